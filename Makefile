@@ -1,0 +1,103 @@
+# moonwire — plain `make` builds build/moonwire and build/libmoonwire.a.
+# make test | make demo | make bench | make install PREFIX=/usr/local | make peers | make clean
+
+PKGS     := lua5.4 libcurl libxml-2.0 sqlite3 jansson zlib
+CC       ?= cc
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+DEFS     := -D_GNU_SOURCE -DMW_VERSION='"$(VERSION)"'
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) -Icore $(PKG_CFLAGS) -MMD -MP
+LIBS     := $(PKG_LIBS) -lreadline -lm -ldl -lpthread
+
+SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRC  := $(sort $(shell find core -name '*.c' ! -path 'core/cli/*'))
+CLI_SRC  := $(sort $(wildcard core/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TOOL_SRC := $(sort $(wildcard tests/server/*.c))
+
+B        := build
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(B)/obj/%.o)
+SLIB_OBJ := $(LIB_SRC:%.c=$(B)/san/%.o)
+SCLI_OBJ := $(CLI_SRC:%.c=$(B)/san/%.o)
+TESTS    := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+STESTS   := $(TEST_SRC:tests/unit/%.c=$(B)/san/tests/%)
+
+.PHONY: all deps test check demo bench peers install clean sanitize tools plugins
+all: $(B)/moonwire $(B)/libmoonwire.a tools plugins
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/san/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC-SAN  $<"
+	@$(CC) $(WARN) $(DEFS) $(SAN_CFLAGS) -Icore $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libmoonwire.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/san/libmoonwire.a: $(SLIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/moonwire: $(CLI_OBJ) $(B)/libmoonwire.a
+	$(CC) $(CFLAGS) -rdynamic -o $@ $(CLI_OBJ) $(B)/libmoonwire.a $(LIBS)
+
+$(B)/san/moonwire: $(SCLI_OBJ) $(B)/san/libmoonwire.a
+	$(CC) $(SAN_CFLAGS) -rdynamic -o $@ $(SCLI_OBJ) $(B)/san/libmoonwire.a $(LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libmoonwire.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(B)/libmoonwire.a $(LIBS) -lcmocka
+
+$(B)/san/tests/%: tests/unit/%.c $(B)/san/libmoonwire.a
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(DEFS) $(SAN_CFLAGS) -Icore -Itests $(PKG_CFLAGS) -o $@ $< $(B)/san/libmoonwire.a $(LIBS) -lcmocka
+
+# the project's own HTTP server for tests, the demo and benchmarks (127.0.0.1 only)
+tools: $(B)/mw-testd
+$(B)/mw-testd: $(TOOL_SRC)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) -o $@ $(TOOL_SRC) -lz -lpthread
+
+sanitize: $(B)/san/moonwire $(STESTS)
+
+deps:
+	@sh .ci/install-deps
+
+test: deps
+	@$(MAKE) --no-print-directory all $(TESTS) sanitize
+	@sh tests/run.sh
+
+check: test
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh examples/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/bench/bench.sh
+
+peers:
+	@sh tests/bench/peers.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/moonwire
+	install -m 755 $(B)/moonwire $(DESTDIR)$(PREFIX)/bin/moonwire
+	cp -r scripts $(DESTDIR)$(PREFIX)/share/moonwire/
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,44 @@
+/* cli/cli.h: what the subcommands share: locating scripts/, reading page files (.html, .html.gz, -),
+ * printing records, and the runner options every extracting subcommand accepts. */
+#ifndef MW_CLI_H
+#define MW_CLI_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "extract/article.h"
+#include "rules/runner.h"
+
+#define EXIT_USAGE 2
+
+int cmd_extract(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_test(int argc, char **argv);
+int cmd_new(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_shell(int argc, char **argv);
+
+/* The scripts/ directory: $MOONWIRE_SCRIPTS, ./scripts, <exe>/../scripts, <exe>/../share/moonwire/scripts.
+ * Static storage; NULL when none is found. */
+const char *cli_scripts_dir(void);
+/* Rule directories from MOONWIRE_RULES (':'-separated) and $XDG_CONFIG_HOME/moonwire/rules, NULL-terminated,
+ * static storage. */
+const char *const *cli_rule_dirs(void);
+
+/* Read a whole file ("-" = stdin), gunzipping .gz (or any gzip stream) on the fly, at most max bytes.
+ * 0 with *out (free()) and *len, or -1 with msg filled. */
+int cli_read_page(const char *path, size_t max, char **out, size_t *len, char *msg, size_t cap);
+
+/* Print one record as a JSON line on stdout (flushed). */
+void cli_print_record(const json_t *rec);
+
+/* A runner for extract/fetch from the common flags; NULL after printing an error. */
+struct mw_runner *cli_runner(int generic, const char *rule, int explain);
+
+/* Print "moonwire: <msg>" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

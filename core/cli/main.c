@@ -1,0 +1,69 @@
+/* cli/main.c: `moonwire <command>` dispatch, global --help/--version, libcurl/libxml2 global set-up.
+ * Each subcommand lives in its own cli/<name>.c. */
+#include "cli/cli.h"
+
+#include <curl/curl.h>
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifndef MW_VERSION
+#define MW_VERSION "0.0.0"
+#endif
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *help;
+} CMDS[] = {
+    {"extract", cmd_extract, "extract article records from saved pages (.html, .html.gz, -)"},
+    {"fetch", cmd_fetch, "fetch URLs, extract them, optionally save the raw pages"},
+    {"eval", cmd_eval, "run a Lua script inside the sandbox"},
+    {"rules", cmd_rules, "list the outlet rules and whether saved pages verify them"},
+    {"test", cmd_test, "check rules against saved pages (fixtures)"},
+    {"new", cmd_new, "scaffold a rule from one saved page"},
+    {"run", cmd_run, "run a scheduled crawl from a config file"},
+    {"export", cmd_export, "export stored articles as JSON lines or CSV"},
+    {"shell", cmd_shell, "interactive Lua shell for exploring pages (alias: repl)"},
+    {"repl", cmd_shell, NULL},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "moonwire %s — fetch news pages, extract clean articles with per-outlet Lua rules\n\n"
+               "usage: moonwire <command> [options] [args]\n\ncommands:\n", MW_VERSION);
+    for (size_t i = 0; i < sizeof CMDS / sizeof CMDS[0]; i++)
+        if (CMDS[i].help)
+            fprintf(f, "  %-9s %s\n", CMDS[i].name, CMDS[i].help);
+    fprintf(f, "\n`moonwire <command> --help` tells more. Environment: MOONWIRE_SCRIPTS (scripts/ dir),\n"
+               "MOONWIRE_RULES (extra rule dirs, ':'-separated), XDG_CONFIG_HOME/moonwire/rules.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("moonwire %s (%s, libxml2 %s, Lua 5.4)\n", MW_VERSION, curl_version(), LIBXML_DOTTED_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof CMDS / sizeof CMDS[0]; i++) {
+        if (strcmp(argv[1], CMDS[i].name))
+            continue;
+        xmlInitParser();
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        int rc = CMDS[i].fn(argc - 1, argv + 1);
+        curl_global_cleanup();
+        xmlCleanupParser();
+        return rc;
+    }
+    fprintf(stderr, "moonwire: unknown command \"%s\"\n\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,24 @@
+/* doc/html.h: UTF-8 bytes -> libxml2 HTML document (recover mode, no network, the page's own encoding
+ * hints ignored because doc/charset.c already decoded it). Owned: xmlFreeDoc. */
+#ifndef MW_HTML_H
+#define MW_HTML_H
+
+#include <stddef.h>
+#include <libxml/HTMLparser.h>
+#include "common/err.h"
+
+/* Parse UTF-8 HTML. url (may be NULL) is stored as the document's URL (doc->URL) for resolving links.
+ * Returns a new document (xmlFreeDoc), or NULL with err set (stage "parse"). Never NULL for non-empty
+ * input that libxml2 can recover. */
+htmlDocPtr mw_html_parse(const char *utf8, size_t len, const char *url, struct mw_err *err);
+
+/* Parse raw page bytes: decode (doc/charset.h) then parse. content_type may be NULL.
+ * charset_out (may be NULL, 32 bytes) receives the charset used. */
+htmlDocPtr mw_html_parse_bytes(const char *bytes, size_t len, const char *content_type, const char *url,
+                               char *charset_out, struct mw_err *err);
+
+/* The element that the HTML <base href> or the document URL names as base; returned string is borrowed
+ * from the document (lives as long as it) or NULL. */
+const char *mw_html_base(htmlDocPtr doc);
+
+#endif

@@ -1,0 +1,137 @@
+/* extract/article.c: the record's shape and the built-in fallback chain (metadata -> generic extractor).
+ * Finding the body is extract/generic.c; reading metadata is meta/meta.c. */
+#include "extract/article.h"
+#include "extract/generic.h"
+#include "meta/meta.h"
+
+#include <string.h>
+
+static const char *const KEYS[] = {
+    "url", "canonical_url", "outlet", "rule", "title", "authors", "published", "modified", "section", "tags",
+    "lang", "lead", "dateline", "body", "images", "fetched", "status", "error", NULL};
+
+static int is_list(const char *k)
+{
+    return !strcmp(k, "authors") || !strcmp(k, "tags") || !strcmp(k, "images");
+}
+
+json_t *mw_article_new(const char *url)
+{
+    json_t *r = json_object();
+    if (!r)
+        return NULL;
+    for (int i = 0; KEYS[i]; i++)
+        json_object_set_new(r, KEYS[i], is_list(KEYS[i]) ? json_array() : json_null());
+    if (url)
+        json_object_set_new(r, "url", json_string(url));
+    return r;
+}
+
+void mw_article_set_error(json_t *rec, const struct mw_err *err)
+{
+    json_object_set_new(rec, "error", json_pack("{s:s, s:s}", "stage", err->stage[0] ? err->stage : "extract",
+                                                "message", err->msg));
+}
+
+int mw_article_empty(const json_t *v)
+{
+    if (!v || json_is_null(v))
+        return 1;
+    if (json_is_string(v))
+        return json_string_length(v) == 0;
+    if (json_is_array(v))
+        return json_array_size(v) == 0;
+    return 0;
+}
+
+static void take(json_t *rec, const char *key, json_t *src, const char *skey, json_t *origin, const char *who)
+{
+    json_t *v = json_object_get(src, skey);
+    if (mw_article_empty(v) || !mw_article_empty(json_object_get(rec, key)))
+        return;
+    json_object_set(rec, key, v);
+    if (origin)
+        json_object_set_new(origin, key, json_string(who));
+}
+
+static void merge_images(json_t *rec, json_t *more, json_t *origin, const char *who)
+{
+    json_t *imgs = json_object_get(rec, "images");
+    if (!json_is_array(imgs) || !json_is_array(more))
+        return;
+    size_t i, j;
+    json_t *m, *have;
+    int added = 0;
+    json_array_foreach(more, i, m) {
+        const char *u = json_string_value(json_object_get(m, "url"));
+        if (!u)
+            continue;
+        int dup = 0;
+        json_array_foreach(imgs, j, have) {
+            const char *hu = json_string_value(json_object_get(have, "url"));
+            if (hu && !strcmp(hu, u)) {
+                dup = 1;
+                if (json_is_null(json_object_get(have, "caption")) && json_object_get(m, "caption"))
+                    json_object_set(have, "caption", json_object_get(m, "caption"));
+                break;
+            }
+        }
+        if (!dup) {
+            json_array_append(imgs, m);
+            added = 1;
+        }
+    }
+    if (added && origin && !json_object_get(origin, "images"))
+        json_object_set_new(origin, "images", json_string(who));
+}
+
+int mw_article_fill(json_t *rec, xmlDocPtr doc, const struct mw_article_opts *o, json_t *origin,
+                    struct mw_err *err)
+{
+    struct mw_meta_opts mo = {o ? o->tz : NULL, o ? o->lang : NULL};
+    const char *url = o && o->url ? o->url : NULL;
+    json_t *meta = mw_meta_extract(doc, url, &mo, err);
+    if (!meta)
+        return err ? err->code : MW_ENOMEM;
+    if (!url)
+        url = json_string_value(json_object_get(meta, "canonical_url"));
+    static const char *const from_meta[] = {"canonical_url", "title", "authors", "published", "modified",
+                                            "section", "tags", "lang", NULL};
+    for (int i = 0; from_meta[i]; i++)
+        take(rec, from_meta[i], meta, from_meta[i], origin, "meta");
+    if (mw_article_empty(json_object_get(rec, "url")) && url)
+        json_object_set_new(rec, "url", json_string(url));
+
+    if (mw_article_empty(json_object_get(rec, "body"))) {
+        const char *hint = json_string_value(json_object_get(meta, "body"));
+        json_t *g = mw_generic_extract(doc, url, hint, err);
+        if (!g) {
+            json_decref(meta);
+            return err ? err->code : MW_ENOMEM;
+        }
+        take(rec, "body", g, "body", origin, "generic");
+        take(rec, "lead", meta, "lead", origin, "meta");
+        take(rec, "lead", g, "lead", origin, "generic");
+        merge_images(rec, json_object_get(meta, "images"), origin, "meta");
+        merge_images(rec, json_object_get(g, "images"), origin, "generic");
+        json_decref(g);
+    } else {
+        take(rec, "lead", meta, "lead", origin, "meta");
+        merge_images(rec, json_object_get(meta, "images"), origin, "meta");
+    }
+    json_decref(meta);
+    return MW_OK;
+}
+
+json_t *mw_article_generic(xmlDocPtr doc, const struct mw_article_opts *o, json_t *origin, struct mw_err *err)
+{
+    json_t *rec = mw_article_new(o ? o->url : NULL);
+    if (!rec)
+        return NULL;
+    json_object_set_new(rec, "rule", json_string("generic"));
+    if (mw_article_fill(rec, doc, o, origin, err)) {
+        json_decref(rec);
+        return NULL;
+    }
+    return rec;
+}

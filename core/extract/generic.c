@@ -1,0 +1,1261 @@
+/* extract/generic.c: the built-in main-content extractor: boilerplate flags, container scoring, sibling
+ * merge and paragraph output over a read-only libxml2 tree (flags live in a private preorder array).
+ * Metadata (title, dates, authors) is meta/meta.c; text folding is doc/text.c. */
+#include "extract/generic.h"
+#include "common/buf.h"
+#include "doc/html.h"
+#include "doc/text.h"
+#include "net/url.h"
+
+#include <ctype.h>
+#ifdef GX_DEBUG
+#include <stdio.h>
+#endif
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- tags ---------------------------------------------------------------------------------------- */
+
+enum tag {
+    T_OTHER, T_TEXT, T_INLINE, T_A, T_BR, T_P, T_DIV, T_SECTION, T_ARTICLE, T_MAIN, T_BODY, T_H1, T_HX,
+    T_LI, T_UL, T_OL, T_DL, T_DT, T_DD, T_BLOCKQUOTE, T_PRE, T_TABLE, T_TR, T_TD, T_TH, T_IMG, T_FIGURE,
+    T_PICTURE, T_HEADER, T_FORM, T_DROP, T_HR, T_ADDRESS
+};
+
+struct tagname { const char *name; unsigned char tag; };
+
+static const struct tagname tagnames[] = {
+    {"a", T_A}, {"abbr", T_INLINE}, {"address", T_ADDRESS}, {"article", T_ARTICLE}, {"aside", T_DROP},
+    {"audio", T_DROP}, {"b", T_INLINE}, {"bdi", T_INLINE}, {"big", T_INLINE}, {"blockquote", T_BLOCKQUOTE},
+    {"body", T_BODY}, {"br", T_BR}, {"button", T_DROP}, {"canvas", T_DROP}, {"center", T_DIV},
+    {"cite", T_INLINE}, {"code", T_INLINE}, {"dd", T_DD}, {"del", T_INLINE}, {"dfn", T_INLINE},
+    {"dialog", T_DROP}, {"div", T_DIV}, {"dl", T_DL}, {"dt", T_DT}, {"em", T_INLINE}, {"embed", T_DROP},
+    {"figcaption", T_DROP}, {"figure", T_FIGURE}, {"font", T_INLINE}, {"footer", T_DROP}, {"form", T_FORM},
+    {"h1", T_H1}, {"h2", T_HX}, {"h3", T_HX}, {"h4", T_HX}, {"h5", T_HX}, {"h6", T_HX}, {"head", T_DROP},
+    {"header", T_HEADER}, {"hr", T_HR}, {"i", T_INLINE}, {"iframe", T_DROP}, {"img", T_IMG},
+    {"input", T_DROP}, {"ins", T_INLINE}, {"kbd", T_INLINE}, {"label", T_DROP}, {"li", T_LI},
+    {"main", T_MAIN}, {"map", T_DROP}, {"mark", T_INLINE}, {"menu", T_DROP}, {"nav", T_DROP},
+    {"noscript", T_DROP}, {"object", T_DROP}, {"ol", T_OL}, {"option", T_DROP}, {"p", T_P},
+    {"picture", T_PICTURE}, {"pre", T_PRE}, {"q", T_INLINE}, {"s", T_INLINE}, {"samp", T_INLINE},
+    {"script", T_DROP}, {"section", T_SECTION}, {"select", T_DROP}, {"small", T_INLINE}, {"span", T_INLINE},
+    {"strike", T_INLINE}, {"strong", T_INLINE}, {"style", T_DROP}, {"sub", T_INLINE}, {"sup", T_INLINE},
+    {"svg", T_DROP}, {"table", T_TABLE}, {"td", T_TD}, {"template", T_DROP}, {"textarea", T_DROP},
+    {"th", T_TH}, {"time", T_INLINE}, {"title", T_DROP}, {"tr", T_TR}, {"tt", T_INLINE}, {"u", T_INLINE},
+    {"ul", T_UL}, {"var", T_INLINE}, {"video", T_DROP}, {"wbr", T_INLINE},
+};
+
+static int tag_cmp(const void *k, const void *e)
+{
+    return strcmp((const char *)k, ((const struct tagname *)e)->name);
+}
+
+static unsigned char tag_of(const xmlChar *name)
+{
+    char low[16];
+    size_t i = 0;
+    for (; name[i] && i < sizeof low - 1; i++)
+        low[i] = (char)tolower(name[i]);
+    if (name[i])
+        return T_OTHER;
+    low[i] = '\0';
+    const struct tagname *t = bsearch(low, tagnames, sizeof tagnames / sizeof *tagnames, sizeof *tagnames,
+                                      tag_cmp);
+    return t ? t->tag : T_OTHER;
+}
+
+/* Elements whose text runs on with their neighbours' (the rest start a new paragraph). */
+static int is_inline(unsigned char t) { return t == T_INLINE || t == T_A || t == T_TEXT || t == T_OTHER; }
+
+/* ---- the private preorder array --------------------------------------------------------------------- */
+
+enum {
+    F_LINK = 1,       /* inside <a> */
+    F_DROP = 2,       /* boilerplate: the subtree is out */
+    F_NEG = 4,        /* class/id names boilerplate */
+    F_POS = 8,        /* class/id names content */
+    F_STRONG = 16,    /* class/id names boilerplate that a content name does not excuse */
+    F_HIDDEN = 32,
+    F_SCORED = 64,
+    F_CONTENT = 128,  /* a root of the chosen content */
+};
+
+struct nd {
+    xmlNodePtr x;
+    int parent, end;          /* the subtree is [self, end) */
+    unsigned char tag;
+    unsigned short flags;
+    int txt, lnk, commas;     /* non-space characters in the subtree, those inside links, commas */
+    int inl, ilnk, icommas;   /* the same for the element's own inline text (what a <p> would hold) */
+    int ptxt;                 /* characters inside paragraph units in the subtree */
+    int nimg, nli, np, ninput;
+    double score;
+};
+
+struct ctx {
+    struct nd *v;
+    int n, cap;
+    int body;
+    int oom;
+};
+
+static int push(struct ctx *c, xmlNodePtr x, int parent, unsigned char tag)
+{
+    if (c->n == c->cap) {
+        int ncap = c->cap ? c->cap * 2 : 1024;
+        struct nd *nv = realloc(c->v, (size_t)ncap * sizeof *nv);
+        if (!nv) {
+            c->oom = 1;
+            return -1;
+        }
+        c->v = nv;
+        c->cap = ncap;
+    }
+    struct nd *d = &c->v[c->n];
+    memset(d, 0, sizeof *d);
+    d->x = x;
+    d->parent = parent;
+    d->tag = tag;
+    d->end = c->n + 1;
+    if (parent >= 0 && (c->v[parent].flags & F_LINK))
+        d->flags |= F_LINK;
+    return c->n++;
+}
+
+static const char *attr(xmlNodePtr x, const char *name)
+{
+    for (xmlAttrPtr a = x->properties; a; a = a->next)
+        if (a->name && !xmlStrcasecmp(a->name, BAD_CAST name))
+            return a->children && a->children->content ? (const char *)a->children->content : "";
+    return NULL;
+}
+
+/* Words of class and id that name boilerplate: an exact word, or a word that starts with it. */
+static const char *const neg_strong[] = {
+    "share", "sharing", "social", "related", "newsletter", "subscri", "cookie", "consent", "gdpr",
+    "comment", "disqus", "caption", "byline", "breadcrumb", "advert", "sponsor", "promo", "outbrain",
+    "taboola", "recommend", "signup", "paywall", "popup", "modal", "trending", "mostpopular", "mostread",
+    "readmore", "readnext", "newsletters", "author", "credit", "copyright", "dateline", "toolbar",
+    "tags", "tagged", "taglist", "keywords", "pagination", "pager", "jumplink", "skiplink", NULL};
+static const char *const neg_exact[] = {
+    "ad", "ads", "adv", "banner", "footer", "foot", "footnote", "header", "masthead", "menu", "nav",
+    "navbar", "navigation", "sidebar", "widget", "widgets", "rail", "aside", "extra", "meta", "tool", "tools",
+    "print", "popular", "more", "also", "hidden", "hide", "sr", "visually", "screenreader", "teaser",
+    "teasers", "card", "cards", "links", "embed", "video", "gallery", "slideshow", "thumbnail", "thumb",
+    "legal", "disclaimer", "login", "subnav", "topbar", "bottom", "sticky", "dialog", "overlay", "alert",
+    "infobox", "partner", "partners", "shop", "shopping", "contact", "follow", "rss", "sns", NULL};
+static const char *const pos_sub[] = {
+    "article", "content", "story", "entry", "post", "body", "main", "text", "blog", "news", "hentry",
+    "prose", "richtext", NULL};
+
+static int word_in(const char *w, size_t n, const char *const *list, int prefix)
+{
+    for (int i = 0; list[i]; i++) {
+        size_t k = strlen(list[i]);
+        if (prefix ? (n >= k && !memcmp(w, list[i], k)) : (n == k && !memcmp(w, list[i], k)))
+            return 1;
+    }
+    return 0;
+}
+
+/* Sets F_NEG/F_POS/F_STRONG from class and id. Words split at anything not a letter or digit. */
+static unsigned classify(xmlNodePtr x)
+{
+    const char *names[2] = {attr(x, "class"), attr(x, "id")};
+    unsigned f = 0;
+    char low[256];
+    for (int k = 0; k < 2; k++) {
+        const char *s = names[k];
+        if (!s || !*s)
+            continue;
+        size_t n = 0;
+        for (; s[n] && n < sizeof low - 1; n++)
+            low[n] = (char)tolower((unsigned char)s[n]);
+        low[n] = '\0';
+        for (int i = 0; pos_sub[i]; i++)
+            if (strstr(low, pos_sub[i]))
+                f |= F_POS;
+        for (size_t i = 0; i < n;) {
+            while (i < n && !isalnum((unsigned char)low[i]))
+                i++;
+            size_t st = i;
+            while (i < n && isalnum((unsigned char)low[i]))
+                i++;
+            if (i == st)
+                continue;
+            if (word_in(low + st, i - st, neg_strong, 1))
+                f |= F_STRONG | F_NEG;
+            else if (word_in(low + st, i - st, neg_exact, 0))
+                f |= F_NEG;
+        }
+    }
+    return f;
+}
+
+static int hidden(xmlNodePtr x)
+{
+    if (attr(x, "hidden")) {
+        /* React's streamed server rendering parks finished segments in <div hidden id="S:n"> and its
+         * runtime moves them into place: that is page content, not hidden furniture. */
+        const char *id = attr(x, "id");
+        if (!(id && id[0] == 'S' && id[1] == ':'))
+            return 1;
+    }
+    const char *a = attr(x, "aria-hidden");
+    if (a && !strcmp(a, "true"))
+        return 1;
+    /* Modal dialogs (consent, sign-in, paywall prompts) sit over the page, never in the article. */
+    a = attr(x, "aria-modal");
+    if (a && !strcmp(a, "true"))
+        return 1;
+    a = attr(x, "role");
+    if (a && (!strcmp(a, "dialog") || !strcmp(a, "alertdialog")))
+        return 1;
+    const char *st = attr(x, "style");
+    if (st) {
+        char low[128];
+        size_t n = 0;
+        for (size_t i = 0; st[i] && n < sizeof low - 1; i++)
+            if (st[i] != ' ')
+                low[n++] = (char)tolower((unsigned char)st[i]);
+        low[n] = '\0';
+        if (strstr(low, "display:none") || strstr(low, "visibility:hidden"))
+            return 1;
+    }
+    return 0;
+}
+
+/* Walk the tree once, iteratively (depth is unbounded in recovered HTML). Hard-dropped elements are
+ * recorded but not entered. */
+static void build(struct ctx *c, xmlNodePtr root)
+{
+    int par = -1;
+    xmlNodePtr x = root;
+    c->body = -1;
+    while (x) {
+        int i = -1, enter = 0;
+        if (x->type == XML_ELEMENT_NODE) {
+            unsigned char t = tag_of(x->name);
+            i = push(c, x, par, t);
+            if (i < 0)
+                return;
+            struct nd *d = &c->v[i];
+            if (t == T_A)
+                d->flags |= F_LINK;
+            if (t == T_BODY && c->body < 0)
+                c->body = i;
+            if (t == T_DROP || hidden(x))
+                d->flags |= F_DROP | F_HIDDEN;
+            else if (t != T_BODY && t != T_A && t != T_INLINE)
+                d->flags |= classify(x);
+            enter = !(d->flags & F_DROP) && x->children;
+        } else if ((x->type == XML_TEXT_NODE || x->type == XML_CDATA_SECTION_NODE) && par >= 0) {
+            i = push(c, x, par, T_TEXT);
+            if (i < 0)
+                return;
+        }
+        if (enter) {
+            par = i;
+            x = x->children;
+            continue;
+        }
+        while (x && x != root && !x->next) {
+            x = x->parent;
+            if (par >= 0 && c->v[par].x == x) {
+                c->v[par].end = c->n;
+                par = c->v[par].parent;
+            }
+        }
+        if (!x || x == root)
+            break;
+        x = x->next;
+    }
+    for (; par >= 0; par = c->v[par].parent)
+        c->v[par].end = c->n;
+    if (c->n > 0)
+        c->v[0].end = c->n;
+}
+
+/* ---- statistics ----------------------------------------------------------------------------------- */
+
+static void count_text(const unsigned char *s, int *chars, int *commas)
+{
+    int n = 0, cm = 0;
+    for (; *s; s++) {
+        unsigned ch = *s;
+        if (ch <= ' ' || (ch & 0xC0) == 0x80)
+            continue;
+        if (ch == 0xC2 && s[1] == 0xA0) { s++; continue; }
+        n++;
+        if (ch == ',')
+            cm++;
+        else if (ch == 0xEF && s[1] == 0xBC && s[2] == 0x8C)   /* fullwidth comma */
+            cm++;
+        else if (ch == 0xE3 && s[1] == 0x80 && s[2] == 0x81)   /* ideographic comma */
+            cm++;
+        else if (ch == 0xD8 && s[1] == 0x8C)                   /* Arabic comma */
+            cm++;
+    }
+    *chars = n;
+    *commas = cm;
+}
+
+/* A block element whose own inline text makes it a paragraph. */
+static int is_unit(const struct nd *d)
+{
+    return !is_inline(d->tag) && d->tag != T_BR && d->inl >= 25;
+}
+
+static void stats(struct ctx *c)
+{
+    for (int i = 0; i < c->n; i++) {
+        struct nd *d = &c->v[i];
+        d->txt = d->lnk = d->commas = d->inl = d->ilnk = d->icommas = d->ptxt = 0;
+        d->nimg = d->nli = d->np = d->ninput = 0;
+        if (d->tag == T_TEXT && d->x->content) {
+            count_text(d->x->content, &d->txt, &d->commas);
+            d->inl = d->txt;
+            d->icommas = d->commas;
+            if (d->flags & F_LINK)
+                d->lnk = d->ilnk = d->txt;
+        }
+        if (d->tag == T_IMG)
+            d->nimg = 1;
+        if (d->tag == T_LI)
+            d->nli = 1;
+        if (d->tag == T_DROP && (d->flags & F_HIDDEN) && !xmlStrcasecmp(d->x->name, BAD_CAST "input"))
+            d->ninput = 1;
+    }
+    for (int i = c->n - 1; i >= 0; i--) {
+        struct nd *d = &c->v[i];
+        if (d->tag == T_P || is_unit(d)) {
+            if (d->tag == T_P && d->txt >= 25)
+                d->np++;
+            if (is_unit(d))
+                d->ptxt += d->inl;
+        }
+        if (d->parent < 0)
+            continue;
+        struct nd *p = &c->v[d->parent];
+        p->nimg += d->nimg;
+        p->nli += d->nli;
+        p->ninput += d->ninput;
+        if (d->flags & F_DROP)
+            continue;
+        p->txt += d->txt;
+        p->lnk += d->lnk;
+        p->commas += d->commas;
+        p->np += d->np;
+        p->ptxt += d->ptxt;
+        if (is_inline(d->tag)) {
+            p->inl += d->inl;
+            p->ilnk += d->ilnk;
+            p->icommas += d->icommas;
+        }
+    }
+}
+
+/* Names of boilerplate drop their subtree, unless it holds most of the page's paragraphs: a page whose
+ * article sits in <div class="main has-sidebar"> must not lose it. */
+static void drop_named(struct ctx *c)
+{
+    int total = c->body >= 0 ? c->v[c->body].ptxt : c->v[0].ptxt;
+    for (int i = 0; i < c->n; i++) {
+        struct nd *d = &c->v[i];
+        if (d->flags & F_DROP) {
+            i = d->end - 1;
+            continue;
+        }
+        int named = (d->flags & F_STRONG) || ((d->flags & F_NEG) && !(d->flags & F_POS));
+        /* A layout word ("sidebar-grid__container") on a box of plain paragraphs is not furniture. */
+        if (named && !(d->flags & F_STRONG) && d->ptxt >= 400 && d->lnk * 5 < d->txt)
+            named = 0;
+        if (d->tag == T_FORM && d->ptxt < total / 2)
+            named = 1;
+        if (named && d->tag != T_BODY && d->ptxt * 10 < total * 4) {
+            d->flags |= F_DROP;
+            i = d->end - 1;
+        }
+    }
+}
+
+/* ---- choosing the content ------------------------------------------------------------------------- */
+
+static double ld(const struct nd *d) { return d->txt ? (double)d->lnk / d->txt : 0.0; }
+
+static double class_weight(const struct nd *d)
+{
+    double w = 0;
+    if (d->flags & F_POS)
+        w += 25;
+    if (d->flags & F_NEG)
+        w -= 25;
+    return w;
+}
+
+static void init_score(struct nd *d)
+{
+    double s = 0;
+    switch (d->tag) {
+    case T_DIV: case T_SECTION: case T_ARTICLE: case T_MAIN: s = 5; break;
+    case T_PRE: case T_TD: case T_BLOCKQUOTE: s = 3; break;
+    case T_ADDRESS: case T_OL: case T_UL: case T_DL: case T_DD: case T_DT: case T_LI: case T_FORM: s = -3; break;
+    case T_H1: case T_HX: case T_TH: s = -5; break;
+    default: break;
+    }
+    d->score = s;
+    d->flags |= F_SCORED;
+}
+
+static int alive(const struct ctx *c, int i)
+{
+    for (; i >= 0; i = c->v[i].parent)
+        if (c->v[i].flags & F_DROP)
+            return 0;
+    return 1;
+}
+
+static int inside(const struct ctx *c, int anc, int i) { return i >= anc && i < c->v[anc].end; }
+
+static int choose(struct ctx *c)
+{
+    for (int i = 0; i < c->n; i++) {
+        struct nd *d = &c->v[i];
+        if (d->flags & F_DROP) {
+            i = d->end - 1;
+            continue;
+        }
+        if (!is_unit(d) || d->tag == T_H1 || d->tag == T_HX || d->tag == T_LI || d->tag == T_DT ||
+            d->tag == T_TH)
+            continue;
+        if (d->ilnk * 2 > d->inl)
+            continue;
+        double s = 1 + d->icommas + (d->inl / 100 < 3 ? d->inl / 100 : 3);
+        int a = d->parent;
+        for (int lvl = 0; a >= 0 && lvl < 5; lvl++, a = c->v[a].parent) {
+            struct nd *an = &c->v[a];
+            if (an->tag == T_BODY || an->parent < 0)
+                break;
+            if (!(an->flags & F_SCORED))
+                init_score(an);
+            an->score += s / (lvl == 0 ? 1 : lvl == 1 ? 2 : lvl * 3);
+        }
+    }
+    int top = -1;
+    enum { K = 5 };
+    int best[K];
+    int nb = 0;
+    for (int i = 0; i < c->n; i++) {
+        struct nd *d = &c->v[i];
+        if (!(d->flags & F_SCORED))
+            continue;
+        /* A content-sounding name breaks ties; it must not outweigh the text found under it. */
+        double w = class_weight(d), got = d->score;
+        d->score += w > got ? (got > 0 ? got : 0) : w;
+        d->score *= 1.0 - ld(d);
+        int k;
+        if (nb < K)
+            k = nb++;
+        else if (c->v[best[K - 1]].score < d->score)
+            k = K - 1;
+        else
+            continue;
+        best[k] = i;
+        while (k > 0 && c->v[best[k - 1]].score < d->score) {
+            int t = best[k - 1];
+            best[k - 1] = best[k];
+            best[k] = t;
+            k--;
+        }
+    }
+    if (!nb)
+        return -1;
+    top = best[0];
+    double ts = c->v[top].score;
+    /* Several strong candidates under one ancestor: the article is split and the ancestor holds it. */
+    int alts = 0;
+    for (int k = 1; k < nb; k++)
+        if (c->v[best[k]].score >= ts * 0.75)
+            alts++;
+    if (alts >= 2) {
+        for (int p = c->v[top].parent; p >= 0 && c->v[p].tag != T_BODY; p = c->v[p].parent) {
+            int in = 0;
+            for (int k = 1; k < nb; k++)
+                if (c->v[best[k]].score >= ts * 0.75 && inside(c, p, best[k]))
+                    in++;
+            if (in >= 2 && in >= alts - 1) {
+                top = p;
+                break;
+            }
+        }
+    }
+    /* A parent scoring higher than the child the loop found holds more of the article. */
+    double last = c->v[top].score;
+    double thresh = last / 3;
+    for (int p = c->v[top].parent; p >= 0 && c->v[p].tag != T_BODY; p = c->v[p].parent) {
+        if (!(c->v[p].flags & F_SCORED))
+            continue;
+        if (c->v[p].score < thresh)
+            break;
+        if (c->v[p].score > last) {
+            top = p;
+            break;
+        }
+        last = c->v[p].score;
+    }
+    /* An only child stands for its parent. */
+    for (;;) {
+        int p = c->v[top].parent;
+        if (p < 0 || c->v[p].tag == T_BODY)
+            break;
+        int kids = 0;
+        for (int j = p + 1; j < c->v[p].end; j = c->v[j].end)
+            if (c->v[j].tag != T_TEXT && !(c->v[j].flags & F_DROP))
+                kids++;
+            else if (c->v[j].tag == T_TEXT && c->v[j].txt > 0)
+                kids++;
+        if (kids != 1)
+            break;
+        top = p;
+    }
+    if (!(c->v[top].flags & F_SCORED))
+        init_score(&c->v[top]);
+    return top;
+}
+
+static int ends_sentence(const struct ctx *c, int i)
+{
+    (void)c;
+    (void)i;
+    return 1;
+}
+
+static double best_within(const struct ctx *c, int i)
+{
+    double b = -1e9;
+    for (int j = i; j < c->v[i].end; j++) {
+        if (c->v[j].flags & F_DROP) {
+            j = c->v[j].end - 1;
+            continue;
+        }
+        if ((c->v[j].flags & F_SCORED) && c->v[j].score > b)
+            b = c->v[j].score;
+    }
+    return b;
+}
+
+/* Marks the content roots: the top candidate and the siblings that belong with it. */
+static void merge_siblings(struct ctx *c, int top)
+{
+    int p = c->v[top].parent;
+    c->v[top].flags |= F_CONTENT;
+    if (p < 0)
+        return;
+    double ts = best_within(c, top);
+    double thr = ts * 0.2 > 10 ? ts * 0.2 : 10;
+    for (int j = p + 1; j < c->v[p].end; j = c->v[j].end) {
+        struct nd *s = &c->v[j];
+        if (j == top || (s->flags & F_DROP) || s->tag == T_TEXT)
+            continue;
+        int take = 0;
+        /* A sibling judged by the best box inside it: a split article's parts nest as deep as the top's. */
+        if (best_within(c, j) >= thr)
+            take = 1;
+        else if ((s->tag == T_P || (s->inl * 10 >= s->txt * 9 && !is_inline(s->tag))) && s->txt > 0) {
+            if (s->txt > 80 && ld(s) < 0.25)
+                take = 1;
+            else if (s->txt <= 80 && s->lnk == 0 && ends_sentence(c, j))
+                take = 1;
+        }
+        if (take)
+            s->flags |= F_CONTENT;
+    }
+}
+
+/* ---- output --------------------------------------------------------------------------------------- */
+
+struct out {
+    struct mw_buf par;       /* the paragraph being read */
+    int plnk, ptxt;
+    int heading;             /* the paragraph being read is a heading */
+    char *pending;           /* a heading waiting for the text it heads */
+    char **v;
+    int n, cap;
+    int oom;
+};
+
+static int starts_ci(const char *s, const char *p)
+{
+    return !strncasecmp(s, p, strlen(p));
+}
+
+static int contains_ci(const char *s, const char *p)
+{
+    return strcasestr(s, p) != NULL;
+}
+
+/* Short lines that are furniture in any English-language layout. */
+static int boiler_line(const char *s, size_t len)
+{
+    static const char *const phrases[] = {
+        "subscribe", "sign up", "newsletter", "read more", "read also", "see also", "related:",
+        "follow us", "share this", "click here", "all rights reserved", "advertisement", "getty images",
+        "photo:", "image:", "photograph:", "(photo", "(image", "download the app", "log in", "sign in",
+        "share on", "tweet", "whatsapp", "email this", "copyright", "\xC2\xA9", "recommended", NULL};
+    if (len > 160)
+        return 0;
+    for (int i = 0; phrases[i]; i++)
+        if (contains_ci(s, phrases[i]))
+            return 1;
+    if (len < 60 && starts_ci(s, "by ")) {
+        int words = 1;
+        for (const char *p = s; *p; p++)
+            if (*p == ' ')
+                words++;
+        if (words <= 7)
+            return 1;
+    }
+    return 0;
+}
+
+static void add_par(struct out *o, char *s)
+{
+    if (o->n == o->cap) {
+        int ncap = o->cap ? o->cap * 2 : 32;
+        char **nv = realloc(o->v, (size_t)ncap * sizeof *nv);
+        if (!nv) {
+            free(s);
+            o->oom = 1;
+            return;
+        }
+        o->v = nv;
+        o->cap = ncap;
+    }
+    o->v[o->n++] = s;
+}
+
+static void flush(struct out *o)
+{
+    if (!o->par.len) {
+        o->plnk = o->ptxt = 0;
+        o->heading = 0;
+        return;
+    }
+    char *s = mw_text_fold(o->par.data, o->par.len, 0);
+    int lnk = o->plnk, txt = o->ptxt, head = o->heading;
+    mw_buf_reset(&o->par);
+    o->plnk = o->ptxt = 0;
+    o->heading = 0;
+    if (!s) {
+        o->oom = 1;
+        return;
+    }
+    size_t len = strlen(s);
+    if (!len || (txt > 0 && lnk * 2 > txt) || boiler_line(s, len)) {
+        free(s);
+        return;
+    }
+    if (head) {
+        free(o->pending);
+        o->pending = len < 200 ? s : NULL;
+        if (len >= 200)
+            add_par(o, s);
+        return;
+    }
+    if (o->pending) {
+        add_par(o, o->pending);
+        o->pending = NULL;
+    }
+    add_par(o, s);
+}
+
+/* Containers inside the content that read as furniture (Readability's "clean conditionally"). */
+static int junk(const struct ctx *c, int i, int content_txt)
+{
+    const struct nd *d = &c->v[i];
+    switch (d->tag) {
+    case T_DIV: case T_SECTION: case T_UL: case T_OL: case T_DL: case T_TABLE: case T_FIGURE:
+    case T_HEADER: case T_ARTICLE: case T_OTHER: case T_INLINE:
+        break;
+    default:
+        return 0;
+    }
+    if (d->txt == 0)
+        return 0;
+    double l = ld(d);
+    int list = d->tag == T_UL || d->tag == T_OL || d->tag == T_DL;
+    if (l > 0.5 && d->txt < content_txt / 2)
+        return 1;
+    if (d->commas >= 10)
+        return 0;
+    int w = (d->flags & F_POS) ? 25 : 0;
+    if (!list && d->nli > d->np + 1 && l > 0.2 && d->tag != T_TABLE)
+        return 1;
+    if (d->ninput > d->np / 3 + 1)
+        return 1;
+    if (w < 25 && l > 0.33 && d->txt < 400)
+        return 1;
+    return 0;
+}
+
+static void emit(struct ctx *c, struct out *o, int i, int content_txt, int depth)
+{
+    struct nd *d = &c->v[i];
+    if (d->flags & F_DROP)
+        return;
+    if (d->tag == T_TEXT) {
+        if (d->x->content) {
+            mw_buf_appends(&o->par, (const char *)d->x->content);
+            o->ptxt += d->txt;
+            if (d->flags & F_LINK)
+                o->plnk += d->txt;
+        }
+        return;
+    }
+    if (d->tag == T_BR || d->tag == T_HR) {
+        flush(o);
+        return;
+    }
+    if (d->tag == T_H1 || depth > 200)
+        return;
+    if (!(d->flags & F_CONTENT) && junk(c, i, content_txt))
+        return;
+    int block = !is_inline(d->tag);
+    if (block)
+        flush(o);
+    if (d->tag == T_TD || d->tag == T_TH)
+        mw_buf_appendc(&o->par, ' ');
+    if (d->tag == T_HX)
+        o->heading = 1;
+    for (int j = i + 1; j < d->end; j = c->v[j].end)
+        emit(c, o, j, content_txt, depth + 1);
+    if (block)
+        flush(o);
+}
+
+/* ---- images --------------------------------------------------------------------------------------- */
+
+/* The widest candidate of a srcset ("a.jpg 480w, b.jpg 1080w"), malloc'd. */
+static char *srcset_best(const char *s)
+{
+    char *best = NULL;
+    double bw = -1;
+    while (s && *s) {
+        while (*s == ' ' || *s == ',' || *s == '\n' || *s == '\t')
+            s++;
+        const char *u = s;
+        while (*s && *s != ' ' && *s != '\n' && *s != '\t')
+            s++;
+        size_t ul = (size_t)(s - u);
+        if (ul && u[ul - 1] == ',')
+            ul--;
+        while (*s == ' ')
+            s++;
+        double w = 0;
+        if (*s && *s != ',') {
+            w = strtod(s, NULL);
+            while (*s && *s != ',')
+                s++;
+        }
+        if (ul && w > bw) {
+            free(best);
+            best = strndup(u, ul);
+            bw = w;
+        }
+    }
+    return best;
+}
+
+static int useless_src(const char *s)
+{
+    return !s || !*s || !strncmp(s, "data:", 5) || strstr(s, "blank.gif") || strstr(s, "spacer.gif") ||
+           strstr(s, "pixel.gif") || strstr(s, "placeholder");
+}
+
+static char *img_src(xmlNodePtr img)
+{
+    static const char *const lazy[] = {"data-src", "data-lazy-src", "data-original", "data-url",
+                                       "data-hi-res-src", "data-full-src", NULL};
+    for (int i = 0; lazy[i]; i++) {
+        const char *v = attr(img, lazy[i]);
+        if (!useless_src(v))
+            return strdup(v);
+    }
+    static const char *const sets[] = {"data-srcset", "srcset", "data-lazy-srcset", NULL};
+    for (int i = 0; sets[i]; i++) {
+        const char *v = attr(img, sets[i]);
+        if (v && *v) {
+            char *b = srcset_best(v);
+            if (b && !useless_src(b))
+                return b;
+            free(b);
+        }
+    }
+    const char *src = attr(img, "src");
+    if (!useless_src(src))
+        return strdup(src);
+    /* <picture><source srcset=...><img></picture> */
+    if (img->parent && !xmlStrcasecmp(img->parent->name, BAD_CAST "picture"))
+        for (xmlNodePtr s = img->parent->children; s; s = s->next)
+            if (s->type == XML_ELEMENT_NODE && !xmlStrcasecmp(s->name, BAD_CAST "source")) {
+                const char *v = attr(s, "srcset");
+                if (!v)
+                    v = attr(s, "data-srcset");
+                char *b = v ? srcset_best(v) : NULL;
+                if (b && !useless_src(b))
+                    return b;
+                free(b);
+            }
+    return NULL;
+}
+
+static int tiny(xmlNodePtr img)
+{
+    const char *w = attr(img, "width"), *h = attr(img, "height");
+    return (w && *w && atoi(w) > 0 && atoi(w) < 50) || (h && *h && atoi(h) > 0 && atoi(h) < 50);
+}
+
+static char *caption_of(xmlNodePtr img)
+{
+    for (xmlNodePtr p = img->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent) {
+        if (!xmlStrcasecmp(p->name, BAD_CAST "figure")) {
+            for (xmlNodePtr f = p->children; f; f = f->next)
+                if (f->type == XML_ELEMENT_NODE && !xmlStrcasecmp(f->name, BAD_CAST "figcaption")) {
+                    char *t = mw_text_inline(f);
+                    if (t && *t)
+                        return t;
+                    free(t);
+                }
+            return NULL;
+        }
+        if (!xmlStrcasecmp(p->name, BAD_CAST "body"))
+            break;
+    }
+    return NULL;
+}
+
+static int add_images(struct ctx *c, json_t *arr, const char *base)
+{
+    for (int i = 0; i < c->n && json_array_size(arr) < 64; i++) {
+        struct nd *d = &c->v[i];
+        if (!(d->flags & F_CONTENT)) {
+            continue;
+        }
+        for (int j = i; j < d->end; j++) {
+            struct nd *e = &c->v[j];
+            if (e->flags & F_DROP) {
+                j = e->end - 1;
+                continue;
+            }
+            if (e->tag != T_IMG || tiny(e->x))
+                continue;
+            char *src = img_src(e->x);
+            char *abs = src ? mw_url_resolve(base, src) : NULL;
+            free(src);
+            if (!abs)
+                continue;
+            int dup = 0;
+            for (size_t k = 0; k < json_array_size(arr); k++)
+                if (!strcmp(json_string_value(json_object_get(json_array_get(arr, k), "url")), abs))
+                    dup = 1;
+            if (!dup) {
+                char *cap = caption_of(e->x);
+                json_t *im = json_pack("{s:s, s:s?}", "url", abs, "caption", cap);
+                free(cap);
+                if (!im || json_array_append_new(arr, im)) {
+                    free(abs);
+                    return -1;
+                }
+            }
+            free(abs);
+        }
+        i = d->end - 1;
+    }
+    return 0;
+}
+
+/* The buffer's text, "" when nothing was appended (mw_buf_steal leaves that case unterminated). */
+static char *take(struct mw_buf *b)
+{
+    if (!b->len) {
+        mw_buf_free(b);
+        return strdup("");
+    }
+    size_t n;
+    return mw_buf_steal(b, &n);
+}
+
+/* ---- the hint ------------------------------------------------------------------------------------- */
+
+static size_t words(const char *s)
+{
+    size_t n = 0;
+    int in = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        int sp = *p <= ' ';
+        if (!sp && !in)
+            n++;
+        in = !sp;
+    }
+    return n;
+}
+
+/* The hint as paragraphs: its line breaks become blank lines. */
+static char *hint_body(const char *hint)
+{
+    char *f = mw_text_fold(hint, strlen(hint), 1);
+    if (!f)
+        return NULL;
+    struct mw_buf b;
+    mw_buf_init(&b, 0);
+    for (const char *p = f; *p; p++) {
+        if (*p == '\n') {
+            while (p[1] == '\n')
+                p++;
+            mw_buf_appends(&b, "\n\n");
+        } else {
+            mw_buf_appendc(&b, *p);
+        }
+    }
+    free(f);
+    return take(&b);
+}
+
+/* The headline the page shows: its first <h1>, else <title>. */
+static char *page_title(const struct ctx *c)
+{
+    for (int i = 0; i < c->n; i++)
+        if (c->v[i].tag == T_H1 && c->v[i].txt > 0)
+            return mw_text_inline(c->v[i].x);
+    for (int i = 0; i < c->n; i++)
+        if (c->v[i].tag == T_DROP && !xmlStrcasecmp(c->v[i].x->name, BAD_CAST "head"))
+            for (xmlNodePtr t = c->v[i].x->children; t; t = t->next)
+                if (t->type == XML_ELEMENT_NODE && !xmlStrcasecmp(t->name, BAD_CAST "title"))
+                    return mw_text_inline(t);
+    return NULL;
+}
+
+/* ---- embedded state (Next.js, Arc/Fusion, preloaded Redux stores) ------------------------------------- */
+
+static int prose(const char *s, size_t n)
+{
+    if (n < 40)
+        return 0;
+    int spaces = 0;
+    for (size_t i = 0; i < n && spaces < 3; i++)
+        if (s[i] == ' ')
+            spaces++;
+    return spaces >= 3 && strncmp(s, "http", 4);
+}
+
+/* The longest prose string in v, looking no deeper than depth. */
+static json_t *prose_in(json_t *v, int depth)
+{
+    if (json_is_string(v))
+        return prose(json_string_value(v), json_string_length(v)) ? v : NULL;
+    if (depth <= 0)
+        return NULL;
+    json_t *best = NULL, *x;
+    const char *k;
+    size_t i;
+    if (json_is_object(v)) {
+        json_object_foreach(v, k, x) {
+            json_t *p = prose_in(x, depth - 1);
+            if (p && (!best || json_string_length(p) > json_string_length(best)))
+                best = p;
+        }
+    } else if (json_is_array(v) && depth > 1) {
+        json_array_foreach(v, i, x) {
+            json_t *p = prose_in(x, depth - 1);
+            if (p && (!best || json_string_length(p) > json_string_length(best)))
+                best = p;
+        }
+    }
+    return best;
+}
+
+/* The array whose elements read as consecutive paragraphs, the longest of them (the article's blocks). */
+/* 1 when obj has a string member (or one a level down) that is the page's headline: a state blob
+ * also carries other stories, and only the one the page shows is its article. */
+static int names_title(json_t *obj, const char *title, int depth)
+{
+    const char *k;
+    json_t *x;
+    json_object_foreach(obj, k, x) {
+        if (json_is_string(x) && json_string_length(x) >= 12 && json_string_length(x) < 400) {
+            char *f = mw_text_fold(json_string_value(x), json_string_length(x), 0);
+            int hit = f && strlen(f) >= 12 && strcasestr(title, f);
+            free(f);
+            if (hit)
+                return 1;
+        } else if (depth > 0 && json_is_object(x) && names_title(x, title, depth - 1)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+struct state_pick {
+    const char *title;
+    json_t *objs[48];   /* the objects enclosing the walk's position */
+    int nobj;
+    json_t *best;
+    size_t best_len;
+};
+
+static void best_array(json_t *v, struct state_pick *sp, int depth)
+{
+    if (depth > 40)
+        return;
+    json_t *x;
+    const char *k;
+    size_t i;
+    if (json_is_object(v)) {
+        sp->objs[sp->nobj++] = v;
+        json_object_foreach(v, k, x)
+            best_array(x, sp, depth + 1);
+        sp->nobj--;
+    } else if (json_is_array(v)) {
+        size_t sum = 0, np = 0;
+        json_array_foreach(v, i, x) {
+            json_t *p = prose_in(x, 3);
+            if (p) {
+                sum += json_string_length(p);
+                np++;
+            }
+            best_array(x, sp, depth + 1);
+        }
+        if (np >= 3 && sum > sp->best_len) {
+            int titled = 0;
+            for (int o = sp->nobj - 1; o >= 0 && o >= sp->nobj - 3 && !titled; o--)
+                titled = names_title(sp->objs[o], sp->title, 1);
+            if (titled) {
+                sp->best = v;
+                sp->best_len = sum;
+            }
+        }
+    }
+}
+
+/* Markup inside a JSON string ("<p>Text &amp; more</p>") as plain text. */
+static void append_plain(struct mw_buf *b, const char *s)
+{
+    static const struct { const char *e; const char *r; } ents[] = {
+        {"&amp;", "&"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&#039;", "'"}, {"&lt;", "<"}, {"&gt;", ">"},
+        {"&nbsp;", " "}, {"&apos;", "'"}};
+    while (*s) {
+        if (*s == '<') {
+            const char *e = strchr(s, '>');
+            if (e) {
+                mw_buf_appendc(b, ' ');
+                s = e + 1;
+                continue;
+            }
+        }
+        if (*s == '&') {
+            size_t k;
+            for (k = 0; k < sizeof ents / sizeof *ents; k++)
+                if (!strncmp(s, ents[k].e, strlen(ents[k].e)))
+                    break;
+            if (k < sizeof ents / sizeof *ents) {
+                mw_buf_appends(b, ents[k].r);
+                s += strlen(ents[k].e);
+                continue;
+            }
+        }
+        mw_buf_appendc(b, *s++);
+    }
+}
+
+/* The article text an inline JSON state blob carries, or NULL. Reads <script id="__NEXT_DATA__">,
+ * <script type="application/json"> and "x = {...}" assignments in inline scripts. */
+static char *state_text(xmlDocPtr doc, const char *title, size_t *chars)
+{
+    struct mw_buf out;
+    mw_buf_init(&out, 0);
+    size_t best_len = 0;
+    int tries = 0;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    xmlNodePtr x = root;
+    while (x && tries < 16) {
+        if (x->type == XML_ELEMENT_NODE && !xmlStrcasecmp(x->name, BAD_CAST "script") && !attr(x, "src") &&
+            x->children && x->children->content) {
+            const char *t = (const char *)x->children->content;
+            const char *type = attr(x, "type");
+            size_t tl = strlen(t);
+            const char *start = NULL;
+            if (tl > 2000 && !(type && strstr(type, "ld+json"))) {
+                if (type && strstr(type, "json"))
+                    start = t;
+                else {
+                    const char *eq = strstr(t, "={");
+                    const char *eq2 = strstr(t, "= {");
+                    start = eq && (!eq2 || eq < eq2) ? eq + 1 : eq2 ? eq2 + 2 : NULL;
+                }
+            }
+            if (start) {
+                tries++;
+                json_error_t je;
+                json_t *j = json_loadb(start, tl - (size_t)(start - t), JSON_DISABLE_EOF_CHECK, &je);
+                struct state_pick sp = {.title = title, .best_len = best_len};
+                if (j)
+                    best_array(j, &sp, 0);
+                json_t *arr = sp.best;
+                if (arr && sp.best_len > best_len) {
+                    best_len = sp.best_len;
+                    mw_buf_reset(&out);
+                    size_t i;
+                    json_t *e;
+                    json_array_foreach(arr, i, e) {
+                        json_t *p = prose_in(e, 3);
+                        if (!p)
+                            continue;
+                        if (out.len)
+                            mw_buf_appends(&out, "\n\n");
+                        append_plain(&out, json_string_value(p));
+                    }
+                }
+                json_decref(j);
+            }
+        }
+        if (x->type == XML_ELEMENT_NODE && x->children && xmlStrcasecmp(x->name, BAD_CAST "script")) {
+            x = x->children;
+            continue;
+        }
+        while (x && x != root && !x->next)
+            x = x->parent;
+        if (!x || x == root)
+            break;
+        x = x->next;
+    }
+    if (!out.len) {
+        mw_buf_free(&out);
+        return NULL;
+    }
+    char *f = mw_text_fold(out.data, out.len, 1);
+    mw_buf_free(&out);
+    *chars = f ? strlen(f) : 0;
+    return f;
+}
+
+/* ---- entry ---------------------------------------------------------------------------------------- */
+
+json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, struct mw_err *err)
+{
+    struct ctx c = {0};
+    struct out o = {0};
+    mw_buf_init(&o.par, 0);
+    json_t *res = NULL, *imgs = NULL;
+    char *body = NULL, *base = NULL;
+
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (root)
+        build(&c, root);
+    if (c.oom)
+        goto oom;
+    if (c.n) {
+        stats(&c);
+        drop_named(&c);
+        stats(&c);
+        int top = choose(&c);
+#ifdef GX_DEBUG
+        { xmlChar *path = xmlGetNodePath(c.v[c.n-1].x); fprintf(stderr, "last %s\n", path); xmlFree(path); }
+        if (c.body >= 0) for (int j = c.body + 1; j < c.v[c.body].end; j = c.v[j].end) fprintf(stderr, "  kid %s flags %x txt %d end %d\n", c.v[j].x->name, c.v[j].flags, c.v[j].txt, c.v[j].end);
+        fprintf(stderr, "n %d body %d txt %d ptxt %d\n", c.n, c.body, c.body >= 0 ? c.v[c.body].txt : -1, c.body >= 0 ? c.v[c.body].ptxt : -1);
+        for (int i = 0; i < c.n; i++) if (c.v[i].tag != T_TEXT && c.v[i].txt > 2000 && (c.v[i].flags & F_DROP)) { xmlChar *path = xmlGetNodePath(c.v[i].x); fprintf(stderr, "  dropped %s txt %d ptxt %d cls %s\n", path, c.v[i].txt, c.v[i].ptxt, attr(c.v[i].x, "class")); xmlFree(path); }
+        if (top >= 0) { xmlChar *path = xmlGetNodePath(c.v[top].x); fprintf(stderr, "top %s score %.1f txt %d\n", path, c.v[top].score, c.v[top].txt); xmlFree(path); }
+        for (int i = 0; i < c.n; i++) if ((c.v[i].flags & F_SCORED) && c.v[i].score > 5) { xmlChar *path = xmlGetNodePath(c.v[i].x); fprintf(stderr, "  cand %s %.1f txt %d ld %.2f\n", path, c.v[i].score, c.v[i].txt, ld(&c.v[i])); xmlFree(path); }
+#endif
+        if (top >= 0 && alive(&c, top)) {
+            merge_siblings(&c, top);
+            int ct = 0;
+            for (int i = 0; i < c.n; i++)
+                if (c.v[i].flags & F_CONTENT)
+                    ct += c.v[i].txt;
+            for (int i = 0; i < c.n; i++)
+                if (c.v[i].flags & F_CONTENT) {
+                    emit(&c, &o, i, ct, 0);
+                    flush(&o);
+                }
+        }
+    }
+    free(o.pending);
+    o.pending = NULL;
+    if (o.oom)
+        goto oom;
+    {
+        struct mw_buf b;
+        mw_buf_init(&b, 0);
+        for (int i = 0; i < o.n; i++) {
+            if (i)
+                mw_buf_appends(&b, "\n\n");
+            mw_buf_appends(&b, o.v[i]);
+        }
+        body = take(&b);
+        if (!body)
+            goto oom;
+    }
+    /* A thin result may be a page that renders its text from a script's state. */
+    if (doc && strlen(body) < 3000) {
+        size_t sl = 0;
+        char *title = page_title(&c);
+        char *st = title && strlen(title) >= 12 ? state_text(doc, title, &sl) : NULL;
+#ifdef GX_DEBUG
+        fprintf(stderr, "state: title [%s] -> %zu\n", title ? title : "-", sl);
+#endif
+        free(title);
+        if (st && sl > 400 && sl > 2 * strlen(body)) {
+            free(body);
+            body = st;
+        } else {
+            free(st);
+        }
+    }
+    if (hint && *hint) {
+        size_t hw = words(hint), bw = words(body);
+        if (bw * 10 < hw * 7) {
+            char *h = hint_body(hint);
+            if (!h)
+                goto oom;
+            free(body);
+            body = h;
+        }
+    }
+
+    res = json_object();
+    imgs = json_array();
+    if (!res || !imgs)
+        goto oom;
+#ifdef GX_DEBUG
+    if (!json_string(body)) { fprintf(stderr, "BAD UTF8\n"); for (const unsigned char *q = (const unsigned char *)body; *q; q++) if (*q >= 0x80) { fprintf(stderr, "%02x ", *q); } fprintf(stderr, "\n"); }
+#endif
+    json_object_set_new(res, "body", json_string(body));
+    {
+        char *nl = strstr(body, "\n\n");
+        json_t *lead = *body ? (nl ? json_stringn(body, (size_t)(nl - body)) : json_string(body)) : json_null();
+        json_object_set_new(res, "lead", lead ? lead : json_null());
+    }
+    {
+        const char *b = doc ? mw_html_base(doc) : NULL;
+        base = b && url ? mw_url_resolve(url, b) : b ? strdup(b) : url ? strdup(url) : NULL;
+    }
+    if (add_images(&c, imgs, base))
+        goto oom;
+    json_object_set_new(res, "images", imgs);
+    imgs = NULL;
+    goto done;
+oom:
+    json_decref(res);
+    res = NULL;
+    mw_err_set(err, MW_ENOMEM, "extract", "%s: out of memory in the generic extractor", url ? url : "-");
+done:
+    json_decref(imgs);
+    free(base);
+    free(body);
+    for (int i = 0; i < o.n; i++)
+        free(o.v[i]);
+    free(o.v);
+    free(o.pending);
+    mw_buf_free(&o.par);
+    free(c.v);
+    return res;
+}

@@ -1,0 +1,19 @@
+/* extract/generic.h: the built-in main-content extractor over a libxml2 tree (no rule needed).
+ * Metadata (title, dates, authors) is meta/meta.c; this finds the article body and its images. */
+#ifndef MW_GENERIC_H
+#define MW_GENERIC_H
+
+#include <jansson.h>
+#include <libxml/tree.h>
+#include "common/err.h"
+
+/* Returns a new object (json_decref) with at least
+ *   "body":   string, paragraphs joined by "\n\n", whitespace folded ("" when nothing found)
+ *   "lead":   first paragraph or null
+ *   "images": [{"url": absolute, "caption": string|null}]
+ * The document is not modified. url (may be NULL) resolves relative image URLs.
+ * hint (may be NULL) is the text a metadata source gives for the body (JSON-LD articleBody), used when
+ * the markup yields less. NULL with err set only on out-of-memory. */
+json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, struct mw_err *err);
+
+#endif

@@ -1,0 +1,1404 @@
+/* meta/date.c: one date string as news pages print it (ISO 8601, RFC 2822, unix, numeric and worded dates in
+ * about a dozen languages) -> ISO 8601. Finding that string in a page is meta/ and the rules' job. No tz database:
+ * zones are offsets, abbreviations and a short table of IANA names with the US and EU summer-time rules. */
+#include "meta/date.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define NORM_MAX 512   /* longer strings are cut at a space: the date a page prints comes first */
+#define TOK_MAX 128
+
+/* ---- dates and zones ------------------------------------------------------------------------------------ */
+
+/* Howard Hinnant's days_from_civil / civil_from_days: proleptic Gregorian, day 0 = 1970-01-01. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (unsigned)((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1);
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)((int64_t)yoe + era * 400 + (*m <= 2));
+}
+
+static int64_t floordiv(int64_t a, int64_t b)
+{
+    return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+static int days_in_month(int y, int m)
+{
+    static const unsigned char dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return dm[m - 1];
+}
+
+/* Day of month of the n-th Sunday (n = 1..4) or, with n = 0, the last Sunday. */
+static int sunday(int y, int m, int n)
+{
+    int64_t d1 = days_from_civil(y, m, 1);
+    int wd = (int)((d1 % 7 + 11) % 7);            /* 0 = Sunday; 1970-01-01 was a Thursday */
+    int first = 1 + (7 - wd) % 7;
+    if (n > 0)
+        return first + 7 * (n - 1);
+    int last = first;
+    while (last + 7 <= days_in_month(y, m))
+        last += 7;
+    return last;
+}
+
+enum { R_FIXED, R_US, R_EU };
+
+struct zone {
+    int std;    /* seconds east of UTC outside summer time */
+    int rule;   /* R_*: which summer-time rule moves it */
+};
+
+/* lss: the instant as the zone's standard-time wall clock, in seconds since 1970-01-01T00:00:00. */
+static int zone_offset(const struct zone *z, int64_t lss)
+{
+    if (z->rule == R_FIXED)
+        return z->std;
+    int y, m, d;
+    civil_from_days(floordiv(lss, 86400), &y, &m, &d);
+    int64_t start, end;
+    if (z->rule == R_US) {             /* 2:00 local; before 2007 April..October */
+        if (y >= 2007) {
+            start = days_from_civil(y, 3, sunday(y, 3, 2)) * 86400 + 7200;
+            end = days_from_civil(y, 11, sunday(y, 11, 1)) * 86400 + 3600;
+        } else {
+            start = days_from_civil(y, 4, y >= 1987 ? sunday(y, 4, 1) : sunday(y, 4, 0)) * 86400 + 7200;
+            end = days_from_civil(y, 10, sunday(y, 10, 0)) * 86400 + 3600;
+        }
+    } else {                           /* EU: 01:00 UTC, last Sundays of March and October */
+        start = days_from_civil(y, 3, sunday(y, 3, 0)) * 86400 + 3600 + z->std;
+        end = days_from_civil(y, 10, sunday(y, 10, 0)) * 86400 + 3600 + z->std;
+    }
+    return z->std + (lss >= start && lss < end ? 3600 : 0);
+}
+
+struct zname {
+    const char *name;  /* as normalised: lower case */
+    short min;         /* standard offset, minutes east */
+    unsigned char rule;
+    unsigned char flags;
+};
+#define ZF_CAPS 1   /* in running text only in capitals: "ET", "IST" are also words */
+#define ZF_BASE 2   /* may carry an offset: "GMT+3", "UTC+03:00" */
+
+/* Abbreviations mean what they say ("CET" stays +01:00 in July); the IANA names follow their rules.
+ * CST is the US one, IST the Indian one. A name with a history of changes gets today's rule. */
+static const struct zname zones[] = {
+    {"z", 0, R_FIXED, 0}, {"utc", 0, R_FIXED, ZF_BASE}, {"gmt", 0, R_FIXED, ZF_BASE},
+    {"ut", 0, R_FIXED, ZF_BASE | ZF_CAPS}, {"мск", 180, R_FIXED, 0},
+    {"wet", 0, R_FIXED, ZF_CAPS}, {"west", 60, R_FIXED, ZF_CAPS}, {"bst", 60, R_FIXED, ZF_CAPS},
+    {"cet", 60, R_FIXED, ZF_CAPS}, {"mez", 60, R_FIXED, ZF_CAPS}, {"cest", 120, R_FIXED, ZF_CAPS},
+    {"mesz", 120, R_FIXED, ZF_CAPS}, {"eet", 120, R_FIXED, ZF_CAPS}, {"eest", 180, R_FIXED, ZF_CAPS},
+    {"msk", 180, R_FIXED, ZF_CAPS}, {"trt", 180, R_FIXED, ZF_CAPS}, {"tsi", 180, R_FIXED, ZF_CAPS},
+    {"ist", 330, R_FIXED, ZF_CAPS}, {"pkt", 300, R_FIXED, ZF_CAPS}, {"hkt", 480, R_FIXED, ZF_CAPS},
+    {"sgt", 480, R_FIXED, ZF_CAPS}, {"jst", 540, R_FIXED, ZF_CAPS}, {"kst", 540, R_FIXED, ZF_CAPS},
+    {"awst", 480, R_FIXED, ZF_CAPS}, {"acst", 570, R_FIXED, ZF_CAPS}, {"aest", 600, R_FIXED, ZF_CAPS},
+    {"aedt", 660, R_FIXED, ZF_CAPS}, {"nzst", 720, R_FIXED, ZF_CAPS}, {"nzdt", 780, R_FIXED, ZF_CAPS},
+    {"est", -300, R_FIXED, ZF_CAPS}, {"edt", -240, R_FIXED, ZF_CAPS}, {"cst", -360, R_FIXED, ZF_CAPS},
+    {"cdt", -300, R_FIXED, ZF_CAPS}, {"mst", -420, R_FIXED, ZF_CAPS}, {"mdt", -360, R_FIXED, ZF_CAPS},
+    {"pst", -480, R_FIXED, ZF_CAPS}, {"pdt", -420, R_FIXED, ZF_CAPS}, {"akst", -540, R_FIXED, ZF_CAPS},
+    {"akdt", -480, R_FIXED, ZF_CAPS}, {"hst", -600, R_FIXED, ZF_CAPS},
+    {"et", -300, R_US, ZF_CAPS}, {"ct", -360, R_US, ZF_CAPS}, {"mt", -420, R_US, ZF_CAPS},
+    {"pt", -480, R_US, ZF_CAPS},
+    {"europe/london", 0, R_EU, 0}, {"europe/dublin", 0, R_EU, 0}, {"europe/lisbon", 0, R_EU, 0},
+    {"europe/berlin", 60, R_EU, 0}, {"europe/paris", 60, R_EU, 0}, {"europe/madrid", 60, R_EU, 0},
+    {"europe/rome", 60, R_EU, 0}, {"europe/brussels", 60, R_EU, 0}, {"europe/amsterdam", 60, R_EU, 0},
+    {"europe/vienna", 60, R_EU, 0}, {"europe/zurich", 60, R_EU, 0}, {"europe/stockholm", 60, R_EU, 0},
+    {"europe/oslo", 60, R_EU, 0}, {"europe/copenhagen", 60, R_EU, 0}, {"europe/warsaw", 60, R_EU, 0},
+    {"europe/prague", 60, R_EU, 0}, {"europe/budapest", 60, R_EU, 0}, {"europe/belgrade", 60, R_EU, 0},
+    {"europe/kiev", 120, R_EU, 0}, {"europe/kyiv", 120, R_EU, 0}, {"europe/helsinki", 120, R_EU, 0},
+    {"europe/athens", 120, R_EU, 0}, {"europe/bucharest", 120, R_EU, 0}, {"europe/sofia", 120, R_EU, 0},
+    {"europe/riga", 120, R_EU, 0}, {"europe/vilnius", 120, R_EU, 0}, {"europe/tallinn", 120, R_EU, 0},
+    {"europe/moscow", 180, R_FIXED, 0}, {"europe/minsk", 180, R_FIXED, 0},
+    {"europe/istanbul", 180, R_FIXED, 0}, {"asia/istanbul", 180, R_FIXED, 0},
+    {"asia/riyadh", 180, R_FIXED, 0}, {"asia/qatar", 180, R_FIXED, 0}, {"asia/baghdad", 180, R_FIXED, 0},
+    {"asia/dubai", 240, R_FIXED, 0}, {"asia/karachi", 300, R_FIXED, 0}, {"asia/kolkata", 330, R_FIXED, 0},
+    {"asia/calcutta", 330, R_FIXED, 0}, {"asia/shanghai", 480, R_FIXED, 0},
+    {"asia/hong_kong", 480, R_FIXED, 0}, {"asia/singapore", 480, R_FIXED, 0},
+    {"asia/tokyo", 540, R_FIXED, 0}, {"asia/seoul", 540, R_FIXED, 0},
+    {"africa/cairo", 120, R_FIXED, 0}, {"africa/johannesburg", 120, R_FIXED, 0},
+    {"africa/lagos", 60, R_FIXED, 0}, {"africa/nairobi", 180, R_FIXED, 0},
+    {"america/new_york", -300, R_US, 0}, {"america/chicago", -360, R_US, 0},
+    {"america/denver", -420, R_US, 0}, {"america/los_angeles", -480, R_US, 0},
+    {"america/bogota", -300, R_FIXED, 0}, {"america/caracas", -240, R_FIXED, 0},
+    {"america/sao_paulo", -180, R_FIXED, 0}, {"america/argentina/buenos_aires", -180, R_FIXED, 0},
+    {"america/mexico_city", -360, R_FIXED, 0},
+};
+
+static const struct zname *zone_find(const char *w, size_t n)
+{
+    for (size_t k = 0; k < sizeof zones / sizeof zones[0]; k++)
+        if (zones[k].name[0] == w[0] && strncmp(zones[k].name, w, n) == 0 && zones[k].name[n] == '\0')
+            return &zones[k];
+    return NULL;
+}
+
+/* ---- normalising: one byte string where case, accents, digits and spaces no longer vary ------------------ */
+
+static unsigned utf8_next(const unsigned char *s, size_t n, size_t *i)
+{
+    unsigned c = s[*i], cp, need;
+    if (c < 0x80) {
+        (*i)++;
+        return c;
+    }
+    if (c >= 0xC2 && c <= 0xDF) { cp = c & 0x1F; need = 1; }
+    else if (c >= 0xE0 && c <= 0xEF) { cp = c & 0x0F; need = 2; }
+    else if (c >= 0xF0 && c <= 0xF4) { cp = c & 0x07; need = 3; }
+    else { (*i)++; return 0xFFFD; }
+    for (unsigned k = 1; k <= need; k++) {
+        if (*i + k >= n || (s[*i + k] & 0xC0) != 0x80) {
+            (*i)++;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (s[*i + k] & 0x3F);
+    }
+    *i += need + 1;
+    return cp;
+}
+
+static size_t put_cp(char *o, unsigned cp)
+{
+    if (cp < 0x80) { o[0] = (char)cp; return 1; }
+    if (cp < 0x800) { o[0] = (char)(0xC0 | cp >> 6); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | cp >> 12); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F)); return 3;
+    }
+    o[0] = (char)(0xF0 | cp >> 18); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Latin-1 letters U+00C0..U+00FF without their accents ('*' for the two signs). */
+static const char latin1_fold[] = "aaaaaaaceeeeiiiidnooooo*ouuuuytsaaaaaaaceeeeiiiidnooooo*ouuuuyty";
+
+/* Lower case (Latin, Turkish I, Cyrillic), accents off Latin letters, Arabic alef forms and Persian letters
+ * unified, Arabic-Indic digits to ASCII, Unicode spaces and dashes to ASCII. up[] marks bytes of capitals.
+ * The output is never longer than the input. */
+static size_t normalize(const char *in, size_t n, char *out, unsigned char *up, size_t cap)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t i = 0, o = 0;
+    while (i < n && o + 5 < cap) {
+        unsigned cp = utf8_next(s, n, &i);
+        int u = 0;
+        if (cp < 0x80) {
+            if (cp >= 'A' && cp <= 'Z') { cp += 32; u = 1; }
+            else if (cp < 0x20 || cp == 0x7F) cp = ' ';
+        } else if (cp >= 0xC0 && cp <= 0xFF) {
+            u = cp <= 0xDE && cp != 0xD7;
+            cp = latin1_fold[cp - 0xC0] == '*' ? ' ' : (unsigned char)latin1_fold[cp - 0xC0];
+        } else if (cp == 0xAA || cp == 0xBA) {
+            cp = 'o';                                  /* ordinal indicators: "1º de enero" */
+        } else if (cp == 0xA0 || cp == 0xB7 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F
+                   || cp == 0x205F || cp == 0x3000 || cp == 0xFFFD) {
+            cp = ' ';
+        } else if ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || cp == 0x2060
+                   || cp == 0xFEFF || cp == 0x061C || cp == 0x0640 || (cp >= 0x064B && cp <= 0x065F)
+                   || cp == 0x0670) {
+            continue;                                  /* direction marks, tatweel, harakat */
+        } else if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212) {
+            cp = '-';
+        } else if (cp == 0x060C) {
+            cp = ',';
+        } else if (cp == 0x066B) {
+            cp = '.';
+        } else if (cp >= 0x0660 && cp <= 0x0669) {
+            cp = '0' + (cp - 0x0660);
+        } else if (cp >= 0x06F0 && cp <= 0x06F9) {
+            cp = '0' + (cp - 0x06F0);
+        } else if (cp >= 0x0100 && cp <= 0x0177) {
+            /* Turkish letters and a few more; in these pairs the capital is the even code point */
+            unsigned f = 0;
+            if (cp == 0x011E || cp == 0x011F) f = 'g';
+            else if (cp == 0x0130 || cp == 0x0131) f = 'i';
+            else if (cp >= 0x015A && cp <= 0x0161) f = 's';
+            else if (cp == 0x0106 || cp == 0x0107 || cp == 0x010C || cp == 0x010D) f = 'c';
+            else if (cp <= 0x0105) f = 'a';
+            else if (cp >= 0x0118 && cp <= 0x011B) f = 'e';
+            else if (cp == 0x016E || cp == 0x016F) f = 'u';
+            if (f) {
+                u = !(cp & 1);
+                cp = f;
+            }
+        } else if (cp >= 0x0410 && cp <= 0x042F) {
+            cp += 0x20; u = 1;
+        } else if (cp >= 0x0400 && cp <= 0x040F) {
+            cp += 0x50; u = 1;
+        } else if (cp == 0x0490) {
+            cp = 0x0491; u = 1;
+        } else if (cp == 0x0622 || cp == 0x0623 || cp == 0x0625 || cp == 0x0671) {
+            cp = 0x0627;
+        } else if (cp == 0x06CC) {
+            cp = 0x064A;
+        } else if (cp == 0x06A9) {
+            cp = 0x0643;
+        }
+        size_t k = put_cp(out + o, cp);
+        memset(up + o, u, k);
+        o += k;
+    }
+    if (i < n)                                     /* cut: never end inside a word or a number */
+        while (o > 0 && out[o - 1] != ' ')
+            o--;
+    out[o] = '\0';
+    return o;
+}
+
+/* ---- tokens --------------------------------------------------------------------------------------------- */
+
+enum { T_NUM, T_WORD, T_SYM };
+
+struct tok {
+    unsigned char type;
+    unsigned char sp;   /* space before it */
+    unsigned char up;   /* a word in capitals */
+    unsigned char nd;   /* digits of a number (capped at 255) */
+    unsigned short off, len;
+    int64_t val;        /* a number's value, -1 past 18 digits */
+};
+
+enum { ORD_DMY, ORD_MDY };
+enum { L_EN = 1, L_ES = 2, L_PT = 4, L_IT = 8, L_FR = 16, L_DE = 32, L_TR = 64, L_CY = 128, L_AR = 256 };
+#define L_ALL 0x1FF
+
+struct cx {
+    char s[NORM_MAX];
+    unsigned char up[NORM_MAX];
+    struct tok t[TOK_MAX];
+    int n;
+    unsigned langs;    /* month tables allowed */
+    int order;         /* ORD_*: 01/02/2020 */
+    int de;            /* German text: "am" is a preposition */
+};
+
+static int is_letter(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || c >= 0x80;
+}
+
+static void tokenize(struct cx *c, size_t n)
+{
+    size_t i = 0;
+    int sp = 1;
+    c->n = 0;
+    while (i < n && c->n < TOK_MAX) {
+        unsigned char ch = (unsigned char)c->s[i];
+        if (ch == ' ') {
+            sp = 1;
+            i++;
+            continue;
+        }
+        struct tok *t = &c->t[c->n++];
+        t->sp = (unsigned char)sp;
+        sp = 0;
+        t->off = (unsigned short)i;
+        t->up = 0;
+        t->nd = 0;
+        t->val = 0;
+        size_t j = i;
+        if (ch >= '0' && ch <= '9') {
+            t->type = T_NUM;
+            while (j < n && c->s[j] >= '0' && c->s[j] <= '9') {
+                if (j - i < 18)
+                    t->val = t->val * 10 + (c->s[j] - '0');
+                j++;
+            }
+            t->nd = (unsigned char)(j - i > 255 ? 255 : j - i);
+            if (j - i > 18)
+                t->val = -1;
+        } else if (is_letter(ch)) {
+            t->type = T_WORD;
+            int allup = 1;
+            while (j < n && is_letter((unsigned char)c->s[j])) {
+                allup &= c->up[j];
+                j++;
+            }
+            t->up = (unsigned char)allup;
+        } else {
+            t->type = T_SYM;
+            j = i + 1;
+        }
+        t->len = (unsigned short)(j - i);
+        i = j;
+    }
+}
+
+static int is_sym(const struct cx *c, int i, char ch)
+{
+    return i < c->n && c->t[i].type == T_SYM && c->s[c->t[i].off] == ch;
+}
+
+static int is_num(const struct cx *c, int i, int mind, int maxd)
+{
+    return i < c->n && c->t[i].type == T_NUM && c->t[i].nd >= mind && c->t[i].nd <= maxd;
+}
+
+static int adj(const struct cx *c, int i)   /* token i exists and touches the one before */
+{
+    return i < c->n && !c->t[i].sp;
+}
+
+static int word_is(const struct cx *c, int i, const char *w)
+{
+    if (i >= c->n || c->t[i].type != T_WORD)
+        return 0;
+    size_t n = c->t[i].len;
+    return strncmp(c->s + c->t[i].off, w, n) == 0 && w[n] == '\0';
+}
+
+static int word_in(const struct cx *c, int i, const char *const *list)
+{
+    for (; *list; list++)
+        if (word_is(c, i, *list))
+            return 1;
+    return 0;
+}
+
+/* ---- month names ---------------------------------------------------------------------------------------- */
+
+struct mname {
+    const char *s;          /* normalised: lower case, no accents, Arabic alef unified */
+    unsigned char mon;
+    unsigned short langs;
+};
+
+#define EN L_EN
+#define ES L_ES
+#define PT L_PT
+#define IT L_IT
+#define FR L_FR
+#define DE L_DE
+#define TR L_TR
+#define CY L_CY
+#define AR L_AR
+static const struct mname months[] = {
+    {"january", 1, EN}, {"jan", 1, EN | PT | FR | DE}, {"enero", 1, ES}, {"ene", 1, ES}, {"janeiro", 1, PT},
+    {"gennaio", 1, IT}, {"gen", 1, IT}, {"janvier", 1, FR}, {"janv", 1, FR}, {"januar", 1, DE},
+    {"janner", 1, DE}, {"ocak", 1, TR}, {"oca", 1, TR},
+    {"february", 2, EN}, {"feb", 2, EN | ES | IT | DE}, {"febr", 2, EN | DE}, {"febrero", 2, ES},
+    {"fevereiro", 2, PT}, {"fev", 2, PT | FR}, {"febbraio", 2, IT}, {"fevrier", 2, FR}, {"fevr", 2, FR},
+    {"februar", 2, DE}, {"feber", 2, DE}, {"subat", 2, TR}, {"sub", 2, TR},
+    {"march", 3, EN}, {"mar", 3, EN | ES | PT | IT | FR | TR}, {"marzo", 3, ES | IT}, {"marco", 3, PT},
+    {"mars", 3, FR}, {"marz", 3, DE}, {"maerz", 3, DE}, {"mrz", 3, DE}, {"mart", 3, TR},
+    {"april", 4, EN | DE}, {"apr", 4, EN | IT | DE}, {"abril", 4, ES | PT}, {"abr", 4, ES | PT},
+    {"aprile", 4, IT}, {"avril", 4, FR}, {"avr", 4, FR}, {"nisan", 4, TR}, {"nis", 4, TR},
+    {"may", 5, EN | ES | TR}, {"mayo", 5, ES}, {"maio", 5, PT}, {"mai", 5, PT | FR | DE},
+    {"maggio", 5, IT}, {"mag", 5, IT}, {"mayis", 5, TR},
+    {"june", 6, EN}, {"jun", 6, EN | ES | PT | DE}, {"junio", 6, ES}, {"junho", 6, PT}, {"giugno", 6, IT},
+    {"giu", 6, IT}, {"juin", 6, FR}, {"juni", 6, DE}, {"haziran", 6, TR}, {"haz", 6, TR},
+    {"july", 7, EN}, {"jul", 7, EN | ES | PT | DE}, {"julio", 7, ES}, {"julho", 7, PT}, {"luglio", 7, IT},
+    {"lug", 7, IT}, {"juillet", 7, FR}, {"juil", 7, FR}, {"juli", 7, DE}, {"temmuz", 7, TR},
+    {"tem", 7, TR},
+    {"august", 8, EN | DE}, {"aug", 8, EN | DE}, {"agosto", 8, ES | PT | IT}, {"ago", 8, ES | PT | IT},
+    {"aout", 8, FR}, {"agustos", 8, TR}, {"agu", 8, TR},
+    {"september", 9, EN | DE}, {"sep", 9, EN | ES | FR | DE}, {"sept", 9, EN | ES | FR | DE},
+    {"septiembre", 9, ES}, {"setiembre", 9, ES}, {"set", 9, ES | PT | IT}, {"setembro", 9, PT},
+    {"settembre", 9, IT}, {"septembre", 9, FR}, {"eylul", 9, TR}, {"eyl", 9, TR},
+    {"october", 10, EN}, {"oct", 10, EN | ES | FR}, {"octubre", 10, ES}, {"outubro", 10, PT},
+    {"out", 10, PT}, {"ottobre", 10, IT}, {"ott", 10, IT}, {"octobre", 10, FR}, {"oktober", 10, DE},
+    {"okt", 10, DE}, {"ekim", 10, TR}, {"eki", 10, TR},
+    {"november", 11, EN | DE}, {"nov", 11, EN | ES | PT | IT | FR | DE}, {"noviembre", 11, ES},
+    {"novembro", 11, PT}, {"novembre", 11, IT | FR}, {"kasim", 11, TR}, {"kas", 11, TR},
+    {"december", 12, EN}, {"dec", 12, EN | FR}, {"diciembre", 12, ES}, {"dic", 12, ES | IT},
+    {"dezembro", 12, PT}, {"dez", 12, PT | DE}, {"dicembre", 12, IT}, {"decembre", 12, FR},
+    {"dezember", 12, DE}, {"aralik", 12, TR}, {"ara", 12, TR},
+    /* Russian: genitive, nominative, abbreviations */
+    {"января", 1, CY}, {"январь", 1, CY}, {"янв", 1, CY}, {"февраля", 2, CY}, {"февраль", 2, CY},
+    {"фев", 2, CY}, {"февр", 2, CY}, {"марта", 3, CY}, {"март", 3, CY}, {"мар", 3, CY},
+    {"апреля", 4, CY}, {"апрель", 4, CY}, {"апр", 4, CY}, {"мая", 5, CY}, {"май", 5, CY},
+    {"июня", 6, CY}, {"июнь", 6, CY}, {"июн", 6, CY}, {"июля", 7, CY}, {"июль", 7, CY}, {"июл", 7, CY},
+    {"августа", 8, CY}, {"август", 8, CY}, {"авг", 8, CY}, {"сентября", 9, CY}, {"сентябрь", 9, CY},
+    {"сен", 9, CY}, {"сент", 9, CY}, {"октября", 10, CY}, {"октябрь", 10, CY}, {"окт", 10, CY},
+    {"ноября", 11, CY}, {"ноябрь", 11, CY}, {"ноя", 11, CY}, {"нояб", 11, CY}, {"декабря", 12, CY},
+    {"декабрь", 12, CY}, {"дек", 12, CY},
+    /* Ukrainian */
+    {"січня", 1, CY}, {"січень", 1, CY}, {"січ", 1, CY}, {"лютого", 2, CY}, {"лютий", 2, CY},
+    {"лют", 2, CY}, {"березня", 3, CY}, {"березень", 3, CY}, {"бер", 3, CY}, {"квітня", 4, CY},
+    {"квітень", 4, CY}, {"квіт", 4, CY}, {"кві", 4, CY}, {"травня", 5, CY}, {"травень", 5, CY},
+    {"трав", 5, CY}, {"тра", 5, CY}, {"червня", 6, CY}, {"червень", 6, CY}, {"черв", 6, CY},
+    {"чер", 6, CY}, {"липня", 7, CY}, {"липень", 7, CY}, {"лип", 7, CY}, {"серпня", 8, CY},
+    {"серпень", 8, CY}, {"серп", 8, CY}, {"сер", 8, CY}, {"вересня", 9, CY}, {"вересень", 9, CY},
+    {"вер", 9, CY}, {"жовтня", 10, CY}, {"жовтень", 10, CY}, {"жовт", 10, CY}, {"жов", 10, CY},
+    {"листопада", 11, CY}, {"листопад", 11, CY}, {"лист", 11, CY}, {"лис", 11, CY},
+    {"грудня", 12, CY}, {"грудень", 12, CY}, {"груд", 12, CY}, {"гру", 12, CY},
+    /* Arabic: Egypt and the Gulf, the Maghreb, the Levant (كانون and تشرين are in month_word) */
+    {"يناير", 1, AR}, {"جانفي", 1, AR}, {"فبراير", 2, AR}, {"فيفري", 2, AR}, {"شباط", 2, AR},
+    {"مارس", 3, AR}, {"اذار", 3, AR}, {"ابريل", 4, AR}, {"افريل", 4, AR}, {"نيسان", 4, AR},
+    {"مايو", 5, AR}, {"ماي", 5, AR}, {"ايار", 5, AR}, {"يونيو", 6, AR}, {"يونيه", 6, AR},
+    {"جوان", 6, AR}, {"حزيران", 6, AR}, {"يوليو", 7, AR}, {"يوليه", 7, AR}, {"يوليوز", 7, AR},
+    {"جويلية", 7, AR}, {"تموز", 7, AR}, {"اغسطس", 8, AR}, {"غشت", 8, AR}, {"اوت", 8, AR},
+    {"اب", 8, AR}, {"سبتمبر", 9, AR}, {"شتنبر", 9, AR}, {"ايلول", 9, AR}, {"اكتوبر", 10, AR},
+    {"نوفمبر", 11, AR}, {"نونبر", 11, AR}, {"ديسمبر", 12, AR}, {"دجنبر", 12, AR},
+    /* Persian names of the Gregorian months */
+    {"ژانویه", 1, AR}, {"فوریه", 2, AR}, {"اوریل", 4, AR}, {"مه", 5, AR}, {"ژوئن", 6, AR},
+    {"ژوئیه", 7, AR}, {"سپتامبر", 9, AR}, {"اکتبر", 10, AR}, {"نوامبر", 11, AR}, {"دسامبر", 12, AR},
+};
+#undef EN
+#undef ES
+#undef PT
+#undef IT
+#undef FR
+#undef DE
+#undef TR
+#undef CY
+#undef AR
+
+static int month_lookup(const char *w, size_t n, unsigned langs)
+{
+    for (size_t k = 0; k < sizeof months / sizeof months[0]; k++) {
+        const struct mname *e = &months[k];
+        if (e->s[0] == w[0] && (e->langs & langs) && strncmp(e->s, w, n) == 0 && e->s[n] == '\0')
+            return e->mon;
+    }
+    return 0;
+}
+
+/* Month named at token j (Levantine names take two words). Returns the month and sets *end, or 0. */
+static int month_word(const struct cx *c, int j, int *end)
+{
+    static const char *const second[] = {"الثاني", "ثاني", NULL};
+    static const char *const first[] = {"الاول", "اول", NULL};
+    if (j >= c->n || c->t[j].type != T_WORD)
+        return 0;
+    if ((c->langs & L_AR) && (word_is(c, j, "كانون") || word_is(c, j, "تشرين"))) {
+        int kanun = word_is(c, j, "كانون");
+        *end = j + 2;
+        if (word_in(c, j + 1, second))
+            return kanun ? 1 : 11;
+        if (word_in(c, j + 1, first))
+            return kanun ? 12 : 10;
+        return 0;
+    }
+    int m = month_lookup(c->s + c->t[j].off, c->t[j].len, c->langs);
+    *end = j + 1;
+    return m;
+}
+
+/* A month name with its abbreviation dot and an optional second name of the same month:
+ * "كانون الثاني/يناير", "شباط (فبراير)". */
+static int month_at(const struct cx *c, int j, int *mon)
+{
+    int e, m = month_word(c, j, &e);
+    if (!m)
+        return -1;
+    j = e;
+    if (is_sym(c, j, '.'))
+        j++;
+    if (is_sym(c, j, '/') || is_sym(c, j, '(')) {
+        int paren = is_sym(c, j, '('), e2, m2 = month_word(c, j + 1, &e2);
+        if (m2) {
+            if (m2 != m)
+                return -1;
+            j = e2;
+            if (is_sym(c, j, '.'))
+                j++;
+            if (paren && is_sym(c, j, ')'))
+                j++;
+        }
+    }
+    *mon = m;
+    return j;
+}
+
+/* ---- the parse ------------------------------------------------------------------------------------------ */
+
+struct dt {
+    int y, mo, d, h, mi, sec;
+    int has_date, has_time, has_zone, is_unix;
+    struct zone z;
+    int64_t epoch;     /* when is_unix */
+};
+
+static int skip_fill(const struct cx *c, int j)
+{
+    static const char *const fill[] = {"de", "del", "of", "the", NULL};
+    for (int k = 0; k < 3 && j < c->n; k++) {
+        const struct tok *t = &c->t[j];
+        char ch = c->s[t->off];
+        if (t->type == T_SYM && (ch == ',' || ch == '.' || ch == '-' || ch == '/'))
+            j++;
+        else if (word_in(c, j, fill))
+            j++;
+        else
+            break;
+    }
+    return j;
+}
+
+static int skip_ord(const struct cx *c, int j)
+{
+    static const char *const ord[] = {"st", "nd", "rd", "th", "er", "re", "e", "eme", "o", "a", NULL};
+    static const char *const ord_ru[] = {"го", "е", NULL};
+    if (adj(c, j) && word_in(c, j, ord))
+        return j + 1;
+    if (is_sym(c, j, '-') && adj(c, j) && adj(c, j + 1) && word_in(c, j + 1, ord_ru))
+        return j + 2;
+    return j;
+}
+
+/* A day of month: one or two digits, not the hour of "12:05". */
+static int day_at(const struct cx *c, int j, int *d)
+{
+    if (!is_num(c, j, 1, 2) || c->t[j].val < 1 || c->t[j].val > 31)
+        return -1;
+    if (is_sym(c, j + 1, ':') && adj(c, j + 1))
+        return -1;
+    *d = (int)c->t[j].val;
+    return j + 1;
+}
+
+/* Four digits, or two ("14 Jan 20") when nothing sticks to them. */
+static int year_at(const struct cx *c, int j, int *y)
+{
+    if (is_num(c, j, 4, 4) && c->t[j].val >= 1000) {
+        if (is_sym(c, j + 1, ':') && adj(c, j + 1))
+            return -1;
+        *y = (int)c->t[j].val;
+        return j + 1;
+    }
+    if (is_num(c, j, 2, 2)) {
+        if (adj(c, j + 1) && c->t[j + 1].type == T_SYM)
+            return -1;
+        *y = (int)c->t[j].val + (c->t[j].val < 70 ? 2000 : 1900);
+        return j + 1;
+    }
+    return -1;
+}
+
+static int check_date(int y, int m, int d)
+{
+    return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+/* "+03:00", "+0300", "+03", "-5" (one digit only after GMT/UTC). Sets seconds east. */
+static int offset_tok(const struct cx *c, int j, int *secs, int short_ok)
+{
+    if (!(is_sym(c, j, '+') || is_sym(c, j, '-')) || !adj(c, j + 1) || c->t[j + 1].type != T_NUM)
+        return -1;
+    int neg = is_sym(c, j, '-');
+    const struct tok *t = &c->t[j + 1];
+    int hh, mm = 0, e = j + 2;
+    if (t->nd == 4) {
+        hh = (int)(t->val / 100);
+        mm = (int)(t->val % 100);
+    } else if (t->nd == 2 || (t->nd == 1 && short_ok)) {
+        hh = (int)t->val;
+        if (is_sym(c, e, ':') && adj(c, e) && is_num(c, e + 1, 2, 2) && adj(c, e + 1)) {
+            mm = (int)c->t[e + 1].val;
+            e += 2;
+        }
+    } else {
+        return -1;
+    }
+    if (hh > 18 || mm > 59)
+        return -1;
+    *secs = (neg ? -1 : 1) * (hh * 3600 + mm * 60);
+    return e;
+}
+
+/* The zone written after a time: "Z", "+03:00", "GMT", "(GMT+3)", "UTC+03:00", "EST", "ET". */
+static int zone_tok(const struct cx *c, int j, struct zone *z)
+{
+    int paren = is_sym(c, j, '(');
+    j += paren;
+    if (j >= c->n)
+        return -1;
+    int secs;
+    if (c->t[j].type == T_WORD) {
+        const struct zname *e = zone_find(c->s + c->t[j].off, c->t[j].len);
+        if (!e || strchr(e->name, '/') || ((e->flags & ZF_CAPS) && !c->t[j].up))
+            return -1;
+        z->std = e->min * 60;
+        z->rule = e->rule;
+        j++;
+        if (e->flags & ZF_BASE) {
+            int k = offset_tok(c, j, &secs, 1);
+            if (k > 0) {
+                z->std = secs;
+                j = k;
+            }
+        }
+    } else {
+        int k = offset_tok(c, j, &secs, 0);
+        if (k < 0)
+            return -1;
+        z->std = secs;
+        z->rule = R_FIXED;
+        j = k;
+    }
+    if (paren && is_sym(c, j, ')'))
+        j++;
+    return j;
+}
+
+/* AM/PM after a time: 1 am, 2 pm, 0 none. */
+static int meridiem(const struct cx *c, int j, int *end)
+{
+    static const char *const am_ar[] = {"ص", "صباحا", "صباح", NULL};
+    static const char *const pm_ar[] = {"م", "مساء", "مساءا", "مساءً", NULL};
+    if (j >= c->n || c->t[j].type != T_WORD)
+        return 0;
+    if (word_is(c, j, "am") || word_is(c, j, "pm")) {
+        int pm = c->s[c->t[j].off] == 'p';
+        /* German "um 12:05 am 14. Januar": "am" is "on the" */
+        if (!pm && (c->de || (!c->t[j].up && j + 1 < c->n && c->t[j + 1].type == T_NUM)))
+            return 0;
+        *end = j + 1;
+        return pm ? 2 : 1;
+    }
+    if ((word_is(c, j, "a") || word_is(c, j, "p")) && is_sym(c, j + 1, '.') && word_is(c, j + 2, "m")) {
+        int pm = c->s[c->t[j].off] == 'p';
+        *end = j + 3 + is_sym(c, j + 3, '.');
+        return pm ? 2 : 1;
+    }
+    if (word_in(c, j, am_ar)) { *end = j + 1; return 1; }
+    if (word_in(c, j, pm_ar)) { *end = j + 1; return 2; }
+    return 0;
+}
+
+/* A time of day at token i: "12:05", "12:05:00.493", "12h05", after a date also "12.05".
+ * Returns the end, -1 when there is none, -2 when it is time-shaped but impossible ("25:00"). */
+static int time_at(const struct cx *c, int i, struct dt *d, int dot_ok)
+{
+    if (!is_num(c, i, 1, 2))
+        return -1;
+    int h = (int)c->t[i].val, mi, sec = 0, j;
+    if (is_sym(c, i + 1, ':') && adj(c, i + 1) && is_num(c, i + 2, 2, 2) && adj(c, i + 2)) {
+        mi = (int)c->t[i + 2].val;
+        j = i + 3;
+        if (is_sym(c, j, ':') && adj(c, j) && is_num(c, j + 1, 2, 2) && adj(c, j + 1)) {
+            sec = (int)c->t[j + 1].val;
+            j += 2;
+            if ((is_sym(c, j, '.') || is_sym(c, j, ',')) && adj(c, j) && is_num(c, j + 1, 1, 255) && adj(c, j + 1))
+                j += 2;
+        }
+    } else if (word_is(c, i + 1, "h") && is_num(c, i + 2, 2, 2)) {
+        mi = (int)c->t[i + 2].val;
+        j = i + 3;
+    } else if (dot_ok && is_sym(c, i + 1, '.') && adj(c, i + 1) && is_num(c, i + 2, 2, 2) && adj(c, i + 2)
+               && !(is_sym(c, i + 3, '.') && adj(c, i + 3) && adj(c, i + 4) && c->t[i + 4].type == T_NUM)) {
+        mi = (int)c->t[i + 2].val;
+        j = i + 3;
+    } else {
+        return -1;
+    }
+    int e, mer = meridiem(c, j, &e);
+    if (mer) {
+        j = e;
+        if (h == 0 && mer == 2)
+            return -2;
+        if (h > 12 && mer == 1)
+            return -2;
+        if (mer == 2 && h < 12)
+            h += 12;
+        else if (mer == 1 && h == 12)
+            h = 0;
+    }
+    if (h > 23 || mi > 59 || sec > 59)
+        return -2;
+    d->h = h;
+    d->mi = mi;
+    d->sec = sec;
+    d->has_time = 1;
+    return j;
+}
+
+/* A time and the zone after it. */
+static int time_zone_at(const struct cx *c, int i, struct dt *d, int dot_ok)
+{
+    static const char *const hour_words[] = {"uhr", "h", "hrs", "hs", NULL};
+    int j = time_at(c, i, d, dot_ok);
+    if (j < 0)
+        return j;
+    if (word_in(c, j, hour_words))
+        j++;
+    struct zone z;
+    int k = zone_tok(c, j, &z);
+    if (k > 0) {
+        d->z = z;
+        d->has_zone = 1;
+        j = k;
+    }
+    return j;
+}
+
+static int set_date(struct dt *d, int y, int m, int day, int end)
+{
+    if (!check_date(y, m, day))
+        return -2;
+    d->y = y;
+    d->mo = m;
+    d->d = day;
+    d->has_date = 1;
+    return end;
+}
+
+/* "14.01.2020", "01/14/2020", "2020-01-14", "14-01-20": digits and one separator, nothing between. */
+static int num_date_at(const struct cx *c, int i, struct dt *d)
+{
+    if (!is_num(c, i, 1, 4))
+        return -1;
+    if (!(is_sym(c, i + 1, '.') || is_sym(c, i + 1, '/') || is_sym(c, i + 1, '-')))
+        return -1;
+    char sep = c->s[c->t[i + 1].off];
+    if (!adj(c, i + 1) || !is_num(c, i + 2, 1, 2) || !adj(c, i + 2) || !is_sym(c, i + 3, sep) || !adj(c, i + 3)
+        || !adj(c, i + 4) || c->t[i + 4].type != T_NUM)
+        return -1;
+    if (is_sym(c, i + 5, sep) && adj(c, i + 5) && adj(c, i + 6) && c->t[i + 6].type == T_NUM)
+        return -1;                                   /* 1.2.3.4: a version or an address */
+    int a = (int)c->t[i].val, b = (int)c->t[i + 2].val, z = (int)c->t[i + 4].val;
+    int na = c->t[i].nd, nz = c->t[i + 4].nd;
+    if (na == 4 && nz <= 2)
+        return set_date(d, a, b, z, i + 5);
+    if (na > 2 || !(nz == 4 || nz == 2))
+        return -1;
+    if (nz == 2) {
+        if (is_sym(c, i + 5, ':') && adj(c, i + 5))
+            return -1;
+        z += z < 70 ? 2000 : 1900;
+    }
+    int mdy = c->order == ORD_MDY;
+    if (a > 12 && b <= 12)
+        mdy = 0;
+    else if (b > 12 && a <= 12)
+        mdy = 1;
+    return mdy ? set_date(d, z, a, b, i + 5) : set_date(d, z, b, a, i + 5);
+}
+
+/* "14 January 2020", "14. Januar 2020", "14 de enero de 2020", "1er janvier 2020", "14 كانون الثاني 2020". */
+static int dmy_word_at(const struct cx *c, int i, struct dt *d)
+{
+    int day, m, y, j = day_at(c, i, &day);
+    if (j < 0)
+        return -1;
+    j = skip_fill(c, skip_ord(c, j));
+    if ((j = month_at(c, j, &m)) < 0)
+        return -1;
+    j = skip_fill(c, j);
+    if ((j = year_at(c, j, &y)) < 0)
+        return -1;
+    return set_date(d, y, m, day, j);
+}
+
+/* "January 14, 2020", "Jan. 14th, 2020"; also "Tue Jan 14 12:05:00 +0000 2020" (asctime, Twitter). */
+static int mdy_word_at(const struct cx *c, int i, struct dt *d)
+{
+    int day, m, y, j = month_at(c, i, &m);
+    if (j < 0)
+        return -1;
+    j = skip_fill(c, j);
+    if ((j = day_at(c, j, &day)) < 0)
+        return -1;
+    j = skip_fill(c, skip_ord(c, j));
+    int k = year_at(c, j, &y);
+    if (k < 0) {
+        struct dt t = *d;
+        int e = time_zone_at(c, j, &t, 0);
+        if (e < 0 || (k = year_at(c, e, &y)) < 0)
+            return -1;
+        int r = set_date(&t, y, m, day, k);
+        if (r > 0)
+            *d = t;
+        return r;
+    }
+    return set_date(d, y, m, day, k);
+}
+
+/* "2020 Jan 14", "2020-Jan-14". */
+static int ymd_word_at(const struct cx *c, int i, struct dt *d)
+{
+    int day, m, y, j = year_at(c, i, &y);
+    if (j < 0 || c->t[i].nd != 4)
+        return -1;
+    j = skip_fill(c, j);
+    if ((j = month_at(c, j, &m)) < 0)
+        return -1;
+    j = skip_fill(c, j);
+    if ((j = day_at(c, j, &day)) < 0)
+        return -1;
+    return set_date(d, y, m, day, skip_ord(c, j));
+}
+
+static int date_at(const struct cx *c, int i, struct dt *d)
+{
+    int r;
+    if ((r = num_date_at(c, i, d)) != -1)
+        return r;
+    if ((r = dmy_word_at(c, i, d)) != -1)
+        return r;
+    if ((r = mdy_word_at(c, i, d)) != -1)
+        return r;
+    return ymd_word_at(c, i, d);
+}
+
+/* The first date in the string, the time next to it (before it, as Sputnik, or after it) and that time's zone.
+ * A second date ends the search: "14.01.2020 - Update : 15.01.2020 09:00" is the 14th without a time. */
+static int scan(const struct cx *c, struct dt *d)
+{
+    for (int i = 0; i < c->n;) {
+        int r;
+        if (!d->has_time) {
+            r = time_zone_at(c, i, d, d->has_date);
+            if (r == -2)
+                return -1;
+            if (r > 0) {
+                i = r;
+                if (d->has_date)
+                    break;
+                continue;
+            }
+        }
+        struct dt t = *d;
+        r = date_at(c, i, &t);
+        if (r == -2 || (r > 0 && d->has_date)) {
+            if (!d->has_date)
+                return -1;
+            break;
+        }
+        if (r > 0) {
+            *d = t;
+            i = r;
+            if (d->has_time)
+                break;
+            continue;
+        }
+        i++;
+    }
+    return d->has_date ? 0 : -1;
+}
+
+/* A number alone: 8 digits YYYYMMDD, 12 YYYYMMDDHHMM, 14 YYYYMMDDHHMMSS, 9-10 unix seconds, 13 milliseconds. */
+static int digits_only(const struct cx *c, struct dt *d)
+{
+    const struct tok *t = &c->t[0];
+    int64_t v = t->val;
+    if (c->n == 3 && (t->nd == 9 || t->nd == 10) && is_sym(c, 1, '.') && adj(c, 1) && adj(c, 2)
+        && c->t[2].type == T_NUM) {
+        d->is_unix = 1;
+        d->epoch = v;
+        return 0;
+    }
+    if (c->n != 1 || t->type != T_NUM)
+        return 1;
+    switch (t->nd) {
+    case 9: case 10:
+        d->is_unix = 1;
+        d->epoch = v;
+        return 0;
+    case 13:
+        d->is_unix = 1;
+        d->epoch = floordiv(v, 1000);
+        return 0;
+    case 8:
+        v *= 1000000;
+        break;
+    case 12:
+        v *= 100;
+        break;
+    case 14:
+        break;
+    default:
+        return -1;
+    }
+    d->sec = (int)(v % 100);
+    d->mi = (int)(v / 100 % 100);
+    d->h = (int)(v / 10000 % 100);
+    d->has_time = t->nd > 8;
+    if (d->h > 23 || d->mi > 59 || d->sec > 59)
+        return -1;
+    return set_date(d, (int)(v / 10000000000LL), (int)(v / 100000000 % 100), (int)(v / 1000000 % 100), 1) > 0
+               ? 0 : -1;
+}
+
+/* format "unix" / "unix_ms": an optional sign, digits, an optional fraction (dropped). */
+static int parse_unix(const char *s, int ms, struct dt *d)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    int neg = *s == '-';
+    s += neg || *s == '+';
+    int64_t v = 0;
+    int nd = 0;
+    for (; *s >= '0' && *s <= '9'; s++, nd++) {
+        if (nd >= 17)
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    if (!nd)
+        return -1;
+    if (*s == '.')
+        for (s++; *s >= '0' && *s <= '9'; s++)
+            ;
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    if (*s)
+        return -1;
+    if (neg)
+        v = -v;
+    d->is_unix = 1;
+    d->epoch = ms ? floordiv(v, 1000) : v;
+    return 0;
+}
+
+/* ---- strptime-like patterns ----------------------------------------------------------------------------- */
+
+struct pat {
+    const char *s;     /* the normalised input, advancing */
+    unsigned langs;
+    int mer;           /* %p: 1 am, 2 pm */
+};
+
+static int pat_num(struct pat *p, int mind, int maxd, int *v)
+{
+    int n = 0;
+    *v = 0;
+    while (n < maxd && p->s[n] >= '0' && p->s[n] <= '9') {
+        *v = *v * 10 + (p->s[n] - '0');
+        n++;
+    }
+    if (n < mind)
+        return -1;
+    p->s += n;
+    return 0;
+}
+
+static size_t pat_word(const struct pat *p)
+{
+    size_t n = 0;
+    while (is_letter((unsigned char)p->s[n]))
+        n++;
+    return n;
+}
+
+static int pat_offset(struct pat *p, int *secs)
+{
+    if (*p->s == 'z') {
+        p->s++;
+        *secs = 0;
+        return 0;
+    }
+    if (*p->s != '+' && *p->s != '-')
+        return -1;
+    int neg = *p->s == '-', hh, mm = 0;
+    p->s++;
+    const char *start = p->s;
+    if (pat_num(p, 1, 2, &hh))
+        return -1;
+    if (*p->s == ':') {
+        p->s++;
+        if (pat_num(p, 2, 2, &mm))
+            return -1;
+    } else if (p->s - start == 2 && p->s[0] >= '0' && p->s[0] <= '9') {
+        if (pat_num(p, 2, 2, &mm))
+            return -1;
+    }
+    if (hh > 18 || mm > 59)
+        return -1;
+    *secs = (neg ? -1 : 1) * (hh * 3600 + mm * 60);
+    return 0;
+}
+
+static int pat_run(struct pat *p, const char *f, struct dt *d)
+{
+    while (*f) {
+        if (*f == ' ') {
+            while (*p->s == ' ')
+                p->s++;
+            f++;
+            continue;
+        }
+        if (*f != '%') {
+            char want = (*f >= 'A' && *f <= 'Z') ? (char)(*f + 32) : *f;
+            if (*p->s != want)
+                return -1;
+            p->s++;
+            f++;
+            continue;
+        }
+        f++;
+        int v, r = 0;
+        size_t n;
+        switch (*f++) {
+        case 'Y': r = pat_num(p, 4, 4, &d->y); break;
+        case 'y': r = pat_num(p, 2, 2, &v); d->y = v + (v < 70 ? 2000 : 1900); break;
+        case 'm': r = pat_num(p, 1, 2, &d->mo); break;
+        case 'e': while (*p->s == ' ') p->s++; /* fall through */
+        case 'd': r = pat_num(p, 1, 2, &d->d); break;
+        case 'H': case 'I': r = pat_num(p, 1, 2, &d->h); d->has_time = 1; break;
+        case 'M': r = pat_num(p, 1, 2, &d->mi); d->has_time = 1; break;
+        case 'S': r = pat_num(p, 1, 2, &d->sec); break;
+        case 'f': r = pat_num(p, 1, 64, &v); break;
+        case 'T': r = pat_run(p, "%H:%M:%S", d); break;
+        case 'R': r = pat_run(p, "%H:%M", d); break;
+        case 'F': r = pat_run(p, "%Y-%m-%d", d); break;
+        case 'b': case 'B': case 'h':
+            n = pat_word(p);
+            if (!n || !(d->mo = month_lookup(p->s, n, p->langs)))
+                return -1;
+            p->s += n;
+            p->s += *p->s == '.';
+            break;
+        case 'a': case 'A':
+            n = pat_word(p);
+            if (!n)
+                return -1;
+            p->s += n;
+            p->s += *p->s == '.';
+            break;
+        case 'p':
+            if ((p->s[0] == 'a' || p->s[0] == 'p') && p->s[1] == 'm') {
+                p->mer = p->s[0] == 'a' ? 1 : 2;
+                p->s += 2;
+            } else if ((p->s[0] == 'a' || p->s[0] == 'p') && p->s[1] == '.' && p->s[2] == 'm') {
+                p->mer = p->s[0] == 'a' ? 1 : 2;
+                p->s += 3 + (p->s[3] == '.');
+            } else {
+                return -1;
+            }
+            break;
+        case 'z':
+            r = pat_offset(p, &v);
+            d->z.std = v;
+            d->z.rule = R_FIXED;
+            d->has_zone = 1;
+            break;
+        case 'Z': {
+            n = pat_word(p);
+            const struct zname *e = n ? zone_find(p->s, n) : NULL;
+            if (!e)
+                return -1;
+            p->s += n;
+            d->z.std = e->min * 60;
+            d->z.rule = e->rule;
+            d->has_zone = 1;
+            if ((e->flags & ZF_BASE) && (*p->s == '+' || *p->s == '-')) {
+                r = pat_offset(p, &v);
+                d->z.std = v;
+            }
+            break;
+        }
+        case 's': {
+            int neg = *p->s == '-';
+            p->s += neg;
+            int64_t e = 0;
+            int nd = 0;
+            for (; *p->s >= '0' && *p->s <= '9' && nd < 17; p->s++, nd++)
+                e = e * 10 + (*p->s - '0');
+            if (!nd)
+                return -1;
+            d->is_unix = 1;
+            d->epoch = neg ? -e : e;
+            break;
+        }
+        case '%':
+            if (*p->s++ != '%')
+                return -1;
+            break;
+        default:
+            return -1;
+        }
+        if (r)
+            return -1;
+    }
+    return 0;
+}
+
+static int parse_pattern(const struct cx *c, const char *fmt, struct dt *d)
+{
+    struct pat p = {c->s, c->langs, 0};
+    while (*p.s == ' ')
+        p.s++;
+    if (pat_run(&p, fmt, d))
+        return -1;
+    if (d->is_unix)
+        return 0;
+    if (p.mer) {
+        if (d->h < 1 || d->h > 12)
+            return -1;
+        d->h = d->h % 12 + (p.mer == 2 ? 12 : 0);
+    }
+    if (d->h > 23 || d->mi > 59 || d->sec > 59)
+        return -1;
+    return set_date(d, d->y, d->mo, d->d, 1) > 0 ? 0 : -1;
+}
+
+/* ---- zones given as strings ----------------------------------------------------------------------------- */
+
+static int str_offset(const char *s, int *secs)
+{
+    struct pat p = {s, 0, 0};
+    if (pat_offset(&p, secs))
+        return -1;
+    while (*p.s == ' ')
+        p.s++;
+    return *p.s ? -1 : 0;
+}
+
+static int zone_parse(const char *tz, struct zone *z)
+{
+    char buf[64];
+    unsigned char up[64];
+    size_t n = strlen(tz);
+    if (n >= sizeof buf - 6)
+        return -1;
+    n = normalize(tz, n, buf, up, sizeof buf);
+    char *s = buf;
+    while (*s == ' ')
+        s++;
+    while (n > 0 && buf[n - 1] == ' ')
+        buf[--n] = '\0';
+    int secs;
+    if (*s == '+' || *s == '-') {
+        if (str_offset(s, &secs))
+            return -1;
+        z->std = secs;
+        z->rule = R_FIXED;
+        return 0;
+    }
+    size_t w = 0;
+    while (is_letter((unsigned char)s[w]) || s[w] == '/' || s[w] == '_')
+        w++;
+    if (!w)
+        return -1;
+    const struct zname *e = zone_find(s, w);
+    if (!e)
+        return -1;
+    z->std = e->min * 60;
+    z->rule = e->rule;
+    s += w;
+    while (*s == ' ')
+        s++;
+    if (!*s)
+        return 0;
+    if (!(e->flags & ZF_BASE) || str_offset(s, &secs))
+        return -1;
+    z->std = secs;
+    return 0;
+}
+
+int mw_date_zone(const char *tz, int *offset_secs)
+{
+    struct zone z;
+    if (!tz || zone_parse(tz, &z))
+        return MW_EPARSE;
+    if (offset_secs)
+        *offset_secs = z.std;   /* a zone with summer time answers its standard offset: no date is known */
+    return 0;
+}
+
+/* ---- output --------------------------------------------------------------------------------------------- */
+
+static char *put2(char *p, int v)
+{
+    *p++ = (char)('0' + v / 10 % 10);
+    *p++ = (char)('0' + v % 10);
+    return p;
+}
+
+static void write_iso(char *out, const struct dt *d, int with_time, int with_zone, int off)
+{
+    char *p = out;
+    p = put2(p, d->y / 100);
+    p = put2(p, d->y % 100);
+    *p++ = '-';
+    p = put2(p, d->mo);
+    *p++ = '-';
+    p = put2(p, d->d);
+    if (with_time) {
+        *p++ = 'T';
+        p = put2(p, d->h);
+        *p++ = ':';
+        p = put2(p, d->mi);
+        *p++ = ':';
+        p = put2(p, d->sec);
+    }
+    if (with_zone) {
+        *p++ = off < 0 ? '-' : '+';
+        if (off < 0)
+            off = -off;
+        p = put2(p, off / 3600);
+        *p++ = ':';
+        p = put2(p, off / 60 % 60);
+    }
+    *p = '\0';
+}
+
+static int64_t local_secs(const struct dt *d)
+{
+    return days_from_civil(d->y, d->mo, d->d) * 86400 + d->h * 3600 + d->mi * 60 + d->sec;
+}
+
+static int lang_mask(const char *lang)
+{
+    static const struct { char code[3]; unsigned short bit; } codes[] = {
+        {"en", L_EN}, {"es", L_ES}, {"pt", L_PT}, {"it", L_IT}, {"fr", L_FR}, {"de", L_DE}, {"tr", L_TR},
+        {"ru", 0}, {"uk", 0}, {"be", 0}, {"ar", 0}, {"fa", 0},
+    };
+    if (!lang || !lang[0] || !lang[1])
+        return L_ALL;
+    char l0 = (char)(lang[0] | 0x20), l1 = (char)(lang[1] | 0x20);
+    for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
+        if (codes[k].code[0] == l0 && codes[k].code[1] == l1)
+            /* Latin-script names of other languages are false friends ("ago", "out", "set"); the
+             * Cyrillic and Arabic tables cannot collide with anything and stay on, as English does. */
+            return codes[k].bit | L_EN | L_CY | L_AR;
+    return L_ALL;
+}
+
+int mw_date_parse(const char *s, const struct mw_date_opts *opts, char out[MW_DATE_MAX], struct mw_err *err)
+{
+    if (out)
+        out[0] = '\0';
+    if (!s || !out)
+        return mw_err_set(err, MW_EPARSE, "date", "no date string");
+    struct cx c;
+    struct dt d;
+    memset(&d, 0, sizeof d);
+    const char *fmt = opts ? opts->format : NULL;
+    const char *lang = opts ? opts->lang : NULL;
+    c.langs = (unsigned)lang_mask(lang);
+    c.de = lang && (lang[0] | 0x20) == 'd' && (lang[1] | 0x20) == 'e';
+    c.order = ORD_DMY;
+    size_t n = normalize(s, strlen(s), c.s, c.up, sizeof c.s);
+    tokenize(&c, n);
+    int rc;
+    if (fmt && (!strcmp(fmt, "unix") || !strcmp(fmt, "unix_ms"))) {
+        rc = parse_unix(s, fmt[4] == '_', &d);
+    } else if (fmt && strchr(fmt, '%')) {
+        rc = parse_pattern(&c, fmt, &d);
+    } else if (fmt && *fmt && strcmp(fmt, "iso") && strcmp(fmt, "dmy") && strcmp(fmt, "mdy")
+               && strcmp(fmt, "auto")) {
+        return mw_err_set(err, MW_EPARSE, "date", "unknown date format \"%.40s\"", fmt);
+    } else {
+        if (fmt && !strcmp(fmt, "mdy"))
+            c.order = ORD_MDY;
+        if (c.n == 0)
+            return mw_err_set(err, MW_EPARSE, "date", "empty date");
+        rc = digits_only(&c, &d);
+        if (rc > 0)
+            rc = scan(&c, &d);
+    }
+    if (rc)
+        return mw_err_set(err, MW_EPARSE, "date", "no date in \"%.80s\"", s);
+
+    struct zone tz;
+    int have_tz = 0;
+    if (opts && opts->tz && opts->tz[0]) {
+        if (zone_parse(opts->tz, &tz))
+            return mw_err_set(err, MW_EPARSE, "date", "unknown zone \"%.40s\"", opts->tz);
+        have_tz = 1;
+    }
+    if (d.is_unix) {
+        int off = have_tz ? zone_offset(&tz, d.epoch + tz.std) : 0;
+        int64_t t = d.epoch + off;
+        civil_from_days(floordiv(t, 86400), &d.y, &d.mo, &d.d);
+        int64_t r = t - floordiv(t, 86400) * 86400;
+        d.h = (int)(r / 3600);
+        d.mi = (int)(r / 60 % 60);
+        d.sec = (int)(r % 60);
+        if (d.y < 1 || d.y > 9999)
+            return mw_err_set(err, MW_EPARSE, "date", "time out of range in \"%.80s\"", s);
+        write_iso(out, &d, 1, 1, off);
+        return 0;
+    }
+    if (d.has_zone)
+        write_iso(out, &d, 1, 1, zone_offset(&d.z, local_secs(&d)));
+    else if (have_tz)
+        write_iso(out, &d, 1, 1, zone_offset(&tz, local_secs(&d)));
+    else
+        write_iso(out, &d, d.has_time, 0, 0);
+    return 0;
+}
+
+/* ---- reading our own output back ------------------------------------------------------------------------ */
+
+static int fixed_num(const char **s, int nd, int *v)
+{
+    *v = 0;
+    for (int k = 0; k < nd; k++) {
+        char ch = (*s)[k];
+        if (ch < '0' || ch > '9')
+            return -1;
+        *v = *v * 10 + (ch - '0');
+    }
+    *s += nd;
+    return 0;
+}
+
+int mw_date_epoch(const char *iso, double *secs, int *has_zone)
+{
+    if (!iso)
+        return MW_EPARSE;
+    const char *s = iso;
+    int y, m, d, h = 0, mi = 0, sec = 0, zone = 0, off = 0;
+    double frac = 0;
+    if (fixed_num(&s, 4, &y) || *s++ != '-' || fixed_num(&s, 2, &m) || *s++ != '-' || fixed_num(&s, 2, &d))
+        return MW_EPARSE;
+    if (!check_date(y, m, d))
+        return MW_EPARSE;
+    if (*s == 'T' || *s == 't' || *s == ' ') {
+        s++;
+        if (fixed_num(&s, 2, &h) || *s++ != ':' || fixed_num(&s, 2, &mi))
+            return MW_EPARSE;
+        if (*s == ':') {
+            s++;
+            if (fixed_num(&s, 2, &sec))
+                return MW_EPARSE;
+            if (*s == '.' || *s == ',') {
+                double scale = 0.1;
+                s++;
+                if (*s < '0' || *s > '9')
+                    return MW_EPARSE;
+                for (; *s >= '0' && *s <= '9'; s++, scale /= 10)
+                    frac += (*s - '0') * scale;
+            }
+        }
+        if (h > 23 || mi > 59 || sec > 59)
+            return MW_EPARSE;
+        if (*s == 'Z' || *s == 'z') {
+            s++;
+            zone = 1;
+        } else if (*s == '+' || *s == '-') {
+            int neg = *s++ == '-', hh, mm = 0;
+            if (fixed_num(&s, 2, &hh))
+                return MW_EPARSE;
+            if (*s == ':')
+                s++;
+            if (*s >= '0' && *s <= '9' && fixed_num(&s, 2, &mm))
+                return MW_EPARSE;
+            if (hh > 18 || mm > 59)
+                return MW_EPARSE;
+            off = (neg ? -1 : 1) * (hh * 3600 + mm * 60);
+            zone = 1;
+        }
+    }
+    if (*s)
+        return MW_EPARSE;
+    if (secs)
+        *secs = (double)(days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + sec - off) + frac;
+    if (has_zone)
+        *has_zone = zone;
+    return 0;
+}

@@ -1,0 +1,22 @@
+/* meta/meta.h: what a page says about itself: JSON-LD, OpenGraph, Twitter cards, <meta name>, dc.*,
+ * parsely/sailthru, microdata, <time datetime>, a byline in the page. Merged into one object. */
+#ifndef MW_META_H
+#define MW_META_H
+
+#include <jansson.h>
+#include <libxml/tree.h>
+#include "common/err.h"
+
+struct mw_meta_opts {
+    const char *tz;    /* outlet zone for dates without one ("+03:00"), NULL = leave the zone out */
+    const char *lang;  /* expected language, NULL = from markup / detect */
+};
+
+/* Returns a new object (json_decref). Keys, each present only when found:
+ *   title, authors [..], published, modified (ISO 8601 via meta/date.h), section, tags [..], lang, lead
+ *   (description), images [{url, caption}], canonical_url, site_name, type, body (JSON-LD articleBody)
+ * plus "sources": {"title": "jsonld"|"og"|"meta"|"h1"|..., ...} naming where each came from.
+ * url (may be NULL) resolves relative URLs. opts may be NULL. NULL with err only on out-of-memory. */
+json_t *mw_meta_extract(xmlDocPtr doc, const char *url, const struct mw_meta_opts *opts, struct mw_err *err);
+
+#endif

@@ -1,0 +1,409 @@
+/* net/fetch.c: one URL at a time over one reused libcurl easy handle, with every limit of fetch.h.
+ * Charset decoding is doc/charset.c; many transfers at once (curl multi, politeness) belong to run/.
+ * curl_global_init is the caller's (CLI, tests): core/ never calls it. */
+#include "net/fetch.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "common/buf.h"
+
+#ifndef MW_VERSION
+#define MW_VERSION "0.0.0"
+#endif
+
+#define MW_FETCH_HEADERS_MAX (256 * 1024)   /* all header lines of one response */
+
+struct mw_fetcher {
+    struct mw_fetch_opts o;     /* string members point at the copies below */
+    char *user_agent, *if_none_match, *if_modified_since;
+    struct curl_slist *resolve;
+    struct curl_slist *cond;    /* If-None-Match / If-Modified-Since lines, sent on every fetch */
+    CURL *h;
+    /* per-transfer state the callbacks fill */
+    struct mw_buf body, hdrs;
+    int body_over;              /* the write callback refused bytes past max_body */
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+void mw_fetch_opts_default(struct mw_fetch_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->connect_timeout_ms = 10000;
+    o->timeout_ms = 30000;
+    o->max_body = (size_t)16 << 20;
+    o->max_redirects = 10;
+    o->retries = 2;
+    o->backoff_ms = 500;
+    o->max_retry_after_ms = 30000;
+}
+
+void mw_response_free(struct mw_response *r)
+{
+    if (!r)
+        return;
+    free(r->url);
+    free(r->content_type);
+    free(r->etag);
+    free(r->last_modified);
+    free(r->headers);
+    free(r->body);
+    free(r);
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+    struct mw_fetcher *f = ud;
+    size_t len = size * n;
+    /* max_body counts decoded bytes: this is where a gzip bomb stops, whatever Content-Length said */
+    int rc = mw_buf_append(&f->body, p, len);
+    if (rc == MW_ELIMIT)
+        f->body_over = 1;
+    return rc ? 0 : len;   /* a short count makes curl end the transfer with CURLE_WRITE_ERROR */
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+    struct mw_fetcher *f = ud;
+    size_t len = size * n;
+    /* A status line starts a new response (a redirect hop, a 100 Continue): only the last one's headers
+     * and body are kept. */
+    if (len >= 5 && !memcmp(p, "HTTP/", 5)) {
+        mw_buf_reset(&f->hdrs);
+        mw_buf_reset(&f->body);
+        f->body_over = 0;
+        return len;
+    }
+    size_t l = len;
+    while (l && (p[l - 1] == '\n' || p[l - 1] == '\r'))
+        l--;
+    if (!l)
+        return len;
+    if (mw_buf_append(&f->hdrs, p, l) || mw_buf_appendc(&f->hdrs, '\n'))
+        return 0;
+    return len;
+}
+
+/* Value of header name in the kept "Name: value\n" lines (malloc'd), or NULL. */
+static char *header_value(const struct mw_buf *h, const char *name)
+{
+    if (!h->data)
+        return NULL;
+    size_t nl = strlen(name);
+    for (const char *p = h->data; *p;) {
+        const char *eol = strchr(p, '\n');
+        size_t l = eol ? (size_t)(eol - p) : strlen(p);
+        if (l > nl && p[nl] == ':' && !strncasecmp(p, name, nl)) {
+            const char *v = p + nl + 1, *e = p + l;
+            while (v < e && (*v == ' ' || *v == '\t'))
+                v++;
+            while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
+                e--;
+            return strndup(v, (size_t)(e - v));
+        }
+        p += l + (eol ? 1 : 0);
+    }
+    return NULL;
+}
+
+static int is_http_url(const char *url)
+{
+    return !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8);
+}
+
+static char *dup_or_null(const char *s, int *fail)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        *fail = 1;
+    return d;
+}
+
+static int cond_add(struct mw_fetcher *f, const char *line)
+{
+    struct curl_slist *s = curl_slist_append(f->cond, line);
+    if (!s)
+        return 1;
+    f->cond = s;
+    return 0;
+}
+
+struct mw_fetcher *mw_fetcher_new(const struct mw_fetch_opts *o, struct mw_err *err)
+{
+    struct mw_fetch_opts def;
+    if (!o) {
+        mw_fetch_opts_default(&def);
+        o = &def;
+    }
+    if (o->connect_timeout_ms <= 0 || o->timeout_ms <= 0 || o->max_body == 0 || o->max_redirects < 0
+        || o->retries < 0 || o->retries > 100 || o->backoff_ms < 0 || o->max_retry_after_ms < 0) {
+        mw_err_set(err, MW_EINVAL, "fetch", "fetch options out of range (time-outs and max_body must be > 0, "
+                   "redirects, retries and back-off >= 0)");
+        return NULL;
+    }
+    struct mw_fetcher *f = calloc(1, sizeof *f);
+    if (!f) {
+        mw_err_set(err, MW_ENOMEM, "fetch", "out of memory creating a fetcher");
+        return NULL;
+    }
+    f->o = *o;
+    int fail = 0;
+    f->user_agent = dup_or_null(o->user_agent ? o->user_agent
+                                              : "moonwire/" MW_VERSION " (+https://github.com/moonwire)", &fail);
+    f->if_none_match = dup_or_null(o->if_none_match, &fail);
+    f->if_modified_since = dup_or_null(o->if_modified_since, &fail);
+    f->o.user_agent = f->user_agent;
+    f->o.if_none_match = f->if_none_match;
+    f->o.if_modified_since = f->if_modified_since;
+    f->o.resolve = NULL;   /* copied into f->resolve; curl copies each entry again */
+    for (const char *const *r = o->resolve; r && *r && !fail; r++) {
+        struct curl_slist *s = curl_slist_append(f->resolve, *r);
+        if (!s)
+            fail = 1;
+        else
+            f->resolve = s;
+    }
+    char line[1024];
+    if (!fail && f->if_none_match) {
+        snprintf(line, sizeof line, "If-None-Match: %s", f->if_none_match);
+        fail = cond_add(f, line);
+    }
+    if (!fail && f->if_modified_since) {
+        snprintf(line, sizeof line, "If-Modified-Since: %s", f->if_modified_since);
+        fail = cond_add(f, line);
+    }
+    mw_buf_init(&f->body, f->o.max_body);
+    mw_buf_init(&f->hdrs, MW_FETCH_HEADERS_MAX);
+    f->h = fail ? NULL : curl_easy_init();
+    if (!f->h) {
+        mw_fetcher_free(f);
+        mw_err_set(err, MW_ENOMEM, "fetch", "out of memory creating a fetcher");
+        return NULL;
+    }
+
+    /* Everything that does not change between fetches is set once: the handle (and so its connection
+     * cache, for keep-alive) lives as long as the fetcher, and curl_easy_reset would drop nothing we need. */
+    CURL *h = f->h;
+    CURLcode c = CURLE_OK;
+#define SET(opt, val) do { if (c == CURLE_OK) c = curl_easy_setopt(h, opt, val); } while (0)
+    SET(CURLOPT_NOSIGNAL, 1L);
+    SET(CURLOPT_PROTOCOLS_STR, "http,https");
+    SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    SET(CURLOPT_FOLLOWLOCATION, 1L);
+    SET(CURLOPT_MAXREDIRS, (long)f->o.max_redirects);
+    SET(CURLOPT_AUTOREFERER, 1L);
+    SET(CURLOPT_CONNECTTIMEOUT_MS, f->o.connect_timeout_ms);
+    SET(CURLOPT_TIMEOUT_MS, f->o.timeout_ms);
+    /* a body that stalls (under 1 byte/s for this long) ends even when timeout_ms is generous */
+    long stall = f->o.timeout_ms / 1000 < 30 ? f->o.timeout_ms / 1000 : 30;
+    SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
+    SET(CURLOPT_LOW_SPEED_TIME, stall > 0 ? stall : 1L);
+    SET(CURLOPT_ACCEPT_ENCODING, "");
+    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->o.max_body);
+    SET(CURLOPT_USERAGENT, f->user_agent);
+    SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+    SET(CURLOPT_WRITEFUNCTION, on_body);
+    SET(CURLOPT_WRITEDATA, f);
+    SET(CURLOPT_HEADERFUNCTION, on_header);
+    SET(CURLOPT_HEADERDATA, f);
+    SET(CURLOPT_ERRORBUFFER, f->errbuf);
+    if (f->resolve)
+        SET(CURLOPT_RESOLVE, f->resolve);
+    if (f->cond)
+        SET(CURLOPT_HTTPHEADER, f->cond);
+#undef SET
+    if (c != CURLE_OK) {
+        mw_fetcher_free(f);
+        mw_err_set(err, c == CURLE_OUT_OF_MEMORY ? MW_ENOMEM : MW_EINVAL, "fetch",
+                   "libcurl refused an option: %s", curl_easy_strerror(c));
+        return NULL;
+    }
+    return f;
+}
+
+void mw_fetcher_free(struct mw_fetcher *f)
+{
+    if (!f)
+        return;
+    if (f->h)
+        curl_easy_cleanup(f->h);
+    curl_slist_free_all(f->cond);
+    curl_slist_free_all(f->resolve);
+    free(f->user_agent);
+    free(f->if_none_match);
+    free(f->if_modified_since);
+    mw_buf_free(&f->body);
+    mw_buf_free(&f->hdrs);
+    free(f);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+        ;
+}
+
+/* Retry-After of the kept headers in ms (delta-seconds or an HTTP date), -1 when absent or unreadable. */
+static long retry_after_ms(const struct mw_buf *h)
+{
+    char *v = header_value(h, "Retry-After");
+    if (!v)
+        return -1;
+    long ms = -1;
+    char *end;
+    long secs = strtol(v, &end, 10);
+    if (end != v && *end == '\0') {
+        if (secs >= 0)
+            ms = secs > 86400L * 365 ? 86400L * 365 * 1000 : secs * 1000;
+    } else {
+        time_t t = curl_getdate(v, NULL);
+        if (t != -1) {
+            time_t now = time(NULL);
+            ms = t > now ? (long)(t - now) * 1000 : 0;
+        }
+    }
+    free(v);
+    return ms;
+}
+
+/* Transport failures worth another try: the server or the path may do better next time. */
+static int retryable_code(CURLcode c)
+{
+    switch (c) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int retryable_status(long s) { return s == 408 || s == 429 || (s >= 500 && s <= 599); }
+
+static int make_response(struct mw_fetcher *f, const char *url, int tries, double t0, struct mw_response **out,
+                         struct mw_err *err)
+{
+    struct mw_response *r = calloc(1, sizeof *r);
+    if (!r)
+        return mw_err_set(err, MW_ENOMEM, "fetch", "%s: out of memory", url);
+    char *eff = NULL, *ct = NULL;
+    long redirects = 0;
+    curl_easy_getinfo(f->h, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_easy_getinfo(f->h, CURLINFO_EFFECTIVE_URL, &eff);
+    curl_easy_getinfo(f->h, CURLINFO_CONTENT_TYPE, &ct);
+    curl_easy_getinfo(f->h, CURLINFO_REDIRECT_COUNT, &redirects);
+    r->url = strdup(eff ? eff : url);
+    r->content_type = ct ? strdup(ct) : NULL;
+    r->etag = header_value(&f->hdrs, "ETag");
+    r->last_modified = header_value(&f->hdrs, "Last-Modified");
+    r->headers = mw_buf_steal(&f->hdrs, NULL);
+    r->body = mw_buf_steal(&f->body, &r->body_len);
+    r->tries = tries;
+    r->redirects = (int)redirects;
+    r->ms = now_ms() - t0;
+    if (!r->url || (ct && !r->content_type) || !r->headers || !r->body) {
+        mw_response_free(r);
+        return mw_err_set(err, MW_ENOMEM, "fetch", "%s: out of memory", url);
+    }
+    *out = r;
+    return 0;
+}
+
+/* What a fetch does, beyond fetch.h:
+ * - Every try has the full timeout_ms; the wait before try n+1 is backoff_ms * 2^(n-1), or the server's
+ *   Retry-After when that is longer. A Retry-After above max_retry_after_ms is not waited for: the 429/503
+ *   comes back at once as the response.
+ * - A 408/429/5xx still there after the last try is returned with rc 0 (status and tries set, err left
+ *   alone): the caller decides, and writes "<url>: HTTP 503 after 3 tries" into the record itself.
+ * - Errors (err stage "fetch", one line starting with the URL asked for):
+ *   MW_EINVAL  not an http(s) URL;
+ *   MW_ELIMIT  body past max_body (decoded bytes or Content-Length), too many redirects, a time-out
+ *              (connect, whole transfer or stalled body) on the last try: err.h counts time as a limit;
+ *   MW_EFETCH  a redirect to another scheme, DNS, TLS, refused or broken connections after the retries. */
+int mw_fetch(struct mw_fetcher *f, const char *url, struct mw_response **out, struct mw_err *err)
+{
+    if (out)
+        *out = NULL;
+    if (!f || !url || !out)
+        return mw_err_set(err, MW_EINVAL, "fetch", "%s: mw_fetch needs a fetcher, a URL and a place for the "
+                          "response", url ? url : "(null)");
+    if (!is_http_url(url))
+        return mw_err_set(err, MW_EINVAL, "fetch", "%s: only http and https URLs are fetched", url);
+    CURLcode c = curl_easy_setopt(f->h, CURLOPT_URL, url);
+    if (c != CURLE_OK)
+        return mw_err_set(err, c == CURLE_OUT_OF_MEMORY ? MW_ENOMEM : MW_EINVAL, "fetch", "%s: %s", url,
+                          curl_easy_strerror(c));
+    double t0 = now_ms();
+    long backoff = f->o.backoff_ms;
+    int rc = 0;
+    for (int tries = 1;; tries++) {
+        mw_buf_reset(&f->body);
+        mw_buf_reset(&f->hdrs);
+        f->body_over = 0;
+        f->errbuf[0] = '\0';
+        c = curl_easy_perform(f->h);
+        int last = tries > f->o.retries;
+        long wait = backoff;
+        backoff = backoff > 3600000 / 2 ? 3600000 : backoff * 2;
+
+        if (c == CURLE_OK) {
+            long status = 0;
+            curl_easy_getinfo(f->h, CURLINFO_RESPONSE_CODE, &status);
+            if (!last && retryable_status(status)) {
+                long ra = retry_after_ms(&f->hdrs);
+                if (ra <= f->o.max_retry_after_ms) {
+                    sleep_ms(ra > wait ? ra : wait);
+                    continue;
+                }
+            }
+            return make_response(f, url, tries, t0, out, err);
+        }
+
+        char tail[32] = "";
+        if (tries > 1)
+            snprintf(tail, sizeof tail, " after %d tries", tries);
+        if (f->body_over || c == CURLE_FILESIZE_EXCEEDED) {
+            rc = mw_err_set(err, MW_ELIMIT, "fetch", "%s: body larger than %zu bytes", url, f->o.max_body);
+        } else if (c == CURLE_TOO_MANY_REDIRECTS) {
+            rc = mw_err_set(err, MW_ELIMIT, "fetch", "%s: too many redirects (%d)", url, f->o.max_redirects);
+        } else if (c == CURLE_UNSUPPORTED_PROTOCOL) {
+            /* the first URL was checked above, so this is a Location with another scheme */
+            char *to = NULL;
+            curl_easy_getinfo(f->h, CURLINFO_REDIRECT_URL, &to);
+            rc = mw_err_set(err, MW_EFETCH, "fetch", "%s: redirect to a non-http(s) URL refused%s%.200s%s", url,
+                            to ? " (" : "", to ? to : "", to ? ")" : "");
+        } else if (c == CURLE_OUT_OF_MEMORY) {
+            rc = mw_err_set(err, MW_ENOMEM, "fetch", "%s: out of memory", url);
+        } else if (!last && retryable_code(c)) {
+            sleep_ms(wait);
+            continue;
+        } else {
+            rc = mw_err_set(err, c == CURLE_OPERATION_TIMEDOUT ? MW_ELIMIT : MW_EFETCH, "fetch", "%s: %s%s", url,
+                            f->errbuf[0] ? f->errbuf : curl_easy_strerror(c), tail);
+        }
+        /* a refused body may be max_body large: do not keep it in an idle fetcher */
+        mw_buf_free(&f->body);
+        mw_buf_free(&f->hdrs);
+        return rc;
+    }
+}

@@ -1,0 +1,49 @@
+/* net/fetch.h: one URL over libcurl with every limit: http(s) only, bounded redirects, time-outs, body and
+ * decompression caps, retries with backoff and Retry-After. Keep-alive is reused within one fetcher.
+ * The scheduled crawler (run/) drives many transfers through curl multi; this is the one-page path. */
+#ifndef MW_FETCH_H
+#define MW_FETCH_H
+
+#include <stddef.h>
+#include "common/err.h"
+
+struct mw_fetch_opts {
+    long connect_timeout_ms;    /* default 10000 */
+    long timeout_ms;            /* whole transfer, default 30000 */
+    size_t max_body;            /* bytes after decompression, default 16 MB; the transfer stops there */
+    int max_redirects;          /* default 10 */
+    int retries;                /* extra tries on connect errors, 408, 429, 5xx; default 2 */
+    long backoff_ms;            /* first backoff, doubled each try; default 500 */
+    long max_retry_after_ms;    /* Retry-After longer than this is not waited for; default 30000 */
+    const char *user_agent;     /* default "moonwire/<version> (+https://github.com/moonwire)" */
+    const char *const *resolve; /* NULL-terminated "host:port:address" entries (curl --resolve) */
+    const char *if_none_match;  /* conditional GET, may be NULL */
+    const char *if_modified_since;
+};
+void mw_fetch_opts_default(struct mw_fetch_opts *o);
+
+struct mw_response {
+    char *url;            /* final URL after redirects */
+    long status;          /* HTTP status of the last response */
+    char *content_type;   /* NULL when absent */
+    char *etag, *last_modified;
+    char *headers;        /* the last response's header lines, "Name: value\n"... */
+    char *body;           /* decoded (not charset-converted) bytes, NUL-terminated */
+    size_t body_len;
+    double ms;            /* wall time of all tries */
+    int tries;
+    int redirects;
+};
+void mw_response_free(struct mw_response *r);
+
+struct mw_fetcher;
+/* Options are copied. Owned: mw_fetcher_free. */
+struct mw_fetcher *mw_fetcher_new(const struct mw_fetch_opts *o, struct mw_err *err);
+void mw_fetcher_free(struct mw_fetcher *f);
+
+/* 0 with *out set for any HTTP status that is final (2xx, 3xx without location, 4xx, 5xx after retries:
+ * the caller decides what a status means); MW_EFETCH/MW_ELIMIT/MW_EINVAL with err set (stage "fetch",
+ * message naming the URL) when no response could be had. *out is owned: mw_response_free. */
+int mw_fetch(struct mw_fetcher *f, const char *url, struct mw_response **out, struct mw_err *err);
+
+#endif

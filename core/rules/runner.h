@@ -1,0 +1,44 @@
+/* rules/runner.h: one page through decode -> parse -> pick rule -> extract -> record. Holds the Lua
+ * sandbox and the rule registry (rules/registry.c); the generic path needs no Lua at all. */
+#ifndef MW_RUNNER_H
+#define MW_RUNNER_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include "common/err.h"
+#include "lua/sandbox.h"
+
+struct mw_runner_opts {
+    const char *scripts_dir;        /* holds lib/ and outlets/; NULL = no rules (generic only) */
+    const char *const *rule_dirs;   /* more rule directories, NULL-terminated; later ones override */
+    int generic_only;               /* never run a rule */
+    const char *rule;               /* force this rule (by name) */
+    int explain;                    /* add "origin" to records */
+    struct mw_lua_limits limits;    /* per rule call */
+};
+void mw_runner_opts_default(struct mw_runner_opts *o);
+
+struct mw_runner;
+/* Rule files that fail to load are reported through mw_runner_load_errors, not here. NULL with err
+ * only when the runtime itself (scripts/lib) cannot be loaded or memory runs out. Owned: mw_runner_free. */
+struct mw_runner *mw_runner_new(const struct mw_runner_opts *o, struct mw_err *err);
+void mw_runner_free(struct mw_runner *r);
+
+/* Messages ("file:line: ...") of the rule files that failed to load: a JSON array, borrowed. */
+const json_t *mw_runner_load_errors(struct mw_runner *r);
+/* The loaded rules as a JSON array of {name, outlet, domains, article, layouts, file, lang, tz,
+ * sources, verified, fixtures}: new reference. */
+json_t *mw_runner_rules(struct mw_runner *r);
+/* The Lua sandbox (for eval and the shell). Borrowed. */
+struct mw_lua *mw_runner_lua(struct mw_runner *r);
+
+/* Name of the rule that would handle url (borrowed, valid until the runner is freed) or NULL. */
+const char *mw_runner_pick(struct mw_runner *r, const char *url);
+
+/* Extract one page of raw bytes. Always returns a record (new reference) unless memory runs out; a page
+ * that fails at some stage gets "error" set. url may be NULL (canonical/og:url is used to pick a rule).
+ * content_type may be NULL. */
+json_t *mw_runner_extract(struct mw_runner *r, const char *bytes, size_t len, const char *url,
+                          const char *content_type);
+
+#endif

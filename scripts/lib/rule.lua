@@ -1,0 +1,267 @@
+-- scripts/lib/rule.lua: the rule{} constructor and the engine that applies a rule to a document.
+-- Policy lives here (nmap-style): the C host gives primitives (html, date, text, url) and merges the
+-- result with doc:meta() and the generic extractor for every field a rule leaves out.
+
+local M = {}
+
+local FIELDS = {"title", "lead", "authors", "published", "modified", "section", "tags", "images",
+                "body", "dateline"}
+local LIST_FIELDS = {authors = true, tags = true, images = true}
+local DATE_FIELDS = {published = true, modified = true}
+local KNOWN = {name = 1, outlet = 1, domains = 1, article = 1, lang = 1, tz = 1, sources = 1, fix = 1,
+               layouts = 1, when = 1, ["until"] = 1, fixtures = 1, verified = 1, notes = 1}
+for _, f in ipairs(FIELDS) do KNOWN[f] = 1 end
+
+local function check_spec(name, field, spec, ctx)
+  local t = type(spec)
+  if t == "string" or t == "function" then return end
+  if t ~= "table" then
+    error(string.format("rule %s: field '%s' must be a selector, a list of selectors, a table or a function%s",
+      name, field, ctx), 3)
+  end
+  for k, v in pairs(spec) do
+    if type(k) == "number" and type(v) ~= "string" then
+      error(string.format("rule %s: field '%s' holds a %s where a selector was expected%s", name, field,
+        type(v), ctx), 3)
+    end
+  end
+end
+
+--- rule{...}: checks a rule table and returns it (the registry keeps it).
+function M.rule(r)
+  if type(r) ~= "table" then error("rule{}: expected a table", 2) end
+  if type(r.name) ~= "string" or not r.name:match("^[%w_%-]+$") then
+    error("rule{}: 'name' must be a word (letters, digits, '-', '_')", 2)
+  end
+  if type(r.domains) == "string" then r.domains = {r.domains} end
+  if type(r.domains) ~= "table" or #r.domains == 0 then
+    error("rule " .. r.name .. ": 'domains' must list at least one domain", 2)
+  end
+  if type(r.article) == "string" then r.article = {r.article} end
+  r.article = r.article or {}
+  r.outlet = r.outlet or r.name
+  for k in pairs(r) do
+    if not KNOWN[k] then error("rule " .. r.name .. ": unknown field '" .. tostring(k) .. "'", 2) end
+  end
+  for _, f in ipairs(FIELDS) do
+    if r[f] ~= nil then check_spec(r.name, f, r[f], "") end
+  end
+  if r.fix ~= nil and type(r.fix) ~= "function" then
+    error("rule " .. r.name .. ": 'fix' must be a function", 2)
+  end
+  r.layouts = r.layouts or {}
+  for i, l in ipairs(r.layouts) do
+    if type(l) ~= "table" then error("rule " .. r.name .. ": layout " .. i .. " must be a table", 2) end
+    for k in pairs(l) do
+      if not KNOWN[k] or k == "name" or k == "domains" then
+        error("rule " .. r.name .. ": layout " .. i .. ": unknown field '" .. tostring(k) .. "'", 2)
+      end
+    end
+    for _, f in ipairs(FIELDS) do
+      if l[f] ~= nil then check_spec(r.name, f, l[f], " (layout " .. i .. ")") end
+    end
+  end
+  return r
+end
+
+-- Split a spec into its selectors and options.
+local function selectors(spec)
+  if type(spec) == "string" then return {spec}, {} end
+  local sels = {}
+  for _, s in ipairs(spec) do sels[#sels + 1] = s end
+  if spec.css then
+    if type(spec.css) == "string" then sels[#sels + 1] = spec.css
+    else for _, s in ipairs(spec.css) do sels[#sels + 1] = s end end
+  end
+  return sels, spec
+end
+
+local function node_value(n, opts)
+  local v
+  if opts.attr then v = n:attr(opts.attr) else v = n:text("inline") end
+  if v == nil then return nil end
+  v = text.clean(v)
+  if opts.pattern then
+    v = v:match(opts.pattern)
+    if v then v = text.clean(v) end
+  end
+  if v == "" then return nil end
+  return v
+end
+
+-- First selector that matches anything wins; returns its nodes.
+local function first_match(doc, sels)
+  for _, s in ipairs(sels) do
+    local nodes = doc:select(s)
+    if #nodes > 0 then return nodes, s end
+  end
+  return nil
+end
+
+local function parse_date(v, opts, r)
+  if v == nil then return nil end
+  local fmt = opts.format
+  local iso = date.parse(v, {tz = opts.tz or r.tz, format = fmt, lang = r.lang})
+  return iso
+end
+
+local function body_text(doc, nodes, opts)
+  local parts = {}
+  for _, n in ipairs(nodes) do
+    local t = n:text()
+    if t ~= "" then
+      for para in (t .. "\n\n"):gmatch("(.-)\n\n") do
+        para = text.clean(para)
+        if para ~= "" then parts[#parts + 1] = para end
+      end
+    end
+  end
+  if opts.stop then
+    local stops = type(opts.stop) == "string" and {opts.stop} or opts.stop
+    for i, p in ipairs(parts) do
+      local hit = false
+      for _, s in ipairs(stops) do
+        if p == s or p:find(s) then hit = true break end
+      end
+      if hit then
+        for j = #parts, i, -1 do parts[j] = nil end
+        break
+      end
+    end
+  end
+  if opts.skip then   -- paragraphs to leave out wherever they are
+    local skips = type(opts.skip) == "string" and {opts.skip} or opts.skip
+    local kept = {}
+    for _, p in ipairs(parts) do
+      local hit = false
+      for _, s in ipairs(skips) do
+        if p == s or p:find(s) then hit = true break end
+      end
+      if not hit then kept[#kept + 1] = p end
+    end
+    parts = kept
+  end
+  return table.concat(parts, "\n\n")
+end
+
+-- Evaluate one field spec. Returns value or nil, and whether a selector matched.
+local function field(doc, a, r, name, spec)
+  if type(spec) == "function" then
+    return spec(doc, a), true
+  end
+  local sels, opts = selectors(spec)
+  if name == "dateline" and opts.from then return nil, true end   -- handled after body
+  if name == "body" then
+    if opts.drop then
+      local drops = type(opts.drop) == "string" and {opts.drop} or opts.drop
+      for _, d in ipairs(drops) do
+        for _, n in ipairs(doc:select(d)) do n:remove() end
+      end
+    end
+    local nodes = first_match(doc, sels)
+    if not nodes then return nil, false end
+    if opts.all == false then nodes = {nodes[1]} end
+    local b = body_text(doc, nodes, opts)
+    if b == "" then return nil, false end
+    return b, true
+  end
+  local nodes = first_match(doc, sels)
+  if not nodes then return nil, false end
+  if LIST_FIELDS[name] then
+    local out, seen = {}, {}
+    for _, n in ipairs(nodes) do
+      if name == "images" then
+        local src = n:attr(opts.attr or "src") or n:attr("data-src")
+        if src and src ~= "" then
+          local u = url.resolve(doc:url(), src)
+          if u and not seen[u] then
+            seen[u] = true
+            local cap = opts.caption and n:closest("figure") and n:closest("figure"):first(opts.caption)
+            out[#out + 1] = {url = u, caption = cap and text.clean(cap:text("inline")) or nil}
+          end
+        end
+      else
+        local v = node_value(n, opts)
+        if v and opts.split then
+          for piece in (v .. opts.split):gmatch("(.-)" .. opts.split:gsub("%p", "%%%0")) do
+            piece = text.clean(piece)
+            if piece ~= "" and not seen[piece] then seen[piece] = true out[#out + 1] = piece end
+          end
+        elseif v and not seen[v] then
+          seen[v] = true
+          out[#out + 1] = v
+        end
+      end
+    end
+    if #out == 0 then return nil, true end
+    return out, true
+  end
+  local v
+  for _, n in ipairs(nodes) do
+    v = node_value(n, opts)
+    if v then break end
+  end
+  if DATE_FIELDS[name] then v = parse_date(v, opts, r) end
+  return v, true
+end
+
+-- Which layout applies: the first whose `when` selector exists and whose `until` has not passed.
+local function pick_layout(doc, r, published)
+  for _, l in ipairs(r.layouts) do
+    local ok = true
+    if l.when and not doc:first(l.when) then ok = false end
+    if ok and l["until"] and published and published > l["until"] then ok = false end
+    if ok then return l end
+  end
+  return nil
+end
+
+--- apply(rule, doc) -> fields, origin, warnings
+function M.apply(r, doc)
+  local a, origin, warnings = {}, {}, {}
+  local meta_pub = nil
+  local layout = pick_layout(doc, r, meta_pub)
+  local function spec_of(f)
+    if layout and layout[f] ~= nil then return layout[f] end
+    return r[f]
+  end
+  -- body first: its drop list cleans the document for the other fields too
+  local order = {"body", "title", "lead", "authors", "published", "modified", "section", "tags",
+                 "images", "dateline"}
+  for _, f in ipairs(order) do
+    local spec = spec_of(f)
+    if spec ~= nil then
+      local v, matched = field(doc, a, r, f, spec)
+      if v ~= nil and v ~= "" then
+        a[f] = v
+        origin[f] = "rule"
+      elseif (f == "title" or f == "body") and not matched then
+        warnings[#warnings + 1] = string.format("%s: %s selector matched nothing, generic used", r.name, f)
+      end
+    end
+  end
+  local dl = spec_of("dateline")
+  if type(dl) == "table" and dl.from and dl.pattern then
+    local src = a[dl.from]
+    if type(src) == "string" then
+      local s, e, place = src:find(dl.pattern)
+      if s then
+        a.dateline = text.clean(place)
+        origin.dateline = "rule"
+        if dl.from == "body" or dl.keep ~= true then a[dl.from] = src:sub(1, s - 1) .. src:sub(e + 1) end
+      end
+    end
+  end
+  local fix = (layout and layout.fix) or r.fix
+  if fix then
+    local b = {}
+    for k, v in pairs(a) do b[k] = v end
+    fix(a, doc)
+    for k, v in pairs(a) do
+      if b[k] ~= v then origin[k] = "rule" end
+    end
+  end
+  return a, origin, warnings
+end
+
+return M

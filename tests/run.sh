@@ -1,0 +1,45 @@
+#!/bin/sh
+# tests/run.sh: runs every suite — cmocka unit suites (plain and under ASan+UBSan), the integration
+# scripts, the rule fixtures — and ends with one line "N passed, N failed" (suites, not cases).
+cd "$(dirname "$0")/.." || exit 2
+B=build
+pass=0
+fail=0
+failed=""
+log=$B/test-logs
+mkdir -p "$log"
+export MW_TESTD="$PWD/$B/mw-testd"
+export MOONWIRE_SCRIPTS="$PWD/scripts"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp"
+
+run() {   # run NAME CMD...
+  name=$1; shift
+  if "$@" >"$log/$name.log" 2>&1; then
+    pass=$((pass + 1)); printf '  ok    %s\n' "$name"
+  else
+    fail=$((fail + 1)); failed="$failed $name"; printf '  FAIL  %s  (log: %s)\n' "$name" "$log/$name.log"
+    tail -n 30 "$log/$name.log" | sed 's/^/        /'
+  fi
+}
+
+echo "unit suites:"
+for t in $B/tests/test_*; do
+  [ -x "$t" ] || continue
+  run "$(basename "$t")" "$t"
+done
+echo "unit suites under AddressSanitizer + UndefinedBehaviorSanitizer:"
+for t in $B/san/tests/test_*; do
+  [ -x "$t" ] || continue
+  run "san-$(basename "$t")" "$t"
+done
+echo "integration:"
+for t in tests/integration/*.sh; do
+  [ -f "$t" ] || continue
+  run "$(basename "$t" .sh)" sh "$t"
+done
+echo
+[ -n "$failed" ] && echo "failed:$failed"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

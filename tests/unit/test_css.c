@@ -1,0 +1,545 @@
+/* tests/unit/test_css.c: doc/css.c against a real parsed page: selectors -> matched ids in document
+ * order, malformed selectors -> column, element context, and the compile cache.
+ * css.c is included rather than linked so the cache test can look at the compiled expressions. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <libxml/HTMLparser.h>
+
+#include "doc/css.c"
+
+static const char PAGE[] =
+    "<!DOCTYPE html>\n"
+    "<html lang=\"en-US\">\n"
+    "<head>\n"
+    "<meta charset=\"utf-8\">\n"
+    "<title>Harbour council approves flood wall - The Coastal Ledger</title>\n"
+    "<meta property=\"og:title\" content=\"Harbour council approves flood wall\">\n"
+    "<link rel=\"canonical\" href=\"https://ledger.example/news/2024/flood-wall\">\n"
+    "</head>\n"
+    "<BODY id=\"body\" class=\"page article-page\">\n"
+    "<header id=\"masthead\" class=\"site-header  sticky\">\n"
+    "  <a id=\"logo\" class=\"brand\" href=\"/\">The Coastal Ledger</a>\n"
+    "  <nav id=\"mainnav\" aria-label=\"Sections\">\n"
+    "    <ul id=\"sections\" class=\"menu menu--main\">\n"
+    "      <li id=\"s-news\" class=\"menu-item active\"><a id=\"l-news\" href=\"/news\">News</a></li>\n"
+    "      <li id=\"s-sport\" class=\"menu-item\"><a id=\"l-sport\" href=\"/sport\">Sport</a></li>\n"
+    "      <li id=\"s-opinion\" class=\"menu-item\"><a id=\"l-opinion\" href=\"/opinion\" rel=\"section\">"
+    "Opinion</a></li>\n"
+    "      <li id=\"s-weather\" class=\"\tmenu-item external \"><a id=\"l-weather\" "
+    "href=\"https://weather.example/coast\" rel=\"noopener external\">Weather</a></li>\n"
+    "    </ul>\n"
+    "  </nav>\n"
+    "</header>\n"
+    "<main id=\"content\">\n"
+    "  <article id=\"story\" class=\"story story--lead\" data-article-id=\"88412\" data-section=\"news\" "
+    "lang=\"en-GB\">\n"
+    "    <h1 id=\"headline\" class=\"story__title\">Harbour council approves \xc2\xa3" "40m flood wall</h1>\n"
+    "    <p id=\"byline\" class=\"byline\"><span id=\"author\" class=\"author\">Mara O'Neill</span>\n"
+    "      <time id=\"pubdate\" datetime=\"2024-03-05T09:30:00Z\">5 March 2024</time></p>\n"
+    "    <figure id=\"fig1\" class=\"media media--wide\">\n"
+    "      <IMG id=\"img1\" SRC=\"/img/wall.jpg\" alt=\"Construction site at the harbour\" width=\"1200\">\n"
+    "      <figcaption id=\"cap1\">Work on the wall begins in <em id=\"em-cap\">May</em>.</figcaption>\n"
+    "    </figure>\n"
+    "    <div id=\"body-text\" class=\"story__body\">\n"
+    "      <p id=\"p1\" class=\"lead\">Councillors voted 9-2 on Tuesday to fund the wall.</p>\n"
+    "      <p id=\"p2\" data-quote='can&apos;t \"wait\"'>The plan, first proposed in 2019, says the harbour "
+    "can't wait.</p>\n"
+    "      <h2 id=\"h2-cost\">What it costs</h2>\n"
+    "      <p id=\"p3\">Costs are split between the council and the <a id=\"a-agency\" "
+    "href=\"https://agency.example/grants\" data-track=\"OutBound\">coastal agency</a>.</p>\n"
+    "      <ul id=\"facts\" class=\"facts list\">\n"
+    "        <li id=\"f1\">Length: 1.2 km</li>\n"
+    "        <li id=\"f2\" class=\"highlight\">Height: 3 m</li>\n"
+    "        <li id=\"f3\">Cost: \xc2\xa3" "40m</li>\n"
+    "        <li id=\"f4\" class=\"highlight last\">Completion: 2027</li>\n"
+    "        <li id=\"f5\"></li>\n"
+    "      </ul>\n"
+    "      <blockquote id=\"quote\" lang=\"fr\"><p id=\"q1\">Un mur, enfin.</p></blockquote>\n"
+    "      <p id=\"p4\">Residents can comment until <strong id=\"deadline\">12 April</strong>.</p>\n"
+    "      <div id=\"ad1\" class=\"ad ad-slot\" data-ad-unit=\"mid-article\"> </div>\n"
+    "      <p id=\"p5\" class=\"note\">Correction: an earlier version misstated the vote.</p>\n"
+    "    </div>\n"
+    "    <aside id=\"related\" class=\"related\" data-widget=\"related\">\n"
+    "      <h3 id=\"rel-title\">Related</h3>\n"
+    "      <ol id=\"rel-list\">\n"
+    "        <li id=\"r1\"><a id=\"ra1\" href=\"/news/2023/storm-damage\" class=\"teaser\">Storm damage "
+    "tallied</a></li>\n"
+    "        <li id=\"r2\"><a id=\"ra2\" href=\"/news/2022/harbour-plan\" class=\"teaser teaser--old\">"
+    "Harbour plan unveiled</a></li>\n"
+    "        <li id=\"r3\"><a id=\"ra3\" href=\"/docs/walls.PDF\" class=\"teaser\">Why walls are not "
+    "enough</a></li>\n"
+    "      </ol>\n"
+    "    </aside>\n"
+    "  </article>\n"
+    "</main>\n"
+    "<footer id=\"footer\" class=\"site-footer\">\n"
+    "  <p id=\"copy\">&copy; 2024 The Coastal Ledger</p>\n"
+    "  <a id=\"f-privacy\" href=\"/privacy\" lang=\"en\">Privacy</a>\n"
+    "  <a id=\"f-terms\" href=\"/terms\" lang=\"EN-us\">Terms</a>\n"
+    "</footer>\n"
+    "</BODY>\n"
+    "</html>\n";
+
+static htmlDocPtr parse_page(void)
+{
+    htmlDocPtr doc = htmlReadMemory(PAGE, (int)sizeof PAGE - 1, "https://ledger.example/news/2024/flood-wall",
+                                    "UTF-8",
+                                    HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+                                        HTML_PARSE_NOWARNING);
+    assert_non_null(doc);
+    return doc;
+}
+
+/* The matched nodes as "id,id,...": an element without an id shows as <name>. */
+static void ids(const xmlXPathObject *o, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    int n = o->nodesetval ? o->nodesetval->nodeNr : 0;
+    for (int i = 0; i < n; i++) {
+        xmlNodePtr node = o->nodesetval->nodeTab[i];
+        xmlChar *id = xmlGetProp(node, (const xmlChar *)"id");
+        int w = snprintf(out + len, cap - len, id ? "%s%s" : "%s<%s>", i ? "," : "",
+                         id ? (const char *)id : (const char *)node->name);
+        xmlFree(id);
+        assert_true(w > 0 && (size_t)w < cap - len);
+        len += (size_t)w;
+    }
+}
+
+static const struct {
+    const char *sel;
+    const char *want;   /* ids in document order */
+} select_cases[] = {
+    /* type, universal, id, class */
+    {"article", "story"},
+    {"ARTICLE", "story"},
+    {"html", "<html>"},
+    {"body", "body"},
+    {"#headline", "headline"},
+    {"h1#headline.story__title", "headline"},
+    {"  #copy  ", "copy"},
+    {"#body\\-text", "body-text"},
+    {"[id=\"p\\31\"]", "p1"},
+    {".teaser", "ra1,ra2,ra3"},
+    {".teaser--old", "ra2"},
+    {".story", "story"},
+    {".menu-item.external", "s-weather"},
+    {".sticky", "masthead"},
+    {".highlight.last", "f4"},
+    {"figure > *", "img1,cap1"},
+    {"body > *", "masthead,content,footer"},
+    /* combinators */
+    {"nav ul", "sections"},
+    {"#sections > li", "s-news,s-sport,s-opinion,s-weather"},
+    {"header a", "logo,l-news,l-sport,l-opinion,l-weather"},
+    {"header > a", "logo"},
+    {".menu--main>li.active>a", "l-news"},
+    {"main article > figure img", "img1"},
+    {"h2 + p", "p3"},
+    {"h1 + p", "byline"},
+    {"h1 + figure", ""},
+    {"h2 ~ p", "p3,p4,p5"},
+    {"ul#facts>li+li+li", "f3,f4,f5"},
+    {"h1 ~ * img", "img1"},
+    /* attributes */
+    {"[data-article-id]", "story"},
+    {"[data-section=news]", "story"},
+    {"[data-section='news']", "story"},
+    {"[ data-section = \"news\" ]", "story"},
+    {"[rel~=external]", "l-weather"},
+    {"[rel~=\"noopener\"]", "l-weather"},
+    {"[rel~=noop]", ""},
+    {"[lang|=en]", "<html>,story,f-privacy"},
+    {"[lang|=en i]", "<html>,story,f-privacy,f-terms"},
+    {"[lang=\"en-us\" i]", "<html>,f-terms"},
+    {"[LANG=\"EN-us\"]", "f-terms"},
+    {"[href^=\"https://\"]", "<link>,l-weather,a-agency"},
+    {"[href$=\".PDF\"]", "ra3"},
+    {"[href$=\".pdf\"]", ""},
+    {"[href$=\".pdf\" i]", "ra3"},
+    {"[href*=harbour]", "ra2"},
+    {"[href*=\"\"]", ""},
+    {"[data-track=outbound i]", "a-agency"},
+    {"[data-track=outbound]", ""},
+    {"[data-quote=\"can't \\\"wait\\\"\"]", "p2"},
+    {"[data-quote='can\\'t \"wait\"']", "p2"},
+    {"[alt=\"Construction site at the harbour\"]", "img1"},
+    {"img[src='/img/wall.jpg'][width=\"1200\"]", "img1"},
+    {"time[datetime^=\"2024-03\"]", "pubdate"},
+    {"div.ad[data-ad-unit]", "ad1"},
+    {"[data-ad-unit=\"\\1 \"]", ""},   /* an escape XML cannot hold matches nothing, and is no error */
+    /* structural pseudo-classes */
+    {"li:first-child", "s-news,f1,r1"},
+    {"li:last-child", "s-weather,f5,r3"},
+    {":only-child",   /* the root too: Selectors 4 dropped the need for a parent, as browsers did */
+     "<html>,sections,l-news,l-sport,l-opinion,l-weather,story,em-cap,a-agency,q1,deadline,ra1,ra2,ra3"},
+    {"#facts li:nth-child(odd)", "f1,f3,f5"},
+    {"#facts li:nth-child(even)", "f2,f4"},
+    {"#facts li:nth-child(-n+3)", "f1,f2,f3"},
+    {"#facts li:nth-child(2n+1)", "f1,f3,f5"},
+    {"#facts li:nth-child(3)", "f3"},
+    {"#facts li:nth-child(+3n - 1)", "f2,f5"},
+    {"#facts li:nth-child(-2n+5)", "f1,f3,f5"},
+    {"#facts li:nth-child(0n+0)", ""},
+    {"li:nth-child(n+3)", "s-opinion,s-weather,f3,f4,f5,r3"},
+    {"#facts > :nth-last-child(2)", "f4"},
+    {"li:nth-last-of-type(1)", "s-weather,f5,r3"},
+    {"#body-text > p:nth-of-type(3)", "p3"},
+    {"#body-text > p:nth-child(3)", ""},
+    {"#body-text > p:first-of-type", "p1"},
+    {"#body-text > p:last-of-type", "p5"},
+    {"footer > p:only-of-type", "copy"},
+    {"#story :empty", "img1,f5,ad1"},
+    {":root", "<html>"},
+    {"#story :root", ""},
+    {"footer :link", "f-privacy,f-terms"},
+    /* :not, :is, :has */
+    {"#body-text > p:not(.lead):not(.note)", "p2,p3,p4"},
+    {"p:not(.lead, .note, #byline)", "p2,p3,q1,p4,copy"},
+    {"p:not(div > p)", "byline,q1,copy"},
+    {"a:not([href^=\"/\"])", "l-weather,a-agency"},
+    {"a[href]:not([href^=\"http\"])", "logo,l-news,l-sport,l-opinion,ra1,ra2,ra3,f-privacy,f-terms"},
+    {"#sections li:not(:first-child):not(:last-child)", "s-sport,s-opinion"},
+    {"#body-text > p:not(:first-of-type)", "p2,p3,p4,p5"},
+    {":is(h1, h2) + p", "byline,p3"},
+    {"p:where(.lead, .note)", "p1,p5"},
+    {"div:has(> ul)", "body-text"},
+    {"li:has(a.teaser--old)", "r2"},
+    {"article :has(> em)", "cap1"},
+    {"h2:has(+ p)", "h2-cost"},
+    {"h3:has(~ ol li)", "rel-title"},
+    {":has(> #deadline)", "p4"},
+    {"div:not(:has(p))", "ad1"},
+    /* text and language */
+    {"p:contains(\"can't\")", "p2"},
+    {"li:-soup-contains(\"2027\")", "f4"},
+    {"p:contains('Tuesday', \"April\")", "p1,p4"},
+    {"p:lang(fr)", "q1"},
+    {"blockquote:lang(en)", ""},
+    {"footer a:lang(en-us)", "f-terms"},
+    /* groups: a union, in document order whatever the order written */
+    {"h1, h2, h3", "headline,h2-cost,rel-title"},
+    {"h3, h1", "headline,rel-title"},
+    {"#rel-list a, #sections a", "l-news,l-sport,l-opinion,l-weather,ra1,ra2,ra3"},
+    {"[href*=harbour], [href^='/opinion']", "l-opinion,ra2"},
+    {"#f4, li.highlight, .last", "f2,f4"},
+};
+
+static void test_select_table(void **state)
+{
+    htmlDocPtr doc = parse_page();
+    struct mw_css_cache *c = mw_css_cache_new(16);
+    assert_non_null(c);
+    char got[1024];
+    for (size_t i = 0; i < sizeof select_cases / sizeof select_cases[0]; i++) {
+        struct mw_err err = {0};
+        xmlXPathObjectPtr o = mw_css_select(c, (xmlNodePtr)doc, select_cases[i].sel, &err);
+        if (!o)
+            print_error("selector %s: %s\n", select_cases[i].sel, err.msg);
+        assert_non_null(o);
+        ids(o, got, sizeof got);
+        xmlXPathFreeObject(o);
+        if (strcmp(got, select_cases[i].want) != 0)
+            print_error("selector %s: got \"%s\", want \"%s\"\n", select_cases[i].sel, got, select_cases[i].want);
+        assert_string_equal(got, select_cases[i].want);
+    }
+    mw_css_cache_free(c);
+    xmlFreeDoc(doc);
+}
+
+static const struct {
+    const char *sel;
+    int column;
+} bad_cases[] = {
+    {"div >", 6},
+    {"a[href", 7},
+    {"p:nth-child(x)", 13},
+    {":unknown-pseudo", 1},
+    {"..a", 2},
+    {"", 1},
+    {"   ", 4},
+    {"div p)", 6},
+    {"a,,b", 3},
+    {"a,", 3},
+    {">p", 1},
+    {"p >> a", 4},
+    {":not(", 6},
+    {":not(p", 7},
+    {":not()", 6},
+    {"p:first-child(2)", 14},
+    {":nth-child", 11},
+    {"a[x='abc", 9},
+    {"a[x=]", 5},
+    {"a[=x]", 3},
+    {"a[x~]", 4},
+    {"a[x=y z]", 7},
+    {"div#", 5},
+    {"div.", 5},
+    {"p::before", 2},
+    {"*:first-of-type", 2},
+    {"li:nth-child(2 of .x)", 16},
+    {"a:nth-child(n+)", 15},
+    {"a:nth-child(1234567890)", 13},
+    {"a:nth-child(2n", 15},
+    {"\xc3\xa9t\xc3\xa9[x", 6},   /* columns count characters, not bytes */
+    {"a:has()", 7},
+    {"p:contains(3)", 12},
+    {"*div", 2},
+    {"a $b", 3},
+    {"a\x01", 2},
+    {"p[x=\"\xff\"]", 6},
+};
+
+static void test_bad_selectors(void **state)
+{
+    for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+        struct mw_err err = {0};
+        char *xp = (char *)"untouched";
+        int rc = mw_css_to_xpath(bad_cases[i].sel, &xp, &err);
+        if (rc != MW_EPARSE)
+            print_error("selector \"%s\" gave %d (%s)\n", bad_cases[i].sel, rc, xp ? xp : "");
+        assert_int_equal(rc, MW_EPARSE);
+        assert_null(xp);
+        assert_int_equal(err.code, MW_EPARSE);
+        char want[64];
+        snprintf(want, sizeof want, " at column %d", bad_cases[i].column);
+        size_t n = strlen(err.msg), w = strlen(want);
+        if (n < w || strcmp(err.msg + n - w, want) != 0)
+            print_error("selector \"%s\": %s (want column %d)\n", bad_cases[i].sel, err.msg, bad_cases[i].column);
+        assert_true(n >= w && strcmp(err.msg + n - w, want) == 0);
+        char head[128];
+        snprintf(head, sizeof head, "bad selector \"%s\": ", bad_cases[i].sel);
+        assert_memory_equal(err.msg, head, strlen(head));
+    }
+}
+
+static void test_error_messages(void **state)
+{
+    static const struct {
+        const char *sel, *msg;
+    } rows[] = {
+        {"a[href", "bad selector \"a[href\": expected ']' at column 7"},
+        {"div >", "bad selector \"div >\": expected selector after '>', found end of selector at column 6"},
+        {":unknown-pseudo", "bad selector \":unknown-pseudo\": unknown pseudo-class ':unknown-pseudo' at column 1"},
+        {"", "bad selector \"\": empty selector at column 1"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct mw_err err = {0};
+        char *xp = NULL;
+        assert_int_equal(mw_css_to_xpath(rows[i].sel, &xp, &err), MW_EPARSE);
+        assert_string_equal(err.msg, rows[i].msg);
+        assert_string_equal(err.stage, "css");
+    }
+    /* select reports the same way and returns NULL */
+    htmlDocPtr doc = parse_page();
+    struct mw_err err = {0};
+    assert_null(mw_css_select(NULL, (xmlNodePtr)doc, "p:nth-child(x)", &err));
+    assert_string_equal(err.msg, "bad selector \"p:nth-child(x)\": expected an+b, odd or even at column 13");
+    xmlFreeDoc(doc);
+
+    char *long_sel = malloc(SEL_MAX + 2);
+    assert_non_null(long_sel);
+    memset(long_sel, 'a', SEL_MAX + 1);
+    long_sel[SEL_MAX + 1] = '\0';
+    char *xp = NULL;
+    mw_err_clear(&err);
+    assert_int_equal(mw_css_to_xpath(long_sel, &xp, &err), MW_ELIMIT);
+    free(long_sel);
+
+    char deep[256] = "p";
+    for (int i = 0; i < DEPTH_MAX + 1; i++)
+        strcat(deep, ":not(");
+    strcat(deep, "a");
+    for (int i = 0; i < DEPTH_MAX + 1; i++)
+        strcat(deep, ")");
+    mw_err_clear(&err);
+    assert_int_equal(mw_css_to_xpath(deep, &xp, &err), MW_EPARSE);
+    assert_non_null(strstr(err.msg, "nested too deeply"));
+}
+
+/* The XPath text itself, where its shape matters: descendants of the context, XPath quoting. */
+static void test_xpath_text(void **state)
+{
+    static const struct {
+        const char *sel, *xpath;
+    } rows[] = {
+        {"div > p", "descendant::div/p"},
+        {"DIV P", "descendant::div/descendant::p"},
+        {"h1 + p", "descendant::h1/following-sibling::*[1][self::p]"},
+        {"h1 ~ p, a", "descendant::h1/following-sibling::p | descendant::a"},
+        {"#x", "descendant::*[@id = 'x']"},
+        {".a", "descendant::*[contains(concat(' ', normalize-space(@class), ' '), ' a ')]"},
+        {"[a=\"it's\"]", "descendant::*[@a = \"it's\"]"},
+        {"[a=\"x'y\\\"z\"]", "descendant::*[@a = concat('x', \"'\", 'y\"z')]"},
+        {"[Data-X$=ab]", "descendant::*[substring(@data-x, string-length(@data-x) - 1) = 'ab']"},
+        {"li:nth-child(odd)", "descendant::li[count(preceding-sibling::*) mod 2 = 0]"},
+        {"li:nth-child(even)", "descendant::li[(count(preceding-sibling::*) + 1) mod 2 = 0]"},
+        {"li:nth-child(-n+3)", "descendant::li[count(preceding-sibling::*) <= 2]"},
+        {"p:not(div > p)", "descendant::p[not(self::p[parent::div])]"},
+        {"div:has(> p)", "descendant::div[p]"},
+        {"fb\\:like", "descendant::*[name()='fb:like']"},
+        {"[a~=\"b c\"]", "descendant::*[false()]"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct mw_err err = {0};
+        char *xp = NULL;
+        assert_int_equal(mw_css_to_xpath(rows[i].sel, &xp, &err), 0);
+        assert_string_equal(xp, rows[i].xpath);
+        free(xp);
+    }
+}
+
+static xmlNodePtr by_id(htmlDocPtr doc, const char *id)
+{
+    char sel[64];
+    snprintf(sel, sizeof sel, "#%s", id);
+    struct mw_err err = {0};
+    xmlXPathObjectPtr o = mw_css_select(NULL, (xmlNodePtr)doc, sel, &err);
+    assert_non_null(o);
+    assert_int_equal(o->nodesetval->nodeNr, 1);
+    xmlNodePtr n = o->nodesetval->nodeTab[0];
+    xmlXPathFreeObject(o);
+    return n;
+}
+
+/* An element as context: only its descendants match, and every compound of the selector must lie
+ * inside it ("main p" from the article finds nothing: main is outside). */
+static void test_element_context(void **state)
+{
+    static const struct {
+        const char *ctx, *sel, *want;
+    } rows[] = {
+        {"story", "p", "byline,p1,p2,p3,q1,p4,p5"},
+        {"story", "div > p", "p1,p2,p3,p4,p5"},
+        {"story", "main p", ""},
+        {"story", "article", ""},
+        {"story", ":scope", NULL},   /* unsupported: an error, not a match */
+        {"facts", "li:first-child", "f1"},
+        {"facts", "li + li", "f2,f3,f4,f5"},
+        {"facts", "*", "f1,f2,f3,f4,f5"},
+        {"sections", "a, li", "s-news,l-news,s-sport,l-sport,s-opinion,l-opinion,s-weather,l-weather"},
+        {"f5", "*", ""},
+        {"body-text", "p:not(div > p)", "q1"},
+    };
+    htmlDocPtr doc = parse_page();
+    struct mw_css_cache *c = mw_css_cache_new(4);
+    char got[512];
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        xmlNodePtr ctx = by_id(doc, rows[i].ctx);
+        struct mw_err err = {0};
+        xmlXPathObjectPtr o = mw_css_select(c, ctx, rows[i].sel, &err);
+        if (!rows[i].want) {
+            assert_null(o);
+            assert_int_equal(err.code, MW_EPARSE);
+            continue;
+        }
+        assert_non_null(o);
+        assert_non_null(o->nodesetval);
+        ids(o, got, sizeof got);
+        xmlXPathFreeObject(o);
+        if (strcmp(got, rows[i].want) != 0)
+            print_error("from #%s, %s: got \"%s\"\n", rows[i].ctx, rows[i].sel, got);
+        assert_string_equal(got, rows[i].want);
+    }
+    /* the document as context sees the footer's paragraph too */
+    struct mw_err err = {0};
+    xmlXPathObjectPtr o = mw_css_select(c, (xmlNodePtr)doc, "p", &err);
+    ids(o, got, sizeof got);
+    assert_string_equal(got, "byline,p1,p2,p3,q1,p4,p5,copy");
+    xmlXPathFreeObject(o);
+    mw_css_cache_free(c);
+    xmlFreeDoc(doc);
+}
+
+static int cached(struct mw_css_cache *c, const char *sel) { return cache_find(c, sel, hash_str(sel)) != NULL; }
+
+static void test_cache(void **state)
+{
+    struct mw_css_cache *c = mw_css_cache_new(3);
+    assert_non_null(c);
+    struct mw_err err = {0};
+    int owned;
+    xmlXPathCompExprPtr p1 = cache_get(c, "p", &owned, &err);
+    assert_non_null(p1);
+    assert_false(owned);
+    assert_ptr_equal(cache_get(c, "p", &owned, &err), p1);   /* same selector, same expression */
+    xmlXPathCompExprPtr d1 = cache_get(c, "div", &owned, &err);
+    assert_ptr_not_equal(d1, p1);
+    assert_non_null(cache_get(c, "a", &owned, &err));
+    assert_int_equal(c->n, 3);
+
+    assert_ptr_equal(cache_get(c, "p", &owned, &err), p1);   /* p is now the most recent: div is oldest */
+    assert_non_null(cache_get(c, "span", &owned, &err));
+    assert_int_equal(c->n, 3);
+    assert_false(cached(c, "div"));
+    assert_true(cached(c, "p") && cached(c, "a") && cached(c, "span"));
+
+    assert_non_null(cache_get(c, "em", &owned, &err));   /* then a goes */
+    assert_false(cached(c, "a"));
+    assert_true(cached(c, "p") && cached(c, "span") && cached(c, "em"));
+    assert_ptr_equal(cache_get(c, "p", &owned, &err), p1);
+
+    /* a bad selector is reported and not cached */
+    assert_null(cache_get(c, "a[", &owned, &err));
+    assert_int_equal(err.code, MW_EPARSE);
+    assert_int_equal(c->n, 3);
+    assert_true(cached(c, "p") && cached(c, "span") && cached(c, "em"));
+    mw_css_cache_free(c);
+
+    /* max 0 keeps nothing: each call compiles and hands the expression back to be freed */
+    c = mw_css_cache_new(0);
+    mw_err_clear(&err);
+    xmlXPathCompExprPtr e = cache_get(c, "p", &owned, &err);
+    assert_non_null(e);
+    assert_true(owned);
+    assert_int_equal(c->n, 0);
+    xmlXPathFreeCompExpr(e);
+
+    /* selecting through a full cache, many distinct selectors, still gives right answers */
+    htmlDocPtr doc = parse_page();
+    char got[512];
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < 10; i++) {
+            xmlXPathObjectPtr o = mw_css_select(c, (xmlNodePtr)doc, select_cases[i].sel, &err);
+            assert_non_null(o);
+            ids(o, got, sizeof got);
+            assert_string_equal(got, select_cases[i].want);
+            xmlXPathFreeObject(o);
+        }
+    }
+    mw_css_cache_free(c);
+    c = mw_css_cache_new(2);
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < 10; i++) {
+            xmlXPathObjectPtr o = mw_css_select(c, (xmlNodePtr)doc, select_cases[i].sel, &err);
+            assert_non_null(o);
+            ids(o, got, sizeof got);
+            assert_string_equal(got, select_cases[i].want);
+            xmlXPathFreeObject(o);
+            assert_true(c->n <= 2);
+        }
+    }
+    mw_css_cache_free(c);
+    mw_css_cache_free(NULL);
+    xmlFreeDoc(doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_select_table),
+        cmocka_unit_test(test_bad_selectors),
+        cmocka_unit_test(test_error_messages),
+        cmocka_unit_test(test_xpath_text),
+        cmocka_unit_test(test_element_context),
+        cmocka_unit_test(test_cache),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    xmlCleanupParser();
+    return rc;
+}
