@@ -35,9 +35,9 @@ for t in $B/san/tests/test_*; do
   run "san-$(basename "$t")" "$t"
 done
 echo "integration:"
-for t in tests/integration/*.sh; do
+for t in tests/integration/test_*.py; do
   [ -f "$t" ] || continue
-  run "$(basename "$t" .sh)" sh "$t"
+  run "$(basename "$t" .py)" python3 "$t"
 done
 echo
 [ -n "$failed" ] && echo "failed:$failed"

@@ -28,6 +28,7 @@ static int grow(struct mw_buf *b, size_t need)
     char *p = realloc(b->data, cap);
     if (!p)
         return MW_ENOMEM;
+    p[b->len] = '\0';   /* data is NUL-terminated from its first allocation on */
     b->data = p;
     b->cap = cap;
     return MW_OK;

@@ -8,9 +8,6 @@
 #include "net/url.h"
 
 #include <ctype.h>
-#ifdef GX_DEBUG
-#include <stdio.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +74,7 @@ enum {
     F_HIDDEN = 32,
     F_SCORED = 64,
     F_CONTENT = 128,  /* a root of the chosen content */
+    F_SHARE = 256,    /* class/id names a share bar */
 };
 
 struct nd {
@@ -140,7 +138,7 @@ static const char *const neg_exact[] = {
     "ad", "ads", "adv", "banner", "footer", "foot", "footnote", "header", "masthead", "menu", "nav",
     "navbar", "navigation", "sidebar", "widget", "widgets", "rail", "aside", "extra", "meta", "tool", "tools",
     "print", "popular", "more", "also", "hidden", "hide", "sr", "visually", "screenreader", "teaser",
-    "teasers", "card", "cards", "links", "embed", "video", "gallery", "slideshow", "thumbnail", "thumb",
+    "teasers", "card", "cards", "links", "gallery", "slideshow", "thumbnail", "thumb",
     "legal", "disclaimer", "login", "subnav", "topbar", "bottom", "sticky", "dialog", "overlay", "alert",
     "infobox", "partner", "partners", "shop", "shopping", "contact", "follow", "rss", "sns", NULL};
 static const char *const pos_sub[] = {
@@ -161,7 +159,11 @@ static int word_in(const char *w, size_t n, const char *const *list, int prefix)
 static unsigned classify(xmlNodePtr x)
 {
     const char *names[2] = {attr(x, "class"), attr(x, "id")};
+    static const char *const embeds[] = {"embed", "tweet", "twitter", "instagram", NULL};
+    static const char *const socials[] = {"social", NULL};
+    static const char *const shares[] = {"share", "sharing", NULL};
     unsigned f = 0;
+    int embedded = 0, social = 0;
     char low[256];
     for (int k = 0; k < 2; k++) {
         const char *s = names[k];
@@ -182,12 +184,21 @@ static unsigned classify(xmlNodePtr x)
                 i++;
             if (i == st)
                 continue;
-            if (word_in(low + st, i - st, neg_strong, 1))
+            if (word_in(low + st, i - st, shares, 1))
+                f |= F_SHARE;
+            if (word_in(low + st, i - st, embeds, 1))
+                embedded = 1;
+            else if (word_in(low + st, i - st, neg_strong, 1)) {
                 f |= F_STRONG | F_NEG;
+                social += word_in(low + st, i - st, socials, 1);
+            }
             else if (word_in(low + st, i - st, neg_exact, 0))
                 f |= F_NEG;
         }
     }
+    /* "social-media-embed" wraps a post the article quotes; "social-share" is a share bar. */
+    if (embedded && (f & F_STRONG) && social && !(f & F_SHARE))
+        f &= ~(unsigned)(F_STRONG | F_NEG);
     return f;
 }
 
@@ -522,11 +533,18 @@ static int choose(struct ctx *c)
     return top;
 }
 
+/* A short sibling paragraph belongs with the article when it reads as a sentence, not as a label. */
 static int ends_sentence(const struct ctx *c, int i)
 {
-    (void)c;
-    (void)i;
-    return 1;
+    char *t = mw_text_inline(c->v[i].x);
+    size_t n = t ? strlen(t) : 0;
+    int yes = n > 0 && strchr(".!?\"", t[n - 1]) != NULL;
+    if (n >= 3 && !yes)   /* multi-byte closers: ”, », 。 */
+        yes = !strcmp(t + n - 3, "\xE2\x80\x9D") || !strcmp(t + n - 3, "\xE3\x80\x82");
+    if (n >= 2 && !yes)
+        yes = !strcmp(t + n - 2, "\xC2\xBB");
+    free(t);
+    return yes;
 }
 
 static double best_within(const struct ctx *c, int i)
@@ -600,9 +618,22 @@ static int boiler_line(const char *s, size_t len)
         "subscribe", "sign up", "newsletter", "read more", "read also", "see also", "related:",
         "follow us", "share this", "click here", "all rights reserved", "advertisement", "getty images",
         "photo:", "image:", "photograph:", "(photo", "(image", "download the app", "log in", "sign in",
-        "share on", "tweet", "whatsapp", "email this", "copyright", "\xC2\xA9", "recommended", NULL};
+        "share on", "email this", "don't miss", "don\xE2\x80\x99t miss", "copyright", "\xC2\xA9", "recommended", NULL};
+    static const char *const whole[] = {"advert", "advertisement", "ad", "comments", "comment", "share",
+                                        "print", "email", "more", "related", "anzeige", "publicité", NULL};
+    static const char *const stamps[] = {"posted:", "updated:", "published:", "updated at", "posted at",
+                                         "published at", "last updated", NULL};
     if (len > 160)
         return 0;
+    for (int i = 0; whole[i]; i++)
+        if (!strcasecmp(s, whole[i]))
+            return 1;
+    if (len < 80)
+        for (int i = 0; stamps[i]; i++)
+            if (starts_ci(s, stamps[i]))
+                return 1;
+    if (contains_ci(s, "requires javascript") || contains_ci(s, "enable javascript"))
+        return 1;
     for (int i = 0; phrases[i]; i++)
         if (contains_ci(s, phrases[i]))
             return 1;
@@ -650,7 +681,9 @@ static void flush(struct out *o)
         return;
     }
     size_t len = strlen(s);
-    if (!len || (txt > 0 && lnk * 2 > txt) || boiler_line(s, len)) {
+    /* Mostly-link lines are menus and teasers; a long paragraph that links many names is still text. */
+    int linky = txt > 0 && lnk * 2 > txt && (txt < 200 || lnk * 4 > txt * 3);
+    if (!len || linky || boiler_line(s, len)) {
         free(s);
         return;
     }
@@ -674,7 +707,7 @@ static int junk(const struct ctx *c, int i, int content_txt)
     const struct nd *d = &c->v[i];
     switch (d->tag) {
     case T_DIV: case T_SECTION: case T_UL: case T_OL: case T_DL: case T_TABLE: case T_FIGURE:
-    case T_HEADER: case T_ARTICLE: case T_OTHER: case T_INLINE:
+    case T_HEADER: case T_ARTICLE:
         break;
     default:
         return 0;
@@ -1083,7 +1116,7 @@ static char *state_text(xmlDocPtr doc, const char *title, size_t *chars)
             const char *type = attr(x, "type");
             size_t tl = strlen(t);
             const char *start = NULL;
-            if (tl > 2000 && !(type && strstr(type, "ld+json"))) {
+            if (tl > 400 && !(type && strstr(type, "ld+json"))) {
                 if (type && strstr(type, "json"))
                     start = t;
                 else {
@@ -1157,16 +1190,18 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
         drop_named(&c);
         stats(&c);
         int top = choose(&c);
-#ifdef GX_DEBUG
-        { xmlChar *path = xmlGetNodePath(c.v[c.n-1].x); fprintf(stderr, "last %s\n", path); xmlFree(path); }
-        if (c.body >= 0) for (int j = c.body + 1; j < c.v[c.body].end; j = c.v[j].end) fprintf(stderr, "  kid %s flags %x txt %d end %d\n", c.v[j].x->name, c.v[j].flags, c.v[j].txt, c.v[j].end);
-        fprintf(stderr, "n %d body %d txt %d ptxt %d\n", c.n, c.body, c.body >= 0 ? c.v[c.body].txt : -1, c.body >= 0 ? c.v[c.body].ptxt : -1);
-        for (int i = 0; i < c.n; i++) if (c.v[i].tag != T_TEXT && c.v[i].txt > 2000 && (c.v[i].flags & F_DROP)) { xmlChar *path = xmlGetNodePath(c.v[i].x); fprintf(stderr, "  dropped %s txt %d ptxt %d cls %s\n", path, c.v[i].txt, c.v[i].ptxt, attr(c.v[i].x, "class")); xmlFree(path); }
-        if (top >= 0) { xmlChar *path = xmlGetNodePath(c.v[top].x); fprintf(stderr, "top %s score %.1f txt %d\n", path, c.v[top].score, c.v[top].txt); xmlFree(path); }
-        for (int i = 0; i < c.n; i++) if ((c.v[i].flags & F_SCORED) && c.v[i].score > 5) { xmlChar *path = xmlGetNodePath(c.v[i].x); fprintf(stderr, "  cand %s %.1f txt %d ld %.2f\n", path, c.v[i].score, c.v[i].txt, ld(&c.v[i])); xmlFree(path); }
-#endif
-        if (top >= 0 && alive(&c, top)) {
+        if (top < 0) {
+            /* No block scored (a page of one or two short paragraphs): nothing competes with the page's
+             * own body, so it is the content, still without its boilerplate and hard-dropped parts. */
+            for (int i = 0; i < c.n && top < 0; i++)
+                if (c.v[i].tag == T_BODY && alive(&c, i))
+                    top = i;
+            if (top >= 0)
+                c.v[top].flags |= F_CONTENT;
+        } else if (alive(&c, top)) {
             merge_siblings(&c, top);
+        }
+        if (top >= 0 && alive(&c, top)) {
             int ct = 0;
             for (int i = 0; i < c.n; i++)
                 if (c.v[i].flags & F_CONTENT)
@@ -1199,9 +1234,6 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
         size_t sl = 0;
         char *title = page_title(&c);
         char *st = title && strlen(title) >= 12 ? state_text(doc, title, &sl) : NULL;
-#ifdef GX_DEBUG
-        fprintf(stderr, "state: title [%s] -> %zu\n", title ? title : "-", sl);
-#endif
         free(title);
         if (st && sl > 400 && sl > 2 * strlen(body)) {
             free(body);
@@ -1225,9 +1257,6 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
     imgs = json_array();
     if (!res || !imgs)
         goto oom;
-#ifdef GX_DEBUG
-    if (!json_string(body)) { fprintf(stderr, "BAD UTF8\n"); for (const unsigned char *q = (const unsigned char *)body; *q; q++) if (*q >= 0x80) { fprintf(stderr, "%02x ", *q); } fprintf(stderr, "\n"); }
-#endif
     json_object_set_new(res, "body", json_string(body));
     {
         char *nl = strstr(body, "\n\n");

@@ -23,6 +23,7 @@ struct mw_lua {
     size_t mem;
     int in_call;
     int mem_tripped;
+    int near_cap;                /* the line hook is on to remember where we are */
     int budget_tripped;
     volatile sig_atomic_t interrupted;
     long long instr;
@@ -37,8 +38,8 @@ void mw_lua_limits_default(struct mw_lua_limits *l)
 {
     memset(l, 0, sizeof *l);
     l->mem_max = 64u << 20;
-    l->instr_max = 200000000LL;
-    l->cpu_max = 2.0;
+    l->instr_max = 100000000LL;
+    l->cpu_max = 1.0;
 }
 
 static double cpu_now(void)
@@ -47,6 +48,8 @@ static double cpu_now(void)
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+static void hook(lua_State *L, lua_Debug *ar);
 
 static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -63,6 +66,12 @@ static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         if (s->mem + (nsize - osize) > cap) {
             s->mem_tripped = 1;
             return NULL;
+        }
+        if (!s->near_cap && s->in_call && s->L && s->mem + nsize > s->lim.mem_max / 2) {
+            /* past half the cap: a line hook remembers file:line, since a memory error cannot say it
+             * (lua_sethook only sets fields and trap flags, safe from inside the allocator) */
+            s->near_cap = 1;
+            lua_sethook(s->L, hook, LUA_MASKCOUNT | LUA_MASKLINE, HOOK_EVERY);
         }
     }
     void *p = realloc(ptr, nsize);
@@ -89,8 +98,6 @@ static void hook(lua_State *L, lua_Debug *ar)
             return;
     } else {
         s->instr += HOOK_EVERY;
-        if (s->mem > s->lim.mem_max / 2 && !s->budget_tripped)
-            lua_sethook(L, hook, LUA_MASKCOUNT | LUA_MASKLINE, HOOK_EVERY);
     }
     const char *why = NULL;
     char msg[160];
@@ -235,9 +242,11 @@ static int l_string_rep(lua_State *L)
     struct mw_lua *s = mw_lua_from(L);
     if (n > 0) {
         double total = (double)l * (double)n + (double)lsep * (double)(n - 1);
-        if (total > (double)(s->lim.mem_max - (s->mem < s->lim.mem_max ? s->mem : s->lim.mem_max)))
+        if (total > (double)(s->lim.mem_max - (s->mem < s->lim.mem_max ? s->mem : s->lim.mem_max))) {
+            s->mem_tripped = 1;   /* a memory-limit stop like the allocator's: the call ends */
             return luaL_error(L, "memory limit of %d MB exceeded (string.rep of %f bytes)",
                               (int)(s->lim.mem_max >> 20), total);
+        }
     }
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
@@ -528,7 +537,7 @@ int mw_lua_call(struct mw_lua *s, int nargs, int nres, int traceback, struct mw_
         s->instr = 0;
         s->hook_fires = 0;
         s->cpu_start = cpu_now();
-        s->mem_tripped = s->budget_tripped = 0;
+        s->mem_tripped = s->budget_tripped = s->near_cap = 0;
         s->interrupted = 0;
         s->where[0] = '\0';
         lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
@@ -538,8 +547,10 @@ int mw_lua_call(struct mw_lua *s, int nargs, int nres, int traceback, struct mw_
     s->in_call = outer;
     lua_remove(L, fn);
     if (st == LUA_OK) {
-        if (!outer && (s->mem_tripped || s->budget_tripped))
+        if (!outer && (s->mem_tripped || s->budget_tripped || s->near_cap)) {
             lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
+            s->near_cap = 0;
+        }
         return MW_OK;
     }
     int limit = s->mem_tripped || s->budget_tripped || st == LUA_ERRMEM;
@@ -552,7 +563,7 @@ int mw_lua_call(struct mw_lua *s, int nargs, int nres, int traceback, struct mw_
     lua_pop(L, 1);
     if (!outer) {
         lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
-        s->mem_tripped = s->budget_tripped = 0;
+        s->mem_tripped = s->budget_tripped = s->near_cap = 0;
         lua_gc(L, LUA_GCCOLLECT, 0);
     }
     return limit ? MW_ELIMIT : MW_ESCRIPT;

@@ -11,8 +11,8 @@
 
 struct mw_lua_limits {
     size_t mem_max;          /* bytes for the whole state; default 64 MB */
-    long long instr_max;     /* VM instructions per call; default 200 million (about one CPU second) */
-    double cpu_max;          /* CPU seconds per call, checked by the hook; default 2.0 */
+    long long instr_max;     /* VM instructions per call; default 100 million (under one CPU second) */
+    double cpu_max;          /* CPU seconds per call, checked by the hook; default 1.0 */
     int allow_files;         /* 1: io.open / io.lines / dofile for the shell and `moonwire eval --allow-files` */
     int allow_http;          /* 1: http.get may reach the network */
 };

@@ -247,6 +247,18 @@ static int words(const char *s)
     return n;
 }
 
+/* Degrees and suffixes that follow a name after a comma ("Rachael Link, MS, RD"). */
+static int is_credential(const char *s)
+{
+    static const char *const cred[] = {"ms", "ma", "msc", "rd", "rdn", "phd", "ph.d.", "md", "m.d.", "mba", "rn",
+                                       "mph", "jr", "jr.", "sr", "sr.", "ii", "iii", "cpt", "cscs", "lcsw", "dds",
+                                       "esq", "esq.", "bsc", "ba", "llm", "cfa", "cpa", NULL};
+    for (int i = 0; cred[i]; i++)
+        if (!strcasecmp(s, cred[i]))
+            return 1;
+    return 0;
+}
+
 static int plausible(const char *s)
 {
     static const char *const junk[] = {"and", "by", "more", "the", "staff", "admin", "administrator", "guest",
@@ -281,7 +293,23 @@ static int take_segment(char *seg, json_t *names, int kept_before)
     trim(&seg);
     while (strip_prefix(&seg))
         ;
-    if (!*seg || has_digit(seg))
+    if (has_digit(seg)) {
+        /* "Ann Bell 14.01.2020": a name and then a date; a digit before two words is no name at all */
+        char *d = seg;
+        while (*d && !isdigit((unsigned char)*d))
+            d++;
+        *d = 0;
+        static const char *const when[] = {"published", "updated", "posted", "aktualisiert", "am", "le", "on", NULL};
+        for (int i = 0; when[i]; i++) {
+            const char *w = find_word(seg, when[i]);
+            if (w && w > seg)
+                *(char *)w = 0;
+        }
+        trim(&seg);
+        if (words(seg) < 2)
+            return 0;
+    }
+    if (!*seg)
         return 0;
     for (int i = 0; timewords[i]; i++)
         if (!strncasecmp(seg, timewords[i], strlen(timewords[i])))
@@ -302,7 +330,13 @@ static int take_segment(char *seg, json_t *names, int kept_before)
     }
     cut_place(seg);
     trim(&seg);
-    if (kept_before && is_dateline_place(seg))
+    if (kept_before && (is_dateline_place(seg) || is_credential(seg)))
+        return 0;
+    /* "Cleveland.com", "NJ Advance Media for NJ.com": an outlet, not a person */
+    const char *dot = strrchr(seg, '.');
+    if (dot && dot > seg && isalpha((unsigned char)dot[1]) && isalpha((unsigned char)dot[2]) && !strchr(seg, ' '))
+        return 0;
+    if (kept_before && strstr(seg, " for "))
         return 0;
     if (!plausible(seg))
         return 0;

@@ -94,6 +94,7 @@ static int zone_offset(const struct zone *z, int64_t lss)
 
 struct zname {
     const char *name;  /* as normalised: lower case */
+    unsigned char len;
     short min;         /* standard offset, minutes east */
     unsigned char rule;
     unsigned char flags;
@@ -101,54 +102,57 @@ struct zname {
 #define ZF_CAPS 1   /* in running text only in capitals: "ET", "IST" are also words */
 #define ZF_BASE 2   /* may carry an offset: "GMT+3", "UTC+03:00" */
 
+#define Z(name, min, rule, flags) {name, sizeof name - 1, min, rule, flags}
 /* Abbreviations mean what they say ("CET" stays +01:00 in July); the IANA names follow their rules.
  * CST is the US one, IST the Indian one. A name with a history of changes gets today's rule. */
 static const struct zname zones[] = {
-    {"z", 0, R_FIXED, 0}, {"utc", 0, R_FIXED, ZF_BASE}, {"gmt", 0, R_FIXED, ZF_BASE},
-    {"ut", 0, R_FIXED, ZF_BASE | ZF_CAPS}, {"мск", 180, R_FIXED, 0},
-    {"wet", 0, R_FIXED, ZF_CAPS}, {"west", 60, R_FIXED, ZF_CAPS}, {"bst", 60, R_FIXED, ZF_CAPS},
-    {"cet", 60, R_FIXED, ZF_CAPS}, {"mez", 60, R_FIXED, ZF_CAPS}, {"cest", 120, R_FIXED, ZF_CAPS},
-    {"mesz", 120, R_FIXED, ZF_CAPS}, {"eet", 120, R_FIXED, ZF_CAPS}, {"eest", 180, R_FIXED, ZF_CAPS},
-    {"msk", 180, R_FIXED, ZF_CAPS}, {"trt", 180, R_FIXED, ZF_CAPS}, {"tsi", 180, R_FIXED, ZF_CAPS},
-    {"ist", 330, R_FIXED, ZF_CAPS}, {"pkt", 300, R_FIXED, ZF_CAPS}, {"hkt", 480, R_FIXED, ZF_CAPS},
-    {"sgt", 480, R_FIXED, ZF_CAPS}, {"jst", 540, R_FIXED, ZF_CAPS}, {"kst", 540, R_FIXED, ZF_CAPS},
-    {"awst", 480, R_FIXED, ZF_CAPS}, {"acst", 570, R_FIXED, ZF_CAPS}, {"aest", 600, R_FIXED, ZF_CAPS},
-    {"aedt", 660, R_FIXED, ZF_CAPS}, {"nzst", 720, R_FIXED, ZF_CAPS}, {"nzdt", 780, R_FIXED, ZF_CAPS},
-    {"est", -300, R_FIXED, ZF_CAPS}, {"edt", -240, R_FIXED, ZF_CAPS}, {"cst", -360, R_FIXED, ZF_CAPS},
-    {"cdt", -300, R_FIXED, ZF_CAPS}, {"mst", -420, R_FIXED, ZF_CAPS}, {"mdt", -360, R_FIXED, ZF_CAPS},
-    {"pst", -480, R_FIXED, ZF_CAPS}, {"pdt", -420, R_FIXED, ZF_CAPS}, {"akst", -540, R_FIXED, ZF_CAPS},
-    {"akdt", -480, R_FIXED, ZF_CAPS}, {"hst", -600, R_FIXED, ZF_CAPS},
-    {"et", -300, R_US, ZF_CAPS}, {"ct", -360, R_US, ZF_CAPS}, {"mt", -420, R_US, ZF_CAPS},
-    {"pt", -480, R_US, ZF_CAPS},
-    {"europe/london", 0, R_EU, 0}, {"europe/dublin", 0, R_EU, 0}, {"europe/lisbon", 0, R_EU, 0},
-    {"europe/berlin", 60, R_EU, 0}, {"europe/paris", 60, R_EU, 0}, {"europe/madrid", 60, R_EU, 0},
-    {"europe/rome", 60, R_EU, 0}, {"europe/brussels", 60, R_EU, 0}, {"europe/amsterdam", 60, R_EU, 0},
-    {"europe/vienna", 60, R_EU, 0}, {"europe/zurich", 60, R_EU, 0}, {"europe/stockholm", 60, R_EU, 0},
-    {"europe/oslo", 60, R_EU, 0}, {"europe/copenhagen", 60, R_EU, 0}, {"europe/warsaw", 60, R_EU, 0},
-    {"europe/prague", 60, R_EU, 0}, {"europe/budapest", 60, R_EU, 0}, {"europe/belgrade", 60, R_EU, 0},
-    {"europe/kiev", 120, R_EU, 0}, {"europe/kyiv", 120, R_EU, 0}, {"europe/helsinki", 120, R_EU, 0},
-    {"europe/athens", 120, R_EU, 0}, {"europe/bucharest", 120, R_EU, 0}, {"europe/sofia", 120, R_EU, 0},
-    {"europe/riga", 120, R_EU, 0}, {"europe/vilnius", 120, R_EU, 0}, {"europe/tallinn", 120, R_EU, 0},
-    {"europe/moscow", 180, R_FIXED, 0}, {"europe/minsk", 180, R_FIXED, 0},
-    {"europe/istanbul", 180, R_FIXED, 0}, {"asia/istanbul", 180, R_FIXED, 0},
-    {"asia/riyadh", 180, R_FIXED, 0}, {"asia/qatar", 180, R_FIXED, 0}, {"asia/baghdad", 180, R_FIXED, 0},
-    {"asia/dubai", 240, R_FIXED, 0}, {"asia/karachi", 300, R_FIXED, 0}, {"asia/kolkata", 330, R_FIXED, 0},
-    {"asia/calcutta", 330, R_FIXED, 0}, {"asia/shanghai", 480, R_FIXED, 0},
-    {"asia/hong_kong", 480, R_FIXED, 0}, {"asia/singapore", 480, R_FIXED, 0},
-    {"asia/tokyo", 540, R_FIXED, 0}, {"asia/seoul", 540, R_FIXED, 0},
-    {"africa/cairo", 120, R_FIXED, 0}, {"africa/johannesburg", 120, R_FIXED, 0},
-    {"africa/lagos", 60, R_FIXED, 0}, {"africa/nairobi", 180, R_FIXED, 0},
-    {"america/new_york", -300, R_US, 0}, {"america/chicago", -360, R_US, 0},
-    {"america/denver", -420, R_US, 0}, {"america/los_angeles", -480, R_US, 0},
-    {"america/bogota", -300, R_FIXED, 0}, {"america/caracas", -240, R_FIXED, 0},
-    {"america/sao_paulo", -180, R_FIXED, 0}, {"america/argentina/buenos_aires", -180, R_FIXED, 0},
-    {"america/mexico_city", -360, R_FIXED, 0},
+    Z("z", 0, R_FIXED, 0), Z("utc", 0, R_FIXED, ZF_BASE), Z("gmt", 0, R_FIXED, ZF_BASE),
+    Z("ut", 0, R_FIXED, ZF_BASE | ZF_CAPS), Z("мск", 180, R_FIXED, 0),
+    Z("wet", 0, R_FIXED, ZF_CAPS), Z("west", 60, R_FIXED, ZF_CAPS), Z("bst", 60, R_FIXED, ZF_CAPS),
+    Z("cet", 60, R_FIXED, ZF_CAPS), Z("mez", 60, R_FIXED, ZF_CAPS), Z("cest", 120, R_FIXED, ZF_CAPS),
+    Z("mesz", 120, R_FIXED, ZF_CAPS), Z("eet", 120, R_FIXED, ZF_CAPS), Z("eest", 180, R_FIXED, ZF_CAPS),
+    Z("msk", 180, R_FIXED, ZF_CAPS), Z("trt", 180, R_FIXED, ZF_CAPS), Z("tsi", 180, R_FIXED, ZF_CAPS),
+    Z("ist", 330, R_FIXED, ZF_CAPS), Z("pkt", 300, R_FIXED, ZF_CAPS), Z("hkt", 480, R_FIXED, ZF_CAPS),
+    Z("sgt", 480, R_FIXED, ZF_CAPS), Z("jst", 540, R_FIXED, ZF_CAPS), Z("kst", 540, R_FIXED, ZF_CAPS),
+    Z("awst", 480, R_FIXED, ZF_CAPS), Z("acst", 570, R_FIXED, ZF_CAPS), Z("aest", 600, R_FIXED, ZF_CAPS),
+    Z("aedt", 660, R_FIXED, ZF_CAPS), Z("nzst", 720, R_FIXED, ZF_CAPS), Z("nzdt", 780, R_FIXED, ZF_CAPS),
+    Z("est", -300, R_FIXED, ZF_CAPS), Z("edt", -240, R_FIXED, ZF_CAPS), Z("cst", -360, R_FIXED, ZF_CAPS),
+    Z("cdt", -300, R_FIXED, ZF_CAPS), Z("mst", -420, R_FIXED, ZF_CAPS), Z("mdt", -360, R_FIXED, ZF_CAPS),
+    Z("pst", -480, R_FIXED, ZF_CAPS), Z("pdt", -420, R_FIXED, ZF_CAPS), Z("akst", -540, R_FIXED, ZF_CAPS),
+    Z("akdt", -480, R_FIXED, ZF_CAPS), Z("hst", -600, R_FIXED, ZF_CAPS),
+    Z("et", -300, R_US, ZF_CAPS), Z("ct", -360, R_US, ZF_CAPS), Z("mt", -420, R_US, ZF_CAPS),
+    Z("pt", -480, R_US, ZF_CAPS),
+    Z("europe/london", 0, R_EU, 0), Z("europe/dublin", 0, R_EU, 0), Z("europe/lisbon", 0, R_EU, 0),
+    Z("europe/berlin", 60, R_EU, 0), Z("europe/paris", 60, R_EU, 0), Z("europe/madrid", 60, R_EU, 0),
+    Z("europe/rome", 60, R_EU, 0), Z("europe/brussels", 60, R_EU, 0), Z("europe/amsterdam", 60, R_EU, 0),
+    Z("europe/vienna", 60, R_EU, 0), Z("europe/zurich", 60, R_EU, 0), Z("europe/stockholm", 60, R_EU, 0),
+    Z("europe/oslo", 60, R_EU, 0), Z("europe/copenhagen", 60, R_EU, 0), Z("europe/warsaw", 60, R_EU, 0),
+    Z("europe/prague", 60, R_EU, 0), Z("europe/budapest", 60, R_EU, 0), Z("europe/belgrade", 60, R_EU, 0),
+    Z("europe/kiev", 120, R_EU, 0), Z("europe/kyiv", 120, R_EU, 0), Z("europe/helsinki", 120, R_EU, 0),
+    Z("europe/athens", 120, R_EU, 0), Z("europe/bucharest", 120, R_EU, 0), Z("europe/sofia", 120, R_EU, 0),
+    Z("europe/riga", 120, R_EU, 0), Z("europe/vilnius", 120, R_EU, 0), Z("europe/tallinn", 120, R_EU, 0),
+    Z("europe/moscow", 180, R_FIXED, 0), Z("europe/minsk", 180, R_FIXED, 0),
+    Z("europe/istanbul", 180, R_FIXED, 0), Z("asia/istanbul", 180, R_FIXED, 0),
+    Z("asia/riyadh", 180, R_FIXED, 0), Z("asia/qatar", 180, R_FIXED, 0), Z("asia/baghdad", 180, R_FIXED, 0),
+    Z("asia/dubai", 240, R_FIXED, 0), Z("asia/karachi", 300, R_FIXED, 0), Z("asia/kolkata", 330, R_FIXED, 0),
+    Z("asia/calcutta", 330, R_FIXED, 0), Z("asia/shanghai", 480, R_FIXED, 0),
+    Z("asia/hong_kong", 480, R_FIXED, 0), Z("asia/singapore", 480, R_FIXED, 0),
+    Z("asia/tokyo", 540, R_FIXED, 0), Z("asia/seoul", 540, R_FIXED, 0),
+    Z("africa/cairo", 120, R_FIXED, 0), Z("africa/johannesburg", 120, R_FIXED, 0),
+    Z("africa/lagos", 60, R_FIXED, 0), Z("africa/nairobi", 180, R_FIXED, 0),
+    Z("america/new_york", -300, R_US, 0), Z("america/chicago", -360, R_US, 0),
+    Z("america/denver", -420, R_US, 0), Z("america/los_angeles", -480, R_US, 0),
+    Z("america/bogota", -300, R_FIXED, 0), Z("america/caracas", -240, R_FIXED, 0),
+    Z("america/sao_paulo", -180, R_FIXED, 0), Z("america/argentina/buenos_aires", -180, R_FIXED, 0),
+    Z("america/mexico_city", -360, R_FIXED, 0),
 };
+
+#undef Z
 
 static const struct zname *zone_find(const char *w, size_t n)
 {
     for (size_t k = 0; k < sizeof zones / sizeof zones[0]; k++)
-        if (zones[k].name[0] == w[0] && strncmp(zones[k].name, w, n) == 0 && zones[k].name[n] == '\0')
+        if (zones[k].len == n && memcmp(zones[k].name, w, n) == 0)
             return &zones[k];
     return NULL;
 }
@@ -201,12 +205,16 @@ static size_t normalize(const char *in, size_t n, char *out, unsigned char *up, 
     const unsigned char *s = (const unsigned char *)in;
     size_t i = 0, o = 0;
     while (i < n && o + 5 < cap) {
+        if (s[i] < 0x80) {                         /* most dates are ASCII: the short way */
+            unsigned char b = s[i++];
+            up[o] = b >= 'A' && b <= 'Z';
+            out[o] = (char)(up[o] ? b + 32 : (b < 0x20 || b == 0x7F) ? ' ' : b);
+            o++;
+            continue;
+        }
         unsigned cp = utf8_next(s, n, &i);
         int u = 0;
-        if (cp < 0x80) {
-            if (cp >= 'A' && cp <= 'Z') { cp += 32; u = 1; }
-            else if (cp < 0x20 || cp == 0x7F) cp = ' ';
-        } else if (cp >= 0xC0 && cp <= 0xFF) {
+        if (cp >= 0xC0 && cp <= 0xFF) {
             u = cp <= 0xDE && cp != 0xD7;
             cp = latin1_fold[cp - 0xC0] == '*' ? ' ' : (unsigned char)latin1_fold[cp - 0xC0];
         } else if (cp == 0xAA || cp == 0xBA) {
@@ -266,6 +274,113 @@ static size_t normalize(const char *in, size_t n, char *out, unsigned char *up, 
     return o;
 }
 
+/* ---- month names ---------------------------------------------------------------------------------------- */
+
+/* Which languages' tables a lang hint leaves on (lang_mask). */
+enum { L_EN = 1, L_ES = 2, L_PT = 4, L_IT = 8, L_FR = 16, L_DE = 32, L_TR = 64, L_CY = 128, L_AR = 256 };
+#define L_ALL 0x1FF
+
+struct mname {
+    const char *s;          /* normalised: lower case, no accents, Arabic alef unified */
+    unsigned char len;      /* bytes of s: most rows are skipped on it without touching s */
+    unsigned char mon;
+    unsigned short langs;
+};
+#define M(s, mon, langs) {s, sizeof s - 1, mon, langs}
+
+#define EN L_EN
+#define ES L_ES
+#define PT L_PT
+#define IT L_IT
+#define FR L_FR
+#define DE L_DE
+#define TR L_TR
+#define CY L_CY
+#define AR L_AR
+static const struct mname months[] = {
+    /* sorted by bytes (strcmp order): month_lookup bisects. Latin, then Cyrillic (ru, uk), then Arabic
+     * (Egypt and the Gulf, the Maghreb, the Levant, Persian names of the Gregorian months spelt with the
+     * Arabic yeh and kaf normalize() leaves); كانون and تشرين take two words, see month_word. */
+    M("abr", 4, ES | PT), M("abril", 4, ES | PT), M("ago", 8, ES | PT | IT), M("agosto", 8, ES | PT | IT),
+    M("agu", 8, TR), M("agustos", 8, TR), M("aout", 8, FR), M("apr", 4, EN | IT | DE), M("april", 4, EN | DE),
+    M("aprile", 4, IT), M("ara", 12, TR), M("aralik", 12, TR), M("aug", 8, EN | DE), M("august", 8, EN | DE),
+    M("avr", 4, FR), M("avril", 4, FR), M("dec", 12, EN | FR), M("december", 12, EN), M("decembre", 12, FR),
+    M("dez", 12, PT | DE), M("dezember", 12, DE), M("dezembro", 12, PT), M("dic", 12, ES | IT),
+    M("dicembre", 12, IT), M("diciembre", 12, ES), M("eki", 10, TR), M("ekim", 10, TR), M("ene", 1, ES),
+    M("enero", 1, ES), M("eyl", 9, TR), M("eylul", 9, TR), M("feb", 2, EN | ES | IT | DE), M("febbraio", 2, IT),
+    M("feber", 2, DE), M("febr", 2, EN | DE), M("febrero", 2, ES), M("februar", 2, DE), M("february", 2, EN),
+    M("fev", 2, PT | FR), M("fevereiro", 2, PT), M("fevr", 2, FR), M("fevrier", 2, FR), M("gen", 1, IT),
+    M("gennaio", 1, IT), M("giu", 6, IT), M("giugno", 6, IT), M("haz", 6, TR), M("haziran", 6, TR),
+    M("jan", 1, EN | PT | FR | DE), M("janeiro", 1, PT), M("janner", 1, DE), M("januar", 1, DE),
+    M("january", 1, EN), M("janv", 1, FR), M("janvier", 1, FR), M("juil", 7, FR), M("juillet", 7, FR),
+    M("juin", 6, FR), M("jul", 7, EN | ES | PT | DE), M("julho", 7, PT), M("juli", 7, DE), M("julio", 7, ES),
+    M("july", 7, EN), M("jun", 6, EN | ES | PT | DE), M("june", 6, EN), M("junho", 6, PT), M("juni", 6, DE),
+    M("junio", 6, ES), M("kas", 11, TR), M("kasim", 11, TR), M("lug", 7, IT), M("luglio", 7, IT), M("maerz", 3, DE),
+    M("mag", 5, IT), M("maggio", 5, IT), M("mai", 5, PT | FR | DE), M("maio", 5, PT),
+    M("mar", 3, EN | ES | PT | IT | FR | TR), M("march", 3, EN), M("marco", 3, PT), M("mars", 3, FR),
+    M("mart", 3, TR), M("marz", 3, DE), M("marzo", 3, ES | IT), M("may", 5, EN | ES | TR), M("mayis", 5, TR),
+    M("mayo", 5, ES), M("mrz", 3, DE), M("nis", 4, TR), M("nisan", 4, TR),
+    M("nov", 11, EN | ES | PT | IT | FR | DE), M("november", 11, EN | DE), M("novembre", 11, IT | FR),
+    M("novembro", 11, PT), M("noviembre", 11, ES), M("oca", 1, TR), M("ocak", 1, TR), M("oct", 10, EN | ES | FR),
+    M("october", 10, EN), M("octobre", 10, FR), M("octubre", 10, ES), M("okt", 10, DE), M("oktober", 10, DE),
+    M("ott", 10, IT), M("ottobre", 10, IT), M("out", 10, PT), M("outubro", 10, PT), M("sep", 9, EN | ES | FR | DE),
+    M("sept", 9, EN | ES | FR | DE), M("september", 9, EN | DE), M("septembre", 9, FR), M("septiembre", 9, ES),
+    M("set", 9, ES | PT | IT), M("setembro", 9, PT), M("setiembre", 9, ES), M("settembre", 9, IT), M("sub", 2, TR),
+    M("subat", 2, TR), M("tem", 7, TR), M("temmuz", 7, TR), M("авг", 8, CY), M("август", 8, CY),
+    M("августа", 8, CY), M("апр", 4, CY), M("апрель", 4, CY), M("апреля", 4, CY), M("бер", 3, CY),
+    M("березень", 3, CY), M("березня", 3, CY), M("вер", 9, CY), M("вересень", 9, CY), M("вересня", 9, CY),
+    M("гру", 12, CY), M("груд", 12, CY), M("грудень", 12, CY), M("грудня", 12, CY), M("дек", 12, CY),
+    M("декабрь", 12, CY), M("декабря", 12, CY), M("жов", 10, CY), M("жовт", 10, CY), M("жовтень", 10, CY),
+    M("жовтня", 10, CY), M("июл", 7, CY), M("июль", 7, CY), M("июля", 7, CY), M("июн", 6, CY), M("июнь", 6, CY),
+    M("июня", 6, CY), M("кві", 4, CY), M("квіт", 4, CY), M("квітень", 4, CY), M("квітня", 4, CY), M("лип", 7, CY),
+    M("липень", 7, CY), M("липня", 7, CY), M("лис", 11, CY), M("лист", 11, CY), M("листопад", 11, CY),
+    M("листопада", 11, CY), M("лют", 2, CY), M("лютий", 2, CY), M("лютого", 2, CY), M("май", 5, CY),
+    M("мар", 3, CY), M("март", 3, CY), M("марта", 3, CY), M("мая", 5, CY), M("ноя", 11, CY), M("нояб", 11, CY),
+    M("ноябрь", 11, CY), M("ноября", 11, CY), M("окт", 10, CY), M("октябрь", 10, CY), M("октября", 10, CY),
+    M("сен", 9, CY), M("сент", 9, CY), M("сентябрь", 9, CY), M("сентября", 9, CY), M("сер", 8, CY),
+    M("серп", 8, CY), M("серпень", 8, CY), M("серпня", 8, CY), M("січ", 1, CY), M("січень", 1, CY),
+    M("січня", 1, CY), M("тра", 5, CY), M("трав", 5, CY), M("травень", 5, CY), M("травня", 5, CY), M("фев", 2, CY),
+    M("февр", 2, CY), M("февраль", 2, CY), M("февраля", 2, CY), M("чер", 6, CY), M("черв", 6, CY),
+    M("червень", 6, CY), M("червня", 6, CY), M("янв", 1, CY), M("январь", 1, CY), M("января", 1, CY),
+    M("اب", 8, AR), M("ابريل", 4, AR), M("اذار", 3, AR), M("اغسطس", 8, AR), M("افريل", 4, AR), M("اكتبر", 10, AR),
+    M("اكتوبر", 10, AR), M("اوت", 8, AR), M("اوريل", 4, AR), M("ايار", 5, AR), M("ايلول", 9, AR), M("تموز", 7, AR),
+    M("جانفي", 1, AR), M("جوان", 6, AR), M("جويلية", 7, AR), M("حزيران", 6, AR), M("دجنبر", 12, AR),
+    M("دسامبر", 12, AR), M("ديسمبر", 12, AR), M("سبتمبر", 9, AR), M("سپتامبر", 9, AR), M("شباط", 2, AR),
+    M("شتنبر", 9, AR), M("غشت", 8, AR), M("فبراير", 2, AR), M("فوريه", 2, AR), M("فيفري", 2, AR), M("مارس", 3, AR),
+    M("ماي", 5, AR), M("مايو", 5, AR), M("مه", 5, AR), M("نوامبر", 11, AR), M("نوفمبر", 11, AR), M("نونبر", 11, AR),
+    M("نيسان", 4, AR), M("يناير", 1, AR), M("يوليه", 7, AR), M("يوليو", 7, AR), M("يوليوز", 7, AR),
+    M("يونيه", 6, AR), M("يونيو", 6, AR), M("ژانويه", 1, AR), M("ژوئن", 6, AR), M("ژوئيه", 7, AR),
+};
+#undef EN
+#undef ES
+#undef PT
+#undef IT
+#undef FR
+#undef DE
+#undef TR
+#undef CY
+#undef AR
+#undef M
+
+static int month_lookup(const char *w, size_t n, unsigned langs)
+{
+    size_t lo = 0, hi = sizeof months / sizeof months[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct mname *e = &months[mid];
+        int r = memcmp(w, e->s, n < e->len ? n : e->len);
+        if (r == 0)
+            r = (n > e->len) - (n < e->len);
+        if (r == 0)
+            return (e->langs & langs) ? e->mon : 0;
+        if (r < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return 0;
+}
+
 /* ---- tokens --------------------------------------------------------------------------------------------- */
 
 enum { T_NUM, T_WORD, T_SYM };
@@ -275,13 +390,12 @@ struct tok {
     unsigned char sp;   /* space before it */
     unsigned char up;   /* a word in capitals */
     unsigned char nd;   /* digits of a number (capped at 255) */
+    unsigned char mon;  /* the month a word names, 0 for none: looked up once, asked for often */
     unsigned short off, len;
     int64_t val;        /* a number's value, -1 past 18 digits */
 };
 
 enum { ORD_DMY, ORD_MDY };
-enum { L_EN = 1, L_ES = 2, L_PT = 4, L_IT = 8, L_FR = 16, L_DE = 32, L_TR = 64, L_CY = 128, L_AR = 256 };
-#define L_ALL 0x1FF
 
 struct cx {
     char s[NORM_MAX];
@@ -316,6 +430,7 @@ static void tokenize(struct cx *c, size_t n)
         t->off = (unsigned short)i;
         t->up = 0;
         t->nd = 0;
+        t->mon = 0;
         t->val = 0;
         size_t j = i;
         if (ch >= '0' && ch <= '9') {
@@ -336,6 +451,7 @@ static void tokenize(struct cx *c, size_t n)
                 j++;
             }
             t->up = (unsigned char)allup;
+            t->mon = (unsigned char)month_lookup(c->s + i, j - i, c->langs);
         } else {
             t->type = T_SYM;
             j = i + 1;
@@ -376,105 +492,6 @@ static int word_in(const struct cx *c, int i, const char *const *list)
     return 0;
 }
 
-/* ---- month names ---------------------------------------------------------------------------------------- */
-
-struct mname {
-    const char *s;          /* normalised: lower case, no accents, Arabic alef unified */
-    unsigned char mon;
-    unsigned short langs;
-};
-
-#define EN L_EN
-#define ES L_ES
-#define PT L_PT
-#define IT L_IT
-#define FR L_FR
-#define DE L_DE
-#define TR L_TR
-#define CY L_CY
-#define AR L_AR
-static const struct mname months[] = {
-    {"january", 1, EN}, {"jan", 1, EN | PT | FR | DE}, {"enero", 1, ES}, {"ene", 1, ES}, {"janeiro", 1, PT},
-    {"gennaio", 1, IT}, {"gen", 1, IT}, {"janvier", 1, FR}, {"janv", 1, FR}, {"januar", 1, DE},
-    {"janner", 1, DE}, {"ocak", 1, TR}, {"oca", 1, TR},
-    {"february", 2, EN}, {"feb", 2, EN | ES | IT | DE}, {"febr", 2, EN | DE}, {"febrero", 2, ES},
-    {"fevereiro", 2, PT}, {"fev", 2, PT | FR}, {"febbraio", 2, IT}, {"fevrier", 2, FR}, {"fevr", 2, FR},
-    {"februar", 2, DE}, {"feber", 2, DE}, {"subat", 2, TR}, {"sub", 2, TR},
-    {"march", 3, EN}, {"mar", 3, EN | ES | PT | IT | FR | TR}, {"marzo", 3, ES | IT}, {"marco", 3, PT},
-    {"mars", 3, FR}, {"marz", 3, DE}, {"maerz", 3, DE}, {"mrz", 3, DE}, {"mart", 3, TR},
-    {"april", 4, EN | DE}, {"apr", 4, EN | IT | DE}, {"abril", 4, ES | PT}, {"abr", 4, ES | PT},
-    {"aprile", 4, IT}, {"avril", 4, FR}, {"avr", 4, FR}, {"nisan", 4, TR}, {"nis", 4, TR},
-    {"may", 5, EN | ES | TR}, {"mayo", 5, ES}, {"maio", 5, PT}, {"mai", 5, PT | FR | DE},
-    {"maggio", 5, IT}, {"mag", 5, IT}, {"mayis", 5, TR},
-    {"june", 6, EN}, {"jun", 6, EN | ES | PT | DE}, {"junio", 6, ES}, {"junho", 6, PT}, {"giugno", 6, IT},
-    {"giu", 6, IT}, {"juin", 6, FR}, {"juni", 6, DE}, {"haziran", 6, TR}, {"haz", 6, TR},
-    {"july", 7, EN}, {"jul", 7, EN | ES | PT | DE}, {"julio", 7, ES}, {"julho", 7, PT}, {"luglio", 7, IT},
-    {"lug", 7, IT}, {"juillet", 7, FR}, {"juil", 7, FR}, {"juli", 7, DE}, {"temmuz", 7, TR},
-    {"tem", 7, TR},
-    {"august", 8, EN | DE}, {"aug", 8, EN | DE}, {"agosto", 8, ES | PT | IT}, {"ago", 8, ES | PT | IT},
-    {"aout", 8, FR}, {"agustos", 8, TR}, {"agu", 8, TR},
-    {"september", 9, EN | DE}, {"sep", 9, EN | ES | FR | DE}, {"sept", 9, EN | ES | FR | DE},
-    {"septiembre", 9, ES}, {"setiembre", 9, ES}, {"set", 9, ES | PT | IT}, {"setembro", 9, PT},
-    {"settembre", 9, IT}, {"septembre", 9, FR}, {"eylul", 9, TR}, {"eyl", 9, TR},
-    {"october", 10, EN}, {"oct", 10, EN | ES | FR}, {"octubre", 10, ES}, {"outubro", 10, PT},
-    {"out", 10, PT}, {"ottobre", 10, IT}, {"ott", 10, IT}, {"octobre", 10, FR}, {"oktober", 10, DE},
-    {"okt", 10, DE}, {"ekim", 10, TR}, {"eki", 10, TR},
-    {"november", 11, EN | DE}, {"nov", 11, EN | ES | PT | IT | FR | DE}, {"noviembre", 11, ES},
-    {"novembro", 11, PT}, {"novembre", 11, IT | FR}, {"kasim", 11, TR}, {"kas", 11, TR},
-    {"december", 12, EN}, {"dec", 12, EN | FR}, {"diciembre", 12, ES}, {"dic", 12, ES | IT},
-    {"dezembro", 12, PT}, {"dez", 12, PT | DE}, {"dicembre", 12, IT}, {"decembre", 12, FR},
-    {"dezember", 12, DE}, {"aralik", 12, TR}, {"ara", 12, TR},
-    /* Russian: genitive, nominative, abbreviations */
-    {"января", 1, CY}, {"январь", 1, CY}, {"янв", 1, CY}, {"февраля", 2, CY}, {"февраль", 2, CY},
-    {"фев", 2, CY}, {"февр", 2, CY}, {"марта", 3, CY}, {"март", 3, CY}, {"мар", 3, CY},
-    {"апреля", 4, CY}, {"апрель", 4, CY}, {"апр", 4, CY}, {"мая", 5, CY}, {"май", 5, CY},
-    {"июня", 6, CY}, {"июнь", 6, CY}, {"июн", 6, CY}, {"июля", 7, CY}, {"июль", 7, CY}, {"июл", 7, CY},
-    {"августа", 8, CY}, {"август", 8, CY}, {"авг", 8, CY}, {"сентября", 9, CY}, {"сентябрь", 9, CY},
-    {"сен", 9, CY}, {"сент", 9, CY}, {"октября", 10, CY}, {"октябрь", 10, CY}, {"окт", 10, CY},
-    {"ноября", 11, CY}, {"ноябрь", 11, CY}, {"ноя", 11, CY}, {"нояб", 11, CY}, {"декабря", 12, CY},
-    {"декабрь", 12, CY}, {"дек", 12, CY},
-    /* Ukrainian */
-    {"січня", 1, CY}, {"січень", 1, CY}, {"січ", 1, CY}, {"лютого", 2, CY}, {"лютий", 2, CY},
-    {"лют", 2, CY}, {"березня", 3, CY}, {"березень", 3, CY}, {"бер", 3, CY}, {"квітня", 4, CY},
-    {"квітень", 4, CY}, {"квіт", 4, CY}, {"кві", 4, CY}, {"травня", 5, CY}, {"травень", 5, CY},
-    {"трав", 5, CY}, {"тра", 5, CY}, {"червня", 6, CY}, {"червень", 6, CY}, {"черв", 6, CY},
-    {"чер", 6, CY}, {"липня", 7, CY}, {"липень", 7, CY}, {"лип", 7, CY}, {"серпня", 8, CY},
-    {"серпень", 8, CY}, {"серп", 8, CY}, {"сер", 8, CY}, {"вересня", 9, CY}, {"вересень", 9, CY},
-    {"вер", 9, CY}, {"жовтня", 10, CY}, {"жовтень", 10, CY}, {"жовт", 10, CY}, {"жов", 10, CY},
-    {"листопада", 11, CY}, {"листопад", 11, CY}, {"лист", 11, CY}, {"лис", 11, CY},
-    {"грудня", 12, CY}, {"грудень", 12, CY}, {"груд", 12, CY}, {"гру", 12, CY},
-    /* Arabic: Egypt and the Gulf, the Maghreb, the Levant (كانون and تشرين are in month_word) */
-    {"يناير", 1, AR}, {"جانفي", 1, AR}, {"فبراير", 2, AR}, {"فيفري", 2, AR}, {"شباط", 2, AR},
-    {"مارس", 3, AR}, {"اذار", 3, AR}, {"ابريل", 4, AR}, {"افريل", 4, AR}, {"نيسان", 4, AR},
-    {"مايو", 5, AR}, {"ماي", 5, AR}, {"ايار", 5, AR}, {"يونيو", 6, AR}, {"يونيه", 6, AR},
-    {"جوان", 6, AR}, {"حزيران", 6, AR}, {"يوليو", 7, AR}, {"يوليه", 7, AR}, {"يوليوز", 7, AR},
-    {"جويلية", 7, AR}, {"تموز", 7, AR}, {"اغسطس", 8, AR}, {"غشت", 8, AR}, {"اوت", 8, AR},
-    {"اب", 8, AR}, {"سبتمبر", 9, AR}, {"شتنبر", 9, AR}, {"ايلول", 9, AR}, {"اكتوبر", 10, AR},
-    {"نوفمبر", 11, AR}, {"نونبر", 11, AR}, {"ديسمبر", 12, AR}, {"دجنبر", 12, AR},
-    /* Persian names of the Gregorian months */
-    {"ژانویه", 1, AR}, {"فوریه", 2, AR}, {"اوریل", 4, AR}, {"مه", 5, AR}, {"ژوئن", 6, AR},
-    {"ژوئیه", 7, AR}, {"سپتامبر", 9, AR}, {"اکتبر", 10, AR}, {"نوامبر", 11, AR}, {"دسامبر", 12, AR},
-};
-#undef EN
-#undef ES
-#undef PT
-#undef IT
-#undef FR
-#undef DE
-#undef TR
-#undef CY
-#undef AR
-
-static int month_lookup(const char *w, size_t n, unsigned langs)
-{
-    for (size_t k = 0; k < sizeof months / sizeof months[0]; k++) {
-        const struct mname *e = &months[k];
-        if (e->s[0] == w[0] && (e->langs & langs) && strncmp(e->s, w, n) == 0 && e->s[n] == '\0')
-            return e->mon;
-    }
-    return 0;
-}
-
 /* Month named at token j (Levantine names take two words). Returns the month and sets *end, or 0. */
 static int month_word(const struct cx *c, int j, int *end)
 {
@@ -491,9 +508,8 @@ static int month_word(const struct cx *c, int j, int *end)
             return kanun ? 12 : 10;
         return 0;
     }
-    int m = month_lookup(c->s + c->t[j].off, c->t[j].len, c->langs);
     *end = j + 1;
-    return m;
+    return c->t[j].mon;
 }
 
 /* A month name with its abbreviation dot and an optional second name of the same month:
@@ -657,7 +673,7 @@ static int zone_tok(const struct cx *c, int j, struct zone *z)
 static int meridiem(const struct cx *c, int j, int *end)
 {
     static const char *const am_ar[] = {"ص", "صباحا", "صباح", NULL};
-    static const char *const pm_ar[] = {"م", "مساء", "مساءا", "مساءً", NULL};
+    static const char *const pm_ar[] = {"م", "مساء", "مساءا", NULL};
     if (j >= c->n || c->t[j].type != T_WORD)
         return 0;
     if (word_is(c, j, "am") || word_is(c, j, "pm")) {
@@ -841,9 +857,22 @@ static int ymd_word_at(const struct cx *c, int i, struct dt *d)
     return set_date(d, y, m, day, skip_ord(c, j));
 }
 
+/* "2020年1月14日" (zh, ja), "2020년 1월 14일" (ko). */
+static int cjk_date_at(const struct cx *c, int i, struct dt *d)
+{
+    static const char *const yw[] = {"年", "년", NULL}, *const mw[] = {"月", "월", NULL},
+                             *const dw[] = {"日", "일", NULL};
+    if (!is_num(c, i, 4, 4) || !word_in(c, i + 1, yw) || !is_num(c, i + 2, 1, 2) || !word_in(c, i + 3, mw)
+        || !is_num(c, i + 4, 1, 2) || !word_in(c, i + 5, dw))
+        return -1;
+    return set_date(d, (int)c->t[i].val, (int)c->t[i + 2].val, (int)c->t[i + 4].val, i + 6);
+}
+
 static int date_at(const struct cx *c, int i, struct dt *d)
 {
     int r;
+    if ((r = cjk_date_at(c, i, d)) != -1)
+        return r;
     if ((r = num_date_at(c, i, d)) != -1)
         return r;
     if ((r = dmy_word_at(c, i, d)) != -1)

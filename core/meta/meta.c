@@ -454,15 +454,19 @@ static void site_names(struct ctx *c, const char *url)
     squash(pn, c->site[1], sizeof c->site[1]);
     char *host = url ? mw_url_host(url) : NULL;
     if (host) {
-        /* "www.taipeitimes.com" -> "taipeitimes": the label before the public suffix */
-        char *h = host;
-        if (!strncmp(h, "www.", 4))
-            h += 4;
-        char *dot = strchr(h, '.');
-        if (dot)
-            *dot = 0;
-        if (strlen(h) >= 3)
-            squash(h, c->site[2], sizeof c->site[2]);
+        /* "www.taipeitimes.com" -> "taipeitimes", "news.bbc.co.uk" -> "bbc": the label before the public suffix */
+        char *labels[8];
+        int nl = 0;
+        for (char *p = host; p && nl < 8; p = strchr(p, '.')) {
+            if (*p == '.')
+                *p++ = 0;
+            labels[nl++] = p;
+        }
+        int k = nl - 2;
+        if (k > 0 && strlen(labels[nl - 1]) == 2 && strlen(labels[k]) <= 3)
+            k--; /* co.uk, com.tr, org.ua */
+        if (k >= 0 && strlen(labels[k]) >= 3)
+            squash(labels[k], c->site[2], sizeof c->site[2]);
         free(host);
     }
 }
@@ -579,6 +583,7 @@ static char *pick_h1(struct ctx *c, char **cands, int ncands)
 {
     char *first = NULL;
     long first_ord = -1;
+    int first_in_article = 0;
     for (size_t i = 0; i < c->sc->h1.n; i++) {
         char *t = mw_text_inline(c->sc->h1.v[i].n);
         char *ct = t ? clean_text(t) : NULL;
@@ -596,9 +601,15 @@ static char *pick_h1(struct ctx *c, char **cands, int ncands)
                 return ct;
             }
         }
-        if (!first) {
+        int in_article = 0;
+        for (xmlNodePtr p = c->sc->h1.v[i].n->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent)
+            if (name_is(p, "article") || name_is(p, "main"))
+                in_article = 1;
+        if (!first || (in_article && !first_in_article)) {
+            free(first);
             first = ct;
             first_ord = c->sc->h1.v[i].ord;
+            first_in_article = in_article;
         } else
             free(ct);
     }
@@ -675,7 +686,10 @@ static int parse_date(struct ctx *c, const char *s, char out[MW_DATE_MAX])
         return -1;
     struct mw_date_opts o = {c->lang, c->opts ? c->opts->tz : NULL, NULL};
     struct mw_err e = {0};
-    return mw_date_parse(s, &o, out, &e) ? -1 : 0;
+    if (mw_date_parse(s, &o, out, &e))
+        return -1;
+    /* "0001-01-01": a CMS default, not a date; no news page predates the web */
+    return atoi(out) < 1990 ? -1 : 0;
 }
 
 static int has_time(const char *iso) { return strlen(iso) > 10; }
@@ -1141,6 +1155,10 @@ static void do_authors(struct ctx *c)
         names = json_incref(orgs);
         src = "jsonld";
     }
+    /* "Jill Disis, CNN Business": the outlet's own name beside a person's is no byline of its own */
+    for (size_t i = json_array_size(names); i-- > 0 && json_array_size(names) > 1;)
+        if (is_site_name(c, json_string_value(json_array_get(names, i))))
+            json_array_remove(names, i);
     if (src && json_array_size(names))
         set_field(c, "authors", json_incref(names), src);
     json_decref(names);
@@ -1159,7 +1177,7 @@ static void add_tags(json_t *tags, const char *s)
         while (*tok == ' ')
             tok++;
         rtrim(tok);
-        if (*tok && strlen(tok) < 100)
+        if (strlen(tok) >= 2 && strlen(tok) < 100)
             mw_authors_add(tags, tok);
     }
     free(cs);
@@ -1281,7 +1299,8 @@ static int placeholder(const char *src)
 {
     return !src || !*src || !strncmp(src, "data:", 5) || strcasestr(src, "blank.") || strcasestr(src, "placeholder") ||
            strcasestr(src, "spacer") || strcasestr(src, "pixel.") || strcasestr(src, "lazy") ||
-           strcasestr(src, "transparent.") || strcasestr(src, "loading.");
+           strcasestr(src, "transparent.") || strcasestr(src, "loading.") || strcasestr(src, "icon") ||
+           strcasestr(src, "logo") || strcasestr(src, "sprite") || strcasestr(src, "avatar");
 }
 
 /* The first article image when the page declares none: lazy-loading attributes read before a placeholder src. */
@@ -1299,6 +1318,9 @@ static void page_image(struct ctx *c, json_t *imgs)
         if (in_skipped(n) && !(n->parent && name_is(n->parent, "figure")) &&
             !(n->parent && n->parent->parent && name_is(n->parent->parent, "figure")))
             continue;
+        const char *w = attr(n, "width"), *h = attr(n, "height");
+        if ((w && atoi(w) > 0 && atoi(w) < 100) || (h && atoi(h) > 0 && atoi(h) < 60))
+            continue; /* icons and tracking pixels */
         char *u = NULL;
         static const char *const lazy[] = {"data-src", "data-lazy-src", "data-original", "data-lazy", "data-url", NULL};
         for (int k = 0; lazy[k] && !u; k++) {
@@ -1484,7 +1506,8 @@ static char *sample_text(struct ctx *c)
                 n = n->next;
         }
     }
-    char *out = mw_buf_steal(&b, NULL);
+    /* an empty buffer is not stolen: mw_buf_steal hands out unterminated memory then */
+    char *out = b.len ? mw_buf_steal(&b, NULL) : NULL;
     mw_buf_free(&b);
     return out;
 }

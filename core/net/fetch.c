@@ -22,6 +22,7 @@ struct mw_fetcher {
     struct mw_fetch_opts o;     /* string members point at the copies below */
     char *user_agent, *if_none_match, *if_modified_since;
     struct curl_slist *resolve;
+    struct curl_slist *connect_to;
     struct curl_slist *cond;    /* If-None-Match / If-Modified-Since lines, sent on every fetch */
     CURL *h;
     /* per-transfer state the callbacks fill */
@@ -144,9 +145,17 @@ struct mw_fetcher *mw_fetcher_new(const struct mw_fetch_opts *o, struct mw_err *
     if (o->connect_timeout_ms <= 0 || o->timeout_ms <= 0 || o->max_body == 0 || o->max_redirects < 0
         || o->retries < 0 || o->retries > 100 || o->backoff_ms < 0 || o->max_retry_after_ms < 0) {
         mw_err_set(err, MW_EINVAL, "fetch", "fetch options out of range (time-outs and max_body must be > 0, "
-                   "redirects, retries and back-off >= 0)");
+                   "redirects, back-off and retries >= 0, retries <= 100)");
         return NULL;
     }
+    /* header values go out verbatim: a line break would let a caller's string inject headers */
+    const char *hv[] = { o->user_agent, o->if_none_match, o->if_modified_since };
+    for (size_t i = 0; i < sizeof hv / sizeof hv[0]; i++)
+        if (hv[i] && (strpbrk(hv[i], "\r\n") || strlen(hv[i]) > 900)) {
+            mw_err_set(err, MW_EINVAL, "fetch", "fetch option \"%.60s\" has a line break or is over 900 bytes",
+                       hv[i]);
+            return NULL;
+        }
     struct mw_fetcher *f = calloc(1, sizeof *f);
     if (!f) {
         mw_err_set(err, MW_ENOMEM, "fetch", "out of memory creating a fetcher");
@@ -163,11 +172,19 @@ struct mw_fetcher *mw_fetcher_new(const struct mw_fetch_opts *o, struct mw_err *
     f->o.if_modified_since = f->if_modified_since;
     f->o.resolve = NULL;   /* copied into f->resolve; curl copies each entry again */
     for (const char *const *r = o->resolve; r && *r && !fail; r++) {
-        struct curl_slist *s = curl_slist_append(f->resolve, *r);
+        /* "host:port:addr" pins the address (CURLOPT_RESOLVE); "host:port:addr:port2" also moves the port
+         * (CURLOPT_CONNECT_TO), so feeds naming http://outlet.example/ can be served from a local test port */
+        int colons = 0, bracket = 0;
+        for (const char *p = *r; *p; p++) {
+            bracket += (*p == '[') - (*p == ']');
+            colons += *p == ':' && !bracket;
+        }
+        struct curl_slist **list = colons >= 3 ? &f->connect_to : &f->resolve;
+        struct curl_slist *s = curl_slist_append(*list, *r);
         if (!s)
             fail = 1;
         else
-            f->resolve = s;
+            *list = s;
     }
     char line[1024];
     if (!fail && f->if_none_match) {
@@ -187,8 +204,8 @@ struct mw_fetcher *mw_fetcher_new(const struct mw_fetch_opts *o, struct mw_err *
         return NULL;
     }
 
-    /* Everything that does not change between fetches is set once: the handle (and so its connection
-     * cache, for keep-alive) lives as long as the fetcher, and curl_easy_reset would drop nothing we need. */
+    /* Nothing here changes between fetches, so it is set once; the handle lives as long as the fetcher and
+     * is never curl_easy_reset, so its connection and DNS caches (keep-alive) carry over from fetch to fetch. */
     CURL *h = f->h;
     CURLcode c = CURLE_OK;
 #define SET(opt, val) do { if (c == CURLE_OK) c = curl_easy_setopt(h, opt, val); } while (0)
@@ -215,6 +232,8 @@ struct mw_fetcher *mw_fetcher_new(const struct mw_fetch_opts *o, struct mw_err *
     SET(CURLOPT_ERRORBUFFER, f->errbuf);
     if (f->resolve)
         SET(CURLOPT_RESOLVE, f->resolve);
+    if (f->connect_to)
+        SET(CURLOPT_CONNECT_TO, f->connect_to);
     if (f->cond)
         SET(CURLOPT_HTTPHEADER, f->cond);
 #undef SET
@@ -235,6 +254,7 @@ void mw_fetcher_free(struct mw_fetcher *f)
         curl_easy_cleanup(f->h);
     curl_slist_free_all(f->cond);
     curl_slist_free_all(f->resolve);
+    curl_slist_free_all(f->connect_to);
     free(f->user_agent);
     free(f->if_none_match);
     free(f->if_modified_since);

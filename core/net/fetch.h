@@ -16,7 +16,8 @@ struct mw_fetch_opts {
     long backoff_ms;            /* first backoff, doubled each try; default 500 */
     long max_retry_after_ms;    /* Retry-After longer than this is not waited for; default 30000 */
     const char *user_agent;     /* default "moonwire/<version> (+https://github.com/moonwire)" */
-    const char *const *resolve; /* NULL-terminated "host:port:address" entries (curl --resolve) */
+    const char *const *resolve; /* NULL-terminated "host:port:address" (curl --resolve) or
+                                   "host:port:address:port2" (curl --connect-to) entries */
     const char *if_none_match;  /* conditional GET, may be NULL */
     const char *if_modified_since;
 };

@@ -1,6 +1,27 @@
 /* tests/server/mw-testd.c: moonwire's own HTTP/1.1 server for integration tests, the demo and benchmarks:
  * static files (with virtual hosts), fault modes under /_fault/ and a synthetic news site under /_gen/.
- * Binds 127.0.0.1 only. Not part of libmoonwire; libc + zlib + pthreads, one thread per connection. */
+ * Binds 127.0.0.1 only. Not part of libmoonwire; libc + zlib + pthreads, one thread per connection.
+ *
+ * mw-testd [--port N (0: any free)] [--port-file F] [--root DIR] [--log F] [--quiet]
+ *   Static: DIR/<Host without port>/path when that directory exists, else DIR/path; "/" and directories give
+ *   index.html; ETag/Last-Modified with 304s; gzip for .html/.xml when asked; "X.charset" beside an .html file
+ *   names its charset. Log line: "<monotonic ms> <method> <host> <target> <status> <connection no>".
+ *   Every answer carries "X-Mw-Conn: <connection no>" so tests can see keep-alive reuse.
+ *   A request to any other path with ?key=K counts for /_fault/count?key=K.
+ * /_fault/ (any host):
+ *   slow?ms=N[&bytes=B][&chunk=C]   headers at once, then C (16) bytes every N ms, B in all or until closed
+ *   status/NNN                      that status with a small page
+ *   flaky?fail=N&key=K              503 for the first N requests of K, then 200
+ *   503-retry-after?secs=N&fail=M&key=K[&date=1]   503 + Retry-After (seconds, or an HTTP date) M times
+ *   429-retry-after?...             the same with 429
+ *   redirect-loop                   302 a -> b -> a ...;  redirect?to=URL[&code=30x];  redirect-chain?n=N
+ *   gzip-bomb?mb=N                  gzip body inflating to N MB (1024) of spaces, deflated on the fly
+ *   truncated                       Content-Length 4096, fewer bytes, close
+ *   wrong-charset                   "charset=utf-8" header, windows-1251 Russian body with its <meta charset>
+ *   oversize?mb=N                   N MB (64) plain body, streamed;   hang: read the request, never answer
+ *   echo                            the request head as text/plain;   count?key=K: requests seen for K
+ * /_gen/ (a synthetic news site for benchmarks): sitemap.xml?n=N (1000, max 50000), feed.xml?n=N, index.html?n=N,
+ *   a/<i>.html: a deterministic ~20 KB article page (title, byline, date, JSON-LD, body, related links). */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -312,7 +333,8 @@ static int gzip_mem(const char *in, size_t n, struct sbuf *out)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    /* level 1: speed over ratio, benchmarks time the client, not this server */
+    if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return -1;
     uLong bound = deflateBound(&z, (uLong)n);
     out->len = 0;

@@ -508,6 +508,12 @@ static void test_bad_input(void **state)
     assert_null(mw_fetcher_new(&o, &err));
     assert_int_equal(err.code, MW_EINVAL);
 
+    quick_opts(&o);
+    o.if_none_match = "\"x\"\r\nX-Injected: 1";
+    mw_err_clear(&err);
+    assert_null(mw_fetcher_new(&o, &err));
+    assert_int_equal(err.code, MW_EINVAL);
+
     /* NULL options are the defaults */
     mw_err_clear(&err);
     f = mw_fetcher_new(NULL, &err);

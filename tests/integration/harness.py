@@ -1,0 +1,137 @@
+"""tests/integration/harness.py: what the integration scripts share: starting the project's own HTTP
+server (build/mw-testd) on 127.0.0.1 at a free port, running moonwire with resource accounting, and a tiny
+test runner that ends with "N passed, N failed"."""
+import json, os, subprocess, sys, tempfile, time, traceback
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+MOONWIRE = os.environ.get("MOONWIRE", os.path.join(ROOT, "build", "moonwire"))
+TESTD = os.environ.get("MW_TESTD", os.path.join(ROOT, "build", "mw-testd"))
+SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
+
+
+class Server:
+    """mw-testd on 127.0.0.1 (never another address), a free port, optional --root and --log."""
+
+    def __init__(self, root=None, log=False):
+        self.dir = tempfile.mkdtemp(prefix="mw-it-")
+        self.log = os.path.join(self.dir, "requests.log") if log else None
+        args = [TESTD, "--port", "0", "--port-file", os.path.join(self.dir, "port"), "--quiet"]
+        if root:
+            args += ["--root", root]
+        if self.log:
+            args += ["--log", self.log]
+        self.proc = subprocess.Popen(args)
+        pf = os.path.join(self.dir, "port")
+        for _ in range(200):
+            if os.path.exists(pf) and open(pf).read().strip():
+                break
+            time.sleep(0.025)
+        else:
+            self.stop()
+            raise RuntimeError("mw-testd did not start")
+        self.port = int(open(pf).read())
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def url(self, path):
+        return self.base + path
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.stop()
+
+
+class Result:
+    def __init__(self, rc, out, err, seconds, maxrss_kb):
+        self.rc, self.out, self.err, self.seconds, self.maxrss_kb = rc, out, err, seconds, maxrss_kb
+
+    def records(self):
+        return [json.loads(l) for l in self.out.splitlines() if l.strip()]
+
+
+def moonwire(*args, stdin=None, guard=60, env=None):
+    """Run build/moonwire; returns Result with exit code, output and the child's peak RSS (wait4).
+    guard only stops a hang from stalling CI; it is not a performance assertion."""
+    e = dict(os.environ)
+    e.setdefault("MOONWIRE_SCRIPTS", os.path.join(ROOT, "scripts"))
+    if env:
+        e.update(env)
+    t0 = time.monotonic()
+    p = subprocess.Popen([MOONWIRE, *args], stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e)
+    try:
+        out, err = p.communicate(stdin.encode() if isinstance(stdin, str) else stdin, timeout=guard)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        raise AssertionError(f"moonwire {' '.join(args)} still running after {guard} s: killed")
+    seconds = time.monotonic() - t0
+    return Result(p.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), seconds, None)
+
+
+def peak_rss(*args, guard=60):
+    """Run moonwire in a fresh child and return (Result, peak RSS in KB) measured with os.wait4."""
+    e = dict(os.environ)
+    e.setdefault("MOONWIRE_SCRIPTS", os.path.join(ROOT, "scripts"))
+    t0 = time.monotonic()
+    with tempfile.TemporaryFile() as fo, tempfile.TemporaryFile() as fe:
+        p = subprocess.Popen([MOONWIRE, *args], stdin=subprocess.DEVNULL, stdout=fo, stderr=fe, env=e)
+        deadline = t0 + guard
+        while True:
+            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                p.kill()
+                os.wait4(p.pid, 0)
+                raise AssertionError(f"moonwire {' '.join(args)} still running after {guard} s: killed")
+            time.sleep(0.01)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        fo.seek(0)
+        fe.seek(0)
+        r = Result(p.returncode, fo.read().decode("utf-8", "replace"), fe.read().decode("utf-8", "replace"),
+                   time.monotonic() - t0, ru.ru_maxrss)
+    return r
+
+
+def shared(*parts):
+    """Path under ../shared; when absent: skip outside CI, fail in CI (CI has it)."""
+    p = os.path.join(SHARED, *parts)
+    if not os.path.exists(p):
+        if os.environ.get("CI"):
+            raise AssertionError(f"{p} is missing (CI must have ../shared)")
+        raise Skip(f"{p} is absent")
+    return p
+
+
+class Skip(Exception):
+    pass
+
+
+def main(tests):
+    passed = failed = skipped = 0
+    for t in tests:
+        name = t.__name__
+        try:
+            t()
+            passed += 1
+            print(f"  ok    {name}")
+        except Skip as s:
+            skipped += 1
+            print(f"  skip  {name}: {s}")
+        except Exception:
+            failed += 1
+            print(f"  FAIL  {name}")
+            print("        " + traceback.format_exc().replace("\n", "\n        "))
+    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    sys.exit(1 if failed else 0)

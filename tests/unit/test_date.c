@@ -1,0 +1,417 @@
+/* tests/unit/test_date.c: meta/date.c against date strings as news pages print them, in ten languages.
+ * Rows are {input, lang, tz, format, want}; a NULL want means the string must be refused (MW_EPARSE). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "meta/date.h"
+
+struct row {
+    const char *in, *lang, *tz, *format, *want;
+};
+
+static const struct row good[] = {
+    /* ISO 8601 and its variants */
+    {"2020-01-14T12:05:00+03:00", NULL, NULL, NULL, "2020-01-14T12:05:00+03:00"},
+    {"2020-01-14T12:05:00.493", NULL, NULL, NULL, "2020-01-14T12:05:00"},
+    {"2020-01-14T12:05:00Z", NULL, NULL, NULL, "2020-01-14T12:05:00+00:00"},
+    {"2020-01-14 12:05:00", NULL, NULL, NULL, "2020-01-14T12:05:00"},
+    {"2020-01-14T12:05+0300", NULL, NULL, NULL, "2020-01-14T12:05:00+03:00"},
+    {"20200114", NULL, NULL, NULL, "2020-01-14"},
+    {"2020-01-14", NULL, NULL, NULL, "2020-01-14"},
+    {"2020-01-14", NULL, "+03:00", NULL, "2020-01-14T00:00:00+03:00"},
+    {"2020-01-14T12:05:00.493Z", NULL, "+03:00", NULL, "2020-01-14T12:05:00+00:00"},
+    {"2020-01-14T12:05:00-05:00", NULL, NULL, NULL, "2020-01-14T12:05:00-05:00"},
+    {"2020-01-14T12:05:00", NULL, "MSK", NULL, "2020-01-14T12:05:00+03:00"},
+    {"2020-01-14T12:05:00", NULL, "+0530", NULL, "2020-01-14T12:05:00+05:30"},
+    {"2020-01-14T12:05:00", NULL, "Z", NULL, "2020-01-14T12:05:00+00:00"},
+    {"2020-01-14T12:05:00+03", NULL, NULL, NULL, "2020-01-14T12:05:00+03:00"},
+    {"2020-01-14T12:05:00,493+03:00", NULL, NULL, NULL, "2020-01-14T12:05:00+03:00"},
+    {"  2020-01-14T12:05:00+03:00\n", NULL, NULL, "iso", "2020-01-14T12:05:00+03:00"},
+    {"2020-07-14 12:05", NULL, "Europe/Berlin", NULL, "2020-07-14T12:05:00+02:00"},
+    {"2020-01-14 12:05", NULL, "Europe/Berlin", NULL, "2020-01-14T12:05:00+01:00"},
+    {"20200114120500", NULL, NULL, NULL, "2020-01-14T12:05:00"},
+    {"2020/01/14 12:05", NULL, NULL, NULL, "2020-01-14T12:05:00"},
+    /* RFC 822 / 1123 / 2822, JavaScript, Twitter */
+    {"Tue, 14 Jan 2020 12:05:00 GMT", NULL, NULL, NULL, "2020-01-14T12:05:00+00:00"},
+    {"Tue, 14 Jan 2020 12:05:00 +0300", NULL, NULL, NULL, "2020-01-14T12:05:00+03:00"},
+    {"14 Jan 2020 12:05 EST", NULL, NULL, NULL, "2020-01-14T12:05:00-05:00"},
+    {"Tue, 14 Jan 20 12:05:00 -0800", NULL, NULL, NULL, "2020-01-14T12:05:00-08:00"},
+    {"Tue Jan 14 12:05:00 +0000 2020", NULL, NULL, NULL, "2020-01-14T12:05:00+00:00"},
+    {"Tue Jan 14 2020 15:05:00 GMT+0300 (Moscow Standard Time)", NULL, NULL, NULL,
+     "2020-01-14T15:05:00+03:00"},
+    /* unix seconds and milliseconds: UTC instants */
+    {"1579003500", NULL, NULL, NULL, "2020-01-14T12:05:00+00:00"},
+    {"1579003500000", NULL, NULL, NULL, "2020-01-14T12:05:00+00:00"},
+    {"1579003500", NULL, "+03:00", "unix", "2020-01-14T15:05:00+03:00"},
+    {"1579003500000", NULL, "Europe/Moscow", "unix_ms", "2020-01-14T15:05:00+03:00"},
+    {"1579003500", NULL, "America/New_York", NULL, "2020-01-14T07:05:00-05:00"},
+    {"1594728300", NULL, "America/New_York", NULL, "2020-07-14T08:05:00-04:00"},
+    {"1594728300", NULL, "Europe/Berlin", "unix", "2020-07-14T14:05:00+02:00"},
+    {"1583650799", NULL, "ET", "unix", "2020-03-08T01:59:59-05:00"},
+    {"1583650800", NULL, "ET", "unix", "2020-03-08T03:00:00-04:00"},
+    {"1585443599", NULL, "Europe/Paris", "unix", "2020-03-29T01:59:59+01:00"},
+    {"1585443600", NULL, "Europe/Paris", "unix", "2020-03-29T03:00:00+02:00"},
+    {"1579003500.123", NULL, NULL, NULL, "2020-01-14T12:05:00+00:00"},
+    {"0", NULL, NULL, "unix", "1970-01-01T00:00:00+00:00"},
+    {"1579003500", NULL, NULL, "%s", "2020-01-14T12:05:00+00:00"},
+    /* English */
+    {"January 14, 2020", "en", NULL, NULL, "2020-01-14"},
+    {"Jan. 14, 2020 12:05 PM", "en", NULL, NULL, "2020-01-14T12:05:00"},
+    {"Jan. 14, 2020 1:05 p.m.", "en", NULL, NULL, "2020-01-14T13:05:00"},
+    {"Jan 14, 2020, 12:05 AM", NULL, NULL, NULL, "2020-01-14T00:05:00"},
+    {"Tuesday, January 14, 2020 - 12:05", "en", NULL, NULL, "2020-01-14T12:05:00"},
+    {"January 14, 2020 | 12:05 pm ET", "en", NULL, NULL, "2020-01-14T12:05:00-05:00"},
+    {"July 14, 2020 | 12:05 pm ET", "en", NULL, NULL, "2020-07-14T12:05:00-04:00"},
+    {"Jan 14 2020 12:05 pm PT", NULL, NULL, NULL, "2020-01-14T12:05:00-08:00"},
+    {"Published 14 January 2020", "en", NULL, NULL, "2020-01-14"},
+    {"Updated: January 14, 2020 at 9:30 AM EST", "en", NULL, NULL, "2020-01-14T09:30:00-05:00"},
+    {"14 January 2020 12:05", "en", "+00:00", NULL, "2020-01-14T12:05:00+00:00"},
+    {"14th January 2020", "en", NULL, NULL, "2020-01-14"},
+    {"Posted on March 1st, 2020 at 8:00 am", "en", NULL, NULL, "2020-03-01T08:00:00"},
+    {"Feb 29, 2020", "en", NULL, NULL, "2020-02-29"},
+    {"Sept. 14, 2020", "en", NULL, NULL, "2020-09-14"},
+    {"14/01/2020", NULL, NULL, NULL, "2020-01-14"},
+    {"01/14/2020", "en", NULL, NULL, "2020-01-14"},
+    {"01/02/2020", "en", NULL, "mdy", "2020-01-02"},
+    {"01/02/2020", NULL, NULL, "dmy", "2020-02-01"},
+    {"Updated 12:05 PM IST, Jan 14, 2020", "en", NULL, NULL, "2020-01-14T12:05:00+05:30"},
+    {"14 Jul 2020 12:05 BST", "en", NULL, NULL, "2020-07-14T12:05:00+01:00"},
+    {"14 Jan 2020 12:05 (GMT+3)", NULL, NULL, NULL, "2020-01-14T12:05:00+03:00"},
+    {"14 Jan 2020 12:05 UTC+03:00", NULL, NULL, NULL, "2020-01-14T12:05:00+03:00"},
+    {"12:05 GMT, 14 January 2020", "en", NULL, NULL, "2020-01-14T12:05:00+00:00"},
+    {"Last updated: 14 Jan 2020 12:05 GMT | Published 13 Jan 2020", "en", NULL, NULL,
+     "2020-01-14T12:05:00+00:00"},
+    {"May 5, 2020 11:59 PM CDT", "en", NULL, NULL, "2020-05-05T23:59:00-05:00"},
+    /* Russian */
+    {"14 января 2020, 12:05", "ru", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14 января 2020 г., 12:05", "ru", "+03:00", NULL, "2020-01-14T12:05:00+03:00"},
+    {"12:05 14.01.2020", "ru", NULL, NULL, "2020-01-14T12:05:00"},
+    {"12:05 14.01.2020 (обновлено: 13:40 14.01.2020)", "ru", "MSK", NULL, "2020-01-14T12:05:00+03:00"},
+    {"14.01.2020 12:05", NULL, "MSK", NULL, "2020-01-14T12:05:00+03:00"},
+    {"14 янв. 2020 12:05", "ru", NULL, NULL, "2020-01-14T12:05:00"},
+    {"Вторник, 14 января 2020 года, 12:05 мск", "ru", NULL, NULL, "2020-01-14T12:05:00+03:00"},
+    {"14 ЯНВАРЯ 2020", NULL, NULL, NULL, "2020-01-14"},
+    {"1 марта 2020 в 18:30", "ru", NULL, NULL, "2020-03-01T18:30:00"},
+    {"31 декабря 2019, 23:59", "ru", NULL, NULL, "2019-12-31T23:59:00"},
+    {"14 Января 2020 12:05 (обновлено: 14 Января 2020 13:00)", "ru", NULL, NULL, "2020-01-14T12:05:00"},
+    {"9 мая 2020", NULL, NULL, NULL, "2020-05-09"},
+    {"5-го сентября 2020 года", "ru", NULL, NULL, "2020-09-05"},
+    /* Ukrainian */
+    {"14 січня 2020, 12:05", "uk", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14 лютого 2020 р.", "uk", NULL, NULL, "2020-02-14"},
+    {"Вівторок, 14 квітня 2020, 09:15", "uk", NULL, NULL, "2020-04-14T09:15:00"},
+    {"24 серпня 2021 08:00", "uk", "Europe/Kyiv", NULL, "2021-08-24T08:00:00+03:00"},
+    {"14.01.2020 о 12:05", "uk", NULL, NULL, "2020-01-14T12:05:00"},
+    {"3 листопада 2020", NULL, NULL, NULL, "2020-11-03"},
+    {"1 ВЕРЕСНЯ 2020", "uk", NULL, NULL, "2020-09-01"},
+    /* Turkish */
+    {"14 Ocak 2020 Salı 12:05", "tr", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14.01.2020 - Güncelleme : 14.01.2020", "tr", NULL, NULL, "2020-01-14"},
+    {"14.01.2020 - Update : 14.01.2020", NULL, NULL, NULL, "2020-01-14"},
+    {"14.01.2020 12:05 - Güncelleme : 14.01.2020 13:00", "tr", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14 Şubat 2020, 12:05", "tr", NULL, NULL, "2020-02-14T12:05:00"},
+    {"29 EYLÜL 2020", "tr", NULL, NULL, "2020-09-29"},
+    {"14 NİSAN 2020 12:05 TSİ", "tr", NULL, NULL, "2020-04-14T12:05:00+03:00"},
+    {"1 Mayıs 2020", "tr", NULL, NULL, "2020-05-01"},
+    {"1 MAYIS 2020", NULL, NULL, NULL, "2020-05-01"},
+    {"30 Ağustos 2020 Pazar", "tr", NULL, NULL, "2020-08-30"},
+    {"14 Kasım 2020", "tr", NULL, NULL, "2020-11-14"},
+    {"31 Aralık 2020 23:59", "tr", "Europe/Istanbul", NULL, "2020-12-31T23:59:00+03:00"},
+    {"10 Ekim 2020", NULL, NULL, NULL, "2020-10-10"},
+    {"14 Tem 2020", "tr", NULL, NULL, "2020-07-14"},
+    /* Spanish */
+    {"14 de enero de 2020", "es", NULL, NULL, "2020-01-14"},
+    {"martes, 14 de enero de 2020 12:05", "es", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14/01/2020 12:05 h", "es", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14 ene. 2020 12:05 p. m.", "es", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14 de enero del 2020 - 1:05 p.m.", "es", NULL, NULL, "2020-01-14T13:05:00"},
+    {"mar., 14 ene. 2020", "es", NULL, NULL, "2020-01-14"},
+    {"1 de agosto de 2020", "es", NULL, NULL, "2020-08-01"},
+    {"Publicado el 14 de septiembre de 2020 a las 08:30", "es", NULL, NULL, "2020-09-14T08:30:00"},
+    {"3 dic 2020", "es", NULL, NULL, "2020-12-03"},
+    {"Actualizado: 14 Ene 2020 - 12:05 GMT", NULL, NULL, NULL, "2020-01-14T12:05:00+00:00"},
+    /* French */
+    {"14 janvier 2020 à 12h05", "fr", NULL, NULL, "2020-01-14T12:05:00"},
+    {"Publié le 14/01/2020 à 12:05", "fr", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14 janv. 2020", "fr", NULL, NULL, "2020-01-14"},
+    {"mardi 14 janvier 2020", "fr", NULL, NULL, "2020-01-14"},
+    {"Mis à jour le 15 février 2020 à 09h30", "fr", NULL, NULL, "2020-02-15T09:30:00"},
+    {"1er août 2020", "fr", NULL, NULL, "2020-08-01"},
+    {"14 fevrier 2020", NULL, NULL, NULL, "2020-02-14"},
+    {"Le 3 déc. 2020 à 18:45", "fr", "+01:00", NULL, "2020-12-03T18:45:00+01:00"},
+    {"14 juil. 2020", "fr", NULL, NULL, "2020-07-14"},
+    {"Publié le 12/10/2020 à 10:00 et mis à jour le 13/10/2020 à 11:00", "fr", NULL, NULL,
+     "2020-10-12T10:00:00"},
+    /* German */
+    {"14. Januar 2020", "de", NULL, NULL, "2020-01-14"},
+    {"14. Januar 2020, 12:05 Uhr", "de", NULL, NULL, "2020-01-14T12:05:00"},
+    {"Dienstag, 14.01.2020, 12:05 Uhr", "de", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14. Jänner 2020", "de", NULL, NULL, "2020-01-14"},
+    {"14. März 2020", "de", NULL, NULL, "2020-03-14"},
+    {"14. Maerz 2020", NULL, NULL, NULL, "2020-03-14"},
+    {"Aktualisiert am 14.01.2020 um 12:05 Uhr", "de", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14.01.2020, 12.05 Uhr", "de", NULL, NULL, "2020-01-14T12:05:00"},
+    {"3. Okt. 2020", "de", NULL, NULL, "2020-10-03"},
+    {"14. Januar 2020 12:05 Uhr MEZ", "de", NULL, NULL, "2020-01-14T12:05:00+01:00"},
+    {"Veröffentlicht um 12:05 am 14. Januar 2020", NULL, NULL, NULL, "2020-01-14T12:05:00"},
+    {"14.01.20", "de", NULL, NULL, "2020-01-14"},
+    {"14.07.2020 12:05", "de", "Europe/Berlin", NULL, "2020-07-14T12:05:00+02:00"},
+    /* Arabic, with Eastern Arabic and Persian digits */
+    {"الثلاثاء 14 يناير 2020 - 12:05 م", "ar", NULL, NULL, "2020-01-14T12:05:00"},
+    {"١٤ يناير ٢٠٢٠", "ar", NULL, NULL, "2020-01-14"},
+    {"14 كانون الثاني 2020", "ar", NULL, NULL, "2020-01-14"},
+    {"الثلاثاء، 14 كانون الثاني/يناير 2020", "ar", NULL, NULL, "2020-01-14"},
+    {"١٤/٠١/٢٠٢٠ ٠١:٠٥ م", "ar", NULL, NULL, "2020-01-14T13:05:00"},
+    {"14 أبريل 2020", "ar", NULL, NULL, "2020-04-14"},
+    {"14 ابريل 2020", NULL, NULL, NULL, "2020-04-14"},
+    {"٣ تشرين الأول ٢٠٢٠", "ar", NULL, NULL, "2020-10-03"},
+    {"25 كانون الأول 2020", "ar", NULL, NULL, "2020-12-25"},
+    {"الأحد 5 يوليو 2020 09:30 صباحا", "ar", NULL, NULL, "2020-07-05T09:30:00"},
+    {"14 آذار 2020", "ar", NULL, NULL, "2020-03-14"},
+    {"1 أيلول 2020", "ar", NULL, NULL, "2020-09-01"},
+    {"١٤ أغسطس ٢٠٢٠ ١٢:٠٥", "ar", "+03:00", NULL, "2020-08-14T12:05:00+03:00"},
+    {"۱۴ ژانویه ۲۰۲۰", "fa", NULL, NULL, "2020-01-14"},
+    {"6 تشرين الثاني 2020", "ar", NULL, NULL, "2020-11-06"},
+    {"14 شباط (فبراير) 2020", "ar", NULL, NULL, "2020-02-14"},
+    {"\u200f14 مايو 2020\u200f", "ar", NULL, NULL, "2020-05-14"},
+    {"تاريخ النشر: ٢٠٢٠-٠١-١٤ ١٢:٠٥", "ar", NULL, NULL, "2020-01-14T12:05:00"},
+    /* Italian, Portuguese */
+    {"14 gennaio 2020 ore 12:05", "it", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14 de janeiro de 2020 às 12h05", "pt", NULL, NULL, "2020-01-14T12:05:00"},
+    {"1º de março de 2020", "pt", NULL, NULL, "2020-03-01"},
+    {"3 out 2020", "pt", NULL, NULL, "2020-10-03"},
+    /* as outlets print them */
+    {"Tue 14 Jan 2020 12.05 GMT", "en", NULL, NULL, "2020-01-14T12:05:00+00:00"},
+    {"12:05 PM EST, Tue January 14, 2020", "en", NULL, NULL, "2020-01-14T12:05:00-05:00"},
+    {"Updated 1205 GMT (2005 HKT) January 14, 2020", "en", NULL, NULL, "2020-01-14"},
+    {"14 Jan, 2020 12:05", "en", "+03:00", NULL, "2020-01-14T12:05:00+03:00"},
+    {"12:05, 14 января 2020", "ru", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14.01.2020, 12:05", "ru", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14 Ocak 2020 - 12:05", "tr", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14 ene 2020 - 12:05 CET", "es", NULL, NULL, "2020-01-14T12:05:00+01:00"},
+    {"Publié le 14 janvier 2020 à 12h05 - Mis à jour le 14 janvier 2020 à 13h00", "fr", NULL, NULL,
+     "2020-01-14T12:05:00"},
+    {"2020年1月14日 12:05", NULL, "+08:00", NULL, "2020-01-14T12:05:00+08:00"},
+    {"2020년 1월 14일", NULL, NULL, NULL, "2020-01-14"},
+    /* explicit patterns */
+    {"14.01.2020 12:05", NULL, NULL, "%d.%m.%Y %H:%M", "2020-01-14T12:05:00"},
+    {"14 янв 2020", NULL, NULL, "%d %b %Y", "2020-01-14"},
+    {"2020-01-14T12:05:00+0300", NULL, NULL, "%Y-%m-%dT%H:%M:%S%z", "2020-01-14T12:05:00+03:00"},
+    {"01/14/20 01:05 PM", NULL, NULL, "%m/%d/%y %I:%M %p", "2020-01-14T13:05:00"},
+    {"14 Jan 2020 12:05 GMT", NULL, "+03:00", "%d %b %Y %R %Z", "2020-01-14T12:05:00+00:00"},
+};
+
+static const struct row bad[] = {
+    {"", NULL, NULL, NULL, NULL},
+    {"   ", NULL, NULL, NULL, NULL},
+    {"6 days ago", "en", NULL, NULL, NULL},
+    {"2 hours ago", NULL, NULL, NULL, NULL},
+    {"вчера в 12:05", "ru", NULL, NULL, NULL},
+    {"3 дня назад", "ru", NULL, NULL, NULL},
+    {"hace 2 horas", "es", NULL, NULL, NULL},
+    {"il y a 3 heures", "fr", NULL, NULL, NULL},
+    {"vor 2 Stunden", "de", NULL, NULL, NULL},
+    {"2 saat önce", "tr", NULL, NULL, NULL},
+    {"منذ 3 ساعات", "ar", NULL, NULL, NULL},
+    {"Today, 12:05", NULL, NULL, NULL, NULL},
+    {"12:05", NULL, NULL, NULL, NULL},
+    {"garbage", NULL, NULL, NULL, NULL},
+    {"hello world 42", NULL, NULL, NULL, NULL},
+    {"12345", NULL, NULL, NULL, NULL},
+    {"14 Jan", NULL, NULL, NULL, NULL},
+    {"January 2020", NULL, NULL, NULL, NULL},
+    {"2020", NULL, NULL, NULL, NULL},
+    {"2020-02-30", NULL, NULL, NULL, NULL},
+    {"29 February 2019", NULL, NULL, NULL, NULL},
+    {"31.04.2020", NULL, NULL, NULL, NULL},
+    {"2020-13-01", NULL, NULL, NULL, NULL},
+    {"99/99/2020", NULL, NULL, NULL, NULL},
+    {"2020-01-14T25:00:00", NULL, NULL, NULL, NULL},
+    {"2020-01-14T12:61:00", NULL, NULL, NULL, NULL},
+    {"13:05 AM, 14 Jan 2020", NULL, NULL, NULL, NULL},
+    {"20201301", NULL, NULL, NULL, NULL},
+    {"1.2.3.4", NULL, NULL, NULL, NULL},
+    {"3 ago", "es", NULL, NULL, NULL},
+    {"abc", NULL, NULL, "unix", NULL},
+    {"1579003500", NULL, NULL, "bogus", NULL},
+    {"14/01/2020", NULL, NULL, "%d.%m.%Y", NULL},
+    {"2020-01-14", NULL, "Mars/Olympus", NULL, NULL},
+    {"2020-01-14", NULL, "+25:00", NULL, NULL},
+};
+
+static void test_good(void **state)
+{
+    (void)state;
+    int failed = 0;
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        const struct row *r = &good[i];
+        struct mw_date_opts o = {r->lang, r->tz, r->format};
+        struct mw_err err = {0};
+        char out[MW_DATE_MAX];
+        int rc = mw_date_parse(r->in, &o, out, &err);
+        if (rc != 0 || strcmp(out, r->want) != 0) {
+            print_error("row %zu \"%s\": rc %d (%s) got \"%s\" want \"%s\"\n", i, r->in, rc, err.msg, out,
+                        r->want);
+            failed++;
+        }
+    }
+    assert_int_equal(failed, 0);
+    assert_true(sizeof good / sizeof good[0] >= 100);
+}
+
+static void test_bad(void **state)
+{
+    (void)state;
+    int failed = 0;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const struct row *r = &bad[i];
+        struct mw_date_opts o = {r->lang, r->tz, r->format};
+        struct mw_err err = {0};
+        char out[MW_DATE_MAX];
+        int rc = mw_date_parse(r->in, &o, out, &err);
+        if (rc != MW_EPARSE || err.code != MW_EPARSE || strcmp(err.stage, "date") != 0 || out[0]) {
+            print_error("row %zu \"%s\": rc %d, got \"%s\"\n", i, r->in, rc, out);
+            failed++;
+        }
+    }
+    assert_int_equal(failed, 0);
+}
+
+static void test_null_opts(void **state)
+{
+    (void)state;
+    char out[MW_DATE_MAX];
+    assert_int_equal(mw_date_parse("14 января 2020", NULL, out, NULL), 0);
+    assert_string_equal(out, "2020-01-14");
+    assert_int_equal(mw_date_parse(NULL, NULL, out, NULL), MW_EPARSE);
+}
+
+/* A language hint keeps other languages' look-alikes out: "ago" is August only in es/it/pt. */
+static void test_lang_hint(void **state)
+{
+    (void)state;
+    char out[MW_DATE_MAX];
+    struct mw_date_opts es = {"es", NULL, NULL}, en = {"en", NULL, NULL};
+    assert_int_equal(mw_date_parse("14 ago 2020", &es, out, NULL), 0);
+    assert_string_equal(out, "2020-08-14");
+    assert_int_equal(mw_date_parse("14 ago 2020", &en, out, NULL), MW_EPARSE);
+}
+
+/* A long string is cut, not overrun; the date in front still counts. */
+static void test_long_input(void **state)
+{
+    (void)state;
+    char in[4096], out[MW_DATE_MAX];
+    strcpy(in, "14 January 2020 ");
+    size_t n = strlen(in);
+    while (n + 6 < sizeof in) {
+        memcpy(in + n, "word ", 5);
+        n += 5;
+    }
+    in[n] = '\0';
+    assert_int_equal(mw_date_parse(in, NULL, out, NULL), 0);
+    assert_string_equal(out, "2020-01-14");
+    memset(in, '7', sizeof in - 1);
+    in[sizeof in - 1] = '\0';
+    assert_int_equal(mw_date_parse(in, NULL, out, NULL), MW_EPARSE);
+}
+
+struct epoch_row {
+    const char *in;
+    double secs;
+    int zone;
+};
+
+static const struct epoch_row epochs[] = {
+    {"2020-01-14T12:05:00+03:00", 1578992700, 1},
+    {"2020-01-14T12:05:00Z", 1579003500, 1},
+    {"2020-01-14T12:05:00", 1579003500, 0},
+    {"2020-01-14", 1578960000, 0},
+    {"2020-01-14T12:05:00.5-05:00", 1579021500.5, 1},
+    {"2020-01-14T12:05-0530", 1579023300, 1},
+    {"1970-01-01T00:00:00+00:00", 0, 1},
+    {"1969-12-31T23:59:59+00:00", -1, 1},
+};
+
+static void test_epoch(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof epochs / sizeof epochs[0]; i++) {
+        double secs = -12345;
+        int zone = -1;
+        assert_int_equal(mw_date_epoch(epochs[i].in, &secs, &zone), 0);
+        assert_true(secs == epochs[i].secs);
+        assert_int_equal(zone, epochs[i].zone);
+    }
+    static const char *const refused[] = {"2020-02-30", "junk", "2020-01-14T12:05:00+03:00x", "2020-1-14",
+                                          "2020-01-14T24:00:00", "", "2020-01-14T12:05:00+3"};
+    double secs;
+    int zone;
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        assert_int_equal(mw_date_epoch(refused[i], &secs, &zone), MW_EPARSE);
+    assert_int_equal(mw_date_epoch(NULL, &secs, &zone), MW_EPARSE);
+}
+
+/* Everything mw_date_parse writes reads back to the same instant. */
+static void test_epoch_roundtrip(void **state)
+{
+    (void)state;
+    char out[MW_DATE_MAX];
+    struct mw_date_opts o = {NULL, "+03:00", NULL};
+    double secs;
+    int zone;
+    assert_int_equal(mw_date_parse("1579003500", &o, out, NULL), 0);
+    assert_int_equal(mw_date_epoch(out, &secs, &zone), 0);
+    assert_true(secs == 1579003500.0);
+    assert_int_equal(zone, 1);
+    o.tz = "America/New_York";
+    assert_int_equal(mw_date_parse("1594728300", &o, out, NULL), 0);
+    assert_int_equal(mw_date_epoch(out, &secs, &zone), 0);
+    assert_true(secs == 1594728300.0);
+}
+
+struct zone_row {
+    const char *in;
+    int secs;
+};
+
+static const struct zone_row zones_ok[] = {
+    {"+03:00", 10800}, {"+0300", 10800}, {"+03", 10800}, {"-05:00", -18000}, {"Z", 0}, {"UTC", 0},
+    {"utc", 0}, {"GMT", 0}, {"MSK", 10800}, {"мск", 10800}, {"CET", 3600}, {"CEST", 7200}, {"UTC+3", 10800},
+    {"GMT-05:30", -19800}, {"IST", 19800}, {"Europe/Moscow", 10800}, {"America/New_York", -18000},
+    {"ET", -18000}, {" +03:00 ", 10800}, {"-0930", -34200}, {"TRT", 10800},
+};
+
+static void test_zone(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof zones_ok / sizeof zones_ok[0]; i++) {
+        int secs = -1;
+        if (mw_date_zone(zones_ok[i].in, &secs) != 0 || secs != zones_ok[i].secs)
+            fail_msg("zone \"%s\": got %d want %d", zones_ok[i].in, secs, zones_ok[i].secs);
+    }
+    static const char *const refused[] = {"", "XYZ", "+25:00", "+03:99", "GMT+", "MSK+3", "Mars/Olympus",
+                                          "+", "03:00"};
+    int secs;
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        if (mw_date_zone(refused[i], &secs) != MW_EPARSE)
+            fail_msg("zone \"%s\" accepted", refused[i]);
+    assert_int_equal(mw_date_zone(NULL, &secs), MW_EPARSE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good),        cmocka_unit_test(test_bad),
+        cmocka_unit_test(test_null_opts),   cmocka_unit_test(test_lang_hint),
+        cmocka_unit_test(test_long_input),  cmocka_unit_test(test_epoch),
+        cmocka_unit_test(test_epoch_roundtrip), cmocka_unit_test(test_zone),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

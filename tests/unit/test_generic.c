@@ -1,0 +1,233 @@
+/* tests/unit/test_generic.c: the generic extractor (extract/generic.c) on small pages written for these
+ * tests: boilerplate out, article text in, images resolved, the hint, the document left as it was. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/HTMLtree.h>
+
+#include "doc/html.h"
+#include "extract/generic.h"
+
+#define P1 "<p>The harbour council voted on Tuesday to rebuild the old stone pier, which storms damaged twice last winter, at a cost the town will share with the province.</p>"
+#define P2 "<p>Fishermen, who have tied up at a temporary pontoon since March, said the decision came late but was welcome, and that work should start before the autumn gales.</p>"
+#define P3 "<p>The engineer in charge, a native of the town, expects the new pier to stand for a century, provided that the breakwater beyond it is raised by a metre as well.</p>"
+
+struct row {
+    const char *name;
+    const char *html;
+    const char *hint;
+    const char *want[6];     /* substrings the body must hold */
+    const char *unwanted[8]; /* substrings it must not */
+};
+
+static const struct row rows[] = {
+    {"boilerplate stripped",
+     "<html><body><nav><a href='/'>Home</a> <a href='/world'>World news and more sections</a></nav>"
+     "<header><h1>Pier to be rebuilt</h1></header>"
+     "<div class='share-bar'><a href='#'>Share on Facebook</a> <a href='#'>Share on X, formerly Twitter</a></div>"
+     "<article><div class='story-body'>" P1
+     "<figure><img src='/pier.jpg'><figcaption>The pier after the January storm, seen from the lighthouse.</figcaption></figure>"
+     P2 P3 "</div>"
+     "<div class='newsletter-signup'><p>Get the morning briefing, every weekday, straight into your inbox.</p></div>"
+     "<div class='related-stories'><h3>Related</h3><ul><li><a href='/a'>Lighthouse keeper retires after forty years on the rock</a></li>"
+     "<li><a href='/b'>Ferry timetable changes for the winter season announced</a></li></ul></div>"
+     "</article>"
+     "<section id='comments'><p>Reader one, who writes a lot of long comments, thinks this is a waste of public money entirely.</p></section>"
+     "<footer><p>Copyright the Harbour Gazette, all rights reserved, since the year of its founding.</p></footer>"
+     "</body></html>",
+     NULL,
+     {"rebuild the old stone pier", "temporary pontoon", "stand for a century"},
+     {"Home", "Share on", "morning briefing", "Lighthouse keeper", "Reader one", "Copyright", "January storm",
+      "Pier to be rebuilt"}},
+    {"br-separated text",
+     "<html><body><div class='nav'><a href='/'>Home</a></div><div id='main'><h1>Notice</h1><div class='txt'>"
+     "The ferry to the island will not sail on Sunday, because the crew is needed for a rescue exercise in the bay.<br><br>"
+     "Passengers holding tickets, including season tickets, may travel on Monday instead, or ask for a refund at the office.<br><br>"
+     "The harbour master, in a short statement, apologised for the late notice and thanked islanders for their patience."
+     "</div></div></body></html>",
+     NULL,
+     {"will not sail on Sunday", "ask for a refund", "apologised for the late notice"},
+     {"Home", "Notice"}},
+    {"two-paragraph flash",
+     "<html><body><ul class='menu'><li><a href='/1'>Politics</a></li><li><a href='/2'>Business</a></li></ul>"
+     "<div class='article'><h1>Quake off the coast</h1>"
+     "<p>An earthquake of magnitude 5.1 struck off the northern coast early on Friday, the seismological institute said.</p>"
+     "<p>There were no immediate reports of damage or injuries.</p></div>"
+     "<div class='sidebar'><a href='/x'>Most read: the ten best beaches of the region this summer</a></div></body></html>",
+     NULL,
+     {"magnitude 5.1 struck", "no immediate reports of damage"},
+     {"Politics", "Most read", "Quake off the coast"}},
+    {"split containers merged",
+     "<html><body><main><h1>Pier</h1><div class='grid'><div class='col'><div class='text'>" P1 P2 "</div></div>"
+     "<div class='ad-slot'><a href='/ad'>Buy a boat today</a></div>"
+     "<div class='col'><div class='text'>" P3
+     "<p>Council members, meeting again next month, will choose the contractor from four bidders, two of them local.</p></div></div>"
+     "</div></main></body></html>",
+     NULL,
+     {"rebuild the old stone pier", "temporary pontoon", "stand for a century", "four bidders"},
+     {"Buy a boat"}},
+    {"list, blockquote and subheading kept",
+     "<html><body><article><h1>Pier plans</h1>" P1
+     "<h2>What the plan includes</h2>"
+     "<ul><li>A new deck of reinforced concrete along the full length</li><li>Lighting and railings on both sides of the deck</li>"
+     "<li>A slipway for the lifeboat at the seaward end</li></ul>" P2
+     "<blockquote><p>We have waited long enough for this, and now the work must be done well, said the oldest skipper.</p></blockquote>"
+     P3 "</article></body></html>",
+     NULL,
+     {"What the plan includes", "reinforced concrete", "slipway for the lifeboat", "waited long enough",
+      "stand for a century"},
+     {"Pier plans"}},
+    {"byline and subscribe lines dropped",
+     "<html><body><article><h1>Pier</h1><p class='byline'>By Anna Example</p>" P1 P2
+     "<p>Subscribe to our newsletter for more local news.</p></article></body></html>",
+     NULL,
+     {"rebuild the old stone pier", "temporary pontoon"},
+     {"Anna Example", "Subscribe"}},
+    {"hint used when the markup is thin",
+     "<html><body><article><h1>Pier</h1><p>Subscribers can read this story in full.</p></article></body></html>",
+     "The harbour council voted on Tuesday to rebuild the old stone pier.\nFishermen said the decision came late "
+     "but was welcome, and that work should start before the autumn gales.",
+     {"rebuild the old stone pier", "before the autumn gales", "pier.\n\nFishermen"},
+     {"Subscribers can read"}},
+    {"hint ignored when the markup is fuller",
+     "<html><body><article><h1>Pier</h1>" P1 P2 P3 "</article></body></html>",
+     "The harbour council voted to rebuild the pier.",
+     {"rebuild the old stone pier", "temporary pontoon", "stand for a century"},
+     {"voted to rebuild the pier."}},
+    {"empty page", "<html><body></body></html>", NULL, {NULL}, {NULL}},
+};
+
+static json_t *run(const char *html, const char *url, const char *hint)
+{
+    struct mw_err err = {0};
+    htmlDocPtr doc = mw_html_parse(html, strlen(html), url, &err);
+    assert_non_null(doc);
+    json_t *o = mw_generic_extract(doc, url, hint, &err);
+    assert_non_null(o);
+    assert_int_equal(err.code, MW_OK);
+    xmlFreeDoc(doc);
+    return o;
+}
+
+static void test_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        const struct row *r = &rows[i];
+        json_t *o = run(r->html, "https://example.org/news/pier.html", r->hint);
+        const char *body = json_string_value(json_object_get(o, "body"));
+        assert_non_null(body);
+        for (int k = 0; k < 6 && r->want[k]; k++)
+            if (!strstr(body, r->want[k]))
+                fail_msg("%s: body lacks \"%s\":\n%s", r->name, r->want[k], body);
+        for (int k = 0; k < 8 && r->unwanted[k]; k++)
+            if (strstr(body, r->unwanted[k]))
+                fail_msg("%s: body holds \"%s\":\n%s", r->name, r->unwanted[k], body);
+        assert_true(json_is_array(json_object_get(o, "images")));
+        json_decref(o);
+    }
+}
+
+static void test_paragraphs_and_lead(void **state)
+{
+    (void)state;
+    json_t *o = run("<html><body><article><h1>T</h1>" P1 P2 "</article></body></html>", NULL, NULL);
+    const char *body = json_string_value(json_object_get(o, "body"));
+    assert_string_equal(body,
+                        "The harbour council voted on Tuesday to rebuild the old stone pier, which storms damaged "
+                        "twice last winter, at a cost the town will share with the province.\n\nFishermen, who have "
+                        "tied up at a temporary pontoon since March, said the decision came late but was welcome, "
+                        "and that work should start before the autumn gales.");
+    assert_string_equal(json_string_value(json_object_get(o, "lead")),
+                        "The harbour council voted on Tuesday to rebuild the old stone pier, which storms damaged "
+                        "twice last winter, at a cost the town will share with the province.");
+    json_decref(o);
+
+    o = run("<html><body></body></html>", NULL, NULL);
+    assert_string_equal(json_string_value(json_object_get(o, "body")), "");
+    assert_true(json_is_null(json_object_get(o, "lead")));
+    json_decref(o);
+}
+
+static void test_images(void **state)
+{
+    (void)state;
+    json_t *o = run("<html><body><article><h1>T</h1>" P1
+                    "<figure><img src='data:image/gif;base64,R0lGOD' data-src='/img/pier-large.jpg'>"
+                    "<figcaption>The pier at dawn.</figcaption></figure>" P2
+                    "<img srcset='small.jpg 320w, big.jpg 1280w, mid.jpg 640w'>"
+                    "<img src='https://cdn.example.net/x.png' width='1' height='1'>" P3 "</article></body></html>",
+                    "https://example.org/news/2024/pier.html", NULL);
+    json_t *imgs = json_object_get(o, "images");
+    assert_int_equal(json_array_size(imgs), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(imgs, 0), "url")),
+                        "https://example.org/img/pier-large.jpg");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(imgs, 0), "caption")), "The pier at dawn.");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(imgs, 1), "url")),
+                        "https://example.org/news/2024/big.jpg");
+    assert_true(json_is_null(json_object_get(json_array_get(imgs, 1), "caption")));
+    const char *body = json_string_value(json_object_get(o, "body"));
+    assert_null(strstr(body, "pier at dawn"));
+    json_decref(o);
+}
+
+static void test_state_blob(void **state)
+{
+    (void)state;
+    /* The markup shows only the headline; the paragraphs are in the page's Next.js state. */
+    json_t *o = run("<html><head><title>Pier to be rebuilt after storms | Gazette</title></head><body>"
+                    "<div id='__next'><h1>Pier to be rebuilt after storms</h1><p>Loading the story for you.</p></div>"
+                    "<script id='__NEXT_DATA__' type='application/json'>{\"props\":{\"pageProps\":{\"story\":{"
+                    "\"headline\":\"Pier to be rebuilt after storms\",\"blocks\":["
+                    "{\"type\":\"paragraph\",\"text\":\"The harbour council voted on Tuesday to rebuild the old stone pier, which storms damaged twice.\"},"
+                    "{\"type\":\"paragraph\",\"text\":\"Fishermen, who have tied up at a temporary pontoon since March, said the decision came late.\"},"
+                    "{\"type\":\"paragraph\",\"text\":\"The engineer in charge expects the new pier to stand for a century, if the breakwater is raised.\"},"
+                    "{\"type\":\"paragraph\",\"text\":\"Council members will choose the contractor from four bidders next month, <b>two of them</b> local.\"},"
+                    "{\"type\":\"paragraph\",\"text\":\"Work on the slipway for the lifeboat will begin first, in the spring, weather permitting.\"},"
+                    "{\"type\":\"paragraph\",\"text\":\"The province, which pays half of the cost, must still approve the plan at its June session.\"}"
+                    "]},\"related\":[]}}}</script></body></html>",
+                    NULL, NULL);
+    const char *body = json_string_value(json_object_get(o, "body"));
+    assert_non_null(strstr(body, "rebuild the old stone pier"));
+    assert_non_null(strstr(body, "June session"));
+    assert_non_null(strstr(body, "two of them local"));
+    json_decref(o);
+}
+
+static void test_document_unchanged(void **state)
+{
+    (void)state;
+    const char *html = "<html><body><nav><a href='/'>Home</a></nav><article><h1>T</h1>" P1
+                       "<div class='share'>Share</div>" P2 P3 "</article><footer>F</footer></body></html>";
+    struct mw_err err = {0};
+    htmlDocPtr doc = mw_html_parse(html, strlen(html), NULL, &err);
+    xmlChar *before = NULL, *after = NULL;
+    int nb = 0, na = 0;
+    htmlDocDumpMemory(doc, &before, &nb);
+    json_t *o = mw_generic_extract(doc, NULL, NULL, &err);
+    assert_non_null(o);
+    htmlDocDumpMemory(doc, &after, &na);
+    assert_int_equal(nb, na);
+    assert_string_equal((char *)before, (char *)after);
+    xmlFree(before);
+    xmlFree(after);
+    json_decref(o);
+    xmlFreeDoc(doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_paragraphs_and_lead),
+        cmocka_unit_test(test_images),
+        cmocka_unit_test(test_state_blob),
+        cmocka_unit_test(test_document_unchanged),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,282 @@
+/* tests/unit/test_meta.c: mw_meta_extract on small pages written for the test: JSON-LD shapes and breakage,
+ * precedence between sources, title suffixes, lazy images, microdata, bylines, dates and zones, language. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "doc/html.h"
+#include "meta/meta.h"
+#include "meta/jsonld.h"
+#include "meta/lang.h"
+
+#define LD(x) "<script type=\"application/ld+json\">" x "</script>"
+#define URL "https://news.example.com/world/2020/01/14/story"
+
+struct row {
+    const char *name;
+    const char *html;
+    const char *tz;     /* opts.tz, NULL = none */
+    const char *field;
+    const char *want;   /* JSON text of the expected value; NULL = the field must be absent */
+    const char *source; /* expected sources[field], NULL = not checked */
+};
+
+static const struct row rows[] = {
+    {"graph", "<html><head>" LD("{\"@context\":\"https://schema.org\",\"@graph\":[{\"@type\":\"WebSite\",\"name\":\"Example\"},"
+              "{\"@type\":\"NewsArticle\",\"headline\":\"Graph headline\",\"datePublished\":\"2020-01-14T12:05:00+03:00\","
+              "\"author\":[{\"@type\":\"Person\",\"name\":\"Ann Bell\"},{\"@type\":\"Person\",\"name\":\"Bo Chen\"}]}]}")
+              "</head><body><h1>Graph headline</h1></body></html>",
+     NULL, "authors", "[\"Ann Bell\",\"Bo Chen\"]", "jsonld"},
+    {"graph date", "<html><head>" LD("{\"@graph\":[{\"@type\":\"NewsArticle\",\"headline\":\"G\",\"datePublished\":"
+                   "\"2020-01-14T12:05:00+03:00\"}]}") "</head></html>",
+     NULL, "published", "\"2020-01-14T12:05:00+03:00\"", "jsonld"},
+    {"top-level array", "<html><head>" LD("[{\"@type\":\"BreadcrumbList\",\"name\":\"Crumbs\"},{\"@type\":\"Article\","
+                        "\"headline\":\"Array headline\"}]") "</head></html>",
+     NULL, "title", "\"Array headline\"", "jsonld"},
+    {"broken json", "<html><head>" LD("<!-- {\"@type\":\"Organization\",\"name\":\"X\"}\n{\"@type\":\"NewsArticle\","
+                    "\"headline\":\"Broken\n\tone\",\"author\":{\"@type\":\"Person\",\"name\":\"Cy Dee\",},} -->")
+                    "</head></html>",
+     NULL, "title", "\"Broken one\"", "jsonld"},
+    {"broken json author", "<html><head>" LD("//<![CDATA[\n{\"@type\":\"BlogPosting\",\"headline\":\"It\\'s here\","
+                           "\"author\":[\"Cy Dee\",],}\n//]]>") "</head></html>",
+     NULL, "authors", "[\"Cy Dee\"]", "jsonld"},
+    {"bad escape", "<html><head>" LD("{\"@type\":\"BlogPosting\",\"headline\":\"It\\'s here\"}") "</head></html>",
+     NULL, "title", "\"It's here\"", "jsonld"},
+    {"multiple scripts", "<html><head>" LD("{\"@type\":\"WebSite\",\"name\":\"Site\"}")
+                         LD("{\"@type\":\"ReportageNewsArticle\",\"headline\":\"Second\",\"author\":{\"@type\":\"Person\","
+                         "\"name\":\"Ed Fox\",\"url\":\"https://x.example/ed\"}}") "</head></html>",
+     NULL, "authors", "[\"Ed Fox\"]", "jsonld"},
+    {"org author only when nothing else", "<html><head>" LD("{\"@type\":\"NewsArticle\",\"headline\":\"H\","
+                                          "\"author\":{\"@type\":\"Organization\",\"name\":\"Desk News\"}}")
+                                          "</head><body><h1>H</h1></body></html>",
+     NULL, "authors", "[\"Desk News\"]", "jsonld"},
+    {"byline beats org author", "<html><head>" LD("{\"@type\":\"NewsArticle\",\"headline\":\"Headline text\","
+                                "\"author\":{\"@type\":\"Organization\",\"name\":\"Desk News\"}}")
+                                "</head><body><article><h1>Headline text</h1><div class=\"byline\">By Gil Ho and "
+                                "Ida Ray, Staff Writers</div><p>Text.</p></article></body></html>",
+     NULL, "authors", "[\"Gil Ho\",\"Ida Ray\"]", "byline"},
+    {"jsonld byline key", "<html><head>" LD("{\"@type\":\"NewsArticle\",\"headline\":\"H\",\"author\":{\"@type\":"
+                          "\"Person\",\"byline\":\"Jo Kay\"}}") "</head></html>",
+     NULL, "authors", "[\"Jo Kay\"]", "jsonld"},
+    {"og title over jsonld", "<html><head><meta property=\"og:title\" content=\"Social headline\">"
+                             LD("{\"@type\":\"NewsArticle\",\"headline\":\"Structured headline\"}") "</head></html>",
+     NULL, "title", "\"Social headline\"", "og"},
+    {"jsonld date over og", "<html><head><meta property=\"article:published_time\" content=\"2021-05-05T10:00:00Z\">"
+                            LD("{\"@type\":\"NewsArticle\",\"headline\":\"H\",\"datePublished\":\"2021-05-04T09:00:00Z\"}")
+                            "</head></html>",
+     NULL, "published", "\"2021-05-04T09:00:00+00:00\"", "jsonld"},
+    {"og date", "<html><head><meta property=\"article:published_time\" content=\"2021-05-05T10:00:00+02:00\"></head></html>",
+     NULL, "published", "\"2021-05-05T10:00:00+02:00\"", "og"},
+    {"no zone stays without", "<html><head><meta property=\"article:published_time\" content=\"2021-05-05T10:00:00\">"
+                              "</head></html>",
+     NULL, "published", "\"2021-05-05T10:00:00\"", "og"},
+    {"no zone takes opts tz", "<html><head><meta property=\"article:published_time\" content=\"2021-05-05T10:00:00\">"
+                              "</head></html>",
+     "+03:00", "published", "\"2021-05-05T10:00:00+03:00\"", "og"},
+    {"zone from a second source", "<html><head>" LD("{\"@type\":\"NewsArticle\",\"headline\":\"H\",\"datePublished\":"
+                                  "\"2021-05-05T10:00:00\"}") "<meta name=\"date\" content=\"2021-05-05 10:00:00 +02:00\">"
+                                  "</head></html>",
+     NULL, "published", "\"2021-05-05T10:00:00+02:00\"", "jsonld"},
+    {"cms default date refused", "<html><head><meta property=\"article:published_time\" content=\"0001-01-01T00:00:00Z\">"
+                                 "</head></html>",
+     NULL, "published", NULL, NULL},
+    {"title suffix site name", "<html><head><title>Rates rise again | Example News</title>"
+                               "<meta property=\"og:site_name\" content=\"Example News\"></head></html>",
+     NULL, "title", "\"Rates rise again\"", "title"},
+    {"title section and site", "<html><head><title>Rates rise again \xe2\x80\x94 Business \xe2\x80\x94 Example News</title>"
+                               "<meta property=\"og:site_name\" content=\"Example News\">"
+                               "<meta property=\"article:section\" content=\"Business\"></head></html>",
+     NULL, "title", "\"Rates rise again\"", "title"},
+    {"og title suffix by agreement", "<html><head><meta property=\"og:title\" content=\"Rates rise: what now? | EN | 28.04.2023\">"
+                                     "</head><body><h1>Rates rise: what now?</h1></body></html>",
+     NULL, "title", "\"Rates rise: what now?\"", "og"},
+    {"title keeps its own dash", "<html><head><title>Rates rise - and stay high</title>"
+                                 "<meta property=\"og:site_name\" content=\"Example News\"></head></html>",
+     NULL, "title", "\"Rates rise - and stay high\"", "title"},
+    {"title host name suffix", "<html><head><title>Storm hits coast - News Example</title></head></html>",
+     NULL, "title", "\"Storm hits coast\"", "title"},
+    {"h1 agreeing with title", "<html><head></head><body><h1>Logo</h1><article><h1>Storm hits coast</h1></article>"
+                               "</body></html>",
+     NULL, "title", "\"Storm hits coast\"", "h1"},
+    {"lazy image", "<html><body><article><h1>H</h1><figure><img src=\"data:image/gif;base64,R0lGOD\" "
+                   "data-src=\"/img/a.jpg\" alt=\"alt text\"><figcaption>The caption</figcaption></figure></article>"
+                   "</body></html>",
+     NULL, "images", "[{\"url\":\"https://news.example.com/img/a.jpg\",\"caption\":\"The caption\"}]", "page"},
+    {"srcset image", "<html><body><article><h1>H</h1><img src=\"/blank.gif\" data-srcset=\"/s.jpg 320w, /l.jpg 1280w, "
+                     "/m.jpg 640w\" alt=\"Alt\"></article></body></html>",
+     NULL, "images", "[{\"url\":\"https://news.example.com/l.jpg\",\"caption\":\"Alt\"}]", "page"},
+    {"og image first", "<html><head><meta property=\"og:image\" content=\"/og.jpg\">"
+                       LD("{\"@type\":\"NewsArticle\",\"headline\":\"H\",\"image\":{\"@type\":\"ImageObject\","
+                       "\"url\":\"https://cdn.example.com/ld.jpg\",\"caption\":\"LD caption\"}}") "</head></html>",
+     NULL, "images", "[{\"url\":\"https://news.example.com/og.jpg\",\"caption\":null},"
+                     "{\"url\":\"https://cdn.example.com/ld.jpg\",\"caption\":\"LD caption\"}]", "og"},
+    {"microdata headline", "<html><body><div itemscope itemtype=\"http://schema.org/NewsArticle\">"
+                           "<h2 itemprop=\"headline\">Micro headline</h2><time itemprop=\"datePublished\" "
+                           "datetime=\"2021-03-04T05:06:07Z\">4 March</time><span itemprop=\"author\" itemscope>"
+                           "<span itemprop=\"name\">Dee Eff</span></span></div></body></html>",
+     NULL, "title", "\"Micro headline\"", "microdata"},
+    {"microdata author", "<html><body><div itemscope itemtype=\"http://schema.org/NewsArticle\">"
+                         "<h2 itemprop=\"headline\">Micro headline</h2><span itemprop=\"author\" itemscope>"
+                         "<a href=\"/dee\"><span itemprop=\"name\">Dee Eff</span></a> (Reporter)</span></div></body></html>",
+     NULL, "authors", "[\"Dee Eff\"]", "microdata"},
+    {"microdata date", "<html><body><div itemscope><time itemprop=\"datePublished\" datetime=\"2021-03-04T05:06:07Z\">"
+                       "4 March</time></div></body></html>",
+     NULL, "published", "\"2021-03-04T05:06:07+00:00\"", "microdata"},
+    {"time near h1", "<html><body><time datetime=\"2019-01-01T00:00:00Z\">old</time><article><header><h1>Headline</h1>"
+                     "<time datetime=\"2022-02-02T08:00:00+01:00\">2 Feb</time></header></article></body></html>",
+     NULL, "published", "\"2022-02-02T08:00:00+01:00\"", "time"},
+    {"by line near headline", "<html><body><h1>Headline here</h1><p>By Nia Long, Correspondent</p><p>Body text.</p>"
+                              "</body></html>",
+     NULL, "authors", "[\"Nia Long\"]", "byline"},
+    {"by prose is no byline", "<html><body><h1>Headline here</h1><p>By the time we arrived it was over.</p></body></html>",
+     NULL, "authors", NULL, NULL},
+    {"meta author not the site", "<html><head><meta name=\"author\" content=\"Example News (www.example.com)\">"
+                                 "<meta property=\"og:site_name\" content=\"example.com\"></head></html>",
+     NULL, "authors", NULL, NULL},
+    {"meta article:author", "<html><head><meta name=\"article:author\" content=\"Ray Uno,Sol Dos\"></head></html>",
+     NULL, "authors", "[\"Ray Uno\",\"Sol Dos\"]", "meta"},
+    {"html lang", "<html lang=\"de-DE\"><head></head></html>", NULL, "lang", "\"de\"", "html"},
+    {"og locale", "<html><head><meta property=\"og:locale\" content=\"pt_BR\"></head></html>", NULL, "lang", "\"pt\"", "og"},
+    {"lang from text", "<html><body><h1>Заголовок</h1><p>Президент России встретился с премьер-министром, и это было "
+                       "уже не в первый раз, что он говорил о том, как всё было.</p></body></html>",
+     NULL, "lang", "\"ru\"", "text"},
+    {"tags deduped", "<html><head><meta property=\"article:tag\" content=\"Economy\"><meta property=\"article:tag\" "
+                     "content=\"economy\"><meta property=\"article:tag\" content=\"Rates, Banks\"></head></html>",
+     NULL, "tags", "[\"Economy\",\"Rates\",\"Banks\"]", "og"},
+    {"canonical", "<html><head><link rel=\"canonical\" href=\"/world/story\"><meta property=\"og:url\" "
+                  "content=\"https://other.example/x\"></head></html>",
+     NULL, "canonical_url", "\"https://news.example.com/world/story\"", "meta"},
+    {"body from articleBody", "<html><head>" LD("{\"@type\":\"NewsArticle\",\"headline\":\"H\",\"articleBody\":"
+                              "\"First  line.\\n\\n Second&amp;third.\"}") "</head></html>",
+     NULL, "body", "\"First line. Second&third.\"", "jsonld"},
+    {"lead from description", "<html><head><meta name=\"description\" content=\"A &lt;b&gt;short&lt;/b&gt; lead.\">"
+                              "</head></html>",
+     NULL, "lead", "\"A short lead.\"", "meta"},
+    {"empty page", "<html></html>", NULL, "title", NULL, NULL},
+};
+
+static int check_row(const struct row *r)
+{
+    struct mw_err err = {0};
+    htmlDocPtr doc = mw_html_parse(r->html, strlen(r->html), URL, &err);
+    assert_non_null(doc);
+    struct mw_meta_opts opts = {r->tz, NULL};
+    json_t *m = mw_meta_extract(doc, URL, &opts, &err);
+    assert_non_null(m);
+    json_t *got = json_object_get(m, r->field);
+    int bad = 0;
+    if (!r->want) {
+        bad = got != NULL;
+    } else {
+        json_t *want = json_loads(r->want, JSON_DECODE_ANY, NULL);
+        assert_non_null(want);
+        bad = !got || !json_equal(got, want);
+        json_decref(want);
+    }
+    const char *src = json_string_value(json_object_get(json_object_get(m, "sources"), r->field));
+    if (!bad && r->source && (!src || strcmp(src, r->source)))
+        bad = 1;
+    if (bad) {
+        char *g = got ? json_dumps(got, JSON_ENCODE_ANY) : NULL;
+        print_error("%s: %s = %s (from %s), want %s (from %s)\n", r->name, r->field, g ? g : "absent",
+                    src ? src : "-", r->want ? r->want : "absent", r->source ? r->source : "-");
+        free(g);
+    }
+    json_decref(m);
+    xmlFreeDoc(doc);
+    return bad;
+}
+
+static void test_table(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        bad += check_row(&rows[i]);
+    assert_int_equal(bad, 0);
+}
+
+static void test_jsonld_concatenated(void **state)
+{
+    (void)state;
+    const char *s = "{\"a\":1}{\"b\":2} ; [3,4,] garbage {\"c\":\"x\ny\"}";
+    json_t *out = json_array();
+    assert_int_equal(mw_jsonld_parse(s, strlen(s), out), 4);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(out, 3), "c")), "x\ny");
+    json_decref(out);
+}
+
+static void test_jsonld_rank(void **state)
+{
+    (void)state;
+    json_t *v = json_loads("[{\"@type\":\"WebPage\",\"headline\":\"p\"},{\"@type\":[\"Thing\",\"schema:NewsArticle\"],"
+                           "\"headline\":\"n\"},{\"@type\":\"BlogPosting\",\"headline\":\"b\"}]", 0, NULL);
+    assert_non_null(v);
+    json_t *a = mw_jsonld_article(v);
+    assert_non_null(a);
+    assert_string_equal(json_string_value(json_object_get(a, "headline")), "n");
+    json_decref(v);
+}
+
+static void test_lang(void **state)
+{
+    (void)state;
+    static const struct { const char *text, *want; } langs[] = {
+        {"The minister said that the plan was not ready and would be presented after the summer.", "en"},
+        {"Der Minister sagte, dass der Plan noch nicht fertig sei und nach dem Sommer vorgestellt werde.", "de"},
+        {"Le ministre a dit que le plan n'est pas prêt et qu'il sera présenté après l'été.", "fr"},
+        {"El ministro dijo que el plan no está listo y que se presentará después del verano.", "es"},
+        {"Bakan, planın henüz hazır olmadığını ve yazdan sonra sunulacağını söyledi. Bu çok önemli bir adım.", "tr"},
+        {"Міністр сказав, що план ще не готовий і його буде представлено після літа, але це також важливо.", "uk"},
+        {"قال الوزير إن الخطة ليست جاهزة بعد وسيتم تقديمها بعد الصيف", "ar"},
+        {"部长表示，该计划尚未准备好，将在夏季之后提出。", "zh"},
+        {"大臣は、計画はまだ準備ができておらず、夏の後に発表されると述べた。", "ja"},
+        {"장관은 계획이 아직 준비되지 않았으며 여름 이후에 발표될 것이라고 말했다.", "ko"},
+        {"Menteri berkata bahawa pelan itu belum siap kerana ia akan dibentangkan selepas musim panas oleh beliau.", "ms"},
+        {"O ministro disse que o plano não está pronto e que será apresentado depois do verão.", "pt"},
+        {"Il ministro ha detto che il piano non è pronto e che sarà presentato dopo l'estate.", "it"},
+        {"ok", NULL},
+    };
+    for (size_t i = 0; i < sizeof langs / sizeof *langs; i++) {
+        const char *got = mw_lang_detect(langs[i].text, strlen(langs[i].text));
+        if (langs[i].want == NULL)
+            assert_null(got);
+        else {
+            if (!got || strcmp(got, langs[i].want))
+                print_error("lang of \"%.30s\": %s, want %s\n", langs[i].text, got ? got : "NULL", langs[i].want);
+            assert_non_null(got);
+            assert_string_equal(got, langs[i].want);
+        }
+    }
+    char code[3];
+    assert_int_equal(mw_lang_normalize("en-GB", code), 0);
+    assert_string_equal(code, "en");
+    assert_int_equal(mw_lang_normalize("de_DE", code), 0);
+    assert_string_equal(code, "de");
+    assert_int_equal(mw_lang_normalize("utf-8", code), -1);
+}
+
+static void test_null_doc(void **state)
+{
+    (void)state;
+    struct mw_err err = {0};
+    json_t *m = mw_meta_extract(NULL, NULL, NULL, &err);
+    assert_non_null(m);
+    assert_non_null(json_object_get(m, "sources"));
+    json_decref(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_jsonld_concatenated),
+        cmocka_unit_test(test_jsonld_rank),
+        cmocka_unit_test(test_lang),
+        cmocka_unit_test(test_null_doc),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
