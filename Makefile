@@ -30,6 +30,7 @@ SCLI_OBJ := $(CLI_SRC:%.c=$(B)/san/%.o)
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 STESTS   := $(TEST_SRC:tests/unit/%.c=$(B)/san/tests/%)
 
+.SECONDEXPANSION:
 .PHONY: all deps test check demo bench peers install clean sanitize tools plugins
 all: $(B)/moonwire $(B)/libmoonwire.a tools plugins
 
@@ -64,11 +65,27 @@ $(B)/san/tests/%: tests/unit/%.c $(B)/san/libmoonwire.a
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(DEFS) $(SAN_CFLAGS) -Icore -Itests $(PKG_CFLAGS) -o $@ $< $(B)/san/libmoonwire.a $(LIBS) -lcmocka
 
+# plugins: plugins/<name>/*.c -> build/plugins/<name>.so (dlopen'd; they see only core/plugin.h)
+PLUGIN_DIRS := $(sort $(dir $(wildcard plugins/*/*.c)))
+PLUGINS     := $(foreach d,$(PLUGIN_DIRS),$(B)/plugins/$(notdir $(patsubst %/,%,$(d))).so)
+plugins: $(PLUGINS)
+$(B)/plugins/%.so: $$(wildcard plugins/%/*.c) core/plugin.h
+	@mkdir -p $(@D)
+	@echo "  PLUGIN  $@"
+	@$(CC) $(WARN) $(DEFS) $(CFLAGS) -fPIC -shared -Icore $(PKG_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)
+
 # the project's own HTTP server for tests, the demo and benchmarks (127.0.0.1 only)
 tools: $(B)/mw-testd
 $(B)/mw-testd: $(TOOL_SRC)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) -o $@ $(TOOL_SRC) -lz -lpthread
+
+# benchmark helpers: tests/bench/*.c -> build/bench/<name>, linked with libmoonwire.a
+BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
+BENCHES   := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
+$(B)/bench/%: tests/bench/%.c $(B)/libmoonwire.a
+	@mkdir -p $(@D)
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libmoonwire.a $(LIBS)
 
 sanitize: $(B)/san/moonwire $(STESTS)
 
@@ -86,7 +103,7 @@ demo: deps
 	@sh examples/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BENCHES)
 	@sh tests/bench/bench.sh
 
 peers:

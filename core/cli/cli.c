@@ -1,5 +1,6 @@
 /* cli/cli.c: helpers shared by the subcommands (paths, page files, printing). Only cli/ prints. */
 #include "cli/cli.h"
+#include "common/file.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -8,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 void cli_error(const char *fmt, ...)
 {
@@ -93,53 +93,11 @@ const char *const *cli_rule_dirs(void)
 
 int cli_read_page(const char *path, size_t max, char **out, size_t *len, char *msg, size_t cap)
 {
-    gzFile g = strcmp(path, "-") ? gzopen(path, "rb") : gzdopen(dup(0), "rb");
-    if (!g) {
-        snprintf(msg, cap, "%s: %s", path, strerror(errno ? errno : ENOENT));
+    struct mw_err err = {0};
+    if (mw_file_read(path, max, out, len, &err)) {
+        snprintf(msg, cap, "%s", err.msg);
         return -1;
     }
-    gzbuffer(g, 1 << 16);
-    size_t n = 0, sz = 1 << 16;
-    char *buf = malloc(sz + 1);
-    while (buf) {
-        if (n == sz) {
-            if (sz >= max)
-                break;
-            sz = sz * 2 > max ? max : sz * 2;
-            char *p = realloc(buf, sz + 1);
-            if (!p) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = p;
-        }
-        int got = gzread(g, buf + n, (unsigned)(sz - n));
-        if (got < 0) {
-            int e;
-            snprintf(msg, cap, "%s: %s", path, gzerror(g, &e));
-            free(buf);
-            gzclose(g);
-            return -1;
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    int more = buf && n == max && !gzeof(g);
-    gzclose(g);
-    if (!buf) {
-        snprintf(msg, cap, "%s: out of memory", path);
-        return -1;
-    }
-    if (more) {
-        snprintf(msg, cap, "%s: larger than %zu bytes", path, max);
-        free(buf);
-        return -1;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
     return 0;
 }
 

@@ -1170,6 +1170,72 @@ static char *state_text(xmlDocPtr doc, const char *title, size_t *chars)
     return f;
 }
 
+/* Build the array and choose the content: the index of the top content root, or -1. */
+static int analyse(struct ctx *c, xmlDocPtr doc)
+{
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (root)
+        build(c, root);
+    if (c->oom || !c->n)
+        return -1;
+    stats(c);
+    drop_named(c);
+    stats(c);
+    int top = choose(c);
+    if (top < 0) {
+        /* No block scored (a page of one or two short paragraphs): nothing competes with the page's own
+         * body, so it is the content, still without its boilerplate and hard-dropped parts. */
+        for (int i = 0; i < c->n && top < 0; i++)
+            if (c->v[i].tag == T_BODY && alive(c, i))
+                top = i;
+        if (top >= 0)
+            c->v[top].flags |= F_CONTENT;
+    } else if (alive(c, top)) {
+        merge_siblings(c, top);
+    }
+    return top;
+}
+
+int mw_generic_pick(xmlDocPtr doc, struct mw_generic_pick *out)
+{
+    struct ctx c = {0};
+    memset(out, 0, sizeof *out);
+    int top = analyse(&c, doc);
+    int rc = c.oom ? MW_ENOMEM : MW_OK;
+    if (!rc && top >= 0 && alive(&c, top)) {
+        out->root = c.v[top].x;
+        int content_txt = c.v[top].txt;
+        size_t cap = 0;
+        for (int i = top + 1; i < c.v[top].end; i++) {
+            struct nd *d = &c.v[i];
+            int out_ = (d->flags & F_DROP) || (d->tag != T_TEXT && junk(&c, i, content_txt));
+            if (!out_ || d->x->type != XML_ELEMENT_NODE)
+                continue;
+            if (out->ndropped == cap) {
+                cap = cap ? cap * 2 : 8;
+                xmlNodePtr *p = realloc(out->dropped, cap * sizeof *p);
+                if (!p) {
+                    rc = MW_ENOMEM;
+                    break;
+                }
+                out->dropped = p;
+            }
+            out->dropped[out->ndropped++] = d->x;
+            i = d->end - 1;   /* its subtree is out with it */
+        }
+    }
+    free(c.v);
+    return rc;
+}
+
+void mw_generic_pick_free(struct mw_generic_pick *p)
+{
+    if (!p)
+        return;
+    free(p->dropped);
+    memset(p, 0, sizeof *p);
+}
+
 /* ---- entry ---------------------------------------------------------------------------------------- */
 
 json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, struct mw_err *err)
@@ -1180,27 +1246,10 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
     json_t *res = NULL, *imgs = NULL;
     char *body = NULL, *base = NULL;
 
-    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
-    if (root)
-        build(&c, root);
+    int top = analyse(&c, doc);
     if (c.oom)
         goto oom;
     if (c.n) {
-        stats(&c);
-        drop_named(&c);
-        stats(&c);
-        int top = choose(&c);
-        if (top < 0) {
-            /* No block scored (a page of one or two short paragraphs): nothing competes with the page's
-             * own body, so it is the content, still without its boilerplate and hard-dropped parts. */
-            for (int i = 0; i < c.n && top < 0; i++)
-                if (c.v[i].tag == T_BODY && alive(&c, i))
-                    top = i;
-            if (top >= 0)
-                c.v[top].flags |= F_CONTENT;
-        } else if (alive(&c, top)) {
-            merge_siblings(&c, top);
-        }
         if (top >= 0 && alive(&c, top)) {
             int ct = 0;
             for (int i = 0; i < c.n; i++)

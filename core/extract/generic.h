@@ -16,4 +16,15 @@
  * the markup yields less. NULL with err set only on out-of-memory. */
 json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, struct mw_err *err);
 
+/* What the extractor chose, for tools that write rules (`moonwire new`): the top content root and the
+ * elements inside it that were left out as boilerplate (outermost only). Node pointers are borrowed from doc.
+ * 0 or MW_ENOMEM; root is NULL when nothing was found. Free with mw_generic_pick_free. */
+struct mw_generic_pick {
+    xmlNodePtr root;
+    xmlNodePtr *dropped;
+    size_t ndropped;
+};
+int mw_generic_pick(xmlDocPtr doc, struct mw_generic_pick *out);
+void mw_generic_pick_free(struct mw_generic_pick *p);
+
 #endif

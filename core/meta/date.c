@@ -595,8 +595,10 @@ static int year_at(const struct cx *c, int j, int *y)
         return j + 1;
     }
     if (is_num(c, j, 2, 2)) {
-        if (adj(c, j + 1) && c->t[j + 1].type == T_SYM)
+        if (is_sym(c, j + 1, ':') && adj(c, j + 1))
             return -1;
+        if (adj(c, j + 1) && c->t[j + 1].type == T_SYM && adj(c, j + 2) && c->t[j + 2].type == T_NUM)
+            return -1;                               /* "01/2020": part of a longer group of numbers */
         *y = (int)c->t[j].val + (c->t[j].val < 70 ? 2000 : 1900);
         return j + 1;
     }
@@ -882,14 +884,28 @@ static int date_at(const struct cx *c, int i, struct dt *d)
     return ymd_word_at(c, i, d);
 }
 
+/* "12.05" is a time only right after the date ("14.01.2020, 12.05 Uhr", "Tue 14 Jan 2020 12.05 GMT"), with
+ * at most a comma or a word for "at" between: elsewhere it is as likely a version or a score. */
+static int dot_time_ok(const struct cx *c, int date_end, int i)
+{
+    static const char *const at[] = {"um", "at", "a", "ore", "alle", "saat", "в", "о", "o", "las", NULL};
+    if (i - date_end > 2)
+        return 0;
+    for (int k = date_end; k < i; k++)
+        if (c->t[k].type != T_SYM && !word_in(c, k, at))
+            return 0;
+    return 1;
+}
+
 /* The first date in the string, the time next to it (before it, as Sputnik, or after it) and that time's zone.
  * A second date ends the search: "14.01.2020 - Update : 15.01.2020 09:00" is the 14th without a time. */
 static int scan(const struct cx *c, struct dt *d)
 {
+    int date_end = -1;
     for (int i = 0; i < c->n;) {
         int r;
         if (!d->has_time) {
-            r = time_zone_at(c, i, d, d->has_date);
+            r = time_zone_at(c, i, d, d->has_date && dot_time_ok(c, date_end, i));
             if (r == -2)
                 return -1;
             if (r > 0) {
@@ -908,7 +924,7 @@ static int scan(const struct cx *c, struct dt *d)
         }
         if (r > 0) {
             *d = t;
-            i = r;
+            i = date_end = r;
             if (d->has_time)
                 break;
             continue;
@@ -1296,6 +1312,20 @@ static int lang_mask(const char *lang)
     return L_ALL;
 }
 
+/* Bytes of s to quote in a message: at most max, never half a UTF-8 character (records are JSON). */
+static int quote_len(const char *s, size_t max)
+{
+    size_t n = 0;
+    while (n <= max && s[n])
+        n++;
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    return (int)n;
+}
+
 int mw_date_parse(const char *s, const struct mw_date_opts *opts, char out[MW_DATE_MAX], struct mw_err *err)
 {
     if (out)
@@ -1319,7 +1349,7 @@ int mw_date_parse(const char *s, const struct mw_date_opts *opts, char out[MW_DA
         rc = parse_pattern(&c, fmt, &d);
     } else if (fmt && *fmt && strcmp(fmt, "iso") && strcmp(fmt, "dmy") && strcmp(fmt, "mdy")
                && strcmp(fmt, "auto")) {
-        return mw_err_set(err, MW_EPARSE, "date", "unknown date format \"%.40s\"", fmt);
+        return mw_err_set(err, MW_EPARSE, "date", "unknown date format \"%.*s\"", quote_len(fmt, 40), fmt);
     } else {
         if (fmt && !strcmp(fmt, "mdy"))
             c.order = ORD_MDY;
@@ -1330,13 +1360,14 @@ int mw_date_parse(const char *s, const struct mw_date_opts *opts, char out[MW_DA
             rc = scan(&c, &d);
     }
     if (rc)
-        return mw_err_set(err, MW_EPARSE, "date", "no date in \"%.80s\"", s);
+        return mw_err_set(err, MW_EPARSE, "date", "no date in \"%.*s\"", quote_len(s, 80), s);
 
     struct zone tz;
     int have_tz = 0;
     if (opts && opts->tz && opts->tz[0]) {
         if (zone_parse(opts->tz, &tz))
-            return mw_err_set(err, MW_EPARSE, "date", "unknown zone \"%.40s\"", opts->tz);
+            return mw_err_set(err, MW_EPARSE, "date", "unknown zone \"%.*s\"", quote_len(opts->tz, 40),
+                              opts->tz);
         have_tz = 1;
     }
     if (d.is_unix) {
@@ -1348,7 +1379,7 @@ int mw_date_parse(const char *s, const struct mw_date_opts *opts, char out[MW_DA
         d.mi = (int)(r / 60 % 60);
         d.sec = (int)(r % 60);
         if (d.y < 1 || d.y > 9999)
-            return mw_err_set(err, MW_EPARSE, "date", "time out of range in \"%.80s\"", s);
+            return mw_err_set(err, MW_EPARSE, "date", "time out of range in \"%.*s\"", quote_len(s, 80), s);
         write_iso(out, &d, 1, 1, off);
         return 0;
     }

@@ -427,3 +427,67 @@ int mw_fetch(struct mw_fetcher *f, const char *url, struct mw_response **out, st
         return rc;
     }
 }
+
+/* ---- shared with the crawler's multi loop (run/crawl.c) ---- */
+
+int mw_fetch_easy_setup(void *easy, const struct mw_fetch_opts *o, struct mw_err *err)
+{
+    CURL *h = easy;
+    if (!h || !o || o->connect_timeout_ms <= 0 || o->timeout_ms <= 0 || o->max_body == 0 || o->max_redirects < 0)
+        return mw_err_set(err, MW_EINVAL, "fetch", "fetch options out of range (time-outs and max_body must be "
+                          "> 0, redirects >= 0)");
+    if (o->user_agent && (strpbrk(o->user_agent, "\r\n") || strlen(o->user_agent) > 900))
+        return mw_err_set(err, MW_EINVAL, "fetch", "user agent has a line break or is over 900 bytes");
+    CURLcode c = CURLE_OK;
+#define SET(opt, val) do { if (c == CURLE_OK) c = curl_easy_setopt(h, opt, val); } while (0)
+    SET(CURLOPT_NOSIGNAL, 1L);
+    SET(CURLOPT_PROTOCOLS_STR, "http,https");
+    SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    SET(CURLOPT_FOLLOWLOCATION, 1L);
+    SET(CURLOPT_MAXREDIRS, (long)o->max_redirects);
+    SET(CURLOPT_AUTOREFERER, 1L);
+    SET(CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+    SET(CURLOPT_TIMEOUT_MS, o->timeout_ms);
+    long stall = o->timeout_ms / 1000 < 30 ? o->timeout_ms / 1000 : 30;
+    SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
+    SET(CURLOPT_LOW_SPEED_TIME, stall > 0 ? stall : 1L);
+    SET(CURLOPT_ACCEPT_ENCODING, "");
+    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+    /* curl copies string options, so the default literal and the caller's string need not outlive this */
+    SET(CURLOPT_USERAGENT, o->user_agent ? o->user_agent : "moonwire/" MW_VERSION " (+https://github.com/moonwire)");
+    SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+#undef SET
+    if (c != CURLE_OK)
+        return mw_err_set(err, c == CURLE_OUT_OF_MEMORY ? MW_ENOMEM : MW_EINVAL, "fetch",
+                          "libcurl refused an option: %s", curl_easy_strerror(c));
+    return 0;
+}
+
+char *mw_fetch_header(const char *headers, const char *name)
+{
+    if (!headers || !name)
+        return NULL;
+    size_t nl = strlen(name);
+    for (const char *p = headers; *p;) {
+        const char *eol = strchr(p, '\n');
+        size_t l = eol ? (size_t)(eol - p) : strlen(p);
+        if (l > nl && p[nl] == ':' && !strncasecmp(p, name, nl)) {
+            const char *v = p + nl + 1, *e = p + l;
+            while (v < e && (*v == ' ' || *v == '\t'))
+                v++;
+            while (e > v && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+                e--;
+            return strndup(v, (size_t)(e - v));
+        }
+        p += l + (eol ? 1 : 0);
+    }
+    return NULL;
+}
+
+long mw_fetch_retry_after_ms(const char *headers)
+{
+    struct mw_buf b = { (char *)headers, headers ? strlen(headers) : 0, 0, 0 };
+    return headers ? retry_after_ms(&b) : -1;
+}
+
+int mw_fetch_retryable_status(long status) { return retryable_status(status); }

@@ -47,4 +47,16 @@ void mw_fetcher_free(struct mw_fetcher *f);
  * message naming the URL) when no response could be had. *out is owned: mw_response_free. */
 int mw_fetch(struct mw_fetcher *f, const char *url, struct mw_response **out, struct mw_err *err);
 
+/* For the crawler's curl multi loop (run/crawl.c), which must apply the same limits to its own easy handles.
+ * Set every option of o that holds for all transfers (protocols, redirects, time-outs, stall abort,
+ * Accept-Encoding, max file size, user agent, HTTP version, NOSIGNAL) on easy (a CURL *). Callbacks, URL,
+ * headers and resolve lists stay the caller's. 0, or MW_EINVAL/MW_ENOMEM with err. */
+int mw_fetch_easy_setup(void *easy, const struct mw_fetch_opts *o, struct mw_err *err);
+/* Value of header name in "Name: value\n" lines (CRLF accepted), malloc'd, or NULL. */
+char *mw_fetch_header(const char *headers, const char *name);
+/* Retry-After in "Name: value\n" header lines as ms (delta-seconds or an HTTP date), -1 when absent. */
+long mw_fetch_retry_after_ms(const char *headers);
+/* 1 for statuses worth another try (408, 429, 5xx). */
+int mw_fetch_retryable_status(long status);
+
 #endif

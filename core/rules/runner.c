@@ -209,14 +209,18 @@ void mw_runner_free(struct mw_runner *r)
 const json_t *mw_runner_load_errors(struct mw_runner *r) { return r->load_errors; }
 struct mw_lua *mw_runner_lua(struct mw_runner *r) { return r->lua; }
 
+static struct rule_ent *rule_named(struct mw_runner *r, const char *name)
+{
+    for (size_t i = 0; name && i < r->nrules; i++)
+        if (!strcmp(r->rules[i].name, name))
+            return &r->rules[i];
+    return NULL;
+}
+
 static struct rule_ent *find_rule(struct mw_runner *r, const char *url)
 {
-    if (r->forced) {
-        for (size_t i = 0; i < r->nrules; i++)
-            if (!strcmp(r->rules[i].name, r->forced))
-                return &r->rules[i];
-        return NULL;
-    }
+    if (r->forced)
+        return rule_named(r, r->forced);
     char *host = url ? mw_url_host(url) : NULL;
     if (!host)
         return NULL;
@@ -382,8 +386,25 @@ static json_t *run_rule(struct mw_runner *r, struct rule_ent *e, xmlDocPtr doc, 
     return rec;
 }
 
+int mw_runner_handles(struct mw_runner *r, const char *rule, const char *url)
+{
+    struct rule_ent *e = rule_named(r, rule);
+    char *host = url ? mw_url_host(url) : NULL;
+    int yes = 0;
+    for (size_t j = 0; e && host && j < e->ndomains && !yes; j++)
+        yes = mw_url_host_matches(host, e->domains[j]);
+    free(host);
+    return yes;
+}
+
 json_t *mw_runner_extract(struct mw_runner *r, const char *bytes, size_t len, const char *url,
                           const char *content_type)
+{
+    return mw_runner_extract_rule(r, NULL, bytes, len, url, content_type);
+}
+
+json_t *mw_runner_extract_rule(struct mw_runner *r, const char *rule, const char *bytes, size_t len,
+                               const char *url, const char *content_type)
 {
     struct mw_err err = {0};
     xmlDocPtr doc = mw_html_parse_bytes(bytes, len, content_type, url, NULL, &err);
@@ -395,7 +416,7 @@ json_t *mw_runner_extract(struct mw_runner *r, const char *bytes, size_t len, co
     }
     char *found = url ? NULL : page_url(doc);
     const char *u = url ? url : found;
-    struct rule_ent *e = (r->lua && !r->o.generic_only) ? find_rule(r, u) : NULL;
+    struct rule_ent *e = (r->lua && !r->o.generic_only) ? (rule ? rule_named(r, rule) : find_rule(r, u)) : NULL;
     json_t *rec;
     if (e) {
         rec = run_rule(r, e, doc, u);   /* the doc now belongs to Lua */

@@ -41,4 +41,11 @@ const char *mw_runner_pick(struct mw_runner *r, const char *url);
 json_t *mw_runner_extract(struct mw_runner *r, const char *bytes, size_t len, const char *url,
                           const char *content_type);
 
+/* The same with the rule named (NULL: picked by url as above; an unknown name: no rule, generic). */
+json_t *mw_runner_extract_rule(struct mw_runner *r, const char *rule, const char *bytes, size_t len,
+                               const char *url, const char *content_type);
+
+/* 1 when the rule named has a domain that url's host falls under. */
+int mw_runner_handles(struct mw_runner *r, const char *rule, const char *url);
+
 #endif

@@ -89,6 +89,27 @@ local function node_value(n, opts)
   return v
 end
 
+-- Cut v at every occurrence of any of the literal separators seps (a string or a list of strings).
+local function split_all(v, seps)
+  if type(seps) == "string" then seps = {seps} end
+  local pieces = {v}
+  for _, sep in ipairs(seps) do
+    local nxt = {}
+    for _, p in ipairs(pieces) do
+      local from = 1
+      while true do
+        local s, e = p:find(sep, from, true)
+        if not s then break end
+        nxt[#nxt + 1] = p:sub(from, s - 1)
+        from = e + 1
+      end
+      nxt[#nxt + 1] = p:sub(from)
+    end
+    pieces = nxt
+  end
+  return pieces
+end
+
 -- First selector that matches anything wins; returns its nodes.
 local function first_match(doc, sels)
   for _, s in ipairs(sels) do
@@ -183,7 +204,7 @@ local function field(doc, a, r, name, spec)
       else
         local v = node_value(n, opts)
         if v and opts.split then
-          for piece in (v .. opts.split):gmatch("(.-)" .. opts.split:gsub("%p", "%%%0")) do
+          for _, piece in ipairs(split_all(v, opts.split)) do
             piece = text.clean(piece)
             if piece ~= "" and not seen[piece] then seen[piece] = true out[#out + 1] = piece end
           end
@@ -248,7 +269,7 @@ function M.apply(r, doc)
       if s then
         a.dateline = text.clean(place)
         origin.dateline = "rule"
-        if dl.from == "body" or dl.keep ~= true then a[dl.from] = src:sub(1, s - 1) .. src:sub(e + 1) end
+        if dl.keep ~= true then a[dl.from] = src:sub(1, s - 1) .. src:sub(e + 1) end
       end
     end
   end

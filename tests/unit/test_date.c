@@ -199,6 +199,8 @@ static const struct row good[] = {
      "2020-01-14T12:05:00"},
     {"2020年1月14日 12:05", NULL, "+08:00", NULL, "2020-01-14T12:05:00+08:00"},
     {"2020년 1월 14일", NULL, NULL, NULL, "2020-01-14"},
+    {"14 Jan 2020, build 3.10", "en", NULL, NULL, "2020-01-14"},
+    {"Tue, 14 Jan 20, 12:05", "en", NULL, NULL, "2020-01-14T12:05:00"},
     /* explicit patterns */
     {"14.01.2020 12:05", NULL, NULL, "%d.%m.%Y %H:%M", "2020-01-14T12:05:00"},
     {"14 янв 2020", NULL, NULL, "%d %b %Y", "2020-01-14"},
@@ -301,6 +303,23 @@ static void test_lang_hint(void **state)
     assert_int_equal(mw_date_parse("14 ago 2020", &es, out, NULL), 0);
     assert_string_equal(out, "2020-08-14");
     assert_int_equal(mw_date_parse("14 ago 2020", &en, out, NULL), MW_EPARSE);
+}
+
+/* The message quotes the input without splitting a character: records are JSON. */
+static void test_err_message(void **state)
+{
+    (void)state;
+    char in[200], out[MW_DATE_MAX];
+    strcpy(in, "x");
+    for (int i = 0; i < 40; i++)
+        strcat(in, "я");
+    struct mw_err err = {0};
+    assert_int_equal(mw_date_parse(in, NULL, out, &err), MW_EPARSE);
+    assert_string_equal(err.stage, "date");
+    const char *q = strchr(err.msg, '"');
+    assert_non_null(q);
+    size_t n = strlen(q + 1) - 1;             /* between the quotes */
+    assert_int_equal(n % 2, 1);               /* "x" and whole two-byte letters */
 }
 
 /* A long string is cut, not overrun; the date in front still counts. */
@@ -410,7 +429,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good),        cmocka_unit_test(test_bad),
         cmocka_unit_test(test_null_opts),   cmocka_unit_test(test_lang_hint),
-        cmocka_unit_test(test_long_input),  cmocka_unit_test(test_epoch),
+        cmocka_unit_test(test_long_input),  cmocka_unit_test(test_err_message),  cmocka_unit_test(test_epoch),
         cmocka_unit_test(test_epoch_roundtrip), cmocka_unit_test(test_zone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

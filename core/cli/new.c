@@ -1,0 +1,407 @@
+/* cli/new.c: `moonwire new NAME --url URL FILE` — scaffold a rule from one saved page: the title selector that
+ * agrees with the metadata, the generic extractor's container as a short stable CSS path, drop selectors for
+ * the boilerplate inside it, and a fixture with the current result for the person to check. */
+#include "cli/cli.h"
+#include "common/buf.h"
+#include "doc/css.h"
+#include "doc/html.h"
+#include "doc/text.h"
+#include "extract/generic.h"
+#include "meta/meta.h"
+#include "net/url.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <zlib.h>
+
+static void help(FILE *f)
+{
+    fputs("usage: moonwire new NAME --url URL [-o DIR] [--force] FILE\n\n"
+          "Scaffolds a rule from one saved page (.html or .html.gz): the title selector (the h1 that agrees with\n"
+          "og:title/JSON-LD), the body container the generic extractor chose as a short stable CSS path, drop\n"
+          "selectors for the boilerplate blocks inside it, and notes on where the dates and authors come from.\n"
+          "Writes DIR/NAME.lua and a fixture DIR/NAME/<page>.html.gz + .json holding the rule's current result,\n"
+          "for you to check and correct; then `moonwire test --fixtures DIR/NAME NAME` checks the rule.\n\n"
+          "  --url URL     where the page was fetched (required: the domain and article pattern come from it)\n"
+          "  -o DIR        output directory (default: .); add it to MOONWIRE_RULES to use the rule\n"
+          "  --force       overwrite an existing rule file\n", f);
+}
+
+/* Class words that are layout noise or generated (hashes, utility classes) make poor selectors. */
+static int stable_word(const char *w, size_t n)
+{
+    if (n < 3 || n > 40)
+        return 0;
+    int digits = 0, run = 0, maxrun = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isdigit((unsigned char)w[i])) {
+            digits++;
+            run++;
+            maxrun = run > maxrun ? run : maxrun;
+        } else {
+            run = 0;
+        }
+        if (!isalnum((unsigned char)w[i]) && w[i] != '-' && w[i] != '_')
+            return 0;
+    }
+    static const char *const noise[] = {"css-", "sc-", "jsx-", "col-", "row", "container", "clearfix", "wrapper",
+                                        "flex", "grid", "d-", "mt-", "mb-", "pt-", "pb-", "px-", "py-", "w-", "h-",
+                                        "text-", "js-", "is-", "has-", NULL};
+    for (int i = 0; noise[i]; i++)
+        if (!strncmp(w, noise[i], strlen(noise[i])))
+            return 0;
+    return maxrun < 3 && digits * 3 < (int)n;
+}
+
+/* "tag#id" or "tag.class1.class2" from the node's own attributes (only stable words). */
+static void own_selector(xmlNodePtr n, char *out, size_t cap, int use_id)
+{
+    snprintf(out, cap, "%s", (const char *)n->name);
+    xmlChar *id = use_id ? xmlGetProp(n, BAD_CAST "id") : NULL;
+    if (id && stable_word((const char *)id, strlen((const char *)id))) {
+        snprintf(out + strlen(out), cap - strlen(out), "#%s", (const char *)id);
+        xmlFree(id);
+        return;
+    }
+    xmlFree(id);
+    xmlChar *cls = xmlGetProp(n, BAD_CAST "class");
+    int added = 0;
+    for (const char *p = (const char *)cls; p && *p && added < 2;) {
+        while (*p && isspace((unsigned char)*p))
+            p++;
+        size_t l = strcspn(p, " \t\r\n");
+        if (l && stable_word(p, l)) {
+            snprintf(out + strlen(out), cap - strlen(out), ".%.*s", (int)l, p);
+            added++;
+        }
+        p += l;
+    }
+    xmlFree(cls);
+}
+
+static int count_matches(struct mw_css_cache *cc, xmlDocPtr doc, const char *sel)
+{
+    struct mw_err err = {0};
+    xmlXPathObjectPtr r = mw_css_select(cc, (xmlNodePtr)doc, sel, &err);
+    int n = r && r->nodesetval ? r->nodesetval->nodeNr : -1;
+    xmlXPathFreeObject(r);
+    return n;
+}
+
+/* A short selector that matches n first (ideally only n): own attributes, then ancestors' prefixed. */
+static void stable_path(struct mw_css_cache *cc, xmlDocPtr doc, xmlNodePtr n, char *out, size_t cap)
+{
+    char own[256];
+    own_selector(n, own, sizeof own, 1);
+    snprintf(out, cap, "%s", own);
+    if (count_matches(cc, doc, out) == 1)
+        return;
+    int best = count_matches(cc, doc, out);
+    xmlNodePtr a = n->parent;
+    for (int depth = 0; a && a->type == XML_ELEMENT_NODE && depth < 6 && best != 1; depth++, a = a->parent) {
+        char anc[256];
+        own_selector(a, anc, sizeof anc, 1);
+        if (!strchr(anc, '.') && !strchr(anc, '#'))
+            continue;   /* a bare tag adds nothing stable */
+        char trial[1024];
+        snprintf(trial, sizeof trial, "%s %s", anc, out);
+        int m = count_matches(cc, doc, trial);
+        if (m >= 1 && m < best) {   /* only ancestors that narrow the match are worth their words */
+            snprintf(out, cap, "%s", trial);
+            best = m;
+        }
+    }
+}
+
+/* Lua pattern for the article URL: digits become %d+, slugs [%w%-]+, the host is escaped. */
+static void article_pattern(const char *url, char *out, size_t cap)
+{
+    struct mw_url u;
+    if (mw_url_parse(url, &u)) {
+        snprintf(out, cap, ".*");
+        return;
+    }
+    struct mw_buf b;
+    mw_buf_init(&b, cap - 1);
+    mw_buf_appends(&b, "^https?://");
+    for (const char *h = u.host; h && *h; h++) {
+        if (*h == '.' || *h == '-')
+            mw_buf_appendc(&b, '%');
+        mw_buf_appendc(&b, *h);
+    }
+    const char *p = u.path;
+    while (p && *p) {
+        p++;
+        size_t l = strcspn(p, "/");
+        int digits = l > 0, slug = 0;
+        for (size_t i = 0; i < l; i++) {
+            digits &= isdigit((unsigned char)p[i]) != 0;
+            slug |= p[i] == '-' || p[i] == '_';
+        }
+        mw_buf_appendc(&b, '/');
+        if (digits)
+            mw_buf_appends(&b, "%d+");
+        else if (slug || l > 24)
+            mw_buf_appends(&b, "[%w%-_%.]+");
+        else
+            for (size_t i = 0; i < l; i++) {
+                if (strchr(".-+*?[]^$()%", p[i]))
+                    mw_buf_appendc(&b, '%');
+                mw_buf_appendc(&b, p[i]);
+            }
+        p += l;
+    }
+    mw_buf_appends(&b, "%f[?#%z]");   /* the path ends here; a query or fragment may follow */
+    snprintf(out, cap, "%s", b.data ? b.data : ".*");
+    mw_buf_free(&b);
+    mw_url_clear(&u);
+}
+
+static const char *source_note(json_t *meta, const char *field)
+{
+    const char *s = json_string_value(json_object_get(json_object_get(meta, "sources"), field));
+    if (!s)
+        return NULL;
+    if (!strcmp(s, "jsonld")) return "JSON-LD";
+    if (!strcmp(s, "og")) return "OpenGraph meta tags";
+    if (!strcmp(s, "meta")) return "<meta> tags";
+    if (!strcmp(s, "time")) return "a <time datetime> element";
+    if (!strcmp(s, "byline")) return "a byline element in the page";
+    if (!strcmp(s, "microdata")) return "microdata (itemprop)";
+    if (!strcmp(s, "page")) return "the page's visible text";
+    return s;
+}
+
+static int write_gz(const char *path, const char *data, size_t len)
+{
+    gzFile g = gzopen(path, "wb");
+    if (!g)
+        return -1;
+    int ok = gzwrite(g, data, (unsigned)len) == (int)len;
+    return gzclose(g) == Z_OK && ok ? 0 : -1;
+}
+
+int cmd_new(int argc, char **argv)
+{
+    static const struct option opts[] = {{"url", required_argument, 0, 'u'}, {"output", required_argument, 0, 'o'},
+                                         {"force", no_argument, 0, 'F'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *url = NULL, *dir = ".";
+    int force = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "u:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'u': url = optarg; break;
+        case 'o': dir = optarg; break;
+        case 'F': force = 1; break;
+        case 'h': help(stdout); return 0;
+        default: help(stderr); return EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 2 || !url) {
+        cli_error("new: give NAME, --url URL and one FILE");
+        help(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[optind], *file = argv[optind + 1];
+    for (const char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-') {
+            cli_error("new: NAME must be letters, digits, '-' or '_'");
+            return EXIT_USAGE;
+        }
+    char *host = mw_url_host(url);
+    if (!host) {
+        cli_error("new: --url must be an absolute http(s) URL");
+        return EXIT_USAGE;
+    }
+    char rule_path[4096], fix_dir[4096];
+    snprintf(rule_path, sizeof rule_path, "%s/%s.lua", dir, name);
+    snprintf(fix_dir, sizeof fix_dir, "%s/%s", dir, name);
+    struct stat st;
+    if (!force && stat(rule_path, &st) == 0) {
+        cli_error("new: %s exists (use --force to overwrite)", rule_path);
+        free(host);
+        return EXIT_USAGE;
+    }
+    char *bytes = NULL, msg[600];
+    size_t len = 0;
+    if (cli_read_page(file, 64u << 20, &bytes, &len, msg, sizeof msg)) {
+        cli_error("new: %s", msg);
+        free(host);
+        return 1;
+    }
+    struct mw_err err = {0};
+    xmlDocPtr doc = mw_html_parse_bytes(bytes, len, NULL, url, NULL, &err);
+    if (!doc) {
+        cli_error("new: %s", err.msg);
+        free(bytes);
+        free(host);
+        return 1;
+    }
+    struct mw_css_cache *cc = mw_css_cache_new(64);
+    json_t *meta = mw_meta_extract(doc, url, NULL, &err);
+    const char *title = json_string_value(json_object_get(meta, "title"));
+
+    /* the h1 that agrees with the metadata's headline, else the first h1 */
+    char title_sel[1024] = "";
+    struct mw_err e2 = {0};
+    xmlXPathObjectPtr h1s = mw_css_select(cc, (xmlNodePtr)doc, "h1", &e2);
+    xmlNodePtr pick = NULL;
+    for (int i = 0; h1s && h1s->nodesetval && i < h1s->nodesetval->nodeNr; i++) {
+        xmlNodePtr h = h1s->nodesetval->nodeTab[i];
+        char *t = mw_text_inline(h);
+        int agrees = t && title && *t && (strstr(title, t) || strstr(t, title));
+        free(t);
+        if (agrees || !pick)
+            pick = h;
+        if (agrees)
+            break;
+    }
+    if (pick)
+        stable_path(cc, doc, pick, title_sel, sizeof title_sel);
+    xmlXPathFreeObject(h1s);
+
+    struct mw_generic_pick gp;
+    char body_sel[1024] = "";
+    json_t *drops = json_array();
+    if (mw_generic_pick(doc, &gp) == 0 && gp.root) {
+        stable_path(cc, doc, gp.root, body_sel, sizeof body_sel);
+        for (size_t i = 0; i < gp.ndropped; i++) {
+            char own[256], full[1400];
+            own_selector(gp.dropped[i], own, sizeof own, 1);
+            if (!strchr(own, '.') && !strchr(own, '#') && strcmp(own, "figure") && strcmp(own, "aside") &&
+                strcmp(own, "form") && strcmp(own, "figcaption"))
+                continue;   /* a bare div says nothing a person could keep */
+            snprintf(full, sizeof full, "%s %s", body_sel, own);
+            int dup = 0;
+            size_t k;
+            json_t *v;
+            json_array_foreach(drops, k, v) dup |= !strcmp(json_string_value(v), full);
+            if (!dup && json_array_size(drops) < 12)
+                json_array_append_new(drops, json_string(full));
+        }
+    }
+    mw_generic_pick_free(&gp);
+
+    char pattern[1024];
+    article_pattern(url, pattern, sizeof pattern);
+    const char *domain = strncmp(host, "www.", 4) ? host : host + 4;
+    const char *site = json_string_value(json_object_get(meta, "site_name"));
+    const char *lang = json_string_value(json_object_get(meta, "lang"));
+    const char *pub = json_string_value(json_object_get(meta, "published"));
+    char tz[8] = "";
+    if (pub && strlen(pub) >= 25)
+        snprintf(tz, sizeof tz, "%s", pub + strlen(pub) - 6);
+
+    if (mkdir(dir, 0777) && errno != EEXIST) {
+        cli_error("new: cannot create %s: %s", dir, strerror(errno));
+        goto fail;
+    }
+    FILE *f = fopen(rule_path, "w");
+    if (!f) {
+        cli_error("new: cannot write %s: %s", rule_path, strerror(errno));
+        goto fail;
+    }
+    char today[16];
+    time_t now = time(NULL);
+    strftime(today, sizeof today, "%Y-%m-%d", gmtime(&now));
+    const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+    fprintf(f, "-- %s.lua — scaffolded by `moonwire new` on %s from %s\n-- (%s).\n", name, today, base, url);
+    fprintf(f, "-- Unverified: check each field against the fixture in %s/, then against more pages of the\n"
+               "-- outlet (`moonwire test --fixtures DIR %s`); fields left out come from doc:meta(), then the\n"
+               "-- generic extractor.\nreturn rule {\n", name, name);
+    fprintf(f, "  name    = \"%s\",\n  outlet  = \"%s\",\n  domains = {\"%s\"},\n  article = \"%s\",\n", name,
+            site ? site : domain, domain, pattern);
+    if (lang)
+        fprintf(f, "  lang    = \"%s\",\n", lang);
+    if (tz[0])
+        fprintf(f, "  tz      = \"%s\",   -- the zone the page's own dates state\n", tz);
+    if (title_sel[0])
+        fprintf(f, "  title   = \"%s\",%s\n", title_sel, title ? "   -- agrees with the page's metadata headline" : "");
+    if (body_sel[0]) {
+        fprintf(f, "  body    = {\"%s\"", body_sel);
+        if (count_matches(cc, doc, body_sel) > 1)
+            fputs(", all = false", f);   /* the selector is not unique: the first match is the one chosen */
+        if (json_array_size(drops)) {
+            fputs(", drop = {\n", f);
+            size_t k;
+            json_t *v;
+            json_array_foreach(drops, k, v) fprintf(f, "    \"%s\",\n", json_string_value(v));
+            fputs("  }", f);
+        }
+        fputs("},\n", f);
+    }
+    static const char *const notes[] = {"published", "modified", "authors", "section", "tags", NULL};
+    for (int i = 0; notes[i]; i++) {
+        const char *src = source_note(meta, notes[i]);
+        if (src)
+            fprintf(f, "  -- %s: from %s (doc:meta() fills it)\n", notes[i], src);
+        else if (!strcmp(notes[i], "published") || !strcmp(notes[i], "authors"))
+            fprintf(f, "  -- %s: not found in the page's metadata: add a selector\n", notes[i]);
+    }
+    fputs("}\n", f);
+    if (fclose(f)) {
+        cli_error("new: cannot write %s", rule_path);
+        goto fail;
+    }
+
+    /* the fixture: the page and what the new rule makes of it now */
+    if (mkdir(fix_dir, 0777) && errno != EEXIST) {
+        cli_error("new: cannot create %s: %s", fix_dir, strerror(errno));
+        goto fail;
+    }
+    char stem[512], page_path[4700], json_path[4700];
+    snprintf(stem, sizeof stem, "%.*s", (int)strcspn(base, "."), base);
+    snprintf(page_path, sizeof page_path, "%s/%s.html.gz", fix_dir, stem);
+    snprintf(json_path, sizeof json_path, "%s/%s.json", fix_dir, stem);
+    if (write_gz(page_path, bytes, len)) {
+        cli_error("new: cannot write %s", page_path);
+        goto fail;
+    }
+    struct mw_runner_opts ro;
+    mw_runner_opts_default(&ro);
+    ro.scripts_dir = cli_scripts_dir();
+    const char *rdirs[] = {dir, NULL};
+    ro.rule_dirs = rdirs;
+    ro.rule = name;
+    struct mw_runner *r = mw_runner_new(&ro, &err);
+    if (!r) {
+        cli_error("new: the scaffolded rule does not load: %s", err.msg);
+        goto fail;
+    }
+    json_t *rec = mw_runner_extract(r, bytes, len, url, NULL);
+    json_t *fx = json_object();
+    json_object_set_new(fx, "url", json_string(url));
+    static const char *const keep[] = {"title", "authors", "published", "body", NULL};
+    for (int i = 0; keep[i]; i++)
+        json_object_set(fx, keep[i], json_object_get(rec, keep[i]));
+    json_object_set_new(fx, "note", json_string("scaffolded by moonwire new: check every field, then delete this note"));
+    int wrc = json_dump_file(fx, json_path, JSON_INDENT(2));
+    json_decref(fx);
+    json_decref(rec);
+    mw_runner_free(r);
+    if (wrc) {
+        cli_error("new: cannot write %s", json_path);
+        goto fail;
+    }
+    printf("wrote %s\nwrote %s and %s (the rule's current result: check it)\n", rule_path, page_path, json_path);
+    json_decref(drops);
+    json_decref(meta);
+    mw_css_cache_free(cc);
+    xmlFreeDoc(doc);
+    free(bytes);
+    free(host);
+    return 0;
+fail:
+    json_decref(drops);
+    json_decref(meta);
+    mw_css_cache_free(cc);
+    xmlFreeDoc(doc);
+    free(bytes);
+    free(host);
+    return 1;
+}

@@ -1,0 +1,61 @@
+/* core/plugin.h: the versioned C ABI for moonwire plugins (sinks and sources), loaded with dlopen from
+ * build/plugins/, <prefix>/lib/moonwire/plugins and MOONWIRE_PLUGIN_PATH. A plugin is one shared object that
+ * exports `const struct mw_plugin *moonwire_plugin(void)`; the host checks `abi` before anything else.
+ * Strings the host passes are borrowed for the duration of the call; a plugin copies what it keeps.
+ * Errors: return non-zero and write one line into err (cap bytes). Plugins never exit() or print. */
+#ifndef MW_PLUGIN_H
+#define MW_PLUGIN_H
+
+#include <stddef.h>
+
+#define MW_PLUGIN_ABI 1
+#define MW_PLUGIN_ENTRY "moonwire_plugin"
+
+/* One HTTP exchange as the crawler saw it (every fetched response: pages, feeds, sitemaps, robots.txt). */
+struct mw_fetch_event {
+    const char *url;              /* requested URL */
+    const char *final_url;        /* after redirects */
+    const char *method;           /* "GET" */
+    const char *request_headers;  /* "Name: value\r\n"... as sent (may be NULL) */
+    long status;                  /* 0 when no response arrived */
+    const char *status_line;      /* "HTTP/1.1 200 OK" (may be NULL) */
+    const char *response_headers; /* "Name: value\r\n"... of the final response (may be NULL) */
+    const char *body;             /* decoded body bytes (content-encoding removed) */
+    size_t body_len;
+    const char *fetched;          /* ISO 8601 UTC, "2026-11-29T10:00:00Z" */
+    const char *remote_ip;        /* may be NULL */
+    double ms;
+    const char *error;            /* NULL on success, else one line */
+};
+
+struct mw_sink_ops {
+    /* config_json: the sink's table from the run config, as JSON ("{}" when none). */
+    int (*open)(void **state, const char *config_json, char *err, size_t cap);
+    /* every fetched response (may be NULL when the sink only wants records) */
+    int (*on_fetch)(void *state, const struct mw_fetch_event *ev, char *err, size_t cap);
+    /* every article record (design.md's JSON, one object) (may be NULL) */
+    int (*on_record)(void *state, const char *record_json, char *err, size_t cap);
+    /* make everything written so far durable (end of a batch or run) (may be NULL) */
+    int (*flush)(void *state, char *err, size_t cap);
+    void (*close)(void *state);
+};
+
+/* A source yields candidate URLs once per run. */
+typedef int (*mw_emit_fn)(void *ctx, const char *url, const char *hint_json);
+struct mw_source_ops {
+    int (*open)(void **state, const char *config_json, char *err, size_t cap);
+    int (*discover)(void *state, mw_emit_fn emit, void *ctx, char *err, size_t cap);
+    void (*close)(void *state);
+};
+
+struct mw_plugin {
+    unsigned abi;                        /* MW_PLUGIN_ABI */
+    const char *name;                    /* as named in run configs: sinks = {"warc", ...} */
+    const char *version;
+    const struct mw_sink_ops *sink;      /* NULL when not a sink */
+    const struct mw_source_ops *source;  /* NULL when not a source */
+};
+
+typedef const struct mw_plugin *(*mw_plugin_entry_fn)(void);
+
+#endif

@@ -1,0 +1,464 @@
+/* rules/fixtures.c: `moonwire test` — runs rules over saved pages and compares field by field with the
+ * expectations beside them; the body by word 4-gram shingle F1 as ../shared/tools/score.py counts it.
+ * Reading pages is common/file.c; extracting is rules/runner.c. */
+#include "rules/fixtures.h"
+#include "common/buf.h"
+#include "common/file.h"
+#include "doc/text.h"
+#include "meta/date.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- shingles ---- */
+
+/* Python's \w on UTF-8: ASCII letters, digits, '_', and any non-ASCII code point outside the common
+ * punctuation/space/symbol blocks. */
+static int word_cp(uint32_t c)
+{
+    if (c < 128)
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    if (c <= 0xBF)
+        return c == 0xAA || c == 0xB5 || c == 0xBA || c == 0xB2 || c == 0xB3 || c == 0xB9 ||
+               (c >= 0xBC && c <= 0xBE);
+    if (c == 0xD7 || c == 0xF7)
+        return 0;
+    if ((c >= 0x2000 && c <= 0x206F) || (c >= 0x20A0 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
+        (c >= 0xFF00 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
+        (c >= 0xFF5B && c <= 0xFF65) || c == 0x060C || c == 0x061B || c == 0x061F || (c >= 0x066A && c <= 0x066D) ||
+        c == 0x06D4 || c == 0x0964 || c == 0x0965 || (c >= 0xFE10 && c <= 0xFE6F) || c == 0x00A0 ||
+        (c >= 0x02C2 && c <= 0x02C5) || (c >= 0x1F000 && c <= 0x1FAFF))
+        return 0;
+    return 1;
+}
+
+static size_t next_cp(const unsigned char *s, uint32_t *c)
+{
+    if (s[0] < 0x80) { *c = s[0]; return 1; }
+    if ((s[0] & 0xE0) == 0xC0 && s[1]) { *c = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F); return 2; }
+    if ((s[0] & 0xF0) == 0xE0 && s[1] && s[2]) {
+        *c = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+        return 3;
+    }
+    if ((s[0] & 0xF8) == 0xF0 && s[1] && s[2] && s[3]) {
+        *c = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) | ((uint32_t)(s[2] & 0x3F) << 6) |
+             (s[3] & 0x3F);
+        return 4;
+    }
+    *c = 0xFFFD;
+    return 1;
+}
+
+/* Token hashes of a text (FNV-1a 64 of each \w+ run). *n set; malloc'd array. */
+static uint64_t *tokens(const char *text, size_t *n)
+{
+    size_t cap = 64, k = 0;
+    uint64_t *v = malloc(cap * sizeof *v);
+    const unsigned char *p = (const unsigned char *)(text ? text : "");
+    while (v && *p) {
+        uint32_t c;
+        size_t l = next_cp(p, &c);
+        if (!word_cp(c)) {
+            p += l;
+            continue;
+        }
+        uint64_t h = 1469598103934665603ULL;
+        while (*p) {
+            l = next_cp(p, &c);
+            if (!word_cp(c))
+                break;
+            for (size_t i = 0; i < l; i++)
+                h = (h ^ p[i]) * 1099511628211ULL;
+            p += l;
+        }
+        if (k == cap) {
+            cap *= 2;
+            uint64_t *q = realloc(v, cap * sizeof *v);
+            if (!q) {
+                free(v);
+                return NULL;
+            }
+            v = q;
+        }
+        v[k++] = h;
+    }
+    *n = k;
+    return v;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorted shingle hashes (4 tokens; all tokens as one when fewer). */
+static uint64_t *shingles(const char *text, size_t *n)
+{
+    size_t nt = 0;
+    uint64_t *t = tokens(text, &nt);
+    if (!t) {
+        *n = 0;
+        return NULL;
+    }
+    size_t ns = nt == 0 ? 0 : nt < 4 ? 1 : nt - 3;
+    uint64_t *s = malloc((ns ? ns : 1) * sizeof *s);
+    for (size_t i = 0; s && i < ns; i++) {
+        uint64_t h = 0x9E3779B97F4A7C15ULL;
+        size_t w = nt < 4 ? nt : 4;
+        for (size_t j = 0; j < w; j++)
+            h = (h ^ t[i + j]) * 0xBF58476D1CE4E5B9ULL + (h >> 31);
+        s[i] = h;
+    }
+    free(t);
+    if (s)
+        qsort(s, ns, sizeof *s, cmp_u64);
+    *n = s ? ns : 0;
+    return s;
+}
+
+void mw_shingle_f1(const char *pred, const char *truth, double *precision, double *recall, double *f1)
+{
+    size_t np, nt;
+    uint64_t *p = shingles(pred, &np), *t = shingles(truth, &nt);
+    size_t i = 0, j = 0, tp = 0;
+    while (i < np && j < nt) {
+        if (p[i] == t[j]) { tp++; i++; j++; }
+        else if (p[i] < t[j]) i++;
+        else j++;
+    }
+    free(p);
+    free(t);
+    size_t fp = np - tp, fn = nt - tp;
+    double pp = tp + fp ? (double)tp / (double)(tp + fp) : (fn == 0 ? 1.0 : 0.0);
+    double rr = tp + fn ? (double)tp / (double)(tp + fn) : 1.0;
+    if (precision) *precision = pp;
+    if (recall) *recall = rr;
+    if (f1) *f1 = pp + rr > 0 ? 2 * pp * rr / (pp + rr) : 0.0;
+}
+
+/* ---- comparing fields ---- */
+
+static char *fold(const char *s)
+{
+    return mw_text_fold(s ? s : "", s ? strlen(s) : 0, 0);
+}
+
+static int same_string(const char *a, const char *b)
+{
+    char *x = fold(a), *y = fold(b);
+    int r = x && y && !strcmp(x, y);
+    free(x);
+    free(y);
+    return r;
+}
+
+/* Same instant; when the expectation has no zone, the same wall clock (as score.py). */
+static int same_time(const char *pred, const char *truth)
+{
+    char tn[MW_DATE_MAX], pn[MW_DATE_MAX];
+    if (!pred || !truth || mw_date_parse(truth, NULL, tn, NULL) || mw_date_parse(pred, NULL, pn, NULL))
+        return 0;
+    double te, pe;
+    int tz_t, tz_p;
+    if (mw_date_epoch(tn, &te, &tz_t) || mw_date_epoch(pn, &pe, &tz_p))
+        return 0;
+    if (!tz_t) {
+        char wall[MW_DATE_MAX];
+        snprintf(wall, sizeof wall, "%.19s", pn);   /* the wall clock the prediction states */
+        if (mw_date_epoch(wall, &pe, &tz_p))
+            return 0;
+    } else if (!tz_p) {
+        return 0;
+    }
+    return fabs(pe - te) < 60;
+}
+
+static int cmp_str_ci(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Authors/tags as a set, case-folded (ASCII) and whitespace-folded. */
+static int same_set(const json_t *pred, const json_t *truth)
+{
+    size_t np = json_is_array(pred) ? json_array_size(pred) : 0, nt = json_array_size(truth);
+    if (np != nt)
+        return 0;
+    char **a = calloc(np + 1, sizeof *a), **b = calloc(nt + 1, sizeof *b);
+    int same = a && b;
+    for (size_t i = 0; same && i < np; i++) {
+        a[i] = fold(json_string_value(json_array_get(pred, i)));
+        b[i] = fold(json_string_value(json_array_get(truth, i)));
+        for (char *p = a[i]; p && *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        for (char *p = b[i]; p && *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        same = a[i] && b[i];
+    }
+    if (same) {
+        qsort(a, np, sizeof *a, cmp_str_ci);
+        qsort(b, nt, sizeof *b, cmp_str_ci);
+        for (size_t i = 0; same && i < np; i++)
+            same = !strcmp(a[i], b[i]);
+    }
+    for (size_t i = 0; a && b && i < np; i++) {
+        free(a[i]);
+        free(b[i]);
+    }
+    free(a);
+    free(b);
+    return same;
+}
+
+static void show(FILE *out, const char *label, const json_t *v)
+{
+    char *s = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+    size_t n = s ? strlen(s) : 0;
+    if (n > 300)
+        fprintf(out, "      %s %.300s… (%zu chars)\n", label, s, n);
+    else
+        fprintf(out, "      %s %s\n", label, s ? s : "null");
+    free(s);
+}
+
+/* Paragraphs of a that are not in b (folded), printed as missing/extra, at most max. */
+static void para_diff(FILE *out, const char *label, const char *a, const char *b, int max)
+{
+    int shown = 0, more = 0;
+    const char *p = a ? a : "";
+    while (*p) {
+        const char *e = strstr(p, "\n\n");
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        char *para = strndup(p, l), *f = para ? fold(para) : NULL;
+        free(para);
+        if (f && *f) {
+            char *fb = fold(b);
+            int found = fb && strstr(fb, f);
+            free(fb);
+            if (!found) {
+                if (shown < max) {
+                    size_t fl = strlen(f);
+                    fprintf(out, "      %s \"%.*s%s\"\n", label, fl > 160 ? 160 : (int)fl, f, fl > 160 ? "…" : "");
+                    shown++;
+                } else {
+                    more++;
+                }
+            }
+        }
+        free(f);
+        p += l;
+        while (*p == '\n')
+            p++;
+    }
+    if (more)
+        fprintf(out, "      … and %d more %s paragraph%s\n", more, label, more == 1 ? "" : "s");
+}
+
+static const char *const FIELDS[] = {"title", "authors", "published", "modified", "section", "tags", "lead",
+                                     "dateline", "body", NULL};
+
+/* 1 when rec matches the expectations; prints the failing fields. */
+static int compare(FILE *out, const json_t *rec, const json_t *want, double min_f1, int *printed_head,
+                   const char *head)
+{
+    int ok = 1;
+    for (int i = 0; FIELDS[i]; i++) {
+        const json_t *w = json_object_get(want, FIELDS[i]);
+        if (!w || json_is_null(w) || (json_is_string(w) && !json_string_length(w)))
+            continue;   /* not annotated ("" is how the corpus says "none marked") */
+        const json_t *g = json_object_get(rec, FIELDS[i]);
+        int same;
+        double p = 0, r = 0, f = 0;
+        if (!strcmp(FIELDS[i], "body")) {
+            mw_shingle_f1(json_string_value(g), json_string_value(w), &p, &r, &f);
+            same = f >= min_f1;
+        } else if (json_is_array(w)) {
+            same = same_set(g, w);
+        } else if (!strcmp(FIELDS[i], "published") || !strcmp(FIELDS[i], "modified")) {
+            same = same_time(json_string_value(g), json_string_value(w));
+        } else {
+            same = same_string(json_string_value(g), json_string_value(w));
+        }
+        if (same)
+            continue;
+        if (!*printed_head) {
+            fputs(head, out);
+            *printed_head = 1;
+        }
+        ok = 0;
+        if (!strcmp(FIELDS[i], "body")) {
+            fprintf(out, "    body: F1 %.3f < %.2f (precision %.3f, recall %.3f)\n", f, min_f1, p, r);
+            para_diff(out, "missing:", json_string_value(w), json_string_value(g), 5);
+            para_diff(out, "extra:  ", json_string_value(g), json_string_value(w), 5);
+        } else {
+            fprintf(out, "    %s:\n", FIELDS[i]);
+            show(out, "expected", w);
+            show(out, "got     ", g);
+        }
+    }
+    return ok;
+}
+
+/* ---- walking fixture directories ---- */
+
+struct walk {
+    struct mw_runner *r;
+    const struct mw_fixture_opts *o;
+    FILE *out;
+    struct mw_fixture_result *res;
+    int found;
+    json_t *counts;   /* counting mode: rule name -> fixtures, nothing extracted */
+};
+
+/* The rule a fixture is checked with: with rules named, the first named rule whose domains cover the
+ * page (so a new rule is tested on its pages even while a shipped rule holds the same domain); else the
+ * rule picked by URL. *skip when the fixture is none of the named rules' business. */
+static const char *rule_for(struct mw_runner *r, const struct mw_fixture_opts *o, const char *url, int *skip)
+{
+    *skip = 0;
+    if (!o->rules || !o->rules[0])
+        return mw_runner_pick(r, url);
+    for (int i = 0; o->rules[i]; i++)
+        if (mw_runner_handles(r, o->rules[i], url))
+            return o->rules[i];
+    *skip = 1;
+    return NULL;
+}
+
+static void check_one(struct walk *w, const char *page, const char *jpath)
+{
+    json_error_t je;
+    json_t *want = json_load_file(jpath, 0, &je);
+    const char *url = json_string_value(json_object_get(want, "url"));
+    if (!want || !url) {
+        fprintf(w->out, "SKIP %s: %s\n", jpath, want ? "no \"url\"" : je.text);
+        w->res->skipped++;
+        json_decref(want);
+        return;
+    }
+    int skip = 0;
+    const char *rule = w->counts ? mw_runner_pick(w->r, url) : rule_for(w->r, w->o, url, &skip);
+    if (w->counts) {
+        const char *k = rule ? rule : "generic";
+        json_object_set_new(w->counts, k, json_integer(json_integer_value(json_object_get(w->counts, k)) + 1));
+        json_decref(want);
+        return;
+    }
+    if (skip) {
+        json_decref(want);
+        return;
+    }
+    w->found++;
+    char *bytes = NULL;
+    size_t len = 0;
+    struct mw_err err = {0};
+    char head[4600];
+    snprintf(head, sizeof head, "FAIL %-14s %s\n", rule ? rule : "(generic)", page);
+    int printed = 0, ok;
+    if (mw_file_read(page, 64u << 20, &bytes, &len, &err)) {
+        fprintf(w->out, "%s    %s\n", head, err.msg);
+        ok = 0;
+    } else {
+        json_t *rec = mw_runner_extract_rule(w->r, rule, bytes, len, url, NULL);
+        free(bytes);
+        if (!rec) {
+            fprintf(w->out, "%s    out of memory\n", head);
+            ok = 0;
+        } else {
+            ok = compare(w->out, rec, want, w->o->min_f1 > 0 ? w->o->min_f1 : 0.98, &printed, head);
+            const json_t *warns = json_object_get(rec, "warnings");
+            size_t i;
+            json_t *v;
+            if (!ok || w->o->verbose)
+                json_array_foreach(warns, i, v) fprintf(w->out, "    warning: %s\n", json_string_value(v));
+            json_decref(rec);
+        }
+    }
+    if (ok) {
+        w->res->passed++;
+        if (w->o->verbose)
+            fprintf(w->out, "ok   %-14s %s\n", rule ? rule : "(generic)", page);
+    } else {
+        w->res->failed++;
+    }
+    json_decref(want);
+}
+
+static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void walk_dir(struct walk *w, const char *dir, int depth)
+{
+    if (depth > 8)
+        return;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char **p = realloc(names, (n + 1) * sizeof *p);
+        if (!p)
+            break;
+        names = p;
+        names[n++] = strdup(de->d_name);
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_names);
+    for (size_t i = 0; i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            walk_dir(w, path, depth + 1);
+        } else {
+            size_t l = strlen(names[i]);
+            const char *ext = l > 8 && !strcmp(names[i] + l - 8, ".html.gz") ? ".html.gz"
+                              : l > 5 && !strcmp(names[i] + l - 5, ".html") ? ".html" : NULL;
+            if (ext) {
+                char jpath[4096];
+                snprintf(jpath, sizeof jpath, "%.*s.json", (int)(strlen(path) - strlen(ext)), path);
+                if (stat(jpath, &st) == 0)
+                    check_one(w, path, jpath);
+            }
+        }
+        free(names[i]);
+    }
+    free(names);
+}
+
+int mw_fixtures_check(struct mw_runner *r, const struct mw_fixture_opts *o, FILE *out,
+                      struct mw_fixture_result *res, struct mw_err *err)
+{
+    memset(res, 0, sizeof *res);
+    struct walk w = {r, o, out, res, 0, NULL};
+    for (int i = 0; o->dirs && o->dirs[i]; i++) {
+        struct stat st;
+        if (stat(o->dirs[i], &st) || !S_ISDIR(st.st_mode))
+            return mw_err_set(err, MW_ENOTFOUND, "test", "%s: no such fixture directory", o->dirs[i]);
+        walk_dir(&w, o->dirs[i], 0);
+    }
+    if (res->skipped)
+        fprintf(out, "%d passed, %d failed, %d skipped\n", res->passed, res->failed, res->skipped);
+    else
+        fprintf(out, "%d passed, %d failed\n", res->passed, res->failed);
+    if (!w.found)
+        return mw_err_set(err, MW_ENOTFOUND, "test", "no fixture found for the rules asked");
+    return MW_OK;
+}
+
+int mw_fixtures_count(struct mw_runner *r, const char *const *dirs, json_t *counts)
+{
+    struct mw_fixture_opts o = {0};
+    struct mw_fixture_result res = {0};
+    struct walk w = {r, &o, stderr, &res, 0, counts};
+    for (int i = 0; dirs && dirs[i]; i++)
+        walk_dir(&w, dirs[i], 0);
+    return MW_OK;
+}

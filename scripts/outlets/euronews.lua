@@ -1,0 +1,16 @@
+-- scripts/outlets/euronews.lua — Euronews (euronews.com and its language editions de., fr., ...).
+-- Selectors from the corpus pages euronews/Euronews{EN,DE,FR}_2024_04_30 and _2026_01_06 (one layout:
+-- ".c-article-content" holding paragraphs, subheadings and "widget" boxes); verified against all six.
+-- Title, authors and dates (with zone) come right from the page's meta.
+return rule {
+  name      = "euronews",
+  outlet    = "Euronews",
+  domains   = {"euronews.com"},
+  article   = "^https?://[%a]*%.?euronews%.com/[%w%-/]*%d%d%d%d/%d%d/%d%d/[%w%-]+",
+  lang      = "en",
+  tz        = "Europe/Paris",   -- Lyon
+  sources   = {rss = {"https://www.euronews.com/rss", "https://de.euronews.com/rss", "https://fr.euronews.com/rss"}},
+  -- the summary (standfirst), then the text; photos, "related" boxes, infographics and video players are widgets; pull quotes repeat the text
+  body      = {".c-article-summary, .c-article-content", drop = {".c-article-content .widget", ".c-article-content .c-ad",
+               ".c-article-content .advertising", ".c-article-content .connatix-container"}},
+}

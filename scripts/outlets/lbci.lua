@@ -1,0 +1,17 @@
+-- scripts/outlets/lbci.lua — LBCI, Lebanese Broadcasting Corporation International (lbcgroup.tv).
+-- Selectors from the corpus page lbci/LBCGroup_2026_01_08 (ASP.NET "ArticleDetailsTemplate1": the text is
+-- one ".LongDesc" block of <br>-separated paragraphs); verified against it. Title and dates (with zone)
+-- come right from the page's meta; the byline guess of the generic reader is the section name, while the
+-- page's microdata credits the station (<meta itemprop="author" content="LBCI">).
+return rule {
+  name      = "lbci",
+  outlet    = "LBCI",
+  domains   = {"lbcgroup.tv"},
+  article   = "^https?://www%.lbcgroup%.tv/news/[%w%-]+/%d+/",
+  lang      = "ar",
+  tz        = "Europe/Athens",   -- Beirut keeps the same offsets and DST days; date.c has no Asia/Beirut
+  sources   = {rss = {"https://www.lbcgroup.tv/Rss/latest-news/ar"}},   -- UNVERIFIED
+  authors   = {"meta[itemprop=author]", attr = "content"},
+  -- the text; the photo box inside it has no text of its own
+  body      = {".LongDesc", drop = ".LongDesc .DimgContainer, .LongDesc .my-gallery"},
+}

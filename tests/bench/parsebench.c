@@ -1,0 +1,304 @@
+/* tests/bench/parsebench.c: in-process timer for `make bench` — raw libxml2 parse ("parse" mode) or moonwire's
+ * generic extraction ("extract" mode, the path of `moonwire extract --generic`) over every *.html.gz of a
+ * directory. One mode per process so that each run's peak RSS is its own. Not the table: tests/bench/bench.py. */
+#include <errno.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "rules/runner.h"
+
+/* The options of core/doc/html.c, so "parse" is exactly the libxml2 share of "extract". */
+#define PARSE_OPTS (HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | \
+                    HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC)
+
+struct page {
+    char *path;
+    char *url;      /* from the sibling <name>.json, as the CLI reads it; may be NULL */
+    char *bytes;
+    size_t len;
+    double ms;      /* median over the repetitions */
+};
+
+static void usage(void)
+{
+    fputs("usage: parsebench parse|extract DIR [--reps N] [--pages OUT.jsonl]\n"
+          "Times every DIR/*.html.gz (gunzipped into memory first), N times each (default 5), and prints one JSON\n"
+          "object: per-page median ms (median and total over pages) and peak RSS. --pages writes\n"
+          "{\"file\", \"ms\"} per page.\n", stderr);
+}
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static long peak_rss_kb(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+    if (!n)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int gunzip_file(const char *path, char **out, size_t *len)
+{
+    gzFile f = gzopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t cap = 1 << 16, n = 0;
+    char *b = malloc(cap);
+    int got;
+    while (b) {
+        if (cap - n < 1 << 15) {
+            char *nb = realloc(b, cap * 2);
+            if (!nb) {
+                free(b);
+                b = NULL;
+                break;
+            }
+            b = nb;
+            cap *= 2;
+        }
+        got = gzread(f, b + n, (unsigned)(cap - n));
+        if (got <= 0) {
+            if (got < 0) {
+                free(b);
+                b = NULL;
+            }
+            break;
+        }
+        n += (size_t)got;
+    }
+    gzclose(f);
+    if (!b)
+        return -1;
+    *out = b;
+    *len = n;
+    return 0;
+}
+
+static char *sibling_url(const char *path)
+{
+    size_t n = strlen(path), e = strlen(".html.gz");
+    char *j = malloc(n + 1);
+    if (!j)
+        return NULL;
+    memcpy(j, path, n - e);
+    strcpy(j + n - e, ".json");
+    json_t *doc = json_load_file(j, 0, NULL);
+    free(j);
+    const char *u = json_string_value(json_object_get(doc, "url"));
+    char *out = u ? strdup(u) : NULL;
+    json_decref(doc);
+    return out;
+}
+
+static int by_path(const void *a, const void *b)
+{
+    return strcmp(((const struct page *)a)->path, ((const struct page *)b)->path);
+}
+
+static struct page *load_pages(const char *dir, size_t *np, size_t *bytes)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "parsebench: %s: %s\n", dir, strerror(errno));
+        return NULL;
+    }
+    struct page *v = NULL;
+    size_t n = 0, cap = 0, total = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l <= 8 || strcmp(e->d_name + l - 8, ".html.gz"))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 128;
+            struct page *nv = realloc(v, cap * sizeof *v);
+            if (!nv)
+                goto oom;
+            v = nv;
+        }
+        struct page *p = &v[n];
+        memset(p, 0, sizeof *p);
+        if (asprintf(&p->path, "%s/%s", dir, e->d_name) < 0)
+            goto oom;
+        if (gunzip_file(p->path, &p->bytes, &p->len)) {
+            fprintf(stderr, "parsebench: %s: cannot gunzip\n", p->path);
+            free(p->path);
+            continue;
+        }
+        p->url = sibling_url(p->path);
+        total += p->len;
+        n++;
+    }
+    closedir(d);
+    qsort(v, n, sizeof *v, by_path);
+    *np = n;
+    *bytes = total;
+    return v;
+oom:
+    closedir(d);
+    fprintf(stderr, "parsebench: out of memory\n");
+    exit(1);
+}
+
+/* One timed run of one page; 0, or -1 when the page failed (counted, still timed). */
+static int run_once(int extract, struct mw_runner *r, const struct page *p, double *ms)
+{
+    int bad = 0;
+    double t0 = now_ms();
+    if (extract) {
+        json_t *rec = mw_runner_extract(r, p->bytes, p->len, p->url, NULL);
+        json_t *e = rec ? json_object_get(rec, "error") : NULL;
+        bad = !rec || (e && !json_is_null(e));
+        json_decref(rec);
+    } else {
+        htmlDocPtr doc = htmlReadMemory(p->bytes, (int)p->len, p->url, "UTF-8", PARSE_OPTS);
+        bad = !doc;
+        xmlFreeDoc(doc);
+    }
+    *ms = now_ms() - t0;
+    return bad ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3 || (strcmp(argv[1], "parse") && strcmp(argv[1], "extract"))) {
+        usage();
+        return 2;
+    }
+    int extract = !strcmp(argv[1], "extract"), reps = 5;
+    const char *dir = argv[2], *pages_out = NULL;
+    for (int i = 3; i < argc; i++) {
+        if (!strcmp(argv[i], "--reps") && i + 1 < argc)
+            reps = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--pages") && i + 1 < argc)
+            pages_out = argv[++i];
+        else {
+            usage();
+            return 2;
+        }
+    }
+    if (reps < 1 || reps > 1000) {
+        usage();
+        return 2;
+    }
+
+    xmlInitParser();
+    size_t n = 0, bytes = 0;
+    struct page *pages = load_pages(dir, &n, &bytes);
+    if (!pages || !n) {
+        fprintf(stderr, "parsebench: no *.html.gz in %s\n", dir);
+        return 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (pages[i].len > INT_MAX) {
+            fprintf(stderr, "parsebench: %s: too large\n", pages[i].path);
+            return 1;
+        }
+
+    struct mw_runner *r = NULL;
+    if (extract) {
+        struct mw_runner_opts o;
+        mw_runner_opts_default(&o);
+        o.generic_only = 1;
+        o.scripts_dir = NULL;
+        struct mw_err err = {0};
+        r = mw_runner_new(&o, &err);
+        if (!r) {
+            fprintf(stderr, "parsebench: runner: %s\n", err.msg);
+            return 1;
+        }
+    }
+    /* What the process holds before the first page: the pages themselves, libxml2, the runner. */
+    long loaded_kb = peak_rss_kb();
+
+    double *runs = malloc((size_t)reps * sizeof *runs), *meds = malloc(n * sizeof *meds);
+    if (!runs || !meds)
+        return 1;
+    size_t failed = 0;
+    double wall0 = now_ms();
+    for (size_t i = 0; i < n; i++) {
+        int bad = 0;
+        for (int k = 0; k < reps; k++)
+            bad |= run_once(extract, r, &pages[i], &runs[k]);
+        failed += bad != 0;
+        pages[i].ms = median(runs, (size_t)reps);
+        meds[i] = pages[i].ms;
+    }
+    double wall = now_ms() - wall0;
+    long peak_kb = peak_rss_kb();
+
+    double total = 0, max = 0;
+    for (size_t i = 0; i < n; i++) {
+        total += meds[i];
+        if (meds[i] > max)
+            max = meds[i];
+    }
+    double med = median(meds, n);   /* sorts meds: done with per-page order */
+    double p90 = meds[(size_t)((double)(n - 1) * 0.9)];
+
+    if (pages_out) {
+        FILE *f = fopen(pages_out, "w");
+        if (!f) {
+            fprintf(stderr, "parsebench: %s: %s\n", pages_out, strerror(errno));
+            return 1;
+        }
+        for (size_t i = 0; i < n; i++) {
+            json_t *o = json_pack("{s:s, s:f, s:I}", "file", pages[i].path, "ms", pages[i].ms, "bytes",
+                                  (json_int_t)pages[i].len);
+            char *s = json_dumps(o, JSON_COMPACT);
+            fprintf(f, "%s\n", s ? s : "{}");
+            free(s);
+            json_decref(o);
+        }
+        fclose(f);
+    }
+
+    json_t *out = json_pack("{s:s, s:s, s:I, s:i, s:I, s:f, s:f, s:f, s:f, s:f, s:I, s:I, s:I}",
+                            "mode", argv[1], "dir", dir, "pages", (json_int_t)n, "reps", reps,
+                            "input_bytes", (json_int_t)bytes, "ms_median", med, "ms_total", total, "ms_p90", p90,
+                            "ms_max", max, "wall_ms", wall, "peak_rss_kb", (json_int_t)peak_kb,
+                            "loaded_rss_kb", (json_int_t)loaded_kb, "failed", (json_int_t)failed);
+    char *s = json_dumps(out, JSON_COMPACT);
+    puts(s ? s : "{}");
+    free(s);
+    json_decref(out);
+
+    for (size_t i = 0; i < n; i++) {
+        free(pages[i].path);
+        free(pages[i].url);
+        free(pages[i].bytes);
+    }
+    free(pages);
+    free(runs);
+    free(meds);
+    mw_runner_free(r);
+    xmlCleanupParser();
+    return 0;
+}
