@@ -46,24 +46,30 @@ $(B)/san/%.o: %.c
 
 $(B)/libmoonwire.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $^
 
 $(B)/san/libmoonwire.a: $(SLIB_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $^
 
 $(B)/moonwire: $(CLI_OBJ) $(B)/libmoonwire.a
-	$(CC) $(CFLAGS) -rdynamic -o $@ $(CLI_OBJ) $(B)/libmoonwire.a $(LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS) -rdynamic -o $@ $(CLI_OBJ) $(B)/libmoonwire.a $(LIBS)
 
 $(B)/san/moonwire: $(SCLI_OBJ) $(B)/san/libmoonwire.a
-	$(CC) $(SAN_CFLAGS) -rdynamic -o $@ $(SCLI_OBJ) $(B)/san/libmoonwire.a $(LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(SAN_CFLAGS) -rdynamic -o $@ $(SCLI_OBJ) $(B)/san/libmoonwire.a $(LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libmoonwire.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(B)/libmoonwire.a $(LIBS) -lcmocka
+	@echo "  TEST    $@"
+	@$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(B)/libmoonwire.a $(LIBS) -lcmocka
 
 $(B)/san/tests/%: tests/unit/%.c $(B)/san/libmoonwire.a
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(DEFS) $(SAN_CFLAGS) -Icore -Itests $(PKG_CFLAGS) -o $@ $< $(B)/san/libmoonwire.a $(LIBS) -lcmocka
+	@echo "  TEST    $@"
+	@$(CC) $(WARN) $(DEFS) $(SAN_CFLAGS) -Icore -Itests $(PKG_CFLAGS) -o $@ $< $(B)/san/libmoonwire.a $(LIBS) -lcmocka
 
 # plugins: plugins/<name>/*.c -> build/plugins/<name>.so (dlopen'd; they see only core/plugin.h)
 PLUGIN_DIRS := $(sort $(dir $(wildcard plugins/*/*.c)))
@@ -78,7 +84,8 @@ $(B)/plugins/%.so: $$(wildcard plugins/%/*.c) core/plugin.h
 tools: $(B)/mw-testd
 $(B)/mw-testd: $(TOOL_SRC)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(DEFS) $(CFLAGS) -o $@ $(TOOL_SRC) -lz -lpthread
+	@echo "  LINK    $@"
+	@$(CC) $(WARN) $(DEFS) $(CFLAGS) -o $@ $(TOOL_SRC) -lz -lpthread
 
 # benchmark helpers: tests/bench/*.c -> build/bench/<name>, linked with libmoonwire.a
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))

@@ -34,10 +34,24 @@ for t in $B/san/tests/test_*; do
   [ -x "$t" ] || continue
   run "san-$(basename "$t")" "$t"
 done
+echo "rule fixtures (moonwire test):"
+run rules-shape "$B/moonwire" test --fixtures tests/rules
+if [ -d ../shared/corpus/outlets ]; then
+  run rules-corpus "$B/moonwire" test --fixtures ../shared/corpus/outlets
+elif [ -n "${CI:-}" ]; then
+  echo "  FAIL  rules-corpus: ../shared/corpus/outlets is missing (CI must have it)"; fail=$((fail + 1))
+else
+  echo "  skip  rules-corpus: ../shared/corpus/outlets is absent"
+fi
 echo "integration:"
 for t in tests/integration/test_*.py; do
   [ -f "$t" ] || continue
   run "$(basename "$t" .py)" python3 "$t"
+done
+echo "integration under AddressSanitizer + UndefinedBehaviorSanitizer (build/san/moonwire):"
+for t in tests/integration/test_*.py; do
+  [ -f "$t" ] || continue
+  run "san-$(basename "$t" .py)" env MOONWIRE="$PWD/$B/san/moonwire" MW_SANITIZED=1 python3 "$t"
 done
 echo
 [ -n "$failed" ] && echo "failed:$failed"

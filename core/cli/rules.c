@@ -11,10 +11,31 @@ static void help(FILE *f)
     fputs("usage: moonwire rules [--json] [--fixtures DIR]...\n\n"
           "Lists every loaded rule (scripts/outlets, then MOONWIRE_RULES and $XDG_CONFIG_HOME/moonwire/rules; a\n"
           "user's rule overrides a shipped one of the same name): name, outlet, domains, layouts, the saved pages\n"
-          "that check it (fixtures whose url the rule handles) and whether it is verified — checked against real\n"
-          "saved pages, not only synthetic shape tests. Rule files that failed to load are reported first.\n\n"
+          "that check it (passing/all fixtures whose url the rule handles) and whether it is verified: every one of\n"
+          "its real saved pages passes `moonwire test` (synthetic shape tests do not count). Rule files that\n"
+          "failed to load are reported first.\n\n"
           "  --fixtures DIR  where saved pages are (default: ../shared/corpus/outlets and tests/rules)\n"
           "  --json          one JSON array instead of the table\n", f);
+}
+
+/* s cut or padded to w display columns (UTF-8 aware: one column per code point). */
+static const char *pad(const char *s, int w, char out[128])
+{
+    int cols = 0;
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p && o < 120;) {
+        size_t l = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : 4;
+        if (cols == w)
+            break;
+        for (size_t i = 0; i < l && p[i] && o < 120; i++)
+            out[o++] = (char)p[i];
+        p += l;
+        cols++;
+    }
+    while (cols++ < w && o < 126)
+        out[o++] = ' ';
+    out[o] = '\0';
+    return out;
 }
 
 int cmd_rules(int argc, char **argv)
@@ -63,14 +84,30 @@ int cmd_rules(int argc, char **argv)
         json_object_set_new(rule, "pages", json_integer(n));
         json_object_set_new(rule, "shape_tests", json_integer(sh));
         int claimed = !json_is_false(json_object_get(rule, "verified"));
-        json_object_set_new(rule, "verified", json_boolean(claimed && n > 0));
+        int passing = 0;
+        if (n > 0 && name) {   /* verified means its saved pages pass, not only that they exist */
+            const char *only[] = {name, NULL};
+            struct mw_fixture_opts fo = {0};
+            fo.dirs = nd ? dirs : real;
+            fo.rules = only;
+            fo.min_f1 = 0.98;
+            struct mw_fixture_result fr;
+            struct mw_err ferr = {0};
+            FILE *sink = fopen("/dev/null", "w");
+            if (sink && mw_fixtures_check(r, &fo, sink, &fr, &ferr) == 0)
+                passing = fr.passed;
+            if (sink)
+                fclose(sink);
+        }
+        json_object_set_new(rule, "pages_passing", json_integer(passing));
+        json_object_set_new(rule, "verified", json_boolean(claimed && n > 0 && passing == n));
     }
     if (as_json) {
         char *s = json_dumps(rules, JSON_INDENT(2));
         puts(s ? s : "[]");
         free(s);
     } else {
-        printf("%-16s %-22s %-8s %-6s %-6s %-8s %s\n", "NAME", "OUTLET", "LAYOUTS", "PAGES", "SHAPE", "VERIFIED",
+        printf("%-16s %-22s %-8s %-7s %-6s %-8s %s\n", "NAME", "OUTLET", "LAYOUTS", "PAGES", "SHAPE", "VERIFIED",
                "DOMAINS");
         json_array_foreach(rules, i, rule) {
             char doms[512] = "";
@@ -82,9 +119,14 @@ int cmd_rules(int argc, char **argv)
                 strncat(doms, json_string_value(d) ? json_string_value(d) : "?", sizeof doms - strlen(doms) - 1);
             }
             json_int_t layouts = json_integer_value(json_object_get(rule, "layouts"));
-            printf("%-16s %-22.22s %-8lld %-6lld %-6lld %-8s %s\n", json_string_value(json_object_get(rule, "name")),
-                   json_string_value(json_object_get(rule, "outlet")), (long long)(layouts ? layouts : 1),
-                   (long long)json_integer_value(json_object_get(rule, "pages")),
+            char outlet_col[128];
+            char pages_col[32];
+            snprintf(pages_col, sizeof pages_col, "%lld/%lld",
+                     (long long)json_integer_value(json_object_get(rule, "pages_passing")),
+                     (long long)json_integer_value(json_object_get(rule, "pages")));
+            printf("%-16s %s %-8lld %-7s %-6lld %-8s %s\n", json_string_value(json_object_get(rule, "name")),
+                   pad(json_string_value(json_object_get(rule, "outlet")), 22, outlet_col), (long long)(layouts ? layouts : 1),
+                   pages_col,
                    (long long)json_integer_value(json_object_get(rule, "shape_tests")),
                    json_is_true(json_object_get(rule, "verified")) ? "yes" : "no", doms);
         }

@@ -19,7 +19,8 @@ struct rule_ent {
     char *file;
     char **domains;
     size_t ndomains;
-    int ref;                  /* the rule table in the Lua registry */
+    int ref;                  /* the rule table in the Lua registry; LUA_NOREF for a broken file */
+    char *broken;             /* why the file did not load: its pages get the generic result and this */
 };
 
 struct mw_runner {
@@ -40,6 +41,7 @@ void mw_runner_opts_default(struct mw_runner_opts *o)
 
 static void rule_ent_clear(struct rule_ent *e)
 {
+    free(e->broken);
     free(e->name);
     free(e->file);
     for (size_t i = 0; i < e->ndomains; i++)
@@ -100,12 +102,64 @@ static void load_error(struct mw_runner *r, const char *msg)
     json_array_append_new(r->load_errors, json_string(msg));
 }
 
+/* A file that does not load still says which outlet it was for: read its `domains = {...}` literally, so
+ * that outlet's pages carry the load error as a warning instead of silently going generic. */
+static void add_broken(struct mw_runner *r, const char *path, const char *msg)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char text[65536];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    const char *d = strstr(text, "domains");
+    if (!d)
+        return;
+    d += 7;
+    while (*d == ' ' || *d == '\t' || *d == '=')
+        d++;
+    const char *end = *d == '{' ? strchr(d, '}') : d + strcspn(d, "\n,");
+    if (!end)
+        return;
+    struct rule_ent e = {0};
+    e.ref = LUA_NOREF;
+    e.domains = calloc(16, sizeof *e.domains);
+    for (const char *p = d; e.domains && p < end && e.ndomains < 16; p++) {
+        if (*p != '"' && *p != '\'')
+            continue;
+        const char *q = strchr(p + 1, *p);
+        if (!q || q > end)
+            break;
+        if (q > p + 1)
+            e.domains[e.ndomains++] = strndup(p + 1, (size_t)(q - p - 1));
+        p = q;
+    }
+    if (!e.ndomains) {
+        rule_ent_clear(&e);
+        return;
+    }
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    e.name = strndup(base, strcspn(base, "."));
+    e.file = strdup(path);
+    e.broken = strdup(msg);
+    struct rule_ent *p = realloc(r->rules, (r->nrules + 1) * sizeof *p);
+    if (!p) {
+        rule_ent_clear(&e);
+        return;
+    }
+    r->rules = p;
+    r->rules[r->nrules++] = e;
+}
+
 static void load_rule_file(struct mw_runner *r, const char *path)
 {
     lua_State *L = mw_lua_state(r->lua);
     struct mw_err err = {0};
     if (mw_lua_loadfile(r->lua, path, &err) || mw_lua_call(r->lua, 0, 1, 0, &err)) {
         load_error(r, err.msg);
+        add_broken(r, path, err.msg);
+        lua_settop(L, 0);
         return;
     }
     if (!lua_istable(L, -1) || lua_getfield(L, -1, "domains") != LUA_TTABLE) {
@@ -397,6 +451,26 @@ int mw_runner_handles(struct mw_runner *r, const char *rule, const char *url)
     return yes;
 }
 
+/* The built-in record for doc (freed here). */
+static json_t *generic_record(struct mw_runner *r, xmlDocPtr doc, const char *url)
+{
+    struct mw_err err = {0};
+    json_t *origin = r->o.explain ? json_object() : NULL;
+    struct mw_article_opts ao = {url, NULL, NULL};
+    json_t *rec = mw_article_generic(doc, &ao, origin, &err);
+    if (!rec) {
+        rec = mw_article_new(url);
+        if (rec)
+            mw_article_set_error(rec, &err);
+    }
+    if (rec && origin)
+        json_object_set_new(rec, "origin", origin);
+    else
+        json_decref(origin);
+    xmlFreeDoc(doc);
+    return rec;
+}
+
 json_t *mw_runner_extract(struct mw_runner *r, const char *bytes, size_t len, const char *url,
                           const char *content_type)
 {
@@ -418,22 +492,17 @@ json_t *mw_runner_extract_rule(struct mw_runner *r, const char *rule, const char
     const char *u = url ? url : found;
     struct rule_ent *e = (r->lua && !r->o.generic_only) ? (rule ? rule_named(r, rule) : find_rule(r, u)) : NULL;
     json_t *rec;
-    if (e) {
+    if (e && e->broken) {
+        rec = generic_record(r, doc, u);
+        if (rec) {
+            char w[700];
+            snprintf(w, sizeof w, "%s: the rule file did not load (%s); generic used", e->name, e->broken);
+            warn(rec, w);
+        }
+    } else if (e) {
         rec = run_rule(r, e, doc, u);   /* the doc now belongs to Lua */
     } else {
-        json_t *origin = r->o.explain ? json_object() : NULL;
-        struct mw_article_opts ao = {u, NULL, NULL};
-        rec = mw_article_generic(doc, &ao, origin, &err);
-        if (!rec) {
-            rec = mw_article_new(u);
-            if (rec)
-                mw_article_set_error(rec, &err);
-        }
-        if (rec && origin)
-            json_object_set_new(rec, "origin", origin);
-        else
-            json_decref(origin);
-        xmlFreeDoc(doc);
+        rec = generic_record(r, doc, u);
     }
     free(found);
     return rec;
@@ -446,6 +515,8 @@ json_t *mw_runner_rules(struct mw_runner *r)
         return out;
     lua_State *L = mw_lua_state(r->lua);
     for (size_t i = 0; i < r->nrules; i++) {
+        if (r->rules[i].broken)
+            continue;
         lua_rawgeti(L, LUA_REGISTRYINDEX, r->rules[i].ref);
         lua_newtable(L);
         static const char *const keys[] = {"name", "outlet", "domains", "article", "lang", "tz", "sources",

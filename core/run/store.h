@@ -77,7 +77,7 @@ int mw_store_export(struct mw_store *s, const char *since, const char *outlet, m
 
 /* ---- the built-in "sqlite" sink ---- */
 /* ops->open takes {"path": "..."} and owns its store; on_record stores articles (error records are not
- * articles: they belong to the fetch log); on_fetch logs the exchange. */
+ * articles: they belong to the fetch log, which the crawler writes itself, as it does the frontier). */
 const struct mw_sink_ops *mw_store_sink_ops(void);
 /* A sink state over an open store, which stays the caller's (ops->close frees only the state). It writes
  * inside whatever transaction the caller holds, so an article and its frontier state commit together.

@@ -1,6 +1,27 @@
 -- scripts/lib/rule.lua: the rule{} constructor and the engine that applies a rule to a document.
 -- Policy lives here (nmap-style): the C host gives primitives (html, date, text, url) and merges the
 -- result with doc:meta() and the generic extractor for every field a rule leaves out.
+--
+-- A rule: name, outlet, domains (subdomains match), article (Lua patterns for article URLs), lang, tz (a
+-- fixed offset, an abbreviation or an IANA name such as "Europe/Berlin" that date.c knows), sources
+-- {rss, sitemap, listing}, fix(a, doc), layouts, and the fields title lead authors published modified
+-- section tags images body dateline. A field is
+--   "css"                      the first node with text gives the value (lists: every node);
+--   {"css1", "css2", ...}      the first selector that matches anything wins (use "a, b" for a union);
+--   {css..., attr = "content", pattern = P, format = F, split = S}
+--       attr reads an attribute instead of the text; pattern keeps the first capture of a Lua pattern
+--       (or of the first of a list of patterns that matches); format is date.parse's format (dates);
+--       split cuts list values at a literal separator or at any of a list of them ("A, B and C");
+--   function(doc, a)           returns the value itself.
+-- body also takes drop = css or list (nodes removed from the document first: the other fields then no
+-- longer see them), stop = pattern(s) (the paragraph that matches and all after it go), skip = pattern(s)
+-- (matching paragraphs go), all = false (only the first node). Body runs before the other fields.
+-- dateline may instead be {from = "body", pattern = P or {P, ...}, keep = true?}: the first capture of
+-- the first pattern that matches is the dateline, and the whole match is cut out of the source field
+-- unless keep = true (for outlets whose text keeps "CITY (AP) — " as printed).
+-- layouts = {{when = css, until = "YYYY-MM-DD", <fields>, fix = f}, ...}: the first whose `when` node
+-- exists and whose `until` is not before the page's published date (from doc:meta()) overrides the
+-- rule's fields. fix(a, doc) runs last and may change anything in a.
 
 local M = {}
 
@@ -82,8 +103,13 @@ local function node_value(n, opts)
   if v == nil then return nil end
   v = text.clean(v)
   if opts.pattern then
-    v = v:match(opts.pattern)
-    if v then v = text.clean(v) end
+    local pats = type(opts.pattern) == "string" and {opts.pattern} or opts.pattern
+    local got
+    for _, pat in ipairs(pats) do
+      got = v:match(pat)
+      if got then break end
+    end
+    v = got and text.clean(got) or nil
   end
   if v == "" then return nil end
   return v
@@ -231,7 +257,7 @@ local function pick_layout(doc, r, published)
   for _, l in ipairs(r.layouts) do
     local ok = true
     if l.when and not doc:first(l.when) then ok = false end
-    if ok and l["until"] and published and published > l["until"] then ok = false end
+    if ok and l["until"] and published and published:sub(1, #l["until"]) > l["until"] then ok = false end
     if ok then return l end
   end
   return nil
@@ -239,8 +265,16 @@ end
 
 --- apply(rule, doc) -> fields, origin, warnings
 function M.apply(r, doc)
-  local a, origin, warnings = {}, {}, {}
+  -- json.object: a rule that finds nothing still returns an object (an empty table would encode as [])
+  local a, origin, warnings = json.object(), json.object(), {}
   local meta_pub = nil
+  for _, l in ipairs(r.layouts) do   -- doc:meta() costs a pass over the page: only when a layout is dated
+    if l["until"] then
+      local m = doc:meta()
+      meta_pub = m and type(m.published) == "string" and m.published or nil
+      break
+    end
+  end
   local layout = pick_layout(doc, r, meta_pub)
   local function spec_of(f)
     if layout and layout[f] ~= nil then return layout[f] end
@@ -265,7 +299,11 @@ function M.apply(r, doc)
   if type(dl) == "table" and dl.from and dl.pattern then
     local src = a[dl.from]
     if type(src) == "string" then
-      local s, e, place = src:find(dl.pattern)
+      local s, e, place
+      for _, pat in ipairs(type(dl.pattern) == "string" and {dl.pattern} or dl.pattern) do
+        s, e, place = src:find(pat)
+        if s then break end
+      end
       if s then
         a.dateline = text.clean(place)
         origin.dateline = "rule"

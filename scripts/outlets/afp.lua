@@ -6,11 +6,11 @@ return rule {
   name      = "afp",
   outlet    = "AFP Fact Check",
   domains   = {"afp.com"},
-  article   = {"^https?://[%w%-]+%.afp%.com/doc%.afp%.com%.%w+", "^https?://[%w%-]+%.afp%.com/[%w%-/]+/[%w%-]+$"},
-  lang      = "de",
+  article   = "^https?://[%w%-]+%.afp%.com/doc%.afp%.com%.%w+",
+  lang      = "de",   -- the German desk's page; other editions state theirs in <html lang>
   tz        = "Europe/Paris",   -- the pages give the wall clock only
   sources   = {rss = {"https://faktencheck.afp.com/rss.xml"}},
-  -- the byline list ("Von: ..."), plus the desk credited for translation ("Übersetzung und Adaptierung: AFP Deutschland")
+  -- the byline ("Von: ...") and the desk credited for the translation ("Übersetzung und Adaptierung:")
   authors   = ".list-informations .person-link a",
   -- standfirst, then the text; photos with their captions sit inside the text
   body      = {".wrapper-summary, .wrapper-body", drop = {".wrapper-image", ".image-wrapper", ".legend"}},

@@ -14,8 +14,8 @@ return rule {
   name     = "alahed",
   outlet   = "Al-Ahed News",
   domains  = {"english.alahednews.com.lb"},
-  article  = {"^https?://english%.alahednews%.com%.lb/%d+/%d+$", "^https?://www%.english%.alahednews%.com%.lb/%d+/%d+$",
-              "^https?://w?w?w?%.?english%.alahednews%.com%.lb/essaydetails%.php%?eid=%d+&cid=%d+$"},
+  article  = {"^https?://[%w%.]*english%.alahednews%.com%.lb/%d+/%d+$",   -- /<article id>/<category id>
+              "^https?://[%w%.]*english%.alahednews%.com%.lb/essaydetails%.php%?eid=%d+&cid=%d+$"},
   lang     = "en",
   verified = false,
   fix      = function(a, doc)

@@ -3,7 +3,8 @@
 -- V2 2026-04-20, all /tr/); the /en/ edition uses the same templates (FACTS.md §2.1, not checked here).
 -- V1 (classic, to ~April 2026): every selector read off the saved pages. V2 (Next.js): DOM selectors from
 -- the saved page; published/modified/tags/section come from its JSON-LD through doc:meta() (local time,
--- no zone, hence tz). V2's article sits inside <div hidden>: nothing here may drop [hidden].
+-- no zone, hence tz). V2's article sits inside <div hidden>: nothing here may drop [hidden]. The breaking-news
+-- lines skipped in V1 are quoted in fundus PR #722 (FACTS.md §2.2); no saved page shows them.
 -- The dateline is its own element (h6 / span), never in the body. Feeds: FACTS.md §2.4 (no sitemap).
 return rule {
   name     = "anadolu",
@@ -28,7 +29,8 @@ return rule {
       tags      = ".detay-paylas a.btn-outline-secondary",
       dateline  = ".detay-icerik > h6",
       body      = {".detay-spot-category > h4, .detay-icerik > div > p, .detay-icerik > div > h3",
-                   drop = ".detay-foto-editor"},   -- the subscriber notice; .detay-paylas holds the tags
+                   drop = ".detay-foto-editor",    -- the subscriber notice; .detay-paylas holds the tags
+                   skip = {"^Bu bir sıcak gelişme haberidir", "^Son dakika gelişmelere anında ulaşmak için"}},
       images    = "img.detay-buyukFoto, .detay-icerik > div > p img",
     },
     { -- V2: Tailwind classes; the standfirst is the span right after the h1, the text is div[dir]

@@ -9,8 +9,12 @@ return rule {
   article   = "^https?://[%a]*%.?euronews%.com/[%w%-/]*%d%d%d%d/%d%d/%d%d/[%w%-]+",
   lang      = "en",
   tz        = "Europe/Paris",   -- Lyon
-  sources   = {rss = {"https://www.euronews.com/rss", "https://de.euronews.com/rss", "https://fr.euronews.com/rss"}},
-  -- the summary (standfirst), then the text; photos, "related" boxes, infographics and video players are widgets; pull quotes repeat the text
-  body      = {".c-article-summary, .c-article-content", drop = {".c-article-content .widget", ".c-article-content .c-ad",
-               ".c-article-content .advertising", ".c-article-content .connatix-container"}},
+  sources   = {rss = {"https://www.euronews.com/rss", "https://de.euronews.com/rss",
+                      "https://fr.euronews.com/rss"}},
+  lead      = ".c-article-summary",   -- the description meta appends hashtags ("#EuropeNews")
+  -- the summary (standfirst), then the text; photos, "related" boxes, infographics, video players and
+  -- pull quotes (which repeat the text) are widgets
+  body      = {".c-article-summary, .c-article-content",
+               drop = {".c-article-content .widget", ".c-article-content .c-ad", ".c-article-content .advertising",
+                       ".c-article-content .connatix-container"}},
 }

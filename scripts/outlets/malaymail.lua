@@ -9,7 +9,8 @@ return rule {
   lang      = "en",
   tz        = "+08:00",   -- Kuala Lumpur, no DST
   sources   = {rss = {"https://www.malaymail.com/feed/rss/malaysia"}},   -- UNVERIFIED
-  body      = {".article-body > p, .article-body > h2, .article-body > h3, .article-body > ul, .article-body > blockquote"},
+  body      = ".article-body > p, .article-body > h2, .article-body > h3, .article-body > ul, " ..
+              ".article-body > blockquote",
   -- "PUTRAJAYA, Nov 22 — ...": the dateline stays in the text, as the outlet prints it
   dateline  = {from = "body", pattern = "^(%u[%u%s%.%-']+), %a+ %d+ — ", keep = true},
 }

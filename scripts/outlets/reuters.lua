@@ -10,7 +10,10 @@ return rule {
   article   = "^https?://www%.reuters%.com/[%w%-/]+%-%d%d%d%d%-%d%d%-%d%d/?",
   lang      = "en",
   tz        = "Z",
-  sources   = {sitemap = {"https://www.reuters.com/arc/outboundfeeds/news-sitemap-index/?outputType=xml"}},   -- UNVERIFIED
+  -- UNVERIFIED: the Arc news sitemap index Reuters lists in robots.txt
+  sources   = {sitemap = {"https://www.reuters.com/arc/outboundfeeds/news-sitemap-index/?outputType=xml"}},
+  -- the first paragraph, dateline and all (the description meta drops the dateline)
+  lead      = {'[class*="article-body__paragraph"]', 'p[class*="body__large_body"][class*="article-body__element"]'},
   -- the text; the credits ("Reporting by ...") and "Our Standards" blocks are not paragraphs of it,
   -- and links carry a visually hidden ", opens new tab"
   body      = {'[class*="article-body__paragraph"], [class*="article-body__heading"], ' ..

@@ -7,6 +7,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MOONWIRE = os.environ.get("MOONWIRE", os.path.join(ROOT, "build", "moonwire"))
 TESTD = os.environ.get("MW_TESTD", os.path.join(ROOT, "build", "mw-testd"))
 SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
+# under ASan the shadow memory inflates RSS and the VM runs slower: memory bounds are checked on the plain build
+SANITIZED = bool(os.environ.get("MW_SANITIZED"))
 
 
 class Server:

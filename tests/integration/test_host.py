@@ -3,7 +3,7 @@
 scripts, fetch against the project's own server in every fault mode, exit codes."""
 import glob, json, os, sys, tempfile
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Server, moonwire, peak_rss, shared, main, ROOT
+from harness import Server, moonwire, peak_rss, shared, main, ROOT, SANITIZED
 
 
 def test_extract_every_generic_page_gets_a_record():
@@ -60,7 +60,7 @@ def test_eval_hostile_scripts():
         r = peak_rss("eval", p, guard=20)
         assert r.rc == 1, (name, r.rc, r.err)
         assert want in r.err and r.err.count("\n") == 1, (name, r.err)
-        assert r.maxrss_kb < 200 * 1024, (name, r.maxrss_kb)
+        assert SANITIZED or r.maxrss_kb < 200 * 1024, (name, r.maxrss_kb)
         print(f"        {name}: {r.seconds:.2f} s, {r.maxrss_kb // 1024} MB peak: {r.err.strip()}")
     assert not os.path.exists("/tmp/mw-pwned")
 
@@ -112,7 +112,7 @@ def test_fetch_gzip_bomb_memory():
         (rec,) = r.records()
         assert rec["error"] and "16777216" in rec["error"]["message"], rec
         print(f"        gzip bomb (1 GB inflated): {r.seconds:.2f} s, peak RSS {r.maxrss_kb / 1024:.1f} MB")
-        assert r.maxrss_kb < 64 * 1024, r.maxrss_kb
+        assert SANITIZED or r.maxrss_kb < 64 * 1024, r.maxrss_kb
 
 
 def test_fetch_saves_raw_page():

@@ -1,0 +1,65 @@
+/* run/config.h: the run configuration: a Lua file (examples/demo.lua) evaluated in the sandbox, returning
+ * a table of outlets, extra sources, limits, store, sinks, resolve entries and schedule; checked here and
+ * turned into plain C data. Running it is run/crawl.c's. */
+#ifndef MW_RUN_CONFIG_H
+#define MW_RUN_CONFIG_H
+
+#include <stddef.h>
+#include "common/err.h"
+
+enum mw_source_type { MW_SRC_AUTO = 0, MW_SRC_FEED, MW_SRC_SITEMAP, MW_SRC_LISTING, MW_SRC_ROBOTS };
+
+struct mw_run_source {
+    enum mw_source_type type;
+    char *url;
+    char *outlet;       /* outlet the found pages belong to */
+    char **article;     /* Lua patterns a found URL must match (NULL-terminated); NULL = every URL found */
+    char *links;        /* listing: CSS selector of article links (NULL = every a[href]) */
+};
+
+struct mw_run_sink {
+    char *name;         /* "sqlite" (built in) or a plugin name / path */
+    char *config_json;  /* the sink's table as JSON, "{}" when none */
+};
+
+struct mw_run_config {
+    char *file;                 /* the config file, and its directory (relative paths are taken from it) */
+    char *dir;
+    char **outlets;             /* rule names, NULL-terminated */
+    struct mw_run_source *sources;  /* extra sources */
+    size_t nsources;
+    char **rule_dirs;           /* "rules": more rule directories, NULL-terminated (may be empty) */
+    char *store;                /* SQLite path (resolved against dir) */
+    struct mw_run_sink *sinks;
+    size_t nsinks;
+    char **resolve;             /* curl --resolve / --connect-to entries, NULL-terminated */
+    char *user_agent;           /* NULL = moonwire's default */
+    char *agent;                /* robots.txt product token, "moonwire" */
+    int robots;                 /* obey robots.txt (default 1) */
+    int robots_sitemaps;        /* follow outlet hosts' robots.txt Sitemap: lines (default 1) */
+    /* limits */
+    long pages_per_outlet;      /* article pages fetched per outlet per run (default 500; 0 = none) */
+    long long max_age_s;        /* skip entries dated older than this (0 = no limit) */
+    long delay_ms;              /* between requests to one host (default 1000); robots Crawl-delay wins when longer */
+    int per_host;               /* connections per host (default 1) */
+    int connections;            /* transfers at once over all hosts (default 32) */
+    long timeout_ms, connect_timeout_ms;
+    int retries;                /* extra tries of one request within a run (default 2) */
+    long backoff_ms, max_retry_after_ms;
+    int max_tries;              /* runs in which a failing page is tried again (default 3) */
+    int host_failures;          /* consecutive connect errors/time-outs before a host is dropped (default 3) */
+    size_t max_body;
+    long long every_s;          /* schedule (0 = none given) */
+};
+
+/* Load path. getenv(name) is available to the file, so ports and paths can come from the environment.
+ * Owned: mw_run_config_free. NULL with err (stage "config", naming the file and the key). */
+struct mw_run_config *mw_run_config_load(const char *path, struct mw_err *err);
+void mw_run_config_free(struct mw_run_config *c);
+
+/* "15m", "1.5s", "500ms", "2h", "7d", "30" (seconds) -> ms. 0, or MW_EINVAL. */
+int mw_run_duration_ms(const char *s, long long *ms);
+/* "16MB", "512k", "1G", "4096" (bytes) -> bytes. 0, or MW_EINVAL. */
+int mw_run_size(const char *s, size_t *bytes);
+
+#endif

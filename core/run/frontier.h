@@ -1,0 +1,63 @@
+/* run/frontier.h: the in-memory side of the frontier: per-host queues of jobs (sources before pages) and the
+ * politeness state of each host (next allowed start, delay, robots, failures). Plain data, no I/O and no
+ * clock: run/crawl.c drives it from its curl multi loop; the seen-set that survives runs is run/store.c's. */
+#ifndef MW_FRONTIER_H
+#define MW_FRONTIER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct mw_robots;
+
+struct mw_job {
+    struct mw_job *next;
+    uint32_t outlet;     /* index into the crawl's outlets */
+    int32_t src;         /* index into the crawl's sources, or MW_JOB_PAGE / MW_JOB_ROBOTS */
+    uint16_t tries;      /* tries in this run */
+    uint16_t past;       /* failed tries in earlier runs */
+    char url[];
+};
+#define MW_JOB_PAGE (-1)
+#define MW_JOB_ROBOTS (-2)
+
+enum mw_robots_state { MW_ROBOTS_UNKNOWN = 0, MW_ROBOTS_FETCHING, MW_ROBOTS_READY };
+
+struct mw_host {
+    char *key;                    /* "host:port", lower case */
+    char *origin;                 /* "http://host:port" of the first URL seen, for robots.txt */
+    struct mw_job *src_head, *src_tail, *head, *tail;
+    size_t queued;
+    int inflight;
+    double next_ok;               /* monotonic ms before which nothing new starts */
+    long delay_ms;
+    enum mw_robots_state robots_state;
+    struct mw_robots *robots;     /* owned */
+    int fails;                    /* consecutive connect errors / time-outs */
+    int dead;                     /* backed off for the rest of the run */
+    uint32_t outlet;              /* outlet of the first job (robots Sitemap: lines go to it) */
+    struct mw_host *hnext;
+};
+
+struct mw_frontier;
+/* Owned: mw_frontier_free (frees every host, job and robots). NULL when memory runs out. */
+struct mw_frontier *mw_frontier_new(long delay_ms);
+void mw_frontier_free(struct mw_frontier *f);
+
+/* The host of an absolute http(s) URL, created on first sight with the default delay. NULL for a URL without
+ * a host or when memory runs out. */
+struct mw_host *mw_frontier_host(struct mw_frontier *f, const char *url, uint32_t outlet);
+/* Queue a job (url copied) on h: sources go to the source queue, pages to the page queue; front puts it first
+ * (a retry). 0 or -1 when memory runs out. */
+int mw_frontier_push(struct mw_frontier *f, struct mw_host *h, const char *url, uint32_t outlet, int32_t src,
+                     int past, int front);
+/* Put a popped job back first in its queue (a retry). */
+void mw_frontier_requeue(struct mw_frontier *f, struct mw_host *h, struct mw_job *j);
+/* Next job of h (sources first) or NULL; the caller owns it (free()). */
+struct mw_job *mw_frontier_pop(struct mw_frontier *f, struct mw_host *h);
+/* Every host, in the order first seen. */
+struct mw_host *mw_frontier_host_at(struct mw_frontier *f, size_t i);
+size_t mw_frontier_host_count(const struct mw_frontier *f);
+/* Jobs queued over all hosts. */
+size_t mw_frontier_queued(const struct mw_frontier *f);
+
+#endif
