@@ -37,7 +37,7 @@ done
 echo "rule fixtures (moonwire test):"
 run rules-shape "$B/moonwire" test --fixtures tests/rules
 if [ -d ../shared/corpus/outlets ]; then
-  run rules-corpus "$B/moonwire" test --fixtures ../shared/corpus/outlets
+  run rules-corpus "$B/moonwire" test --known tests/rules/corpus-known.json --fixtures ../shared/corpus/outlets
 elif [ -n "${CI:-}" ]; then
   echo "  FAIL  rules-corpus: ../shared/corpus/outlets is missing (CI must have it)"; fail=$((fail + 1))
 else

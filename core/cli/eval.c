@@ -79,6 +79,8 @@ int cmd_eval(int argc, char **argv)
     } else {
         rc = mw_lua_loadfile(s, path, &err);
     }
+    if (!rc && !lua_checkstack(L, argc - optind + 8))
+        rc = mw_err_set(&err, MW_ELIMIT, "script", "eval: too many arguments (%d)", argc - optind - 1);
     if (!rc) {
         for (int i = optind + 1; i < argc; i++)
             lua_pushstring(L, argv[i]);

@@ -324,7 +324,10 @@ static int p_test(lua_State *L)
         return luaL_error(L, "test: no fixture directory of rule \"%s\" exists", name);
     dirs[nd] = NULL;
     const char *only[] = {name, NULL};
-    struct mw_fixture_opts fo = {dirs, only, 0.98, 0};
+    struct mw_fixture_opts fo = {0};
+    fo.dirs = dirs;
+    fo.rules = only;
+    fo.min_f1 = 0.98;
     struct mw_fixture_result res = {0};
     struct mw_err err = {0};
     fflush(stdout);
@@ -476,35 +479,36 @@ static const luaL_Reg PRIMS[] = {
 
 /* ---- statements ---- */
 
-/* Print an error message, leaving out a traceback that only names the chunk itself. */
+/* Print an error message; of its traceback (mw_err keeps it on one line, frames after tabs) only the
+ * frames that say something: not the statement itself, not the [C] glue of error(). */
 static void report(struct shell *sh, const char *msg)
 {
     sh->failed = 1;
     fflush(stdout);
-    const char *tb = strstr(msg, "\nstack traceback:");
+    const char *tb = strstr(msg, "stack traceback:");
     if (!tb) {
         fprintf(stderr, "%s\n", msg);
         fflush(stderr);
         return;
     }
-    fprintf(stderr, "%.*s\n", (int)(tb - msg), msg);
-    /* keep the frames that say something: not [C] glue, not the statement itself */
-    char kept[1024] = "";
-    size_t k = 0;
-    for (const char *p = tb + 17; *p;) {
-        const char *e = strchr(p + 1, '\n');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        int skip = (memmem(p, n, "[C]: in ?", 9) || memmem(p, n, "in main chunk", 13) ||
-                    memmem(p, n, "(...tail calls...)", 18) || n <= 1);
-        if (!skip && k + n + 1 < sizeof kept) {
-            memcpy(kept + k, p, n);
-            k += n;
-            kept[k] = '\0';
+    int ml = (int)(tb - msg);
+    while (ml > 0 && (msg[ml - 1] == ' ' || msg[ml - 1] == '\n'))
+        ml--;
+    fprintf(stderr, "%.*s\n", ml, msg);
+    int head = 0;
+    for (const char *p = tb + 16; *p;) {
+        p += strspn(p, " \t\n");
+        size_t n = strcspn(p, "\t\n");
+        while (n > 0 && p[n - 1] == ' ')
+            n--;
+        if (n && !memmem(p, n, "[C]: in ?", 9) && !memmem(p, n, "in main chunk", 13) &&
+            !memmem(p, n, "[C]: in function 'error'", 24) && !memmem(p, n, "(...tail calls...)", 18)) {
+            if (!head++)
+                fputs("stack traceback:\n", stderr);
+            fprintf(stderr, "\t%.*s\n", (int)n, p);
         }
         p += n;
     }
-    if (k)
-        fprintf(stderr, "stack traceback:%s\n", kept);
     fflush(stderr);
 }
 

@@ -19,6 +19,8 @@ static void help(FILE *f)
           "  --fixtures DIR  a directory of fixtures, searched recursively (repeatable); default: tests/rules\n"
           "                  beside scripts/, and ../shared/corpus/outlets when present\n"
           "  --min-f1 X      body F1 needed to pass (default 0.98)\n"
+          "  --known FILE    JSON object {\"PAGE#field\": \"why\"} of expectations the page itself contradicts:\n"
+          "                  those fields are reported as known, not failed (every other field still counts)\n"
           "  -v, --verbose   list passing pages and warnings too\n"
           "  RULE...         only pages these rules handle\n\n"
           "Prints \"N passed, N failed\"; exit status 0 when all pass, 1 on a failure, 2 on usage errors.\n", f);
@@ -27,6 +29,7 @@ static void help(FILE *f)
 int cmd_test(int argc, char **argv)
 {
     static const struct option opts[] = {{"fixtures", required_argument, 0, 'f'}, {"min-f1", required_argument, 0, 'm'},
+                                         {"known", required_argument, 0, 'k'},
                                          {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *dirs[65] = {0};
     int nd = 0, c;
@@ -43,6 +46,18 @@ int cmd_test(int argc, char **argv)
             dirs[nd++] = optarg;
             break;
         case 'm': fo.min_f1 = atof(optarg); break;
+        case 'k': {
+            json_error_t je;
+            json_t *k = json_load_file(optarg, 0, &je);
+            if (!json_is_object(k)) {
+                cli_error("test: %s: %s", optarg, k ? "expected an object {\"page#field\": \"why\"}" : je.text);
+                json_decref(k);
+                return EXIT_USAGE;
+            }
+            json_decref((json_t *)fo.known);
+            fo.known = k;
+            break;
+        }
         case 'v': fo.verbose = 1; break;
         case 'h': help(stdout); return 0;
         default: help(stderr); return EXIT_USAGE;
@@ -79,6 +94,7 @@ int cmd_test(int argc, char **argv)
     struct mw_err err = {0};
     int rc = mw_fixtures_check(r, &fo, stdout, &res, &err);
     mw_runner_free(r);
+    json_decref((json_t *)fo.known);
     if (rc) {
         cli_error("test: %s", err.msg);
         return rc == MW_ENOTFOUND ? 1 : 2;

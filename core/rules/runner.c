@@ -2,12 +2,12 @@
  * rule file, picks a rule by URL, runs it in the sandbox, and merges its fields with the built-in
  * fallbacks (extract/article.c). A broken rule costs its own pages a warning, never the run. */
 #include "rules/runner.h"
+#include "common/dir.h"
 #include "doc/html.h"
 #include "extract/article.h"
 #include "lua/modules.h"
 #include "net/url.h"
 
-#include <dirent.h>
 #include <lauxlib.h>
 #include <libxml/xpath.h>
 #include <stdio.h>
@@ -48,11 +48,6 @@ static void rule_ent_clear(struct rule_ent *e)
         free(e->domains[i]);
     free(e->domains);
     memset(e, 0, sizeof *e);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* [-1, +0, -] register the rule table on top of the stack as loaded from file */
@@ -176,32 +171,17 @@ static void load_rule_file(struct mw_runner *r, const char *path)
 
 static void load_dir(struct mw_runner *r, const char *dir)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    char **names = NULL;
-    size_t n = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        size_t l = strlen(de->d_name);
-        if (l < 5 || strcmp(de->d_name + l - 4, ".lua") || de->d_name[0] == '.')
-            continue;
-        char **p = realloc(names, (n + 1) * sizeof *p);
-        if (!p)
-            break;
-        names = p;
-        names[n++] = strdup(de->d_name);
-    }
-    closedir(d);
-    if (n)
-        qsort(names, n, sizeof *names, cmp_str);
+    size_t n;
+    char **names = mw_dir_list(dir, &n);
     for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(names[i]);
+        if (l < 5 || strcmp(names[i] + l - 4, ".lua"))
+            continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         load_rule_file(r, path);
-        free(names[i]);
     }
-    free(names);
+    mw_dir_list_free(names, n);
 }
 
 struct mw_runner *mw_runner_new(const struct mw_runner_opts *o, struct mw_err *err)

@@ -236,7 +236,7 @@ function M.show(...)
   end
   for i = 1, n do
     local v = select(i, ...)
-    print(fmt(v, "", "value", {}))
+    print(fmt(v, "", "top", {}))
   end
 end
 

@@ -13,7 +13,7 @@
 
 /* The source tree: the working directory when it holds core/plugin.h (tests/run.sh runs from there), else
  * derived from this file's path as the compiler saw it. */
-static const char *tp_root(void)
+static __attribute__((unused)) const char *tp_root(void)
 {
     static char root[PATH_MAX];
     if (root[0])
@@ -31,14 +31,14 @@ static const char *tp_root(void)
     return root;
 }
 
-static char *tp_tmpdir(void)
+static __attribute__((unused)) char *tp_tmpdir(void)
 {
     char tmpl[] = "/tmp/mw-plugin-test-XXXXXX";
     char *d = mkdtemp(tmpl);
     return d ? strdup(d) : NULL;
 }
 
-static void tp_rmdir(char *dir)
+static __attribute__((unused)) void tp_rmdir(char *dir)
 {
     if (dir && !strncmp(dir, "/tmp/mw-plugin-test-", 20)) {
         char cmd[PATH_MAX + 16];
@@ -50,7 +50,7 @@ static void tp_rmdir(char *dir)
 }
 
 /* cc -shared src -> out; extra flags may be "". 0 on success. */
-static int tp_cc(const char *src, const char *out, const char *extra)
+static __attribute__((unused)) int tp_cc(const char *src, const char *out, const char *extra)
 {
     const char *cc = getenv("CC");
     char cmd[4 * PATH_MAX];
@@ -60,7 +60,7 @@ static int tp_cc(const char *src, const char *out, const char *extra)
 }
 
 /* A test plugin tests/plugins/<name>.c compiled to <dir>/<soname>.so. */
-static int tp_build(const char *dir, const char *name, const char *soname, const char *extra)
+static __attribute__((unused)) int tp_build(const char *dir, const char *name, const char *soname, const char *extra)
 {
     char src[PATH_MAX + 64], out[PATH_MAX + 64];
     snprintf(src, sizeof src, "%s/tests/plugins/%s.c", tp_root(), name);
@@ -70,7 +70,7 @@ static int tp_build(const char *dir, const char *name, const char *soname, const
 
 /* The directory holding a current warc.so: build/plugins when make built it from the present source, else
  * dir after compiling plugins/warc/warc.c there. NULL when that fails. */
-static const char *tp_warc_dir(const char *dir)
+static __attribute__((unused)) const char *tp_warc_dir(const char *dir)
 {
     static char built[PATH_MAX + 16];
     char src[PATH_MAX + 32], so[PATH_MAX + 32];

@@ -1,7 +1,7 @@
 // tests/bench/peers/readability_js.mjs: runs Mozilla Readability.js on jsdom over saved pages for
 // tests/bench/bench.py (peers installed by `make peers` into peers/node). Not moonwire code.
 //
-//   node readability_js.mjs NODE_MODULES OUT.jsonl DIR [--reps N]
+//   node --expose-gc readability_js.mjs NODE_MODULES OUT.jsonl DIR [--reps N]
 //
 // Reads every DIR/**/*.html.gz into memory first, then per page times new JSDOM(html, {url}) +
 // new Readability(document).parse(); the article element goes to paragraphs through the serializer option
@@ -115,6 +115,9 @@ for (const pg of loaded) {
   const rec = { file: pg.file, title: null, authors: [], published: null, body: "" };
   const ms = [], conv = [];
   for (let k = 0; k < reps; k++) {
+    // Collect the last run's garbage outside the timer (node --expose-gc): no page pays for an earlier one,
+    // and peak RSS is what a page needs rather than how lazily V8 returns memory.
+    if (globalThis.gc) globalThis.gc();
     const t = { t0: performance.now(), conv: 0, ms: undefined };
     try {
       const art = one(pg.html, pg.url, t);
