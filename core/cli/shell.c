@@ -479,8 +479,17 @@ static const luaL_Reg PRIMS[] = {
 
 /* ---- statements ---- */
 
+static int has(const char *p, size_t n, const char *needle)
+{
+    size_t l = strlen(needle);
+    for (size_t i = 0; i + l <= n; i++)
+        if (!memcmp(p + i, needle, l))
+            return 1;
+    return 0;
+}
+
 /* Print an error message; of its traceback (mw_err keeps it on one line, frames after tabs) only the
- * frames that say something: not the statement itself, not the [C] glue of error(). */
+ * frames that say something: not the statement itself, not C glue, not the helpers' own insides. */
 static void report(struct shell *sh, const char *msg)
 {
     sh->failed = 1;
@@ -501,8 +510,8 @@ static void report(struct shell *sh, const char *msg)
         size_t n = strcspn(p, "\t\n");
         while (n > 0 && p[n - 1] == ' ')
             n--;
-        if (n && !memmem(p, n, "[C]: in ?", 9) && !memmem(p, n, "in main chunk", 13) &&
-            !memmem(p, n, "[C]: in function 'error'", 24) && !memmem(p, n, "(...tail calls...)", 18)) {
+        if (n && !has(p, n, "[C]: ") && !has(p, n, "in main chunk") && !has(p, n, "(...tail calls...)") &&
+            !has(p, n, "lib/shell.lua:")) {
             if (!head++)
                 fputs("stack traceback:\n", stderr);
             fprintf(stderr, "\t%.*s\n", (int)n, p);

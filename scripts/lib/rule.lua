@@ -13,9 +13,11 @@
 --       (or of the first of a list of patterns that matches); format is date.parse's format (dates);
 --       split cuts list values at a literal separator or at any of a list of them ("A, B and C");
 --   function(doc, a)           returns the value itself.
--- body also takes drop = css or list (nodes removed from the document first: the other fields then no
--- longer see them), stop = pattern(s) (the paragraph that matches and all after it go), skip = pattern(s)
--- (matching paragraphs go), all = false (only the first node). Body runs before the other fields.
+-- body also takes drop = css or list (nodes removed from the document before the body is read; the body
+-- runs after title, lead, authors, dates, section and tags, so those still see what drop removes — tags in a
+-- share bar, say — while images and the metadata/generic fallbacks see the cleaned document),
+-- stop = pattern(s) (the paragraph that matches and all after it go), skip = pattern(s) (matching
+-- paragraphs go), all = false (only the first node).
 -- dateline may instead be {from = "body", pattern = P or {P, ...}, keep = true?}: the first capture of
 -- the first pattern that matches is the dateline, and the whole match is cut out of the source field
 -- unless keep = true (for outlets whose text keeps "CITY (AP) — " as printed).
@@ -280,8 +282,8 @@ function M.apply(r, doc)
     if layout and layout[f] ~= nil then return layout[f] end
     return r[f]
   end
-  -- body first: its drop list cleans the document for the other fields too
-  local order = {"body", "title", "lead", "authors", "published", "modified", "section", "tags",
+  -- body last: its drop list removes nodes, which must not take them from the other fields
+  local order = {"title", "lead", "authors", "published", "modified", "section", "tags", "body",
                  "images", "dateline"}
   for _, f in ipairs(order) do
     local spec = spec_of(f)
