@@ -120,6 +120,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/moonwire
 	install -m 755 $(B)/moonwire $(DESTDIR)$(PREFIX)/bin/moonwire
 	cp -r scripts $(DESTDIR)$(PREFIX)/share/moonwire/
+	install -d $(DESTDIR)$(PREFIX)/lib/moonwire/plugins
+	for p in $(PLUGINS); do install -m 755 $$p $(DESTDIR)$(PREFIX)/lib/moonwire/plugins/; done
 
 clean:
 	rm -rf $(B)

@@ -26,6 +26,7 @@ struct mw_fetch_event {
     const char *remote_ip;        /* may be NULL */
     double ms;
     const char *error;            /* NULL on success, else one line */
+    int truncated;                /* 1 when the body was cut at the host's size cap */
 };
 
 struct mw_sink_ops {

@@ -1,5 +1,7 @@
-/* cli/extract.c: `moonwire extract` — saved pages in, one article record per line out. */
+/* cli/extract.c: `moonwire extract` — saved pages or WARC files in, one article record per line out.
+ * Reading WARC records is net/warc.c; extraction is the runner's. */
 #include "cli/cli.h"
+#include "net/warc.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -9,15 +11,17 @@ static void help(FILE *f)
 {
     fputs("usage: moonwire extract [--rule NAME | --generic] [--url URL] [--explain] FILE...\n\n"
           "Reads saved pages (.html, .html.gz, or - for stdin) and prints one article record (JSON) per line,\n"
-          "with \"file\" set to the path given. The rule is picked by --url, else by the page's canonical or\n"
+          "with \"file\" set to the path given. A FILE ending in .warc or .warc.gz gives one record per HTML\n"
+          "response (2xx) in it, with \"file\" set to PATH#OFFSET (the record's offset, its gzip member's in a\n"
+          ".warc.gz) and the URL from WARC-Target-URI. The rule is picked by --url, else by the page's canonical or\n"
           "og:url; fields a rule leaves out come from the page's metadata, then the generic extractor.\n"
           "A sibling NAME.json with a \"url\" key (the fixture layout) supplies the URL when --url is absent.\n\n"
           "  --rule NAME     use this rule for every page\n"
           "  --generic       use only the built-in extractor (no rules)\n"
-          "  --url URL       the URL the page was fetched from (for one FILE, or the same for all)\n"
+          "  --url URL       the URL the page was fetched from (for one FILE, or the same for all; not for WARC)\n"
           "  --explain       add \"origin\": which source filled each field (rule, meta, generic)\n"
           "  --no-sidecar    do not read the URL from a sibling NAME.json\n"
-          "  --max-size N    refuse pages larger than N bytes (default 67108864)\n"
+          "  --max-size N    refuse pages larger than N bytes (default 67108864); a WARC payload is cut there\n"
           "  -h, --help      this text\n\n"
           "Exit status: 0 when every page produced a record (an error record counts), 1 when one could not,\n"
           "2 on usage errors.\n", f);
@@ -47,6 +51,83 @@ static char *sibling_url(const char *path)
     return NULL;
 }
 
+static int is_warc(const char *path)
+{
+    size_t n = strlen(path);
+    return (n > 5 && !strcmp(path + n - 5, ".warc")) || (n > 8 && !strcmp(path + n - 8, ".warc.gz"));
+}
+
+static void print_error(const char *file, const char *url, int code, const char *stage, const char *msg)
+{
+    json_t *rec = mw_article_new(url);
+    if (!rec)
+        return;
+    struct mw_err err = {0};
+    mw_err_set(&err, code, stage, "%s", msg);
+    mw_article_set_error(rec, &err);
+    json_object_set_new(rec, "file", json_string(file));
+    cli_print_record(rec);
+    json_decref(rec);
+}
+
+/* One record per HTML response in the WARC; a damaged file ends with an error record at the damage.
+ * 1 only when memory ran out (the exit status rule of a plain page). */
+static int extract_warc(struct mw_runner *r, const char *path, size_t max)
+{
+    struct mw_warc_opts o = {.max_body = max, .html_only = 1};
+    struct mw_err err = {0};
+    struct mw_warc_reader *w = mw_warc_reader_new(path, &o, &err);
+    if (!w) {
+        print_error(path, NULL, err.code, err.stage, err.msg);
+        return err.code == MW_ENOMEM;
+    }
+    size_t flen = strlen(path) + 24;
+    char *file = malloc(flen);
+    int failed = 0;
+    const struct mw_warc_record *wr;
+    while (file) {
+        int rc = mw_warc_next(w, &wr, &err);
+        if (rc) {
+            print_error(path, NULL, rc, err.stage, err.msg);
+            failed = rc == MW_ENOMEM;
+            break;
+        }
+        if (!wr)
+            break;
+        snprintf(file, flen, "%s#%lld", path, wr->offset);
+        json_t *rec;
+        if (wr->error) {
+            rec = mw_article_new(wr->target_uri);
+            struct mw_err e = {0};
+            mw_err_set(&e, MW_EPARSE, "decode", "%s: %s", file, wr->error);
+            if (rec)
+                mw_article_set_error(rec, &e);
+        } else {
+            rec = mw_runner_extract(r, wr->body, wr->body_len, wr->target_uri, wr->content_type);
+        }
+        if (!rec) {
+            cli_error("%s: out of memory", file);
+            failed = 1;
+            continue;
+        }
+        /* as `moonwire fetch` fills them: when and with what status the page was archived */
+        if (wr->date && mw_article_empty(json_object_get(rec, "fetched")))
+            json_object_set_new(rec, "fetched", json_string(wr->date));
+        if (mw_article_empty(json_object_get(rec, "status")))
+            json_object_set_new(rec, "status", json_integer(wr->status));
+        json_object_set_new(rec, "file", json_string(file));
+        cli_print_record(rec);
+        json_decref(rec);
+    }
+    if (!file) {
+        cli_error("%s: out of memory", path);
+        failed = 1;
+    }
+    free(file);
+    mw_warc_reader_free(w);
+    return failed;
+}
+
 int cmd_extract(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -58,7 +139,7 @@ int cmd_extract(int argc, char **argv)
     size_t max = 64u << 20;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "r:gu:emh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:gu:em:h", opts, NULL)) != -1) {
         switch (c) {
         case 'r': rule = optarg; break;
         case 'g': generic = 1; break;
@@ -85,6 +166,10 @@ int cmd_extract(int argc, char **argv)
     int failed = 0;
     for (int i = optind; i < argc; i++) {
         const char *path = argv[i];
+        if (is_warc(path)) {
+            failed |= extract_warc(r, path, max);
+            continue;
+        }
         char *bytes = NULL, msg[600];
         size_t len = 0;
         char *side = (!url && sidecar && strcmp(path, "-")) ? sibling_url(path) : NULL;

@@ -15,6 +15,7 @@
 #include <lauxlib.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
@@ -95,6 +96,18 @@ static void set_page(struct shell *sh, char *bytes, size_t len, const char *ctyp
     sh->page_ctype = ctype ? strdup(ctype) : NULL;
 }
 
+/* [-0, +0, v] Raise msg as is: luaL_error would prefix the helper's line in shell.lua, which is no news to
+ * the person who typed the statement. */
+static int fail(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(lua_State *L, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lua_pushvfstring(L, fmt, ap);
+    va_end(ap);
+    return lua_error(L);
+}
+
 static struct shell *shell_of(lua_State *L) { return lua_touserdata(L, lua_upvalueindex(1)); }
 
 /* [-0, +1, e] Parse the current page into a new document handle. */
@@ -103,7 +116,7 @@ static void push_page_doc(lua_State *L, struct shell *sh, const char *url)
     struct mw_err err = {0};
     xmlDocPtr d = mw_html_parse_bytes(sh->page, sh->page_len, sh->page_ctype, url, NULL, &err);
     if (!d)
-        luaL_error(L, "%s", err.msg);
+        fail(L, "%s", err.msg);
     mw_lua_push_doc(L, d);
 }
 
@@ -159,7 +172,7 @@ static int p_open(lua_State *L)
     char *bytes = NULL, msg[600];
     size_t len = 0;
     if (cli_read_page(path, PAGE_MAX, &bytes, &len, msg, sizeof msg))
-        return luaL_error(L, "open: %s", msg);
+        return fail(L, "open: %s", msg);
     set_page(sh, bytes, len, NULL);
     push_page_doc(L, sh, url);
     lua_pushinteger(L, (lua_Integer)len);
@@ -177,11 +190,11 @@ static int p_fetch(lua_State *L)
         mw_fetch_opts_default(&fo);
         sh->fetcher = mw_fetcher_new(&fo, &err);
         if (!sh->fetcher)
-            return luaL_error(L, "fetch: %s", err.msg);
+            return fail(L, "fetch: %s", err.msg);
     }
     struct mw_response *resp = NULL;
     if (mw_fetch(sh->fetcher, url, &resp, &err))
-        return luaL_error(L, "fetch: %s", err.msg);
+        return fail(L, "fetch: %s", err.msg);
     char *body = resp->body;
     resp->body = NULL;
     set_page(sh, body ? body : strdup(""), body ? resp->body_len : 0, resp->content_type);
@@ -211,7 +224,7 @@ static int p_fetch(lua_State *L)
 static void need_page(lua_State *L, struct shell *sh)
 {
     if (!sh->page)
-        luaL_error(L, "no page yet: open(file) or fetch(url) first");
+        fail(L, "no page yet: open(file) or fetch(url) first");
 }
 
 /* extract([url [, rule]]) -> the record of the current page, with "origin" */
@@ -228,13 +241,13 @@ static int p_extract(lua_State *L)
         struct mw_err err = {0};
         forced = mw_runner_new(&o, &err);
         if (!forced)
-            return luaL_error(L, "extract: %s", err.msg);
+            return fail(L, "extract: %s", err.msg);
         r = forced;
     }
     json_t *rec = mw_runner_extract(r, sh->page, sh->page_len, url, sh->page_ctype);
     mw_runner_free(forced);
     if (!rec)
-        return luaL_error(L, "extract: out of memory");
+        return fail(L, "extract: out of memory");
     push_json_owned(L, rec);
     return 1;
 }
@@ -266,7 +279,7 @@ static int p_loadrule(lua_State *L)
     lua_State *M = mw_lua_state(sh->lua);
     struct mw_err err = {0};
     if (mw_lua_loadfile(sh->lua, path, &err))
-        return luaL_error(L, "%s", err.msg);
+        return fail(L, "%s", err.msg);
     if (M != L)   /* called from a coroutine: the chunk was pushed on the main thread */
         lua_xmove(M, L, 1);
     lua_call(L, 0, 1);
@@ -280,7 +293,7 @@ static int p_reload(lua_State *L)
     struct mw_err err = {0};
     struct mw_runner *fresh = mw_runner_new(&sh->ro, &err);
     if (!fresh)
-        return luaL_error(L, "reload: %s (the old rules stay loaded)", err.msg);
+        return fail(L, "reload: %s (the old rules stay loaded)", err.msg);
     mw_runner_free(sh->runner);
     sh->runner = fresh;
     json_t *rules = mw_runner_rules(fresh);
@@ -320,8 +333,11 @@ static int p_test(lua_State *L)
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
-    if (!nd)
-        return luaL_error(L, "test: no fixture directory of rule \"%s\" exists", name);
+    if (!nd) {
+        lua_rawgeti(L, 2, 1);
+        return fail(L, "test: no fixtures for rule \"%s\": %s does not exist", name,
+                    lua_isstring(L, -1) ? lua_tostring(L, -1) : "(no directory named)");
+    }
     dirs[nd] = NULL;
     const char *only[] = {name, NULL};
     struct mw_fixture_opts fo = {0};
@@ -334,7 +350,7 @@ static int p_test(lua_State *L)
     int rc = mw_fixtures_check(sh->runner, &fo, stdout, &res, &err);
     fflush(stdout);
     if (rc)
-        return luaL_error(L, "test: %s", err.msg);
+        return fail(L, "test: %s", err.msg);
     lua_pushinteger(L, res.passed);
     lua_pushinteger(L, res.failed);
     lua_pushinteger(L, res.skipped);
@@ -370,7 +386,7 @@ static int p_save(lua_State *L)
     char msg[PATH_MAX + 200] = "";
     char *base = strip_suffix(path);
     if (!base)
-        return luaL_error(L, "save: out of memory");
+        return fail(L, "save: out of memory");
     size_t bl = strlen(base);
     char *gzp = malloc(bl + 16), *jp = malloc(bl + 16);
     json_t *rec = mw_runner_extract(sh->runner, sh->page, sh->page_len, url, sh->page_ctype);
@@ -410,7 +426,7 @@ done:
     if (msg[0]) {
         free(gzp);
         free(jp);
-        return luaL_error(L, "%s", msg);
+        return fail(L, "%s", msg);
     }
     lua_pushstring(L, gzp);
     lua_pushstring(L, jp);
@@ -429,7 +445,7 @@ static int p_view(lua_State *L)
     snprintf(path, sizeof path, "%s/moonwire-view-XXXXXX.html", tmp && *tmp ? tmp : "/tmp");
     int fd = mkstemps(path, 5);
     if (fd < 0)
-        return luaL_error(L, "view: cannot create %s: %s", path, strerror(errno));
+        return fail(L, "view: cannot create %s: %s", path, strerror(errno));
     size_t off = 0;
     while (off < len) {
         ssize_t n = write(fd, html + off, len - off);
@@ -438,7 +454,7 @@ static int p_view(lua_State *L)
         if (n <= 0) {
             int e = errno;
             close(fd);
-            return luaL_error(L, "view: writing %s: %s", path, strerror(e));
+            return fail(L, "view: writing %s: %s", path, strerror(e));
         }
         off += (size_t)n;
     }

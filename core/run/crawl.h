@@ -54,8 +54,10 @@ void mw_crawl_free(struct mw_crawl *c);
  * memory runs out (then err). */
 int mw_crawl_run(struct mw_crawl *c, struct mw_err *err);
 
-/* Per-outlet counts of the last pass, in config order (borrowed until the next run or free). */
-size_t mw_crawl_outlets(struct mw_crawl *c, const struct mw_crawl_outlet **out);
+/* Per-outlet counts of the last pass, in config order (borrowed until the next run or free). Outlets that only
+ * pages queued by an earlier config belong to come last. */
+size_t mw_crawl_outlet_count(const struct mw_crawl *c);
+const struct mw_crawl_outlet *mw_crawl_outlet_at(const struct mw_crawl *c, size_t i);
 /* Totals of the last pass: pages fetched, articles stored, errors; seconds taken. */
 void mw_crawl_totals(struct mw_crawl *c, long *pages, long *articles, long *errors, double *secs);
 

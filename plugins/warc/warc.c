@@ -537,6 +537,8 @@ static int open_file(struct warc *w, char *err, size_t cap)
         return -1;
     }
     w->fd = open(w->file, flags, 0644);
+    if (w->fd < 0 && errno == EEXIST && w->cfg.dir && w->seq < 100000)
+        return open_file(w, err, cap);   /* another run of the same second: take the next number */
     if (w->fd < 0) {
         snprintf(err, cap, "warc: %s: %s", w->file, strerror(errno));
         return -1;
@@ -731,7 +733,8 @@ static int warc_on_fetch(void *state, const struct mw_fetch_event *ev, char *err
     each_line(ev->response_headers, resp_line, &rcx);
     sb_printf(&http, "Content-Length: %zu\r\n\r\n", body_len);
     /* a body shorter than the Content-Length it came with was cut by the fetcher's cap */
-    if (!rcx.encoded && rcx.clen >= 0 && (unsigned long long)rcx.clen > (unsigned long long)ev->body_len)
+    if (ev->truncated ||
+        (!rcx.encoded && rcx.clen >= 0 && (unsigned long long)rcx.clen > (unsigned long long)ev->body_len))
         capped = 1;
 
     struct sha1 s;

@@ -430,8 +430,13 @@ static void test_rotation(void **state)
     event(&ROWS[0], &ev);
     ev.body = body;
     ev.body_len = sizeof body;
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 5; i++)
         assert_int_equal(f->ops->on_fetch(st, &ev, err, sizeof err), 0);
+    f->ops->close(st);
+    /* a second run within the same second numbers its files past the first run's */
+    if (f->ops->open(&st, config, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(f->ops->on_fetch(st, &ev, err, sizeof err), 0);
     f->ops->close(st);
     DIR *d = opendir(dir);
     assert_non_null(d);
@@ -506,8 +511,8 @@ static int sample(struct mw_buf *recs, int *html_idx)
     const char *info = "software: Wget/1.21.3 (linux-gnu)\r\nformat: WARC File Format 1.0\r\n";
     record10(&recs[n++], 1, "warcinfo", NULL, "Content-Type: application/warc-fields\r\n", info, strlen(info));
     const char *req = "GET /chunked HTTP/1.1\r\nHost: example.org\r\nAccept-Encoding: gzip\r\n\r\n";
-    record10(&recs[n++], 2, "request", "http://example.org/chunked", "Content-Type: application/http;msgtype=request\r\n",
-             req, strlen(req));
+    record10(&recs[n++], 2, "request", "http://example.org/chunked",
+             "Content-Type: application/http;msgtype=request\r\n", req, strlen(req));
 
     mw_buf_appends(&blk, "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\nTransfer-Encoding: chunked\r\n"
                          "Connection: close\r\n\r\n");
@@ -533,8 +538,8 @@ static int sample(struct mw_buf *recs, int *html_idx)
     chunk(&blk, tmp.data + 10, tmp.len - 10, NULL);
     mw_buf_appends(&blk, "0\r\n\r\n");
     html_idx[h++] = n;
-    record10(&recs[n++], 5, "response", "<http://example.org/gz>", "Content-Type: application/http; msgtype=response\r\n",
-             blk.data, blk.len);
+    record10(&recs[n++], 5, "response", "<http://example.org/gz>",
+             "Content-Type: application/http; msgtype=response\r\n", blk.data, blk.len);
 
     const char *rv = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n";
     record10(&recs[n++], 6, "revisit", "http://example.org/chunked",
@@ -550,7 +555,8 @@ static int sample(struct mw_buf *recs, int *html_idx)
     html_idx[h++] = n;
     record10(&recs[n++], 7, "response", "http://example.org/deflate", NULL, blk.data, blk.len);
 
-    const char *moved = "HTTP/1.1 301 Moved Permanently\r\nLocation: /new\r\nContent-Type: text/html\r\n\r\n<html>moved</html>";
+    const char *moved =
+        "HTTP/1.1 301 Moved Permanently\r\nLocation: /new\r\nContent-Type: text/html\r\n\r\n<html>moved</html>";
     record10(&recs[n++], 8, "response", "http://example.org/old", NULL, moved, strlen(moved));
     const char *meta = "outlinks: http://example.org/new\r\n";
     record10(&recs[n++], 9, "metadata", "http://example.org/old", "Content-Type: application/warc-fields\r\n", meta,
@@ -659,9 +665,12 @@ static const struct { const char *bytes; int gzip_cut; int records; const char *
     {"WARC/1.0\r\nWARC-Type: response\r\n\r\n", 0, 0, "record at offset 0: no valid Content-Length"},
     {"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: x\r\n\r\n", 0, 0, "no valid Content-Length"},
     {"WARC/1.0\r\nWARC-Type: metadata\r\n", 0, 0, "record at offset 0: file ends inside the header"},
-    {"WARC/1.0\r\nWARC-Type: metadata\r\nContent-Length: 2\r\n\r\nab\r\n\r\nWARC/1.0\r\nContent-Length: 50\r\n\r\nab", 0,
-     2, "record at offset 58: file ends inside the block"},
-    {"WARC/1.0\r\nWARC-Type: metadata\r\nContent-Length: 2\r\n\r\nab\r\n\r\n", 1, 1, "record at offset 58: gzip data cut short"},
+    {"WARC/1.0\r\nWARC-Type: metadata\r\nContent-Length: 2\r\n\r\nab\r\n\r\n"
+     "WARC/1.0\r\nContent-Length: 50\r\n\r\nab",
+     0, 2, "record at offset 58: file ends inside the block"},
+    /* the member's trailer is cut: its record was whole, the stream is not */
+    {"WARC/1.0\r\nWARC-Type: metadata\r\nContent-Length: 2\r\n\r\nab\r\n\r\n", 1, 1,
+     "record at offset 58: gzip data cut short"},
 };
 
 static void test_damaged(void **state)

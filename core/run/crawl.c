@@ -1,0 +1,1262 @@
+/* run/crawl.c: the scheduled pass: seeds sources, resumes the stored frontier, and drives every transfer
+ * through one curl multi loop, with per-host queues and timers as data (run/frontier.c). Parsing sources is
+ * run/discover.c's, robots.txt run/robots.c's, persistence run/store.c's; printing is the caller's. */
+#include "run/crawl.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "common/buf.h"
+#include "extract/article.h"
+#include "meta/date.h"
+#include "net/fetch.h"
+#include "net/url.h"
+#include "run/discover.h"
+#include "run/frontier.h"
+#include "run/match.h"
+#include "run/plugins.h"
+#include "run/robots.h"
+#include "run/store.h"
+
+#define HEADERS_MAX (256 * 1024)
+#define ROBOTS_MAX (512 * 1024)     /* RFC 9309 asks for at least 500 KiB to be read */
+#define SOURCES_MAX 10000           /* sources (feeds, sitemaps, listings) per pass */
+
+struct outlet {
+    char *name;
+    char **article;                 /* Lua patterns, NULL-terminated, or NULL */
+    char **domains;
+    struct mw_crawl_outlet st;
+    long started;                   /* article pages started this pass */
+};
+
+struct source {
+    char *url;                      /* normalised */
+    enum mw_source_type type;
+    uint32_t outlet;
+    char *links;
+};
+
+struct sink {
+    char *name;
+    const struct mw_sink_ops *ops;
+    void *state;
+    struct mw_plugin_lib *lib;
+    int builtin;
+};
+
+struct xfer {
+    CURL *h;
+    struct mw_job *job;
+    struct mw_host *host;
+    struct mw_buf body, hdrs;
+    char status_line[160];
+    int body_over;
+    struct curl_slist *headers;
+    char errbuf[CURL_ERROR_SIZE];
+    double t0;
+    struct mw_crawl *c;
+};
+
+struct mw_crawl {
+    struct mw_crawl_opts o;
+    const struct mw_run_config *cfg;
+    struct mw_store *store;
+    struct sink *sinks;
+    size_t nsinks;
+    void *store_sink;               /* state of the built-in sink when configured (among sinks) */
+    struct mw_match *match;
+    struct outlet *outlets;
+    size_t noutlets;
+    struct source *seeds;           /* from the rules and the config, read every pass */
+    size_t nseeds;
+    struct source *sources;         /* this pass: seeds plus what indexes and robots.txt add */
+    size_t nsources;
+    struct mw_frontier *fr;
+    CURLM *multi;
+    struct xfer *xfers;
+    int nxfers, inflight;
+    struct curl_slist *resolve, *connect_to;
+    struct mw_fetch_opts fo;
+    int64_t run_id;
+    long done, errors, pages, articles;
+    double t0, secs;
+};
+
+/* ---------- small helpers ---------- */
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void iso_now(char out[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void strv_free(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* JSON string or array of strings -> NULL-terminated vector (NULL when absent or empty). */
+static char **json_strv(json_t *v)
+{
+    size_t n = json_is_array(v) ? json_array_size(v) : json_is_string(v) ? 1 : 0;
+    if (!n)
+        return NULL;
+    char **out = calloc(n + 1, sizeof *out);
+    size_t k = 0;
+    for (size_t i = 0; out && i < n; i++) {
+        json_t *e = json_is_array(v) ? json_array_get(v, i) : v;
+        if (json_is_string(e) && (out[k] = strdup(json_string_value(e))))
+            k++;
+    }
+    return out;
+}
+
+static char **strv_dup(char *const *v)
+{
+    size_t n = 0;
+    while (v && v[n])
+        n++;
+    if (!n)
+        return NULL;
+    char **out = calloc(n + 1, sizeof *out);
+    for (size_t i = 0; out && i < n; i++)
+        out[i] = strdup(v[i]);
+    return out;
+}
+
+static const char *type_name(enum mw_source_type t)
+{
+    switch (t) {
+    case MW_SRC_FEED: return "feed";
+    case MW_SRC_SITEMAP: return "sitemap";
+    case MW_SRC_LISTING: return "listing";
+    case MW_SRC_ROBOTS: return "robots";
+    default: return "source";
+    }
+}
+
+static const char *job_kind(struct mw_crawl *c, const struct mw_job *j)
+{
+    if (j->src == MW_JOB_PAGE)
+        return "page";
+    if (j->src == MW_JOB_ROBOTS)
+        return "robots";
+    return type_name(c->sources[j->src].type);
+}
+
+/* ---------- outlets and seeds ---------- */
+
+static int outlet_add(struct mw_crawl *c, const char *name, char **article, char **domains)
+{
+    struct outlet *p = realloc(c->outlets, (c->noutlets + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    c->outlets = p;
+    struct outlet *o = &p[c->noutlets];
+    memset(o, 0, sizeof *o);
+    o->name = strdup(name);
+    o->article = article;
+    o->domains = domains;
+    o->st.name = o->name;
+    if (!o->name)
+        return -1;
+    return (int)c->noutlets++;
+}
+
+static int outlet_find(struct mw_crawl *c, const char *name)
+{
+    for (size_t i = 0; i < c->noutlets; i++)
+        if (!strcmp(c->outlets[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+static int seed_add(struct mw_crawl *c, const char *url, enum mw_source_type type, uint32_t outlet, const char *links)
+{
+    struct source *p = realloc(c->seeds, (c->nseeds + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    c->seeds = p;
+    p[c->nseeds].url = strdup(url);
+    p[c->nseeds].type = type;
+    p[c->nseeds].outlet = outlet;
+    p[c->nseeds].links = links ? strdup(links) : NULL;
+    c->nseeds++;
+    return p[c->nseeds - 1].url ? 0 : -1;
+}
+
+static enum mw_source_type kind_of_key(const char *k)
+{
+    static const struct { const char *k; enum mw_source_type t; } KEYS[] = {
+        {"rss", MW_SRC_FEED}, {"atom", MW_SRC_FEED}, {"rdf", MW_SRC_FEED}, {"feed", MW_SRC_FEED},
+        {"feeds", MW_SRC_FEED}, {"sitemap", MW_SRC_SITEMAP}, {"sitemaps", MW_SRC_SITEMAP},
+        {"news_sitemap", MW_SRC_SITEMAP}, {"news", MW_SRC_SITEMAP}, {"sitemap_index", MW_SRC_SITEMAP},
+        {"listing", MW_SRC_LISTING}, {"listings", MW_SRC_LISTING}, {"pages", MW_SRC_LISTING},
+        {"sections", MW_SRC_LISTING}};
+    for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++)
+        if (!strcmp(k, KEYS[i].k))
+            return KEYS[i].t;
+    return MW_SRC_AUTO;
+}
+
+/* One value under a sources key: a URL, a list of them, or {url = ..., links = ...} (or a list of those). */
+static int seed_value(struct mw_crawl *c, json_t *v, enum mw_source_type t, uint32_t outlet, const char *links)
+{
+    if (json_is_string(v))
+        return seed_add(c, json_string_value(v), t, outlet, links);
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e) if (seed_value(c, e, t, outlet, links)) return -1;
+        return 0;
+    }
+    if (json_is_object(v)) {
+        const char *l = json_string_value(json_object_get(v, "links"));
+        json_t *u = json_object_get(v, "url");
+        if (!u)
+            u = json_object_get(v, "urls");
+        if (!u)
+            u = json_object_get(v, "1");
+        return u ? seed_value(c, u, t, outlet, l ? l : links) : 0;
+    }
+    return 0;
+}
+
+/* A rule's `sources`: {rss = {...}, sitemap = {...}, listing = {url = ..., links = CSS}, links = CSS} or a
+ * plain list of URLs (kind sniffed from the bytes). */
+static int seed_rule_sources(struct mw_crawl *c, json_t *s, uint32_t outlet)
+{
+    if (!json_is_object(s))
+        return seed_value(c, s, MW_SRC_AUTO, outlet, NULL);
+    const char *links = json_string_value(json_object_get(s, "links"));
+    const char *k;
+    json_t *v;
+    json_object_foreach(s, k, v) {
+        if (!strcmp(k, "links") || !strcmp(k, "robots"))
+            continue;
+        enum mw_source_type t = kind_of_key(k);
+        if (seed_value(c, v, t, outlet, t == MW_SRC_LISTING ? links : NULL))
+            return -1;
+    }
+    return 0;
+}
+
+static int setup_outlets(struct mw_crawl *c, struct mw_err *err)
+{
+    const struct mw_run_config *cfg = c->cfg;
+    json_t *rules = mw_runner_rules(c->o.runner);
+    for (size_t i = 0; cfg->outlets && cfg->outlets[i]; i++) {
+        json_t *r = NULL, *e;
+        size_t k;
+        json_array_foreach(rules, k, e) {
+            const char *n = json_string_value(json_object_get(e, "name"));
+            if (n && !strcmp(n, cfg->outlets[i]))
+                r = e;
+        }
+        if (!r) {
+            json_decref(rules);
+            return mw_err_set(err, MW_ENOTFOUND, "config", "%s: outlets: no rule named \"%s\" (see `moonwire "
+                              "rules`; rules come from scripts/outlets, the config's `rules` and MOONWIRE_RULES)",
+                              cfg->file, cfg->outlets[i]);
+        }
+        int idx = outlet_add(c, cfg->outlets[i], json_strv(json_object_get(r, "article")),
+                             json_strv(json_object_get(r, "domains")));
+        if (idx < 0 || seed_rule_sources(c, json_object_get(r, "sources"), (uint32_t)idx)) {
+            json_decref(rules);
+            return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+        }
+    }
+    json_decref(rules);
+    for (size_t i = 0; i < cfg->nsources; i++) {
+        const struct mw_run_source *s = &cfg->sources[i];
+        char *host = NULL;
+        const char *name = s->outlet;
+        if (!name)
+            name = host = mw_url_host(s->url);
+        if (!name)
+            return mw_err_set(err, MW_EINVAL, "config", "%s: sources[%zu]: \"%s\" is not an http(s) URL", cfg->file,
+                              i + 1, s->url);
+        int idx = outlet_find(c, name);
+        if (idx < 0)
+            idx = outlet_add(c, name, strv_dup(s->article), NULL);
+        else if (s->article && !c->outlets[idx].article)
+            c->outlets[idx].article = strv_dup(s->article);
+        free(host);
+        if (idx < 0 || seed_add(c, s->url, s->type, (uint32_t)idx, s->links))
+            return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+    }
+    return 0;
+}
+
+/* ---------- sinks ---------- */
+
+static int setup_sinks(struct mw_crawl *c, struct mw_err *err)
+{
+    c->sinks = calloc(c->cfg->nsinks ? c->cfg->nsinks : 1, sizeof *c->sinks);
+    if (!c->sinks)
+        return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+    for (size_t i = 0; i < c->cfg->nsinks; i++) {
+        const struct mw_run_sink *rs = &c->cfg->sinks[i];
+        struct sink *s = &c->sinks[c->nsinks];
+        s->name = strdup(rs->name);
+        if (!s->name)
+            return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+        c->nsinks++;
+        if (!strcmp(rs->name, "sqlite")) {
+            /* the built-in sink writes through the crawl's own store, inside the page's transaction */
+            s->builtin = 1;
+            s->ops = mw_store_sink_ops();
+            s->state = mw_store_sink_bind(c->store);
+            if (!s->state)
+                return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+            c->store_sink = s->state;
+            continue;
+        }
+        s->lib = mw_plugin_load(rs->name, c->o.plugin_dirs, err);
+        if (!s->lib)
+            return err ? err->code : MW_EIO;
+        const struct mw_plugin *p = mw_plugin_info(s->lib);
+        if (!p || !p->sink || !p->sink->open || !p->sink->close)
+            return mw_err_set(err, MW_EINVAL, "sink", "%s: plugin \"%s\" is not a sink", mw_plugin_path(s->lib),
+                              rs->name);
+        char msg[512] = "";
+        if (p->sink->open(&s->state, rs->config_json ? rs->config_json : "{}", msg, sizeof msg)) {
+            s->state = NULL;
+            return mw_err_set(err, MW_EIO, "sink", "%s: %s", rs->name, msg[0] ? msg : "open failed");
+        }
+        s->ops = p->sink;
+    }
+    return 0;
+}
+
+/* ---------- set-up ---------- */
+
+static int build_resolve(struct mw_crawl *c)
+{
+    for (char **r = c->cfg->resolve; r && *r; r++) {
+        /* same rule as net/fetch.c: a fourth field moves the port too (CURLOPT_CONNECT_TO) */
+        int colons = 0, bracket = 0;
+        for (const char *p = *r; *p; p++) {
+            bracket += (*p == '[') - (*p == ']');
+            colons += *p == ':' && !bracket;
+        }
+        struct curl_slist **list = colons >= 3 ? &c->connect_to : &c->resolve;
+        struct curl_slist *s = curl_slist_append(*list, *r);
+        if (!s)
+            return -1;
+        *list = s;
+    }
+    return 0;
+}
+
+struct mw_crawl *mw_crawl_new(const struct mw_crawl_opts *o, struct mw_err *err)
+{
+    if (!o || !o->cfg || !o->runner) {
+        mw_err_set(err, MW_EINVAL, "crawl", "a crawl needs a config and a runner");
+        return NULL;
+    }
+    struct mw_crawl *c = calloc(1, sizeof *c);
+    if (!c) {
+        mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+        return NULL;
+    }
+    c->o = *o;
+    c->cfg = o->cfg;
+    mw_fetch_opts_default(&c->fo);
+    c->fo.connect_timeout_ms = c->cfg->connect_timeout_ms;
+    c->fo.timeout_ms = c->cfg->timeout_ms;
+    c->fo.max_body = c->cfg->max_body;
+    c->fo.user_agent = c->cfg->user_agent;
+    c->nxfers = c->cfg->connections;
+    c->xfers = calloc((size_t)c->nxfers, sizeof *c->xfers);
+    c->match = mw_match_new(err);
+    c->multi = curl_multi_init();
+    if (!c->xfers || !c->match || !c->multi || build_resolve(c)) {
+        mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+        mw_crawl_free(c);
+        return NULL;
+    }
+    for (int i = 0; i < c->nxfers; i++) {
+        c->xfers[i].c = c;
+        mw_buf_init(&c->xfers[i].body, c->cfg->max_body);
+        mw_buf_init(&c->xfers[i].hdrs, HEADERS_MAX);
+    }
+    /* hosts are limited by our own per-host queues; curl must not queue behind our back */
+    curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)c->nxfers);
+    c->store = mw_store_open(c->cfg->store, err);
+    if (!c->store || setup_outlets(c, err) || setup_sinks(c, err)) {
+        mw_crawl_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void mw_crawl_free(struct mw_crawl *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; c->xfers && i < c->nxfers; i++) {
+        struct xfer *x = &c->xfers[i];
+        if (x->h) {
+            if (x->job)
+                curl_multi_remove_handle(c->multi, x->h);
+            curl_easy_cleanup(x->h);
+        }
+        free(x->job);
+        curl_slist_free_all(x->headers);
+        mw_buf_free(&x->body);
+        mw_buf_free(&x->hdrs);
+    }
+    free(c->xfers);
+    if (c->multi)
+        curl_multi_cleanup(c->multi);
+    for (size_t i = 0; i < c->nsinks; i++) {
+        struct sink *s = &c->sinks[i];
+        if (s->ops && s->state)
+            s->ops->close(s->state);
+        mw_plugin_unload(s->lib);
+        free(s->name);
+    }
+    free(c->sinks);
+    mw_store_free(c->store);
+    mw_match_free(c->match);
+    for (size_t i = 0; i < c->noutlets; i++) {
+        free(c->outlets[i].name);
+        strv_free(c->outlets[i].article);
+        strv_free(c->outlets[i].domains);
+    }
+    free(c->outlets);
+    for (size_t i = 0; i < c->nseeds; i++) {
+        free(c->seeds[i].url);
+        free(c->seeds[i].links);
+    }
+    free(c->seeds);
+    for (size_t i = 0; i < c->nsources; i++) {
+        free(c->sources[i].url);
+        free(c->sources[i].links);
+    }
+    free(c->sources);
+    mw_frontier_free(c->fr);
+    curl_slist_free_all(c->resolve);
+    curl_slist_free_all(c->connect_to);
+    free(c);
+}
+
+/* ---------- events ---------- */
+
+static void emit(struct mw_crawl *c, struct mw_crawl_event *ev)
+{
+    ev->done = c->done;
+    ev->queued = c->fr ? (long)mw_frontier_queued(c->fr) : 0;
+    ev->inflight = c->inflight;
+    ev->errors = c->errors;
+    if (c->o.on_event)
+        c->o.on_event(c->o.ctx, ev);
+}
+
+/* ---------- sources ---------- */
+
+/* Queue a source for this pass unless it is already there. */
+static int source_add(struct mw_crawl *c, const char *url, enum mw_source_type type, uint32_t outlet,
+                      const char *links)
+{
+    char *norm = mw_url_normalize(url);
+    if (!norm)
+        return 0;
+    for (size_t i = 0; i < c->nsources; i++)
+        if (!strcmp(c->sources[i].url, norm)) {
+            free(norm);
+            return 0;
+        }
+    if (c->nsources >= SOURCES_MAX) {
+        free(norm);
+        return 0;
+    }
+    struct source *p = realloc(c->sources, (c->nsources + 1) * sizeof *p);
+    struct mw_host *h = mw_frontier_host(c->fr, norm, outlet);
+    if (!p || !h) {
+        if (p)
+            c->sources = p;
+        free(norm);
+        return p ? 0 : -1;
+    }
+    c->sources = p;
+    p[c->nsources] = (struct source){norm, type, outlet, links ? strdup(links) : NULL};
+    if (mw_frontier_push(c->fr, h, norm, outlet, (int32_t)c->nsources, 0, 0))
+        return -1;
+    c->nsources++;
+    return 0;
+}
+
+/* Does url (normalised) belong to outlet o as an article, found through a source of type t at src_url? */
+static int is_article(struct mw_crawl *c, struct outlet *o, const char *url, enum mw_source_type t,
+                      const char *src_url)
+{
+    if (o->article && o->article[0]) {
+        for (char **p = o->article; *p; p++) {
+            struct mw_err e = {0};
+            if (mw_match(c->match, *p, url, &e) == 1)
+                return 1;
+        }
+        return 0;
+    }
+    char *host = mw_url_host(url);
+    int ok = host != NULL;
+    if (ok && o->domains) {
+        ok = 0;
+        for (char **d = o->domains; *d && !ok; d++)
+            ok = mw_url_host_matches(host, *d);
+    }
+    if (ok && t == MW_SRC_LISTING) {   /* without a pattern, a listing page's links count on its own host only */
+        char *sh = mw_url_host(src_url);
+        ok = sh && !strcmp(sh, host);
+        free(sh);
+    }
+    free(host);
+    return ok;
+}
+
+struct found_ctx {
+    struct mw_crawl *c;
+    size_t src;                     /* index: c->sources may move while sitemap indexes add to it */
+    int64_t now;
+    int found, old, fail;
+};
+
+static int on_found(void *ctx, const char *url, const char *date, enum mw_found_kind kind)
+{
+    struct found_ctx *f = ctx;
+    struct mw_crawl *c = f->c;
+    uint32_t outlet = c->sources[f->src].outlet;
+    if (kind == MW_FOUND_SOURCE) {
+        if (source_add(c, url, MW_SRC_SITEMAP, outlet, NULL))
+            f->fail = MW_ENOMEM;
+        return f->fail;
+    }
+    double epoch = 0;
+    int has_zone = 0;
+    if (date && mw_date_epoch(date, &epoch, &has_zone))
+        epoch = 0;
+    if (epoch > 0 && c->cfg->max_age_s && (double)f->now - epoch > (double)c->cfg->max_age_s) {
+        f->old++;
+        return 0;
+    }
+    char *norm = mw_url_normalize(url);
+    if (!norm)
+        return 0;
+    struct outlet *o = &c->outlets[outlet];
+    int added = 0;
+    if (is_article(c, o, norm, c->sources[f->src].type, c->sources[f->src].url)) {
+        struct mw_err err = {0};
+        if (mw_store_frontier_add(c->store, norm, o->name, (int64_t)epoch, f->now, &added, &err))
+            f->fail = err.code ? err.code : MW_EIO;
+        struct mw_host *h = added ? mw_frontier_host(c->fr, norm, outlet) : NULL;
+        if (h && !mw_frontier_push(c->fr, h, norm, outlet, MW_JOB_PAGE, 0, 0))
+            f->found++;
+    }
+    free(norm);
+    return f->fail;
+}
+
+/* ---------- transfers ---------- */
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+    struct xfer *x = ud;
+    size_t len = size * n;
+    int rc = mw_buf_append(&x->body, p, len);
+    if (rc == MW_ELIMIT)
+        x->body_over = 1;
+    return rc ? 0 : len;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+    struct xfer *x = ud;
+    size_t len = size * n;
+    size_t l = len;
+    while (l && (p[l - 1] == '\n' || p[l - 1] == '\r'))
+        l--;
+    if (len >= 5 && !memcmp(p, "HTTP/", 5)) {   /* a new response (redirect hop): keep only the last */
+        mw_buf_reset(&x->hdrs);
+        mw_buf_reset(&x->body);
+        x->body_over = 0;
+        snprintf(x->status_line, sizeof x->status_line, "%.*s", (int)(l < 159 ? l : 159), p);
+        return len;
+    }
+    if (!l)
+        return len;
+    if (mw_buf_append(&x->hdrs, p, l) || mw_buf_append(&x->hdrs, "\r\n", 2))
+        return 0;
+    return len;
+}
+
+static struct xfer *free_xfer(struct mw_crawl *c)
+{
+    for (int i = 0; i < c->nxfers; i++)
+        if (!c->xfers[i].job)
+            return &c->xfers[i];
+    return NULL;
+}
+
+static void fail_event(struct mw_crawl *c, const struct mw_job *j, const char *msg);
+
+/* Start job j of host h. On a set-up failure the job is given back as an error (never silently lost). */
+static void start(struct mw_crawl *c, struct mw_host *h, struct mw_job *j, double now)
+{
+    struct xfer *x = free_xfer(c);
+    if (!x) {   /* cannot happen: callers check c->inflight first */
+        mw_frontier_requeue(c->fr, h, j);
+        return;
+    }
+    if (!x->h && !(x->h = curl_easy_init())) {
+        mw_frontier_requeue(c->fr, h, j);
+        return;
+    }
+    curl_easy_reset(x->h);
+    mw_buf_reset(&x->body);
+    mw_buf_reset(&x->hdrs);
+    x->body_over = 0;
+    x->status_line[0] = x->errbuf[0] = '\0';
+    curl_slist_free_all(x->headers);
+    x->headers = NULL;
+    struct mw_err err = {0};
+    CURL *e = x->h;
+    CURLcode cc = CURLE_OK;
+    if (mw_fetch_easy_setup(e, &c->fo, &err)) {
+        fail_event(c, j, err.msg);
+        free(j);
+        return;
+    }
+#define SET(opt, val) do { if (cc == CURLE_OK) cc = curl_easy_setopt(e, opt, val); } while (0)
+    SET(CURLOPT_URL, (const char *)j->url);
+    SET(CURLOPT_PRIVATE, x);
+    SET(CURLOPT_WRITEFUNCTION, on_body);
+    SET(CURLOPT_WRITEDATA, x);
+    SET(CURLOPT_HEADERFUNCTION, on_header);
+    SET(CURLOPT_HEADERDATA, x);
+    SET(CURLOPT_ERRORBUFFER, x->errbuf);
+    if (c->resolve)
+        SET(CURLOPT_RESOLVE, c->resolve);
+    if (c->connect_to)
+        SET(CURLOPT_CONNECT_TO, c->connect_to);
+    if (j->src >= 0) {   /* conditional GET for feeds, sitemaps and listings */
+        char *etag = NULL, *lm = NULL;
+        mw_store_feed_get(c->store, j->url, &etag, &lm, NULL);
+        char line[1100];
+        if (etag && !strpbrk(etag, "\r\n") && strlen(etag) < 1000) {
+            snprintf(line, sizeof line, "If-None-Match: %s", etag);
+            x->headers = curl_slist_append(x->headers, line);
+        }
+        if (lm && !strpbrk(lm, "\r\n") && strlen(lm) < 1000) {
+            snprintf(line, sizeof line, "If-Modified-Since: %s", lm);
+            struct curl_slist *s = curl_slist_append(x->headers, line);
+            if (s)
+                x->headers = s;
+        }
+        free(etag);
+        free(lm);
+        if (x->headers)
+            SET(CURLOPT_HTTPHEADER, x->headers);
+    }
+#undef SET
+    if (cc != CURLE_OK || curl_multi_add_handle(c->multi, e) != CURLM_OK) {
+        fail_event(c, j, cc != CURLE_OK ? curl_easy_strerror(cc) : "curl_multi_add_handle failed");
+        free(j);
+        return;
+    }
+    x->job = j;
+    x->host = h;
+    x->t0 = now;
+    j->tries++;
+    h->inflight++;
+    c->inflight++;
+    h->next_ok = now + (double)h->delay_ms;
+}
+
+/* Path plus query of url, for robots.txt. */
+static void url_path(const char *url, char *out, size_t cap)
+{
+    struct mw_url u;
+    if (mw_url_parse(url, &u)) {
+        snprintf(out, cap, "/");
+        return;
+    }
+    snprintf(out, cap, "%s%s%s", u.path && *u.path ? u.path : "/", u.query ? "?" : "", u.query ? u.query : "");
+    mw_url_clear(&u);
+}
+
+/* A job not fetched this pass (robots, the page limit, a host given up). Pages stay queued in the store
+ * unless robots.txt refused them. */
+static void skip(struct mw_crawl *c, struct mw_job *j, int robots)
+{
+    if (j->src == MW_JOB_PAGE) {
+        c->outlets[j->outlet].st.skipped++;
+        if (robots)
+            mw_store_frontier_set(c->store, j->url, MW_FS_ROBOTS, -1, (int64_t)time(NULL), NULL);
+    }
+    free(j);
+}
+
+static int stopping(struct mw_crawl *c) { return c->o.stop && *c->o.stop; }
+
+/* Start whatever may start now; *wait gets the ms until the next host becomes ready. */
+static void start_ready(struct mw_crawl *c, double now, double *wait)
+{
+    const struct mw_run_config *cfg = c->cfg;
+    size_t nh = mw_frontier_host_count(c->fr);
+    for (size_t i = 0; i < nh && c->inflight < c->nxfers; i++) {
+        struct mw_host *h = mw_frontier_host_at(c->fr, i);
+        if (!h->queued)
+            continue;
+        if (h->dead) {
+            struct mw_job *j;
+            while ((j = mw_frontier_pop(c->fr, h)))
+                skip(c, j, 0);
+            continue;
+        }
+        if (cfg->robots && h->robots_state != MW_ROBOTS_READY) {
+            if (h->robots_state == MW_ROBOTS_UNKNOWN && h->inflight == 0 && now >= h->next_ok) {
+                char url[800];
+                snprintf(url, sizeof url, "%s/robots.txt", h->origin);
+                size_t n = strlen(url);
+                struct mw_job *j = malloc(sizeof *j + n + 1);
+                if (!j)
+                    continue;
+                memset(j, 0, sizeof *j);
+                j->src = MW_JOB_ROBOTS;
+                j->outlet = h->outlet;
+                memcpy(j->url, url, n + 1);
+                h->robots_state = MW_ROBOTS_FETCHING;
+                start(c, h, j, now);
+            }
+            continue;
+        }
+        while (h->queued && h->inflight < cfg->per_host && c->inflight < c->nxfers && now >= h->next_ok) {
+            struct mw_job *j = mw_frontier_pop(c->fr, h);
+            if (cfg->robots && h->robots) {
+                char path[4096];
+                url_path(j->url, path, sizeof path);
+                if (!mw_robots_allowed(h->robots, path)) {
+                    skip(c, j, 1);
+                    continue;
+                }
+            }
+            if (j->src == MW_JOB_PAGE) {
+                struct outlet *o = &c->outlets[j->outlet];
+                if (cfg->pages_per_outlet && o->started >= cfg->pages_per_outlet) {
+                    skip(c, j, 0);
+                    continue;
+                }
+                o->started++;
+            }
+            start(c, h, j, now);
+        }
+        if (h->queued && !h->dead && h->next_ok > now && h->next_ok - now < *wait)
+            *wait = h->next_ok - now;
+    }
+}
+
+/* ---------- finishing a transfer ---------- */
+
+static void fetch_event(struct xfer *x, long status, const char *final_url, const char *error, double ms,
+                        struct mw_fetch_event *ev, char fetched[32])
+{
+    memset(ev, 0, sizeof *ev);
+    iso_now(fetched);
+    char *ip = NULL;
+    curl_easy_getinfo(x->h, CURLINFO_PRIMARY_IP, &ip);
+    ev->url = x->job->url;
+    ev->final_url = final_url ? final_url : x->job->url;
+    ev->method = "GET";
+    ev->status = status;
+    ev->status_line = x->status_line[0] ? x->status_line : NULL;
+    ev->response_headers = x->hdrs.data;
+    ev->body = x->body.data ? x->body.data : "";
+    ev->body_len = x->body.len;
+    ev->fetched = fetched;
+    ev->remote_ip = ip && *ip ? ip : NULL;
+    ev->ms = ms;
+    ev->error = error;
+}
+
+/* Plugin sinks see every exchange; the built-in store has the fetch log for that. */
+static void sinks_fetch(struct mw_crawl *c, const struct mw_fetch_event *ev)
+{
+    for (size_t i = 0; i < c->nsinks; i++) {
+        struct sink *s = &c->sinks[i];
+        char msg[512] = "";
+        if (s->builtin || !s->ops->on_fetch)
+            continue;
+        if (s->ops->on_fetch(s->state, ev, msg, sizeof msg)) {
+            struct mw_crawl_event e = {.url = ev->url, .kind = "sink", .error = msg};
+            c->errors++;
+            emit(c, &e);
+        }
+    }
+}
+
+static void sinks_record(struct mw_crawl *c, const char *outlet, const char *json, int *stored)
+{
+    for (size_t i = 0; i < c->nsinks; i++) {
+        struct sink *s = &c->sinks[i];
+        char msg[512] = "";
+        if (!s->ops->on_record)
+            continue;
+        if (s->builtin)
+            mw_store_sink_set_context(s->state, outlet, c->run_id);
+        if (s->ops->on_record(s->state, json, msg, sizeof msg)) {
+            struct mw_crawl_event e = {.url = "", .kind = "sink", .error = msg};
+            c->errors++;
+            emit(c, &e);
+        } else if (s->builtin) {
+            *stored = mw_store_sink_last(s->state);
+        }
+    }
+}
+
+static void log_fetch(struct mw_crawl *c, const struct mw_job *j, long status, size_t bytes, double ms,
+                      const char *error, const char *fetched)
+{
+    struct mw_store_fetch f = {j->url, job_kind(c, j), c->outlets[j->outlet].name, fetched, error, status, bytes,
+                               ms};
+    mw_store_log(c->store, c->run_id, &f, NULL);
+}
+
+/* A job that failed before any transfer (set-up): an error like any other. */
+static void fail_event(struct mw_crawl *c, const struct mw_job *j, const char *msg)
+{
+    char fetched[32];
+    iso_now(fetched);
+    log_fetch(c, j, 0, 0, 0, msg, fetched);
+    c->errors++;
+    c->done++;
+    if (j->src == MW_JOB_PAGE)
+        c->outlets[j->outlet].st.errors++;
+    struct mw_crawl_event e = {.url = j->url, .kind = job_kind(c, j), .outlet = c->outlets[j->outlet].name,
+                               .error = msg};
+    emit(c, &e);
+}
+
+static int retryable_code(CURLcode cc)
+{
+    switch (cc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Failures that say the host, not the page, is in trouble. */
+static int host_failure(CURLcode cc)
+{
+    return cc == CURLE_COULDNT_CONNECT || cc == CURLE_OPERATION_TIMEDOUT || cc == CURLE_COULDNT_RESOLVE_HOST
+           || cc == CURLE_GOT_NOTHING;
+}
+
+/* The error line of a failed transfer, or NULL. */
+static void transfer_error(struct mw_crawl *c, struct xfer *x, CURLcode cc, long status, char *msg, size_t cap)
+{
+    msg[0] = '\0';
+    const char *url = x->job->url;
+    int tries = x->job->tries;
+    char tail[40] = "";
+    if (tries > 1)
+        snprintf(tail, sizeof tail, " after %d tries", tries);
+    if (cc == CURLE_OK) {
+        if (status >= 400 || status < 200)
+            snprintf(msg, cap, "%s: HTTP %ld%s", url, status, tail);
+        return;
+    }
+    if (x->body_over || cc == CURLE_FILESIZE_EXCEEDED)
+        snprintf(msg, cap, "%s: body larger than %zu bytes", url, c->cfg->max_body);
+    else if (cc == CURLE_TOO_MANY_REDIRECTS)
+        snprintf(msg, cap, "%s: too many redirects", url);
+    else
+        snprintf(msg, cap, "%s: %s%s", url, x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc), tail);
+}
+
+static void give_up_host(struct mw_crawl *c, struct mw_host *h)
+{
+    if (h->dead)
+        return;
+    h->dead = 1;
+    char msg[700];
+    snprintf(msg, sizeof msg, "%s: given up for this run after %d connection failures or time-outs in a row; "
+             "%zu queued URLs wait for the next run", h->key, h->fails, h->queued);
+    c->errors++;
+    struct mw_crawl_event e = {.url = h->origin, .kind = "host", .outlet = c->outlets[h->outlet].name,
+                               .error = msg};
+    emit(c, &e);
+}
+
+static void finish_robots(struct mw_crawl *c, struct xfer *x, CURLcode cc, long status)
+{
+    struct mw_host *h = x->host;
+    mw_robots_free(h->robots);
+    if (cc == CURLE_OK && status >= 200 && status < 300)
+        h->robots = mw_robots_parse(x->body.data, x->body.len > ROBOTS_MAX ? ROBOTS_MAX : x->body.len,
+                                    c->cfg->agent);
+    else if (cc == CURLE_OK && status >= 400 && status < 500)
+        h->robots = mw_robots_parse(NULL, 0, c->cfg->agent);   /* RFC 9309: "unavailable" allows all */
+    else
+        h->robots = mw_robots_deny_all();                        /* "unreachable": assume complete disallow */
+    h->robots_state = MW_ROBOTS_READY;
+    long d = mw_robots_delay_ms(h->robots);
+    if (d > h->delay_ms)
+        h->delay_ms = d;
+    if (c->cfg->robots_sitemaps)
+        for (size_t i = 0; i < mw_robots_sitemap_count(h->robots); i++)
+            source_add(c, mw_robots_sitemap(h->robots, i), MW_SRC_SITEMAP, h->outlet, NULL);
+}
+
+static void finish_source(struct mw_crawl *c, struct xfer *x, long status, const char *final_url,
+                          const char *error, double ms, const char *fetched)
+{
+    struct mw_job *j = x->job;
+    struct outlet *o = &c->outlets[j->outlet];
+    struct mw_crawl_event ev = {.url = j->url, .kind = type_name(c->sources[j->src].type), .outlet = o->name, .status = status,
+                                .bytes = x->body.len, .ms = ms};
+    struct mw_err err = {0};
+    char msg[700] = "";
+    if (error) {
+        snprintf(msg, sizeof msg, "%s", error);
+    } else if (status == 304) {
+        log_fetch(c, j, status, 0, ms, NULL, fetched);
+    } else {
+        char *ct = NULL, *etag = mw_fetch_header(x->hdrs.data, "ETag");
+        char *lm = mw_fetch_header(x->hdrs.data, "Last-Modified");
+        curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ct);
+        struct mw_discover_opts dopts = {final_url, ct, c->sources[j->src].links, c->cfg->max_body};
+        struct found_ctx fc = {c, (size_t)j->src, (int64_t)time(NULL), 0, 0, 0};
+        const char *what = NULL;
+        /* the URLs found and the feed's validators land together: a crash between them would
+         * otherwise make the next run's 304 hide URLs that were never queued */
+        if (mw_store_begin(c->store, &err) == 0) {
+            int rc = mw_discover(x->body.data ? x->body.data : "", x->body.len, &dopts, on_found, &fc, &what, &err);
+            if (rc && !fc.fail)
+                snprintf(msg, sizeof msg, "%s", err.msg);
+            if (!rc)
+                mw_store_feed_put(c->store, j->url, etag, lm, fetched, NULL);
+            log_fetch(c, j, status, x->body.len, ms, msg[0] ? msg : NULL, fetched);
+            if (fc.fail || mw_store_commit(c->store, &err)) {
+                mw_store_rollback(c->store);
+                snprintf(msg, sizeof msg, "%s: store: %s", j->url, err.msg[0] ? err.msg : "write failed");
+            }
+        } else {
+            snprintf(msg, sizeof msg, "%s: store: %s", j->url, err.msg);
+        }
+        ev.found = fc.found;
+        free(etag);
+        free(lm);
+    }
+    c->done++;
+    if (msg[0]) {
+        if (error)
+            log_fetch(c, j, status, x->body.len, ms, msg, fetched);
+        c->errors++;
+        o->st.errors++;
+        /* a failed source is a record too, so --jsonl shows what went wrong */
+        json_t *rec = mw_article_new(j->url);
+        struct mw_err e2 = {0};
+        mw_err_set(&e2, MW_EFETCH, error ? "fetch" : "discover", "%s", msg);
+        mw_article_set_error(rec, &e2);
+        json_object_set_new(rec, "fetched", json_string(fetched));
+        json_object_set_new(rec, "status", json_integer(status));
+        char *js = json_dumps(rec, JSON_COMPACT);
+        json_decref(rec);
+        ev.error = msg;
+        ev.record_json = js;
+        emit(c, &ev);
+        free(js);
+        return;
+    }
+    emit(c, &ev);
+}
+
+static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const char *final_url,
+                        const char *error, double ms, const char *fetched, const struct mw_fetch_event *fev)
+{
+    struct mw_job *j = x->job;
+    struct outlet *o = &c->outlets[j->outlet];
+    json_t *rec;
+    if (error) {
+        rec = mw_article_new(j->url);
+        struct mw_err e = {0};
+        mw_err_set(&e, MW_EFETCH, "fetch", "%s", error);
+        if (rec)
+            mw_article_set_error(rec, &e);
+    } else {
+        char *ct = NULL;
+        curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ct);
+        rec = mw_runner_extract(c->o.runner, x->body.data ? x->body.data : "", x->body.len, final_url, ct);
+    }
+    if (!rec) {
+        fail_event(c, j, "out of memory making a record");
+        return;
+    }
+    json_object_set_new(rec, "fetched", json_string(fetched));
+    json_object_set_new(rec, "status", json_integer(status));
+    json_t *e = json_object_get(rec, "error");
+    int is_error = e && !json_is_null(e);
+    char *js = json_dumps(rec, JSON_COMPACT);
+    char msg[700] = "";
+    if (is_error)
+        snprintf(msg, sizeof msg, "%s", error ? error : json_string_value(json_object_get(e, "message")));
+    json_decref(rec);
+    /* the article, its fetch log row and its frontier state commit together: after a crash the page is either
+     * stored and done, or neither, and so fetched again */
+    struct mw_err err = {0};
+    int stored = 0;
+    if (mw_store_begin(c->store, &err) == 0) {
+        sinks_fetch(c, fev);
+        if (js)
+            sinks_record(c, o->name, js, &stored);
+        log_fetch(c, j, status, x->body.len, ms, is_error ? msg : NULL, fetched);
+        /* a 4xx other than 408/429 will not mend by itself: no more tries in later runs */
+        int perm = !error ? 0 : (status >= 400 && status < 500 && status != 408 && status != 429);
+        int tries = is_error ? (perm ? c->cfg->max_tries : j->past + 1) : -1;
+        mw_store_frontier_set(c->store, j->url, is_error ? MW_FS_ERROR : MW_FS_DONE, tries, (int64_t)time(NULL),
+                              &err);
+        if (err.code || mw_store_commit(c->store, &err)) {
+            mw_store_rollback(c->store);
+            stored = 0;
+        }
+    }
+    c->done++;
+    c->pages++;
+    o->st.pages++;
+    if (is_error) {
+        c->errors++;
+        o->st.errors++;
+    }
+    if (stored == MW_PUT_NEW || stored == MW_PUT_REVISED) {
+        c->articles++;
+        o->st.articles++;
+    }
+    if (err.code) {
+        c->errors++;
+        snprintf(msg, sizeof msg, "%s: store: %s", j->url, err.msg);
+    }
+    struct mw_crawl_event ev = {.url = j->url, .kind = "page", .outlet = o->name, .status = status,
+                                .bytes = x->body.len, .ms = ms, .error = msg[0] ? msg : NULL,
+                                .record_json = js, .stored = stored};
+    emit(c, &ev);
+    free(js);
+}
+
+static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
+{
+    double now = now_ms(), ms = now - x->t0;
+    struct mw_job *j = x->job;
+    struct mw_host *h = x->host;
+    long status = 0;
+    char *final_url = NULL;
+    curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(x->h, CURLINFO_EFFECTIVE_URL, &final_url);
+    curl_multi_remove_handle(c->multi, x->h);
+    h->inflight--;
+    c->inflight--;
+    /* politeness counts from the end of a transfer as well as from its start */
+    if (h->next_ok < now + (double)h->delay_ms)
+        h->next_ok = now + (double)h->delay_ms;
+    if (cc == CURLE_OK || !host_failure(cc))
+        h->fails = 0;
+    else
+        h->fails++;
+
+    char msg[700];
+    transfer_error(c, x, cc, status, msg, sizeof msg);
+    char fetched[32];
+    struct mw_fetch_event fev;
+    fetch_event(x, status, final_url, msg[0] ? msg : NULL, ms, &fev, fetched);
+
+    int retry = !x->body_over && (cc == CURLE_OK ? mw_fetch_retryable_status(status) : retryable_code(cc));
+    if (retry && j->tries <= c->cfg->retries && !stopping(c)) {
+        long wait = c->cfg->backoff_ms;
+        for (int i = 1; i < j->tries && wait < 3600000; i++)
+            wait *= 2;
+        long ra = cc == CURLE_OK ? mw_fetch_retry_after_ms(x->hdrs.data) : -1;
+        if (ra <= c->cfg->max_retry_after_ms) {
+            if (ra > wait)
+                wait = ra;
+            char note[800];
+            snprintf(note, sizeof note, "%s; retrying in %ld ms", msg, wait);
+            sinks_fetch(c, &fev);
+            log_fetch(c, j, status, x->body.len, ms, note, fetched);
+            if (h->next_ok < now + (double)wait)
+                h->next_ok = now + (double)wait;
+            x->job = NULL;
+            if (h->fails >= c->cfg->host_failures) {
+                give_up_host(c, h);
+                skip(c, j, 0);
+            } else {
+                mw_frontier_requeue(c->fr, h, j);
+            }
+            return;
+        }
+    }
+    if (stopping(c) && retry) {   /* left queued in the store for the next run, not an error */
+        x->job = NULL;
+        skip(c, j, 0);
+        return;
+    }
+    const char *error = msg[0] ? msg : NULL;
+    if (j->src == MW_JOB_ROBOTS) {
+        sinks_fetch(c, &fev);
+        log_fetch(c, j, status, x->body.len, ms, error, fetched);
+        finish_robots(c, x, cc, status);
+        c->done++;
+        struct mw_crawl_event ev = {.url = j->url, .kind = "robots", .outlet = c->outlets[j->outlet].name,
+                                    .status = status, .bytes = x->body.len, .ms = ms};
+        emit(c, &ev);
+    } else if (j->src >= 0) {
+        sinks_fetch(c, &fev);
+        finish_source(c, x, status, final_url ? final_url : j->url, error, ms, fetched);
+    } else {
+        finish_page(c, x, status, final_url ? final_url : j->url, error, ms, fetched, &fev);
+    }
+    if (h->fails >= c->cfg->host_failures)
+        give_up_host(c, h);
+    x->job = NULL;
+    free(j);
+    /* a body may be max_body large: do not keep it in an idle slot */
+    if (x->body.cap > ((size_t)1 << 20))
+        mw_buf_free(&x->body);
+}
+
+/* ---------- the pass ---------- */
+
+static int resume_row(void *ctx, const char *url, const char *outlet, int tries)
+{
+    struct mw_crawl *c = ctx;
+    int idx = outlet_find(c, outlet ? outlet : "");
+    if (idx < 0)   /* queued by an earlier config: keep going under its old name */
+        idx = outlet_add(c, outlet ? outlet : "", NULL, NULL);
+    if (idx < 0)
+        return 1;
+    struct mw_host *h = mw_frontier_host(c->fr, url, (uint32_t)idx);
+    return h ? mw_frontier_push(c->fr, h, url, (uint32_t)idx, MW_JOB_PAGE, tries, 0) != 0 : 0;
+}
+
+int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
+{
+    c->t0 = now_ms();
+    c->done = c->errors = c->pages = c->articles = 0;
+    for (size_t i = 0; i < c->noutlets; i++) {
+        memset(&c->outlets[i].st, 0, sizeof c->outlets[i].st);
+        c->outlets[i].st.name = c->outlets[i].name;
+        c->outlets[i].started = 0;
+    }
+    for (size_t i = 0; i < c->nsources; i++) {
+        free(c->sources[i].url);
+        free(c->sources[i].links);
+    }
+    free(c->sources);
+    c->sources = NULL;
+    c->nsources = 0;
+    mw_frontier_free(c->fr);
+    c->fr = mw_frontier_new(c->cfg->delay_ms);
+    if (!c->fr)
+        return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+    char started[32];
+    iso_now(started);
+    if (mw_store_run_begin(c->store, started, &c->run_id, err))
+        return err->code;
+    /* what an earlier pass (or a killed one) left queued goes first */
+    if (mw_store_frontier_pending(c->store, c->cfg->max_tries, resume_row, c, err))
+        return err->code;
+    for (size_t i = 0; i < c->nseeds; i++)
+        if (source_add(c, c->seeds[i].url, c->seeds[i].type, c->seeds[i].outlet, c->seeds[i].links))
+            return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+
+    for (;;) {
+        double now = now_ms(), wait = 1000;
+        if (!stopping(c))
+            start_ready(c, now, &wait);
+        if (c->inflight == 0 && (stopping(c) || mw_frontier_queued(c->fr) == 0))
+            break;
+        if (c->inflight == 0 && wait > 1000)
+            wait = 1000;
+        /* a short cap keeps a stop request (signal) from waiting on a long poll */
+        int timeout = (int)(wait < 0 ? 0 : wait > 200 ? 200 : wait);
+        if (c->inflight)
+            curl_multi_poll(c->multi, NULL, 0, timeout, NULL);
+        else if (timeout > 0) {
+            struct timespec ts = {timeout / 1000, (long)(timeout % 1000) * 1000000L};
+            nanosleep(&ts, NULL);
+        }
+        int running = 0;
+        curl_multi_perform(c->multi, &running);
+        CURLMsg *m;
+        int left;
+        while ((m = curl_multi_info_read(c->multi, &left))) {
+            if (m->msg != CURLMSG_DONE)
+                continue;
+            struct xfer *x = NULL;
+            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+            CURLcode cc = m->data.result;
+            if (x && x->job)
+                finish(c, x, cc);
+        }
+    }
+    for (size_t i = 0; i < c->nsinks; i++) {
+        struct sink *s = &c->sinks[i];
+        char msg[512] = "";
+        if (s->ops->flush && s->ops->flush(s->state, msg, sizeof msg)) {
+            struct mw_crawl_event e = {.url = "", .kind = "sink", .error = msg};
+            c->errors++;
+            emit(c, &e);
+        }
+    }
+    char finished[32];
+    iso_now(finished);
+    mw_store_run_end(c->store, c->run_id, finished, c->pages, c->articles, c->errors, NULL);
+    c->secs = (now_ms() - c->t0) / 1000.0;
+    return 0;
+}
+
+size_t mw_crawl_outlet_count(const struct mw_crawl *c) { return c->noutlets; }
+
+const struct mw_crawl_outlet *mw_crawl_outlet_at(const struct mw_crawl *c, size_t i)
+{
+    return i < c->noutlets ? &c->outlets[i].st : NULL;
+}
+
+void mw_crawl_totals(struct mw_crawl *c, long *pages, long *articles, long *errors, double *secs)
+{
+    if (pages)
+        *pages = c->pages;
+    if (articles)
+        *articles = c->articles;
+    if (errors)
+        *errors = c->errors;
+    if (secs)
+        *secs = c->secs;
+}
