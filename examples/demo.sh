@@ -1,13 +1,15 @@
 #!/bin/sh
 # examples/demo.sh (run by `make demo`): serve the offline demo site on 127.0.0.1 with the project's own
-# server, fetch one page of each demo outlet through moonwire (the outlet host names are pointed at the
-# local server, as curl --connect-to does), and print what came out.
+# server, run one scheduled pass over the four demo outlets (`moonwire run examples/demo.lua`: feeds, sitemaps,
+# listing pages, robots.txt, one connection per host; the outlet host names are pointed at the local server
+# by the config's resolve entries), then show what the store holds. Leaves examples/demo-out/demo.sqlite for
+# `sqlite3` and `moonwire export`.
 set -eu
 cd "$(dirname "$0")/.."
 B=build
 tmp=$(mktemp -d)
 trap 'kill "$srv" 2>/dev/null || true; wait "$srv" 2>/dev/null || true; rm -rf "$tmp"' EXIT INT TERM
-"$B/mw-testd" --port 0 --port-file "$tmp/port" --root examples/demo-site --quiet &
+"$B/mw-testd" --port 0 --port-file "$tmp/port" --root examples/demo-site --log "$tmp/requests.log" --quiet &
 srv=$!
 i=0
 while [ ! -s "$tmp/port" ]; do
@@ -15,35 +17,35 @@ while [ ! -s "$tmp/port" ]; do
   sleep 0.05
 done
 port=$(cat "$tmp/port")
-echo "demo: serving examples/demo-site on 127.0.0.1:$port"
-resolve=""
-for h in harbor-times.example steppe-wire.example alsahil-news.example valley-ledger.example; do
-  resolve="$resolve --resolve $h:80:127.0.0.1:$port"
-done
 out=examples/demo-out
 mkdir -p "$out"
-# shellcheck disable=SC2086
-"$B/moonwire" fetch $resolve -o "$out/pages" \
-  http://harbor-times.example/news/2026/03/03/harbour-reopens.html \
-  http://valley-ledger.example/local/7752-grain-elevator-market-hall.html \
-  http://steppe-wire.example/ru/article/1201.html \
-  http://alsahil-news.example/ar/news/50311/ \
-  http://harbor-times.example/no-such-page.html > "$out/records.jsonl"
-echo "demo: $(wc -l < "$out/records.jsonl") records in $out/records.jsonl, raw pages in $out/pages/"
+store="$out/demo.sqlite"
+rm -f "$store" "$store-wal" "$store-shm"
+echo "demo: serving examples/demo-site on 127.0.0.1:$port"
+echo "demo: moonwire run examples/demo.lua   (store $store)"
 echo
-python3 - "$out/records.jsonl" <<'PY'
-import json, sys
-for line in open(sys.argv[1], encoding="utf-8"):
-    r = json.loads(line)
-    print(r["url"])
-    if r.get("error"):
-        print("  error     ", r["error"]["stage"], "-", r["error"]["message"])
-        print()
-        continue
-    body = r.get("body") or ""
-    print("  title     ", r.get("title"))
-    print("  published ", r.get("published"), "  lang", r.get("lang"), "  rule", r.get("rule"))
-    print("  authors   ", ", ".join(r.get("authors") or []) or "-")
-    print("  body      ", (body[:150] + "…") if len(body) > 150 else body, f"({len(body)} chars)")
-    print()
-PY
+MW_DEMO_PORT=$port MW_DEMO_STORE="$PWD/$store" "$B/moonwire" run examples/demo.lua
+echo
+n=$("$B/moonwire" export --store "$store" | wc -l)
+echo "demo: $n articles in $store (expected 15)"
+if grep -q ' /private/' "$tmp/requests.log"; then
+  echo "demo: FAIL: a /private/ page was fetched despite robots.txt" >&2; exit 1
+fi
+echo "demo: /private/ pages fetched: none (robots.txt Disallow obeyed)"
+echo "demo: requests the server saw: $(wc -l < "$tmp/requests.log")"
+echo
+echo "demo: moonwire export --store $store --format csv   (first columns)"
+"$B/moonwire" export --store "$store" --format csv | python3 -c '
+import csv, sys
+for row in csv.reader(sys.stdin):
+    print("  " + " | ".join(c.replace("\n", " ")[:38] for c in row[:6]))
+'
+echo
+echo "demo: sqlite3 $store \"select kind, status, count(*) from fetch_log group by 1, 2\""
+if command -v sqlite3 >/dev/null; then
+  sqlite3 "$store" "select kind, status, count(*) from fetch_log group by 1, 2" | sed 's/^/  /'
+fi
+echo
+echo "demo: a second pass finds nothing new (feeds and sitemaps answer 304 Not Modified):"
+MW_DEMO_PORT=$port MW_DEMO_STORE="$PWD/$store" "$B/moonwire" run -q examples/demo.lua
+[ "$n" -eq 15 ] || { echo "demo: FAIL: expected 15 articles, got $n" >&2; exit 1; }

@@ -103,6 +103,9 @@ static void on_event(void *ctx, const struct mw_crawl_event *ev)
     else if (!strcmp(ev->kind, "page"))
         fprintf(stderr, "%-7s %3ld %6.0fms %s %s%s\n", ev->kind, ev->status, ev->ms, ev->outlet ? ev->outlet : "-",
                 ev->url, ev->stored == 1 ? " (new)" : ev->stored == 2 ? " (revised)" : " (unchanged)");
+    else if (!strcmp(ev->kind, "robots"))
+        fprintf(stderr, "%-7s %3ld %6.0fms %s %s\n", ev->kind, ev->status, ev->ms, ev->outlet ? ev->outlet : "-",
+                ev->url);
     else if (ev->status == 304)
         fprintf(stderr, "%-7s %3ld %6.0fms %s %s (not modified)\n", ev->kind, ev->status, ev->ms,
                 ev->outlet ? ev->outlet : "-", ev->url);
@@ -291,7 +294,7 @@ int cmd_run(int argc, char **argv)
         struct mw_crawl *crawl = mw_crawl_new(&co, &err);
         if (!crawl) {
             cli_error("%s", err.msg);
-            rc = 1;
+            rc = !strcmp(err.stage, "config") ? EXIT_USAGE : 1;
             break;
         }
         v.crawl = crawl;

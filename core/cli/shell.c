@@ -41,6 +41,7 @@ struct shell {
     size_t page_len;
     char *page_ctype;
     int interactive, echo, failed;
+    int has_arg;                     /* a page named on the command line: opened quietly in a script */
     char hist[PATH_MAX + 16];
 };
 
@@ -581,6 +582,10 @@ static void run(struct shell *sh)
     int rc = mw_lua_call(sh->lua, 0, LUA_MULTRET, 1, &err);
     g_running = NULL;
     if (rc) {
+        if (sh->interactive && g_sigint) {   /* the terminal echoed ^C where the output stopped */
+            fputc('\n', stdout);
+            g_sigint = 0;
+        }
         report(sh, err.msg);
         lua_settop(L, base);
         return;
@@ -612,36 +617,53 @@ static void on_line(char *line)
     rl_callback_handler_remove();   /* the terminal is ours again while the statement runs */
 }
 
-/* 1 with *out (free()), 0 at end of input, -1 when Ctrl-C cleared the line. */
+/* 1 with *out (free()), 0 at end of input, -1 when Ctrl-C cleared the line. SIGINT stays blocked except
+ * inside pselect(), so a Ctrl-C that lands while readline handles a key is not lost until the next key. */
 static int read_tty(const char *prompt, char **out)
 {
+    sigset_t block, open_mask;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, &open_mask);
+    sigdelset(&open_mask, SIGINT);
     g_got_line = g_eof = 0;
     g_line = NULL;
     g_sigint = 0;
     rl_callback_handler_install(prompt, on_line);
+    int rc = 1;
     while (!g_got_line) {
         fd_set fds;
         FD_ZERO(&fds);
         FD_SET(fileno(rl_instream), &fds);
-        int n = select(fileno(rl_instream) + 1, &fds, NULL, NULL, NULL);
+        int n = pselect(fileno(rl_instream) + 1, &fds, NULL, NULL, NULL, &open_mask);
         if (n < 0 && errno == EINTR) {
             if (!g_sigint)
                 continue;
             g_sigint = 0;
+            /* end the visible line here: leaving callback mode may return the cursor to column 0
+             * (bracketed paste's closing sequence ends with \r) */
+            rl_point = rl_end;
+            rl_redisplay();
+            fputs("^C", rl_outstream);
+            rl_crlf();
+            fflush(rl_outstream);
+            rl_replace_line("", 0);
             rl_free_line_state();
             rl_callback_sigcleanup();
-            rl_replace_line("", 0);
             rl_callback_handler_remove();
-            fputs("^C\n", rl_outstream);
-            fflush(rl_outstream);
-            return -1;
+            rc = -1;
+            break;
         }
         if (n < 0) {
             rl_callback_handler_remove();
-            return 0;
+            rc = 0;
+            break;
         }
         rl_callback_read_char();
     }
+    sigprocmask(SIG_UNBLOCK, &block, NULL);
+    if (rc != 1)
+        return rc;
     if (g_eof) {
         fputc('\n', rl_outstream);
         return 0;
@@ -950,7 +972,7 @@ static int setup(struct shell *sh, const struct mw_lua_limits *lim)
     luaL_setfuncs(L, PRIMS, 1);
     lua_getglobal(L, "rule");
     lua_setfield(L, -2, "rule");
-    lua_pushboolean(L, !sh->interactive && !sh->echo);
+    lua_pushboolean(L, !sh->interactive && !sh->echo && sh->has_arg);
     lua_setfield(L, -2, "quiet");
     if (mw_lua_call(sh->lua, 2, 1, 0, &err) || !lua_isfunction(L, -1)) {
         cli_error("shell: %s: init must return the printer%s%s", path, err.msg[0] ? ": " : "", err.msg);
@@ -1086,6 +1108,7 @@ int cmd_shell(int argc, char **argv)
         return 1;
     }
     sh.interactive = isatty(0);
+    sh.has_arg = optind < argc;
     if (sh.interactive)
         sh.echo = 0;
     g_interactive = sh.interactive;

@@ -486,8 +486,19 @@ char *mw_fetch_header(const char *headers, const char *name)
 
 long mw_fetch_retry_after_ms(const char *headers)
 {
-    struct mw_buf b = { (char *)headers, headers ? strlen(headers) : 0, 0, 0 };
-    return headers ? retry_after_ms(&b) : -1;
+    /* a copy of the lines without CRs, so retry_after_ms reads what mw_fetch would have kept */
+    if (!headers)
+        return -1;
+    struct mw_buf b;
+    mw_buf_init(&b, 0);
+    for (const char *p = headers; *p; p++)
+        if (*p != '\r' && mw_buf_appendc(&b, *p)) {
+            mw_buf_free(&b);
+            return -1;
+        }
+    long ms = b.data ? retry_after_ms(&b) : -1;
+    mw_buf_free(&b);
+    return ms;
 }
 
 int mw_fetch_retryable_status(long status) { return retryable_status(status); }

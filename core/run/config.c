@@ -169,12 +169,13 @@ struct ctx {
     const char *file;
     struct mw_err *err;
     int failed;
+    const char *prefix;   /* "limits." while the limits table is read */
 };
 
 static int bad(struct ctx *c, const char *key, const char *why)
 {
     if (!c->failed)
-        mw_err_set(c->err, MW_EINVAL, "config", "%s: %s: %s", c->file, key, why);
+        mw_err_set(c->err, MW_EINVAL, "config", "%s: %s%s: %s", c->file, c->prefix ? c->prefix : "", key, why);
     c->failed = 1;
     return -1;
 }
@@ -394,7 +395,7 @@ struct mw_run_config *mw_run_config_load(const char *path, struct mw_err *err)
     if (!j)
         return NULL;
     struct mw_run_config *cfg = calloc(1, sizeof *cfg);
-    struct ctx c = {path, err, 0};
+    struct ctx c = {path, err, 0, NULL};
     if (!cfg) {
         json_decref(j);
         mw_err_set(err, MW_ENOMEM, "config", "out of memory");
@@ -454,6 +455,7 @@ struct mw_run_config *mw_run_config_load(const char *path, struct mw_err *err)
             }
         }
         parse_sinks(&c, json_object_get(j, "sinks"), cfg);
+        c.prefix = "limits.";
         cfg->pages_per_outlet = (long)get_int(&c, L, "pages_per_outlet", 500, 0, 100000000);
         cfg->max_age_s = get_ms(&c, L, "max_age", 0) / 1000;
         cfg->delay_ms = (long)get_ms(&c, L, "delay", 1000);
@@ -472,11 +474,12 @@ struct mw_run_config *mw_run_config_load(const char *path, struct mw_err *err)
         if (json_is_integer(mbv) && json_integer_value(mbv) > 0)
             cfg->max_body = (size_t)json_integer_value(mbv);
         else if (mbv && (!mb || mw_run_size(mb, &cfg->max_body)))
-            bad(&c, "limits.max_body", "expected a size such as \"16MB\"");
+            bad(&c, "max_body", "expected a size such as \"16MB\"");
         if (!c.failed && cfg->timeout_ms <= 0)
-            bad(&c, "limits.timeout", "must be more than 0");
+            bad(&c, "timeout", "must be more than 0");
         if (!c.failed && cfg->connect_timeout_ms <= 0)
-            bad(&c, "limits.connect_timeout", "must be more than 0");
+            bad(&c, "connect_timeout", "must be more than 0");
+        c.prefix = NULL;
         if (!c.failed && !cfg->outlets && !cfg->nsources)
             bad(&c, "outlets", "name at least one outlet (a rule name) or one entry of sources");
     }

@@ -929,8 +929,12 @@ static void finish_robots(struct mw_crawl *c, struct xfer *x, CURLcode cc, long 
         h->robots = mw_robots_deny_all();                        /* "unreachable": assume complete disallow */
     h->robots_state = MW_ROBOTS_READY;
     long d = mw_robots_delay_ms(h->robots);
-    if (d > h->delay_ms)
+    if (d > h->delay_ms) {
         h->delay_ms = d;
+        double next = now_ms() + (double)d;   /* the wait after robots.txt itself counts too */
+        if (h->next_ok < next)
+            h->next_ok = next;
+    }
     if (c->cfg->robots_sitemaps)
         for (size_t i = 0; i < mw_robots_sitemap_count(h->robots); i++)
             source_add(c, mw_robots_sitemap(h->robots, i), MW_SRC_SITEMAP, h->outlet, NULL);

@@ -293,6 +293,7 @@ static int parse_listing(struct emit *e, const char *body, size_t len, const cha
 static int looks_like_xml_source(const char *s, size_t len)
 {
     const char *e = s + len;
+    int decl = 0;   /* an XML declaration: any root but <html> is XML then */
     if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
         s += 3;
     for (;;) {
@@ -300,6 +301,8 @@ static int looks_like_xml_source(const char *s, size_t len)
             s++;
         if (e - s < 2 || *s != '<')
             return 0;
+        if (e - s >= 5 && !memcmp(s, "<?xml", 5))
+            decl = 1;
         if (s[1] == '?' || s[1] == '!') {
             const char *gt = memchr(s, '>', (size_t)(e - s));
             if (!gt)
@@ -323,7 +326,7 @@ static int looks_like_xml_source(const char *s, size_t len)
     for (int i = 0; roots[i]; i++)
         if (l == strlen(roots[i]) && !strncasecmp(n, roots[i], l))
             return 1;
-    return 0;
+    return decl && !(l == 4 && !strncasecmp(n, "html", 4));
 }
 
 int mw_discover(const char *body, size_t len, const struct mw_discover_opts *o, mw_found_fn fn, void *ctx,

@@ -139,6 +139,9 @@ struct mw_host *mw_frontier_host(struct mw_frontier *f, const char *url, uint32_
             char origin[700];
             snprintf(origin, sizeof origin, "%s://%s%s%s", scheme, u.host, u.port && *u.port ? ":" : "",
                      u.port && *u.port ? u.port : "");
+            for (char *o = origin; *o; o++)
+                if (*o >= 'A' && *o <= 'Z')
+                    *o = (char)(*o + 32);
             h = new_host(f, key, origin, outlet);
         }
     }

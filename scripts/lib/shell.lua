@@ -4,7 +4,7 @@
 
 local M = {}
 local prim, env          -- set by M.init
-local quiet = false      -- a script run without --echo: only what statements print
+local quiet = false      -- the page named on the command line of a script: opened without a word
 
 local NodeList = {}      -- metatable of sel()/x() results, so they print as numbered lists
 local Record = {}        -- metatable of extract() results, so they print as a card
@@ -186,6 +186,7 @@ function card(r)
   local origin = type(r.origin) == "table" and r.origin or {}
   local out = {}
   local head = "rule " .. tostring(r.rule or "?")
+  if type(r.outlet) == "string" and r.outlet ~= r.rule then head = head .. " (" .. r.outlet .. ")" end
   if r.url and r.url ~= json.null then head = head .. " · " .. r.url end
   out[1] = head
   local function row(name, value, o)
@@ -302,7 +303,9 @@ function H.open(path, u)
   if type(path) ~= "string" then error("open(file [, url]): file must be a path", 2) end
   local d, n = prim.open(path, u)
   local p = set_page(d, {file = path, url = u or canonical(d), size = n})
-  if not quiet then
+  local q = quiet
+  quiet = false
+  if not q then
     print(string.format("opened %s (%s); %s", path, size(n), says_rule(p)))
   end
 end
@@ -312,7 +315,9 @@ function H.fetch(u)
   local d, info = prim.fetch(u)
   local p = set_page(d, {url = canonical(d) or info.url, fetched = info.url, status = info.status,
     content_type = info.content_type, size = info.size})
-  if not quiet then
+  local q = quiet
+  quiet = false
+  if not q then
     print(string.format("fetched %s: %d, %s, %s in %d ms%s; %s", info.url, info.status,
       info.content_type or "no content type", size(info.size), info.ms,
       info.redirects > 0 and (" after " .. info.redirects .. " redirects") or "", says_rule(p)))
@@ -385,11 +390,10 @@ function H.rules()
 end
 
 function H.reload()
-  local n, errs = prim.reload()
+  local _, errs = prim.reload()
   local p = rawget(env, "page")
   if p and p.url then p.rule = prim.pick(p.url) end
-  print(string.format("reloaded %d rule%s%s", n, n == 1 and "" or "s",
-    p and ("; this page: " .. says_rule(p)) or ""))
+  print("reloaded every rule file" .. (p and ("; this page: " .. says_rule(p)) or "") .. " (rules() lists them)")
   for _, e in ipairs(errs) do print("not loaded: " .. e) end
 end
 

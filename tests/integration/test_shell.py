@@ -4,7 +4,7 @@ pseudo-terminal (readline, Ctrl-C, Ctrl-D, tab completion, history), and the rep
 examples/shell-walkthrough.md. Pages are read from examples/demo-site and ../shared/corpus, never copied."""
 import errno, glob, gzip, json, os, pty, re, select, signal, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import moonwire, shared, main, ROOT, MOONWIRE
+from harness import Server, moonwire, shared, main, ROOT, MOONWIRE
 
 DEMO = os.path.join(ROOT, "examples", "demo-site", "valley-ledger.example", "local",
                     "7741-library-book-festival.html")
@@ -88,9 +88,9 @@ def test_corpus_page_opens_and_extracts():
               "r.url\nr.body ~= nil\nextract()\n")
     assert r.rc == 0, r.err
     lines = r.out.splitlines()
-    assert lines[0] == f"opened {page} ({lines[0].split('(')[1]}" or lines[0].startswith("opened "), lines[0]
+    assert lines[0].startswith(f"opened {page} (") and " KB); " in lines[0], lines[0]
     assert "true" in lines and json.dumps(want["url"]) in lines, r.out
-    assert re.search(r"^rule \S+ · " + re.escape(want["url"]), r.out, re.M), r.out
+    assert re.search(r"^rule \S+( \(.*\))? · " + re.escape(want["url"]) + r"\n  title ", r.out, re.M), r.out
 
 
 class Session:
@@ -101,23 +101,23 @@ class Session:
         e.setdefault("MOONWIRE_SCRIPTS", os.path.join(ROOT, "scripts"))
         e.update(env or {})
         self.p = subprocess.Popen([MOONWIRE, "shell", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, env=e, text=True)
+                                  stderr=subprocess.STDOUT, env=e, bufsize=0)
+        self.buf = b""
 
     def do(self, stmt):
-        self.p.stdin.write(stmt + "\nprint('<<end>>')\n")
-        self.p.stdin.flush()
-        out = []
-        while True:
+        self.p.stdin.write((stmt + "\nprint('<<end>>')\n").encode())
+        while b"<<end>>\n" not in self.buf:
             ready, _, _ = select.select([self.p.stdout], [], [], GUARD)
-            assert ready, f"no answer to {stmt!r}"
-            line = self.p.stdout.readline()
-            assert line, f"shell ended during {stmt!r}: {''.join(out)}"
-            if line == "<<end>>\n":
-                return "".join(out)
-            out.append(line)
+            assert ready, f"no answer to {stmt!r}: {self.buf!r}"
+            data = os.read(self.p.stdout.fileno(), 65536)
+            assert data, f"shell ended during {stmt!r}: {self.buf!r}"
+            self.buf += data
+        out, self.buf = self.buf.split(b"<<end>>\n", 1)
+        return out.decode()
 
     def close(self):
         self.p.stdin.close()
+        self.p.stdout.read()
         return self.p.wait(GUARD)
 
 
@@ -199,6 +199,20 @@ def test_view_without_display_prints_the_path():
     assert html.startswith('<h1 class="headline">Library'), html
 
 
+def test_fetch_from_the_test_server():
+    with Server(root=os.path.join(ROOT, "examples", "demo-site")) as srv:
+        u = srv.url("/valley-ledger.example/local/7741-library-book-festival.html")
+        r = shell(f"fetch({json.dumps(u)})\npage.status, page.url == {json.dumps(u)}\n#sel('.story-text p')\n"
+                  f"fetch({json.dumps(srv.url('/nonexistent-page.html'))})\npage.status\n")
+        assert r.rc == 0, r.err
+        lines = r.out.splitlines()
+        assert lines[0].startswith(f"fetched {u}: 200, text/html") and "no rule for this URL" in lines[0], r.out
+        assert lines[1:3] == ["200\ttrue", "6"], r.out
+        assert lines[3].startswith("fetched ") and ": 404, " in lines[3] and lines[4] == "404", r.out
+        r = shell(f"fetch('http://127.0.0.1:1/')\nprint('next')\n")
+        assert "fetch: " in r.err and r.out == "next\n", (r.out, r.err)
+
+
 def test_helpers_without_a_page_say_so():
     r = shell("sel('p')\nextract()\nhelp()\n")
     assert r.err.count("no page yet: open(file) or fetch(url) first") == 2, r.err
@@ -267,7 +281,7 @@ def test_ctrl_c_stops_the_statement_not_the_shell():
     try:
         t.expect("mw> ")
         t.send('print("spinning") while true do end\r')
-        t.expect("spinning")           # the loop is running now
+        t.expect("spinning\r\n")       # printed (not the echo of the line): the loop is running now
         t.send("\x03")                  # Ctrl-C, as the terminal sends it
         out = t.expect("mw> ")
         assert "interrupted" in out, out
@@ -298,18 +312,20 @@ def test_tab_completes_globals_fields_and_methods():
     t = Tty(DEMO, DEMO_URL)
     try:
         t.expect("mw> ")
-        t.send("= doc:fir\t")
+        t.send("h = doc:fir\t")
         assert "doc:first" in t.expect("first")
-        t.send("('h1'):te\t")
+        t.send("('h1')\r")
+        t.expect("mw> ")
+        t.send("= h:te\t")
         t.expect("text")
         t.send("()\r")
         assert "Library's spring book festival returns to Main Street" in t.expect("mw> ")
         t.send("= string.upp\t")
         t.expect("upper")
-        t.send("(page.ru\t")
-        t.expect("rule")
-        t.send(" or 'none')\r")
-        assert '"NONE"' in t.expect("mw> ")
+        t.send("(page.ur\t")
+        t.expect("url")
+        t.send(")\r")
+        assert '"HTTP://VALLEY-LEDGER.EXAMPLE/' in t.expect("mw> ")
         t.send("mytable = {alpha = 1}\r")
         t.expect("mw> ")
         t.send("= mytable.al\t")
@@ -365,6 +381,6 @@ if __name__ == "__main__":
           test_node_line_shows_tag_id_classes_words_and_paragraphs, test_corpus_page_opens_and_extracts,
           test_reload_after_rule_changes_on_disk_keeps_doc_and_globals,
           test_extract_with_a_forced_rule_and_unknown_rule, test_save_then_test_checks_the_fixture,
-          test_view_without_display_prints_the_path, test_helpers_without_a_page_say_so, test_usage,
+          test_view_without_display_prints_the_path, test_fetch_from_the_test_server, test_helpers_without_a_page_say_so, test_usage,
           test_ctrl_c_stops_the_statement_not_the_shell, test_tab_completes_globals_fields_and_methods,
           test_walkthrough_replays])

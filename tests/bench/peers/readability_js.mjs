@@ -114,10 +114,10 @@ let failed = 0;
 for (const pg of loaded) {
   const rec = { file: pg.file, title: null, authors: [], published: null, body: "" };
   const ms = [], conv = [];
+  // Collect earlier pages' garbage outside the timer (node --expose-gc), once per page: no page pays for
+  // another's, and peak RSS is nearer what a page needs than how lazily V8 gives memory back.
+  if (globalThis.gc) globalThis.gc();
   for (let k = 0; k < reps; k++) {
-    // Collect the last run's garbage outside the timer (node --expose-gc): no page pays for an earlier one,
-    // and peak RSS is what a page needs rather than how lazily V8 returns memory.
-    if (globalThis.gc) globalThis.gc();
     const t = { t0: performance.now(), conv: 0, ms: undefined };
     try {
       const art = one(pg.html, pg.url, t);
