@@ -100,7 +100,7 @@ deps:
 	@sh .ci/install-deps
 
 test: deps
-	@$(MAKE) --no-print-directory all $(TESTS) sanitize
+	@$(MAKE) -s --no-print-directory all $(TESTS) sanitize
 	@sh tests/run.sh
 
 check: test
