@@ -382,6 +382,21 @@ static void parse_sinks(struct ctx *c, json_t *v, struct mw_run_config *cfg)
             bad(c, "sinks", "each sink is a name or name = {options}");
             return;
         }
+        /* a sink's files live where the config says, like the store: relative to the config file */
+        static const char *const path_keys[] = {"path", "dir", NULL};
+        for (int pk = 0; conf && pk < 2; pk++) {
+            const char *pv = json_string_value(json_object_get(conf, path_keys[pk]));
+            if (pv && pv[0] != '/') {
+                char *abs = rel_path(c, cfg->dir, pv);
+                if (conf == e) {   /* borrowed: copy before changing it */
+                    json_decref(conf);
+                    conf = json_deep_copy(e);
+                }
+                if (abs)
+                    json_object_set_new(conf, path_keys[pk], json_string(abs));
+                free(abs);
+            }
+        }
         cfg->sinks[cfg->nsinks].name = xstrdup(c, name);
         cfg->sinks[cfg->nsinks].config_json = conf ? json_dumps(conf, JSON_COMPACT) : xstrdup(c, "{}");
         json_decref(conf);
