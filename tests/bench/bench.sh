@@ -4,6 +4,7 @@
 # crawler benchmark tests/bench/crawl.sh when it exists. Corpus pages are read from ../shared, never copied.
 cd "$(dirname "$0")/../.." || exit 1
 CORPUS=../shared/corpus
+export PYTHONDONTWRITEBYTECODE=1   # the peer runners import a helper: no __pycache__ in the source tree
 status=0
 
 if [ ! -d "$CORPUS/generic" ]; then

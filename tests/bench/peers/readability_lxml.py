@@ -14,6 +14,7 @@ import gc, gzip, json, logging, os, resource, sys, time
 import lxml.html
 from readability import Document
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from paragraphs import lxml_paragraphs  # noqa: E402
 
