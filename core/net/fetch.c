@@ -502,3 +502,4 @@ long mw_fetch_retry_after_ms(const char *headers)
 }
 
 int mw_fetch_retryable_status(long status) { return retryable_status(status); }
+int mw_fetch_retryable_code(int curl_code) { return retryable_code((CURLcode)curl_code); }

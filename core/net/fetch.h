@@ -58,5 +58,7 @@ char *mw_fetch_header(const char *headers, const char *name);
 long mw_fetch_retry_after_ms(const char *headers);
 /* 1 for statuses worth another try (408, 429, 5xx). */
 int mw_fetch_retryable_status(long status);
+/* 1 for a transport failure (a CURLcode) worth another try: connect, time-out, send/receive, HTTP/2 errors. */
+int mw_fetch_retryable_code(int curl_code);
 
 #endif

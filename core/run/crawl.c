@@ -856,23 +856,6 @@ static void fail_event(struct mw_crawl *c, const struct mw_job *j, const char *m
     emit(c, &e);
 }
 
-static int retryable_code(CURLcode cc)
-{
-    switch (cc) {
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 /* Failures that say the host, not the page, is in trouble. */
 static int host_failure(CURLcode cc)
 {
@@ -1101,7 +1084,7 @@ static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
     struct mw_fetch_event fev;
     fetch_event(x, status, final_url, msg[0] ? msg : NULL, ms, &fev, fetched);
 
-    int retry = !x->body_over && (cc == CURLE_OK ? mw_fetch_retryable_status(status) : retryable_code(cc));
+    int retry = !x->body_over && (cc == CURLE_OK ? mw_fetch_retryable_status(status) : mw_fetch_retryable_code((int)cc));
     if (retry && j->tries <= c->cfg->retries && !stopping(c)) {
         long wait = c->cfg->backoff_ms;
         for (int i = 1; i < j->tries && wait < 3600000; i++)
