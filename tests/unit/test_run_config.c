@@ -98,7 +98,8 @@ static void test_full_config(void **state)
     assert_int_equal(c->nsinks, 2);
     assert_string_equal(c->sinks[0].name, "sqlite");
     assert_string_equal(c->sinks[1].name, "warc");
-    assert_string_equal(c->sinks[1].config_json, "{\"path\":\"x.warc.gz\"}");
+    snprintf(want, sizeof want, "{\"path\":\"%s/x.warc.gz\"}", dir);   /* relative to the config, like the store */
+    assert_string_equal(c->sinks[1].config_json, want);
     assert_string_equal(c->resolve[0], "x.test:80:127.0.0.1:4321");
     assert_int_equal(c->robots, 0);
     assert_int_equal(c->every_s, 900);
