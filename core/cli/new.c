@@ -15,6 +15,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <zlib.h>
@@ -32,33 +33,63 @@ static void help(FILE *f)
           "  --force       overwrite an existing rule file\n", f);
 }
 
-/* Class words that are layout noise or generated (hashes, utility classes) make poor selectors. */
+/* Class words that are layout noise or generated (CSS-module hashes, styled-components, utility classes,
+ * BEM modifiers) make poor selectors: they change with every build or every section. */
 static int stable_word(const char *w, size_t n)
 {
     if (n < 3 || n > 40)
         return 0;
-    int digits = 0, run = 0, maxrun = 0;
+    int upper = 0, seps = 0;
     for (size_t i = 0; i < n; i++) {
-        if (isdigit((unsigned char)w[i])) {
-            digits++;
-            run++;
-            maxrun = run > maxrun ? run : maxrun;
-        } else {
-            run = 0;
-        }
         if (!isalnum((unsigned char)w[i]) && w[i] != '-' && w[i] != '_')
             return 0;
+        upper += isupper((unsigned char)w[i]) != 0;
+        seps += w[i] == '-' || w[i] == '_';
+        if (i + 1 < n && w[i] == '-' && w[i + 1] == '-')
+            return 0;   /* a BEM modifier names a variant, not the block */
+    }
+    if (upper >= 2 && !seps && n <= 10)
+        return 0;       /* "bWszMR": a generated name */
+    /* every segment between '-'/'_' must be a word: no digits mixed in ("1FZLe", "6hMn9", "col3", "0") */
+    for (size_t i = 0; i < n;) {
+        size_t l = 0;
+        int digits = 0, letters = 0;
+        while (i + l < n && w[i + l] != '-' && w[i + l] != '_') {
+            digits += isdigit((unsigned char)w[i + l]) != 0;
+            letters += isalpha((unsigned char)w[i + l]) != 0;
+            l++;
+        }
+        if (digits)
+            return 0;
+        (void)letters;
+        i += l + 1;
     }
     static const char *const noise[] = {"css-", "sc-", "jsx-", "col-", "row", "container", "clearfix", "wrapper",
                                         "flex", "grid", "d-", "mt-", "mb-", "pt-", "pb-", "px-", "py-", "w-", "h-",
-                                        "text-", "js-", "is-", "has-", NULL};
+                                        "text-", "js-", "is-", "has-", "group", "block", "inner", "outer", "wrap",
+                                        "layout", "section", "component", NULL};
     for (int i = 0; noise[i]; i++)
-        if (!strncmp(w, noise[i], strlen(noise[i])))
+        if (!strncasecmp(w, noise[i], strlen(noise[i])))
             return 0;
-    return maxrun < 3 && digits * 3 < (int)n;
+    return 1;
 }
 
-/* "tag#id" or "tag.class1.class2" from the node's own attributes (only stable words). */
+/* Words that say "this is the article": a class holding one is the one to keep. */
+static int semantic(const char *w, size_t n)
+{
+    static const char *const words[] = {"article", "body", "content", "story", "text", "entry", "post", "headline",
+                                        "title", "lead", "detail", "news", "main", NULL};
+    for (int i = 0; words[i]; i++) {
+        size_t k = strlen(words[i]);
+        for (size_t j = 0; j + k <= n; j++)
+            if (!strncasecmp(w + j, words[i], k))
+                return 1;
+    }
+    return 0;
+}
+
+/* "tag#id", "tag[itemprop=...]" or "tag.class" from the node's own attributes (stable words only; words that
+ * name the article first). */
 static void own_selector(xmlNodePtr n, char *out, size_t cap, int use_id)
 {
     snprintf(out, cap, "%s", (const char *)n->name);
@@ -69,18 +100,38 @@ static void own_selector(xmlNodePtr n, char *out, size_t cap, int use_id)
         return;
     }
     xmlFree(id);
+    xmlChar *ip = xmlGetProp(n, BAD_CAST "itemprop");
+    if (ip && (!xmlStrcmp(ip, BAD_CAST "articleBody") || !xmlStrcmp(ip, BAD_CAST "headline"))) {
+        snprintf(out + strlen(out), cap - strlen(out), "[itemprop=\"%s\"]", (const char *)ip);
+        xmlFree(ip);
+        return;
+    }
+    xmlFree(ip);
     xmlChar *cls = xmlGetProp(n, BAD_CAST "class");
-    int added = 0;
-    for (const char *p = (const char *)cls; p && *p && added < 2;) {
+    const char *best = NULL, *any = NULL;
+    size_t best_l = 0, any_l = 0;
+    for (const char *p = (const char *)cls; p && *p;) {
         while (*p && isspace((unsigned char)*p))
             p++;
         size_t l = strcspn(p, " \t\r\n");
         if (l && stable_word(p, l)) {
-            snprintf(out + strlen(out), cap - strlen(out), ".%.*s", (int)l, p);
-            added++;
+            if (!best && semantic(p, l)) {
+                best = p;
+                best_l = l;
+            }
+            if (!any) {
+                any = p;
+                any_l = l;
+            }
         }
         p += l;
     }
+    if (!best) {
+        best = any;
+        best_l = any_l;
+    }
+    if (best)
+        snprintf(out + strlen(out), cap - strlen(out), ".%.*s", (int)best_l, best);
     xmlFree(cls);
 }
 
