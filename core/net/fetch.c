@@ -207,24 +207,13 @@ struct mw_fetcher *mw_fetcher_new(const struct mw_fetch_opts *o, struct mw_err *
     /* Nothing here changes between fetches, so it is set once; the handle lives as long as the fetcher and
      * is never curl_easy_reset, so its connection and DNS caches (keep-alive) carry over from fetch to fetch. */
     CURL *h = f->h;
+    /* the limits are the crawler's too: one place sets them (mw_fetch_easy_setup) */
+    if (mw_fetch_easy_setup(h, &f->o, err)) {
+        mw_fetcher_free(f);
+        return NULL;
+    }
     CURLcode c = CURLE_OK;
 #define SET(opt, val) do { if (c == CURLE_OK) c = curl_easy_setopt(h, opt, val); } while (0)
-    SET(CURLOPT_NOSIGNAL, 1L);
-    SET(CURLOPT_PROTOCOLS_STR, "http,https");
-    SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    SET(CURLOPT_FOLLOWLOCATION, 1L);
-    SET(CURLOPT_MAXREDIRS, (long)f->o.max_redirects);
-    SET(CURLOPT_AUTOREFERER, 1L);
-    SET(CURLOPT_CONNECTTIMEOUT_MS, f->o.connect_timeout_ms);
-    SET(CURLOPT_TIMEOUT_MS, f->o.timeout_ms);
-    /* a body that stalls (under 1 byte/s for this long) ends even when timeout_ms is generous */
-    long stall = f->o.timeout_ms / 1000 < 30 ? f->o.timeout_ms / 1000 : 30;
-    SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
-    SET(CURLOPT_LOW_SPEED_TIME, stall > 0 ? stall : 1L);
-    SET(CURLOPT_ACCEPT_ENCODING, "");
-    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->o.max_body);
-    SET(CURLOPT_USERAGENT, f->user_agent);
-    SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
     SET(CURLOPT_WRITEFUNCTION, on_body);
     SET(CURLOPT_WRITEDATA, f);
     SET(CURLOPT_HEADERFUNCTION, on_header);
