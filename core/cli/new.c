@@ -293,6 +293,7 @@ int cmd_new(int argc, char **argv)
         free(host);
         return 1;
     }
+    int rc = 1;
     struct mw_css_cache *cc = mw_css_cache_new(64);
     json_t *meta = mw_meta_extract(doc, url, NULL, &err);
     const char *title = json_string_value(json_object_get(meta, "title"));
@@ -440,13 +441,7 @@ int cmd_new(int argc, char **argv)
         goto fail;
     }
     printf("wrote %s\nwrote %s and %s (the rule's current result: check it)\n", rule_path, page_path, json_path);
-    json_decref(drops);
-    json_decref(meta);
-    mw_css_cache_free(cc);
-    xmlFreeDoc(doc);
-    free(bytes);
-    free(host);
-    return 0;
+    rc = 0;
 fail:
     json_decref(drops);
     json_decref(meta);
@@ -454,5 +449,5 @@ fail:
     xmlFreeDoc(doc);
     free(bytes);
     free(host);
-    return 1;
+    return rc;
 }
