@@ -44,10 +44,13 @@ int mw_article_empty(const json_t *v)
     return 0;
 }
 
-static void take(json_t *rec, const char *key, json_t *src, const char *skey, json_t *origin, const char *who)
+static void take(json_t *rec, const char *key, json_t *src, const char *skey, json_t *origin, const char *who,
+                 const json_t *settled)
 {
     json_t *v = json_object_get(src, skey);
     if (mw_article_empty(v) || !mw_article_empty(json_object_get(rec, key)))
+        return;
+    if (settled && json_object_get(settled, key))
         return;
     json_object_set(rec, key, v);
     if (origin)
@@ -90,6 +93,7 @@ int mw_article_fill(json_t *rec, xmlDocPtr doc, const struct mw_article_opts *o,
 {
     struct mw_meta_opts mo = {o ? o->tz : NULL, o ? o->lang : NULL};
     const char *url = o && o->url ? o->url : NULL;
+    const json_t *set = o ? o->settled : NULL;
     json_t *meta = mw_meta_extract(doc, url, &mo, err);
     if (!meta)
         return err ? err->code : MW_ENOMEM;
@@ -98,7 +102,7 @@ int mw_article_fill(json_t *rec, xmlDocPtr doc, const struct mw_article_opts *o,
     static const char *const from_meta[] = {"canonical_url", "title", "authors", "published", "modified",
                                             "section", "tags", "lang", NULL};
     for (int i = 0; from_meta[i]; i++)
-        take(rec, from_meta[i], meta, from_meta[i], origin, "meta");
+        take(rec, from_meta[i], meta, from_meta[i], origin, "meta", set);
     if (mw_article_empty(json_object_get(rec, "url")) && url)
         json_object_set_new(rec, "url", json_string(url));
 
@@ -109,14 +113,14 @@ int mw_article_fill(json_t *rec, xmlDocPtr doc, const struct mw_article_opts *o,
             json_decref(meta);
             return err ? err->code : MW_ENOMEM;
         }
-        take(rec, "body", g, "body", origin, "generic");
-        take(rec, "lead", meta, "lead", origin, "meta");
-        take(rec, "lead", g, "lead", origin, "generic");
+        take(rec, "body", g, "body", origin, "generic", set);
+        take(rec, "lead", meta, "lead", origin, "meta", set);
+        take(rec, "lead", g, "lead", origin, "generic", set);
         merge_images(rec, json_object_get(meta, "images"), origin, "meta");
         merge_images(rec, json_object_get(g, "images"), origin, "generic");
         json_decref(g);
     } else {
-        take(rec, "lead", meta, "lead", origin, "meta");
+        take(rec, "lead", meta, "lead", origin, "meta", set);
         merge_images(rec, json_object_get(meta, "images"), origin, "meta");
     }
     json_decref(meta);

@@ -18,12 +18,13 @@ struct mw_article_opts {
     const char *url;      /* page URL (may be NULL: the canonical/og:url is used then) */
     const char *tz;       /* outlet zone for dates without one */
     const char *lang;     /* expected language */
+    const json_t *settled;   /* may be NULL: an object whose keys are fields a rule settled (even as empty);
+                                those are never filled from metadata or the generic extractor */
 };
 
 /* Fill rec's fields that are still null/empty from doc metadata and the generic extractor.
  * origin (may be NULL) is an object that receives "field": "meta"|"generic" for each field filled.
- * meta_out/generic_out (may be NULL) receive new references to the intermediate objects (json_decref).
- * 0, or MW_ENOMEM. */
+ * Fields named in o->settled are left as they are. 0, or MW_ENOMEM. */
 int mw_article_fill(json_t *rec, xmlDocPtr doc, const struct mw_article_opts *o, json_t *origin,
                     struct mw_err *err);
 

@@ -348,7 +348,7 @@ static json_t *run_rule(struct mw_runner *r, struct rule_ent *e, xmlDocPtr doc, 
     char outlet[256] = "", tz[32] = "", lang[16] = "";
     rule_str(L, e->ref, "outlet", outlet, sizeof outlet);
     struct mw_article_opts ao = {url, rule_str(L, e->ref, "tz", tz, sizeof tz),
-                                 rule_str(L, e->ref, "lang", lang, sizeof lang)};
+                                 rule_str(L, e->ref, "lang", lang, sizeof lang), NULL};
     json_t *rec = mw_article_new(url);
     json_t *origin = r->o.explain ? json_object() : NULL;
     if (!rec)
@@ -360,10 +360,11 @@ static json_t *run_rule(struct mw_runner *r, struct rule_ent *e, xmlDocPtr doc, 
     lua_pushvalue(L, doc_idx);
     struct mw_err err = {0};
     int ok = 0;
+    json_t *orig = NULL;   /* the fields the rule settled: never filled from meta/generic */
     if (mw_lua_call(r->lua, 2, 3, 0, &err) == MW_OK) {
         char msg[512];
         json_t *fields = to_json_safe(L, -3, msg, sizeof msg);
-        json_t *orig = to_json_safe(L, -2, msg, sizeof msg);
+        orig = to_json_safe(L, -2, msg, sizeof msg);
         json_t *warns = to_json_safe(L, -1, msg, sizeof msg);
         if (fields && json_is_object(fields)) {
             const char *k;
@@ -386,7 +387,6 @@ static json_t *run_rule(struct mw_runner *r, struct rule_ent *e, xmlDocPtr doc, 
         if (json_is_array(warns))
             json_array_foreach(warns, i, v) if (json_is_string(v)) warn(rec, json_string_value(v));
         json_decref(fields);
-        json_decref(orig);
         json_decref(warns);
         lua_pop(L, 3);
     } else {
@@ -409,8 +409,10 @@ static json_t *run_rule(struct mw_runner *r, struct rule_ent *e, xmlDocPtr doc, 
             json_object_clear(origin);
     }
     struct mw_err ferr = {0};
+    ao.settled = ok && json_is_object(orig) ? orig : NULL;
     if (mw_article_fill(rec, doc, &ao, origin, &ferr))
         mw_article_set_error(rec, &ferr);
+    json_decref(orig);
     if (mw_article_empty(json_object_get(rec, "lang")) && lang[0])
         json_object_set_new(rec, "lang", json_string(lang));
     mw_lua_close_doc(L, doc_idx);
@@ -436,7 +438,7 @@ static json_t *generic_record(struct mw_runner *r, xmlDocPtr doc, const char *ur
 {
     struct mw_err err = {0};
     json_t *origin = r->o.explain ? json_object() : NULL;
-    struct mw_article_opts ao = {url, NULL, NULL};
+    struct mw_article_opts ao = {url, NULL, NULL, NULL};
     json_t *rec = mw_article_generic(doc, &ao, origin, &err);
     if (!rec) {
         rec = mw_article_new(url);

@@ -12,7 +12,8 @@
 --       attr reads an attribute instead of the text; pattern keeps the first capture of a Lua pattern
 --       (or of the first of a list of patterns that matches); format is date.parse's format (dates);
 --       split cuts list values at a literal separator or at any of a list of them ("A, B and C");
---   function(doc, a)           returns the value itself.
+--   function(doc, a)           returns the value itself; false (or {} for a list field) settles the field
+--                              as empty: the outlet has none, so metadata and the generic extractor do not fill it.
 -- body also takes drop = css or list (nodes removed from the document before the body is read; the body
 -- runs after title, lead, authors, dates, section and tags, so those still see what drop removes — tags in a
 -- share bar, say — while images and the metadata/generic fallbacks see the cleaned document),
@@ -289,7 +290,9 @@ function M.apply(r, doc)
     local spec = spec_of(f)
     if spec ~= nil then
       local v, matched = field(doc, a, r, f, spec)
-      if v ~= nil and v ~= "" then
+      if v == false or (type(spec) == "function" and type(v) == "table" and next(v) == nil) then
+        origin[f] = "rule"   -- settled as empty: the outlet has none, so nothing is filled in from elsewhere
+      elseif v ~= nil and v ~= "" then
         a[f] = v
         origin[f] = "rule"
       elseif (f == "title" or f == "body") and not matched then

@@ -1,12 +1,13 @@
 -- scripts/outlets/sputnik_arabic.lua — Sputnik Arabic (sarabic.ae; earlier sputnikarabic.ae, arabic.sputniknews.com).
--- UNVERIFIED: no saved Sputnik Arabic page. Selectors from ../shared/outlets/FACTS.md §5, all for the shared
--- RIA/Sputnik platform, not this edition: article__* layout (~2021+) from Targoman/PersianWebScraper (2024-03)
--- and RSSHub sputniknews (2022), a[data-unixtime] in Unix seconds (RSSHub PR #10820); old b-article__* layout
--- (≤2020/21) from an undated PHP scraper of arabic.sputniknews.com. Furniture ("تابعنا عبر", "© ..." photo
--- credits) from a stored sarabic.ae page text (2020-05-08). tests/rules/sputnik_arabic/ holds synthetic pages
--- of our own in both shapes: they test the rule's logic, not the site. Not settled: the byline markup (meta
--- or text), whether Arabic stories open with a "<place> - سبوتنيك" dateline (taken out when they do), the
--- old layout's lead, and whether b-article__refs-date's datetime is Moscow time (assumed: the site says GMT+3).
+-- The old b-article__* layout (≤2020/21) is VERIFIED by ../shared/corpus/outlets/sputnik_arabic/
+-- SputnikArabic_2020_03_17 (arabic.sputniknews.com, March 2020): times are GMT (the page prints "GMT 17:27"),
+-- the lead sits apart from the text, related-story boxes (.b-inject) sit inside paragraphs, no byline.
+-- The article__* layout (~2021+) is UNVERIFIED: selectors from ../shared/outlets/FACTS.md §5 for the shared
+-- RIA/Sputnik platform, not this edition (Targoman/PersianWebScraper 2024-03, RSSHub sputniknews 2022,
+-- a[data-unixtime] in Unix seconds from RSSHub PR #10820). Furniture ("تابعنا عبر", "© ..." photo credits) from a
+-- stored sarabic.ae page text (2020-05-08). tests/rules/sputnik_arabic/ holds synthetic pages of our own in both
+-- shapes: they test the rule's logic, not the site. Not settled: the new layout's byline markup, whether Arabic
+-- stories open with a "<place> - سبوتنيك" dateline (taken out when they do).
 return rule {
   name     = "sputnik_arabic",
   outlet   = "Sputnik Arabic",
@@ -41,10 +42,23 @@ return rule {
                    drop = {"div[data-type='article']", ".article__quote-bg", ".photoview__ext-link", ".m-buy"},
                    skip = {"^© ", "^تابعنا عبر"}},
     },
+    -- verified on corpus/outlets/sputnik_arabic/SputnikArabic_2020_03_17 (arabic.sputniknews.com, 2020):
+    -- <meta itemprop=datePublished> holds UTC with seconds; the visible <time datetime> lacks a zone but the
+    -- page prints it as "GMT 17:27", so it is read as UTC; the lead is not repeated in the text; "b-inject"
+    -- boxes inside paragraphs are links to other stories
     { when      = ".b-article__text",
       title     = "div.b-article__header-title h1",
-      published = {"time.b-article__refs-date", attr = "datetime"},
-      body      = {"div.b-article__text", skip = {"^© ", "^تابعنا عبر"}},
+      lead      = ".b-article__lead",
+      section   = ".b-article__refs-rubric",
+      published = function(doc)
+        local m = doc:first("meta[itemprop=datePublished]")
+        if m and m:attr("content") then return date.parse(m:attr("content")) end
+        local t = doc:first("time.b-article__refs-date")
+        return t and t:attr("datetime") and date.parse(t:attr("datetime"), {tz = "UTC"})
+      end,
+      modified  = {"meta[itemprop=dateModified]", attr = "content"},
+      body      = {".b-article__lead, div.b-article__text", drop = {".b-inject"},
+                   skip = {"^© ", "^تابعنا عبر"}},
     },
   },
 }
