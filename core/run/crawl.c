@@ -809,10 +809,12 @@ static void park_host(struct mw_crawl *c, struct mw_host *h, const char *why)
         return;
     h->dead = 1;
     struct outlet *o = &c->outlets[h->outlet];
-    char msg[1100], fetched[32];
+    char msg[1100], fetched[32], tail[64] = "";
     size_t n = queued_pages(h);
-    snprintf(msg, sizeof msg, "%s: %s; %zu queued page%s wait%s for the next run", h->origin, why, n,
-             n == 1 ? "" : "s", n == 1 ? "s" : "");
+    if (n)   /* sources are read again by every pass; pages are what waits */
+        snprintf(tail, sizeof tail, "; %zu queued page%s wait%s for the next run", n, n == 1 ? "" : "s",
+                 n == 1 ? "s" : "");
+    snprintf(msg, sizeof msg, "%s: %s%s", h->origin, why, tail);
     iso_now(fetched);
     struct mw_store_fetch f = {h->origin, "host", o->name, fetched, msg, 0, 0, 0};
     mw_store_log(c->store, c->run_id, &f, NULL);
@@ -1283,8 +1285,8 @@ static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
         sinks_fetch(c, &fev);
         log_fetch(c, j, status, x->body.len, ms, msg, fetched);
         char why[900];
-        snprintf(why, sizeof why, "given up for this run (parked) after %d connection failures or time-outs in a "
-                 "row (last: %s)", h->fails, msg);
+        snprintf(why, sizeof why, "%sgiven up for this run (parked) after %d connection failures or time-outs in "
+                 "a row (last: %s)", j->src == MW_JOB_ROBOTS ? "robots.txt unreachable; " : "", h->fails, msg);
         x->job = NULL;
         if (j->src == MW_JOB_ROBOTS) {
             h->robots_state = MW_ROBOTS_READY;
