@@ -426,10 +426,9 @@ int cmd_run(int argc, char **argv)
             fprintf(stderr, "moonwire: pass %d at %s, store %s\n", pass, ts, cfg->store);
         }
         long errors = 0;
-        if (mw_crawl_run(crawl, &err)) {
+        int fatal = mw_crawl_run(crawl, &err);
+        if (fatal)
             cli_error("%s", err.msg);
-            rc = 1;
-        }
         if (v.tty && !v.quiet)
             fputs("\r\033[K", stderr);
         summary(&v, crawl, cfg);
@@ -437,10 +436,8 @@ int cmd_run(int argc, char **argv)
         mw_crawl_totals(crawl, NULL, NULL, &errors, NULL);
         mw_crawl_free(crawl);
         v.crawl = NULL;
-        if (rc)
-            break;
-        rc = errors ? 1 : 0;
-        if (!period_ms)
+        rc = fatal || errors ? 1 : 0;
+        if (fatal || !period_ms)
             break;
         /* sleep to the next period boundary in short steps, so a signal ends the wait at once */
         double next = start + (double)period_ms / 1000.0;

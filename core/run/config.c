@@ -443,7 +443,7 @@ static int check_resolve(struct ctx *c, const char *key, const char *r)
     for (size_t i = 0; ok && i < len[2]; i++)
         ok = isalnum((unsigned char)f[2][i]) || strchr(".-_[]:,+", f[2][i]);
     for (size_t i = 0; ok && i < len[0]; i++)
-        ok = isalnum((unsigned char)f[0][i]) || strchr(".-_*", f[0][i]);
+        ok = isalnum((unsigned char)f[0][i]) || strchr(".-_*", f[0][i]);   /* a name, as curl wants it */
     if (!ok)
         return bad(c, key, "\"%.200s\": expected \"HOST:PORT:ADDRESS\" (as curl --resolve) or "
                    "\"HOST:PORT:ADDRESS:PORT\" (as curl --connect-to)", r);

@@ -1269,10 +1269,11 @@ static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
     /* politeness counts from the end of a transfer as well as from its start */
     if (h->next_ok < now + (double)h->delay_ms)
         h->next_ok = now + (double)h->delay_ms;
-    if (cc == CURLE_OK || !host_failure(cc))
-        h->fails = 0;
-    else
+    int busy = cc == CURLE_OK && mw_fetch_retryable_status(status);   /* 5xx, 429, 408: counted once final */
+    if (host_failure(cc))
         h->fails++;
+    else if (!busy)
+        h->fails = 0;
 
     char msg[700];
     transfer_error(c, x, cc, status, msg, sizeof msg);
@@ -1304,6 +1305,18 @@ static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
     if (stopping(c) && retry) {   /* left queued in the store for the next run, not an error */
         x->job = NULL;
         skip(c, j, 0);
+        return;
+    }
+    if (busy && j->src != MW_JOB_ROBOTS && ++h->fails >= c->cfg->host_failures) {
+        /* it answers, but only "busy" (a 503 for ever): as many URLs in a row as a dead host may cost */
+        sinks_fetch(c, &fev);
+        log_fetch(c, j, status, x->body.len, ms, msg, fetched);
+        char why[900];
+        snprintf(why, sizeof why, "given up for this run (parked) after %d URLs in a row failed with HTTP %ld "
+                 "after their retries (last: %s)", h->fails, status, msg);
+        x->job = NULL;
+        mw_frontier_requeue(c->fr, h, j);
+        park_host(c, h, why);
         return;
     }
     const char *error = msg[0] ? msg : NULL;
