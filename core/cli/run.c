@@ -52,7 +52,8 @@ static void help(FILE *f)
           "SIGTERM/SIGINT: no new transfers start, the ones in flight finish and are stored, then exit.\n\n"
           "Exit status: 0 when the pass stored every page it fetched as an article; 1 when it made any error record\n"
           "(a page, a source, a parked host) or the store, a sink or the rules cannot be opened; 2 on usage and\n"
-          "config errors. With --every, the status of the last pass.\n", f);
+          "config errors. With --every, the status of the last pass (of the one before it when the signal cut\n"
+          "the last one short before it made an error record).\n", f);
 }
 
 #define FAILS_SHOWN 20   /* failure lines in a summary; the rest are counted (all of them are in fetch_log) */
@@ -434,9 +435,12 @@ int cmd_run(int argc, char **argv)
         summary(&v, crawl, cfg);
         clear_failures(&v);
         mw_crawl_totals(crawl, NULL, NULL, &errors, NULL);
+        /* a pass the signal cut short keeps the status of the pass before it, unless it already failed */
+        const char *why = mw_crawl_stopped_by(crawl);
+        int cut = pass > 1 && why && !strcmp(why, "signal");
+        rc = fatal || errors || (cut && rc) ? 1 : 0;
         mw_crawl_free(crawl);
         v.crawl = NULL;
-        rc = fatal || errors ? 1 : 0;
         if (fatal || !period_ms)
             break;
         /* sleep to the next period boundary in short steps, so a signal ends the wait at once */
