@@ -417,6 +417,19 @@ static void test_error_messages(void **state)
     mw_err_clear(&err);
     assert_int_equal(mw_css_to_xpath(deep, &xp, &err), MW_EPARSE);
     assert_non_null(strstr(err.msg, "nested too deeply"));
+
+    /* COMPOUND_MAX compounds pass, one more (nested ones count) does not */
+    struct mw_buf many;
+    mw_buf_init(&many, 0);
+    for (int i = 0; i < COMPOUND_MAX; i++)
+        assert_int_equal(mw_buf_appends(&many, i ? " > a" : "a"), 0);
+    assert_int_equal(mw_css_to_xpath(many.data, &xp, &err), 0);
+    free(xp);
+    assert_int_equal(mw_buf_appends(&many, ":not(b)"), 0);
+    mw_err_clear(&err);
+    assert_int_equal(mw_css_to_xpath(many.data, &xp, &err), MW_EPARSE);
+    assert_non_null(strstr(err.msg, "more than 64 compound selectors"));
+    mw_buf_free(&many);
 }
 
 /* The XPath text itself, where its shape matters: descendants of the context, XPath quoting. */
@@ -513,6 +526,43 @@ static void test_element_context(void **state)
     assert_string_equal(got, "byline,p1,p2,p3,q1,p4,p5,copy");
     xmlXPathFreeObject(o);
     mw_css_cache_free(c);
+    xmlFreeDoc(doc);
+}
+
+/* A subtree taken out of the document (node:remove()) and a text node as contexts: both paths agree. */
+static void test_detached_context(void **state)
+{
+    static const char *const sels[] = {"*", "li:first-child", ":root", "li + li", "ul > li:last-child",
+                                       ":only-child", "p:not(div > p)", "li:nth-last-child(2)"};
+    htmlDocPtr doc = parse_page();
+    xmlNodePtr facts = by_id(doc, "facts"), ctxs[3];
+    xmlUnlinkNode(facts);
+    ctxs[0] = facts;
+    ctxs[1] = facts->children ? facts->children : facts;   /* the text before the first li */
+    ctxs[2] = by_id(doc, "story");
+    char a[512], b[512];
+    for (size_t x = 0; x < 3; x++) {
+        for (size_t i = 0; i < sizeof sels / sizeof sels[0]; i++) {
+            struct mw_err err = {0};
+            xmlXPathObjectPtr n = mw_css_select(NULL, ctxs[x], sels[i], &err);
+            xmlXPathObjectPtr p = mw_css_select_xpath(NULL, ctxs[x], sels[i], &err);
+            assert_non_null(n);
+            assert_non_null(p);
+            ids(n, a, sizeof a);
+            ids(p, b, sizeof b);
+            if (strcmp(a, b) != 0)
+                print_error("context %zu, %s: native \"%s\", xpath \"%s\"\n", x, sels[i], a, b);
+            assert_string_equal(a, b);
+            xmlXPathFreeObject(n);
+            xmlXPathFreeObject(p);
+        }
+    }
+    struct mw_err err = {0};
+    xmlXPathObjectPtr o = mw_css_select(NULL, facts, "li:first-child, li:only-child", &err);
+    ids(o, a, sizeof a);
+    assert_string_equal(a, "f1");   /* the removed list's items are still siblings of each other */
+    xmlXPathFreeObject(o);
+    xmlFreeNode(facts);
     xmlFreeDoc(doc);
 }
 
@@ -867,6 +917,7 @@ int main(void)
         cmocka_unit_test(test_error_messages),
         cmocka_unit_test(test_xpath_text),
         cmocka_unit_test(test_element_context),
+        cmocka_unit_test(test_detached_context),
         cmocka_unit_test(test_cache),
         cmocka_unit_test(test_differential),
     };
