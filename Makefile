@@ -99,8 +99,11 @@ sanitize: $(B)/san/moonwire $(STESTS)
 deps:
 	@sh .ci/install-deps
 
+# make test builds in parallel even when called without -j (the ASan build is most of its build time);
+# tests/run.sh then runs the suites in parallel too (MW_TEST_JOBS).
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: deps
-	@$(MAKE) -s --no-print-directory all $(TESTS) sanitize
+	@$(MAKE) -s --no-print-directory $(if $(findstring -j,$(MAKEFLAGS)),,-j$(TEST_JOBS)) all $(TESTS) sanitize
 	@sh tests/run.sh
 
 check: test
