@@ -8,6 +8,7 @@
 #include "doc/text.h"
 #include "extract/article.h"
 #include "meta/date.h"
+#include "rules/wordchars.h"
 
 #include <limits.h>
 #include <math.h>
@@ -18,24 +19,23 @@
 
 /* ---- shingles ---- */
 
-/* Python's \w on UTF-8: ASCII letters, digits, '_', and any non-ASCII code point outside the common
- * punctuation/space/symbol blocks. */
+/* Python's \w on UTF-8 (score.py's word tokens): ASCII letters, digits and '_', and above ASCII the ranges
+ * of rules/wordchars.h, generated from Python's own Unicode tables. */
 static int word_cp(uint32_t c)
 {
     if (c < 128)
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    if (c <= 0xBF)
-        return c == 0xAA || c == 0xB5 || c == 0xBA || c == 0xB2 || c == 0xB3 || c == 0xB9 ||
-               (c >= 0xBC && c <= 0xBE);
-    if (c == 0xD7 || c == 0xF7)
-        return 0;
-    if ((c >= 0x2000 && c <= 0x206F) || (c >= 0x20A0 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
-        (c >= 0xFF00 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
-        (c >= 0xFF5B && c <= 0xFF65) || c == 0x060C || c == 0x061B || c == 0x061F || (c >= 0x066A && c <= 0x066D) ||
-        c == 0x06D4 || c == 0x0964 || c == 0x0965 || (c >= 0xFE10 && c <= 0xFE6F) || c == 0x00A0 ||
-        (c >= 0x02C2 && c <= 0x02C5) || (c >= 0x1F000 && c <= 0x1FAFF))
-        return 0;
-    return 1;
+    size_t lo = 0, hi = sizeof MW_WORD_RANGES / sizeof MW_WORD_RANGES[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c < MW_WORD_RANGES[mid][0])
+            hi = mid;
+        else if (c > MW_WORD_RANGES[mid][1])
+            lo = mid + 1;
+        else
+            return 1;
+    }
+    return 0;
 }
 
 static size_t next_cp(const unsigned char *s, uint32_t *c)
