@@ -91,7 +91,7 @@ done
 # sanitizers nothing to report; the resume after each kill is what ASan checks there).
 for t in tests/integration/test_*.py; do
   [ -f "$t" ] || continue
-  n=$(basename "$t" .py)
+  n=$(basename "$t")   # test_x.py: the unit suite test_x (a C file) may share the stem
   suite "$n" python3 "$t"
   suite "san-$n" env MOONWIRE="$PWD/$B/san/moonwire" MW_SANITIZED=1 python3 "$t"
 done
