@@ -1,5 +1,5 @@
 # moonwire — plain `make` builds build/moonwire and build/libmoonwire.a.
-# make test | make demo | make bench | make install PREFIX=/usr/local | make peers | make clean
+# make test | make demo | make bench | make install PREFIX=/usr/local | make peers | make mutants | make clean
 
 PKGS     := lua5.4 libcurl libxml-2.0 sqlite3 jansson zlib
 CC       ?= cc
@@ -31,7 +31,7 @@ TESTS    := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 STESTS   := $(TEST_SRC:tests/unit/%.c=$(B)/san/tests/%)
 
 .SECONDEXPANSION:
-.PHONY: all deps test check demo bench peers install clean sanitize tools plugins
+.PHONY: all deps test check demo bench peers install clean sanitize tools plugins mutants
 all: $(B)/moonwire $(B)/libmoonwire.a tools plugins
 
 $(B)/obj/%.o: %.c
@@ -118,6 +118,10 @@ bench: deps
 
 peers:
 	@sh tests/bench/peers.sh
+
+# mutation check of the tests (tests/mutants.py): which flipped comparisons in meta/extract/rules survive
+mutants: deps
+	@python3 tests/mutants.py
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/moonwire

@@ -243,13 +243,33 @@ static void test_url_from_the_page_and_no_origin(void **state)
     xmlFreeDoc(e);
 }
 
+static void test_no_placeholder_images(void **state)
+{
+    (void)state;
+    /* spacers, tracking pixels, placeholders and inline data are not the article's images */
+    htmlDocPtr d = parse("<html><body><article><h1>Pier</h1>" PARA
+                         "<img src=''><img src='data:image/gif;base64,R0lGOD'><img src='/i/blank.gif'>"
+                         "<img src='/i/spacer.gif'><img src='/i/pixel.gif'><img src='/i/placeholder.png'>"
+                         "<img src='/img/photo.jpg'>" PARA2 "</article></body></html>");
+    struct mw_err err = {0};
+    json_t *rec = mw_article_generic(d, NULL, NULL, &err);
+    json_t *imgs = json_object_get(rec, "images");
+    if (json_array_size(imgs) != 1) {
+        char *s = json_dumps(imgs, 0);
+        fail_msg("want only photo.jpg, got %s", s);
+    }
+    assert_string_equal(str(json_array_get(imgs, 0), "url"), "https://gazette.example/img/photo.jpg");
+    json_decref(rec);
+    xmlFreeDoc(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_has_every_key_in_order), cmocka_unit_test(test_set_error),
         cmocka_unit_test(test_empty), cmocka_unit_test(test_generic_fills_from_meta_then_generic),
         cmocka_unit_test(test_fill_keeps_what_is_there), cmocka_unit_test(test_settled_fields_stay_empty),
-        cmocka_unit_test(test_url_from_the_page_and_no_origin),
+        cmocka_unit_test(test_url_from_the_page_and_no_origin), cmocka_unit_test(test_no_placeholder_images),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -303,6 +303,28 @@ static void test_known_file_format(void **state)
     }
 }
 
+static void test_nested_fixtures(void **state)
+{
+    (void)state;
+    /* fixtures are searched 8 directories deep below the one given (a corpus of outlet/layout/year/...) */
+    char dir[400], deep[400];
+    snprintf(dir, sizeof dir, "%s/nested", ROOT);
+    rmrf(dir);
+    snprintf(deep, sizeof deep, "%s", dir);
+    assert_int_equal(mkdir(deep, 0700), 0);
+    for (int i = 1; i <= 8; i++) {
+        size_t l = strlen(deep);
+        snprintf(deep + l, sizeof deep - l, "/%d", i);
+        assert_int_equal(mkdir(deep, 0700), 0);
+    }
+    put(deep, "pier.html", PAGE);
+    put(deep, "pier.json", "{\"url\": \"https://gazette.example/news/pier\", \"title\": \"Pier to be rebuilt\"}");
+    struct outcome x = check(dir, NULL, NULL, 1, NULL, 0.98);
+    assert_int_equal(x.rc, 0);
+    assert_int_equal(x.res.passed, 1);
+    free(x.out);
+}
+
 static void test_known_file_found(void **state)
 {
     (void)state;
@@ -351,6 +373,20 @@ static void test_known_file_found(void **state)
     assert_string_equal(found, side);
     json_decref(k);
     unlink(side);
+
+    /* a mapping file named just known.json in the project's rules directory counts too */
+    unlink(side);
+    char mapfile[200];
+    snprintf(mapfile, sizeof mapfile, "%s/corpus-known.json", map);
+    unlink(mapfile);
+    snprintf(text, sizeof text, "{\"fixtures\": \"../found\", %s}", entry);
+    put(map, "known.json", text);
+    x = check(dir, NULL, known_dirs, 0, NULL, 0.98);
+    assert_int_equal(x.res.known, 1);
+    assert_int_equal(x.res.failed, 0);
+    free(x.out);
+    snprintf(mapfile, sizeof mapfile, "%s/known.json", map);
+    unlink(mapfile);
 
     /* a malformed known file is an error, not a silent "no entries" */
     put(map, "corpus-known.json", "{\"fixtures\": \"../found\", \"known\": {\"pier#title\": \"why\"}}");
@@ -539,7 +575,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expectations), cmocka_unit_test(test_min_f1_and_summary),
         cmocka_unit_test(test_known_entries), cmocka_unit_test(test_known_file_format),
-        cmocka_unit_test(test_known_file_found), cmocka_unit_test(test_shingle_rows),
+        cmocka_unit_test(test_known_file_found), cmocka_unit_test(test_nested_fixtures),
+        cmocka_unit_test(test_shingle_rows),
         cmocka_unit_test(test_shingle_matches_score_py),
     };
     int failed = cmocka_run_group_tests(tests, setup, teardown);

@@ -39,6 +39,9 @@ static const struct {
     {"notjson.lua", "return rule { name = 'notjson', domains = {'notjson.example'},\n"
                     "  fix = function(a) a.title = function() end end }\n"},
     {"noreturn.lua", "local x = 1\n"},
+    /* broken, with two domains written the way people write them: both still carry the warning */
+    {"pair.lua", "return rule { name = 'pair', domains \t = { 'one.example', \"two.example\" },\n"
+                       "  title = 'h1' 'oops' }\n"},
 };
 
 static const char PAGE[] =
@@ -294,6 +297,8 @@ static void test_broken_rules(void **state)
         {"https://raises.example/a", "raises", "raises.lua:2: no headline here; generic used"},
         {"https://loops.example/a", "loops", "loops.lua:3: instruction budget"},
         {"https://notjson.example/a", "notjson", "notjson: the rule returned fields that are not JSON"},
+        {"https://one.example/a", "pair", "pair: the rule file did not load ("},
+        {"https://www.two.example/a", "pair", "pair: the rule file did not load ("},
     };
     for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
         json_t *rec = extract(r, rows[k].url);
