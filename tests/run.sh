@@ -9,7 +9,7 @@
 # hang guard, not a speed check). Under CI=1 a skipped suite is a failure unless it was queued --may-skip.
 # Suites are found by glob — tests/unit/test_*.c (built by make), tests/integration/test_*.py — so a new
 # suite needs no line here, nor does a smoke step tests/<dir>/smoke*.sh (a fuzz smoke run); any other step
-# is one `suite NAME CMD...` line below.
+# is one `suite NAME CMD...` line below. MW_TEST_ONLY="GLOB..." runs only the suites whose names match.
 cd "$(dirname "$0")/.." || exit 2
 B=build
 log=$B/test-logs
@@ -34,6 +34,7 @@ fi
 
 rm -rf "$q"
 mkdir -p "$q"
+: >"$q/order"
 rm -f "$log"/*.rc
 export MW_TESTD="$PWD/$B/mw-testd"
 export MOONWIRE_SCRIPTS="$PWD/scripts"
@@ -51,6 +52,11 @@ suite() {   # suite [--may-skip] NAME CMD...: queue a suite (may-skip: a skip do
   may=""
   [ "$1" = "--may-skip" ] && { may=1; shift; }
   name=$1; shift
+  if [ -n "${MW_TEST_ONLY:-}" ]; then   # MW_TEST_ONLY='test_crawl* san-*': run only the suites named so
+    keep=""
+    for pat in $MW_TEST_ONLY; do case $name in $pat) keep=1 ;; esac; done
+    [ -z "$keep" ] && return 0
+  fi
   quote "$@" >"$q/$name.cmd"
   echo "$name" >>"$q/order"
   [ -n "$may" ] && echo "$name" >>"$q/may-skip"
@@ -103,7 +109,7 @@ done | sort -rn | cut -d' ' -f2 >"$q/sorted"
 jobs=${MW_TEST_JOBS:-$(($(nproc 2>/dev/null || echo 1) * 2))}
 [ "$jobs" -ge 1 ] 2>/dev/null || jobs=2
 echo "running $(wc -l <"$q/sorted") suites, $jobs at a time (logs: $log/)"
-xargs -P "$jobs" -n 1 sh tests/run.sh --one <"$q/sorted"
+xargs -r -P "$jobs" -n 1 sh tests/run.sh --one <"$q/sorted"
 
 pass=0; fail=0; skip=0; failed=""; skips=""
 for n in $(cat "$q/order" "$q/order.skipped" 2>/dev/null); do
