@@ -99,12 +99,13 @@ sanitize: $(B)/san/moonwire $(STESTS)
 deps:
 	@sh .ci/install-deps
 
-# make test builds in parallel even when called without -j (the ASan build is most of its build time);
-# tests/run.sh then runs the suites in parallel too (MW_TEST_JOBS).
+# make test builds in parallel even when called without -j; tests/run.sh runs the suites in parallel
+# (MW_TEST_JOBS) and the ASan+UBSan build (most of the build time) beside the plain suites.
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+TEST_J = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(TEST_JOBS))
 test: deps
-	@$(MAKE) -s --no-print-directory $(if $(findstring -j,$(MAKEFLAGS)),,-j$(TEST_JOBS)) all $(TESTS) sanitize
-	@sh tests/run.sh
+	@$(MAKE) -s --no-print-directory $(TEST_J) all $(TESTS)
+	@MW_SAN_BUILD="$(MAKE) -s --no-print-directory $(TEST_J) sanitize" sh tests/run.sh
 
 check: test
 

@@ -35,6 +35,9 @@ fi
 rm -rf "$q"
 mkdir -p "$q"
 : >"$q/order"
+: >"$q/phase1"
+: >"$q/phase2"
+phase=1
 rm -f "$log"/*.rc
 export MW_TESTD="$PWD/$B/mw-testd"
 export MOONWIRE_SCRIPTS="$PWD/scripts"
@@ -59,6 +62,7 @@ suite() {   # suite [--may-skip] NAME CMD...: queue a suite (may-skip: a skip do
   fi
   quote "$@" >"$q/$name.cmd"
   echo "$name" >>"$q/order"
+  echo "$name" >>"$q/phase$phase"
   [ -n "$may" ] && echo "$name" >>"$q/may-skip"
   :
 }
@@ -76,10 +80,22 @@ for t in $B/tests/test_*; do
   case $t in *.d) continue ;; esac
   [ -x "$t" ] && suite "$(basename "$t")" "$t"
 done
-for t in $B/san/tests/test_*; do
-  case $t in *.d) continue ;; esac
-  [ -x "$t" ] && suite "san-$(basename "$t")" "$t"
-done
+# The sanitized build (MW_SAN_BUILD, a command: make test passes one) runs as a suite beside the plain
+# suites, which mostly wait on servers and children; the sanitized suites run once it has finished.
+if [ -n "${MW_SAN_BUILD:-}" ]; then
+  suite build-sanitized sh -c "$MW_SAN_BUILD"
+  phase=2
+  for c in tests/unit/test_*.c; do
+    n=$(basename "$c" .c)
+    suite "san-$n" "$B/san/tests/$n"
+  done
+else
+  for t in $B/san/tests/test_*; do
+    case $t in *.d) continue ;; esac
+    [ -x "$t" ] && suite "san-$(basename "$t")" "$t"
+  done
+fi
+phase=1
 suite rules-shape "$B/moonwire" test --fixtures tests/rules
 if [ -d ../shared/corpus/outlets ]; then
   # no --known: moonwire test finds tests/rules/corpus-known.json for this directory by itself
@@ -99,17 +115,33 @@ for t in tests/integration/test_*.py; do
   [ -f "$t" ] || continue
   n=$(basename "$t")   # test_x.py: the unit suite test_x (a C file) may share the stem
   suite "$n" python3 "$t"
+done
+[ -n "${MW_SAN_BUILD:-}" ] && phase=2
+for t in tests/integration/test_*.py; do
+  [ -f "$t" ] || continue
+  n=$(basename "$t")
   suite "san-$n" env MOONWIRE="$PWD/$B/san/moonwire" MW_SANITIZED=1 python3 "$t"
 done
+phase=1
 
-# Longest first (by the last run's times; new suites first of all), so the slow ones do not start last.
-for n in $(cat "$q/order"); do
-  echo "$(cat "$log/$n.secs" 2>/dev/null || echo 9999) $n"
-done | sort -rn | cut -d' ' -f2 >"$q/sorted"
 jobs=${MW_TEST_JOBS:-$(($(nproc 2>/dev/null || echo 1) * 2))}
 [ "$jobs" -ge 1 ] 2>/dev/null || jobs=2
-echo "running $(wc -l <"$q/sorted") suites, $jobs at a time (logs: $log/)"
-xargs -r -P "$jobs" -n 1 sh tests/run.sh --one <"$q/sorted"
+echo "running $(wc -l <"$q/order") suites, $jobs at a time (logs: $log/)"
+for ph in 1 2; do
+  [ -s "$q/phase$ph" ] || continue
+  if [ "$ph" = 2 ] && [ "$(cat "$log/build-sanitized.rc" 2>/dev/null)" != 0 ]; then
+    for n in $(cat "$q/phase2"); do   # nothing to run them with
+      echo "not run: the sanitized build failed (see $log/build-sanitized.log)" >"$log/$n.log"
+      echo 1 >"$log/$n.rc"
+    done
+    continue
+  fi
+  # longest first (by the last run's times; new suites first of all), so the slow ones do not start last
+  for n in $(cat "$q/phase$ph"); do
+    echo "$(cat "$log/$n.secs" 2>/dev/null || echo 9999) $n"
+  done | sort -rn | cut -d' ' -f2 >"$q/sorted"
+  xargs -r -P "$jobs" -n 1 sh tests/run.sh --one <"$q/sorted"
+done
 
 pass=0; fail=0; skip=0; failed=""; skips=""
 for n in $(cat "$q/order" "$q/order.skipped" 2>/dev/null); do
