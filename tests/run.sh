@@ -10,6 +10,8 @@
 # Suites are found by glob — tests/unit/test_*.c (built by make), tests/integration/test_*.py — so a new
 # suite needs no line here, nor does a smoke step tests/<dir>/smoke*.sh (a fuzz smoke run); any other step
 # is one `suite NAME CMD...` line below. MW_TEST_ONLY="GLOB..." runs only the suites whose names match.
+# With MW_SAN_BUILD (make test sets it) the ASan+UBSan build is itself a step beside the plain suites, and
+# the sanitized suites run in a second phase once it is done.
 cd "$(dirname "$0")/.." || exit 2
 B=build
 log=$B/test-logs
@@ -129,7 +131,7 @@ jobs=${MW_TEST_JOBS:-$(($(nproc 2>/dev/null || echo 1) * 2))}
 echo "running $(wc -l <"$q/order") suites, $jobs at a time (logs: $log/)"
 for ph in 1 2; do
   [ -s "$q/phase$ph" ] || continue
-  if [ "$ph" = 2 ] && [ "$(cat "$log/build-sanitized.rc" 2>/dev/null)" != 0 ]; then
+  if [ "$ph" = 2 ] && grep -qx build-sanitized "$q/order" && [ "$(cat "$log/build-sanitized.rc" 2>/dev/null)" != 0 ]; then
     for n in $(cat "$q/phase2"); do   # nothing to run them with
       echo "not run: the sanitized build failed (see $log/build-sanitized.log)" >"$log/$n.log"
       echo 1 >"$log/$n.rc"
