@@ -1,5 +1,5 @@
 # moonwire — plain `make` builds build/moonwire and build/libmoonwire.a.
-# make test | make demo | make bench | make install PREFIX=/usr/local | make peers | make clean
+# make test | make demo | make bench | make install PREFIX=/usr/local | make peers | make mutants | make clean
 
 PKGS     := lua5.4 libcurl libxml-2.0 sqlite3 jansson zlib
 CC       ?= cc
@@ -31,7 +31,7 @@ TESTS    := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 STESTS   := $(TEST_SRC:tests/unit/%.c=$(B)/san/tests/%)
 
 .SECONDEXPANSION:
-.PHONY: all deps test check demo bench peers install clean sanitize tools plugins
+.PHONY: all deps test check demo bench peers install clean sanitize tools plugins mutants
 all: $(B)/moonwire $(B)/libmoonwire.a tools plugins
 
 $(B)/obj/%.o: %.c
@@ -99,9 +99,13 @@ sanitize: $(B)/san/moonwire $(STESTS)
 deps:
 	@sh .ci/install-deps
 
+# make test builds in parallel even when called without -j; tests/run.sh runs the suites in parallel
+# (MW_TEST_JOBS) and the ASan+UBSan build (most of the build time) beside the plain suites.
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+TEST_J = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(TEST_JOBS))
 test: deps
-	@$(MAKE) -s --no-print-directory all $(TESTS) sanitize
-	@sh tests/run.sh
+	@$(MAKE) -s --no-print-directory $(TEST_J) all $(TESTS)
+	@MW_SAN_BUILD="$(MAKE) -s --no-print-directory $(TEST_J) sanitize" sh tests/run.sh
 
 check: test
 
@@ -115,6 +119,10 @@ bench: deps
 
 peers:
 	@sh tests/bench/peers.sh
+
+# mutation check of the tests (tests/mutants.py): which flipped comparisons in meta/extract/rules survive
+mutants: deps
+	@python3 tests/mutants.py
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/moonwire

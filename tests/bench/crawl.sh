@@ -2,7 +2,7 @@
 # tests/bench/crawl.sh (run by `make bench` through bench.sh): the crawler against a minimal Scrapy spider on a
 # 5,000-page local site (build/mw-testd /_gen/: sitemap + ~20 KB article pages; no delay, robots off, 8
 # connections each), twice: the full job (sitemap, fetch, extract, write records) and fetch+parse only.
-# Prints pages/s and peak RSS side by side, then the 1,000,000-URL frontier memory check (build/bench/frontier).
+# Prints pages/s (wall), CPU seconds (the client process's own, from wait4) and peak RSS side by side, then the 1,000,000-URL frontier memory check (build/bench/frontier).
 # Scrapy and readability-lxml come from Debian (`make peers`); without them only moonwire's figures print.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -59,7 +59,7 @@ p.start()
 EOF
 
 cat > "$tmp/measure.py" <<'EOF'
-# Run a command, report wall seconds and the child's peak RSS (wait4), and the number of output records.
+# Run a command, report wall seconds, the child's peak RSS and its CPU seconds (user + system, wait4).
 import os, subprocess, sys, time
 out = sys.argv[1]
 t0 = time.monotonic()
@@ -70,7 +70,7 @@ err = p.stderr.read().decode(errors="replace")
 rc = os.waitstatus_to_exitcode(status)
 if rc:
     sys.stderr.write(err[-2000:])
-print(f"{secs:.3f} {ru.ru_maxrss} {rc}")
+print(f"{secs:.3f} {ru.ru_maxrss} {rc} {ru.ru_utime + ru.ru_stime:.3f}")
 EOF
 
 measure() { label=$1; shift; /usr/bin/python3 "$tmp/measure.py" x "$@" > "$tmp/$label.m" 2> "$tmp/$label.err" || true; }
@@ -91,8 +91,8 @@ import os, sys
 tmp, n, have, stored = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4]
 def m(label):
     try:
-        secs, rss, rc = open(os.path.join(tmp, label + ".m")).read().split()
-        return float(secs), int(rss) / 1024, int(rc)
+        secs, rss, rc, cpu = open(os.path.join(tmp, label + ".m")).read().split()
+        return float(secs), int(rss) / 1024, int(rc), float(cpu)
     except Exception:
         return None
 def lines(p):
@@ -102,13 +102,16 @@ def lines(p):
         return 0
 rows = [("full job (sitemap, fetch, extract, store)", "mw_full", "sc_full", stored, lines(os.path.join(tmp, "sc_full.jsonl"))),
         ("fetch + parse", "mw_parse", "sc_parse", n, lines(os.path.join(tmp, "sc_parse.jsonl")))]
-print(f"{'':42} {'moonwire':>20} {'scrapy':>20} {'ratio':>7}")
+print(f"{'':42} {'moonwire':>31} {'scrapy':>31} {'wall':>6} {'CPU':>6}")
+print(f"{'':42} {'pages/s, CPU s, peak RSS':>31} {'pages/s, CPU s, peak RSS':>31} {'ratio':>6} {'ratio':>6}")
 for title, a, b, na, nb in rows:
     ma, mb = m(a), (m(b) if have else None)
-    ra = f"{n / ma[0]:7.0f} p/s {ma[1]:5.0f} MB" if ma and ma[2] == 0 else "failed"
-    rb = f"{n / mb[0]:7.0f} p/s {mb[1]:5.0f} MB" if mb and mb[2] == 0 else ("not installed" if not have else "failed")
-    ratio = f"{mb[0] / ma[0]:6.1f}x" if ma and mb and ma[2] == 0 and mb[2] == 0 else "-"
-    print(f"{title:42} {ra:>20} {rb:>20} {ratio:>7}")
+    ra = f"{n / ma[0]:7.0f} p/s {ma[3]:6.1f} s {ma[1]:5.0f} MB" if ma and ma[2] == 0 else "failed"
+    rb = f"{n / mb[0]:7.0f} p/s {mb[3]:6.1f} s {mb[1]:5.0f} MB" if mb and mb[2] == 0 else ("not installed" if not have else "failed")
+    both = ma and mb and ma[2] == 0 and mb[2] == 0
+    ratio = f"{mb[0] / ma[0]:5.1f}x" if both else "-"
+    cratio = f"{mb[3] / ma[3]:5.1f}x" if both and ma[3] > 0 else "-"
+    print(f"{title:42} {ra:>31} {rb:>31} {ratio:>6} {cratio:>6}")
     print(f"{'  records written':42} {str(na):>20} {str(nb) if have else '-':>20}")
 if not have:
     print("(scrapy / readability-lxml not installed: `make peers` installs python3-scrapy and python3-readability)")

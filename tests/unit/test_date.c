@@ -37,6 +37,7 @@ static const struct row good[] = {
     {"2020-01-14 12:05", NULL, "Europe/Berlin", NULL, "2020-01-14T12:05:00+01:00"},
     {"20200114120500", NULL, NULL, NULL, "2020-01-14T12:05:00"},
     {"2020/01/14 12:05", NULL, NULL, NULL, "2020-01-14T12:05:00"},
+    {"05/13/2024", "de", NULL, NULL, "2024-05-13"},   /* day first in German, but 13 cannot be a month */
     /* RFC 822 / 1123 / 2822, JavaScript, Twitter */
     {"Tue, 14 Jan 2020 12:05:00 GMT", NULL, NULL, NULL, "2020-01-14T12:05:00+00:00"},
     {"Tue, 14 Jan 2020 12:05:00 +0300", NULL, NULL, NULL, "2020-01-14T12:05:00+03:00"},
