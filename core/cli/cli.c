@@ -101,6 +101,60 @@ int cli_read_page(const char *path, size_t max, char **out, size_t *len, char *m
     return 0;
 }
 
+static int strv_push(char ***v, size_t *n, const char *s, size_t len)
+{
+    char **p = realloc(*v, (*n + 2) * sizeof *p);
+    if (!p)
+        return -1;
+    *v = p;
+    if (!(p[*n] = strndup(s, len)))
+        return -1;
+    p[++*n] = NULL;
+    return 0;
+}
+
+void cli_strv_free(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+char **cli_inputs(int argc, char **argv, int from, const char *list, char *msg, size_t cap)
+{
+    char **v = calloc(1, sizeof *v);
+    size_t n = 0;
+    for (int i = from; v && i < argc; i++)
+        if (strv_push(&v, &n, argv[i], strlen(argv[i]))) {
+            cli_strv_free(v);
+            v = NULL;
+        }
+    char *text = NULL;
+    size_t len = 0;
+    if (v && list && cli_read_page(list, 64u << 20, &text, &len, msg, cap)) {
+        cli_strv_free(v);
+        return NULL;
+    }
+    for (const char *p = text; v && p && p < text + len;) {
+        const char *e = memchr(p, '\n', (size_t)(text + len - p));
+        const char *end = e ? e : text + len;
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+            p++;
+        const char *q = end;
+        while (q > p && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\r'))
+            q--;
+        if (q > p && *p != '#' && strv_push(&v, &n, p, (size_t)(q - p))) {
+            cli_strv_free(v);
+            v = NULL;
+        }
+        p = end + 1;
+    }
+    free(text);
+    if (!v)
+        snprintf(msg, cap, "out of memory");
+    return v;
+}
+
 void cli_print_record(const json_t *rec)
 {
     char *s = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
