@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "doc/css.h"
+#include "net/fetch.h"
 #include "lua/modules.h"
 #include "lua/sandbox.h"
 #include "net/url.h"
@@ -132,6 +133,9 @@ void mw_run_config_free(struct mw_run_config *c)
     free(c->sinks);
     strv_free(c->resolve);
     free(c->user_agent);
+    strv_free(c->headers);
+    free(c->cookie_file);
+    free(c->proxy);
     free(c->agent);
     free(c);
 }
@@ -702,6 +706,57 @@ static void parse_limits(struct ctx *c, json_t *L, struct mw_run_config *cfg)
     c->prefix = NULL;
 }
 
+/* headers = {["Accept-Language"] = "en"} or {"Accept-Language: en"}; cookies = FILE; proxy = URL. */
+static void parse_http(struct ctx *c, json_t *j, struct mw_run_config *cfg)
+{
+    json_t *h = json_object_get(j, "headers");
+    if (h && json_is_object(h) && json_object_size(h)) {
+        cfg->headers = calloc(json_object_size(h) + 1, sizeof *cfg->headers);
+        size_t n = 0;
+        const char *k;
+        json_t *v;
+        json_object_foreach(h, k, v) {
+            char key[160], line[1100];
+            snprintf(key, sizeof key, "headers[\"%.100s\"]", k);
+            if (!json_is_string(v)) {
+                bad(c, key, "expected the header's value (a string)");
+                break;
+            }
+            snprintf(line, sizeof line, "%s: %s", k, json_string_value(v));
+            struct mw_err e = {0};
+            if (mw_fetch_header_check(line, &e)) {
+                bad(c, key, "%s", e.msg);
+                break;
+            }
+            if (cfg->headers)
+                cfg->headers[n++] = xstrdup(c, line);
+        }
+    } else if (h && !(json_is_array(h) && !json_array_size(h))) {
+        cfg->headers = strv(c, h, "headers", NULL, "a \"Name: value\" string", NULL);
+        for (size_t i = 0; cfg->headers && cfg->headers[i] && !c->failed; i++) {
+            struct mw_err e = {0};
+            char key[32];
+            snprintf(key, sizeof key, "headers[%zu]", i + 1);
+            if (mw_fetch_header_check(cfg->headers[i], &e))
+                bad(c, key, "%s", e.msg);
+        }
+    }
+    const char *cookies = get_str(c, j, "cookies", "a cookie file (a string)");
+    if (cookies && !c->failed)
+        cfg->cookie_file = rel_path(c, cfg->dir, cookies);
+    cfg->proxy = xstrdup(c, get_str(c, j, "proxy", "a proxy URL (a string)"));
+    struct mw_fetch_opts fo;   /* one at a time, so the message names the right key */
+    mw_fetch_opts_default(&fo);
+    struct mw_err e = {0};
+    fo.cookie_file = cfg->cookie_file;
+    if (!c->failed && mw_fetch_opts_check(&fo, &e))
+        bad(c, "cookies", "%s", e.msg);
+    fo.cookie_file = NULL;
+    fo.proxy = cfg->proxy;
+    if (!c->failed && mw_fetch_opts_check(&fo, &e))
+        bad(c, "proxy", "%s", e.msg);
+}
+
 static void parse_top(struct ctx *c, json_t *j, struct mw_run_config *cfg)
 {
     cfg->outlets = strv(c, json_object_get(j, "outlets"), "outlets", NULL, "a rule name (a string)", check_outlet);
@@ -719,6 +774,8 @@ static void parse_top(struct ctx *c, json_t *j, struct mw_run_config *cfg)
     if (!c->failed)
         cfg->store = rel_path(c, cfg->dir, store ? store : "moonwire.sqlite");
     cfg->user_agent = xstrdup(c, get_str(c, j, "user_agent", NULL));
+    if (!c->failed)
+        parse_http(c, j, cfg);
     const char *agent = get_str(c, j, "agent", "a product token (a string)");
     if (agent && check_agent(c, "agent", agent))
         agent = NULL;
@@ -773,7 +830,7 @@ struct mw_run_config *mw_run_config_load(const char *path, struct mw_err *err)
     } else {
         static const char *const known[] = {"outlets", "sources", "rules", "store", "sinks", "resolve",
                                             "user_agent", "agent", "robots", "robots_sitemaps", "limits", "every",
-                                            NULL};
+                                            "headers", "cookies", "proxy", NULL};
         check_keys(&c, j, "", known);
     }
     json_t *lim = json_object_get(j, "limits");
@@ -800,6 +857,28 @@ struct mw_run_config *mw_run_config_load(const char *path, struct mw_err *err)
     if (c.failed || !cfg->file || !cfg->dir || !cfg->store || !cfg->agent || !cfg->sinks) {
         if (!c.failed)
             mw_err_set(err, MW_ENOMEM, "config", "out of memory");
+        mw_run_config_free(cfg);
+        return NULL;
+    }
+    return cfg;
+}
+
+struct mw_run_config *mw_run_config_new(const char *file)
+{
+    struct mw_run_config *cfg = calloc(1, sizeof *cfg);
+    if (!cfg)
+        return NULL;
+    struct mw_err err = {0};
+    struct ctx c = {file, &err, 0, NULL, NULL};
+    json_t *empty = json_object();
+    cfg->file = strdup(file ? file : "(command line)");
+    cfg->dir = strdup(".");
+    cfg->agent = strdup("moonwire");
+    cfg->robots = cfg->robots_sitemaps = 1;
+    if (empty)
+        parse_limits(&c, empty, cfg);   /* the defaults, from the one place that states them */
+    json_decref(empty);
+    if (!empty || c.failed || !cfg->file || !cfg->dir || !cfg->agent) {
         mw_run_config_free(cfg);
         return NULL;
     }

@@ -107,6 +107,9 @@ struct mw_crawl {
     size_t nfstats;
     struct mw_crawl_alert *alerts;
     size_t nalerts;
+    char **given;                   /* pages given by mw_crawl_add_page before the pass, in the caller's order */
+    char **given_outlet;
+    size_t ngiven;
 };
 
 /* ---------- small helpers ---------- */
@@ -408,6 +411,8 @@ struct mw_crawl *mw_crawl_new(const struct mw_crawl_opts *o, struct mw_err *err)
     c->fo.timeout_ms = c->cfg->timeout_ms;
     c->fo.max_body = c->cfg->max_body;
     c->fo.user_agent = c->cfg->user_agent;
+    c->fo.cookie_file = c->cfg->cookie_file;
+    c->fo.proxy = c->cfg->proxy;
     c->nxfers = c->cfg->connections;
     c->xfers = calloc((size_t)c->nxfers, sizeof *c->xfers);
     c->match = mw_match_new(err);
@@ -494,6 +499,12 @@ void mw_crawl_free(struct mw_crawl *c)
     curl_slist_free_all(c->resolve);
     curl_slist_free_all(c->connect_to);
     clear_stats(c);
+    for (size_t i = 0; i < c->ngiven; i++) {
+        free(c->given[i]);
+        free(c->given_outlet[i]);
+    }
+    free(c->given);
+    free(c->given_outlet);
     free(c);
 }
 
@@ -695,6 +706,11 @@ static void start(struct mw_crawl *c, struct mw_host *h, struct mw_job *j, doubl
         SET(CURLOPT_RESOLVE, c->resolve);
     if (c->connect_to)
         SET(CURLOPT_CONNECT_TO, c->connect_to);
+    for (char **hd = c->cfg->headers; hd && *hd; hd++) {   /* the config's own headers, on every request */
+        struct curl_slist *sl = curl_slist_append(x->headers, *hd);
+        if (sl)
+            x->headers = sl;
+    }
     if (j->src >= 0) {   /* conditional GET for feeds, sitemaps and listings */
         char *etag = NULL, *lm = NULL;
         mw_store_feed_get(c->store, j->url, &etag, &lm, NULL);
@@ -711,9 +727,9 @@ static void start(struct mw_crawl *c, struct mw_host *h, struct mw_job *j, doubl
         }
         free(etag);
         free(lm);
-        if (x->headers)
-            SET(CURLOPT_HTTPHEADER, x->headers);
     }
+    if (x->headers)
+        SET(CURLOPT_HTTPHEADER, x->headers);
 #undef SET
     if (cc != CURLE_OK || curl_multi_add_handle(c->multi, e) != CURLM_OK) {
         fail_event(c, j, cc != CURLE_OK ? curl_easy_strerror(cc) : "curl_multi_add_handle failed");
@@ -1007,6 +1023,9 @@ static void transfer_error(struct mw_crawl *c, struct xfer *x, CURLcode cc, long
         snprintf(msg, cap, "%s: body larger than %zu bytes", url, c->cfg->max_body);
     else if (cc == CURLE_TOO_MANY_REDIRECTS)
         snprintf(msg, cap, "%s: too many redirects", url);
+    else if (cc == CURLE_UNSUPPORTED_PROTOCOL)   /* the URL itself was http(s): a Location with another scheme */
+        snprintf(msg, cap, "%s: redirect to a non-http(s) URL refused (%s)", url,
+                 x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
     else
         snprintf(msg, cap, "%s: %s%s", url, x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc), tail);
 }
@@ -1146,7 +1165,8 @@ static void count_origins(struct mw_crawl *c, json_t *rec, const char *url)
         if (!f->example)
             f->example = strdup(url);
     }
-    json_object_del(rec, "origin");
+    if (!c->o.keep_origin)
+        json_object_del(rec, "origin");
 }
 
 static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const char *final_url,
@@ -1218,7 +1238,7 @@ static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const c
     }
     struct mw_crawl_event ev = {.url = j->url, .kind = "page", .outlet = o->name, .status = status,
                                 .bytes = x->body.len, .ms = ms, .error = msg[0] ? msg : NULL,
-                                .record_json = js, .stored = stored};
+                                .record_json = js, .stored = stored, .fetch = fev};
     emit(c, &ev);
     free(js);
 }
@@ -1421,6 +1441,24 @@ static void save_stats(struct mw_crawl *c)
     }
 }
 
+static int add_page_now(struct mw_crawl *c, const char *norm, const char *name, struct mw_err *err);
+
+/* The pages given before the pass, in the order given (the store's frontier would hand them back sorted). */
+static int queue_given(struct mw_crawl *c, struct mw_err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < c->ngiven; i++) {
+        if (!rc && !c->given_outlet[i])
+            rc = mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+        if (!rc && add_page_now(c, c->given[i], c->given_outlet[i], err) < 0)
+            rc = err && err->code ? err->code : MW_EIO;
+        free(c->given[i]);
+        free(c->given_outlet[i]);
+    }
+    c->ngiven = 0;
+    return rc;
+}
+
 int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
 {
     c->t0 = now_ms();
@@ -1455,6 +1493,8 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
     for (size_t i = 0; i < c->nseeds; i++)
         if (source_add(c, c->seeds[i].url, c->seeds[i].type, c->seeds[i].outlet, c->seeds[i].links))
             return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+    if (queue_given(c, err))
+        return err->code;
 
     for (;;) {
         double now = now_ms(), wait = 1000;
@@ -1547,4 +1587,49 @@ size_t mw_crawl_alert_count(const struct mw_crawl *c) { return c->nalerts; }
 const struct mw_crawl_alert *mw_crawl_alert_at(const struct mw_crawl *c, size_t i)
 {
     return i < c->nalerts ? &c->alerts[i] : NULL;
+}
+
+/* norm into the store's frontier and, when new, the running pass's queue. 1 queued, 0 known, -code. */
+static int add_page_now(struct mw_crawl *c, const char *norm, const char *name, struct mw_err *err)
+{
+    int idx = outlet_find(c, name), added = 0, rc = 0;
+    if (idx < 0)
+        idx = outlet_add(c, name, NULL, NULL);
+    if (idx < 0)
+        rc = mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+    else if (!(rc = mw_store_frontier_add(c->store, norm, name, 0, (int64_t)time(NULL), &added, err)) && added) {
+        struct mw_host *h = mw_frontier_host(c->fr, norm, (uint32_t)idx);
+        if (!h || mw_frontier_push(c->fr, h, norm, (uint32_t)idx, MW_JOB_PAGE, 0, 0))
+            rc = mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+    }
+    return rc ? -rc : added;
+}
+
+int mw_crawl_add_page(struct mw_crawl *c, const char *url, const char *outlet, struct mw_err *err)
+{
+    char *norm = mw_url_normalize(url);
+    char *host = norm && !outlet ? mw_url_host(norm) : NULL;
+    const char *name = outlet ? outlet : host;
+    int rc;
+    if (!norm || !name) {
+        rc = -mw_err_set(err, MW_EINVAL, "crawl", "%s: not an http(s) URL", url);
+    } else if (c->fr && c->t0 > 0) {   /* a pass is running (called from the event callback) */
+        rc = add_page_now(c, norm, name, err);
+    } else {   /* kept in order for the next pass */
+        char **g = realloc(c->given, (c->ngiven + 1) * sizeof *g);
+        char **o = g ? realloc(c->given_outlet, (c->ngiven + 1) * sizeof *o) : NULL;
+        if (g)
+            c->given = g;
+        if (o)
+            c->given_outlet = o;
+        rc = g && o ? 1 : -mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+        if (rc > 0) {
+            c->given[c->ngiven] = norm;
+            c->given_outlet[c->ngiven++] = strdup(name);
+            norm = NULL;
+        }
+    }
+    free(norm);
+    free(host);
+    return rc;
 }
