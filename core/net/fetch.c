@@ -549,8 +549,12 @@ int mw_fetch_easy_setup(void *easy, const struct mw_fetch_opts *o, struct mw_err
     /* curl copies string options, so the default literal and the caller's string need not outlive this */
     SET(CURLOPT_USERAGENT, o->user_agent ? o->user_agent : "moonwire/" MW_VERSION " (+https://github.com/moonwire)");
     SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-    if (o->cookie_file)
+    if (o->cookie_file) {
         SET(CURLOPT_COOKIEFILE, o->cookie_file);
+        /* read it now: a handle that is reset and set again before its next transfer would otherwise keep a
+         * list of files to read that libcurl never frees */
+        SET(CURLOPT_COOKIELIST, "RELOAD");
+    }
     if (o->proxy)
         SET(CURLOPT_PROXY, o->proxy);
 #undef SET

@@ -392,7 +392,10 @@ static int check_keys(struct ctx *c, json_t *o, const char *where, const char *c
 static int check_url(struct ctx *c, const char *key, const char *u)
 {
     struct mw_url p;
-    if (mw_url_parse(u, &p) || !strstr(u, "://"))
+    int parsed = !mw_url_parse(u, &p);
+    if (parsed && !strstr(u, "://"))
+        mw_url_clear(&p);   /* "http:x//y" parses, but is no URL to fetch */
+    if (!parsed || !strstr(u, "://"))
         return bad(c, key, "\"%.200s\" is not a URL (expected http://host/path or https://host/path)", u);
     int web = p.scheme && (!strcasecmp(p.scheme, "http") || !strcasecmp(p.scheme, "https"));
     int host_ok = p.host && *p.host;
