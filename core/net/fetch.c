@@ -549,12 +549,8 @@ int mw_fetch_easy_setup(void *easy, const struct mw_fetch_opts *o, struct mw_err
     /* curl copies string options, so the default literal and the caller's string need not outlive this */
     SET(CURLOPT_USERAGENT, o->user_agent ? o->user_agent : "moonwire/" MW_VERSION " (+https://github.com/moonwire)");
     SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-    if (o->cookie_file) {
+    if (o->cookie_file)   /* a handle that is curl_easy_reset must drop it first (mw_fetch_easy_clear) */
         SET(CURLOPT_COOKIEFILE, o->cookie_file);
-        /* read it now: a handle that is reset and set again before its next transfer would otherwise keep a
-         * list of files to read that libcurl never frees */
-        SET(CURLOPT_COOKIELIST, "RELOAD");
-    }
     if (o->proxy)
         SET(CURLOPT_PROXY, o->proxy);
 #undef SET
@@ -562,6 +558,13 @@ int mw_fetch_easy_setup(void *easy, const struct mw_fetch_opts *o, struct mw_err
         return mw_err_set(err, c == CURLE_OUT_OF_MEMORY ? MW_ENOMEM : MW_EINVAL, "fetch",
                           "libcurl refused an option: %s", curl_easy_strerror(c));
     return 0;
+}
+
+void mw_fetch_easy_clear(void *easy)
+{
+    /* libcurl's curl_easy_reset forgets the list of cookie files without freeing it; NULL frees it */
+    if (easy)
+        curl_easy_setopt((CURL *)easy, CURLOPT_COOKIEFILE, (char *)NULL);
 }
 
 char *mw_fetch_header(const char *headers, const char *name)

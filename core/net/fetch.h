@@ -68,6 +68,9 @@ int mw_fetch(struct mw_fetcher *f, const char *url, struct mw_response **out, st
  * Callbacks, URL, headers (o->headers included: the caller adds them to its own list) and resolve lists stay
  * the caller's. 0, or MW_EINVAL/MW_ENOMEM with err. */
 int mw_fetch_easy_setup(void *easy, const struct mw_fetch_opts *o, struct mw_err *err);
+/* Before curl_easy_reset of a handle mw_fetch_easy_setup set up: frees what the reset would leak (the list of
+ * cookie files). */
+void mw_fetch_easy_clear(void *easy);
 /* Value of header name in "Name: value\n" lines (CRLF accepted), malloc'd, or NULL. */
 char *mw_fetch_header(const char *headers, const char *name);
 /* Retry-After in "Name: value\n" header lines as ms (delta-seconds or an HTTP date), -1 when absent. */

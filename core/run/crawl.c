@@ -679,6 +679,7 @@ static void start(struct mw_crawl *c, struct mw_host *h, struct mw_job *j, doubl
         mw_frontier_requeue(c->fr, h, j);
         return;
     }
+    mw_fetch_easy_clear(x->h);
     curl_easy_reset(x->h);
     mw_buf_reset(&x->body);
     mw_buf_reset(&x->hdrs);
