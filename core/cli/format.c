@@ -459,11 +459,20 @@ static void put_xml(struct cli_out *o, const json_t *rec, const json_t *blocks)
 
 /* ---------- the interface ---------- */
 
+static const struct { const char *name; enum fmt fmt; } NAMES[] = {
+    {"jsonl", F_JSONL}, {"json", F_JSON}, {"csv", F_CSV}, {"txt", F_TXT}, {"text", F_TXT},
+    {"markdown", F_MD}, {"md", F_MD}, {"xml", F_XML}, {"tei", F_XML}};
+
+int cli_out_known(const char *name)
+{
+    for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
+        if (!strcmp(name, NAMES[i].name))
+            return 1;
+    return 0;
+}
+
 struct cli_out *cli_out_new(const char *name, int with_metadata, int one, FILE *f)
 {
-    static const struct { const char *name; enum fmt fmt; } NAMES[] = {
-        {"jsonl", F_JSONL}, {"json", F_JSON}, {"csv", F_CSV}, {"txt", F_TXT}, {"text", F_TXT},
-        {"markdown", F_MD}, {"md", F_MD}, {"xml", F_XML}, {"tei", F_XML}};
     for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++) {
         if (strcmp(name, NAMES[i].name))
             continue;
