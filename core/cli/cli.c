@@ -187,5 +187,6 @@ struct mw_runner *cli_runner(int generic, const char *rule, int explain)
     size_t i;
     json_t *v;
     json_array_foreach(errs, i, v) cli_error("rule not loaded: %s", json_string_value(v));
+    json_array_foreach(mw_runner_load_notes(r), i, v) cli_error("warning: %s", json_string_value(v));
     return r;
 }
