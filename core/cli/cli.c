@@ -61,6 +61,19 @@ const char *cli_scripts_dir(void)
     return NULL;
 }
 
+const char *cli_shared_outlets(void)
+{
+    static char found[PATH_MAX];
+    const char *sd = cli_scripts_dir();
+    char p[PATH_MAX + 64];
+    if (sd) {   /* the rules' project: scripts/../ is its root, ../shared its sibling */
+        snprintf(p, sizeof p, "%s/../../shared/corpus/outlets", sd);
+        if (is_dir(p) && realpath(p, found))
+            return found;
+    }
+    return is_dir("../shared/corpus/outlets") ? "../shared/corpus/outlets" : NULL;
+}
+
 const char *const *cli_rule_dirs(void)
 {
     static char *dirs[32];

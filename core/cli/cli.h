@@ -28,6 +28,10 @@ const char *cli_scripts_dir(void);
  * static storage. */
 const char *const *cli_rule_dirs(void);
 
+/* The shared corpus of outlet pages: ../shared/corpus/outlets of the project scripts/ belongs to (so it is
+ * found whatever the current directory), else of the current directory; NULL when neither exists. Static. */
+const char *cli_shared_outlets(void);
+
 /* Read a whole file ("-" = stdin), gunzipping .gz (or any gzip stream) on the fly, at most max bytes.
  * 0 with *out (free()) and *len, or -1 with msg filled. */
 int cli_read_page(const char *path, size_t max, char **out, size_t *len, char *msg, size_t cap);

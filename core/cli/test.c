@@ -17,7 +17,8 @@ static void help(FILE *f)
           "the body by word 4-gram shingle F1. Failing fields are printed with expected and got values, and the\n"
           "body's missing and extra paragraphs.\n\n"
           "  --fixtures DIR  a directory of fixtures, searched recursively (repeatable); default: tests/rules\n"
-          "                  beside scripts/, and ../shared/corpus/outlets when present\n"
+          "                  beside scripts/, and ../shared/corpus/outlets beside the project scripts/ is in\n"
+          "                  (else beside the current directory) when present\n"
           "  --min-f1 X      body F1 needed to pass (default 0.98)\n"
           "  --known FILE    JSON object {\"PAGE#field\": \"why\"} of expectations the page itself contradicts:\n"
           "                  those fields are reported as known, not failed (every other field still counts)\n"
@@ -81,8 +82,8 @@ int cmd_test(int argc, char **argv)
             if (stat(own, &st) == 0 && S_ISDIR(st.st_mode))
                 dirs[nd++] = own;
         }
-        if (stat("../shared/corpus/outlets", &st) == 0 && S_ISDIR(st.st_mode))
-            dirs[nd++] = "../shared/corpus/outlets";
+        if (cli_shared_outlets())
+            dirs[nd++] = cli_shared_outlets();
         if (!nd) {
             cli_error("test: no fixture directory found; give --fixtures DIR");
             mw_runner_free(r);

@@ -120,6 +120,19 @@ def test_error_in_fix_keeps_the_fields():
     assert "fields before fix() are kept" in w[0]
 
 
+def test_rules_finds_the_shared_corpus_from_any_directory():
+    import subprocess
+    from harness import MOONWIRE, ROOT, shared
+    shared("corpus", "outlets")
+    here = moonwire("rules", "--json")
+    elsewhere = subprocess.run([MOONWIRE, "rules", "--json"], cwd=tempfile.mkdtemp(), capture_output=True,
+                               env={**os.environ, "MOONWIRE_SCRIPTS": os.path.join(ROOT, "scripts")})
+    a = {x["name"]: x["pages"] for x in json.loads(here.out)}
+    b = {x["name"]: x["pages"] for x in json.loads(elsewhere.stdout)}
+    assert sum(a.values()) > 0 and a == b, (a, b)
+
+
 if __name__ == "__main__":
     main([test_duplicate_domain_reported_and_test_agrees_with_extract, test_misspelled_option_is_a_load_error_at_its_line,
-          test_bad_selector_in_drop_is_a_load_error_at_its_line, test_error_in_fix_keeps_the_fields])
+          test_bad_selector_in_drop_is_a_load_error_at_its_line, test_error_in_fix_keeps_the_fields,
+          test_rules_finds_the_shared_corpus_from_any_directory])
