@@ -527,7 +527,7 @@ static void follow(struct run *r, const struct mw_crawl_event *ev)
         for (size_t i = 0; i < n && i < 16; i++)
             v[i] = (char *)json_string_value(json_array_get(pats, i));
         f.article = n ? v : NULL;
-        struct mw_discover_opts o = {ev->fetch->final_url, NULL, NULL, r->a->max_body};
+        struct mw_discover_opts o = {ev->fetch->final_url, NULL, NULL, r->a->max_body, NULL};
         const char *what = NULL;
         struct mw_err err = {0};
         mw_discover(ev->fetch->body, ev->fetch->body_len, &o, on_link, &f, &what, &err);

@@ -122,6 +122,7 @@ void mw_run_config_free(struct mw_run_config *c)
         free(c->sources[i].outlet);
         strv_free(c->sources[i].article);
         free(c->sources[i].links);
+        free(c->sources[i].next);
     }
     free(c->sources);
     strv_free(c->rule_dirs);
@@ -510,6 +511,49 @@ static int check_agent(struct ctx *c, const char *key, const char *a)
 
 /* ---------- sources ---------- */
 
+/* A URL pattern with {n}: page 2 of it must be a URL (relative to the listing is fine). */
+static int check_next_pattern(struct ctx *c, const char *key, const char *listing, const char *pat)
+{
+    char page2[2100];
+    const char *at = strstr(pat, "{n}");
+    snprintf(page2, sizeof page2, "%.*s2%s", (int)(at - pat), pat, at + 3);
+    char *abs = mw_url_resolve(listing, page2);
+    int rc = abs ? check_url(c, key, abs) : bad(c, key, "\"%.200s\" does not make a URL", pat);
+    free(abs);
+    return rc;
+}
+
+/* next = CSS of the "next page" link, or a URL pattern with {n}; pages = how many listing pages at most. */
+static void parse_paging(struct ctx *c, json_t *e, struct mw_run_source *src, const char *key, const char *kind)
+{
+    char k2[96];
+    json_t *nx = json_object_get(e, "next"), *pg = json_object_get(e, "pages");
+    if ((nx || pg) && src->type != MW_SRC_LISTING && src->type != MW_SRC_AUTO) {
+        snprintf(k2, sizeof k2, "%s.%s", key, nx ? "next" : "pages");
+        bad(c, k2, "only a listing page has next pages (this source is a %s)", kind);
+        return;
+    }
+    snprintf(k2, sizeof k2, "%s.next", key);
+    if (nx) {
+        const char *v = json_string_value(nx);
+        if (!v || !*v) {
+            bad(c, k2, "expected a CSS selector of the next-page link (\"a.next\", \"link[rel=next]\") or a URL "
+                "pattern with {n} (\"?page={n}\")");
+            return;
+        }
+        if (strstr(v, "{n}") ? check_next_pattern(c, k2, src->url, v) : check_selector(c, k2, v))
+            return;
+        src->next = xstrdup(c, v);
+    }
+    snprintf(k2, sizeof k2, "pages");
+    const char *prefix = c->prefix;
+    char pre[64];
+    snprintf(pre, sizeof pre, "%s.", key);
+    c->prefix = pre;
+    src->pages = (int)get_int(c, e, "pages", nx ? 10 : 1, 1, 1000);
+    c->prefix = prefix;
+}
+
 static void parse_source(struct ctx *c, json_t *e, struct mw_run_source *src, size_t i)
 {
     char key[48], k2[96];
@@ -524,7 +568,7 @@ static void parse_source(struct ctx *c, json_t *e, struct mw_run_source *src, si
         return;
     }
     static const char *const known[] = {"feed", "sitemap", "listing", "robots", "url", "outlet", "article", "links",
-                                        NULL};
+                                        "next", "pages", NULL};
     if (check_keys(c, e, key, known))
         return;
     static const struct { const char *k; enum mw_source_type t; } kinds[] = {
@@ -584,6 +628,8 @@ static void parse_source(struct ctx *c, json_t *e, struct mw_run_source *src, si
     }
     snprintf(k2, sizeof k2, "%s.article", key);
     src->article = strv(c, json_object_get(e, "article"), k2, NULL, "a Lua pattern", check_pattern);
+    if (!c->failed)
+        parse_paging(c, e, src, key, first);
 }
 
 static void parse_sinks(struct ctx *c, json_t *v, struct mw_run_config *cfg)

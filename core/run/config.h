@@ -15,6 +15,9 @@ struct mw_run_source {
     char *outlet;       /* outlet the found pages belong to */
     char **article;     /* Lua patterns a found URL must match (NULL-terminated); NULL = every URL found */
     char *links;        /* listing: CSS selector of article links (NULL = every a[href]) */
+    char *next;         /* listing: the next page, a CSS selector of its link or a URL pattern with {n} (the
+                           page number, 2 on); NULL = one page */
+    int pages;          /* listing: pages read at most, this one included (default 10 with next, else 1) */
 };
 
 struct mw_run_sink {

@@ -42,6 +42,8 @@ struct source {
     enum mw_source_type type;
     uint32_t outlet;
     char *links;
+    char *next;                     /* listing: CSS of the next-page link, or a URL pattern with {n} */
+    int page, pages;                /* listing: this page's number (1 = the source itself) and the most read */
 };
 
 struct sink {
@@ -222,8 +224,20 @@ static int seed_add(struct mw_crawl *c, const char *url, enum mw_source_type typ
     p[c->nseeds].type = type;
     p[c->nseeds].outlet = outlet;
     p[c->nseeds].links = links ? strdup(links) : NULL;
+    p[c->nseeds].next = NULL;
+    p[c->nseeds].page = p[c->nseeds].pages = 1;
     c->nseeds++;
     return p[c->nseeds - 1].url ? 0 : -1;
+}
+
+/* Seed i's next pages: next (a selector or a pattern with {n}) and how many pages at most. */
+static int seed_paging_at(struct mw_crawl *c, size_t i, const char *next, int pages)
+{
+    struct source *s = &c->seeds[i];
+    free(s->next);
+    s->next = NULL;
+    s->pages = pages > 0 ? pages : next ? 10 : 1;
+    return next && !(s->next = strdup(next)) ? -1 : 0;
 }
 
 static enum mw_source_type kind_of_key(const char *k)
@@ -253,12 +267,19 @@ static int seed_value(struct mw_crawl *c, json_t *v, enum mw_source_type t, uint
     }
     if (json_is_object(v)) {
         const char *l = json_string_value(json_object_get(v, "links"));
+        const char *next = json_string_value(json_object_get(v, "next"));
         json_t *u = json_object_get(v, "url");
         if (!u)
             u = json_object_get(v, "urls");
         if (!u)
             u = json_object_get(v, "1");
-        return u ? seed_value(c, u, t, outlet, l ? l : links) : 0;
+        size_t before = c->nseeds;
+        if (u && seed_value(c, u, t, outlet, l ? l : links))
+            return -1;
+        for (size_t i = before; next && i < c->nseeds; i++)   /* a listing's next pages, as the rule says */
+            if (seed_paging_at(c, i, next, (int)json_integer_value(json_object_get(v, "pages"))))
+                return -1;
+        return 0;
     }
     return 0;
 }
@@ -324,7 +345,8 @@ static int setup_outlets(struct mw_crawl *c, struct mw_err *err)
         else if (s->article && !c->outlets[idx].article)
             c->outlets[idx].article = strv_dup(s->article);
         free(host);
-        if (idx < 0 || seed_add(c, s->url, s->type, (uint32_t)idx, s->links))
+        if (idx < 0 || seed_add(c, s->url, s->type, (uint32_t)idx, s->links) ||
+            seed_paging_at(c, c->nseeds - 1, s->next, s->pages))
             return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
         if (s->outlet)
             c->outlets[idx].labelled = 1;
@@ -488,11 +510,13 @@ void mw_crawl_free(struct mw_crawl *c)
     for (size_t i = 0; i < c->nseeds; i++) {
         free(c->seeds[i].url);
         free(c->seeds[i].links);
+        free(c->seeds[i].next);
     }
     free(c->seeds);
     for (size_t i = 0; i < c->nsources; i++) {
         free(c->sources[i].url);
         free(c->sources[i].links);
+        free(c->sources[i].next);
     }
     free(c->sources);
     mw_frontier_free(c->fr);
@@ -547,7 +571,7 @@ static int source_add(struct mw_crawl *c, const char *url, enum mw_source_type t
         return p ? 0 : -1;
     }
     c->sources = p;
-    p[c->nsources] = (struct source){norm, type, outlet, links ? strdup(links) : NULL};
+    p[c->nsources] = (struct source){norm, type, outlet, links ? strdup(links) : NULL, NULL, 1, 1};
     if (mw_frontier_push(c->fr, h, norm, outlet, (int32_t)c->nsources, 0, 0))
         return -1;
     c->nsources++;
@@ -582,6 +606,44 @@ static int is_article(struct mw_crawl *c, struct outlet *o, const char *url, enu
     return ok;
 }
 
+/* Page `page` of listing source src (its links, next and limit carried over). 0, or -1 when memory runs out. */
+static int listing_page(struct mw_crawl *c, size_t src, const char *url, int page)
+{
+    size_t n = c->nsources;
+    char *links = c->sources[src].links ? strdup(c->sources[src].links) : NULL;
+    char *next = c->sources[src].next ? strdup(c->sources[src].next) : NULL;
+    int pages = c->sources[src].pages;
+    int rc = source_add(c, url, MW_SRC_LISTING, c->sources[src].outlet, links);
+    if (!rc && c->nsources > n) {
+        c->sources[n].next = next;
+        next = NULL;
+        c->sources[n].page = page;
+        c->sources[n].pages = pages;
+    }
+    free(links);
+    free(next);
+    return rc;
+}
+
+/* A seed listing whose next pages are a URL pattern ("?page={n}"): pages 2..pages are known at once. */
+static int listing_pattern_pages(struct mw_crawl *c, size_t src)
+{
+    const char *pat = c->sources[src].next;
+    const char *at = pat ? strstr(pat, "{n}") : NULL;
+    for (int n = 2; at && n <= c->sources[src].pages; n++) {
+        char ref[2100];
+        snprintf(ref, sizeof ref, "%.*s%d%s", (int)(at - pat), pat, n, at + 3);
+        char *abs = mw_url_resolve(c->sources[src].url, ref);
+        int rc = abs ? listing_page(c, src, abs, n) : 0;
+        free(abs);
+        if (rc)
+            return -1;
+        pat = c->sources[src].next;   /* listing_page may have moved the sources */
+        at = strstr(pat, "{n}");
+    }
+    return 0;
+}
+
 struct found_ctx {
     struct mw_crawl *c;
     size_t src;                     /* index: c->sources may move while sitemap indexes add to it */
@@ -596,6 +658,12 @@ static int on_found(void *ctx, const char *url, const char *date, enum mw_found_
     uint32_t outlet = c->sources[f->src].outlet;
     if (kind == MW_FOUND_SOURCE) {
         if (source_add(c, url, MW_SRC_SITEMAP, outlet, NULL))
+            f->fail = MW_ENOMEM;
+        return f->fail;
+    }
+    if (kind == MW_FOUND_NEXT) {   /* the listing's next page, while under its page limit */
+        struct source *s = &c->sources[f->src];
+        if (s->page < s->pages && listing_page(c, f->src, url, s->page + 1))
             f->fail = MW_ENOMEM;
         return f->fail;
     }
@@ -1083,7 +1151,9 @@ static void finish_source(struct mw_crawl *c, struct xfer *x, long status, const
         char *ct = NULL, *etag = mw_fetch_header(x->hdrs.data, "ETag");
         char *lm = mw_fetch_header(x->hdrs.data, "Last-Modified");
         curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ct);
-        struct mw_discover_opts dopts = {final_url, ct, c->sources[j->src].links, c->cfg->max_body};
+        const char *nx = c->sources[j->src].next;   /* a selector; a {n} pattern was expanded at the start */
+        struct mw_discover_opts dopts = {final_url, ct, c->sources[j->src].links, c->cfg->max_body,
+                                         nx && !strstr(nx, "{n}") ? nx : NULL};
         struct found_ctx fc = {c, (size_t)j->src, (int64_t)time(NULL), 0, 0, 0};
         const char *what = NULL;
         /* the URLs found and the feed's validators land together: a crash between them would
@@ -1476,6 +1546,7 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
     for (size_t i = 0; i < c->nsources; i++) {
         free(c->sources[i].url);
         free(c->sources[i].links);
+        free(c->sources[i].next);
     }
     free(c->sources);
     c->sources = NULL;
@@ -1491,9 +1562,16 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
     /* what an earlier pass (or a killed one) left queued goes first */
     if (mw_store_frontier_pending(c->store, c->cfg->max_tries, resume_row, c, err))
         return err->code;
-    for (size_t i = 0; i < c->nseeds; i++)
+    for (size_t i = 0; i < c->nseeds; i++) {
+        size_t n = c->nsources;
         if (source_add(c, c->seeds[i].url, c->seeds[i].type, c->seeds[i].outlet, c->seeds[i].links))
             return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+        if (c->nsources > n && c->seeds[i].next) {   /* the seed's paging goes with it */
+            c->sources[n].pages = c->seeds[i].pages;
+            if (!(c->sources[n].next = strdup(c->seeds[i].next)) || listing_pattern_pages(c, n))
+                return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+        }
+    }
     if (queue_given(c, err))
         return err->code;
 
