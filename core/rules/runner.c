@@ -204,10 +204,9 @@ static int token_line(const char *path, const char *msg)
 static void with_position(const char *path, const char *msg, char *out, size_t cap)
 {
     int line = strncmp(msg, path, strlen(path)) && !strncmp(msg, "rule ", 5) ? token_line(path, msg) : 0;
-    if (line)
-        snprintf(out, cap, "%s:%d: %s", path, line, msg);
-    else
-        snprintf(out, cap, "%s", msg);
+    size_t n = line ? (size_t)snprintf(out, cap, "%.300s:%d: ", path, line) : 0;
+    if (n < cap)
+        snprintf(out + n, cap - n, "%s", msg);
 }
 
 static void load_rule_file(struct mw_runner *r, const char *path)
