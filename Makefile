@@ -130,6 +130,9 @@ install: all
 	cp -r scripts $(DESTDIR)$(PREFIX)/share/moonwire/
 	install -d $(DESTDIR)$(PREFIX)/lib/moonwire/plugins
 	for p in $(PLUGINS); do install -m 755 $$p $(DESTDIR)$(PREFIX)/lib/moonwire/plugins/; done
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 644 man/moonwire.1 man/moonwire-run.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/moonwire-rules.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 clean:
 	rm -rf $(B)

@@ -28,9 +28,19 @@ const char *cli_scripts_dir(void);
  * static storage. */
 const char *const *cli_rule_dirs(void);
 
+/* The shared corpus of outlet pages: ../shared/corpus/outlets of the project scripts/ belongs to (so it is
+ * found whatever the current directory), else of the current directory; NULL when neither exists. Static. */
+const char *cli_shared_outlets(void);
+
 /* Read a whole file ("-" = stdin), gunzipping .gz (or any gzip stream) on the fly, at most max bytes.
  * 0 with *out (free()) and *len, or -1 with msg filled. */
 int cli_read_page(const char *path, size_t max, char **out, size_t *len, char *msg, size_t cap);
+
+/* The inputs of extract and fetch: argv[from..argc), then the lines of list ("-" = stdin; may be NULL): one
+ * entry a line, ends trimmed, blank lines and lines starting with # skipped. NULL-terminated, each string
+ * malloc'd (cli_strv_free); NULL with msg when list cannot be read. */
+char **cli_inputs(int argc, char **argv, int from, const char *list, char *msg, size_t cap);
+void cli_strv_free(char **v);
 
 /* Print one record as a JSON line on stdout (flushed). */
 void cli_print_record(const json_t *rec);

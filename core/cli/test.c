@@ -26,7 +26,8 @@ static void help(FILE *f)
           "fails when it is neither VALUE nor the expectation. An entry whose field now matches the expectation,\n"
           "or that names no annotated field of a checked page, is stale: reported, and the exit status is 1.\n\n"
           "  --fixtures DIR  a directory of fixtures, searched recursively (repeatable); default: tests/rules\n"
-          "                  beside scripts/, and ../shared/corpus/outlets when present\n"
+          "                  beside scripts/, and ../shared/corpus/outlets beside the project scripts/ is in\n"
+          "                  (else beside the current directory) when present\n"
           "  --min-f1 X      body F1 needed to pass (default 0.98)\n"
           "  --known FILE    the known-issues file for every directory (instead of each directory's own)\n"
           "  --no-known      no known-issues file: every expectation counts as written\n"
@@ -98,8 +99,8 @@ int cmd_test(int argc, char **argv)
     if (!nd) {   /* the project's own fixtures, and the shared corpus when it is there */
         if (known_dirs[0])
             dirs[nd++] = own;
-        if (stat("../shared/corpus/outlets", &st) == 0 && S_ISDIR(st.st_mode))
-            dirs[nd++] = "../shared/corpus/outlets";
+        if (cli_shared_outlets())
+            dirs[nd++] = cli_shared_outlets();
         if (!nd) {
             cli_error("test: no fixture directory found; give --fixtures DIR");
             mw_runner_free(r);

@@ -463,17 +463,24 @@ struct walk {
     json_t *pages;       /* page names checked (name -> true) */
 };
 
-/* The rule a fixture is checked with: with rules named, the first named rule whose domains cover the
- * page (so a new rule is tested on its pages even while a shipped rule holds the same domain); else the
- * rule picked by URL. *skip when the fixture is none of the named rules' business. */
-static const char *rule_for(struct mw_runner *r, const struct mw_fixture_opts *o, const char *url, int *skip)
+/* The rule a fixture is checked with: always the rule `moonwire extract` picks by its URL, so the two agree.
+ * With rules named, a fixture is checked when one of them covers its URL; *other is set when another rule
+ * (one claiming the same domain) would run there instead, which fails the page. *skip when the fixture is none
+ * of the named rules' business. */
+static const char *rule_for(struct mw_runner *r, const struct mw_fixture_opts *o, const char *url, int *skip,
+                            const char **other)
 {
     *skip = 0;
+    *other = NULL;
+    const char *picked = mw_runner_pick(r, url);
     if (!o->rules || !o->rules[0])
-        return mw_runner_pick(r, url);
+        return picked;
     for (int i = 0; o->rules[i]; i++)
-        if (mw_runner_handles(r, o->rules[i], url))
+        if (mw_runner_handles(r, o->rules[i], url)) {
+            if (!picked || strcmp(picked, o->rules[i]))
+                *other = picked ? picked : "generic";
             return o->rules[i];
+        }
     *skip = 1;
     return NULL;
 }
@@ -490,7 +497,8 @@ static void check_one(struct walk *w, const char *page, const char *jpath)
         return;
     }
     int skip = 0;
-    const char *rule = w->counts ? mw_runner_pick(w->r, url) : rule_for(w->r, w->o, url, &skip);
+    const char *other = NULL;
+    const char *rule = w->counts ? mw_runner_pick(w->r, url) : rule_for(w->r, w->o, url, &skip, &other);
     if (w->counts) {
         const char *k = rule ? rule : "generic";
         json_object_set_new(w->counts, k, json_integer(json_integer_value(json_object_get(w->counts, k)) + 1));
@@ -512,7 +520,11 @@ static void check_one(struct walk *w, const char *page, const char *jpath)
     const char *b = strrchr(page, '/') ? strrchr(page, '/') + 1 : page;
     snprintf(name, sizeof name, "%.*s", (int)strcspn(b, "."), b);
     json_object_set_new(w->pages, name, json_true());
-    if (mw_file_read(page, 64u << 20, &bytes, &len, &err)) {
+    if (other) {
+        fprintf(w->out, "%s    `moonwire extract` runs rule %s on %s, not %s (both claim its domain; see the warning "
+                "above)\n", head, other, url, rule);
+        ok = 0;
+    } else if (mw_file_read(page, 64u << 20, &bytes, &len, &err)) {
         fprintf(w->out, "%s    %s\n", head, err.msg);
         ok = 0;
     } else {

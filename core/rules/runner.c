@@ -8,11 +8,13 @@
 #include "lua/modules.h"
 #include "net/url.h"
 
+#include <ctype.h>
 #include <lauxlib.h>
 #include <libxml/xpath.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct rule_ent {
     char *name;
@@ -28,6 +30,7 @@ struct mw_runner {
     char *forced;
     struct mw_lua *lua;
     json_t *load_errors;
+    json_t *load_notes;
     struct rule_ent *rules;
     size_t nrules;
     int apply_ref;
@@ -147,11 +150,74 @@ static void add_broken(struct mw_runner *r, const char *path, const char *msg)
     r->rules[r->nrules++] = e;
 }
 
+/* The first line of path holding tok (as a key followed by '=' when key), outside comments; else the line of
+ * `rule {`. 0 when the file cannot be read. */
+static int find_line(const char *path, const char *tok, int key)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[4096];
+    int n = 0, found = 0, call = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        n++;
+        char *c = strstr(line, "--");   /* a comment does not count */
+        if (c)
+            *c = '\0';
+        if (!call && strstr(line, "rule") && strchr(line, '{'))
+            call = n;
+        char *t = tok[0] ? strstr(line, tok) : NULL;
+        if (t && key) {   /* a key: not inside a longer word, followed by '=' */
+            const char *e = t + strlen(tok);
+            int word = (t == line || !(isalnum((unsigned char)t[-1]) || t[-1] == '_')) &&
+                       !(isalnum((unsigned char)*e) || *e == '_');
+            while (*e == ' ' || *e == '\t' || *e == ']' || *e == '"' || *e == '\'')
+                e++;
+            t = word && *e == '=' ? t : NULL;
+        }
+        found = t ? n : 0;
+    }
+    fclose(f);
+    return found ? found : call;
+}
+
+/* The line of what msg quotes: an option ("unknown option 'dorp'") as a key, a selector ("bad selector
+ * \"div[\"") as a string. */
+static int token_line(const char *path, const char *msg)
+{
+    char tok[256] = "";
+    int key = 0;
+    const char *p;
+    if ((p = strstr(msg, "option '")) || (p = strstr(msg, "unknown field '"))) {
+        p = strchr(p, '\'') + 1;
+        key = 1;
+    } else if ((p = strstr(msg, "bad selector \""))) {
+        p += 14;
+    }
+    if (p)
+        snprintf(tok, sizeof tok, "%.*s", (int)strcspn(p, key ? "'" : "\""), p);
+    return find_line(path, tok, key);
+}
+
+/* A rule{} check fails without a position (the file's `return rule {...}` is a tail call): put the file and
+ * the line of what it names in front, "scripts/outlets/x.lua:12: rule x: field 'body': unknown option". */
+static void with_position(const char *path, const char *msg, char *out, size_t cap)
+{
+    int line = strncmp(msg, path, strlen(path)) && !strncmp(msg, "rule ", 5) ? token_line(path, msg) : 0;
+    size_t n = line ? (size_t)snprintf(out, cap, "%.300s:%d: ", path, line) : 0;
+    if (n < cap)
+        snprintf(out + n, cap - n, "%s", msg);
+}
+
 static void load_rule_file(struct mw_runner *r, const char *path)
 {
     lua_State *L = mw_lua_state(r->lua);
     struct mw_err err = {0};
     if (mw_lua_loadfile(r->lua, path, &err) || mw_lua_call(r->lua, 0, 1, 0, &err)) {
+        char at[sizeof err.msg + 64];
+        with_position(path, err.msg, at, sizeof at);
+        memcpy(err.msg, at, sizeof err.msg - 1);   /* cut to the one-line buffer */
+        err.msg[sizeof err.msg - 1] = '\0';
         load_error(r, err.msg);
         add_broken(r, path, err.msg);
         lua_settop(L, 0);
@@ -184,6 +250,29 @@ static void load_dir(struct mw_runner *r, const char *dir)
     mw_dir_list_free(names, n);
 }
 
+/* Two rules naming the same domain: find_rule takes the one loaded later (a rule directory given later
+ * overrides an earlier one, as a rule of the same name does; within a directory, files load in name order).
+ * Each pair is one note, so the writer of the losing rule learns why it never runs. */
+static void note_shared_domains(struct mw_runner *r)
+{
+    for (size_t i = 0; i < r->nrules; i++)
+        for (size_t j = i + 1; j < r->nrules; j++)
+            for (size_t a = 0; a < r->rules[i].ndomains; a++)
+                for (size_t b = 0; b < r->rules[j].ndomains; b++) {
+                    const char *d = r->rules[i].domains[a];
+                    if (strcasecmp(d, r->rules[j].domains[b]))
+                        continue;
+                    const struct rule_ent *x = &r->rules[i], *y = &r->rules[j];
+                    char msg[1400];
+                    snprintf(msg, sizeof msg, "%.400s:%d: rule %s and %.400s:%d: rule %s both claim domain \"%s\": "
+                             "%s is used for its pages, as the rule loaded later (rule directories given later, "
+                             "MOONWIRE_RULES and ~/.config/moonwire/rules, override scripts/outlets; in one "
+                             "directory files load in name order)", y->file, find_line(y->file, d, 0), y->name,
+                             x->file, find_line(x->file, d, 0), x->name, d, y->name);
+                    json_array_append_new(r->load_notes, json_string(msg));
+                }
+}
+
 struct mw_runner *mw_runner_new(const struct mw_runner_opts *o, struct mw_err *err)
 {
     struct mw_runner *r = calloc(1, sizeof *r);
@@ -196,6 +285,7 @@ struct mw_runner *mw_runner_new(const struct mw_runner_opts *o, struct mw_err *e
     r->o.rule = r->forced;
     r->apply_ref = LUA_NOREF;
     r->load_errors = json_array();
+    r->load_notes = json_array();
     if (o->generic_only || !o->scripts_dir)
         return r;
     r->lua = mw_lua_new(&o->limits, err);
@@ -219,6 +309,7 @@ struct mw_runner *mw_runner_new(const struct mw_runner_opts *o, struct mw_err *e
     load_dir(r, path);
     for (int i = 0; o->rule_dirs && o->rule_dirs[i]; i++)
         load_dir(r, o->rule_dirs[i]);
+    note_shared_domains(r);
     if (r->forced && !mw_runner_pick(r, NULL)) {
         mw_err_set(err, MW_ENOTFOUND, "rule", "no rule named \"%s\" (see `moonwire rules`)", r->forced);
         mw_runner_free(r);
@@ -236,11 +327,13 @@ void mw_runner_free(struct mw_runner *r)
     free(r->rules);
     mw_lua_free(r->lua);
     json_decref(r->load_errors);
+    json_decref(r->load_notes);
     free(r->forced);
     free(r);
 }
 
 const json_t *mw_runner_load_errors(struct mw_runner *r) { return r->load_errors; }
+const json_t *mw_runner_load_notes(struct mw_runner *r) { return r->load_notes; }
 struct mw_lua *mw_runner_lua(struct mw_runner *r) { return r->lua; }
 
 static struct rule_ent *rule_named(struct mw_runner *r, const char *name)
@@ -263,7 +356,8 @@ static struct rule_ent *find_rule(struct mw_runner *r, const char *url)
     for (size_t i = 0; i < r->nrules; i++)
         for (size_t j = 0; j < r->rules[i].ndomains; j++) {
             size_t l = strlen(r->rules[i].domains[j]);
-            if (l > best_len && mw_url_host_matches(host, r->rules[i].domains[j])) {
+            /* the longest domain wins; of equal ones, the rule loaded later (see note_shared_domains) */
+            if (l >= best_len && l && mw_url_host_matches(host, r->rules[i].domains[j])) {
                 best = &r->rules[i];
                 best_len = l;
             }

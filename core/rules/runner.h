@@ -26,6 +26,9 @@ void mw_runner_free(struct mw_runner *r);
 
 /* Messages ("file:line: ...") of the rule files that failed to load: a JSON array, borrowed. */
 const json_t *mw_runner_load_errors(struct mw_runner *r);
+/* What loaded but may surprise ("file:line: rule a and file:line: rule b both claim domain ...: b is used"): a
+ * JSON array of one-line messages, borrowed. */
+const json_t *mw_runner_load_notes(struct mw_runner *r);
 /* The loaded rules as a JSON array of {name, outlet, domains, article, layouts, file, lang, tz,
  * sources, verified, fixtures}: new reference. */
 json_t *mw_runner_rules(struct mw_runner *r);

@@ -530,14 +530,36 @@ int mw_store_layout_alerts(struct mw_store *s, long min_pages, mw_store_alert_fn
 int mw_store_export(struct mw_store *s, const char *since, const char *outlet, mw_store_article_fn fn, void *ctx,
                     struct mw_err *err)
 {
+    struct mw_store_filter f = {.since = since, .outlet = outlet};
+    return mw_store_export_filtered(s, &f, fn, ctx, err);
+}
+
+int mw_store_export_filtered(struct mw_store *s, const struct mw_store_filter *f, mw_store_article_fn fn, void *ctx,
+                             struct mw_err *err)
+{
     sqlite3_stmt *q = NULL;
+    /* the record's own fields through json_extract; dates through julianday, which reads the zone */
     if (sqlite3_prepare_v2(s->db,
                            "SELECT record FROM articles WHERE (?1 IS NULL OR last_seen >= ?1) AND (?2 IS NULL OR "
-                           "outlet = ?2 OR rule = ?2 OR crawl_outlet = ?2) ORDER BY first_seen, id",
+                           "outlet = ?2 OR rule = ?2 OR crawl_outlet = ?2) "
+                           "AND (?3 IS NULL OR julianday(json_extract(record, '$.published')) >= julianday(?3)) "
+                           "AND (?4 IS NULL OR julianday(json_extract(record, '$.published')) < julianday(?4)) "
+                           "AND (?5 IS NULL OR json_extract(record, '$.lang') = ?5) "
+                           "AND (?6 IS NULL OR json_extract(record, '$.rule') = ?6) "
+                           "AND (?7 = 0 OR (coalesce(json_extract(record, '$.title'), '') <> '' AND "
+                           "coalesce(json_extract(record, '$.body'), '') <> '' AND "
+                           "julianday(json_extract(record, '$.published')) IS NOT NULL)) "
+                           "ORDER BY first_seen, id LIMIT ?8",
                            -1, &q, NULL) != SQLITE_OK)
         return db_err(s, err, "export");
-    bind_text(q, 1, since);
-    bind_text(q, 2, outlet);
+    bind_text(q, 1, f->since);
+    bind_text(q, 2, f->outlet);
+    bind_text(q, 3, f->published_since);
+    bind_text(q, 4, f->published_before);
+    bind_text(q, 5, f->lang);
+    bind_text(q, 6, f->rule);
+    sqlite3_bind_int(q, 7, f->complete != 0);
+    sqlite3_bind_int64(q, 8, f->max > 0 ? f->max : -1);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW)
         if (fn(ctx, (const char *)sqlite3_column_text(q, 0)))

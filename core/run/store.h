@@ -91,6 +91,20 @@ int mw_store_layout_alerts(struct mw_store *s, long min_pages, mw_store_alert_fn
 typedef int (*mw_store_article_fn)(void *ctx, const char *record_json);
 int mw_store_export(struct mw_store *s, const char *since, const char *outlet, mw_store_article_fn fn, void *ctx,
                     struct mw_err *err);
+/* What mw_store_export_filtered keeps; NULL/0 members do not filter. Dates are ISO 8601 with a zone (or UTC when
+ * they have none), compared as instants; a record without "published" fails the published filters. */
+struct mw_store_filter {
+    const char *since;            /* last seen at or after (ISO UTC) */
+    const char *outlet;           /* record outlet, rule or config outlet */
+    const char *published_since;  /* published at or after */
+    const char *published_before; /* published before (exclusive) */
+    const char *lang;             /* the record's "lang" */
+    const char *rule;             /* the rule that made it ("generic" for the built-in extractor) */
+    int complete;                 /* only records with a title, a body and a published date (Fundus's only_complete) */
+    long max;                     /* at most this many (the oldest first), 0 = all */
+};
+int mw_store_export_filtered(struct mw_store *s, const struct mw_store_filter *f, mw_store_article_fn fn, void *ctx,
+                             struct mw_err *err);
 
 /* ---- the built-in "sqlite" sink ---- */
 /* ops->open takes {"path": "..."} and owns its store; on_record stores articles (error records are not

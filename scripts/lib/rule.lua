@@ -36,19 +36,104 @@ local KNOWN = {name = 1, outlet = 1, domains = 1, article = 1, lang = 1, tz = 1,
                layouts = 1, when = 1, ["until"] = 1, fixtures = 1, verified = 1, notes = 1}
 for _, f in ipairs(FIELDS) do KNOWN[f] = 1 end
 
+-- The options a field's table may hold, beside its selectors (positional or css): a misspelled one is an
+-- error when the rule loads, never silence.
+local COMMON = {css = true, attr = true, pattern = true}
+local OPTIONS = {
+  body = {css = true, drop = true, stop = true, skip = true, all = true},
+  dateline = {css = true, attr = true, pattern = true, from = true, keep = true},
+  published = {format = true, tz = true}, modified = {format = true, tz = true},
+  authors = {split = true}, tags = {split = true},
+  images = {css = true, attr = true, caption = true},
+}
+for f, t in pairs(OPTIONS) do
+  if f ~= "body" and f ~= "dateline" and f ~= "images" then for k in pairs(COMMON) do t[k] = true end end
+end
+local TYPES = {attr = "string", format = "string", tz = "string", caption = "string", from = "string",
+               all = "boolean", keep = "boolean"}
+local STRINGS = {css = true, pattern = true, split = true, drop = true, stop = true, skip = true}
+
+local function closest(word, set)   -- a known option within two edits, for "did you mean"
+  local best, bd = nil, 3
+  for k in pairs(set) do
+    local m, n = #word, #k
+    local prev = {}
+    for j = 0, n do prev[j] = j end
+    for i = 1, m do
+      local cur = {[0] = i}
+      for j = 1, n do
+        local cost = word:sub(i, i) == k:sub(j, j) and 0 or 1
+        cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+      end
+      prev = cur
+    end
+    if prev[n] < bd then best, bd = k, prev[n] end
+  end
+  return best
+end
+
+-- A selector that does not compile is an error now, at load, not a warning on every page later.
+local probe
+local function check_selector(name, field, what, sel, ctx)
+  probe = probe or html.parse("<html><head></head><body></body></html>")
+  local ok, msg = pcall(probe.select, probe, sel)
+  if not ok then
+    msg = tostring(msg):gsub("^[^:]*:%d+: ", "")
+    error(string.format("rule %s: field '%s'%s: %s%s", name, field, what, msg, ctx), 0)
+  end
+end
+
+local function each_string(v) -- a string or a list of strings
+  if type(v) == "string" then return {v} end
+  return v
+end
+
 local function check_spec(name, field, spec, ctx)
   local t = type(spec)
-  if t == "string" or t == "function" then return end
+  if t == "function" then return end
+  if t == "string" then return check_selector(name, field, "", spec, ctx) end
   if t ~= "table" then
     error(string.format("rule %s: field '%s' must be a selector, a list of selectors, a table or a function%s",
-      name, field, ctx), 3)
+      name, field, ctx), 0)
   end
+  local allowed = OPTIONS[field] or COMMON
   for k, v in pairs(spec) do
-    if type(k) == "number" and type(v) ~= "string" then
-      error(string.format("rule %s: field '%s' holds a %s where a selector was expected%s", name, field,
-        type(v), ctx), 3)
+    if type(k) == "number" then
+      if type(v) ~= "string" then
+        error(string.format("rule %s: field '%s' holds a %s where a selector was expected%s", name, field,
+          type(v), ctx), 0)
+      end
+      check_selector(name, field, "", v, ctx)
+    elseif not allowed[k] then
+      local near = closest(tostring(k), allowed)
+      error(string.format("rule %s: field '%s': unknown option '%s'%s%s", name, field, tostring(k),
+        near and (" (did you mean '" .. near .. "'?)") or "", ctx), 0)
+    elseif TYPES[k] and type(v) ~= TYPES[k] then
+      error(string.format("rule %s: field '%s': option '%s' must be a %s%s", name, field, k, TYPES[k], ctx), 0)
+    elseif STRINGS[k] then
+      if type(v) ~= "string" and type(v) ~= "table" then
+        error(string.format("rule %s: field '%s': option '%s' must be a string or a list of strings%s", name,
+          field, k, ctx), 0)
+      end
+      for _, e in ipairs(each_string(v)) do
+        if type(e) ~= "string" then
+          error(string.format("rule %s: field '%s': option '%s' holds a %s%s", name, field, k, type(e), ctx), 0)
+        end
+        if k == "css" or k == "drop" then check_selector(name, field, " " .. k, e, ctx) end
+      end
     end
   end
+  if spec.caption then check_selector(name, field, " caption", spec.caption, ctx) end
+  if field == "dateline" and spec.from and not spec.pattern then
+    error(string.format("rule %s: field 'dateline': from = '%s' needs a pattern%s", name, spec.from, ctx), 0)
+  end
+end
+
+-- Errors raised while checking a rule name the rule file's line of the `rule {` call; the loader
+-- (rules/runner.c) moves them to the line of the option or selector named in quotes.
+local function checked(r, f, ...)
+  local ok, err = pcall(f, r, ...)
+  if not ok then error(err, 3) end
 end
 
 --- rule{...}: checks a rule table and returns it (the registry keeps it).
@@ -68,7 +153,7 @@ function M.rule(r)
     if not KNOWN[k] then error("rule " .. r.name .. ": unknown field '" .. tostring(k) .. "'", 2) end
   end
   for _, f in ipairs(FIELDS) do
-    if r[f] ~= nil then check_spec(r.name, f, r[f], "") end
+    if r[f] ~= nil then checked(r.name, check_spec, f, r[f], "") end
   end
   if r.fix ~= nil and type(r.fix) ~= "function" then
     error("rule " .. r.name .. ": 'fix' must be a function", 2)
@@ -82,7 +167,11 @@ function M.rule(r)
       end
     end
     for _, f in ipairs(FIELDS) do
-      if l[f] ~= nil then check_spec(r.name, f, l[f], " (layout " .. i .. ")") end
+      if l[f] ~= nil then checked(r.name, check_spec, f, l[f], " (layout " .. i .. ")") end
+    end
+    if l.when ~= nil then
+      if type(l.when) ~= "string" then error("rule " .. r.name .. ": layout " .. i .. ": 'when' must be a selector", 2) end
+      checked(r.name, function(n) check_selector(n, "when", "", l.when, " (layout " .. i .. ")") end)
     end
   end
   return r
@@ -321,9 +410,16 @@ function M.apply(r, doc)
   if fix then
     local b = {}
     for k, v in pairs(a) do b[k] = v end
-    fix(a, doc)
-    for k, v in pairs(a) do
-      if b[k] ~= v then origin[k] = "rule" end
+    local ok, err = pcall(fix, a, doc)
+    if not ok then   -- the fields the selectors found are kept; only what fix() meant to change is lost
+      for k in pairs(a) do a[k] = nil end
+      for k, v in pairs(b) do a[k] = v end
+      warnings[#warnings + 1] = string.format("%s: fix() failed: %s; the fields before fix() are kept", r.name,
+        tostring(err))
+    else
+      for k, v in pairs(a) do
+        if b[k] ~= v then origin[k] = "rule" end
+      end
     end
   end
   return a, origin, warnings

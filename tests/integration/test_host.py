@@ -126,8 +126,8 @@ def test_fetch_saves_raw_page():
     out = tempfile.mkdtemp()
     with Server(root=root) as srv:
         fetch(srv, "/a.html", extra=("-o", out))
-    gz = glob.glob(os.path.join(out, "*.html.gz"))
-    meta = glob.glob(os.path.join(out, "*.json"))
+    gz = glob.glob(os.path.join(out, "*", "*.html.gz"))   # DIR/HOST/PATH.html.gz (issue 12)
+    meta = glob.glob(os.path.join(out, "*", "*.json"))
     assert len(gz) == 1 and len(meta) == 1, os.listdir(out)
     m = json.load(open(meta[0]))
     assert m["status"] == 200 and "content-type" in m["headers"], m
