@@ -54,11 +54,42 @@ const char *mw_meta_attr(xmlNodePtr n, const char *name)
 
 /* ---- strings ---- */
 
-static const struct { const char *name; const char *utf8; } entities[] = {
-    {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", " "},
-    {"ndash", "\xe2\x80\x93"}, {"mdash", "\xe2\x80\x94"}, {"hellip", "\xe2\x80\xa6"}, {"rsquo", "\xe2\x80\x99"},
-    {"lsquo", "\xe2\x80\x98"}, {"ldquo", "\xe2\x80\x9c"}, {"rdquo", "\xe2\x80\x9d"}, {"laquo", "\xc2\xab"},
-    {"raquo", "\xc2\xbb"}, {"middot", "\xc2\xb7"}, {"bull", "\xe2\x80\xa2"}, {NULL, NULL}};
+/* HTML's named entities for Latin-1 and typography, sorted by name (strcmp) for bsearch: metadata strings
+ * carry them escaped once or twice ("&amp;ouml;"). */
+static const struct entity { const char *name; unsigned cp; } entities[] = {
+    {"AElig", 0xC6}, {"Aacute", 0xC1}, {"Acirc", 0xC2}, {"Agrave", 0xC0}, {"Aring", 0xC5}, {"Atilde", 0xC3},
+    {"Auml", 0xC4}, {"Ccedil", 0xC7}, {"Dagger", 0x2021}, {"ETH", 0xD0}, {"Eacute", 0xC9}, {"Ecirc", 0xCA},
+    {"Egrave", 0xC8}, {"Euml", 0xCB}, {"Iacute", 0xCD}, {"Icirc", 0xCE}, {"Igrave", 0xCC}, {"Iuml", 0xCF},
+    {"Ntilde", 0xD1}, {"OElig", 0x152}, {"Oacute", 0xD3}, {"Ocirc", 0xD4}, {"Ograve", 0xD2}, {"Oslash", 0xD8},
+    {"Otilde", 0xD5}, {"Ouml", 0xD6}, {"Prime", 0x2033}, {"Scaron", 0x160}, {"THORN", 0xDE}, {"Uacute", 0xDA},
+    {"Ucirc", 0xDB}, {"Ugrave", 0xD9}, {"Uuml", 0xDC}, {"Yacute", 0xDD}, {"Yuml", 0x178}, {"aacute", 0xE1},
+    {"acirc", 0xE2}, {"acute", 0xB4}, {"aelig", 0xE6}, {"agrave", 0xE0}, {"amp", 0x26}, {"apos", 0x27},
+    {"aring", 0xE5}, {"atilde", 0xE3}, {"auml", 0xE4}, {"bdquo", 0x201E}, {"brvbar", 0xA6}, {"bull", 0x2022},
+    {"ccedil", 0xE7}, {"cedil", 0xB8}, {"cent", 0xA2}, {"circ", 0x2C6}, {"copy", 0xA9}, {"curren", 0xA4},
+    {"dagger", 0x2020}, {"deg", 0xB0}, {"divide", 0xF7}, {"eacute", 0xE9}, {"ecirc", 0xEA}, {"egrave", 0xE8},
+    {"emsp", 0x2003}, {"ensp", 0x2002}, {"eth", 0xF0}, {"euml", 0xEB}, {"euro", 0x20AC}, {"fnof", 0x192},
+    {"frac12", 0xBD}, {"frac14", 0xBC}, {"frac34", 0xBE}, {"gt", 0x3E}, {"hellip", 0x2026}, {"iacute", 0xED},
+    {"icirc", 0xEE}, {"iexcl", 0xA1}, {"igrave", 0xEC}, {"iquest", 0xBF}, {"iuml", 0xEF}, {"laquo", 0xAB},
+    {"larr", 0x2190}, {"ldquo", 0x201C}, {"lrm", 0x200E}, {"lsaquo", 0x2039}, {"lsquo", 0x2018}, {"lt", 0x3C},
+    {"macr", 0xAF}, {"mdash", 0x2014}, {"micro", 0xB5}, {"middot", 0xB7}, {"minus", 0x2212}, {"nbsp", 0xA0},
+    {"ndash", 0x2013}, {"not", 0xAC}, {"ntilde", 0xF1}, {"oacute", 0xF3}, {"ocirc", 0xF4}, {"oelig", 0x153},
+    {"ograve", 0xF2}, {"ordf", 0xAA}, {"ordm", 0xBA}, {"oslash", 0xF8}, {"otilde", 0xF5}, {"ouml", 0xF6},
+    {"para", 0xB6}, {"permil", 0x2030}, {"plusmn", 0xB1}, {"pound", 0xA3}, {"prime", 0x2032}, {"quot", 0x22},
+    {"raquo", 0xBB}, {"rarr", 0x2192}, {"rdquo", 0x201D}, {"reg", 0xAE}, {"rlm", 0x200F}, {"rsaquo", 0x203A},
+    {"rsquo", 0x2019}, {"sbquo", 0x201A}, {"scaron", 0x161}, {"sect", 0xA7}, {"shy", 0xAD}, {"sup1", 0xB9},
+    {"sup2", 0xB2}, {"sup3", 0xB3}, {"szlig", 0xDF}, {"thinsp", 0x2009}, {"thorn", 0xFE}, {"tilde", 0x2DC},
+    {"times", 0xD7}, {"trade", 0x2122}, {"uacute", 0xFA}, {"ucirc", 0xFB}, {"ugrave", 0xF9}, {"uml", 0xA8},
+    {"uuml", 0xFC}, {"yacute", 0xFD}, {"yen", 0xA5}, {"yuml", 0xFF}, {"zwj", 0x200D}, {"zwnj", 0x200C}
+};
+
+static int entity_cmp(const void *k, const void *e)
+{
+    const char *key = k;
+    const char *name = ((const struct entity *)e)->name;
+    size_t n = strlen(name);
+    int r = strncmp(key, name, n);
+    return r ? r : (key[n] == ';' ? 0 : 1);
+}
 
 static int put_cp(struct mw_buf *b, unsigned cp)
 {
@@ -102,15 +133,13 @@ char *mw_meta_clean(const char *s)
                         p = semi + 1;
                         continue;
                     }
-                    int hit = 0;
-                    for (int i = 0; entities[i].name; i++)
-                        if ((size_t)(semi - p - 1) == strlen(entities[i].name) &&
-                            !strncmp(p + 1, entities[i].name, (size_t)(semi - p - 1))) {
-                            mw_buf_appends(&o, entities[i].utf8);
-                            hit = 1;
-                            break;
-                        }
-                    if (hit) { p = semi + 1; continue; }
+                    const struct entity *e = bsearch(p + 1, entities, sizeof entities / sizeof *entities,
+                                                     sizeof *entities, entity_cmp);
+                    if (e) {
+                        put_cp(&o, e->cp);
+                        p = semi + 1;
+                        continue;
+                    }
                 }
             }
             if (!pass && *p == '<' && (isalpha((unsigned char)p[1]) || p[1] == '/' || p[1] == '!')) {

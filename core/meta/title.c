@@ -9,10 +9,15 @@
 #include <string.h>
 #include <strings.h>
 
-/* Separators between a headline and what a <title> adds after it. */
-static const char *const title_seps[] = {" | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ", " :: ", " \xc2\xb7 ",
-                                         " \xe2\x80\xa2 ", " \xc2\xbb ", " \xc2\xab ", " / ", "--", "\xe2\x80\x95\xe2\x80\x95",
-                                         " ~ ", NULL};
+/* Separators between a headline and what a <title> adds to it. Spaced ones may stand anywhere; glued ones
+ * ("｜日刊ゲンダイDIGITAL", "：東京新聞デジタル", "-정치ㅣ한국일보") only count before the site's name or its
+ * section, since they also join words ("S-Bahn", "Covid-19"). */
+static const char *const seps_spaced[] = {" | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ", " :: ", " \xc2\xb7 ",
+                                          " \xe2\x80\xa2 ", " \xc2\xbb ", " \xc2\xab ", " / ", " ~ ", " * ",
+                                          " \xef\xbd\x9c ", NULL};
+static const char *const seps_glued[] = {"|", "\xef\xbd\x9c", "\xef\xbc\x9a", ":", "\xe3\x85\xa3", "-", "\xe2\x80\x93",
+                                         "\xe2\x80\x94", "\xc2\xb7", "\xe2\x80\xa2", "\xc2\xbb", "/", "--",
+                                         "\xe2\x80\x95\xe2\x80\x95", "\xe3\x80\x90", NULL};
 
 static int is_datey(const char *s)
 {
@@ -26,16 +31,16 @@ static int is_datey(const char *s)
     return digits >= 4;
 }
 
-/* Position of the last separator in t (NULL if none) and its length. */
-static char *last_sep(char *t, size_t *len)
+/* The last occurrence in t of a separator of list (NULL if none) and its length. */
+static char *last_of(char *t, const char *const *list, size_t *len)
 {
     char *best = NULL;
-    for (int i = 0; title_seps[i]; i++) {
+    for (int i = 0; list[i]; i++) {
         char *p = t, *hit;
-        while ((hit = strstr(p, title_seps[i])) != NULL) {
-            if (hit > t && (!best || hit > best)) {
+        while ((hit = strstr(p, list[i])) != NULL) {
+            if (hit > t && (!best || hit > best || (hit == best && strlen(list[i]) > *len))) {
                 best = hit;
-                *len = strlen(title_seps[i]);
+                *len = strlen(list[i]);
             }
             p = hit + 1;
         }
@@ -46,55 +51,91 @@ static char *last_sep(char *t, size_t *len)
 static char *first_sep(char *t, size_t *len)
 {
     char *best = NULL;
-    for (int i = 0; title_seps[i]; i++) {
-        char *hit = strstr(t, title_seps[i]);
+    for (int i = 0; seps_spaced[i]; i++) {
+        char *hit = strstr(t, seps_spaced[i]);
         if (hit && hit > t && (!best || hit < best)) {
             best = hit;
-            *len = strlen(title_seps[i]);
+            *len = strlen(seps_spaced[i]);
         }
     }
     return best;
 }
 
-static int starts_with_sep(const char *s)
+/* "by Cristina Laila" after a separator: the author credit a <title> adds. */
+static int is_credit(const char *s)
 {
-    while (*s == ' ')
-        s++;
-    return *s == '|' || *s == '-' || *s == ':' || *s == '/' || *s == '~' || !strncmp(s, "\xe2\x80\x93", 3) ||
-           !strncmp(s, "\xe2\x80\x94", 3) || !strncmp(s, "\xc2\xb7", 2) || !strncmp(s, "\xe2\x80\xa2", 3) ||
-           !strncmp(s, "\xc2\xbb", 2) || !strncmp(s, "\xe2\x80\x95", 3);
+    static const char *const by[] = {"by ", "von ", "par ", "por ", NULL};
+    for (int i = 0; by[i]; i++)
+        if (!strncasecmp(s, by[i], strlen(by[i])))
+            return mw_meta_words(s) <= 5;
+    return 0;
 }
 
-/* Cut what follows the headline: the site's name, a section, a date ("X | Europa | DW | 28.04.2023"). */
-static void strip_title(struct mw_meta_ctx *c, char *t, char **others, int nothers, const char *section)
+static int is_section(const char *s, const char *const *sections)
 {
-    /* Another source giving exactly the front part says where the headline ends. */
-    for (int i = 0; i < nothers; i++) {
-        const char *o = others[i];
-        size_t n = o ? strlen(o) : 0;
-        if (n >= 8 && n < strlen(t) && !strncmp(t, o, n) && starts_with_sep(t + n)) {
-            t[n] = 0;
-            mw_meta_rtrim(t);
-            return;
-        }
-    }
-    int cut = 0;
-    for (;;) {
-        size_t sl = 0;
-        char *sep = last_sep(t, &sl);
-        if (!sep)
-            break;
+    for (int i = 0; sections[i]; i++)
+        if (!strcasecmp(s, sections[i]))
+            return 1;
+    return 0;
+}
+
+/* Cut one piece off the end of t if it is the site's name, a section, a date or an author credit (or, after a
+ * cut, a short label). 1 when cut. */
+static int cut_suffix(struct mw_meta_ctx *c, char *t, const char *const *sections, int cut)
+{
+    size_t sl = 0;
+    char *sep = last_of(t, seps_spaced, &sl);
+    if (sep) {
         const char *suffix = sep + sl;
         while (*suffix == ' ')
             suffix++;
-        int drop = mw_meta_is_site_name(c, suffix) || is_datey(suffix) ||
-                   (section && !strcasecmp(suffix, section)) ||
+        int drop = mw_meta_is_site_name(c, suffix) || is_datey(suffix) || is_section(suffix, sections) ||
+                   is_credit(suffix) ||
                    (cut && mw_meta_words(suffix) <= 3 && mw_meta_words(t) - mw_meta_words(suffix) >= 4);
-        if (!drop || sep - t < 6)
-            break;
-        *sep = 0;
-        mw_meta_rtrim(t);
-        cut = 1;
+        if (drop && sep - t >= 6) {
+            *sep = 0;
+            mw_meta_rtrim(t);
+            return 1;
+        }
+    }
+    /* glued: only in the part after the last spaced separator */
+    char *zone = sep ? sep + sl : t;
+    size_t gl = 0;
+    char *g = last_of(zone, seps_glued, &gl);
+    if (!g)
+        return 0;
+    const char *suffix = g + gl;
+    while (*suffix == ' ')
+        suffix++;
+    if (!*suffix || g - t < 6 || !(mw_meta_is_site_name(c, suffix) || is_section(suffix, sections)))
+        return 0;
+    *g = 0;
+    mw_meta_rtrim(t);
+    return 1;
+}
+
+/* Cut what a <title> or og:title adds to the headline: the site's name, a section, a date, an author credit
+ * ("X | Europa | DW | 28.04.2023", "X | The Gateway Pundit | by A", "X-정치ㅣ한국일보"), "Outlet | X" in front. */
+static void strip_title(struct mw_meta_ctx *c, char *t, char **others, int nothers, const char *const *sections)
+{
+    for (int cut = 0; cut_suffix(c, t, sections, cut); cut = 1)
+        ;
+    /* "Kicker: Headline", "Section | Headline": another source giving exactly the back part says where the
+     * headline starts */
+    static const char *const kicker_seps[] = {" | ", ": ", " - ", " \xe2\x80\x93 ", NULL};
+    size_t tl = strlen(t);
+    for (int i = 0; i < nothers; i++) {
+        const char *o = others[i];
+        size_t n = o ? strlen(o) : 0;
+        if (n < 8 || n >= tl || strcmp(t + tl - n, o))
+            continue;
+        for (int k = 0; kicker_seps[k]; k++) {
+            size_t sl = strlen(kicker_seps[k]);
+            if (tl - n >= sl + 2 && !strncmp(t + tl - n - sl, kicker_seps[k], sl)) {
+                memmove(t, t + tl - n, n + 1);
+                return;
+            }
+        }
     }
     /* "Outlet | Headline" */
     size_t sl = 0;
@@ -109,6 +150,14 @@ static void strip_title(struct mw_meta_ctx *c, char *t, char **others, int nothe
     }
 }
 
+static int in_nav(xmlNodePtr n)
+{
+    for (xmlNodePtr p = n->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent)
+        if (mw_meta_name_is(p, "nav"))
+            return 1;
+    return 0;
+}
+
 /* The h1 that agrees with the other sources, else the first one with text. Sets c->h1_ord. */
 static char *pick_h1(struct mw_meta_ctx *c, char **cands, int ncands)
 {
@@ -121,7 +170,8 @@ static char *pick_h1(struct mw_meta_ctx *c, char **cands, int ncands)
         free(t);
         if (!ct)
             continue;
-        if (strlen(ct) < 3 || mw_meta_is_site_name(c, ct) || strlen(ct) > 400) {
+        /* an h1 in a breadcrumb (<nav>) names the page, it is not the headline shown */
+        if (strlen(ct) < 3 || mw_meta_is_site_name(c, ct) || strlen(ct) > 400 || in_nav(c->sc->h1.v[i].n)) {
             free(ct);
             continue;
         }
@@ -165,11 +215,14 @@ void mw_meta_title(struct mw_meta_ctx *c)
     char *tt = mw_meta_clean(sc->title);
     char *agree[] = {og, ld, tw, tt};
     char *h1 = pick_h1(c, agree, 4);
-    const char *section = NULL;
-    if (c->art)
-        section = mw_meta_ld_str(json_object_get(c->art, "articleSection"));
-    if (!section)
-        section = mw_meta_get(sc, "article:section");
+    const char *sections[3] = {NULL, NULL, NULL};   /* NULL-terminated */
+    const char *ls = c->art ? mw_meta_ld_str(json_object_get(c->art, "articleSection")) : NULL;
+    const char *os = mw_meta_get(sc, "article:section");
+    int ns = 0;
+    if (ls)
+        sections[ns++] = ls;
+    if (os)
+        sections[ns++] = os;
 
     struct { char *s; const char *src; } order[] = {{og, "og"}, {ld, "jsonld"}, {tw, "meta"}, {md, "microdata"},
                                                     {h1, "h1"}, {tt, "title"}};
@@ -186,7 +239,7 @@ void mw_meta_title(struct mw_meta_ctx *c)
         for (int j = 0; j < 5; j++)
             if (others[j] && others[j] != s)
                 o2[k++] = others[j];
-        strip_title(c, t, o2, k, section);
+        strip_title(c, t, o2, k, sections);
         if (*t)
             mw_meta_set(c, "title", json_string(t), order[i].src);
         free(t);
