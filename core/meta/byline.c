@@ -183,9 +183,6 @@ static const char *const line_labels[] = {"By ", "BY ", "Von ", "Von:", "Par ", 
 /* "By ..." lines: text nodes starting with a label near the headline; the element holding the line is read. */
 static int line_authors(struct mw_meta_ctx *c, json_t *names, int agency_only)
 {
-    xmlNodePtr root = xmlDocGetRootElement(c->sc->h1.n ? c->sc->h1.v[0].n->doc : NULL);
-    if (!root)
-        return 0;
     xmlNodePtr start = NULL;
     for (size_t i = 0; i < c->sc->h1.n; i++)
         if (c->sc->h1.v[i].ord == c->h1_ord)
@@ -252,6 +249,116 @@ static int line_authors(struct mw_meta_ctx *c, json_t *names, int agency_only)
     return 0;
 }
 
+/* A paragraph that is nothing but bold text of a few capitalised words. */
+static int bold_only(xmlNodePtr p, char **text)
+{
+    *text = NULL;
+    int bold = 0;
+    for (xmlNodePtr k = p->children; k; k = k->next) {
+        if (k->type == XML_TEXT_NODE) {
+            for (const xmlChar *t = k->content; t && *t; t++)
+                if (*t > ' ' && !(t[0] == 0xC2 && t[1] == 0xA0))
+                    return 0;
+        } else if (k->type == XML_ELEMENT_NODE) {
+            if (!(mw_meta_name_is(k, "strong") || mw_meta_name_is(k, "b")))
+                return 0;
+            bold = 1;
+        }
+    }
+    if (!bold)
+        return 0;
+    char *t = mw_text_inline(p);
+    int w = t ? mw_meta_words(t) : 0;
+    int ok = t && w >= 2 && w <= 8 && strlen(t) <= 80;
+    for (const char *q = t; ok && *q; q++) {
+        if ((q == t || q[-1] == ' ' || q[-1] == '/') && islower((unsigned char)*q))
+            ok = 0;   /* every word capitalised: names, not a sentence */
+        if (isdigit((unsigned char)*q) || *q == '.' || *q == ':' || *q == '?' || *q == '!')
+            ok = 0;
+    }
+    if (!ok) {
+        free(t);
+        return 0;
+    }
+    *text = t;
+    return 1;
+}
+
+/* "<p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>" opening the text, or a bold name closing it:
+ * the byline of pages whose CMS leaves the author field to the site (only asked then: elsewhere a bold line is
+ * as often a subheading). Only among the first three or the last two paragraphs of a block of text. */
+static int bold_authors(struct mw_meta_ctx *c, json_t *names)
+{
+    for (xmlNodePtr n = c->sc->root; n;) {
+        if (mw_meta_name_is(n, "p") && n->parent) {
+            int before = 0, after = 0, total = 0;
+            for (xmlNodePtr s = n->parent->children; s; s = s->next) {
+                if (!mw_meta_name_is(s, "p"))
+                    continue;
+                total++;
+                if (s == n)
+                    before = total - 1;
+            }
+            after = total - before - 1;
+            char *t = NULL;
+            if (total >= 4 && (before < 3 || after < 2) && !mw_meta_in_skipped(n) && bold_only(n, &t)) {
+                int got = mw_authors_split(t, names) > 0;
+                free(t);
+                if (got)
+                    return 1;
+            }
+        }
+        if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "p") && !mw_meta_name_is(n, "script") &&
+            !mw_meta_name_is(n, "style")) {
+            n = n->children;
+            continue;
+        }
+        while (n && !n->next)
+            n = n->parent;
+        if (n)
+            n = n->next;
+    }
+    return 0;
+}
+
+static int line_people(struct mw_meta_ctx *c, json_t *names) { return line_authors(c, names, 0); }
+
+/* Names as a person's are written: at most five words, no colon, every word capitalised but the particles
+ * ("Ursula von der Leyen", "Ana de la Cruz"). Scripts without case pass. */
+static int people_like(json_t *names)
+{
+    static const char *const particles[] = {"von", "van", "der", "den", "de", "del", "della", "di", "da", "das", "dos",
+                                            "du", "la", "le", "bin", "bint", "ibn", "al", "el", "ter", "ten", "zu",
+                                            "af", "av", "y", "e", NULL};
+    size_t i;
+    json_t *v;
+    json_array_foreach(names, i, v) {
+        const char *s = json_string_value(v);
+        if (!s || strchr(s, ':') || mw_meta_words(s) > 5)
+            return 0;
+        for (const char *w = s; *w;) {
+            size_t n = strcspn(w, " ");
+            int particle = 0;
+            for (int k = 0; particles[k] && !particle; k++)
+                particle = strlen(particles[k]) == n && !strncmp(w, particles[k], n);
+            if (islower((unsigned char)*w) && !particle)
+                return 0;
+            w += n;
+            while (*w == ' ')
+                w++;
+        }
+    }
+    return json_array_size(names) > 0;
+}
+
+static int all_site(struct mw_meta_ctx *c, json_t *names)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(names, i, v) if (!mw_meta_is_site_name(c, json_string_value(v))) return 0;
+    return json_array_size(names) > 0;
+}
+
 void mw_meta_byline(struct mw_meta_ctx *c)
 {
     json_t *names = json_array(), *orgs = json_array();
@@ -268,6 +375,22 @@ void mw_meta_byline(struct mw_meta_ctx *c)
         json_decref(names);
         names = json_incref(orgs);
         src = "jsonld";
+    }
+    /* The site's own name as the author ("Lesotho Times", "Krautreporter") is what a CMS fills in when nobody
+     * set a byline; a person the page credits by the headline says more. */
+    if (src && all_site(c, names)) {
+        int (*const finders[])(struct mw_meta_ctx *, json_t *) = {byline_authors, line_people, bold_authors};
+        for (size_t i = 0; i < sizeof finders / sizeof *finders; i++) {
+            json_t *people = json_array();
+            int found = finders[i](c, people) && !all_site(c, people) && people_like(people);
+            if (found) {
+                json_decref(names);
+                names = people;
+                src = "byline";
+                break;
+            }
+            json_decref(people);
+        }
     }
     /* "Jill Disis, CNN Business": the outlet's own name beside a person's is no byline of its own */
     for (size_t i = json_array_size(names); i-- > 0 && json_array_size(names) > 1;)

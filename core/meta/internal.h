@@ -26,6 +26,7 @@ struct mw_meta_vec {
 
 /* What one walk over the page collected (meta.c). */
 struct mw_meta_scan {
+    xmlNodePtr root;    /* the document's root element (may be NULL) */
     json_t *metas;      /* lower-case key -> [content, ...] */
     json_t *ld;         /* every JSON-LD value parsed */
     char *title;        /* <title> */

@@ -279,6 +279,18 @@ static void add_meta(json_t *metas, const char *key, const char *content)
     json_array_append_new(arr, json_string(content));
 }
 
+/* <a href=".../author/jane-doe/">: a link to an author's page (WordPress and most CMSs) names the author. */
+static int author_link(xmlNodePtr n)
+{
+    static const char *const paths[] = {"/author/", "/authors/", "/autor/", "/autoren/", "/auteur/", "/auteurs/",
+                                        "/yazar/", "/journalist/", "/journalists/", "/reporter/", NULL};
+    const char *href = mw_meta_name_is(n, "a") ? mw_meta_attr(n, "href") : NULL;
+    for (int i = 0; href && paths[i]; i++)
+        if (strcasestr(href, paths[i]))
+            return 1;
+    return 0;
+}
+
 static void visit(struct mw_meta_scan *sc, xmlNodePtr n, long ord)
 {
     const char *nm = (const char *)n->name;
@@ -332,7 +344,7 @@ static void visit(struct mw_meta_scan *sc, xmlNodePtr n, long ord)
         vec_push(&sc->props, n, ord);
     const char *cls = mw_meta_attr(n, "class"), *id = mw_meta_attr(n, "id"), *rel = mw_meta_attr(n, "rel");
     if ((mw_meta_class_says(cls, byline_yes, byline_no) || mw_meta_class_says(id, byline_yes, byline_no) ||
-         (rel && !strcasecmp(rel, "author"))) && !mw_meta_in_skipped(n))
+         (rel && !strcasecmp(rel, "author")) || author_link(n)) && !mw_meta_in_skipped(n))
         vec_push(&sc->bylines, n, ord);
     if (mw_meta_class_says(cls, date_yes, date_no))
         vec_push(&sc->dated, n, ord);
@@ -643,6 +655,7 @@ json_t *mw_meta_extract(xmlDocPtr doc, const char *url, const struct mw_meta_opt
         return NULL;
     }
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    sc.root = root;
     if (root)
         walk(&sc, root);
 

@@ -19,8 +19,7 @@ static char *sample_text(struct mw_meta_ctx *c)
             break;
     }
     if (b.len < 400) {
-        xmlNodePtr root = c->sc->h1.n ? xmlDocGetRootElement(c->sc->h1.v[0].n->doc) : NULL;
-        for (xmlNodePtr n = root; n && b.len < 4000;) {
+        for (xmlNodePtr n = c->sc->root; n && b.len < 4000;) {
             if (mw_meta_name_is(n, "p")) {
                 char *t = mw_text_inline(n);
                 if (t) {
