@@ -160,10 +160,8 @@ static unsigned classify(xmlNodePtr x)
 {
     const char *names[2] = {attr(x, "class"), attr(x, "id")};
     static const char *const embeds[] = {"embed", "tweet", "twitter", "instagram", NULL};
-    static const char *const socials[] = {"social", NULL};
     static const char *const shares[] = {"share", "sharing", NULL};
     unsigned f = 0;
-    int embedded = 0, social = 0;
     char low[256];
     for (int k = 0; k < 2; k++) {
         const char *s = names[k];
@@ -187,35 +185,21 @@ static unsigned classify(xmlNodePtr x)
             if (word_in(low + st, i - st, shares, 1))
                 f |= F_SHARE;
             if (word_in(low + st, i - st, embeds, 1))
-                embedded = 1;
-            else if (word_in(low + st, i - st, neg_strong, 1)) {
+                continue;   /* an embedded post the article quotes is neither furniture nor content by name */
+            else if (word_in(low + st, i - st, neg_strong, 1))
                 f |= F_STRONG | F_NEG;
-                social += word_in(low + st, i - st, socials, 1);
-            }
             else if (word_in(low + st, i - st, neg_exact, 0))
                 f |= F_NEG;
         }
     }
-    /* "social-media-embed" wraps a post the article quotes; "social-share" is a share bar. */
-    if (embedded && (f & F_STRONG) && social && !(f & F_SHARE))
-        f &= ~(unsigned)(F_STRONG | F_NEG);
     return f;
 }
 
 static int hidden(xmlNodePtr x)
 {
-    if (attr(x, "hidden")) {
-        /* React's streamed server rendering parks finished segments in <div hidden id="S:n"> and its
-         * runtime moves them into place: that is page content, not hidden furniture. */
-        const char *id = attr(x, "id");
-        if (!(id && id[0] == 'S' && id[1] == ':'))
-            return 1;
-    }
-    const char *a = attr(x, "aria-hidden");
-    if (a && !strcmp(a, "true"))
+    if (attr(x, "hidden"))
         return 1;
-    /* Modal dialogs (consent, sign-in, paywall prompts) sit over the page, never in the article. */
-    a = attr(x, "aria-modal");
+    const char *a = attr(x, "aria-hidden");
     if (a && !strcmp(a, "true"))
         return 1;
     a = attr(x, "role");
@@ -377,7 +361,8 @@ static void drop_named(struct ctx *c)
             continue;
         }
         int named = (d->flags & F_STRONG) || ((d->flags & F_NEG) && !(d->flags & F_POS));
-        /* A layout word ("sidebar-grid__container") on a box of plain paragraphs is not furniture. */
+        /* A layout word ("sidebar-grid__container") on a box of plain paragraphs is not furniture (the article
+         * text of nationalpost.com, shabka.org, bundeskanzleramt.gv.at, kochbar.de, politico.eu pages). */
         if (named && !(d->flags & F_STRONG) && d->ptxt >= 400 && d->lnk * 5 < d->txt)
             named = 0;
         if (d->tag == T_FORM && d->ptxt < total / 2)

@@ -14,10 +14,10 @@
 /* Labels that introduce a byline; matched case-insensitively (ASCII) at the start, then ":" or space. */
 static const char *const prefixes[] = {
     "written by", "reported by", "words by", "posted by", "story by", "text by", "text von", "ein bericht von",
-    "autorin/autor", "autorinnen", "autorin", "autoren", "autores", "autora", "autor", "authors", "author",
+    "autorinnen", "autorin", "autoren", "autores", "autora", "autor", "authors", "author",
     "auteurs", "auteur", "yazarlar", "yazar", "yazan", "haber", "text", "texte", "texto", "by", "von", "par",
     "por", "oleh", "de la rédaction", "от", "От", "ОТ", "автори", "Автори", "авторы", "Авторы", "автор", "Автор",
-    "текст", "Текст", "责任编辑", "责编", "作者", "记者", "編集", "编辑", "記者",
+    "текст", "Текст",
     /* a source credit: the desk or agency named after it is the byline */
     "quelle", "bron", "source", "sources", "fuente", "fonte", "kilde", "källa", "heimild", "lähde", NULL
 };
@@ -128,7 +128,7 @@ static void trim(char **ps)
     *ps = s;
 }
 
-/* Drop a leading label ("By", "Von:", "Autorin/Autor", "责编：") once; 1 when one was dropped. */
+/* Drop a leading label ("By", "Von:", "Autor:", "Quelle:") once; 1 when one was dropped. */
 static int strip_prefix(char **ps)
 {
     char *s = *ps;
@@ -223,8 +223,9 @@ static int has_digit(const char *s)
     return 0;
 }
 
-/* One all-caps word that is no agency: the place of a dateline ("AFP, MANILA"). */
-static int is_dateline_place(const char *s)
+/* One all-caps word after a name that is no agency: an affiliation or a place ("Kate Sullivan, CNN",
+ * "Ashok Pradhan, TNN", "Martin Gerecke, CMS", "AFP, MANILA"), not a second author. */
+static int is_caps_tail(const char *s)
 {
     int letters = 0;
     for (const char *p = s; *p; p++) {
@@ -354,7 +355,7 @@ static int take_segment(char *seg, json_t *names, int kept_before)
     cut_place(seg);
     cut_role_after(seg);
     trim(&seg);
-    if (kept_before && (is_dateline_place(seg) || is_credential(seg)))
+    if (kept_before && (is_caps_tail(seg) || is_credential(seg)))
         return 0;
     /* "Cleveland.com", "NJ Advance Media for NJ.com": an outlet, not a person */
     const char *dot = strrchr(seg, '.');
@@ -405,7 +406,7 @@ int mw_authors_split(const char *byline, json_t *names)
         if (r > 0 || json_array_size(names) > before)
             kept = 1;
         else if (!kept) {
-            /* a name already present counts as kept for the dateline rule */
+            /* a name already present counts as kept for the caps-tail rule */
             char tmp[96];
             snprintf(tmp, sizeof tmp, "%s", seg);
             char *t = tmp;

@@ -176,9 +176,8 @@ static int byline_authors(struct mw_meta_ctx *c, json_t *names)
 
 /* Label words that start a byline line in running text. */
 static const char *const line_labels[] = {"By ", "BY ", "Von ", "Von:", "Par ", "Por ", "От ", "Автор:", "Автор ",
-                                          "Autor:", "Autorin:", "Autorin/Autor", "Author:", "Auteur :", "Auteur:",
-                                          "Yazar:", "Oleh ", "Text:", "Texto:", "(责编", "责任编辑", "（责编", "作者：",
-                                          "记者：", NULL};
+                                          "Autor:", "Autorin:", "Author:", "Auteur :", "Auteur:",
+                                          "Yazar:", "Oleh ", "Text:", "Texto:", NULL};
 
 /* "By ..." lines: text nodes starting with a label near the headline; the element holding the line is read. */
 static int line_authors(struct mw_meta_ctx *c, json_t *names, int agency_only)
