@@ -16,13 +16,13 @@
 enum tag {
     T_OTHER, T_TEXT, T_INLINE, T_A, T_BR, T_P, T_DIV, T_SECTION, T_ARTICLE, T_MAIN, T_BODY, T_H1, T_HX,
     T_LI, T_UL, T_OL, T_DL, T_DT, T_DD, T_BLOCKQUOTE, T_PRE, T_TABLE, T_TR, T_TD, T_TH, T_IMG, T_FIGURE,
-    T_PICTURE, T_HEADER, T_FORM, T_DROP, T_HR, T_ADDRESS
+    T_PICTURE, T_HEADER, T_FORM, T_DROP, T_HR, T_ADDRESS, T_ASIDE
 };
 
 struct tagname { const char *name; unsigned char tag; };
 
 static const struct tagname tagnames[] = {
-    {"a", T_A}, {"abbr", T_INLINE}, {"address", T_ADDRESS}, {"article", T_ARTICLE}, {"aside", T_DROP},
+    {"a", T_A}, {"abbr", T_INLINE}, {"address", T_ADDRESS}, {"article", T_ARTICLE}, {"aside", T_ASIDE},
     {"audio", T_DROP}, {"b", T_INLINE}, {"bdi", T_INLINE}, {"big", T_INLINE}, {"blockquote", T_BLOCKQUOTE},
     {"body", T_BODY}, {"br", T_BR}, {"button", T_DROP}, {"canvas", T_DROP}, {"center", T_DIV},
     {"cite", T_INLINE}, {"code", T_INLINE}, {"dd", T_DD}, {"del", T_INLINE}, {"dfn", T_INLINE},
@@ -242,6 +242,7 @@ static void build(struct ctx *c, xmlNodePtr root)
                 d->flags |= F_DROP | F_HIDDEN;
             else if (t != T_BODY && t != T_A && t != T_INLINE)
                 d->flags |= classify(x);
+
             enter = !(d->flags & F_DROP) && x->children;
         } else if ((x->type == XML_TEXT_NODE || x->type == XML_CDATA_SECTION_NODE) && par >= 0) {
             i = push(c, x, par, T_TEXT);
@@ -268,6 +269,30 @@ static void build(struct ctx *c, xmlNodePtr root)
         c->v[par].end = c->n;
     if (c->n > 0)
         c->v[0].end = c->n;
+}
+
+/* <aside> is furniture, except one that holds the page's <h1>, or an <article> and nearly all the paragraphs:
+ * libxml2 recovers a sidebar's unclosed <div>s by nesting the rest of the page inside the <aside>
+ * (washingtontimes.com), and some sites put their main column in one (oren.mk.ru). Needs stats(); a dropped
+ * aside then counts for nothing, as if never entered. */
+static int drop_asides(struct ctx *c)
+{
+    int total = c->body >= 0 ? c->v[c->body].ptxt : c->v[0].ptxt, dropped = 0;
+    for (int i = 0; i < c->n; i++) {
+        if (c->v[i].tag != T_ASIDE || (c->v[i].flags & F_DROP))
+            continue;
+        int h1 = 0, article = 0;
+        for (int j = i + 1; j < c->v[i].end && !h1; j++) {
+            h1 = c->v[j].tag == T_H1;
+            article |= c->v[j].tag == T_ARTICLE;
+        }
+        if (!h1 && !(article && c->v[i].ptxt * 10 >= total * 7)) {
+            c->v[i].flags |= F_DROP | F_HIDDEN;
+            dropped = 1;
+            i = c->v[i].end - 1;
+        }
+    }
+    return dropped;
 }
 
 /* ---- statistics ----------------------------------------------------------------------------------- */
@@ -328,7 +353,7 @@ static void stats(struct ctx *c)
             if (is_unit(d))
                 d->ptxt += d->inl;
         }
-        if (d->parent < 0)
+        if (d->parent < 0 || (d->tag == T_ASIDE && (d->flags & F_DROP)))
             continue;
         struct nd *p = &c->v[d->parent];
         p->nimg += d->nimg;
@@ -708,7 +733,9 @@ static int junk(const struct ctx *c, int i, int content_txt)
     int w = (d->flags & F_POS) ? 25 : 0;
     if (!list && d->nli > d->np + 1 && l > 0.2 && d->tag != T_TABLE)
         return 1;
-    if (d->ninput > d->np / 3 + 1)
+    /* a form's inputs make a box furniture, unless the box holds most of the text: recovered markup (libxml2
+     * closes unclosed dialogs late) can nest the login form and the article in one container */
+    if (d->ninput > d->np / 3 + 1 && d->txt * 2 < content_txt)
         return 1;
     if (w < 25 && l > 0.33 && d->txt < 400)
         return 1;
@@ -942,7 +969,7 @@ static char *hint_body(const char *hint)
 static char *page_title(const struct ctx *c)
 {
     for (int i = 0; i < c->n; i++)
-        if (c->v[i].tag == T_H1 && c->v[i].txt > 0)
+        if (c->v[i].tag == T_H1 && c->v[i].txt > 0 && alive(c, i))
             return mw_text_inline(c->v[i].x);
     for (int i = 0; i < c->n; i++)
         if (c->v[i].tag == T_DROP && !xmlStrcasecmp(c->v[i].x->name, BAD_CAST "head"))
@@ -1164,6 +1191,8 @@ static int analyse(struct ctx *c, xmlDocPtr doc)
     if (c->oom || !c->n)
         return -1;
     stats(c);
+    if (drop_asides(c))
+        stats(c);
     drop_named(c);
     stats(c);
     int top = choose(c);
