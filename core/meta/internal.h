@@ -42,10 +42,12 @@ struct mw_meta_ctx {
     json_t *out, *sources;
     json_t *art;            /* the JSON-LD article, borrowed */
     const char *base;
+    const char *url;        /* the page's address: as given, else its canonical or og:url (dates in paths) */
     const struct mw_meta_opts *opts;
     char site[3][160];      /* squashed names the site goes by */
     const char *lang;
     long h1_ord;
+    xmlNodePtr time_node;   /* the <time> the published date was read from (pubdate.c), or NULL */
 };
 
 

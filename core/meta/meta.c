@@ -674,6 +674,12 @@ json_t *mw_meta_extract(xmlDocPtr doc, const char *url, const struct mw_meta_opt
         base_owned = strdup(hb);
     c.base = base_owned ? base_owned : url;
     site_names(&c, url ? url : (doc ? (const char *)doc->URL : NULL));
+    char *page_url = NULL;
+    if (!url && sc.canonical)
+        page_url = mw_meta_resolve(&c, sc.canonical);
+    if (!url && !page_url && mw_meta_get(&sc, "og:url"))
+        page_url = mw_meta_resolve(&c, mw_meta_get(&sc, "og:url"));
+    c.url = url ? url : page_url;
 
     /* the language first: date parsing takes it as a hint */
     mw_meta_title(&c);
@@ -687,6 +693,7 @@ json_t *mw_meta_extract(xmlDocPtr doc, const char *url, const struct mw_meta_opt
     mw_meta_images(&c);
 
     json_object_set_new(out, "sources", sources);
+    free(page_url);
     free(base_owned);
     scan_free(&sc);
     return out;

@@ -1,18 +1,42 @@
-/* meta/pubdate.c: the "published" and "modified" fields: where a page states its dates (JSON-LD, meta tags,
- * microdata, <time>, dated elements by the headline). Reading one date string is meta/date.c. */
+/* meta/pubdate.c: the "published" and "modified" fields: where a page states its dates. In order of trust: JSON-LD,
+ * meta tags and microdata; <time datetime>; the date in the page's URL; dates printed by the headline (a label,
+ * an element whose class says date, the first date in the text after the headline). The URL's day checks the
+ * others (a "published" that is months from it is a modification); a relative "3 hours ago" counts only with a
+ * fetch time. Reading one date string is meta/date.c. */
 #include "meta/internal.h"
 #include "doc/text.h"
 #include "meta/date.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+enum { TIER_TEXT = 1, TIER_URL = 2, TIER_TIME = 2, TIER_META = 3 };
+
 struct date_cand {
     char iso[MW_DATE_MAX];
-    const char *src;
+    char src[80];    /* where it came from, for --explain: "jsonld: datePublished", "meta: pubdate", "url" */
+    int tier;
 };
+
+#define NCANDS 48
+
+struct cands {
+    struct date_cand v[NCANDS];
+    int n;
+};
+
+static void add(struct cands *cs, const char *iso, int tier, const char *fmt, const char *arg)
+{
+    if (cs->n >= NCANDS)
+        return;
+    struct date_cand *d = &cs->v[cs->n++];
+    memcpy(d->iso, iso, MW_DATE_MAX);
+    snprintf(d->src, sizeof d->src, fmt, arg ? arg : "");
+    d->tier = tier;
+}
 
 static int parse_date(struct mw_meta_ctx *c, const char *s, char out[MW_DATE_MAX])
 {
@@ -27,7 +51,8 @@ static int parse_date(struct mw_meta_ctx *c, const char *s, char out[MW_DATE_MAX
     if (mw_date_parse(s, &o, out, &e))
         return -1;
     /* "0001-01-01": a CMS default, not a date; no news page predates the web */
-    return atoi(out) < 1990 ? -1 : 0;
+    int y = atoi(out);
+    return y < 1990 || y > 2099 ? -1 : 0;
 }
 
 static int has_time(const char *iso) { return strlen(iso) > 10; }
@@ -52,8 +77,9 @@ static const char *const mod_meta[] = {"datemodified", "lastmod", "last-modified
                                        NULL};
 
 /* Best <time datetime>: the one by the headline or in the article header, marked as publication if any. */
-static const char *pick_time(struct mw_meta_ctx *c)
+static const char *pick_time(struct mw_meta_ctx *c, xmlNodePtr *node)
 {
+    *node = NULL;
     struct mw_meta_vec *t = &c->sc->times;
     const char *best = NULL;
     int best_score = 0;
@@ -81,35 +107,91 @@ static const char *pick_time(struct mw_meta_ctx *c)
             dist = -dist * 2;
         if (score > best_score || (score == best_score && dist < best_dist)) {
             best = dt;
+            *node = n;
             best_score = score;
             best_dist = dist;
         }
     }
-    return best_score >= 3 || t->n == 1 ? best : NULL;
+    if (!(best_score >= 3 || t->n == 1))
+        *node = NULL;
+    return *node ? best : NULL;
 }
 
-/* A short element whose class says date, by the headline ("<span class=tarih>03.04.2025</span>"). */
-static int dated_text(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
+/* Under an element whose class or id names comments or replies: a reader's date, not the article's. */
+static int in_comments(xmlNodePtr n)
+{
+    static const char *const yes[] = {"comment", "reply", "respond", "discussion", "disqus", NULL};
+    static const char *const no[] = {"nocomment", "comments-count", "commentcount", NULL};
+    for (xmlNodePtr p = n->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent)
+        if (mw_meta_class_says(mw_meta_attr(p, "class"), yes, no) || mw_meta_class_says(mw_meta_attr(p, "id"), yes, no))
+            return 1;
+    return 0;
+}
+
+/* Attributes that carry a machine date on an element the class calls a date ("<span class=date title=ISO>"). */
+static int dated_attr(struct mw_meta_ctx *c, xmlNodePtr n, char out[MW_DATE_MAX], const char **which)
+{
+    static const char *const attrs[] = {"datetime", "content", "title", "data-date", "data-time", "data-timestamp",
+                                        "data-published", "data-datetime", NULL};
+    for (int i = 0; attrs[i]; i++) {
+        const char *v = mw_meta_attr(n, attrs[i]);
+        if (v && strlen(v) >= 8 && !parse_date(c, v, out)) {
+            *which = attrs[i];
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* 1 when a is b or one holds the other. */
+static int related(xmlNodePtr a, xmlNodePtr b)
+{
+    if (!a || !b)
+        return 0;
+    for (xmlNodePtr p = a; p; p = p->parent)
+        if (p == b)
+            return 1;
+    for (xmlNodePtr p = b; p; p = p->parent)
+        if (p == a)
+            return 1;
+    return 0;
+}
+
+/* A short element whose class says date, by the headline ("<span class=tarih>03.04.2025</span>"), or a machine
+ * date in its attributes ("<div class=news-time-ago title=2020-09-20T14:20:02Z>Acum 15 minute</div>"). *which
+ * names what was read, for --explain. */
+static int dated_text(struct mw_meta_ctx *c, char out[MW_DATE_MAX], const char **which)
 {
     struct mw_meta_vec *d = &c->sc->dated;
     long best = -1;
+    *which = "";
     for (size_t i = 0; i < d->n; i++) {
         long dist = c->h1_ord >= 0 ? d->v[i].ord - c->h1_ord : (long)i;
         if (dist < 0)
             dist = -dist * 3;
-        if (dist > MW_META_NEAR_H1 * 3 || mw_meta_in_teaser(d->v[i].n))
+        if (dist > MW_META_NEAR_H1 * 3 || mw_meta_in_teaser(d->v[i].n) || in_comments(d->v[i].n) ||
+            related(d->v[i].n, c->time_node))
+            continue;   /* the <time> already read is not a second voice */
+        if (best >= 0 && dist >= best)
             continue;
+        char iso[MW_DATE_MAX];
+        const char *attr = NULL;
         char *txt = mw_text_inline(d->v[i].n);
         if (txt && strlen(txt) >= 6 && strlen(txt) <= 80) {
-            char iso[MW_DATE_MAX];
             /* "03.04.2025 - Güncelleme : 03.04.2025": the first date is the publication */
             char *cut = strstr(txt, " - ");
             if (cut)
                 *cut = 0;
-            if (!parse_date(c, txt, iso) && (best < 0 || dist < best)) {
+            if (!parse_date(c, txt, iso)) {
                 best = dist;
                 memcpy(out, iso, MW_DATE_MAX);
+                *which = "element whose class says date";
             }
+        }
+        if ((best < 0 || dist < best) && !dated_attr(c, d->v[i].n, iso, &attr)) {
+            best = dist;
+            memcpy(out, iso, MW_DATE_MAX);
+            *which = "attribute of an element whose class says date";
         }
         free(txt);
     }
@@ -118,7 +200,7 @@ static int dated_text(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
 
 /* "<li><strong>Datum</strong> 28.04.2023</li>": a label alone in a text node after the headline, its
  * element's text read without it. */
-static int labelled_date(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
+static int labelled_date(struct mw_meta_ctx *c, char out[MW_DATE_MAX], const char **label)
 {
     static const char *const labels[] = {"Datum", "Date", "Fecha", "Tarih", "Дата", "Data", "Published", "Publié le",
                                          "Veröffentlicht", "Publicado", "Tanggal", "Tarikh", NULL};
@@ -144,12 +226,14 @@ static int labelled_date(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
         size_t tl = strlen(t);
         if (tl && t[tl - 1] == ':')
             t[--tl] = 0;
-        int hit = 0;
-        for (int i = 0; labels[i] && !hit; i++)
-            hit = !strcasecmp(t, labels[i]);
+        int hit = -1;
+        for (int i = 0; labels[i] && hit < 0; i++)
+            if (!strcasecmp(t, labels[i]))
+                hit = i;
         free(t);
-        if (!hit)
+        if (hit < 0)
             continue;
+        *label = labels[hit];
         xmlNodePtr el = n->parent;
         char *lt = mw_text_inline(el);
         if (lt && strlen(lt) <= tl + 2 && el->parent) {
@@ -171,64 +255,293 @@ static int labelled_date(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
     return -1;
 }
 
-static void collect_meta_dates(struct mw_meta_ctx *c, const char *const *keys, const char *src, struct date_cand *cands,
-                               int *n, int max)
+/* Keys compared without their separators: "article:published_time", "article:published:time" and
+ * "article-published-time" are one key spelled three ways. */
+static int same_key(const char *a, const char *b)
 {
-    for (int i = 0; keys[i] && *n < max; i++) {
-        json_t *a = json_object_get(c->sc->metas, keys[i]);
-        size_t k;
-        json_t *v;
-        json_array_foreach(a, k, v) {
-            if (*n < max && !parse_date(c, json_string_value(v), cands[*n].iso)) {
-                cands[*n].src = src;
-                (*n)++;
-                break;
+    for (;;) {
+        while (*a == '_' || *a == ':' || *a == '-' || *a == '.')
+            a++;
+        while (*b == '_' || *b == ':' || *b == '-' || *b == '.')
+            b++;
+        if (*a != *b)
+            return 0;
+        if (!*a)
+            return 1;
+        a++;
+        b++;
+    }
+}
+
+static void collect_meta_dates(struct mw_meta_ctx *c, const char *const *keys, struct cands *cs)
+{
+    for (int i = 0; keys[i]; i++) {
+        const char *k;
+        json_t *a;
+        json_object_foreach(c->sc->metas, k, a) {
+            if (!same_key(k, keys[i]))
+                continue;
+            size_t j;
+            json_t *v;
+            char iso[MW_DATE_MAX];
+            json_array_foreach(a, j, v) {
+                if (!parse_date(c, json_string_value(v), iso)) {
+                    add(cs, iso, TIER_META, "meta: %s", k);
+                    break;
+                }
             }
         }
     }
 }
 
+/* ---- the date in the URL ---- */
+
+static int two(const char *p) { return isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]); }
+
+static int num(const char *p, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)p[i]))
+            return -1;
+        v = v * 10 + (p[i] - '0');
+    }
+    return v;
+}
+
+static int valid_ymd(int y, int m, int d)
+{
+    static const unsigned char dm[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return y >= 1995 && y <= 2099 && m >= 1 && m <= 12 && d >= 1 && d <= dm[m - 1] &&
+           !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
+/* The day a URL's path states: "/2020/02/17/", "/2017/7/12/", "/2020-02-17", "/20200428/", "_20200428",
+ * "/29-10-2021". Writes "YYYY-MM-DD"; 0, or -1 when the path states none (a month alone, "/2020/02/", states
+ * no day). Query strings and the host are not read: ids there are numbers too. */
+static int url_day(const char *url, char out[MW_DATE_MAX])
+{
+    const char *p = url ? strstr(url, "://") : NULL;
+    if (!p)
+        return -1;
+    p = strchr(p + 3, '/');
+    if (!p)
+        return -1;
+    size_t end = strcspn(p, "?#");
+    for (size_t i = 0; i < end; i++) {
+        const char *q = p + i;
+        int boundary = i == 0 || !isalnum((unsigned char)q[-1]);
+        if (!boundary || !isdigit((unsigned char)*q))
+            continue;
+        int y = num(q, 4), m = -1, d = -1;
+        if (y >= 1995 && y <= 2099 && (q[4] == '/' || q[4] == '-' || q[4] == '_' || q[4] == '.')) {
+            /* YYYY/MM/DD, YYYY-MM-DD, YYYY/M/D */
+            const char *r = q + 5;
+            int ml = two(r) ? 2 : isdigit((unsigned char)*r) ? 1 : 0;
+            if (!ml || (r[ml] != q[4] && !(q[4] == '-' && r[ml] == '/')))
+                continue;
+            m = num(r, ml);
+            r += ml + 1;
+            int dl = two(r) ? 2 : isdigit((unsigned char)*r) ? 1 : 0;
+            /* the day ends its path segment ("/2020/02/17/"), or a dash leads on to the slug of a dashed date
+             * ("/2020-02-17-title"); "/2023/10/3-fragen" is a month and a title */
+            char after = r[dl];
+            if (!dl || !(after == '/' || after == '.' || after == '_' || after == 0 || after == '?' || after == '#' ||
+                         (after == '-' && q[4] == '-')))
+                continue;
+            d = num(r, dl);
+        } else if (y >= 1995 && y <= 2099 && two(q + 4) && two(q + 6) && !isdigit((unsigned char)q[8])) {
+            m = num(q + 4, 2);   /* YYYYMMDD */
+            d = num(q + 6, 2);
+        } else if (two(q) && (q[2] == '-' || q[2] == '.') && two(q + 3) && q[5] == q[2] &&
+                   (y = num(q + 6, 4)) >= 1995 && !isdigit((unsigned char)q[10])) {
+            d = num(q, 2);       /* DD-MM-YYYY */
+            m = num(q + 3, 2);
+        } else {
+            continue;
+        }
+        if (valid_ymd(y, m, d)) {
+            snprintf(out, MW_DATE_MAX, "%04d-%02d-%02d", y, m, d);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* ---- dates printed by the headline ---- */
+
+/* The headline element c->h1_ord stands for, or NULL. */
+static xmlNodePtr headline(struct mw_meta_ctx *c)
+{
+    for (size_t i = 0; i < c->sc->h1.n; i++)
+        if (c->sc->h1.v[i].ord == c->h1_ord)
+            return c->sc->h1.v[i].n;
+    return NULL;
+}
+
+/* The next node in document order, scripts and styles not entered. */
+static xmlNodePtr next_node(xmlNodePtr n)
+{
+    if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "script") && !mw_meta_name_is(n, "style") &&
+        !mw_meta_name_is(n, "template"))
+        return n->children;
+    while (n && !n->next)
+        n = n->parent;
+    return n ? n->next : NULL;
+}
+
+/* The first date printed in a short text after the headline ("Veröffentlicht am 12.03.2020 von X", "15.2.2018,
+ * 19:51", "January 18, 2020"), before the text runs on: the byline line of blogs and small sites that give no
+ * metadata. Comments, teasers, navigation and footers are passed over; a time alone is no date. */
+static int text_after_headline(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
+{
+    xmlNodePtr n = headline(c);
+    for (xmlNodePtr m = c->sc->root; !n && m; m = next_node(m))   /* no <h1>: the article's start */
+        if (mw_meta_name_is(m, "article") || mw_meta_name_is(m, "main"))
+            n = m;
+    if (!n)
+        return -1;
+    long seen = 0;   /* characters of text passed: the date stands by the headline, not deep in the article */
+    for (int budget = 4000; (n = next_node(n)) && budget > 0 && seen < 3000; budget--) {
+        if (n->type != XML_TEXT_NODE || !n->content)
+            continue;
+        const char *t = (const char *)n->content;
+        size_t len = strlen(t);
+        while (len && isspace((unsigned char)t[len - 1]))
+            len--;
+        while (len && isspace((unsigned char)*t))
+            t++, len--;
+        if (!len)
+            continue;
+        if (mw_meta_in_skipped(n) || mw_meta_in_teaser(n) || in_comments(n))
+            continue;
+        if (len <= 100 && !parse_date(c, t, out))
+            return 0;
+        seen += (long)len;
+    }
+    return -1;
+}
+
+/* ---- choosing ---- */
+
+static long day_of(const char *iso)
+{
+    int y = atoi(iso), m = atoi(iso + 5), d = atoi(iso + 8);
+    if (m <= 2) {
+        y--;
+        m += 12;
+    }
+    return 365L * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + d;
+}
+
+/* The calendar day a candidate states, where its own clock stands ("2020-08-25T00:23:33+00:00": the 25th). */
+static long cand_day(const char *iso) { return day_of(iso); }
+
+/* The kind of source a candidate is, for votes: every meta key is one voice, so is every printed date. */
+static int kind_of(const struct date_cand *d)
+{
+    if (!strncmp(d->src, "jsonld", 6))
+        return 0;
+    if (!strncmp(d->src, "meta", 4))
+        return 1;
+    if (!strncmp(d->src, "microdata", 9))
+        return 2;
+    if (!strncmp(d->src, "time", 4))
+        return 3;
+    if (!strcmp(d->src, "url"))
+        return 4;
+    return 5;
+}
+
+static void choose(struct mw_meta_ctx *c, struct cands *cs, int published)
+{
+    if (getenv("MWX_DATES") && published)
+        for (int i = 0; i < cs->n; i++)
+            fprintf(stderr, "CAND %d %s  [%s]\n", cs->v[i].tier, cs->v[i].iso, cs->v[i].src);
+    if (!cs->n)
+        return;
+    /* Each kind of source (JSON-LD, meta tags, microdata, <time>, the URL, the printed date) votes once, for the
+     * day of its first candidate; the day most kinds state wins, a tie goes to the most trusted source. A lone
+     * JSON-LD or meta date that the page's <time>, printed date and URL all contradict is a template's or a
+     * modification's. */
+    long days[6];
+    int voted[6] = {0};
+    for (int i = 0; i < cs->n; i++) {
+        int k = kind_of(&cs->v[i]);
+        if (!voted[k]) {
+            voted[k] = 1;
+            days[k] = cand_day(cs->v[i].iso);
+        }
+    }
+    int best = -1, best_votes = 0;
+    for (int i = 0; i < cs->n; i++) {
+        long d = cand_day(cs->v[i].iso);
+        int votes = 0;
+        for (int k = 0; k < 6; k++)
+            votes += voted[k] && days[k] == d;
+        if (best < 0 || votes > best_votes || (votes == best_votes && cs->v[i].tier > cs->v[best].tier)) {
+            best = i;
+            best_votes = votes;
+        }
+    }
+    /* the most trusted candidate of the winning day, and one with a time of day if the day has one */
+    long win = cand_day(cs->v[best].iso);
+    for (int i = 0; i < cs->n; i++)
+        if (cand_day(cs->v[i].iso) == win && cs->v[i].tier > cs->v[best].tier)
+            best = i;
+    char iso[MW_DATE_MAX];
+    memcpy(iso, cs->v[best].iso, MW_DATE_MAX);
+    /* Another source stating the same moment with its zone, or the same day with its time, says more. */
+    for (int i = 0; i < cs->n; i++) {
+        const char *o = cs->v[i].iso;
+        if (i == best)
+            continue;
+        if (has_time(iso) && !has_zone(iso) && has_zone(o) && !strncmp(iso, o, 16)) {
+            memcpy(iso, o, MW_DATE_MAX);
+            break;
+        }
+        if (!has_time(iso) && has_time(o) && !strncmp(iso, o, 10) && cs->v[i].tier >= TIER_TIME) {
+            memcpy(iso, o, MW_DATE_MAX);
+            break;
+        }
+    }
+    mw_meta_set(c, published ? "published" : "modified", json_string(iso), cs->v[best].src);
+}
+
 void mw_meta_dates(struct mw_meta_ctx *c, int published)
 {
-    struct date_cand cands[48];
-    int n = 0;
-    const int max = 48;
+    struct cands cs = {.n = 0};
+    char iso[MW_DATE_MAX];
     if (c->art) {
         const char *k = published ? "datePublished" : "dateModified";
-        if (!parse_date(c, json_string_value(json_object_get(c->art, k)), cands[n].iso))
-            cands[n++].src = "jsonld";
+        if (!parse_date(c, json_string_value(json_object_get(c->art, k)), iso))
+            add(&cs, iso, TIER_META, "jsonld: %s", k);
     }
-    collect_meta_dates(c, published ? pub_og : mod_og, "og", cands, &n, max);
-    collect_meta_dates(c, published ? pub_meta : mod_meta, "meta", cands, &n, max);
-    if (c->art && published && n < max &&
-        !parse_date(c, json_string_value(json_object_get(c->art, "dateCreated")), cands[n].iso))
-        cands[n++].src = "jsonld";
+    collect_meta_dates(c, published ? pub_og : mod_og, &cs);
+    collect_meta_dates(c, published ? pub_meta : mod_meta, &cs);
+    if (c->art && published && !parse_date(c, json_string_value(json_object_get(c->art, "dateCreated")), iso))
+        add(&cs, iso, TIER_META, "jsonld: dateCreated", NULL);
     char *md = mw_meta_microdata(c->sc, published ? "datePublished" : "dateModified");
-    if (md && n < max && !parse_date(c, md, cands[n].iso))
-        cands[n++].src = "microdata";
+    if (md && !parse_date(c, md, iso))
+        add(&cs, iso, TIER_META, "microdata: %s", published ? "datePublished" : "dateModified");
     free(md);
     if (published) {
-        const char *t = pick_time(c);
-        if (t && n < max && !parse_date(c, t, cands[n].iso))
-            cands[n++].src = "time";
-        if (n == 0 && (!labelled_date(c, cands[n].iso) || !dated_text(c, cands[n].iso)))
-            cands[n++].src = "page";
+        xmlNodePtr tnode;
+        const char *t = pick_time(c, &tnode);
+        if (t && !parse_date(c, t, iso))
+            add(&cs, iso, TIER_TIME, "time[datetime]", NULL);
+        else
+            tnode = NULL;
+        c->time_node = tnode;
+        if (!url_day(c->url, iso))
+            add(&cs, iso, TIER_URL, "url", NULL);
+        const char *label = NULL, *which = NULL;
+        if (!labelled_date(c, iso, &label))
+            add(&cs, iso, TIER_TEXT, "label \"%s\" by the headline", label);
+        else if (!dated_text(c, iso, &which))
+            add(&cs, iso, TIER_TEXT, "%s", which);
+        else if (!text_after_headline(c, iso))
+            add(&cs, iso, TIER_TEXT, "text after the headline", NULL);
     }
-    if (!n)
-        return;
-    char best[MW_DATE_MAX];
-    memcpy(best, cands[0].iso, MW_DATE_MAX);
-    /* Another source stating the same moment with its zone, or the same day with its time, says more. */
-    for (int i = 1; i < n; i++) {
-        const char *o = cands[i].iso;
-        if (has_time(best) && !has_zone(best) && has_zone(o) && !strncmp(best, o, 16)) {
-            memcpy(best, o, MW_DATE_MAX);
-            break;
-        }
-        if (!has_time(best) && has_time(o) && !strncmp(best, o, 10) && strcmp(cands[i].src, "page")) {
-            memcpy(best, o, MW_DATE_MAX);
-            break;
-        }
-    }
-    mw_meta_set(c, published ? "published" : "modified", json_string(best), cands[0].src);
+    choose(c, &cs, published);
 }
