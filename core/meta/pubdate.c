@@ -8,6 +8,7 @@
 #include "meta/date.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,6 +438,114 @@ static long day_of(const char *iso)
 /* The calendar day a candidate states, where its own clock stands ("2020-08-25T00:23:33+00:00": the 25th). */
 static long cand_day(const char *iso) { return day_of(iso); }
 
+static int is_utc(const char *iso)
+{
+    size_t n = strlen(iso);
+    return n > 19 && (iso[n - 1] == 'Z' || !strcmp(iso + n - 6, "+00:00"));
+}
+
+/* Seconds since 1970 of an ISO string, a wall clock without zone read as UTC. */
+static int epoch_of(const char *iso, double *t)
+{
+    int zone;
+    return mw_date_epoch(iso, t, &zone);
+}
+
+static void iso_at(double t, int off, char out[MW_DATE_MAX])
+{
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.0f", t);
+    char tz[16];
+    int a = abs(off) % (24 * 3600);
+    snprintf(tz, sizeof tz, "%c%02d:%02d", off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+    struct mw_date_opts o = {NULL, tz, "unix"};
+    if (mw_date_parse(buf, &o, out, NULL))
+        out[0] = '\0';
+}
+
+/* The zone a page's language tag places its publisher in, when the tag names a country with one zone
+ * ("de-DE", "it_IT", "ja") or a language spoken in one ("de", "pl", "ja"): NULL when it cannot tell ("en",
+ * "en-US", "fr-CA", "ru"). */
+static const char *tag_zone(const char *tag)
+{
+    static const struct { const char *code, *tz; } regions[] = {
+        {"de", "Europe/Berlin"}, {"at", "Europe/Vienna"}, {"ch", "Europe/Zurich"}, {"it", "Europe/Rome"},
+        {"fr", "Europe/Paris"}, {"be", "Europe/Brussels"}, {"nl", "Europe/Amsterdam"}, {"lu", "Europe/Luxembourg"},
+        {"gb", "Europe/London"}, {"ie", "Europe/Dublin"}, {"pl", "Europe/Warsaw"}, {"cz", "Europe/Prague"},
+        {"sk", "Europe/Bratislava"}, {"hu", "Europe/Budapest"}, {"dk", "Europe/Copenhagen"},
+        {"se", "Europe/Stockholm"}, {"no", "Europe/Oslo"}, {"fi", "Europe/Helsinki"}, {"gr", "Europe/Athens"},
+        {"ro", "Europe/Bucharest"}, {"bg", "Europe/Sofia"}, {"hr", "Europe/Zagreb"}, {"si", "Europe/Ljubljana"},
+        {"rs", "Europe/Belgrade"}, {"ua", "Europe/Kyiv"}, {"tr", "Europe/Istanbul"}, {"il", "Asia/Jerusalem"},
+        {"eg", "Africa/Cairo"}, {"jp", "Asia/Tokyo"}, {"kr", "Asia/Seoul"}, {"cn", "Asia/Shanghai"},
+        {"tw", "Asia/Taipei"}, {"hk", "Asia/Hong_Kong"}, {"in", "Asia/Kolkata"}, {"pk", "Asia/Karachi"},
+        {"sg", "Asia/Singapore"}, {"my", "Asia/Kuala_Lumpur"}, {"th", "Asia/Bangkok"}, {"vn", "Asia/Ho_Chi_Minh"},
+        {"ph", "Asia/Manila"}, {"za", "Africa/Johannesburg"}, {"ng", "Africa/Lagos"}, {"ke", "Africa/Nairobi"},
+        {"sa", "Asia/Riyadh"}, {"ae", "Asia/Dubai"}, {"qa", "Asia/Qatar"}, {"lb", "Asia/Beirut"}};
+    static const struct { const char *code, *tz; } languages[] = {
+        {"de", "Europe/Berlin"}, {"it", "Europe/Rome"}, {"nl", "Europe/Amsterdam"}, {"pl", "Europe/Warsaw"},
+        {"cs", "Europe/Prague"}, {"sk", "Europe/Bratislava"}, {"hu", "Europe/Budapest"}, {"da", "Europe/Copenhagen"},
+        {"sv", "Europe/Stockholm"}, {"nb", "Europe/Oslo"}, {"nn", "Europe/Oslo"}, {"no", "Europe/Oslo"},
+        {"fi", "Europe/Helsinki"}, {"el", "Europe/Athens"}, {"tr", "Europe/Istanbul"}, {"ja", "Asia/Tokyo"},
+        {"ko", "Asia/Seoul"}, {"he", "Asia/Jerusalem"}, {"ro", "Europe/Bucharest"}, {"bg", "Europe/Sofia"},
+        {"hr", "Europe/Zagreb"}, {"sl", "Europe/Ljubljana"}, {"is", "Atlantic/Reykjavik"}, {"uk", "Europe/Kyiv"}};
+    if (!tag || strlen(tag) < 2)
+        return NULL;
+    char lang[3] = {(char)tolower((unsigned char)tag[0]), (char)tolower((unsigned char)tag[1]), 0};
+    if (tag[2] == '-' || tag[2] == '_') {
+        if (strlen(tag) != 5)
+            return NULL;
+        char reg[3] = {(char)tolower((unsigned char)tag[3]), (char)tolower((unsigned char)tag[4]), 0};
+        for (size_t i = 0; i < sizeof regions / sizeof *regions; i++)
+            if (!strcmp(reg, regions[i].code))
+                return regions[i].tz;
+        return NULL;
+    }
+    if (tag[2])
+        return NULL;
+    for (size_t i = 0; i < sizeof languages / sizeof *languages; i++)
+        if (!strcmp(lang, languages[i].code))
+            return languages[i].tz;
+    return NULL;
+}
+
+/* A published time stated in UTC is shown on the publisher's own clock when the page tells it: another source
+ * states the same instant with its offset, or prints the wall clock of that instant ("10:28 p.m." for 03:28Z:
+ * -05:00); else the zone of the country its language tag names. The instant stays the same; the day is the one
+ * the publisher's readers saw. */
+static void local_clock(struct mw_meta_ctx *c, struct cands *cs, char iso[MW_DATE_MAX])
+{
+    double t;
+    if (epoch_of(iso, &t))
+        return;
+    for (int i = 0; i < cs->n; i++) {
+        const char *o = cs->v[i].iso;
+        double u;
+        if (!has_time(o) || epoch_of(o, &u))
+            continue;
+        if (has_zone(o) && !is_utc(o) && fabs(u - t) < 1) {
+            memcpy(iso, o, MW_DATE_MAX);
+            return;
+        }
+        double d = u - t;   /* a wall clock: its distance from the UTC reading is the offset */
+        if (!has_zone(o) && d != 0 && fabs(d) <= 14 * 3600 && fmod(fabs(d), 900) == 0) {
+            iso_at(t, (int)d, iso);
+            return;
+        }
+    }
+    const char *tz = tag_zone(c->sc->html_lang);
+    if (!tz)
+        tz = tag_zone(mw_meta_get(c->sc, "og:locale"));
+    int off;
+    if (tz && !mw_date_zone(tz, &off)) {
+        struct mw_date_opts o = {NULL, tz, "unix"};
+        char buf[40];
+        snprintf(buf, sizeof buf, "%.0f", t);
+        char out[MW_DATE_MAX];
+        if (!mw_date_parse(buf, &o, out, NULL))
+            memcpy(iso, out, MW_DATE_MAX);
+    }
+}
+
 /* The kind of source a candidate is, for votes: every meta key is one voice, so is every printed date. */
 static int kind_of(const struct date_cand *d)
 {
@@ -505,6 +614,8 @@ static void choose(struct mw_meta_ctx *c, struct cands *cs, int published)
             break;
         }
     }
+    if (is_utc(iso))
+        local_clock(c, cs, iso);
     mw_meta_set(c, published ? "published" : "modified", json_string(iso), cs->v[best].src);
 }
 
