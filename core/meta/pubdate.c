@@ -394,31 +394,93 @@ static xmlNodePtr next_node(xmlNodePtr n)
 /* The first date printed in a short text after the headline ("Veröffentlicht am 12.03.2020 von X", "15.2.2018,
  * 19:51", "January 18, 2020"), before the text runs on: the byline line of blogs and small sites that give no
  * metadata. Comments, teasers, navigation and footers are passed over; a time alone is no date. */
+/* A heading (h2, h3) that states the page's title: blog themes set the post's title in one and keep <h1> for the
+ * blog's name. */
+static xmlNodePtr title_heading(struct mw_meta_ctx *c)
+{
+    const char *title = json_string_value(json_object_get(c->out, "title"));
+    if (!title || strlen(title) < 8)
+        return NULL;
+    int budget = 20000;
+    for (xmlNodePtr m = c->sc->root; m && budget-- > 0; m = next_node(m)) {
+        if (!(mw_meta_name_is(m, "h2") || mw_meta_name_is(m, "h3")) || mw_meta_in_skipped(m))
+            continue;
+        char *t = mw_text_inline(m);
+        int hit = t && strlen(t) >= 8 && !strcmp(t, title);
+        free(t);
+        if (hit)
+            return m;
+    }
+    return NULL;
+}
+
+/* A date in a text node: the whole of a short one, or the start of a long one ("01.02.2022 „Der Arbeitsmarkt
+ * ist gut ..." opening a press release). */
+static int node_date(struct mw_meta_ctx *c, xmlNodePtr n, char out[MW_DATE_MAX], long *chars)
+{
+    *chars = 0;
+    if (n->type != XML_TEXT_NODE || !n->content)
+        return -1;
+    const char *t = (const char *)n->content;
+    size_t len = strlen(t);
+    while (len && isspace((unsigned char)t[len - 1]))
+        len--;
+    while (len && isspace((unsigned char)*t))
+        t++, len--;
+    *chars = (long)len;
+    if (!len || mw_meta_in_skipped(n) || mw_meta_in_teaser(n) || in_comments(n))
+        return -1;
+    if (len <= 100)
+        return parse_date(c, t, out);
+    char head[48];
+    size_t k = 0;
+    while (k < sizeof head - 1 && k < len)
+        k++;
+    while (k > 0 && t[k] != ' ' && k < len)
+        k--;
+    memcpy(head, t, k);
+    head[k] = 0;
+    return isdigit((unsigned char)*t) ? parse_date(c, head, out) : -1;
+}
+
+/* The first date printed in a short text after the headline ("Veröffentlicht am 12.03.2020 von X", "15.2.2018,
+ * 19:51", "January 18, 2020"), before the text runs on, else just before it (a date line above the headline):
+ * the byline line of blogs and small sites that give no metadata. Comments, teasers, navigation and footers are
+ * passed over; a time alone is no date. */
 static int text_after_headline(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
 {
-    xmlNodePtr n = headline(c);
-    for (xmlNodePtr m = c->sc->root; !n && m; m = next_node(m))   /* no <h1>: the article's start */
+    xmlNodePtr h = headline(c);
+    if (!h)
+        h = title_heading(c);
+    for (xmlNodePtr m = c->sc->root; !h && m; m = next_node(m))   /* no headline: the article's start */
         if (mw_meta_name_is(m, "article") || mw_meta_name_is(m, "main"))
-            n = m;
-    if (!n)
+            h = m;
+    if (!h)
         return -1;
-    long seen = 0;   /* characters of text passed: the date stands by the headline, not deep in the article */
+    long seen = 0, chars;   /* text passed: the date stands by the headline, not deep in the article */
+    xmlNodePtr n = h;
     for (int budget = 4000; (n = next_node(n)) && budget > 0 && seen < 3000; budget--) {
-        if (n->type != XML_TEXT_NODE || !n->content)
-            continue;
-        const char *t = (const char *)n->content;
-        size_t len = strlen(t);
-        while (len && isspace((unsigned char)t[len - 1]))
-            len--;
-        while (len && isspace((unsigned char)*t))
-            t++, len--;
-        if (!len)
-            continue;
-        if (mw_meta_in_skipped(n) || mw_meta_in_teaser(n) || in_comments(n))
-            continue;
-        if (len <= 100 && !parse_date(c, t, out))
+        if (!node_date(c, n, out, &chars))
             return 0;
-        seen += (long)len;
+        seen += chars;
+    }
+    /* before it: back through the headline's preceding text, a few lines at most */
+    seen = 0;
+    for (n = h; n && seen < 300;) {
+        if (n->prev) {
+            n = n->prev;
+            while (n->type == XML_ELEMENT_NODE && n->last && !mw_meta_name_is(n, "script") &&
+                   !mw_meta_name_is(n, "style"))
+                n = n->last;
+        } else {
+            n = n->parent;
+            if (!n || n->type != XML_ELEMENT_NODE || mw_meta_name_is(n, "body"))
+                break;
+            continue;
+        }
+        if (!node_date(c, n, out, &chars))
+            return 0;
+        seen += chars;
     }
     return -1;
 }
