@@ -692,7 +692,9 @@ static int time_at(const struct cx *c, int i, struct dt *d, int dot_ok)
         if (is_sym(c, j, ':') && adj(c, j) && is_num(c, j + 1, 2, 2) && adj(c, j + 1)) {
             sec = (int)c->t[j + 1].val;
             j += 2;
-            if ((is_sym(c, j, '.') || is_sym(c, j, ',')) && adj(c, j) && is_num(c, j + 1, 1, 255) && adj(c, j + 1))
+            /* fractions: ".493", ",493", and ":684" as some CMSs write milliseconds */
+            if ((is_sym(c, j, '.') || is_sym(c, j, ',') || (is_sym(c, j, ':') && is_num(c, j + 1, 3, 3))) &&
+                adj(c, j) && is_num(c, j + 1, 1, 255) && adj(c, j + 1))
                 j += 2;
         }
     } else if (word_is(c, i + 1, "h") && is_num(c, i + 2, 2, 2)) {

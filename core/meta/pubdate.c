@@ -394,7 +394,7 @@ static xmlNodePtr next_node(xmlNodePtr n)
 /* The first date printed in a short text after the headline ("Veröffentlicht am 12.03.2020 von X", "15.2.2018,
  * 19:51", "January 18, 2020"), before the text runs on: the byline line of blogs and small sites that give no
  * metadata. Comments, teasers, navigation and footers are passed over; a time alone is no date. */
-/* A heading (h2, h3) that states the page's title: blog themes set the post's title in one and keep <h1> for the
+/* A heading (h2-h4) that states the page's title: blog themes set the post's title in one and keep <h1> for the
  * blog's name. */
 static xmlNodePtr title_heading(struct mw_meta_ctx *c)
 {
@@ -403,7 +403,8 @@ static xmlNodePtr title_heading(struct mw_meta_ctx *c)
         return NULL;
     int budget = 20000;
     for (xmlNodePtr m = c->sc->root; m && budget-- > 0; m = next_node(m)) {
-        if (!(mw_meta_name_is(m, "h2") || mw_meta_name_is(m, "h3")) || mw_meta_in_skipped(m))
+        if (!(mw_meta_name_is(m, "h2") || mw_meta_name_is(m, "h3") || mw_meta_name_is(m, "h4")) ||
+            mw_meta_in_skipped(m))
             continue;
         char *t = mw_text_inline(m);
         int hit = t && strlen(t) >= 8 && !strcmp(t, title);
@@ -455,6 +456,7 @@ static int text_after_headline(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
     for (xmlNodePtr m = c->sc->root; !h && m; m = next_node(m))   /* no headline: the article's start */
         if (mw_meta_name_is(m, "article") || mw_meta_name_is(m, "main"))
             h = m;
+
     if (!h)
         return -1;
     long seen = 0, chars;   /* text passed: the date stands by the headline, not deep in the article */
