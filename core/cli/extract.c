@@ -2,6 +2,7 @@
  * Reading WARC records is net/warc.c; extraction is the runner's. */
 #include "cli/cli.h"
 #include "net/warc.h"
+#include "meta/date.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -21,6 +22,8 @@ static void help(FILE *f)
           "  --url URL       the URL the page was fetched from (for one FILE, or the same for all; not for WARC)\n"
           "  --explain       add \"origin\": which source filled each field (rule, meta, generic)\n"
           "  --no-sidecar    do not read the URL from a sibling NAME.json\n"
+          "  --fetched TIME  when the pages were fetched (ISO 8601): relative dates (\"3 hours ago\") are resolved\n"
+          "                  against it and it is the records' \"fetched\" (a WARC record's own date wins)\n"
           "  --max-size N    refuse pages larger than N bytes (default 67108864); a WARC payload is cut there\n"
           "  -h, --help      this text\n\n"
           "Exit status: 0 when every page produced a record (an error record counts), 1 when one could not,\n"
@@ -103,7 +106,7 @@ static int extract_warc(struct mw_runner *r, const char *path, size_t max)
             if (rec)
                 mw_article_set_error(rec, &e);
         } else {
-            rec = mw_runner_extract(r, wr->body, wr->body_len, wr->target_uri, wr->content_type);
+            rec = mw_runner_extract_at(r, NULL, wr->body, wr->body_len, wr->target_uri, wr->content_type, wr->date);
         }
         if (!rec) {
             cli_error("%s: out of memory", file);
@@ -133,8 +136,8 @@ int cmd_extract(int argc, char **argv)
     static const struct option opts[] = {
         {"rule", required_argument, 0, 'r'}, {"generic", no_argument, 0, 'g'}, {"url", required_argument, 0, 'u'},
         {"explain", no_argument, 0, 'e'}, {"max-size", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'},
-        {"no-sidecar", no_argument, 0, 'S'}, {0, 0, 0, 0}};
-    const char *rule = NULL, *url = NULL;
+        {"no-sidecar", no_argument, 0, 'S'}, {"fetched", required_argument, 0, 'F'}, {0, 0, 0, 0}};
+    const char *rule = NULL, *url = NULL, *fetched = NULL;
     int generic = 0, explain = 0, sidecar = 1;
     size_t max = 64u << 20;
     int c;
@@ -146,6 +149,17 @@ int cmd_extract(int argc, char **argv)
         case 'u': url = optarg; break;
         case 'e': explain = 1; break;
         case 'S': sidecar = 0; break;
+        case 'F': {
+            double t;
+            int zone;
+            if (mw_date_epoch(optarg, &t, &zone) || !zone) {
+                cli_error("extract: --fetched \"%s\": not an ISO 8601 time with a zone (2026-11-23T10:00:00Z)",
+                          optarg);
+                return EXIT_USAGE;
+            }
+            fetched = optarg;
+            break;
+        }
         case 'm': max = strtoull(optarg, NULL, 10); break;
         case 'h': help(stdout); return 0;
         default: help(stderr); return EXIT_USAGE;
@@ -181,7 +195,7 @@ int cmd_extract(int argc, char **argv)
             mw_err_set(&err, MW_EIO, "read", "%s", msg);
             mw_article_set_error(rec, &err);
         } else {
-            rec = mw_runner_extract(r, bytes, len, u, NULL);
+            rec = mw_runner_extract_at(r, NULL, bytes, len, u, NULL, fetched);
         }
         free(bytes);
         free(side);

@@ -187,7 +187,7 @@ int cmd_fetch(int argc, char **argv)
                        resp->tries == 1 ? "try" : "tries");
             mw_article_set_error(rec, &err);
         } else {
-            rec = mw_runner_extract(r, resp->body, resp->body_len, resp->url, resp->content_type);
+            rec = mw_runner_extract_at(r, NULL, resp->body, resp->body_len, resp->url, resp->content_type, now);
             if (rec && strcmp(resp->url, url))
                 json_object_set_new(rec, "url", json_string(resp->url));
         }

@@ -616,6 +616,13 @@ static void do_simple(struct mw_meta_ctx *c)
     if (u && (!strncmp(u, "http://", 7) || !strncmp(u, "https://", 8)))
         mw_meta_set(c, "canonical_url", json_string(u), sc->canonical ? "meta" : csrc);
     free(u);
+    /* what kind of page: an article object, and whether it is free to read */
+    if (art && mw_jsonld_rank(art) >= 7)
+        mw_meta_set(c, "article", json_true(), "jsonld");
+    json_t *free_ = art ? json_object_get(art, "isAccessibleForFree") : NULL;
+    const char *fs = json_string_value(free_);
+    if (json_is_false(free_) || (fs && (!strcasecmp(fs, "false") || !strcasecmp(fs, "no"))))
+        mw_meta_set(c, "accessible", json_false(), "jsonld: isAccessibleForFree");
     /* body */
     if (art && (s = json_string_value(json_object_get(art, "articleBody"))) && strlen(s) < 4u << 20) {
         char *t = mw_meta_clean(s);

@@ -18,7 +18,7 @@ enum { TIER_TEXT = 1, TIER_URL = 2, TIER_TIME = 2, TIER_META = 3 };
 
 struct date_cand {
     char iso[MW_DATE_MAX];
-    char src[80];    /* where it came from, for --explain: "jsonld: datePublished", "meta: pubdate", "url" */
+    char src[128];   /* where it came from, for --explain: "jsonld: datePublished", "meta: pubdate", "url" */
     int tier;
 };
 
@@ -487,6 +487,51 @@ static int text_after_headline(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
     return -1;
 }
 
+/* "3 hours ago", "vor 2 Tagen", "منذ 3 ساعات" printed by the headline when the page states nothing better:
+ * resolved against the fetch time and marked as such ("published_relative" holds the phrase). Without a fetch
+ * time only the phrase is kept: no date is guessed. */
+static void relative(struct mw_meta_ctx *c, struct cands *cs)
+{
+    double now = c->opts ? c->opts->fetched : 0;
+    struct mw_date_opts o = {c->lang, c->opts ? c->opts->tz : NULL, NULL};
+    char iso[MW_DATE_MAX];
+    char *phrase = NULL;
+    struct mw_meta_vec *d = &c->sc->dated;
+    for (size_t i = 0; i < d->n && !phrase; i++) {
+        long dist = c->h1_ord >= 0 ? d->v[i].ord - c->h1_ord : (long)i;
+        if (dist < -MW_META_NEAR_H1 || dist > MW_META_NEAR_H1 * 3 || mw_meta_in_teaser(d->v[i].n) ||
+            in_comments(d->v[i].n))
+            continue;
+        char *t = mw_text_inline(d->v[i].n);
+        if (t && strlen(t) <= 80 && !mw_date_relative(t, &o, now > 0 ? now : 86400 * 365, iso, NULL))
+            phrase = t;
+        else
+            free(t);
+    }
+    xmlNodePtr n = headline(c);
+    long seen = 0;
+    for (int budget = 2000; !phrase && n && (n = next_node(n)) && budget > 0 && seen < 1500; budget--) {
+        if (n->type != XML_TEXT_NODE || !n->content || mw_meta_in_skipped(n) || mw_meta_in_teaser(n) ||
+            in_comments(n))
+            continue;
+        char *t = mw_meta_clean((const char *)n->content);
+        if (t && strlen(t) <= 80 && !mw_date_relative(t, &o, now > 0 ? now : 86400 * 365, iso, NULL)) {
+            phrase = t;
+            break;
+        }
+        seen += t ? (long)strlen(t) : 0;
+        free(t);
+    }
+    if (!phrase)
+        return;
+    json_object_set_new(c->out, "published_relative", json_string(phrase));
+    if (now > 0) {
+        mw_date_relative(phrase, &o, now, iso, NULL);
+        add(cs, iso, TIER_TEXT, "relative date \"%.50s\", against the fetch time", phrase);
+    }
+    free(phrase);
+}
+
 /* ---- choosing ---- */
 
 static long day_of(const char *iso)
@@ -718,5 +763,7 @@ void mw_meta_dates(struct mw_meta_ctx *c, int published)
         else if (!text_after_headline(c, iso))
             add(&cs, iso, TIER_TEXT, "text after the headline", NULL);
     }
+    if (published && !cs.n)
+        relative(c, &cs);
     choose(c, &cs, published);
 }
