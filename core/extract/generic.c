@@ -8,6 +8,7 @@
 #include "net/url.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1250,6 +1251,20 @@ void mw_generic_pick_free(struct mw_generic_pick *p)
     memset(p, 0, sizeof *p);
 }
 
+/* "the text of <div class="article-body"> and 2 boxes beside it". */
+static void describe(const struct ctx *c, int top, char *out, size_t cap)
+{
+    xmlNodePtr x = c->v[top].x;
+    const char *id = attr(x, "id"), *cls = attr(x, "class");
+    int more = -1;
+    for (int i = 0; i < c->n; i++)
+        if (c->v[i].flags & F_CONTENT)
+            more++;
+    snprintf(out, cap, "the text of <%s%s%.40s%s%s%.60s%s>%s", (const char *)x->name, id ? " id=\"" : "", id ? id : "",
+             id ? "\"" : "", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "",
+             more > 0 ? " and the boxes beside it that read as text" : "");
+}
+
 /* ---- entry ---------------------------------------------------------------------------------------- */
 
 json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, struct mw_err *err)
@@ -1259,12 +1274,14 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
     mw_buf_init(&o.par, 0);
     json_t *res = NULL, *imgs = NULL;
     char *body = NULL, *base = NULL;
+    char how[200] = "";   /* where the body came from, for --explain */
 
     int top = analyse(&c, doc);
     if (c.oom)
         goto oom;
     if (c.n) {
         if (top >= 0 && alive(&c, top)) {
+            describe(&c, top, how, sizeof how);
             int ct = 0;
             for (int i = 0; i < c.n; i++)
                 if (c.v[i].flags & F_CONTENT)
@@ -1301,6 +1318,7 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
         if (st && sl > 400 && sl > 2 * strlen(body)) {
             free(body);
             body = st;
+            snprintf(how, sizeof how, "the article's paragraphs in the page's script state (JSON)");
         } else {
             free(st);
         }
@@ -1313,6 +1331,7 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
                 goto oom;
             free(body);
             body = h;
+            snprintf(how, sizeof how, "JSON-LD articleBody (the markup gave less)");
         }
     }
 
@@ -1334,6 +1353,8 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
         goto oom;
     json_object_set_new(res, "images", imgs);
     imgs = NULL;
+    json_object_set_new(res, "origins", json_pack("{s:s, s:s}", "body", how[0] ? how : "nothing found",
+                                                 "lead", "the text's first paragraph"));
     goto done;
 oom:
     json_decref(res);

@@ -74,8 +74,10 @@ static int meta_authors(struct mw_meta_ctx *c, json_t *names)
                 mw_authors_split(cs, names);
             free(cs);
         }
-        if (json_array_size(names))
+        if (json_array_size(names)) {
+            snprintf(c->note, sizeof c->note, "<meta %s>", keys[i]);
             return 1;
+        }
     }
     return 0;
 }
@@ -159,6 +161,8 @@ static int byline_authors(struct mw_meta_ctx *c, json_t *names)
         return 0;
     struct mw_meta_item *pick = &b->v[best];
     const char *cls = mw_meta_attr(pick->n, "class");
+    snprintf(c->note, sizeof c->note, "byline element <%s%s%.80s%s>", (const char *)pick->n->name,
+             cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
     for (size_t i = 0; i < b->n; i++) {
         struct mw_meta_item *it = &b->v[i];
         if (it != pick) {
@@ -241,6 +245,8 @@ static int line_authors(struct mw_meta_ctx *c, json_t *names, int agency_only)
         }
         if (t && strlen(t) <= MW_META_BYLINE_MAX && mw_authors_split(t, names) > 0) {
             free(t);
+            snprintf(c->note, sizeof c->note, agency_only ? "an agency's name by the headline"
+                                                          : "a \"By ...\" line by the headline");
             return 1;
         }
         free(t);
@@ -303,8 +309,10 @@ static int bold_authors(struct mw_meta_ctx *c, json_t *names)
             if (total >= 4 && (before < 3 || after < 2) && !mw_meta_in_skipped(n) && bold_only(n, &t)) {
                 int got = mw_authors_split(t, names) > 0;
                 free(t);
-                if (got)
+                if (got) {
+                    snprintf(c->note, sizeof c->note, "a bold name opening or closing the text");
                     return 1;
+                }
             }
         }
         if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "p") && !mw_meta_name_is(n, "script") &&
@@ -362,22 +370,29 @@ void mw_meta_byline(struct mw_meta_ctx *c)
 {
     json_t *names = json_array(), *orgs = json_array();
     const char *src = NULL;
-    if (c->art && ld_authors(c, names, orgs))
+    c->note[0] = 0;
+    if (c->art && ld_authors(c, names, orgs)) {
         src = "jsonld";
-    else if (meta_authors(c, names))
+        snprintf(c->note, sizeof c->note, "JSON-LD author");
+    } else if (meta_authors(c, names))
         src = "meta";
-    else if (microdata_authors(c, names))
+    else if (microdata_authors(c, names)) {
         src = "microdata";
+        snprintf(c->note, sizeof c->note, "itemprop=author");
+    }
     else if (byline_authors(c, names) || line_authors(c, names, 0) || line_authors(c, names, 1))
         src = "byline";
     else if (json_array_size(orgs)) {
         json_decref(names);
         names = json_incref(orgs);
         src = "jsonld";
+        snprintf(c->note, sizeof c->note, "JSON-LD author (an organisation)");
     }
     /* The site's own name as the author ("Lesotho Times", "Krautreporter") is what a CMS fills in when nobody
      * set a byline; a person the page credits by the headline says more. */
     if (src && all_site(c, names)) {
+        char kept[sizeof c->note];
+        memcpy(kept, c->note, sizeof kept);
         int (*const finders[])(struct mw_meta_ctx *, json_t *) = {byline_authors, line_people, bold_authors};
         for (size_t i = 0; i < sizeof finders / sizeof *finders; i++) {
             json_t *people = json_array();
@@ -389,6 +404,7 @@ void mw_meta_byline(struct mw_meta_ctx *c)
                 break;
             }
             json_decref(people);
+            memcpy(c->note, kept, sizeof kept);
         }
     }
     /* "Jill Disis, CNN Business": the outlet's own name beside a person's is no byline of its own */
@@ -396,7 +412,7 @@ void mw_meta_byline(struct mw_meta_ctx *c)
         if (mw_meta_is_site_name(c, json_string_value(json_array_get(names, i))))
             json_array_remove(names, i);
     if (src && json_array_size(names))
-        mw_meta_set(c, "authors", json_incref(names), src);
+        mw_meta_set(c, "authors", json_incref(names), src, c->note[0] ? c->note : NULL);
     json_decref(names);
     json_decref(orgs);
 }

@@ -150,19 +150,22 @@ static void page_image(struct mw_meta_ctx *c, json_t *imgs)
 void mw_meta_images(struct mw_meta_ctx *c)
 {
     json_t *imgs = json_array();
-    const char *src = NULL;
+    const char *src = NULL, *detail = NULL;
     const char *og = mw_meta_get(c->sc, "og:image");
     if (!og)
         og = mw_meta_get(c->sc, "og:image:url");
     if (og) {
         add_image(c, imgs, og, mw_meta_get(c->sc, "og:image:alt"));
         src = "og";
+        detail = "og:image";
     }
     if (c->art) {
         size_t before = json_array_size(imgs);
         ld_images(c, imgs, json_object_get(c->art, "image"), 0);
-        if (!src && json_array_size(imgs) > before)
+        if (!src && json_array_size(imgs) > before) {
             src = "jsonld";
+            detail = "JSON-LD image";
+        }
     }
     const char *tw = mw_meta_get(c->sc, "twitter:image");
     if (!tw)
@@ -170,12 +173,14 @@ void mw_meta_images(struct mw_meta_ctx *c)
     if (tw && !json_array_size(imgs)) {
         add_image(c, imgs, tw, mw_meta_get(c->sc, "twitter:image:alt"));
         src = "meta";
+        detail = "twitter:image";
     }
     if (!json_array_size(imgs)) {
         page_image(c, imgs);
         src = "page";
+        detail = "the first article image by the headline";
     }
     if (json_array_size(imgs))
-        mw_meta_set(c, "images", json_incref(imgs), src);
+        mw_meta_set(c, "images", json_incref(imgs), src, detail);
     json_decref(imgs);
 }

@@ -39,7 +39,7 @@ struct mw_meta_scan {
 /* One page being read: the scan, the object being filled and what several fields need. */
 struct mw_meta_ctx {
     struct mw_meta_scan *sc;
-    json_t *out, *sources;
+    json_t *out, *sources, *origins;
     json_t *art;            /* the JSON-LD article, borrowed */
     const char *base;
     const char *url;        /* the page's address: as given, else its canonical or og:url (dates in paths) */
@@ -47,7 +47,8 @@ struct mw_meta_ctx {
     char site[3][160];      /* squashed names the site goes by */
     const char *lang;
     long h1_ord;
-    xmlNodePtr time_node;   /* the <time> the published date was read from (pubdate.c), or NULL */
+    xmlNodePtr time_node;
+    char note[160];         /* what the field reader at work read, for --explain (scratch) */   /* the <time> the published date was read from (pubdate.c), or NULL */
 };
 
 
@@ -76,8 +77,10 @@ const char *mw_meta_ld_str(json_t *v);
 const char *mw_meta_prop_value(xmlNodePtr n, char **owned);
 /* The first itemprop=prop element's value, cleaned; malloc'd or NULL. */
 char *mw_meta_microdata(struct mw_meta_scan *sc, const char *prop);
-/* Set out[key] = val (stolen; NULL is ignored) and sources[key] = src. */
-void mw_meta_set(struct mw_meta_ctx *c, const char *key, json_t *val, const char *src);
+/* Set out[key] = val (stolen; NULL is ignored), sources[key] = src (a coarse kind rules test: "jsonld", "og",
+ * "meta", "microdata", "time", "url", "page", "h1", "byline", ...) and origins[key] = detail (what exactly was
+ * read, for --explain: "og:title", "JSON-LD NewsArticle.headline", "element .byline"; NULL = src). */
+void mw_meta_set(struct mw_meta_ctx *c, const char *key, json_t *val, const char *src, const char *detail);
 /* 1 when s names the site (og:site_name, the JSON-LD publisher, the host's main label). */
 int mw_meta_is_site_name(struct mw_meta_ctx *c, const char *s);
 /* ref resolved against the page's base; malloc'd or NULL. */

@@ -440,12 +440,13 @@ char *mw_meta_microdata(struct mw_meta_scan *sc, const char *prop)
 
 /* ---- fields ---- */
 
-void mw_meta_set(struct mw_meta_ctx *c, const char *key, json_t *val, const char *src)
+void mw_meta_set(struct mw_meta_ctx *c, const char *key, json_t *val, const char *src, const char *detail)
 {
     if (!val)
         return;
     json_object_set_new(c->out, key, val);
     json_object_set_new(c->sources, key, json_string(src));
+    json_object_set_new(c->origins, key, json_string(detail ? detail : src));
 }
 
 int mw_meta_is_site_name(struct mw_meta_ctx *c, const char *s)
@@ -521,7 +522,7 @@ static void add_tags(json_t *tags, const char *s)
 static void do_tags(struct mw_meta_ctx *c)
 {
     json_t *tags = json_array();
-    const char *src = NULL;
+    const char *src = NULL, *tag_key = "JSON-LD keywords";
     json_t *kw = c->art ? json_object_get(c->art, "keywords") : NULL;
     if (json_is_string(kw))
         add_tags(tags, json_string_value(kw));
@@ -538,19 +539,21 @@ static void do_tags(struct mw_meta_ctx *c)
         size_t k;
         json_t *v;
         json_array_foreach(a, k, v) add_tags(tags, json_string_value(v));
-        if (json_array_size(tags))
+        if (json_array_size(tags)) {
             src = i == 0 ? "og" : "meta";
+            tag_key = keys[i];
+        }
     }
     if (src)
-        mw_meta_set(c, "tags", json_incref(tags), src);
+        mw_meta_set(c, "tags", json_incref(tags), src, tag_key);
     json_decref(tags);
 }
 
-static void set_text(struct mw_meta_ctx *c, const char *key, const char *raw, const char *src)
+static void set_text(struct mw_meta_ctx *c, const char *key, const char *raw, const char *src, const char *detail)
 {
     char *t = raw && strlen(raw) < 64 * 1024 ? mw_meta_clean(raw) : NULL;
     if (t)
-        mw_meta_set(c, key, json_string(t), src);
+        mw_meta_set(c, key, json_string(t), src, detail);
     free(t);
 }
 
@@ -561,39 +564,39 @@ static void do_simple(struct mw_meta_ctx *c)
     /* lead */
     const char *s;
     if ((s = mw_meta_get(sc, "og:description")))
-        set_text(c, "lead", s, "og");
+        set_text(c, "lead", s, "og", "og:description");
     else if ((s = mw_meta_get(sc, "description")))
-        set_text(c, "lead", s, "meta");
+        set_text(c, "lead", s, "meta", "<meta name=description>");
     else if ((s = mw_meta_get(sc, "twitter:description")))
-        set_text(c, "lead", s, "meta");
+        set_text(c, "lead", s, "meta", "twitter:description");
     else if (art && (s = json_string_value(json_object_get(art, "description"))))
-        set_text(c, "lead", s, "jsonld");
+        set_text(c, "lead", s, "jsonld", "JSON-LD description");
     /* section */
     if (art && (s = mw_meta_ld_str(json_object_get(art, "articleSection"))))
-        set_text(c, "section", s, "jsonld");
+        set_text(c, "section", s, "jsonld", "JSON-LD articleSection");
     else if ((s = mw_meta_get(sc, "article:section")))
-        set_text(c, "section", s, "og");
+        set_text(c, "section", s, "og", "article:section");
     else if ((s = mw_meta_get(sc, "parsely-section")) || (s = mw_meta_get(sc, "sailthru.section")) ||
              (s = mw_meta_get(sc, "dc.subject")))
-        set_text(c, "section", s, "meta");
+        set_text(c, "section", s, "meta", "parsely-section / sailthru.section / dc.subject");
     else {
         char *m = mw_meta_microdata(sc, "articleSection");
         if (m)
-            mw_meta_set(c, "section", json_string(m), "microdata");
+            mw_meta_set(c, "section", json_string(m), "microdata", "itemprop=articleSection");
         free(m);
     }
     /* site_name */
     if ((s = mw_meta_get(sc, "og:site_name")))
-        set_text(c, "site_name", s, "og");
+        set_text(c, "site_name", s, "og", "og:site_name");
     else if (art && (s = mw_meta_ld_str(json_object_get(art, "publisher"))))
-        set_text(c, "site_name", s, "jsonld");
+        set_text(c, "site_name", s, "jsonld", "JSON-LD publisher");
     else if ((s = mw_meta_get(sc, "application-name")))
-        set_text(c, "site_name", s, "meta");
+        set_text(c, "site_name", s, "meta", "application-name");
     /* type */
     if ((s = mw_meta_get(sc, "og:type")))
-        set_text(c, "type", s, "og");
+        set_text(c, "type", s, "og", "og:type");
     else if (art && (s = mw_meta_ld_str(json_object_get(art, "@type"))))
-        set_text(c, "type", s, "jsonld");
+        set_text(c, "type", s, "jsonld", "JSON-LD @type");
     /* canonical_url */
     char *u = NULL;
     const char *csrc = "meta";
@@ -614,20 +617,21 @@ static void do_simple(struct mw_meta_ctx *c)
         csrc = "jsonld";
     }
     if (u && (!strncmp(u, "http://", 7) || !strncmp(u, "https://", 8)))
-        mw_meta_set(c, "canonical_url", json_string(u), sc->canonical ? "meta" : csrc);
+        mw_meta_set(c, "canonical_url", json_string(u), sc->canonical ? "meta" : csrc,
+                    sc->canonical ? "<link rel=canonical>" : !strcmp(csrc, "og") ? "og:url" : "JSON-LD url");
     free(u);
     /* what kind of page: an article object, and whether it is free to read */
     if (art && mw_jsonld_rank(art) >= 7)
-        mw_meta_set(c, "article", json_true(), "jsonld");
+        mw_meta_set(c, "article", json_true(), "jsonld", NULL);
     json_t *free_ = art ? json_object_get(art, "isAccessibleForFree") : NULL;
     const char *fs = json_string_value(free_);
     if (json_is_false(free_) || (fs && (!strcasecmp(fs, "false") || !strcasecmp(fs, "no"))))
-        mw_meta_set(c, "accessible", json_false(), "jsonld: isAccessibleForFree");
+        mw_meta_set(c, "accessible", json_false(), "jsonld", "JSON-LD isAccessibleForFree");
     /* body */
     if (art && (s = json_string_value(json_object_get(art, "articleBody"))) && strlen(s) < 4u << 20) {
         char *t = mw_meta_clean(s);
         if (t)
-            mw_meta_set(c, "body", json_string(t), "jsonld");
+            mw_meta_set(c, "body", json_string(t), "jsonld", "JSON-LD articleBody");
         free(t);
     }
 }
@@ -650,13 +654,14 @@ static void scan_free(struct mw_meta_scan *sc)
 
 json_t *mw_meta_extract(xmlDocPtr doc, const char *url, const struct mw_meta_opts *opts, struct mw_err *err)
 {
-    json_t *out = json_object(), *sources = json_object();
+    json_t *out = json_object(), *sources = json_object(), *origins = json_object();
     struct mw_meta_scan sc = {0};
     sc.metas = json_object();
     sc.ld = json_array();
-    if (!out || !sources || !sc.metas || !sc.ld) {
+    if (!out || !sources || !origins || !sc.metas || !sc.ld) {
         json_decref(out);
         json_decref(sources);
+        json_decref(origins);
         scan_free(&sc);
         mw_err_set(err, MW_ENOMEM, "extract", "%s: out of memory reading metadata", url ? url : "-");
         return NULL;
@@ -670,6 +675,7 @@ json_t *mw_meta_extract(xmlDocPtr doc, const char *url, const struct mw_meta_opt
     c.sc = &sc;
     c.out = out;
     c.sources = sources;
+    c.origins = origins;
     c.opts = opts;
     c.h1_ord = -1;
     c.art = mw_jsonld_article(sc.ld);
@@ -700,6 +706,7 @@ json_t *mw_meta_extract(xmlDocPtr doc, const char *url, const struct mw_meta_opt
     mw_meta_images(&c);
 
     json_object_set_new(out, "sources", sources);
+    json_object_set_new(out, "origins", origins);
     free(page_url);
     free(base_owned);
     scan_free(&sc);

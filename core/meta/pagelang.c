@@ -50,21 +50,23 @@ void mw_meta_lang(struct mw_meta_ctx *c)
     char code[3];
     struct mw_meta_scan *sc = c->sc;
     if (c->opts && c->opts->lang && !mw_lang_normalize(c->opts->lang, code)) {
-        mw_meta_set(c, "lang", json_string(code), "opts");
+        mw_meta_set(c, "lang", json_string(code), "opts", "the rule's lang");
         return;
     }
-    struct { const char *v; const char *src; } tags[] = {
-        {sc->html_lang, "html"}, {mw_meta_get(sc, "og:locale"), "og"}, {mw_meta_get(sc, "content-language"), "meta"},
-        {mw_meta_get(sc, "language"), "meta"}, {mw_meta_get(sc, "dc.language"), "meta"},
-        {c->art ? mw_meta_ld_str(json_object_get(c->art, "inLanguage")) : NULL, "jsonld"}};
+    struct { const char *v; const char *src, *detail; } tags[] = {
+        {sc->html_lang, "html", "<html lang>"}, {mw_meta_get(sc, "og:locale"), "og", "og:locale"},
+        {mw_meta_get(sc, "content-language"), "meta", "content-language"},
+        {mw_meta_get(sc, "language"), "meta", "<meta name=language>"},
+        {mw_meta_get(sc, "dc.language"), "meta", "dc.language"},
+        {c->art ? mw_meta_ld_str(json_object_get(c->art, "inLanguage")) : NULL, "jsonld", "JSON-LD inLanguage"}};
     for (size_t i = 0; i < sizeof tags / sizeof *tags; i++)
         if (tags[i].v && !mw_lang_normalize(tags[i].v, code)) {
-            mw_meta_set(c, "lang", json_string(code), tags[i].src);
+            mw_meta_set(c, "lang", json_string(code), tags[i].src, tags[i].detail);
             return;
         }
     char *t = sample_text(c);
     const char *l = t ? mw_lang_detect(t, strlen(t)) : NULL;
     if (l)
-        mw_meta_set(c, "lang", json_string(l), "text");
+        mw_meta_set(c, "lang", json_string(l), "text", "guessed from the text (script and stop words)");
     free(t);
 }

@@ -287,7 +287,7 @@ static void collect_meta_dates(struct mw_meta_ctx *c, const char *const *keys, s
             char iso[MW_DATE_MAX];
             json_array_foreach(a, j, v) {
                 if (!parse_date(c, json_string_value(v), iso)) {
-                    add(cs, iso, TIER_META, "meta: %s", k);
+                    add(cs, iso, TIER_META, "<meta %s>", k);
                     break;
                 }
             }
@@ -658,24 +658,21 @@ static void local_clock(struct mw_meta_ctx *c, struct cands *cs, char iso[MW_DAT
 /* The kind of source a candidate is, for votes: every meta key is one voice, so is every printed date. */
 static int kind_of(const struct date_cand *d)
 {
-    if (!strncmp(d->src, "jsonld", 6))
+    if (!strncmp(d->src, "JSON-LD", 7))
         return 0;
-    if (!strncmp(d->src, "meta", 4))
+    if (!strncmp(d->src, "<meta", 5))
         return 1;
-    if (!strncmp(d->src, "microdata", 9))
+    if (!strncmp(d->src, "itemprop", 8))
         return 2;
-    if (!strncmp(d->src, "time", 4))
+    if (!strncmp(d->src, "<time", 5))
         return 3;
-    if (!strcmp(d->src, "url"))
+    if (!strcmp(d->src, "the date in the URL"))
         return 4;
     return 5;
 }
 
 static void choose(struct mw_meta_ctx *c, struct cands *cs, int published)
 {
-    if (getenv("MWX_DATES") && published)
-        for (int i = 0; i < cs->n; i++)
-            fprintf(stderr, "CAND %d %s  [%s]\n", cs->v[i].tier, cs->v[i].iso, cs->v[i].src);
     if (!cs->n)
         return;
     /* Each kind of source (JSON-LD, meta tags, microdata, <time>, the URL, the printed date) votes once, for the
@@ -725,7 +722,13 @@ static void choose(struct mw_meta_ctx *c, struct cands *cs, int published)
     }
     if (is_utc(iso))
         local_clock(c, cs, iso);
-    mw_meta_set(c, published ? "published" : "modified", json_string(iso), cs->v[best].src);
+    static const char *const coarse[] = {"jsonld", "meta", "microdata", "time", "url", "page"};
+    const struct date_cand *b = &cs->v[best];
+    int k = kind_of(b);
+    const char *src = coarse[k];
+    if (k == 1 && (strstr(b->src, "article:") || strstr(b->src, "og:")))
+        src = "og";
+    mw_meta_set(c, published ? "published" : "modified", json_string(iso), src, b->src);
 }
 
 void mw_meta_dates(struct mw_meta_ctx *c, int published)
@@ -735,26 +738,26 @@ void mw_meta_dates(struct mw_meta_ctx *c, int published)
     if (c->art) {
         const char *k = published ? "datePublished" : "dateModified";
         if (!parse_date(c, json_string_value(json_object_get(c->art, k)), iso))
-            add(&cs, iso, TIER_META, "jsonld: %s", k);
+            add(&cs, iso, TIER_META, "JSON-LD %s", k);
     }
     collect_meta_dates(c, published ? pub_og : mod_og, &cs);
     collect_meta_dates(c, published ? pub_meta : mod_meta, &cs);
     if (c->art && published && !parse_date(c, json_string_value(json_object_get(c->art, "dateCreated")), iso))
-        add(&cs, iso, TIER_META, "jsonld: dateCreated", NULL);
+        add(&cs, iso, TIER_META, "JSON-LD dateCreated", NULL);
     char *md = mw_meta_microdata(c->sc, published ? "datePublished" : "dateModified");
     if (md && !parse_date(c, md, iso))
-        add(&cs, iso, TIER_META, "microdata: %s", published ? "datePublished" : "dateModified");
+        add(&cs, iso, TIER_META, "itemprop=%s", published ? "datePublished" : "dateModified");
     free(md);
     if (published) {
         xmlNodePtr tnode;
         const char *t = pick_time(c, &tnode);
         if (t && !parse_date(c, t, iso))
-            add(&cs, iso, TIER_TIME, "time[datetime]", NULL);
+            add(&cs, iso, TIER_TIME, "<time datetime> by the headline", NULL);
         else
             tnode = NULL;
         c->time_node = tnode;
         if (!url_day(c->url, iso))
-            add(&cs, iso, TIER_URL, "url", NULL);
+            add(&cs, iso, TIER_URL, "the date in the URL", NULL);
         const char *label = NULL, *which = NULL;
         if (!labelled_date(c, iso, &label))
             add(&cs, iso, TIER_TEXT, "label \"%s\" by the headline", label);

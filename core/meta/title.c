@@ -5,6 +5,7 @@
 #include "meta/jsonld.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -224,8 +225,9 @@ void mw_meta_title(struct mw_meta_ctx *c)
     if (os)
         sections[ns++] = os;
 
-    struct { char *s; const char *src; } order[] = {{og, "og"}, {ld, "jsonld"}, {tw, "meta"}, {md, "microdata"},
-                                                    {h1, "h1"}, {tt, "title"}};
+    struct { char *s; const char *src, *detail; } order[] = {
+        {og, "og", "og:title"}, {ld, "jsonld", "JSON-LD headline"}, {tw, "meta", "twitter:title"},
+        {md, "microdata", "itemprop=headline"}, {h1, "h1", "<h1>"}, {tt, "title", "<title>"}};
     for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
         char *s = order[i].s;
         if (!s || strlen(s) < 2 || (mw_meta_is_site_name(c, s) && mw_meta_words(s) <= 3))
@@ -240,8 +242,12 @@ void mw_meta_title(struct mw_meta_ctx *c)
             if (others[j] && others[j] != s)
                 o2[k++] = others[j];
         strip_title(c, t, o2, k, sections);
-        if (*t)
-            mw_meta_set(c, "title", json_string(t), order[i].src);
+        if (*t) {
+            char detail[96];
+            snprintf(detail, sizeof detail, "%s%s", order[i].detail,
+                     strcmp(t, s) ? ", without what it adds to the headline (site, section, credit)" : "");
+            mw_meta_set(c, "title", json_string(t), order[i].src, detail);
+        }
         free(t);
         break;
     }

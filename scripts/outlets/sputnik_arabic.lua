@@ -29,10 +29,13 @@ return rule {
       title     = "h1.article__title",
       lead      = ".article__announce-text",
       published = {".article__info-date a[data-unixtime]", attr = "data-unixtime", format = "unix"},
-      authors   = function(doc)   -- itemprop=name as a <meta content> or as text: the facts do not say which
+      -- itemprop=name as a <meta content> or as text: the facts do not say which. The platform writes a
+      -- byline as "Name. Sputnik International": the name is the author, the agency credit alone is dropped
+      authors   = function(doc)
         local out = {}
         for _, n in ipairs(doc:select(".article__meta [itemprop=author] [itemprop=name]")) do
           local v = text.clean(n:attr("content") or n:text("inline"))
+          v = text.clean((v:gsub("[%.,]?%s*Sputnik[%s%a]*$", "")))
           if v ~= "" then out[#out + 1] = v end
         end
         return #out > 0 and out or nil
