@@ -7,6 +7,7 @@ return rule {
   name      = "dw",
   outlet    = "DW",
   domains   = {"dw.com"},
+  fixtures  = {"../shared/corpus/outlets/dw"},   -- verified by: DW_2023_04_28, DW_2023_06_13, DW_2024_01_30
   article   = "^https?://www%.dw%.com/[%a%-]+/[^/]+/a%-%d+",
   lang      = "de",
   tz        = "Europe/Berlin",

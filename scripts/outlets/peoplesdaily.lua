@@ -6,6 +6,7 @@ return rule {
   name      = "peoplesdaily",
   outlet    = "People's Daily",
   domains   = {"people.com.cn"},
+  fixtures  = {"../shared/corpus/outlets/peoplesdaily"},   -- verified by: People_2024_04_24
   article   = "^https?://[%w]+%.people%.com%.cn/n1/%d%d%d%d/%d%d%d%d/c%d+%-%d+%.html",
   lang      = "zh",
   tz        = "Asia/Shanghai",
