@@ -26,7 +26,8 @@ static const char *const consent_words[] = {
 static const char *const error_words[] = {
     "404", "not found", "page not found", "error 500", "server error", "seite nicht gefunden",
     "nicht gefunden", "seite existiert nicht", "page introuvable", "page non trouvée", "página no encontrada",
-    "pagina non trovata", "página não encontrada", "страница не найдена", "sayfa bulunamadı",
+    "pagina non trovata", "página não encontrada", "страница не найдена", "Страница не найдена",
+    "сторінку не знайдено", "Сторінку не знайдено", "sayfa bulunamadı",
     "الصفحة غير موجودة", "ページが見つかりません", "页面不存在", "找不到页面", "페이지를 찾을 수 없습니다", NULL};
 
 static int count_in(const char *s, const char *const *words)
@@ -61,11 +62,12 @@ static int words(const char *s)
 
 static void walk(xmlNodePtr root, struct walk *w)
 {
-    static const char *const feeds[] = {"urlset", "sitemapindex", "rss", "feed", "rdf:rdf", NULL};
-    for (int i = 0; feeds[i] && root; i++)
-        if (!xmlStrcasecmp(root->name, BAD_CAST feeds[i]))
-            w->feed = 1;
+    /* the HTML parser wraps an XML sitemap or feed in <html><body>: its elements are there all the same */
+    static const char *const feeds[] = {"urlset", "sitemapindex", "rss", "rdf:rdf", NULL};
     for (xmlNodePtr n = root; n;) {
+        for (int i = 0; feeds[i] && n->type == XML_ELEMENT_NODE; i++)
+            if (!xmlStrcasecmp(n->name, BAD_CAST feeds[i]))
+                w->feed = 1;
         int enter = n->type == XML_ELEMENT_NODE && !skipped(n);
         if (n->type == XML_TEXT_NODE && n->content && w->text < TEXT_CAP) {
             char *t = mw_text_fold((const char *)n->content, strlen((const char *)n->content), 0);

@@ -13,7 +13,8 @@
 
 /* Labels that introduce a byline; matched case-insensitively (ASCII) at the start, then ":" or space. */
 static const char *const prefixes[] = {
-    "written by", "reported by", "words by", "posted by", "story by", "text by", "text von", "ein bericht von",
+    "written by", "reported by", "reporting by", "additional reporting by", "words by", "posted by", "story by",
+    "text by", "text von", "ein bericht von",
     "autorinnen", "autorin", "autoren", "autores", "autora", "autor", "authors", "author",
     "auteurs", "auteur", "yazarlar", "yazar", "yazan", "haber", "text", "texte", "texto", "by", "von", "par",
     "por", "oleh", "de la rédaction", "от", "От", "ОТ", "автори", "Автори", "авторы", "Авторы", "автор", "Автор",

@@ -524,7 +524,7 @@ static void relative(struct mw_meta_ctx *c, struct cands *cs)
     }
     if (!phrase)
         return;
-    json_object_set_new(c->out, "published_relative", json_string(phrase));
+    mw_meta_set(c, "published_relative", json_string(phrase), "page", "a relative date printed by the headline");
     if (now > 0) {
         mw_date_relative(phrase, &o, now, iso, NULL);
         add(cs, iso, TIER_TEXT, "relative date \"%.50s\", against the fetch time", phrase);

@@ -151,6 +151,20 @@ static void strip_title(struct mw_meta_ctx *c, char *t, char **others, int nothe
     }
 }
 
+/* The site's name and nothing else ("Example News", "BILD.de"): no headline. A title that merely contains it
+ * ("物价再次上涨｜示例新闻网", one "word" to a space-counter) is one. */
+static int is_only_site(struct mw_meta_ctx *c, const char *s)
+{
+    char q[160];
+    mw_meta_squash(s, q, sizeof q);
+    if (!mw_meta_is_site_name(c, s))
+        return 0;
+    for (int i = 0; i < 3; i++)
+        if (c->site[i][0] && strlen(q) <= strlen(c->site[i]) + 3)
+            return 1;
+    return 0;
+}
+
 static int in_nav(xmlNodePtr n)
 {
     for (xmlNodePtr p = n->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent)
@@ -230,7 +244,7 @@ void mw_meta_title(struct mw_meta_ctx *c)
         {md, "microdata", "itemprop=headline"}, {h1, "h1", "<h1>"}, {tt, "title", "<title>"}};
     for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
         char *s = order[i].s;
-        if (!s || strlen(s) < 2 || (mw_meta_is_site_name(c, s) && mw_meta_words(s) <= 3))
+        if (!s || strlen(s) < 2 || is_only_site(c, s))
             continue;
         char *t = strdup(s);
         if (!t)
