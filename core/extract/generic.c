@@ -693,7 +693,7 @@ static void flush(struct out *o)
     }
     size_t len = strlen(s);
     /* Mostly-link lines are menus and teasers; a long paragraph that links many names is still text. */
-    int linky = txt > 0 && lnk * 2 > txt && (txt < 200 || lnk * 4 > txt * 3);
+    int linky = txt > 0 && lnk * 2 > txt && (txt - lnk < 60 || lnk * 4 > txt * 3);
     if (!len || linky || boiler_line(s, len)) {
         free(s);
         return;
