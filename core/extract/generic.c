@@ -220,6 +220,28 @@ static int hidden(xmlNodePtr x)
     return 0;
 }
 
+/* An <aside> that holds an <h1> or an <article>: possibly the page itself, nested there by libxml2's recovery
+ * (drop_asides decides once the text is counted). Any other aside is dropped unread. */
+static int holds_story(xmlNodePtr aside)
+{
+    int budget = 20000;
+    for (xmlNodePtr n = aside->children; n && budget-- > 0;) {
+        if (n->type == XML_ELEMENT_NODE && n->name &&
+            (!xmlStrcasecmp(n->name, BAD_CAST "h1") || !xmlStrcasecmp(n->name, BAD_CAST "article")))
+            return 1;
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != aside && !n->next)
+            n = n->parent;
+        if (!n || n == aside)
+            break;
+        n = n->next;
+    }
+    return 0;
+}
+
 /* Walk the tree once, iteratively (depth is unbounded in recovered HTML). Hard-dropped elements are
  * recorded but not entered. */
 static void build(struct ctx *c, xmlNodePtr root)
@@ -239,11 +261,10 @@ static void build(struct ctx *c, xmlNodePtr root)
                 d->flags |= F_LINK;
             if (t == T_BODY && c->body < 0)
                 c->body = i;
-            if (t == T_DROP || hidden(x))
+            if (t == T_DROP || hidden(x) || (t == T_ASIDE && !holds_story(x)))
                 d->flags |= F_DROP | F_HIDDEN;
             else if (t != T_BODY && t != T_A && t != T_INLINE)
                 d->flags |= classify(x);
-
             enter = !(d->flags & F_DROP) && x->children;
         } else if ((x->type == XML_TEXT_NODE || x->type == XML_CDATA_SECTION_NODE) && par >= 0) {
             i = push(c, x, par, T_TEXT);
@@ -275,7 +296,7 @@ static void build(struct ctx *c, xmlNodePtr root)
 /* <aside> is furniture, except one that holds the page's <h1>, or an <article> and nearly all the paragraphs:
  * libxml2 recovers a sidebar's unclosed <div>s by nesting the rest of the page inside the <aside>
  * (washingtontimes.com), and some sites put their main column in one (oren.mk.ru). Needs stats(); a dropped
- * aside then counts for nothing, as if never entered. */
+ * aside's counts are taken back out of its ancestors, as if it had never been entered. */
 static int drop_asides(struct ctx *c)
 {
     int total = c->body >= 0 ? c->v[c->body].ptxt : c->v[0].ptxt, dropped = 0;
@@ -290,6 +311,19 @@ static int drop_asides(struct ctx *c)
         if (!h1 && !(article && c->v[i].ptxt * 10 >= total * 7)) {
             c->v[i].flags |= F_DROP | F_HIDDEN;
             dropped = 1;
+            /* take its counts back out of its ancestors (an aside is a block: no inline text to return) */
+            const struct nd *a = &c->v[i];
+            for (int p = a->parent; p >= 0; p = c->v[p].parent) {
+                struct nd *q = &c->v[p];
+                q->txt -= a->txt;
+                q->lnk -= a->lnk;
+                q->commas -= a->commas;
+                q->np -= a->np;
+                q->ptxt -= a->ptxt;
+                q->nimg -= a->nimg;
+                q->nli -= a->nli;
+                q->ninput -= a->ninput;
+            }
             i = c->v[i].end - 1;
         }
     }
@@ -1192,8 +1226,7 @@ static int analyse(struct ctx *c, xmlDocPtr doc)
     if (c->oom || !c->n)
         return -1;
     stats(c);
-    if (drop_asides(c))
-        stats(c);
+    drop_asides(c);
     drop_named(c);
     stats(c);
     int top = choose(c);

@@ -2,13 +2,15 @@
  * (visible text, links that read as headlines, consent and error wording) and what metadata and the record say.
  * Finding the text itself is extract/generic.c; reading the metadata meta/. */
 #include "extract/kind.h"
-#include "doc/text.h"
+#include "common/buf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define TEXT_CAP 20000   /* visible characters read: enough to judge, cheap on long pages */
+#define TEXT_CAP 20000     /* visible characters read: enough to judge, cheap on long pages */
+#define TEASERS_ENOUGH 8   /* headline links that make a listing, when the text is thin */
 
 struct walk {
     long text;       /* visible characters (capped) */
@@ -26,15 +28,19 @@ static const char *const consent_words[] = {
 static const char *const error_words[] = {
     "404", "not found", "page not found", "error 500", "server error", "seite nicht gefunden",
     "nicht gefunden", "seite existiert nicht", "page introuvable", "page non trouvée", "página no encontrada",
-    "pagina non trovata", "página não encontrada", "страница не найдена", "Страница не найдена",
-    "сторінку не знайдено", "Сторінку не знайдено", "sayfa bulunamadı",
+    "pagina non trovata", "página não encontrada", "траница не найдена", "торінку не знайдено", /* first letter off: it may be a capital */ "sayfa bulunamadı",
     "الصفحة غير موجودة", "ページが見つかりません", "页面不存在", "找不到页面", "페이지를 찾을 수 없습니다", NULL};
 
-static int count_in(const char *s, const char *const *words)
+/* Occurrences of words (lower case) in s, which is lowered (ASCII) in place: strstr is many times faster
+ * than strcasestr on a page's text. */
+static int count_in(char *s, const char *const *words)
 {
+    for (char *p = s; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p + 32);
     int n = 0;
     for (int i = 0; words[i]; i++)
-        for (const char *p = s; (p = strcasestr(p, words[i])) != NULL; p += strlen(words[i]))
+        for (const char *p = s; (p = strstr(p, words[i])) != NULL; p += strlen(words[i]))
             n++;
     return n;
 }
@@ -48,51 +54,86 @@ static int skipped(xmlNodePtr n)
     return 0;
 }
 
-static int words(const char *s)
+/* Visible characters (not spaces) and words of a link's text, read in place: no copies. */
+static void link_text(xmlNodePtr a, int *chars, int *nwords)
 {
-    int n = 0, in = 0;
-    for (; *s; s++) {
-        int sp = *s == ' ';
-        if (!sp && !in)
-            n++;
-        in = !sp;
-    }
-    return n;
-}
-
-static void walk(xmlNodePtr root, struct walk *w)
-{
-    /* the HTML parser wraps an XML sitemap or feed in <html><body>: its elements are there all the same */
-    static const char *const feeds[] = {"urlset", "sitemapindex", "rss", "rdf:rdf", NULL};
-    for (xmlNodePtr n = root; n;) {
-        for (int i = 0; feeds[i] && n->type == XML_ELEMENT_NODE; i++)
-            if (!xmlStrcasecmp(n->name, BAD_CAST feeds[i]))
-                w->feed = 1;
-        int enter = n->type == XML_ELEMENT_NODE && !skipped(n);
-        if (n->type == XML_TEXT_NODE && n->content && w->text < TEXT_CAP) {
-            char *t = mw_text_fold((const char *)n->content, strlen((const char *)n->content), 0);
-            if (t && *t) {
-                w->text += (long)strlen(t);
-                w->consent += count_in(t, consent_words);
+    *chars = *nwords = 0;
+    int budget = 200;
+    for (xmlNodePtr n = a->children; n && budget-- > 0;) {
+        if (n->type == XML_TEXT_NODE && n->content) {
+            int in = 0;
+            for (const xmlChar *p = n->content; *p; p++) {
+                int sp = *p <= ' ';
+                if (!sp) {
+                    (*chars)++;
+                    if (!in)
+                        (*nwords)++;
+                }
+                in = !sp;
             }
-            free(t);
         }
-        if (n->type == XML_ELEMENT_NODE && !xmlStrcasecmp(n->name, BAD_CAST "a")) {
-            char *t = mw_text_inline(n);
-            if (t && strlen(t) >= 20 && words(t) >= 4)
-                w->teasers++;
-            free(t);
-        }
-        if (enter && n->children) {
+        if (n->type == XML_ELEMENT_NODE && n->children) {
             n = n->children;
             continue;
         }
-        while (n && n != root && !n->next)
+        while (n && n != a && !n->next)
             n = n->parent;
+        if (!n || n == a)
+            break;
+        n = n->next;
+    }
+}
+
+static int is_feed(xmlNodePtr n)
+{
+    static const char *const feeds[] = {"urlset", "sitemapindex", "rss", "rdf:rdf", NULL};
+    for (int i = 0; feeds[i]; i++)
+        if (!xmlStrcasecmp(n->name, BAD_CAST feeds[i]))
+            return 1;
+    return 0;
+}
+
+static void walk(xmlNodePtr root, struct walk *w, struct mw_buf *text)
+{
+    int depth = 0;
+    for (xmlNodePtr n = root; n;) {
+        /* the HTML parser wraps an XML sitemap or feed in <html><body>: its root element is a few levels down */
+        if (n->type == XML_ELEMENT_NODE && depth <= 3 && is_feed(n))
+            w->feed = 1;
+        int enter = n->type == XML_ELEMENT_NODE && !skipped(n);
+        if (n->type == XML_TEXT_NODE && n->content && w->text < TEXT_CAP) {
+            const char *t = (const char *)n->content;
+            for (const char *p = t; *p; p++)
+                w->text += (unsigned char)*p > ' ';
+            if (text->len < TEXT_CAP) {
+                mw_buf_appends(text, t);
+                mw_buf_appendc(text, ' ');
+            }
+        }
+        if (n->type == XML_ELEMENT_NODE && (n->name[0] | 0x20) == 'a' && !n->name[1]) {
+            int chars, nw;
+            link_text(n, &chars, &nw);
+            if (chars >= 16 && nw >= 4)
+                w->teasers++;
+        }
+        if (w->text >= TEXT_CAP && w->teasers >= TEASERS_ENOUGH)
+            break;   /* nothing more can change the verdict */
+        if (enter && n->children) {
+            n = n->children;
+            depth++;
+            continue;
+        }
+        while (n && n != root && !n->next) {
+            n = n->parent;
+            depth--;
+        }
         if (!n || n == root)
             break;
         n = n->next;
     }
+    /* consent wording matters only on short pages (a wall stands in for the page): only they are searched */
+    if (w->text < 6000 && text->len)
+        w->consent = count_in(text->data, consent_words);
 }
 
 static size_t len_of(const json_t *o, const char *key)
@@ -112,26 +153,34 @@ static int article_meta(const json_t *meta, const json_t *rec)
 const char *mw_kind_of(xmlDocPtr doc, const json_t *meta, const json_t *rec)
 {
     struct walk w = {0};
-    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
-    if (root)
-        walk(root, &w);
     size_t body = len_of(rec, "body");
     int art = article_meta(meta, rec);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (root && !art) {   /* with article metadata only the title and the metadata can say otherwise */
+        struct mw_buf text;
+        mw_buf_init(&text, TEXT_CAP + 4096);
+        walk(root, &w, &text);
+        mw_buf_free(&text);
+    }
     if (w.feed)
         return "listing";
     /* an error page says so in its title or headline and has little else */
     const char *title = json_string_value(json_object_get(rec, "title"));
     if (!title)
         title = json_string_value(json_object_get(meta, "title"));
-    if (title && count_in(title, error_words) && body < 1500 && !len_of(rec, "published"))
-        return "error";
+    if (title && body < 1500 && !len_of(rec, "published")) {
+        char low[512];
+        snprintf(low, sizeof low, "%s", title);
+        if (count_in(low, error_words))
+            return "error";
+    }
     /* a consent wall: consent wording and little other text, no story behind it */
     if (w.consent >= 3 && w.text < 6000 && body < 1500 && !art)
         return "consent";
     if (json_is_false(json_object_get(meta, "accessible")))
         return "paywalled";
     /* a section front: many headline links, little text of its own, nothing saying it is one story */
-    if (!art && w.teasers >= 8 && body < 2000 && (long)body * 4 < w.text)
+    if (!art && w.teasers >= TEASERS_ENOUGH && body < 2000 && (long)body * 4 < w.text)
         return "listing";
     if (!art && !body && w.teasers >= 3)
         return "listing";

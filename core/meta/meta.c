@@ -279,15 +279,24 @@ static void add_meta(json_t *metas, const char *key, const char *content)
     json_array_append_new(arr, json_string(content));
 }
 
-/* <a href=".../author/jane-doe/">: a link to an author's page (WordPress and most CMSs) names the author. */
+/* <a href=".../author/jane-doe/">: a link to an author's page (WordPress and most CMSs) names the author. The
+ * path's segments are compared, not searched: a page has hundreds of links. */
 static int author_link(xmlNodePtr n)
 {
-    static const char *const paths[] = {"/author/", "/authors/", "/autor/", "/autoren/", "/auteur/", "/auteurs/",
-                                        "/yazar/", "/journalist/", "/journalists/", "/reporter/", NULL};
+    static const char *const segs[] = {"author", "authors", "autor", "autoren", "auteur", "auteurs", "yazar",
+                                       "journalist", "journalists", "reporter", NULL};
     const char *href = mw_meta_name_is(n, "a") ? mw_meta_attr(n, "href") : NULL;
-    for (int i = 0; href && paths[i]; i++)
-        if (strcasestr(href, paths[i]))
-            return 1;
+    if (!href)
+        return 0;
+    for (const char *p = strchr(href, '/'); p; p = strchr(p + 1, '/')) {
+        const char *q = p + 1;
+        size_t len = strcspn(q, "/?#");
+        if (!len || q[len] != '/' || len > 11)
+            continue;
+        for (int i = 0; segs[i]; i++)
+            if (strlen(segs[i]) == len && !strncasecmp(q, segs[i], len))
+                return 1;
+    }
     return 0;
 }
 

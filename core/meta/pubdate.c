@@ -6,6 +6,7 @@
 #include "meta/internal.h"
 #include "doc/text.h"
 #include "meta/date.h"
+#include "meta/tzdb.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -219,20 +220,23 @@ static int labelled_date(struct mw_meta_ctx *c, char out[MW_DATE_MAX], const cha
                 break;
             n = n->next;
         }
-        if (!n || n->type != XML_TEXT_NODE || !n->content || mw_meta_in_teaser(n))
+        if (!n || n->type != XML_TEXT_NODE || !n->content)
             continue;
-        char *t = mw_meta_clean((const char *)n->content);
-        if (!t)
+        /* a label is a word or two, compared as it stands (spaces and a colon around it aside): most text nodes
+         * are passed on their length alone */
+        const char *t = (const char *)n->content;
+        while (*t && isspace((unsigned char)*t))
+            t++;
+        size_t tl = strnlen(t, 24);
+        if (tl >= 24 || !tl)
             continue;
-        size_t tl = strlen(t);
-        if (tl && t[tl - 1] == ':')
-            t[--tl] = 0;
+        while (tl && (isspace((unsigned char)t[tl - 1]) || t[tl - 1] == ':'))
+            tl--;
         int hit = -1;
         for (int i = 0; labels[i] && hit < 0; i++)
-            if (!strcasecmp(t, labels[i]))
+            if (strlen(labels[i]) == tl && !strncasecmp(t, labels[i], tl))
                 hit = i;
-        free(t);
-        if (hit < 0)
+        if (hit < 0 || mw_meta_in_teaser(n))
             continue;
         *label = labels[hit];
         xmlNodePtr el = n->parent;
@@ -645,14 +649,8 @@ static void local_clock(struct mw_meta_ctx *c, struct cands *cs, char iso[MW_DAT
     if (!tz)
         tz = tag_zone(mw_meta_get(c->sc, "og:locale"));
     int off;
-    if (tz && !mw_date_zone(tz, &off)) {
-        struct mw_date_opts o = {NULL, tz, "unix"};
-        char buf[40];
-        snprintf(buf, sizeof buf, "%.0f", t);
-        char out[MW_DATE_MAX];
-        if (!mw_date_parse(buf, &o, out, NULL))
-            memcpy(iso, out, MW_DATE_MAX);
-    }
+    if (tz && !mw_tzdb_offset(tz, (int64_t)t, &off))   /* one read of the zone's file */
+        iso_at(t, off, iso);
 }
 
 /* The kind of source a candidate is, for votes: every meta key is one voice, so is every printed date. */
@@ -731,6 +729,20 @@ static void choose(struct mw_meta_ctx *c, struct cands *cs, int published)
     mw_meta_set(c, published ? "published" : "modified", json_string(iso), src, b->src);
 }
 
+/* 1 when at least two kinds of source state one day and no source states another. */
+static int settled(const struct cands *cs)
+{
+    int kinds[6] = {0}, n = 0;
+    for (int i = 0; i < cs->n; i++) {
+        if (cand_day(cs->v[i].iso) != cand_day(cs->v[0].iso))
+            return 0;
+        int k = kind_of(&cs->v[i]);
+        n += !kinds[k];
+        kinds[k] = 1;
+    }
+    return n >= 2;
+}
+
 void mw_meta_dates(struct mw_meta_ctx *c, int published)
 {
     struct cands cs = {.n = 0};
@@ -759,7 +771,9 @@ void mw_meta_dates(struct mw_meta_ctx *c, int published)
         if (!url_day(c->url, iso))
             add(&cs, iso, TIER_URL, "the date in the URL", NULL);
         const char *label = NULL, *which = NULL;
-        if (!labelled_date(c, iso, &label))
+        if (settled(&cs))
+            ;   /* two kinds of source agree and none dissents: a printed date's one vote cannot change it */
+        else if (!labelled_date(c, iso, &label))
             add(&cs, iso, TIER_TEXT, "label \"%s\" by the headline", label);
         else if (!dated_text(c, iso, &which))
             add(&cs, iso, TIER_TEXT, "%s", which);
