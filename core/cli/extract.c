@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "cli/format.h"
 #include "net/warc.h"
+#include "meta/date.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -21,13 +22,16 @@ static void help(FILE *f)
           "  --rule NAME     use this rule for every page\n"
           "  --generic       use only the built-in extractor (no rules)\n"
           "  --url URL       the URL the page was fetched from (for one FILE, or the same for all; not for WARC)\n"
-          "  --explain       add \"origin\": which source filled each field (rule, meta, generic)\n"
+          "  --explain       add \"origin\": where each field came from (\"rule: h1.title\", \"meta: og:title\",\n"
+          "                  \"meta: JSON-LD datePublished\", \"generic: the text of <div class=...>\")\n"
           "  --no-sidecar    do not read the URL from a sibling NAME.json\n"
           "  -i, --input-file LIST  also read the files named in LIST, one a line (- = stdin; # comments)\n"
           "  -f, --format F  jsonl (default: one record a line), json (one array), csv (a header row, then every\n"
           "                  field: lists joined by \"; \", images as JSON), txt (the body), markdown (title,\n"
           "                  headings, lists and quotes as on the page), xml (TEI P5, a <teiCorpus> for several)\n"
           "  --with-metadata txt and markdown: a \"---\" front matter (title, authors, dates, url...) first\n"
+          "  --fetched TIME  when the pages were fetched (ISO 8601): relative dates (\"3 hours ago\") are resolved\n"
+          "                  against it and it is the records' \"fetched\" (a WARC record's own date wins)\n"
           "  --max-size N    refuse pages larger than N bytes (default 67108864); a WARC payload is cut there\n"
           "  -h, --help      this text\n\n"
           "Exit status: 0 when every page gave an article; 1 when any gave an error record (a file that cannot\n"
@@ -137,7 +141,7 @@ static int extract_warc(struct mw_runner *r, struct cli_out *out, const char *pa
             if (rec)
                 mw_article_set_error(rec, &e);
         } else {
-            rec = mw_runner_extract(r, wr->body, wr->body_len, wr->target_uri, wr->content_type);
+            rec = mw_runner_extract_at(r, NULL, wr->body, wr->body_len, wr->target_uri, wr->content_type, wr->date);
         }
         if (!rec) {
             cli_error("%s: out of memory", file);
@@ -162,10 +166,18 @@ static int extract_warc(struct mw_runner *r, struct cli_out *out, const char *pa
     return failed;
 }
 
+struct extract_args {
+    const char *rule, *url, *list, *format, *fetched;
+    int generic, explain, sidecar, with_meta;
+    size_t max;
+};
+
 /* One saved page (or stdin): its record, the URL from --url or its sidecar. 1 when it was an error record. */
-static int extract_file(struct mw_runner *r, struct cli_out *out, const char *path, const char *url, int sidecar,
-                        size_t max)
+static int extract_file(struct mw_runner *r, struct cli_out *out, const char *path, const struct extract_args *a)
 {
+    const char *url = a->url;
+    int sidecar = a->sidecar;
+    size_t max = a->max;
     char *bytes = NULL, msg[600];
     size_t len = 0;
     struct sidecar side = {0};
@@ -184,15 +196,17 @@ static int extract_file(struct mw_runner *r, struct cli_out *out, const char *pa
         mw_err_set(&err, MW_EIO, "read", "%s", msg);
         mw_article_set_error(rec, &err);
     } else {
-        rec = mw_runner_extract(r, bytes, len, u, NULL);
+        /* relative dates ("3 hours ago") count from --fetched, else from when `fetch -o` saved the page */
+        rec = mw_runner_extract_at(r, NULL, bytes, len, u, NULL, a->fetched ? a->fetched : side.fetched);
     }
     int failed = 1;
     if (!rec) {
         cli_error("%s: out of memory", path);
     } else {
         /* a page saved by `fetch -o` keeps when and how it was fetched */
-        if (side.fetched && mw_article_empty(json_object_get(rec, "fetched")))
-            json_object_set_new(rec, "fetched", json_string(side.fetched));
+        const char *when = a->fetched ? a->fetched : side.fetched;
+        if (when && mw_article_empty(json_object_get(rec, "fetched")))
+            json_object_set_new(rec, "fetched", json_string(when));
         if (side.status && mw_article_empty(json_object_get(rec, "status")))
             json_object_set_new(rec, "status", json_integer(side.status));
         json_object_set_new(rec, "file", json_string(path));
@@ -204,12 +218,6 @@ static int extract_file(struct mw_runner *r, struct cli_out *out, const char *pa
     return failed;
 }
 
-struct extract_args {
-    const char *rule, *url, *list, *format;
-    int generic, explain, sidecar, with_meta;
-    size_t max;
-};
-
 /* 0 with a filled, -1 after --help, or EXIT_USAGE. */
 static int parse_args(int argc, char **argv, struct extract_args *a)
 {
@@ -217,7 +225,8 @@ static int parse_args(int argc, char **argv, struct extract_args *a)
         {"rule", required_argument, 0, 'r'}, {"generic", no_argument, 0, 'g'}, {"url", required_argument, 0, 'u'},
         {"explain", no_argument, 0, 'e'}, {"max-size", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'},
         {"no-sidecar", no_argument, 0, 'S'}, {"input-file", required_argument, 0, 'i'},
-        {"format", required_argument, 0, 'f'}, {"with-metadata", no_argument, 0, 'M'}, {0, 0, 0, 0}};
+        {"format", required_argument, 0, 'f'}, {"with-metadata", no_argument, 0, 'M'},
+        {"fetched", required_argument, 0, 'F'}, {0, 0, 0, 0}};
     *a = (struct extract_args){.sidecar = 1, .max = 64u << 20, .format = "jsonl"};
     int c;
     optind = 1;
@@ -232,6 +241,17 @@ static int parse_args(int argc, char **argv, struct extract_args *a)
         case 'i': a->list = optarg; break;
         case 'f': a->format = optarg; break;
         case 'M': a->with_meta = 1; break;
+        case 'F': {
+            double t;
+            int zone;
+            if (mw_date_epoch(optarg, &t, &zone) || !zone) {
+                cli_error("extract: --fetched \"%s\": not an ISO 8601 time with a zone (2026-11-23T10:00:00Z)",
+                          optarg);
+                return EXIT_USAGE;
+            }
+            a->fetched = optarg;
+            break;
+        }
         case 'h': help(stdout); return -1;
         default: help(stderr); return EXIT_USAGE;
         }
@@ -278,7 +298,7 @@ int cmd_extract(int argc, char **argv)
         if (is_warc(inputs[i]))
             failed |= extract_warc(r, out, inputs[i], a.max);
         else
-            failed |= extract_file(r, out, inputs[i], a.url, a.sidecar, a.max);
+            failed |= extract_file(r, out, inputs[i], &a);
     }
     if (!inputs[0]) {
         cli_error("extract: %s lists no files", a.list);

@@ -436,13 +436,13 @@ static const char *rule_str(lua_State *L, int ref, const char *key, char *buf, s
 }
 
 /* Run the rule on doc (owned by a Lua handle from here on). Returns the record or NULL on OOM. */
-static json_t *run_rule(struct mw_runner *r, struct rule_ent *e, xmlDocPtr doc, const char *url)
+static json_t *run_rule(struct mw_runner *r, struct rule_ent *e, xmlDocPtr doc, const char *url, const char *fetched)
 {
     lua_State *L = mw_lua_state(r->lua);
     char outlet[256] = "", tz[32] = "", lang[16] = "";
     rule_str(L, e->ref, "outlet", outlet, sizeof outlet);
     struct mw_article_opts ao = {url, rule_str(L, e->ref, "tz", tz, sizeof tz),
-                                 rule_str(L, e->ref, "lang", lang, sizeof lang), NULL};
+                                 rule_str(L, e->ref, "lang", lang, sizeof lang), NULL, fetched};
     json_t *rec = mw_article_new(url);
     json_t *origin = r->o.explain ? json_object() : NULL;
     if (!rec)
@@ -528,11 +528,11 @@ int mw_runner_handles(struct mw_runner *r, const char *rule, const char *url)
 }
 
 /* The built-in record for doc (freed here). */
-static json_t *generic_record(struct mw_runner *r, xmlDocPtr doc, const char *url)
+static json_t *generic_record(struct mw_runner *r, xmlDocPtr doc, const char *url, const char *fetched)
 {
     struct mw_err err = {0};
     json_t *origin = r->o.explain ? json_object() : NULL;
-    struct mw_article_opts ao = {url, NULL, NULL, NULL};
+    struct mw_article_opts ao = {url, NULL, NULL, NULL, fetched};
     json_t *rec = mw_article_generic(doc, &ao, origin, &err);
     if (!rec) {
         rec = mw_article_new(url);
@@ -556,6 +556,12 @@ json_t *mw_runner_extract(struct mw_runner *r, const char *bytes, size_t len, co
 json_t *mw_runner_extract_rule(struct mw_runner *r, const char *rule, const char *bytes, size_t len,
                                const char *url, const char *content_type)
 {
+    return mw_runner_extract_at(r, rule, bytes, len, url, content_type, NULL);
+}
+
+json_t *mw_runner_extract_at(struct mw_runner *r, const char *rule, const char *bytes, size_t len, const char *url,
+                             const char *content_type, const char *fetched)
+{
     struct mw_err err = {0};
     xmlDocPtr doc = mw_html_parse_bytes(bytes, len, content_type, url, NULL, &err);
     if (!doc) {
@@ -569,16 +575,16 @@ json_t *mw_runner_extract_rule(struct mw_runner *r, const char *rule, const char
     struct rule_ent *e = (r->lua && !r->o.generic_only) ? (rule ? rule_named(r, rule) : find_rule(r, u)) : NULL;
     json_t *rec;
     if (e && e->broken) {
-        rec = generic_record(r, doc, u);
+        rec = generic_record(r, doc, u, fetched);
         if (rec) {
             char w[700];
             snprintf(w, sizeof w, "%s: the rule file did not load (%s); generic used", e->name, e->broken);
             warn(rec, w);
         }
     } else if (e) {
-        rec = run_rule(r, e, doc, u);   /* the doc now belongs to Lua */
+        rec = run_rule(r, e, doc, u, fetched);   /* the doc now belongs to Lua */
     } else {
-        rec = generic_record(r, doc, u);
+        rec = generic_record(r, doc, u, fetched);
     }
     free(found);
     return rec;

@@ -48,6 +48,11 @@ json_t *mw_runner_extract(struct mw_runner *r, const char *bytes, size_t len, co
 json_t *mw_runner_extract_rule(struct mw_runner *r, const char *rule, const char *bytes, size_t len,
                                const char *url, const char *content_type);
 
+/* The same, with the time the page was fetched (ISO 8601, NULL = unknown): relative dates ("3 hours ago") are
+ * resolved against it, and it is the record's "fetched". */
+json_t *mw_runner_extract_at(struct mw_runner *r, const char *rule, const char *bytes, size_t len, const char *url,
+                             const char *content_type, const char *fetched);
+
 /* 1 when the rule named has a domain that url's host falls under. */
 int mw_runner_handles(struct mw_runner *r, const char *rule, const char *url);
 

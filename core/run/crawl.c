@@ -1255,7 +1255,8 @@ static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const c
     } else {
         char *ct = NULL;
         curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ct);
-        rec = mw_runner_extract(c->o.runner, x->body.data ? x->body.data : "", x->body.len, final_url, ct);
+        rec = mw_runner_extract_at(c->o.runner, NULL, x->body.data ? x->body.data : "", x->body.len, final_url, ct,
+                                   fetched);
     }
     if (!rec) {
         fail_event(c, j, "out of memory making a record");

@@ -283,10 +283,10 @@ local function body_text(doc, nodes, opts)
   return table.concat(parts, "\n\n")
 end
 
--- Evaluate one field spec. Returns value or nil, and whether a selector matched.
+-- Evaluate one field spec. Returns value or nil, whether a selector matched, and what was read (--explain).
 local function field(doc, a, r, name, spec)
   if type(spec) == "function" then
-    return spec(doc, a), true
+    return spec(doc, a), true, "function"
   end
   local sels, opts = selectors(spec)
   if name == "dateline" and opts.from then return nil, true end   -- handled after body
@@ -297,15 +297,16 @@ local function field(doc, a, r, name, spec)
         for _, n in ipairs(doc:select(d)) do n:remove() end
       end
     end
-    local nodes = first_match(doc, sels)
+    local nodes, sel = first_match(doc, sels)
     if not nodes then return nil, false end
     if opts.all == false then nodes = {nodes[1]} end
     local b = body_text(doc, nodes, opts)
     if b == "" then return nil, false end
-    return b, true
+    return b, true, sel
   end
-  local nodes = first_match(doc, sels)
+  local nodes, sel = first_match(doc, sels)
   if not nodes then return nil, false end
+  if opts.attr then sel = sel .. " @" .. opts.attr end
   if LIST_FIELDS[name] then
     local out, seen = {}, {}
     for _, n in ipairs(nodes) do
@@ -334,7 +335,7 @@ local function field(doc, a, r, name, spec)
       end
     end
     if #out == 0 then return nil, true end
-    return out, true
+    return out, true, sel
   end
   local v
   for _, n in ipairs(nodes) do
@@ -342,7 +343,7 @@ local function field(doc, a, r, name, spec)
     if v then break end
   end
   if DATE_FIELDS[name] then v = parse_date(v, opts, r) end
-  return v, true
+  return v, true, sel
 end
 
 -- Which layout applies: the first whose `when` selector exists and whose `until` has not passed.
@@ -379,12 +380,12 @@ function M.apply(r, doc)
   for _, f in ipairs(order) do
     local spec = spec_of(f)
     if spec ~= nil then
-      local v, matched = field(doc, a, r, f, spec)
+      local v, matched, how = field(doc, a, r, f, spec)
       if v == false or (type(spec) == "function" and type(v) == "table" and next(v) == nil) then
-        origin[f] = "rule"   -- settled as empty: the outlet has none, so nothing is filled in from elsewhere
+        origin[f] = "rule: settled as empty"   -- the outlet has none: nothing is filled in from elsewhere
       elseif v ~= nil and v ~= "" then
         a[f] = v
-        origin[f] = "rule"
+        origin[f] = "rule: " .. (how or "?")
       elseif (f == "title" or f == "body") and not matched then
         warnings[#warnings + 1] = string.format("%s: %s selector matched nothing, generic used", r.name, f)
       end
@@ -401,7 +402,7 @@ function M.apply(r, doc)
       end
       if s then
         a.dateline = text.clean(place)
-        origin.dateline = "rule"
+        origin.dateline = "rule: dateline pattern in " .. dl.from
         if dl.keep ~= true then a[dl.from] = src:sub(1, s - 1) .. src:sub(e + 1) end
       end
     end
@@ -418,7 +419,7 @@ function M.apply(r, doc)
         tostring(err))
     else
       for k, v in pairs(a) do
-        if b[k] ~= v then origin[k] = "rule" end
+        if b[k] ~= v then origin[k] = "rule: fix" end
       end
     end
   end

@@ -199,7 +199,8 @@ function card(r)
   if r.url and r.url ~= json.null then head = head .. " · " .. r.url end
   out[1] = head
   local function row(name, value, o)
-    out[#out + 1] = string.format("  %-10s %-8s %s", name, o or "", value)
+    -- the card names the kind of source; r.origin says what exactly was read ("meta: og:title")
+    out[#out + 1] = string.format("  %-10s %-8s %s", name, o and (o:match("^(%a+):") or o) or "", value)
   end
   for _, f in ipairs(CARD_FIELDS) do
     local v = r[f]

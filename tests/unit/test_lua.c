@@ -53,7 +53,7 @@ static const struct { const char *name, *code; } ROWS[] = {
     {"extract.generic", PAGE "local r = extract.generic(doc)\n"
                         "assert(r.rule == 'generic' and r.title == 'Harbour reopens')\n"
                         "assert(r.body:find('The harbour is open again.', 1, true) and not r.body:find('Share this'))\n"
-                        "assert(type(r.authors) == 'table' and r.origin.body == 'generic')"},
+                        "assert(type(r.authors) == 'table' and r.origin.body:match('^generic'))"},
     {"json", "local t = json.decode('{\"a\": [1, 2.5, null, \"x\"], \"b\": {\"c\": true}}')\n"
              "assert(t.a[1] == 1 and t.a[2] == 2.5 and t.a[3] == json.null and t.a[4] == 'x' and t.b.c == true)\n"
              "assert(json.encode({b = 1, a = {}, c = json.object()}) == '{\"a\":[],\"b\":1,\"c\":{}}')\n"
@@ -61,7 +61,7 @@ static const struct { const char *name, *code; } ROWS[] = {
              "assert(not pcall(json.encode, {f = print}))\n"
              "assert(not pcall(json.encode, '\\255'))\n"
              "local cyc = {} cyc.self = cyc assert(not pcall(json.encode, cyc))"},
-    {"date", "assert(date.parse('14.01.2020', {tz = '+03:00'}) == '2020-01-14T00:00:00+03:00')\n"
+    {"date", "assert(date.parse('14.01.2020', {tz = '+03:00'}) == '2020-01-14')   -- a date stays a date\n"
              "assert(date.parse('Tue, 14 Jan 2020 12:05:00 GMT') == '2020-01-14T12:05:00+00:00')\n"
              "assert(date.parse('January 14, 2020') == '2020-01-14')\n"
              "assert(date.parse('14 January 2020 12:05', {tz = '+03:00'}) == '2020-01-14T12:05:00+03:00')\n"
