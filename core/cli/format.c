@@ -24,8 +24,8 @@ struct cli_out {
 /* what a paragraph of the body was on the page */
 enum kind { K_P = 0, K_H2 = 2, K_H3, K_H4, K_H5, K_H6, K_UL = 10, K_OL, K_QUOTE, K_CODE };
 
-static const char *const CSV_COLS[] = {"url", "canonical_url", "outlet", "rule", "title", "authors", "published",
-                                       "modified", "section", "tags", "lang", "lead", "dateline", "body", "images",
+static const char *const CSV_COLS[] = {"url", "canonical_url", "outlet", "rule", "kind", "title", "authors",
+                                       "published", "published_relative", "modified", "section", "tags", "lang", "lead", "dateline", "body", "images",
                                        "fetched", "status", "error", "warnings", "file", NULL};
 
 /* ---------- block kinds from the page ---------- */

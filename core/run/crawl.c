@@ -1225,7 +1225,7 @@ static void count_origins(struct mw_crawl *c, json_t *rec, const char *url)
             break;
         const char *who = json_string_value(json_object_get(origin, FIELDS[i]));
         f->pages++;
-        if (who && !strcmp(who, "rule")) {
+        if (who && !strncmp(who, "rule", 4)) {   /* "rule: <selector>" */
             f->rule_n++;
             continue;
         }

@@ -220,10 +220,10 @@ static void test_fields_then_fallbacks(void **state)
     assert_string_equal(str(rec, "published"), "2026-03-03T09:30:00+01:00");   /* from metadata */
     assert_string_equal(json_string_value(json_array_get(json_object_get(rec, "authors"), 0)), "Meta Person");
     const json_t *origin = json_object_get(rec, "origin");
-    assert_string_equal(str(origin, "title"), "rule");
-    assert_string_equal(str(origin, "section"), "rule");
-    assert_string_equal(str(origin, "published"), "meta");
-    assert_string_equal(str(origin, "authors"), "meta");
+    assert_string_equal(str(origin, "title"), "rule: h1.hl");
+    assert_string_equal(str(origin, "section"), "rule: function");
+    assert_string_equal(str(origin, "published"), "meta: <meta article:published_time>");
+    assert_string_equal(str(origin, "authors"), "meta: JSON-LD author");
     assert_null(json_object_get(rec, "warnings"));
     assert_true(json_is_null(json_object_get(rec, "error")));
     json_decref(rec);
@@ -265,8 +265,8 @@ static void test_settled_empty_field(void **state)
     /* the metadata has an author and a section; the rule settled both as empty, so they stay empty */
     assert_int_equal(json_array_size(json_object_get(rec, "authors")), 0);
     assert_true(json_is_null(json_object_get(rec, "section")));
-    assert_string_equal(str(json_object_get(rec, "origin"), "authors"), "rule");
-    assert_string_equal(str(json_object_get(rec, "origin"), "section"), "rule");
+    assert_string_equal(str(json_object_get(rec, "origin"), "authors"), "rule: settled as empty");
+    assert_string_equal(str(json_object_get(rec, "origin"), "section"), "rule: settled as empty");
     /* what it did not settle is filled as usual */
     assert_string_equal(str(rec, "published"), "2026-03-03T09:30:00+01:00");
     json_decref(rec);
