@@ -29,7 +29,10 @@ class SpanServer(Server):
         self.base = f"http://127.0.0.1:{self.port}"
 
     def spans(self):
-        """[(start_us, end_us, host without port, target, status)] in the order answered."""
+        """[(start_us, end_us, host without port, target, status)] in the order answered. A span is written once
+        its answer is sent, which can be after the client has read it: wait until the server holds no
+        connection (it writes a span before closing one), so every answered request is in the file."""
+        self.wait_quiet()
         out = []
         for line in open(self.spans_file):
             t0, t1, _, host, target, status, _ = line.split()

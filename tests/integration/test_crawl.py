@@ -359,7 +359,7 @@ def test_export_formats_and_filters():
     assert r.rc == 0 and sorted(x["url"] for x in r.records()) == [f"http://list.test/a/{i}.html" for i in (1, 2, 3)]
     r = moonwire("export", "--store", store, "--outlet", "maps", "--format", "csv")
     lines = r.out.splitlines()
-    assert r.rc == 0 and lines[0].startswith("url,canonical_url,outlet,rule,title") and len(lines) >= 5, r.out
+    assert r.rc == 0 and lines[0].startswith("url,canonical_url,outlet,rule,kind,title") and len(lines) >= 5, r.out
     assert moonwire("export", "--store", store, "--since", "1h").records()
     assert not moonwire("export", "--store", store, "--since", "2999-01-01").records()
     assert moonwire("export", "--store", store, "--format", "yaml").rc == 2   # xml is TEI since issue 12
