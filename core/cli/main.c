@@ -25,6 +25,7 @@ static const struct {
     {"run", cmd_run, "run a scheduled crawl from a config file"},
     {"export", cmd_export, "export stored articles as JSON lines or CSV"},
     {"stories", cmd_stories, "group stored or given articles by the event they report"},
+    {"compare", cmd_compare, "compare how each outlet told one story"},
     {"shell", cmd_shell, "interactive Lua shell for exploring pages (alias: repl)"},
     {"repl", cmd_shell, NULL},
 };

@@ -175,7 +175,7 @@ int mw_story_assign(const struct mw_story_backend *be, struct mw_story_doc *d, s
 
 /* ---------- a document from a record ---------- */
 
-static void outlet_of(const json_t *rec, char *out, size_t cap)
+void mw_story_outlet(const json_t *rec, char *out, size_t cap)
 {
     static const char *const KEYS[] = {"outlet", "crawl_outlet", "rule"};
     for (size_t i = 0; i < 3; i++) {
@@ -206,7 +206,7 @@ void mw_story_doc_from_record(const struct mw_story_stop *stop, const json_t *re
     int zone;
     if (d->day != MW_STORY_NODAY && !mw_date_epoch(pub, &secs, &zone))
         d->epoch = secs;
-    outlet_of(rec, d->outlet, sizeof d->outlet);
+    mw_story_outlet(rec, d->outlet, sizeof d->outlet);
     mw_story_features_record(stop, rec, &d->feats);
     snprintf(d->lang, sizeof d->lang, "%s", d->feats.lang);
     d->script = d->feats.script;

@@ -147,6 +147,8 @@ struct mw_story_doc {              /* one article as the clustering sees it */
     int64_t story, via;            /* its story (the smallest member id) and the member it joined through */
     double via_sim;
 };
+/* The outlet of a record: "outlet", else the run's outlet, else the rule, else the URL's host. */
+void mw_story_outlet(const json_t *rec, char *out, size_t cap);
 /* Fill id, day, script, lang, outlet, published and feats from a record. */
 void mw_story_doc_from_record(const struct mw_story_stop *stop, const json_t *rec, int64_t id,
                               struct mw_story_doc *d);
@@ -268,7 +270,8 @@ struct mw_story_text {             /* one member's text split into sentences */
 };
 /* Split each of n texts into sentences and align them: a sentence is shared with another member when that
  * member has a sentence close enough to it (word stems and skeletons, weighted by rarity within the story).
- * texts[i] is consumed (owned by out[i]). out has n entries; free with mw_story_texts_free. 0 or MW_ENOMEM. */
+ * texts[i] is consumed (owned by out[i], even on failure). out has n entries; free with mw_story_texts_free.
+ * 0 or MW_ENOMEM. */
 int mw_story_align(const struct mw_story_stop *stop, char **texts, size_t n, struct mw_story_text *out);
 void mw_story_texts_free(struct mw_story_text *t, size_t n);
 /* Sentence spans of text (. ! ? and line breaks; abbreviations and initials do not end one). fn gets each. */
