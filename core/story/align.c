@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define SHARE_AT 0.35            /* cosine at which two sentences say the same */
+#define SHARE_ACROSS 0.5        /* across scripts: share of names and numbers (see scos) */
 #define MAX_SENT_TERMS 64
 
 /* ---------- sentences ---------- */
@@ -177,29 +178,39 @@ static void weigh(struct svec *v, const struct dfs *d, size_t members)
         v->w[i] = norm > 0 ? (float)(v->w[i] / sqrt(norm)) : 0;
 }
 
-static double scos(const struct svec *a, const struct svec *b)
+/* a script-free term (skeleton, number) another member holds too */
+static int story_term(uint32_t id, const struct dfs *d)
+{
+    return MW_TERM_KIND(id) != MW_TERM_WORD && df_of(d, id) >= 2;
+}
+
+static double scos(const struct svec *a, const struct svec *b, const struct dfs *d)
 {
     int script_free = a->script && b->script && a->script != b->script;
-    double d = 0, na = 0, nb = 0;
+    double dot = 0;
+    int shared = 0, na = 0, nb = 0;
     for (size_t i = 0, j = 0; i < a->n && j < b->n;) {
         if (a->id[i] < b->id[j]) {
             i++;
         } else if (a->id[i] > b->id[j]) {
             j++;
         } else {
-            if (!script_free || MW_TERM_KIND(a->id[i]) != MW_TERM_WORD)
-                d += (double)a->w[i] * b->w[j];
+            dot += (double)a->w[i] * b->w[j];
+            shared += story_term(a->id[i], d);
             i++;
             j++;
         }
     }
     if (!script_free)
-        return d;
+        return dot;
+    /* across scripts only names and numbers can meet: the cosine over those the story's members share (two at
+     * least in common) */
     for (size_t i = 0; i < a->n; i++)
-        na += MW_TERM_KIND(a->id[i]) != MW_TERM_WORD ? (double)a->w[i] * a->w[i] : 0;
+        na += story_term(a->id[i], d);
     for (size_t j = 0; j < b->n; j++)
-        nb += MW_TERM_KIND(b->id[j]) != MW_TERM_WORD ? (double)b->w[j] * b->w[j] : 0;
-    return na > 0 && nb > 0 ? d / sqrt(na * nb) * 1.44 : 0;   /* as similarity.c across languages */
+        nb += story_term(b->id[j], d);
+    double o = shared >= 2 ? shared / sqrt((double)na * nb) : 0;
+    return o * SHARE_AT / SHARE_ACROSS;   /* on the cosine's scale */
 }
 
 struct pair {
@@ -249,7 +260,7 @@ static int member_dfs(struct svec **sv, const struct mw_story_text *out, size_t 
 }
 
 /* for sentence k of member i, its best match in every other member */
-static int align_one(struct svec **sv, struct mw_story_text *out, size_t n, size_t i, size_t k)
+static int align_one(struct svec **sv, struct mw_story_text *out, size_t n, size_t i, size_t k, const struct dfs *d)
 {
     struct mw_story_sent *s = &out[i].s[k];
     s->shared = malloc(n * sizeof *s->shared);
@@ -262,7 +273,7 @@ static int align_one(struct svec **sv, struct mw_story_text *out, size_t n, size
             continue;
         double best = SHARE_AT;
         for (size_t l = 0; l < out[j].n; l++) {
-            double c = scos(&sv[i][k], &sv[j][l]);
+            double c = scos(&sv[i][k], &sv[j][l], d);
             if (c >= best) {
                 best = c;
                 s->shared[j] = (int)l;
@@ -297,7 +308,7 @@ int mw_story_align(const struct mw_story_stop *stop, char **texts, size_t n, str
             weigh(&sv[i][k], &d, n);
     for (size_t i = 0; i < n && !rc; i++)
         for (size_t k = 0; k < out[i].n && !rc; k++)
-            rc = align_one(sv, out, n, i, k) ? MW_ENOMEM : 0;
+            rc = align_one(sv, out, n, i, k, &d) ? MW_ENOMEM : 0;
     for (size_t i = 0; sv && i < n; i++)
         free(sv[i]);
     free(sv);

@@ -162,8 +162,9 @@ static int name_part(const struct mw_story_stop *stop, const struct toks *ts, si
 /* a name starting at token i: its end (exclusive), or i when none */
 static size_t span_forward(const struct mw_story_stop *stop, const struct toks *ts, size_t i)
 {
-    size_t j = i, max = caseless(&ts->t[i]) ? 3 : 6;
-    while (j < ts->n && j - i < max && (j == i || !gap_breaks(ts, j)) && name_part(stop, ts, j, j == i))
+    size_t j = i, max = caseless(&ts->t[i]) ? 4 : 6;
+    while (j < ts->n && j - i < max && (j == i || !gap_breaks(ts, j)) && name_part(stop, ts, j, j == i)
+           && !(caseless(&ts->t[j]) && !strncmp(ts->t[j].norm, "لل", 4)))   /* "للصحفيين": to the ... */
         j++;
     while (j > i && !ts->t[j - 1].cap && !caseless(&ts->t[j - 1]))   /* a name ends on a name word */
         j--;
@@ -311,6 +312,12 @@ static void add_source(struct srcs *ss, const char *name, const char *cue, int k
         return;
     if (in_list(key, AGENCIES))
         kind = 2;
+    for (const char *const *w = OUTLET_WORDS; *w && kind < 1; w++) {
+        const char *p = strstr(key, *w);
+        size_t l = strlen(*w);
+        if (p && (p == key || p[-1] == ' ') && (p[l] == '\0' || p[l] == ' '))
+            kind = 1;   /* "Strait News Agency" */
+    }
     for (size_t i = 0; i < ss->n; i++)
         if (!strcmp(ss->s[i].key, key)) {
             ss->s[i].count++;
@@ -329,11 +336,20 @@ static void add_source(struct srcs *ss, const char *name, const char *cue, int k
     s->first = order;
 }
 
+/* t is w, or (Arabic) w with the conjunction wa- or fa- written onto it */
+static int is_word(const struct tk *t, const char *w)
+{
+    if (is(t, w))
+        return 1;
+    return t->script == MW_SCRIPT_ARABIC && (!strncmp(t->norm, "و", 2) || !strncmp(t->norm, "ف", 2))
+        && !strcmp(t->norm + 2, w);
+}
+
 static int cue_at(const struct toks *ts, size_t i, const struct cue *c, size_t *len)
 {
     size_t k = 0;
     for (; k < 5 && c->w[k]; k++)
-        if (i + k >= ts->n || !is(&ts->t[i + k], c->w[k]) || (k && gap_breaks(ts, i + k)))
+        if (i + k >= ts->n || !is_word(&ts->t[i + k], c->w[k]) || (k && gap_breaks(ts, i + k)))
             return 0;
     *len = k;
     return 1;
@@ -369,7 +385,7 @@ static int source_after(const struct mw_story_stop *stop, const struct toks *ts,
     size_t j = i + len;
     if (j >= ts->n || gap_breaks(ts, j))
         return 0;
-    for (int skip = 0; skip < 2 && j < ts->n && !ts->t[j].cap && !caseless(&ts->t[j]) && !in_list(ts->t[j].norm, ROLE_WORDS)
+    for (int skip = 0; skip < (inverted ? 3 : 2) && j < ts->n && !ts->t[j].cap && !caseless(&ts->t[j]) && !in_list(ts->t[j].norm, ROLE_WORDS)
                        && !in_list(ts->t[j].norm, OUTLET_WORDS) && !gap_breaks(ts, j + 1) && !ts->t[j].digits; skip++)
         j++;   /* "the", "anonymous" */
     j += skip_words(ts, j, ts->n, 1, OUTLET_WORDS, kind);
@@ -386,8 +402,8 @@ static int source_after(const struct mw_story_stop *stop, const struct toks *ts,
         poss = e < ts->n && is(&ts->t[e], "s") && !gap_breaks(ts, e);   /* "Russia's foreign minister" */
         tail = skip_words(ts, e + poss, ts->n, 1, ROLE_WORDS, kind);
     }
-    if (inverted && !clause_ends(ts, e + (tail ? poss + tail : 0)))
-        return 0;   /* "said Haftar had ...": Haftar is what was said, not who */
+    if (inverted && !caseless(&ts->t[j]) && !clause_ends(ts, e + (tail ? poss + tail : 0)))
+        return 0;   /* "said Haftar had ...": Haftar is what was said, not who (Arabic puts the speaker there) */
     span_text(ts, j, e, out, cap);
     if (tail && e + poss < ts->n && in_list(ts->t[e + poss].norm, ROLE_WORDS))
         span_text(ts, j, e + poss + tail, out, cap);   /* "LNA sources" */
@@ -761,6 +777,7 @@ json_t *mw_story_quotes(const char *text, const char *lang)
     }
     struct quote_ctx q = {stop, &ts, "", ""};
     size_t upto = 0;
+    const char *prev_end = NULL;   /* the end of the last quote */
     for (const char *p = text; *p;) {
         size_t ol;
         const char *close;
@@ -779,7 +796,8 @@ json_t *mw_story_quotes(const char *text, const char *lang)
             track_speakers(&q, &upto, (size_t)(p - text));
             int named = find_speaker(&q, (size_t)(p - text), (size_t)(b - text) + (b < para ? strlen(close) : 0), who,
                                      sizeof who);
-            if (!named && opens_paragraph(text, p) && q.last_quote[0]) {   /* a paragraph that goes on quoting */
+            int same_para = prev_end && !memchr(prev_end, '\n', (size_t)(p - prev_end));
+            if (!named && (opens_paragraph(text, p) || same_para) && q.last_quote[0]) {   /* goes on quoting */
                 snprintf(who, sizeof who, "%s", q.last_quote);
                 named = 1;
             }
@@ -789,6 +807,7 @@ json_t *mw_story_quotes(const char *text, const char *lang)
                 snprintf(q.last, sizeof q.last, "%s", who);
         }
         p = b < para ? b + strlen(close) : para;
+        prev_end = p;
     }
     free(ts.t);
     mw_story_stop_free(stop);

@@ -82,10 +82,32 @@ static int seen_inside(const struct scan *sc, const char *norm)
     return 0;
 }
 
+/* does a folded word end on a vowel (Latin, Cyrillic, Arabic long vowels and taa marbuta as heh)? */
 static int final_vowel(const char *w)
 {
+    static const char *const V[] = {"а", "е", "и", "о", "у", "ы", "э", "ю", "я", "й", "ь", "ا", "و", "ي", "ه", NULL};
     size_t n = strlen(w);
-    return n && strchr("aeiouy", w[n - 1]);
+    if (n && strchr("aeiouy", w[n - 1]))
+        return 1;
+    for (size_t i = 0; V[i]; i++) {
+        size_t l = strlen(V[i]);
+        if (n >= l && !strcmp(w + n - l, V[i]))
+            return 1;
+    }
+    return 0;
+}
+
+/* does the word's first letter give its skeleton's first consonant ("Farid": yes; "Haftar", "أفراد": no)? */
+static int initial_kept(const char *w, unsigned char script)
+{
+    if (script == MW_SCRIPT_ARABIC && !strncmp(w, "ال", 4) && strlen(w) > 8)
+        w += 4;   /* the article */
+    char first[8], sk[4];
+    size_t n = 1;
+    while (w[n] && ((unsigned char)w[n] & 0xC0) == 0x80)
+        n++;
+    snprintf(first, sizeof first, "%.*s", (int)n, w);
+    return mw_story_skeleton(first, script, sk, 2) > 0;
 }
 
 static int on_token(void *ctx, const struct mw_story_token *t)
@@ -101,8 +123,10 @@ static int on_token(void *ctx, const struct mw_story_token *t)
             return 0;
         if (k < 3)   /* too short to tell spellings apart: only the same word meets */
             snprintf(key, sizeof key, "=%.14s", t->norm);
-        else   /* "Minister"/"Ministry", "German"/"Germany" are other words, not other spellings */
+        else {   /* "Minister"/"Ministry", "German"/"Germany" are other words, not other spellings */
             strcat(key, final_vowel(t->norm) ? "v" : "c");
+            strcat(key, initial_kept(t->norm, t->script) ? "k" : "d");
+        }
         size_t len = t->len < sizeof surface ? t->len : sizeof surface - 1;
         snprintf(surface, sizeof surface, "%.*s", (int)len, sc->text + t->off);
         add_spelling(find(sc->nm, key, 1), sc->text_no, surface);
@@ -110,10 +134,12 @@ static int on_token(void *ctx, const struct mw_story_token *t)
         size_t k = mw_story_skeleton(t->norm, t->script, key, 12);
         if (k < 3)
             return 0;
-        strcat(key, "c");
+        key[k] = final_vowel(t->norm) ? 'v' : 'c';   /* an Arabic spelling may leave a final vowel out */
+        key[k + 1] = initial_kept(t->norm, t->script) ? 'k' : 'd';
+        key[k + 2] = '\0';
         struct name *n = find(sc->nm, key, 0);
         if (!n) {
-            key[k] = 'v';
+            key[k] = key[k] == 'v' ? 'c' : 'v';
             n = find(sc->nm, key, 0);
         }
         size_t len = t->len < sizeof surface ? t->len : sizeof surface - 1;
