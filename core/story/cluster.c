@@ -52,16 +52,11 @@ static void count_hit(struct hit *slot, int64_t doc)
 static int candidates(const struct mw_story_backend *be, const struct mw_story_doc *d, const uint32_t *index,
                       size_t nindex, struct hit *slot, size_t *n, struct mw_err *err)
 {
-    int64_t post[2 * (MW_STORY_POSTCAP + 2)];
+    int64_t post[MW_STORY_POSTCAP + 2];
     int used = 0;
     for (size_t i = 0; i < nindex; i++) {
         size_t np = 0;
-        int rc = d->day == MW_STORY_NODAY
-                     ? be->postings(be->ctx, index[i], INT32_MIN, INT32_MAX, MW_STORY_POSTCAP, post, &np, err)
-                     : be->postings(be->ctx, index[i], d->day - MW_STORY_WINDOW, d->day + MW_STORY_WINDOW,
-                                    MW_STORY_POSTCAP, post, &np, err);
-        if (!rc && d->day != MW_STORY_NODAY && np <= MW_STORY_POSTCAP)
-            rc = be->postings(be->ctx, index[i], MW_STORY_NODAY, MW_STORY_NODAY, MW_STORY_POSTCAP, post, &np, err);
+        int rc = be->postings(be->ctx, d->day, index[i], MW_STORY_POSTCAP, post, &np, err);
         if (rc)
             return rc;
         used++;
@@ -70,11 +65,18 @@ static int candidates(const struct mw_story_backend *be, const struct mw_story_d
         for (size_t k = 0; k < np; k++)
             count_hit(slot, post[k]);
     }
-    /* a long text must share two rare terms with a candidate; a short one may share one */
-    int min_hits = used >= 4 ? 2 : 1;
+    /* a long text must share two rare terms with a candidate; a short one may share one. The best
+     * MW_STORY_CANDS by hits: count how many there are per number of hits, keep from the top down */
+    int min_hits = used >= 4 ? 2 : 1, per[MW_STORY_QUERY + 2] = {0};
+    for (size_t i = 0; i < CAND_SLOTS; i++)
+        if (slot[i].doc)
+            per[slot[i].hits > MW_STORY_QUERY ? MW_STORY_QUERY : slot[i].hits]++;
+    int cut = MW_STORY_QUERY, kept = 0;
+    while (cut > min_hits && kept + per[cut] < MW_STORY_CANDS)
+        kept += per[cut--];
     size_t m = 0;
     for (size_t i = 0; i < CAND_SLOTS; i++)
-        if (slot[i].doc && slot[i].hits >= min_hits)
+        if (slot[i].doc && slot[i].hits >= (cut > min_hits ? cut : min_hits))
             slot[m++] = slot[i];
     qsort(slot, m, sizeof *slot, most_hits);
     *n = m < MW_STORY_CANDS ? m : MW_STORY_CANDS;
@@ -142,7 +144,8 @@ int mw_story_assign(const struct mw_story_backend *be, struct mw_story_doc *d, s
     uint32_t ids[MW_STORY_MAXF], df[MW_STORY_MAXF], query[MW_STORY_QUERY], query_df[MW_STORY_QUERY];
     for (size_t i = 0; i < d->feats.n; i++)
         ids[i] = d->feats.t[i].id;
-    int rc = be->df(be->ctx, ids, d->feats.n, df, err);
+    int64_t ndocs = 0;
+    int rc = be->df(be->ctx, d->day, ids, d->feats.n, df, &ndocs, err);
     struct mw_story_vec *v = malloc(sizeof *v);
     struct hit *slot = calloc(CAND_SLOTS, sizeof *slot);
     if (!rc && (!v || !slot))
@@ -152,7 +155,7 @@ int mw_story_assign(const struct mw_story_backend *be, struct mw_story_doc *d, s
     d->via = 0;
     d->via_sim = 0;
     if (!rc) {
-        mw_story_vec_make(&d->feats, df, be->ndocs(be->ctx), d->day, v);
+        mw_story_vec_make(&d->feats, df, ndocs, d->day, v);
         nquery = pick_query(&d->feats, df, query, query_df);
         rc = candidates(be, d, query, nquery, slot, &nc, err);
     }
@@ -161,7 +164,7 @@ int mw_story_assign(const struct mw_story_backend *be, struct mw_story_doc *d, s
     if (!rc) {
         qsort(stories, ns, sizeof stories[0], ascending);
         d->story = ns && stories[0] < d->id ? stories[0] : d->id;
-        rc = be->add(be->ctx, d, v, ids, d->feats.n, err);   /* indexed under all its terms */
+        rc = be->add(be->ctx, d, v, err);   /* indexed under all its terms */
     }
     for (size_t i = 0; i < ns && !rc; i++)
         if (stories[i] != d->story)

@@ -124,7 +124,9 @@ static int by_weight(const void *a, const void *b)
     const struct acc *x = a, *y = b;
     if (x->tf != y->tf)
         return x->tf < y->tf ? 1 : -1;
-    return x->first - y->first;
+    if (x->first != y->first)
+        return x->first - y->first;
+    return x->id < y->id ? -1 : x->id > y->id;   /* a word and its skeleton come together: a total order */
 }
 
 static int by_id(const void *a, const void *b)
@@ -141,13 +143,42 @@ static int name_order(const void *a, const void *b)
     return x->first - y->first;
 }
 
+/* move the k most salient of a[0..n) to the front (quickselect; their order among themselves is left open) */
+static void select_top(struct acc *a, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1 && k > lo && k < hi) {
+        struct acc pivot = a[lo + (hi - lo) / 2], t;
+        size_t i = lo, j = hi - 1;
+        while (i <= j) {
+            while (by_weight(&a[i], &pivot) < 0)
+                i++;
+            while (by_weight(&a[j], &pivot) > 0)
+                j--;
+            if (i <= j) {
+                t = a[i], a[i] = a[j], a[j] = t;
+                i++;
+                if (j-- == 0)
+                    break;
+            }
+        }
+        if (k <= j + 1)
+            hi = j + 1;
+        else if (k >= i)
+            lo = i;
+        else
+            return;
+    }
+}
+
 static void finish(struct fx *x, struct mw_story_feats *f)
 {
     size_t n = 0;
     for (size_t i = 0; i < SLOTS; i++)
         if (x->slot[i].used)
             x->slot[n++] = x->slot[i];
-    qsort(x->slot, n, sizeof *x->slot, by_weight);
+    if (n > MW_STORY_MAXF)
+        select_top(x->slot, n, MW_STORY_MAXF);   /* which terms: the first positions break ties */
     f->n = n < MW_STORY_MAXF ? n : MW_STORY_MAXF;
     for (size_t i = 0; i < f->n; i++)
         f->t[i] = (struct mw_story_term){x->slot[i].id, x->slot[i].tf};

@@ -1,6 +1,7 @@
-/* story/index.c: the in-memory backend of the clustering: document frequencies, postings sorted by day (a
- * window is two binary searches), documents with their vectors in pools, and story member lists for merges.
- * It serves `stories` over JSON lines and the store's rebuild; what is stored and when is cluster.c's. */
+/* story/index.c: the in-memory backend of the clustering: postings sorted by day (an article's window, and
+ * how many of its documents hold a term, are binary searches), documents per day, documents with their
+ * vectors in pools, and story member lists for merges. It serves `stories` over JSON lines, the store's
+ * rebuild, and (as story_store.c's cache of the days it reads) the run hook. What is stored when is cluster.c's. */
 #include "story/story.h"
 
 #include <stdio.h>
@@ -18,8 +19,9 @@ struct plist {                 /* postings of one term; one inline entry saves a
         struct post *many;
     } u;
 };
-struct dfslot {
-    uint32_t term, df;         /* df 0 = empty */
+struct dayslot {
+    int32_t day;
+    uint32_t n;                /* documents that day; 0 = empty slot */
 };
 struct idslot {
     int64_t id;                /* 0 = empty (ids are positive) */
@@ -56,8 +58,8 @@ struct mw_story_index {
     size_t nnm, capnm;
     char *strs;
     size_t nstr, capstr;
-    struct dfslot *df;
-    size_t ndf, capdf;
+    struct dayslot *days;
+    size_t ndays, capdays;
     struct plist *pl;
     size_t npl, cappl;
     struct idslot *ids;
@@ -86,31 +88,57 @@ static uint64_t mix64(uint64_t x) { return (x ^ (x >> 29)) * 0xbf58476d1ce4e5b9U
 
 /* ---------- hash tables (open addressing, grown at half load) ---------- */
 
-static struct dfslot *df_slot(const struct mw_story_index *x, uint32_t term)
+static struct dayslot *day_slot(const struct mw_story_index *x, int32_t day)
 {
-    size_t m = x->capdf - 1, i = mix32(term) & m;
-    while (x->df[i].df && x->df[i].term != term)
+    size_t m = x->capdays - 1, i = mix32((uint32_t)day) & m;
+    while (x->days[i].n && x->days[i].day != day)
         i = (i + 1) & m;
-    return &x->df[i];
+    return &x->days[i];
 }
 
-static int df_grow(struct mw_story_index *x)
+static int count_day(struct mw_story_index *x, int32_t day)
 {
-    if (x->capdf && (x->ndf + 1) * 2 <= x->capdf)
-        return 0;
-    struct mw_story_index old = *x;
-    x->capdf = old.capdf ? old.capdf * 2 : 1024;
-    x->df = calloc(x->capdf, sizeof *x->df);
-    if (!x->df) {
-        x->df = old.df;
-        x->capdf = old.capdf;
-        return MW_ENOMEM;
+    if (!x->capdays || (x->ndays + 1) * 2 > x->capdays) {
+        struct dayslot *old = x->days;
+        size_t oldcap = x->capdays;
+        x->capdays = oldcap ? oldcap * 2 : 256;
+        x->days = calloc(x->capdays, sizeof *x->days);
+        if (!x->days) {
+            x->days = old;
+            x->capdays = oldcap;
+            return MW_ENOMEM;
+        }
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i].n)
+                *day_slot(x, old[i].day) = old[i];
+        free(old);
     }
-    for (size_t i = 0; i < old.capdf; i++)
-        if (old.df[i].df)
-            *df_slot(x, old.df[i].term) = old.df[i];
-    free(old.df);
+    struct dayslot *d = day_slot(x, day);
+    if (!d->n) {
+        d->day = day;
+        x->ndays++;
+    }
+    d->n++;
     return 0;
+}
+
+static uint32_t day_count(const struct mw_story_index *x, int32_t day)
+{
+    return x->capdays ? day_slot(x, day)->n : 0;
+}
+
+/* an article's window: its days, and the undated (an undated article: the undated) */
+struct range {
+    int32_t lo, hi;
+};
+
+static size_t window(int32_t day, struct range r[2])
+{
+    r[0] = (struct range){MW_STORY_NODAY, MW_STORY_NODAY};
+    if (day == MW_STORY_NODAY)
+        return 1;
+    r[1] = (struct range){day - MW_STORY_WINDOW, day + MW_STORY_WINDOW};
+    return 2;
 }
 
 static struct plist *pl_slot(const struct mw_story_index *x, uint32_t term)
@@ -199,16 +227,6 @@ static int st_grow(struct mw_story_index *x)
 
 /* ---------- the backend ---------- */
 
-static int64_t be_ndocs(void *ctx) { return (int64_t)((struct mw_story_index *)ctx)->ndoc; }
-
-static int be_df(void *ctx, const uint32_t *ids, size_t n, uint32_t *df, struct mw_err *err)
-{
-    struct mw_story_index *x = ctx;
-    for (size_t i = 0; i < n; i++)
-        df[i] = x->capdf ? df_slot(x, ids[i])->df : 0;
-    return 0;
-}
-
 static const struct post *plist_data(const struct plist *p) { return p->cap ? p->u.many : &p->u.one; }
 
 /* first position whose (day, doc) is >= (day, doc) */
@@ -225,18 +243,44 @@ static size_t lower(const struct post *a, size_t n, int32_t day, uint32_t doc)
     return lo;
 }
 
-static int be_postings(void *ctx, uint32_t term, int32_t lo, int32_t hi, size_t cap, int64_t *out, size_t *n,
+static const struct plist *plist_of(const struct mw_story_index *x, uint32_t term)
+{
+    const struct plist *p = x->cappl ? pl_slot(x, term) : NULL;
+    return p && p->used ? p : NULL;
+}
+
+static int be_df(void *ctx, int32_t day, const uint32_t *ids, size_t n, uint32_t *df, int64_t *ndocs,
+                 struct mw_err *err)
+{
+    struct mw_story_index *x = ctx;
+    struct range r[2];
+    size_t nr = window(day, r);
+    *ndocs = day_count(x, MW_STORY_NODAY);
+    for (int32_t d = nr > 1 ? r[1].lo : 1; nr > 1 && d <= r[1].hi; d++)
+        *ndocs += day_count(x, d);
+    for (size_t i = 0; i < n; i++) {
+        const struct plist *p = plist_of(x, ids[i]);
+        df[i] = 0;
+        for (size_t k = 0; p && k < nr; k++) {
+            const struct post *a = plist_data(p);
+            df[i] += (uint32_t)(lower(a, p->n, r[k].hi, UINT32_MAX) - lower(a, p->n, r[k].lo, 0));
+        }
+    }
+    return 0;
+}
+
+static int be_postings(void *ctx, int32_t day, uint32_t term, size_t cap, int64_t *out, size_t *n,
                        struct mw_err *err)
 {
     struct mw_story_index *x = ctx;
-    if (!x->cappl)
-        return 0;
-    const struct plist *p = pl_slot(x, term);
-    if (!p->used)
-        return 0;
-    const struct post *a = plist_data(p);
-    for (size_t i = lower(a, p->n, lo, 0); i < p->n && a[i].day <= hi && *n <= cap; i++)
-        out[(*n)++] = x->doc[a[i].doc].id;
+    const struct plist *p = plist_of(x, term);
+    struct range r[2];
+    size_t nr = window(day, r);
+    for (size_t k = 0; p && k < nr; k++) {
+        const struct post *a = plist_data(p);
+        for (size_t i = lower(a, p->n, r[k].lo, 0); i < p->n && a[i].day <= r[k].hi && *n <= cap; i++)
+            out[(*n)++] = x->doc[a[i].doc].id;
+    }
     return 0;
 }
 
@@ -291,21 +335,6 @@ static uint32_t add_str(struct mw_story_index *x, const char *s, int *rc)
     memcpy(x->strs + x->nstr, s, n);
     x->nstr += n;
     return (uint32_t)(x->nstr - n);
-}
-
-static int count_terms(struct mw_story_index *x, const struct mw_story_feats *f)
-{
-    for (size_t i = 0; i < f->n; i++) {
-        if (df_grow(x))
-            return MW_ENOMEM;
-        struct dfslot *s = df_slot(x, f->t[i].id);
-        if (!s->df) {
-            s->term = f->t[i].id;
-            x->ndf++;
-        }
-        s->df++;
-    }
-    return 0;
 }
 
 static int post_add(struct mw_story_index *x, uint32_t term, int32_t day, uint32_t doc)
@@ -393,19 +422,23 @@ static int store_entry(struct mw_story_index *x, const struct mw_story_doc *d, c
     return rc;
 }
 
-static int be_add(void *ctx, const struct mw_story_doc *d, const struct mw_story_vec *v, const uint32_t *index,
-                  size_t nindex, struct mw_err *err)
+int mw_story_index_add(struct mw_story_index *x, const struct mw_story_doc *d, const struct mw_story_vec *v)
 {
-    struct mw_story_index *x = ctx;
-    if (ids_grow(x) || store_entry(x, d, v) || count_terms(x, &d->feats))
-        return mw_err_set(err, MW_ENOMEM, "story", "out of memory (%zu documents)", x->ndoc);
+    if (ids_grow(x) || store_entry(x, d, v) || count_day(x, d->day))
+        return MW_ENOMEM;
     uint32_t doc = (uint32_t)x->ndoc++;
     *id_slot(x, d->id) = (struct idslot){d->id, doc};
-    for (size_t i = 0; i < nindex; i++)
-        if (post_add(x, index[i], d->day, doc))
-            return mw_err_set(err, MW_ENOMEM, "story", "out of memory (postings)");
-    if (join_story(x, d->story, doc))
-        return mw_err_set(err, MW_ENOMEM, "story", "out of memory (stories)");
+    for (size_t i = 0; i < v->n; i++)
+        if (post_add(x, v->id[i], d->day, doc))
+            return MW_ENOMEM;
+    return join_story(x, d->story, doc);
+}
+
+static int be_add(void *ctx, const struct mw_story_doc *d, const struct mw_story_vec *v, struct mw_err *err)
+{
+    struct mw_story_index *x = ctx;
+    if (mw_story_index_add(x, d, v))
+        return mw_err_set(err, MW_ENOMEM, "story", "out of memory (%zu documents)", x->ndoc);
     return 0;
 }
 
@@ -431,7 +464,7 @@ static int be_merge(void *ctx, int64_t from, int64_t to, struct mw_err *err)
 
 struct mw_story_backend mw_story_index_backend(struct mw_story_index *x)
 {
-    return (struct mw_story_backend){x, be_ndocs, be_df, be_postings, be_vec, be_story_of, be_add, be_merge, NULL};
+    return (struct mw_story_backend){x, be_df, be_postings, be_vec, be_story_of, be_add, be_merge, NULL};
 }
 
 /* ---------- life and views ---------- */
@@ -449,7 +482,7 @@ void mw_story_index_free(struct mw_story_index *x)
         free(x->st[i].doc);
     free(x->pl);
     free(x->st);
-    free(x->df);
+    free(x->days);
     free(x->ids);
     free(x->doc);
     free(x->vid);
@@ -485,6 +518,11 @@ int mw_story_index_entry(const struct mw_story_index *x, size_t i, struct mw_sto
     return 0;
 }
 
+int mw_story_index_has(const struct mw_story_index *x, int64_t id)
+{
+    return x->capids && id_slot(x, id)->id != 0;
+}
+
 int64_t mw_story_index_story(const struct mw_story_index *x, int64_t id)
 {
     const struct idslot *s = x->capids ? id_slot(x, id) : NULL;
@@ -494,7 +532,7 @@ int64_t mw_story_index_story(const struct mw_story_index *x, int64_t id)
 size_t mw_story_index_bytes(const struct mw_story_index *x)
 {
     size_t b = x->capdoc * sizeof *x->doc + x->capv * (sizeof *x->vid + sizeof *x->vw) + x->capnm * sizeof *x->nm
-             + x->capstr + x->capdf * sizeof *x->df + x->cappl * sizeof *x->pl + x->capids * sizeof *x->ids
+             + x->capstr + x->capdays * sizeof *x->days + x->cappl * sizeof *x->pl + x->capids * sizeof *x->ids
              + x->capst * sizeof *x->st;
     for (size_t i = 0; i < x->cappl; i++)
         if (x->pl[i].used)
@@ -504,25 +542,3 @@ size_t mw_story_index_bytes(const struct mw_story_index *x)
     return b;
 }
 
-int mw_story_index_each_df(const struct mw_story_index *x, int (*fn)(void *, uint32_t, uint32_t), void *ctx)
-{
-    for (size_t i = 0; i < x->capdf; i++)
-        if (x->df[i].df && fn(ctx, x->df[i].term, x->df[i].df))
-            return 1;
-    return 0;
-}
-
-int mw_story_index_each_post(const struct mw_story_index *x, int (*fn)(void *, uint32_t, int32_t, int64_t),
-                             void *ctx)
-{
-    for (size_t i = 0; i < x->cappl; i++) {
-        const struct plist *p = &x->pl[i];
-        if (!p->used)
-            continue;
-        const struct post *a = plist_data(p);
-        for (uint32_t k = 0; k < p->n; k++)
-            if (fn(ctx, p->term, a[k].day, x->doc[a[k].doc].id))
-                return 1;
-    }
-    return 0;
-}

@@ -113,7 +113,7 @@ struct mw_story_vec {
     char lang[4];
 };
 /* Weights (1 + ln tf) * kind weight * ln((ndocs + 10) / (df + 1)); df[i] belongs to f->t[i] and counts the
- * other documents holding it. */
+ * other documents (of the batch, or of the article's window) holding it. */
 void mw_story_vec_make(const struct mw_story_feats *f, const uint32_t *df, int64_t ndocs, int32_t day,
                        struct mw_story_vec *v);
 /* 0..1: sqrt of the cosine (over skeletons and numbers only when the scripts differ; times 1.44 when the
@@ -131,7 +131,7 @@ int32_t mw_story_day(const char *iso);
 /* ======================================================================= cluster.c (over a backend) */
 
 #define MW_STORY_QUERY 24          /* rarest terms an article is looked up under (it is indexed under all) */
-#define MW_STORY_POSTCAP 200       /* a term held by more articles in the window is not telling: skipped */
+#define MW_STORY_POSTCAP 200       /* a term held by more articles of the window is not telling: skipped */
 #define MW_STORY_CANDS 48          /* candidates compared in full per article */
 
 struct mw_story_doc {              /* one article as the clustering sees it */
@@ -153,20 +153,20 @@ void mw_story_outlet(const json_t *rec, char *out, size_t cap);
 void mw_story_doc_from_record(const struct mw_story_stop *stop, const json_t *rec, int64_t id,
                               struct mw_story_doc *d);
 
-/* What the clustering needs from a store of documents. Every call returns 0 or an MW_E* code with err set. */
+/* What the clustering needs from a store of documents. The documents an article is compared with are those
+ * of its window: published within MW_STORY_WINDOW days of it, and the undated (an undated article's window
+ * is the undated). Every call returns 0 or an MW_E* code with err set. */
 struct mw_story_backend {
     void *ctx;
-    int64_t (*ndocs)(void *ctx);
-    /* df[i] of ids[i] (documents added so far) */
-    int (*df)(void *ctx, const uint32_t *ids, size_t n, uint32_t *df, struct mw_err *err);
-    /* documents indexed under term with day in [lo, hi], at most cap + 1 of them, appended to out (*n grows) */
-    int (*postings)(void *ctx, uint32_t term, int32_t lo, int32_t hi, size_t cap, int64_t *out, size_t *n,
-                    struct mw_err *err);
+    /* *ndocs documents in day's window, df[i] of them holding ids[i] */
+    int (*df)(void *ctx, int32_t day, const uint32_t *ids, size_t n, uint32_t *df, int64_t *ndocs,
+              struct mw_err *err);
+    /* the documents of day's window holding term, at most cap + 1 of them, appended to out (*n grows) */
+    int (*postings)(void *ctx, int32_t day, uint32_t term, size_t cap, int64_t *out, size_t *n, struct mw_err *err);
     int (*vec)(void *ctx, int64_t doc, struct mw_story_vec *v, struct mw_err *err);
     int (*story_of)(void *ctx, int64_t doc, int64_t *story, struct mw_err *err);
-    /* store d (with d->story set), its vector, its index terms; count its terms in the document frequencies */
-    int (*add)(void *ctx, const struct mw_story_doc *d, const struct mw_story_vec *v, const uint32_t *index,
-               size_t nindex, struct mw_err *err);
+    /* store d (with d->story set) and its vector, indexed under the vector's terms */
+    int (*add)(void *ctx, const struct mw_story_doc *d, const struct mw_story_vec *v, struct mw_err *err);
     /* every member of story from moves to story to */
     int (*merge)(void *ctx, int64_t from, int64_t to, struct mw_err *err);
     /* story changed (a member came, or another story merged into it): refresh its summary (may be NULL) */
@@ -215,12 +215,12 @@ int mw_story_index_entry(const struct mw_story_index *x, size_t i, struct mw_sto
                          struct mw_story_name *names, struct mw_story_vec *v);
 /* The story of document id, or 0 when unknown. */
 int64_t mw_story_index_story(const struct mw_story_index *x, int64_t id);
+/* Has document id (0 or 1). */
+int mw_story_index_has(const struct mw_story_index *x, int64_t id);
+/* Add a document as stored elsewhere (story_store.c's cache of a window): like the backend's add. 0 or MW_ENOMEM. */
+int mw_story_index_add(struct mw_story_index *x, const struct mw_story_doc *d, const struct mw_story_vec *v);
 /* Bytes held (for the benchmark). */
 size_t mw_story_index_bytes(const struct mw_story_index *x);
-/* For the store dump: fn for every (term, df), then every (term, day, doc) posting; fn returns non-zero to stop. */
-int mw_story_index_each_df(const struct mw_story_index *x, int (*fn)(void *, uint32_t, uint32_t), void *ctx);
-int mw_story_index_each_post(const struct mw_story_index *x, int (*fn)(void *, uint32_t, int32_t, int64_t),
-                             void *ctx);
 
 /* ======================================================================= story_store.c (SQLite) */
 

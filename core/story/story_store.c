@@ -1,7 +1,8 @@
-/* story/story_store.c: stories in the crawl's SQLite store. Tables of their own beside the articles (document
- * frequencies, postings by term and day, one row per assigned article with its vector, one summary row per
- * story), the backend cluster.c assigns through, the run hook (one article, inside the run's transaction),
- * catching up and the full rebuild (in memory through index.c, then written). The articles are run/store.c's. */
+/* story/story_store.c: stories in the crawl's SQLite store. Tables of their own beside the articles (one row
+ * per assigned article with its vector, one summary row per story), the backend cluster.c assigns through
+ * (the days an article's window needs are read into an index.c cache once per process, so a new article
+ * writes only its own rows), the run hook (one article, inside the run's transaction), catching up and the
+ * full rebuild (in memory through index.c, then written). The articles are run/store.c's. */
 #include "story/story.h"
 
 #include <sqlite3.h>
@@ -17,16 +18,14 @@ static const char SCHEMA[] =
     "  article_id INTEGER PRIMARY KEY, story INTEGER NOT NULL, day INTEGER NOT NULL, script INTEGER, lang TEXT,"
     "  outlet TEXT, epoch REAL, via INTEGER, via_sim REAL, xnorm REAL, vec BLOB NOT NULL, names TEXT);"
     "CREATE INDEX IF NOT EXISTS story_docs_story ON story_docs(story);"
-    "CREATE TABLE IF NOT EXISTS story_df(term INTEGER PRIMARY KEY, df INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS story_post(term INTEGER, day INTEGER, doc INTEGER, PRIMARY KEY(term, day, doc))"
-    "  WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS story_docs_day ON story_docs(day);"
     "CREATE TABLE IF NOT EXISTS stories("
     "  id INTEGER PRIMARY KEY, first_published TEXT, first_epoch REAL, last_epoch REAL, articles INTEGER,"
     "  outlets INTEGER, outlet_list TEXT, langs TEXT, label TEXT);"
     "CREATE INDEX IF NOT EXISTS stories_first ON stories(first_epoch);";
 
 enum {
-    Q_META_GET, Q_META_SET, Q_DF_GET, Q_DF_ADD, Q_POST_GET, Q_POST_ADD, Q_DOC_VEC, Q_DOC_STORY, Q_DOC_ADD,
+    Q_META_GET, Q_META_SET, Q_DAY, Q_DOC_VEC, Q_DOC_STORY, Q_DOC_ADD,
     Q_MERGE, Q_STORY_DEL, Q_SUM, Q_OUTLETS, Q_LANGS, Q_HEAD, Q_STORY_PUT, Q_ART_KEY, Q_ART_PREV, Q_MAX_DOC,
     Q_SAVE, Q_RELEASE, Q_ROLLBACK_TO, Q_N
 };
@@ -34,10 +33,7 @@ enum {
 static const char *const SQL[Q_N] = {
     [Q_META_GET] = "SELECT value FROM story_meta WHERE key = ?1",
     [Q_META_SET] = "INSERT INTO story_meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
-    [Q_DF_GET] = "SELECT df FROM story_df WHERE term = ?1",
-    [Q_DF_ADD] = "INSERT INTO story_df(term, df) VALUES(?1, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
-    [Q_POST_GET] = "SELECT doc FROM story_post WHERE term = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day, doc LIMIT ?4",
-    [Q_POST_ADD] = "INSERT OR IGNORE INTO story_post(term, day, doc) VALUES(?1, ?2, ?3)",
+    [Q_DAY] = "SELECT article_id, story, vec, script, xnorm, lang FROM story_docs WHERE day = ?1 ORDER BY article_id",
     [Q_DOC_VEC] = "SELECT vec, day, script, xnorm, lang FROM story_docs WHERE article_id = ?1",
     [Q_DOC_STORY] = "SELECT story FROM story_docs WHERE article_id = ?1",
     [Q_DOC_ADD] = "INSERT OR REPLACE INTO story_docs(article_id, story, day, script, lang, outlet, epoch, via, "
@@ -66,6 +62,11 @@ struct mw_story_store {
     sqlite3 *db;
     struct mw_story_stop *stop;
     sqlite3_stmt *q[Q_N];
+    struct mw_story_index *cache;    /* the stored documents of the days read so far */
+    int32_t *days;                   /* the days read (sorted) */
+    size_t ndays, capdays;
+    int nodays;                      /* the undated read */
+    int64_t stamp;                   /* the tables' document count the cache agrees with (-1: none yet) */
 };
 
 static int db_err(struct mw_story_store *ss, struct mw_err *err, const char *what)
@@ -120,8 +121,11 @@ struct mw_story_store *mw_story_store_open(struct mw_store *s, struct mw_err *er
     }
     ss->store = s;
     ss->db = mw_store_db(s);
+    ss->stamp = -1;
     ss->stop = mw_story_stop_new();
     char *msg = NULL;
+    /* a page cache that holds the days an article's window reads */
+    sqlite3_exec(ss->db, "PRAGMA cache_size=-65536;", NULL, NULL, NULL);
     if (!ss->stop || sqlite3_exec(ss->db, SCHEMA, NULL, NULL, &msg) != SQLITE_OK) {
         mw_err_set(err, MW_EIO, "story", "story tables: %s", msg ? msg : "out of memory");
         sqlite3_free(msg);
@@ -144,6 +148,8 @@ void mw_story_store_free(struct mw_story_store *ss)
     for (int i = 0; i < Q_N; i++)
         sqlite3_finalize(ss->q[i]);
     mw_story_stop_free(ss->stop);
+    mw_story_index_free(ss->cache);
+    free(ss->days);
     free(ss);
 }
 
@@ -156,59 +162,157 @@ static void text_col(sqlite3_stmt *st, int col, char *out, size_t cap)
 }
 
 
-static int64_t be_ndocs(void *ctx)
+/* ---------- the cache of the days read ---------- */
+
+static void cache_reset(struct mw_story_store *ss)
 {
-    int64_t n = 0;
-    meta_get(ctx, "ndocs", 0, &n, NULL);
-    return n;
+    mw_story_index_free(ss->cache);
+    ss->cache = NULL;
+    ss->ndays = 0;
+    ss->nodays = 0;
 }
 
-static int be_df(void *ctx, const uint32_t *ids, size_t n, uint32_t *df, struct mw_err *err)
+/* another writer changed the tables since the cache was read (or a rollback undid what it holds): forget it */
+static int cache_check(struct mw_story_store *ss, struct mw_err *err)
 {
-    struct mw_story_store *ss = ctx;
-    for (size_t i = 0; i < n; i++) {
-        sqlite3_stmt *st = q(ss, Q_DF_GET);
-        sqlite3_bind_int64(st, 1, ids[i]);
-        int64_t v;
-        if (one_int(ss, st, 0, &v, err))
-            return err->code;
-        df[i] = (uint32_t)v;
+    int64_t n;
+    if (meta_get(ss, "ndocs", 0, &n, err))
+        return err->code;
+    if (n != ss->stamp)
+        cache_reset(ss);
+    ss->stamp = n;
+    if (!ss->cache && !(ss->cache = mw_story_index_new()))
+        return mw_err_set(err, MW_ENOMEM, "story", "out of memory");
+    return 0;
+}
+
+static int vec_from_row(sqlite3_stmt *st, int col, struct mw_story_vec *v)
+{
+    size_t bytes = (size_t)sqlite3_column_bytes(st, col), n = bytes / 8;
+    const unsigned char *b = sqlite3_column_blob(st, col);
+    if (n > MW_STORY_MAXV)
+        return -1;
+    v->n = n;
+    if (n) {
+        memcpy(v->id, b, n * 4);
+        memcpy(v->w, b + n * 4, n * 4);
     }
     return 0;
 }
 
-static int be_postings(void *ctx, uint32_t term, int32_t lo, int32_t hi, size_t cap, int64_t *out, size_t *n,
+static int day_read(const struct mw_story_store *ss, int32_t day)
+{
+    if (day == MW_STORY_NODAY)
+        return ss->nodays;
+    size_t lo = 0, hi = ss->ndays;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ss->days[mid] < day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ss->ndays && ss->days[lo] == day;
+}
+
+static int mark_read(struct mw_story_store *ss, int32_t day)
+{
+    if (day == MW_STORY_NODAY) {
+        ss->nodays = 1;
+        return 0;
+    }
+    if (ss->ndays == ss->capdays) {
+        size_t c = ss->capdays ? ss->capdays * 2 : 64;
+        int32_t *d = realloc(ss->days, c * sizeof *d);
+        if (!d)
+            return MW_ENOMEM;
+        ss->days = d;
+        ss->capdays = c;
+    }
+    size_t at = ss->ndays;
+    while (at > 0 && ss->days[at - 1] > day)
+        at--;
+    memmove(ss->days + at + 1, ss->days + at, (ss->ndays - at) * sizeof *ss->days);
+    ss->days[at] = day;
+    ss->ndays++;
+    return 0;
+}
+
+/* the stored documents of one day into the cache */
+static int read_day(struct mw_story_store *ss, int32_t day, struct mw_err *err)
+{
+    if (day_read(ss, day))
+        return 0;
+    struct mw_story_doc *d = calloc(1, sizeof *d);
+    struct mw_story_vec *v = calloc(1, sizeof *v);
+    int rc = d && v ? 0 : mw_err_set(err, MW_ENOMEM, "story", "out of memory"), step;
+    sqlite3_stmt *st = q(ss, Q_DAY);
+    sqlite3_bind_int(st, 1, day);
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        d->id = sqlite3_column_int64(st, 0);
+        d->story = sqlite3_column_int64(st, 1);
+        d->day = day;
+        if (vec_from_row(st, 2, v))
+            continue;
+        v->script = d->script = (unsigned char)sqlite3_column_int(st, 3);
+        v->xnorm = (float)sqlite3_column_double(st, 4);
+        v->day = day;
+        text_col(st, 5, v->lang, sizeof v->lang);
+        if (!mw_story_index_has(ss->cache, d->id) && mw_story_index_add(ss->cache, d, v))
+            rc = mw_err_set(err, MW_ENOMEM, "story", "out of memory");
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = db_err(ss, err, "story documents of a day");
+    sqlite3_reset(st);
+    free(d);
+    free(v);
+    return rc ? rc : mark_read(ss, day);
+}
+
+/* the days of day's window, and the undated */
+static int read_window(struct mw_story_store *ss, int32_t day, struct mw_err *err)
+{
+    int rc = read_day(ss, MW_STORY_NODAY, err);
+    for (int32_t k = -MW_STORY_WINDOW; !rc && day != MW_STORY_NODAY && k <= MW_STORY_WINDOW; k++)
+        rc = read_day(ss, day + k, err);
+    return rc;
+}
+
+/* ---------- the backend ---------- */
+
+static int be_df(void *ctx, int32_t day, const uint32_t *ids, size_t n, uint32_t *df, int64_t *ndocs,
+                 struct mw_err *err)
+{
+    struct mw_story_store *ss = ctx;
+    if (read_window(ss, day, err))
+        return err->code;
+    struct mw_story_backend c = mw_story_index_backend(ss->cache);
+    return c.df(c.ctx, day, ids, n, df, ndocs, err);
+}
+
+static int be_postings(void *ctx, int32_t day, uint32_t term, size_t cap, int64_t *out, size_t *n,
                        struct mw_err *err)
 {
     struct mw_story_store *ss = ctx;
-    if (*n > cap)
-        return 0;
-    sqlite3_stmt *st = q(ss, Q_POST_GET);
-    sqlite3_bind_int64(st, 1, term);
-    sqlite3_bind_int(st, 2, lo);
-    sqlite3_bind_int(st, 3, hi);
-    sqlite3_bind_int64(st, 4, (int64_t)(cap + 1 - *n));
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        out[(*n)++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : db_err(ss, err, "story postings");
+    if (read_window(ss, day, err))
+        return err->code;
+    struct mw_story_backend c = mw_story_index_backend(ss->cache);
+    return c.postings(c.ctx, day, term, cap, out, n, err);
 }
 
 static int be_vec(void *ctx, int64_t doc, struct mw_story_vec *v, struct mw_err *err)
 {
     struct mw_story_store *ss = ctx;
+    if (ss->cache && mw_story_index_has(ss->cache, doc)) {
+        struct mw_story_backend c = mw_story_index_backend(ss->cache);
+        return c.vec(c.ctx, doc, v, err);
+    }
     sqlite3_stmt *st = q(ss, Q_DOC_VEC);
     sqlite3_bind_int64(st, 1, doc);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        size_t bytes = (size_t)sqlite3_column_bytes(st, 0), n = bytes / 8;
-        const unsigned char *b = sqlite3_column_blob(st, 0);
-        v->n = n <= MW_STORY_MAXV ? n : 0;
-        if (v->n) {
-            memcpy(v->id, b, n * 4);
-            memcpy(v->w, b + n * 4, n * 4);
-        }
+        if (vec_from_row(st, 0, v))
+            v->n = 0;
         v->day = sqlite3_column_int(st, 1);
         v->script = (unsigned char)sqlite3_column_int(st, 2);
         v->xnorm = (float)sqlite3_column_double(st, 3);
@@ -264,28 +368,15 @@ static int put_doc(struct mw_story_store *ss, const struct mw_story_doc *d, cons
     return rc;
 }
 
-static int put_post(struct mw_story_store *ss, uint32_t term, int32_t day, int64_t doc, struct mw_err *err)
-{
-    sqlite3_stmt *st = q(ss, Q_POST_ADD);
-    sqlite3_bind_int64(st, 1, term);
-    sqlite3_bind_int(st, 2, day);
-    sqlite3_bind_int64(st, 3, doc);
-    return done(ss, st, err, "story posting");
-}
-
-static int be_add(void *ctx, const struct mw_story_doc *d, const struct mw_story_vec *v, const uint32_t *index,
-                  size_t nindex, struct mw_err *err)
+static int be_add(void *ctx, const struct mw_story_doc *d, const struct mw_story_vec *v, struct mw_err *err)
 {
     struct mw_story_store *ss = ctx;
     int rc = put_doc(ss, d, v, err);
-    for (size_t i = 0; !rc && i < nindex; i++)
-        rc = put_post(ss, index[i], d->day, d->id, err);
-    for (size_t i = 0; !rc && i < d->feats.n; i++) {
-        sqlite3_stmt *st = q(ss, Q_DF_ADD);
-        sqlite3_bind_int64(st, 1, d->feats.t[i].id);
-        rc = done(ss, st, err, "story document frequency");
-    }
-    return rc ? rc : meta_set(ss, "ndocs", be_ndocs(ss) + 1, err);
+    if (!rc && mw_story_index_add(ss->cache, d, v))
+        rc = mw_err_set(err, MW_ENOMEM, "story", "out of memory");
+    if (!rc)
+        rc = meta_set(ss, "ndocs", ++ss->stamp, err);
+    return rc;
 }
 
 static int be_merge(void *ctx, int64_t from, int64_t to, struct mw_err *err)
@@ -383,7 +474,7 @@ static int be_touch(void *ctx, int64_t story, struct mw_err *err)
 
 static struct mw_story_backend backend(struct mw_story_store *ss)
 {
-    return (struct mw_story_backend){ss, be_ndocs, be_df, be_postings, be_vec, be_story_of, be_add, be_merge, be_touch};
+    return (struct mw_story_backend){ss, be_df, be_postings, be_vec, be_story_of, be_add, be_merge, be_touch};
 }
 
 /* ---------- one article ---------- */
@@ -396,8 +487,8 @@ static int assign_record(struct mw_story_store *ss, int64_t id, const char *reco
         return mw_err_set(err, MW_EPARSE, "story", "article %lld: record is not a JSON object", (long long)id);
     }
     struct mw_story_doc *d = malloc(sizeof *d);
-    int rc = d ? 0 : mw_err_set(err, MW_ENOMEM, "story", "out of memory");
-    if (d) {
+    int rc = d ? cache_check(ss, err) : mw_err_set(err, MW_ENOMEM, "story", "out of memory");
+    if (!rc) {
         mw_story_doc_from_record(ss->stop, rec, id, d);
         struct mw_story_backend be = backend(ss);
         rc = mw_story_assign(&be, d, err);
@@ -452,7 +543,10 @@ int mw_story_store_hook(struct mw_story_store **ssp, struct mw_store *s, const c
         return meta_set(ss, "dirty", 1, err);
     if (done(ss, q(ss, Q_SAVE), err, "story savepoint"))
         return err->code;
-    int rc = meta_set(ss, "version", MW_STORY_VERSION, err);
+    int64_t stamped;
+    int rc = meta_get(ss, "version", 0, &stamped, err);
+    if (!rc && !stamped)   /* new tables: say which version made them */
+        rc = meta_set(ss, "version", MW_STORY_VERSION, err);
     if (!rc)
         rc = assign_record(ss, id, record_json, err);
     if (rc) {   /* the story tables go back as they were; the article stays, and the tables want a rebuild */
@@ -461,8 +555,11 @@ int mw_story_store_hook(struct mw_story_store **ssp, struct mw_store *s, const c
     }
     sqlite3_step(q(ss, Q_RELEASE));
     sqlite3_reset(ss->q[Q_RELEASE]);
-    if (rc)
+    if (rc) {
         meta_set(ss, "dirty", 1, NULL);
+        cache_reset(ss);
+        ss->stamp = -1;
+    }
     return rc;
 }
 
@@ -568,28 +665,6 @@ static int exec(struct mw_story_store *ss, const char *sql, struct mw_err *err)
     return rc == SQLITE_OK ? 0 : MW_EIO;
 }
 
-struct dump {
-    struct mw_story_store *ss;
-    sqlite3_stmt *df;
-    struct mw_err *err;
-    int rc;
-};
-
-static int dump_df(void *ctx, uint32_t term, uint32_t df)
-{
-    struct dump *d = ctx;
-    sqlite3_reset(d->df);
-    sqlite3_bind_int64(d->df, 1, term);
-    sqlite3_bind_int64(d->df, 2, df);
-    return (d->rc = done(d->ss, d->df, d->err, "story document frequency")) != 0;
-}
-
-static int dump_post(void *ctx, uint32_t term, int32_t day, int64_t doc)
-{
-    struct dump *d = ctx;
-    return (d->rc = put_post(d->ss, term, day, doc, d->err)) != 0;
-}
-
 static int by_value(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -631,20 +706,12 @@ static int dump_docs(struct mw_story_store *ss, const struct mw_story_index *x, 
 
 static int dump(struct mw_story_store *ss, const struct mw_story_index *x, struct mw_err *err)
 {
-    struct dump dp = {ss, NULL, err, 0};
-    if (sqlite3_prepare_v2(ss->db, "INSERT INTO story_df(term, df) VALUES(?1, ?2)", -1, &dp.df, NULL) != SQLITE_OK)
-        return db_err(ss, err, "story document frequencies");
-    mw_story_index_each_df(x, dump_df, &dp);
-    sqlite3_finalize(dp.df);
-    if (!dp.rc)
-        mw_story_index_each_post(x, dump_post, &dp);
     struct mw_story_doc *d = malloc(sizeof *d);
     struct mw_story_vec *v = malloc(sizeof *v);
-    if (!dp.rc)
-        dp.rc = d && v ? dump_docs(ss, x, d, v, err) : mw_err_set(err, MW_ENOMEM, "story", "out of memory");
+    int rc = d && v ? dump_docs(ss, x, d, v, err) : mw_err_set(err, MW_ENOMEM, "story", "out of memory");
     free(d);
     free(v);
-    return dp.rc;
+    return rc;
 }
 
 int mw_story_store_rebuild(struct mw_story_store *ss, struct mw_err *err)
@@ -654,14 +721,15 @@ int mw_story_store_rebuild(struct mw_story_store *ss, struct mw_err *err)
     struct rebuild r = {ss, mw_story_index_new(), malloc(sizeof(struct mw_story_doc)), err, 0};
     int rc = r.x && r.d ? 0 : mw_err_set(err, MW_ENOMEM, "story", "out of memory");
     if (!rc)
-        rc = exec(ss, "DELETE FROM story_docs; DELETE FROM story_df; DELETE FROM story_post; DELETE FROM stories;",
-                  err);
+        rc = exec(ss, "DELETE FROM story_docs; DELETE FROM stories;", err);
     if (!rc && each_article(ss, 0, rebuild_one, &r, err))
         rc = r.rc ? r.rc : MW_EIO;
     free(r.d);
     if (!rc)
         rc = dump(ss, r.x, err);
     mw_story_index_free(r.x);
+    cache_reset(ss);
+    ss->stamp = -1;
     if (!rc)
         rc = meta_set(ss, "version", MW_STORY_VERSION, err) || meta_set(ss, "dirty", 0, err) ? MW_EIO : 0;
     if (rc) {

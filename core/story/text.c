@@ -360,35 +360,44 @@ static void emit(struct skel *k, char c)
     k->out[k->n++] = c;
 }
 
+/* Latin letters as consonants: 0 drops the letter (vowels, h, y), 'x' is "ks" */
+static const char LAT_CONS[26] = {0,   'b', 'k', 'd', 0,   'f', 'g', 0,   0,   'j', 'k', 'l', 'm',
+                                  'n', 0,   'p', 'k', 'r', 's', 't', 0,   'v', 'v', 'x', 0,   's'};
+
+/* two- and three-letter spellings of one consonant: the length eaten, *c the consonant, 0 when none */
+static int digraph(const char *w, char *c)
+{
+    char a = w[0], b = w[1];
+    if (a == 'd' && b == 'z' && w[2] == 'h')
+        return *c = 'j', 3;
+    if (a == 's' && b == 'c' && w[2] == 'h')
+        return *c = 's', 3;
+    if (b == 'h' && a && strchr("pstckgz", a))
+        return *c = a == 'p' ? 'f' : a == 'c' || a == 'k' ? 'k' : a == 'z' ? 'j' : a, 2;
+    if (a == 'c' && b == 'k')
+        return *c = 'k', 2;
+    return 0;
+}
+
 static void skel_latin(const char *w, struct skel *k)
 {
-    static const struct {
-        const char *from;
-        char to;
-    } DI[] = {{"dzh", 'j'}, {"sch", 's'}, {"ph", 'f'}, {"th", 't'}, {"sh", 's'}, {"ch", 'k'}, {"ck", 'k'},
-              {"kh", 'k'}, {"gh", 'g'}, {"zh", 'j'}};
     for (size_t i = 0; w[i];) {
-        size_t d = 0;
-        for (; d < sizeof DI / sizeof DI[0]; d++)
-            if (w[i] == DI[d].from[0] && w[i + 1] == DI[d].from[1] && (!DI[d].from[2] || w[i + 2] == DI[d].from[2]))
-                break;
-        if (d < sizeof DI / sizeof DI[0]) {
-            emit(k, DI[d].to);
-            i += strlen(DI[d].from);
+        char c;
+        int n = digraph(w + i, &c);
+        if (n) {
+            emit(k, c);
+            i += (size_t)n;
             continue;
         }
-        char c = w[i++];
-        if (c == 'c' || c == 'q')
-            emit(k, 'k');
-        else if (c == 'x') {
+        unsigned char x = (unsigned char)w[i++];
+        if (x < 'a' || x > 'z' || !LAT_CONS[x - 'a'])
+            continue;
+        if (LAT_CONS[x - 'a'] == 'x') {
             emit(k, 'k');
             emit(k, 's');
-        } else if (c == 'z')
-            emit(k, 's');
-        else if (c == 'w')
-            emit(k, 'v');
-        else if (c >= 'a' && c <= 'z' && !strchr("aeiouyh", c))
-            emit(k, c);
+        } else {
+            emit(k, LAT_CONS[x - 'a']);
+        }
     }
 }
 
