@@ -56,11 +56,13 @@ static int ends_at(const char *t, size_t len, size_t i)
     if (c == '\n')
         return 1;
     int mark = c == '!' || c == '?' || (c == '.' && !abbreviation(t, i));
-    if (!mark && c == 0xD8 && i + 1 < len && (unsigned char)t[i + 1] == 0x9F)   /* ؟ */
+    size_t j = i + 1, q;
+    if (!mark && c == 0xD8 && i + 1 < len && (unsigned char)t[i + 1] == 0x9F) {   /* ؟ */
         mark = 1;
+        j = i + 2;
+    }
     if (!mark)
         return 0;
-    size_t j = i + 1, q;
     while ((q = closing(t, len, j)))
         j += q;   /* closing quotes belong to the sentence */
     return j >= len || t[j] == ' ' || t[j] == '\n';
@@ -84,7 +86,7 @@ void mw_story_sentences(const char *text, size_t len, void (*fn)(void *, size_t,
             i++;
             continue;
         }
-        size_t end = text[i] == '\n' ? i : i + 1, c;
+        size_t end = text[i] == '\n' ? i : (unsigned char)text[i] == 0xD8 ? i + 2 : i + 1, c;
         while (text[i] != '\n' && (c = closing(text, len, end)))
             end += c;
         emit(text, start, end, fn, ctx);

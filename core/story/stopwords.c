@@ -75,7 +75,7 @@ static const char *const LISTS[] = {
     "persembe cuma cumartesi pazar ocak subat mart nisan mayis haziran temmuz agustos eylul ekim kasim "
     "aralik dedi soyledi belirtti ifade etti ilk son ",
     /* pl */
-    "a aby ale bardzo bez beda bo by byc byl byla byli bylo byly bedzie cala caly co czy dla do dwa dwie "
+    "a aby według ale bardzo bez beda bo by byc byl byla byli bylo byly bedzie cala caly co czy dla do dwa dwie "
     "gdy gdzie go ich ile im inne inny ja jak jako je jego jej jest jestem jeszcze jesli juz ktora ktore "
     "ktorego ktorej ktory ktorych ktorym kto ma maja mnie mu my na nad nam nas nie niego niej nim o od "
     "oraz po pod ponad poniewaz przed przez przy sa sie sobie sa ta tak takze tam te tego tej ten to tu "

@@ -252,9 +252,10 @@ int mw_story_store_members(struct mw_story_store *ss, int64_t story, mw_story_re
                            struct mw_err *err);
 /* The story of the article stored under url (url or canonical_url); 0 when none. */
 int mw_story_store_find(struct mw_story_store *ss, const char *url, int64_t *story, struct mw_err *err);
-/* (article id, story) of every assigned article in id order, for checks. */
-int mw_story_store_each(struct mw_story_store *ss, int (*fn)(void *, int64_t, int64_t), void *ctx,
-                        struct mw_err *err);
+/* (article id, story, the member it joined through, their similarity) of every assigned article in id order,
+ * for checks. */
+typedef int (*mw_story_each_fn)(void *ctx, int64_t id, int64_t story, int64_t via, double via_sim);
+int mw_story_store_each(struct mw_story_store *ss, mw_story_each_fn fn, void *ctx, struct mw_err *err);
 
 /* ======================================================================= align.c */
 

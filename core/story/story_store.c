@@ -812,16 +812,17 @@ int mw_story_store_find(struct mw_story_store *ss, const char *url, int64_t *sto
     return rc;
 }
 
-int mw_story_store_each(struct mw_story_store *ss, int (*fn)(void *, int64_t, int64_t), void *ctx,
-                        struct mw_err *err)
+int mw_story_store_each(struct mw_story_store *ss, mw_story_each_fn fn, void *ctx, struct mw_err *err)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(ss->db, "SELECT article_id, story FROM story_docs ORDER BY article_id", -1, &st, NULL)
+    if (sqlite3_prepare_v2(ss->db, "SELECT article_id, story, via, via_sim FROM story_docs ORDER BY article_id", -1,
+                           &st, NULL)
         != SQLITE_OK)
         return db_err(ss, err, "story documents");
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        stop = fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+        stop = fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+                  sqlite3_column_double(st, 3));
     int bad = !stop && rc != SQLITE_DONE;
     if (bad)
         db_err(ss, err, "story documents");

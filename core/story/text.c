@@ -470,13 +470,16 @@ static size_t chars(const char *s)
     return n;
 }
 
+/* the article forms first, then one suffix, then a one-letter clitic (wa-, fa-, bi-, li-) when four letters
+ * stay: "والحكومة" -> "حكوم", "وزيرها" -> "وزير" (its waw is the word's own) */
 void mw_story_arabic_light(char *w)
 {
-    static const char *const PRE[] = {"وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ل"};
+    static const char *const ART[] = {"وال", "بال", "كال", "فال", "لل", "ال"};
+    static const char *const CLITIC[] = {"و", "ف", "ب", "ل"};
     static const char *const SUF[] = {"ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"};
-    for (size_t i = 0; i < sizeof PRE / sizeof PRE[0]; i++) {
-        size_t n = strlen(PRE[i]);
-        if (!strncmp(w, PRE[i], n) && chars(w + n) >= 3) {
+    for (size_t i = 0; i < sizeof ART / sizeof ART[0]; i++) {
+        size_t n = strlen(ART[i]);
+        if (!strncmp(w, ART[i], n) && chars(w + n) >= 3) {
             memmove(w, w + n, strlen(w + n) + 1);
             break;
         }
@@ -490,6 +493,13 @@ void mw_story_arabic_light(char *w)
             if (chars(w) >= 3)
                 break;
             w[len - n] = keep;
+        }
+    }
+    for (size_t i = 0; i < sizeof CLITIC / sizeof CLITIC[0]; i++) {
+        size_t n = strlen(CLITIC[i]);
+        if (!strncmp(w, CLITIC[i], n) && chars(w + n) >= 4) {
+            memmove(w, w + n, strlen(w + n) + 1);
+            break;
         }
     }
 }
