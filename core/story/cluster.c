@@ -194,7 +194,10 @@ void mw_story_outlet(const json_t *rec, char *out, size_t cap)
     if (!strncmp(h, "www.", 4))
         h += 4;
     size_t n = strcspn(h, "/:?#");
-    snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), h);
+    if (n)
+        snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), h);
+    else
+        snprintf(out, cap, "(unknown outlet)");   /* still an outlet: it told the story */
 }
 
 void mw_story_doc_from_record(const struct mw_story_stop *stop, const json_t *rec, int64_t id,

@@ -147,7 +147,8 @@ struct mw_story_doc {              /* one article as the clustering sees it */
     int64_t story, via;            /* its story (the smallest member id) and the member it joined through */
     double via_sim;
 };
-/* The outlet of a record: "outlet", else the run's outlet, else the rule, else the URL's host. */
+/* The outlet of a record: "outlet", else the run's outlet, else the rule, else the URL's host, else
+ * "(unknown outlet)". */
 void mw_story_outlet(const json_t *rec, char *out, size_t cap);
 /* Fill id, day, script, lang, outlet, published and feats from a record. */
 void mw_story_doc_from_record(const struct mw_story_stop *stop, const json_t *rec, int64_t id,
