@@ -102,8 +102,13 @@ static size_t pick_query(const struct mw_story_feats *f, const uint32_t *df, uin
 }
 
 /* compare d with its candidates: the stories it joins (distinct, ascending) and its best link */
+struct link {
+    int64_t story;
+    double best;   /* the closest of its members */
+};
+
 static int links(const struct mw_story_backend *be, struct mw_story_doc *d, const struct mw_story_vec *v,
-                 const struct hit *c, size_t nc, int64_t *stories, size_t *ns, struct mw_err *err)
+                 const struct hit *c, size_t nc, struct link *stories, size_t *ns, struct mw_err *err)
 {
     struct mw_story_vec *other = malloc(sizeof *other);
     if (!other)
@@ -124,13 +129,29 @@ static int links(const struct mw_story_backend *be, struct mw_story_doc *d, cons
         if ((rc = be->story_of(be->ctx, c[i].doc, &s, err)))
             break;
         size_t k = 0;
-        while (k < *ns && stories[k] != s)
+        while (k < *ns && stories[k].story != s)
             k++;
         if (k == *ns)
-            stories[(*ns)++] = s;
+            stories[(*ns)++] = (struct link){s, sim};
+        else if (sim > stories[k].best)
+            stories[k].best = sim;
     }
     free(other);
     return rc;
+}
+
+/* The stories d joins: the one of its closest member, and any other it is close to beyond MW_STORY_MERGE
+ * (single link over weaker pairs would chain topics into one story). Their ids, ascending, into out. */
+static size_t joined(const struct link *l, size_t n, int64_t *out)
+{
+    size_t best = 0, k = 0;
+    for (size_t i = 1; i < n; i++)
+        if (l[i].best > l[best].best || (l[i].best == l[best].best && l[i].story < l[best].story))
+            best = i;
+    for (size_t i = 0; i < n; i++)
+        if (i == best || l[i].best >= MW_STORY_MERGE)
+            out[k++] = l[i].story;
+    return k;
 }
 
 static int ascending(const void *a, const void *b)
@@ -150,7 +171,8 @@ int mw_story_assign(const struct mw_story_backend *be, struct mw_story_doc *d, s
     struct hit *slot = calloc(CAND_SLOTS, sizeof *slot);
     if (!rc && (!v || !slot))
         rc = mw_err_set(err, MW_ENOMEM, "story", "out of memory");
-    size_t nquery = 0, nc = 0, ns = 0;
+    size_t nquery = 0, nc = 0, nl = 0, ns = 0;
+    struct link linked[MW_STORY_CANDS];
     int64_t stories[MW_STORY_CANDS];
     d->via = 0;
     d->via_sim = 0;
@@ -160,8 +182,9 @@ int mw_story_assign(const struct mw_story_backend *be, struct mw_story_doc *d, s
         rc = candidates(be, d, query, nquery, slot, &nc, err);
     }
     if (!rc)
-        rc = links(be, d, v, slot, nc, stories, &ns, err);
+        rc = links(be, d, v, slot, nc, linked, &nl, err);
     if (!rc) {
+        ns = joined(linked, nl, stories);
         qsort(stories, ns, sizeof stories[0], ascending);
         d->story = ns && stories[0] < d->id ? stories[0] : d->id;
         rc = be->add(be->ctx, d, v, err);   /* indexed under all its terms */

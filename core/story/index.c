@@ -48,7 +48,15 @@ struct nm {
     float w;
 };
 
+#define DF_EXACT 512           /* past this many documents a term's stories are not counted one by one */
+#define SEEN_SLOTS 2048        /* > 2 * DF_EXACT */
+
 struct mw_story_index {
+    struct {
+        int64_t story;
+        uint32_t gen;
+    } seen[SEEN_SLOTS];        /* scratch of stories_holding() */
+    uint32_t seen_gen;
     struct entry *doc;
     size_t ndoc, capdoc;
     uint32_t *vid;
@@ -249,23 +257,49 @@ static const struct plist *plist_of(const struct mw_story_index *x, uint32_t ter
     return p && p->used ? p : NULL;
 }
 
+/* How many stories of the window use a term: a story's members repeat its words, and counting them as
+ * documents would make a big story's own words look common. Past DF_EXACT documents the term is common
+ * anyway and the count of documents stands in. */
+static uint32_t stories_holding(struct mw_story_index *x, const struct plist *p, const struct range *r, size_t nr)
+{
+    if (!p)
+        return 0;
+    const struct post *a = plist_data(p);
+    size_t from[2], to[2], total = 0;
+    for (size_t k = 0; k < nr; k++) {
+        from[k] = lower(a, p->n, r[k].lo, 0);
+        to[k] = lower(a, p->n, r[k].hi, UINT32_MAX);
+        total += to[k] - from[k];
+    }
+    if (total > DF_EXACT)
+        return (uint32_t)total;
+    uint32_t gen = ++x->seen_gen, distinct = 0;   /* a set of the stories met, emptied by a new generation */
+    for (size_t k = 0; k < nr; k++)
+        for (size_t i = from[k]; i < to[k]; i++) {
+            int64_t story = x->doc[a[i].doc].story;
+            size_t h = mix64((uint64_t)story) & (SEEN_SLOTS - 1);
+            while (x->seen[h].gen == gen && x->seen[h].story != story)
+                h = (h + 1) & (SEEN_SLOTS - 1);
+            if (x->seen[h].gen != gen) {
+                x->seen[h].gen = gen;
+                x->seen[h].story = story;
+                distinct++;
+            }
+        }
+    return distinct;
+}
+
 static int be_df(void *ctx, int32_t day, const uint32_t *ids, size_t n, uint32_t *df, int64_t *ndocs,
                  struct mw_err *err)
 {
-    struct mw_story_index *x = ctx;
+    struct mw_story_index *x = ctx;   /* stories_holding() writes its scratch */
     struct range r[2];
     size_t nr = window(day, r);
     *ndocs = day_count(x, MW_STORY_NODAY);
     for (int32_t d = nr > 1 ? r[1].lo : 1; nr > 1 && d <= r[1].hi; d++)
         *ndocs += day_count(x, d);
-    for (size_t i = 0; i < n; i++) {
-        const struct plist *p = plist_of(x, ids[i]);
-        df[i] = 0;
-        for (size_t k = 0; p && k < nr; k++) {
-            const struct post *a = plist_data(p);
-            df[i] += (uint32_t)(lower(a, p->n, r[k].hi, UINT32_MAX) - lower(a, p->n, r[k].lo, 0));
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        df[i] = stories_holding(x, plist_of(x, ids[i]), r, nr);
     return 0;
 }
 

@@ -133,6 +133,7 @@ int32_t mw_story_day(const char *iso);
 #define MW_STORY_QUERY 24          /* rarest terms an article is looked up under (it is indexed under all) */
 #define MW_STORY_POSTCAP 200       /* a term held by more articles of the window is not telling: skipped */
 #define MW_STORY_CANDS 48          /* candidates compared in full per article */
+#define MW_STORY_MERGE 0.5         /* an article bridges two stories into one only when this close to both */
 
 struct mw_story_doc {              /* one article as the clustering sees it */
     int64_t id;                    /* article id: the store's, or the input order */
@@ -174,7 +175,8 @@ struct mw_story_backend {
     int (*touch)(void *ctx, int64_t story, struct mw_err *err);
 };
 /* Assign d (the newest document) to a story: its candidates come from the index (rare terms in the time
- * window), never from all pairs; it joins every story holding a member it is the same story as, merging them. */
+ * window), never from all pairs; it joins the story of the member it is closest to (when they are the same
+ * story), and merges into it any other story it is MW_STORY_MERGE close to. */
 int mw_story_assign(const struct mw_story_backend *be, struct mw_story_doc *d, struct mw_err *err);
 
 /* A story's summary from its members (in id order; at most the first 64 read for the label). */

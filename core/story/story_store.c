@@ -391,6 +391,10 @@ static int be_merge(void *ctx, int64_t from, int64_t to, struct mw_err *err)
         sqlite3_bind_int64(st, 1, from);
         rc = done(ss, st, err, "story merge");
     }
+    if (!rc && ss->cache) {   /* the cache counts stories too (rarity): it must see the merge */
+        struct mw_story_backend c = mw_story_index_backend(ss->cache);
+        rc = c.merge(c.ctx, from, to, err);
+    }
     return rc;
 }
 
