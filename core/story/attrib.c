@@ -118,7 +118,11 @@ static const char *const ROLE_WORDS[] = {
     "sources", "source", "officials", "official", "minister", "ministry", "spokesman", "spokeswoman", "spokesperson",
     "office", "police", "army", "military", "government", "foreign", "defense", "defence", "interior", "reports",
     "witnesses", "authorities", "statement", "quellen", "kreisen", "sources", "fuentes", "zrodla", "kaynaklar",
-    "источники", "источник", "مصادر", "مصدر", NULL};
+    "источники", "источник", "مصادر", "مصدر",
+    /* offices in the other languages: the minister, the spokesperson, the official */
+    "ministre", "ministro", "ministerin", "министр", "bakan", "bakani", "minister", "porte", "parole", "sprecher",
+    "sprecherin", "portavoz", "rzecznik", "представитель", "officiel", "responsable", "funcionario", "policja",
+    "polizei", "policia", "полиция", "police", "الوزير", "المتحدث", "وزير", NULL};
 
 static int caseless(const struct tk *t) { return t->script == MW_SCRIPT_ARABIC || t->script == MW_SCRIPT_OTHER; }
 

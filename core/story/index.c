@@ -330,8 +330,10 @@ static int find_doc(struct mw_story_index *x, int64_t id, uint32_t *doc, struct 
 static void get_vec(const struct mw_story_index *x, const struct entry *e, struct mw_story_vec *v)
 {
     v->n = e->vecn;
-    memcpy(v->id, x->vid + e->vec, e->vecn * sizeof *v->id);
-    memcpy(v->w, x->vw + e->vec, e->vecn * sizeof *v->w);
+    if (e->vecn) {
+        memcpy(v->id, x->vid + e->vec, e->vecn * sizeof *v->id);
+        memcpy(v->w, x->vw + e->vec, e->vecn * sizeof *v->w);
+    }
     v->xnorm = e->xnorm;
     v->day = e->day;
     v->script = e->script;
@@ -446,8 +448,10 @@ static int store_entry(struct mw_story_index *x, const struct mw_story_doc *d, c
                         .names = (uint32_t)x->nnm};
     memcpy(e->lang, d->lang, sizeof e->lang);
     e->outlet = add_str(x, d->outlet, &rc);
-    memcpy(x->vid + x->nv, v->id, v->n * sizeof *v->id);
-    memcpy(x->vw + x->nv, v->w, v->n * sizeof *v->w);
+    if (v->n) {   /* an article without terms has an empty vector, and the pools may not exist yet */
+        memcpy(x->vid + x->nv, v->id, v->n * sizeof *v->id);
+        memcpy(x->vw + x->nv, v->w, v->n * sizeof *v->w);
+    }
     x->nv += v->n;
     for (size_t i = 0; i < d->feats.nnames && !rc; i++) {
         x->nm[x->nnm++] = (struct nm){d->feats.names[i].id, 0, d->feats.names[i].w};
