@@ -162,7 +162,54 @@ static json_t *member_json(const json_t *rec, const struct mw_story_text *t, siz
     return j;
 }
 
+struct byt {
+    json_t *rec;
+    double epoch;
+    size_t order;
+};
+
+static int earlier(const void *a, const void *b)
+{
+    const struct byt *x = a, *y = b;
+    if ((x->epoch > 0) != (y->epoch > 0))
+        return x->epoch > 0 ? -1 : 1;   /* the undated last */
+    if (x->epoch != y->epoch)
+        return x->epoch < y->epoch ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* the members as they were published: the first report first */
+static json_t **by_time(json_t *const *records, size_t n)
+{
+    struct byt *b = calloc(n ? n : 1, sizeof *b);
+    json_t **out = calloc(n ? n : 1, sizeof *out);
+    if (!b || !out) {
+        free(b);
+        free(out);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct when w = when_of(records[i]);
+        b[i] = (struct byt){records[i], w.known ? w.epoch : 0, i};
+    }
+    qsort(b, n, sizeof *b, earlier);
+    for (size_t i = 0; i < n; i++)
+        out[i] = b[i].rec;
+    free(b);
+    return out;
+}
+
+static json_t *compare_sorted(const struct mw_story_stop *stop, int64_t story, json_t *const *records, size_t n);
+
 json_t *mw_story_compare(const struct mw_story_stop *stop, int64_t story, json_t *const *records, size_t n)
+{
+    json_t **sorted = by_time(records, n);
+    json_t *out = sorted ? compare_sorted(stop, story, sorted, n) : NULL;
+    free(sorted);
+    return out;
+}
+
+static json_t *compare_sorted(const struct mw_story_stop *stop, int64_t story, json_t *const *records, size_t n)
 {
     char **texts = calloc(n ? n : 1, sizeof *texts);
     struct mw_story_text *t = calloc(n ? n : 1, sizeof *t);

@@ -303,7 +303,7 @@ json_t *mw_story_names(const struct mw_story_stop *stop, const char *const *text
 
 /* ======================================================================= compare.c, html.c */
 
-/* The comparison of n member records (order kept): per outlet its published time (UTC) and lag behind the
+/* The comparison of n member records (in the order they were published): per outlet its published time (UTC) and lag behind the
  * first, title, dateline, authors, length, sources, quotes, names and sentences (unique or shared with k of
  * n-1). New reference, NULL when out of memory. */
 json_t *mw_story_compare(const struct mw_story_stop *stop, int64_t story, json_t *const *records, size_t n);
