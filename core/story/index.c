@@ -48,8 +48,8 @@ struct nm {
     float w;
 };
 
-#define DF_EXACT 512           /* past this many documents a term's stories are not counted one by one */
-#define SEEN_SLOTS 2048        /* > 2 * DF_EXACT */
+#define DF_SAMPLE 16           /* a term's documents whose stories are counted one by one */
+#define SEEN_SLOTS 64          /* > 2 * DF_SAMPLE */
 
 struct mw_story_index {
     struct {
@@ -140,13 +140,14 @@ struct range {
     int32_t lo, hi;
 };
 
-static size_t window(int32_t day, struct range r[2])
+static size_t window(const struct mw_story_index *x, int32_t day, struct range r[2])
 {
-    r[0] = (struct range){MW_STORY_NODAY, MW_STORY_NODAY};
-    if (day == MW_STORY_NODAY)
-        return 1;
-    r[1] = (struct range){day - MW_STORY_WINDOW, day + MW_STORY_WINDOW};
-    return 2;
+    size_t n = 0;
+    if (day_count(x, MW_STORY_NODAY))   /* no undated document: no range to search for them */
+        r[n++] = (struct range){MW_STORY_NODAY, MW_STORY_NODAY};
+    if (day != MW_STORY_NODAY)
+        r[n++] = (struct range){day - MW_STORY_WINDOW, day + MW_STORY_WINDOW};
+    return n;
 }
 
 static struct plist *pl_slot(const struct mw_story_index *x, uint32_t term)
@@ -258,8 +259,9 @@ static const struct plist *plist_of(const struct mw_story_index *x, uint32_t ter
 }
 
 /* How many stories of the window use a term: a story's members repeat its words, and counting them as
- * documents would make a big story's own words look common. Past DF_EXACT documents the term is common
- * anyway and the count of documents stands in. */
+ * documents would make a big story's own words look common. The distinct stories among the term's first
+ * DF_SAMPLE documents of the window, scaled to all of them: exact up to DF_SAMPLE, and a word of many stories
+ * stays common, a big story's name stays rare, at a cost that does not grow with the window. */
 static uint32_t stories_holding(struct mw_story_index *x, const struct plist *p, const struct range *r, size_t nr)
 {
     if (!p)
@@ -271,11 +273,10 @@ static uint32_t stories_holding(struct mw_story_index *x, const struct plist *p,
         to[k] = lower(a, p->n, r[k].hi, UINT32_MAX);
         total += to[k] - from[k];
     }
-    if (total > DF_EXACT)
-        return (uint32_t)total;
     uint32_t gen = ++x->seen_gen, distinct = 0;   /* a set of the stories met, emptied by a new generation */
+    size_t seen = 0;
     for (size_t k = 0; k < nr; k++)
-        for (size_t i = from[k]; i < to[k]; i++) {
+        for (size_t i = from[k]; i < to[k] && seen < DF_SAMPLE; i++, seen++) {
             int64_t story = x->doc[a[i].doc].story;
             size_t h = mix64((uint64_t)story) & (SEEN_SLOTS - 1);
             while (x->seen[h].gen == gen && x->seen[h].story != story)
@@ -286,7 +287,7 @@ static uint32_t stories_holding(struct mw_story_index *x, const struct plist *p,
                 distinct++;
             }
         }
-    return distinct;
+    return seen < total ? (uint32_t)(((uint64_t)distinct * total + seen / 2) / seen) : distinct;
 }
 
 static int be_df(void *ctx, int32_t day, const uint32_t *ids, size_t n, uint32_t *df, int64_t *ndocs,
@@ -294,9 +295,9 @@ static int be_df(void *ctx, int32_t day, const uint32_t *ids, size_t n, uint32_t
 {
     struct mw_story_index *x = ctx;   /* stories_holding() writes its scratch */
     struct range r[2];
-    size_t nr = window(day, r);
+    size_t nr = window(x, day, r);
     *ndocs = day_count(x, MW_STORY_NODAY);
-    for (int32_t d = nr > 1 ? r[1].lo : 1; nr > 1 && d <= r[1].hi; d++)
+    for (int32_t d = day - MW_STORY_WINDOW; day != MW_STORY_NODAY && d <= day + MW_STORY_WINDOW; d++)
         *ndocs += day_count(x, d);
     for (size_t i = 0; i < n; i++)
         df[i] = stories_holding(x, plist_of(x, ids[i]), r, nr);
@@ -309,7 +310,7 @@ static int be_postings(void *ctx, int32_t day, uint32_t term, size_t cap, int64_
     struct mw_story_index *x = ctx;
     const struct plist *p = plist_of(x, term);
     struct range r[2];
-    size_t nr = window(day, r);
+    size_t nr = window(x, day, r);
     for (size_t k = 0; p && k < nr; k++) {
         const struct post *a = plist_data(p);
         for (size_t i = lower(a, p->n, r[k].lo, 0); i < p->n && a[i].day <= r[k].hi && *n <= cap; i++)

@@ -304,7 +304,15 @@ void mw_story_tokens(const char *text, size_t len, mw_story_token_fn fn, void *c
     const unsigned char *s = (const unsigned char *)text;
     struct tokstate st = {.boundary = 1};
     for (size_t i = 0; i < len;) {
-        size_t adv;
+        size_t adv = 1;
+        unsigned char c = s[i];
+        if (c < 0x80 && st.open && ((c | 32) >= 'a' && (c | 32) <= 'z') && !st.t.digits
+            && st.nlen + 1 < MW_STORY_TOKMAX) {   /* the common case: an ASCII letter inside a word */
+            st.t.norm[st.nlen++] = (char)(c | 32);
+            st.t.nchars++;
+            i++;
+            continue;
+        }
         uint32_t cp = next_cp(s + i, len - i, &adv);
         struct folded f;
         int nb = fold(cp, &f);
