@@ -6,6 +6,8 @@
  *   stories load STORE FILE   put FILE's articles into a fresh store in one transaction (no stories)
  *   stories add STORE FILE    put FILE's articles through the store's "sqlite" sink, one transaction each,
  *                             as `moonwire run` does: each new article is assigned to its story (the run hook)
+ *   stories rss OUT CMD...    run CMD (stdout to OUT) and print "rss USER SYS PEAK_KB" on stderr: the peak of
+ *                             CMD alone (a child forked by a big parent starts with the parent's size)
  * Fixed seeds: the same N and SEED give the same articles. */
 #include <jansson.h>
 #include <stdint.h>
@@ -13,6 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "run/store.h"
 
@@ -231,8 +237,29 @@ static int add_one(void *ctx, const char *line)
     return mw_store_commit(a->s, &err) || rc;
 }
 
+static int rss(char **argv)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(argv[0], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0 || dup2(fd, 1) < 0)
+            _exit(127);
+        execv(argv[1], argv + 1);
+        _exit(127);
+    }
+    int status;
+    struct rusage ru;
+    if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
+        return 1;
+    fprintf(stderr, "rss %.3f %.3f %ld\n", ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+            ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 4 && !strcmp(argv[1], "rss"))
+        return rss(argv + 2);
     if (argc == 4 && !strcmp(argv[1], "gen"))
         return gen(atol(argv[2]), strtoull(argv[3], NULL, 10));
     if (argc != 4 || (strcmp(argv[1], "load") && strcmp(argv[1], "add"))) {

@@ -19,17 +19,16 @@ SEED = 20260314
 
 
 def run(cmd, stdout=None):
-    """(wall seconds, user+sys CPU seconds, peak RSS MB) of one child."""
+    """(wall seconds, user+sys CPU seconds, peak RSS MB) of one child, run through `stories rss`: a child forked
+    by this script would start its peak RSS at the script's own size."""
     t0 = time.perf_counter()
-    with open(stdout or os.devnull, "wb") as out:
-        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
-        _, status, ru = os.wait4(p.pid, 0)
+    p = subprocess.run([GEN, "rss", stdout or os.devnull, *cmd], stderr=subprocess.PIPE)
     wall = time.perf_counter() - t0
-    err = p.stderr.read().decode("utf-8", "replace")
-    p.stderr.close()
-    if os.waitstatus_to_exitcode(status):
-        raise RuntimeError(f"{' '.join(cmd[:3])}: exit {os.waitstatus_to_exitcode(status)}: {err[-800:]}")
-    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024
+    err = p.stderr.decode("utf-8", "replace")
+    if p.returncode:
+        raise RuntimeError(f"{' '.join(cmd[:3])}: exit {p.returncode}: {err[-800:]}")
+    _, user, sys_, kb = err.strip().splitlines()[-1].split()
+    return wall, float(user) + float(sys_), int(kb) / 1024
 
 
 def quality(articles, stories):
