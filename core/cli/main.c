@@ -24,6 +24,8 @@ static const struct {
     {"new", cmd_new, "scaffold a rule from saved pages of one outlet"},
     {"run", cmd_run, "run a scheduled crawl from a config file"},
     {"export", cmd_export, "export stored articles (JSON lines, CSV, TEI XML, markdown...), filtered"},
+    {"stories", cmd_stories, "group stored or given articles by the event they report"},
+    {"compare", cmd_compare, "compare how each outlet told one story"},
     {"shell", cmd_shell, "interactive Lua shell for exploring pages (alias: repl)"},
     {"repl", cmd_shell, NULL},
 };

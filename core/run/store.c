@@ -1,6 +1,7 @@
 /* run/store.c: SQLite persistence of a crawl (schema, prepared statements, the "sqlite" sink). What goes in
  * when, and which writes share a transaction, is run/crawl.c's; this file only keeps each write correct. */
 #include "run/store.h"
+#include "story/story.h"
 
 #include <jansson.h>
 #include <sqlite3.h>
@@ -575,6 +576,7 @@ int mw_store_export_filtered(struct mw_store *s, const struct mw_store_filter *f
 
 struct sink_state {
     struct mw_store *store;
+    struct mw_story_store *stories;   /* core/story's tables, opened at the first new article */
     int owned;
     int last;
     int64_t run_id;
@@ -628,6 +630,9 @@ static int sink_record(void *state, const char *record_json, char *errbuf, size_
     enum mw_put put = MW_PUT_SAME;
     int rc = is_error ? 0 : mw_store_article_put(st->store, record_json, st->outlet[0] ? st->outlet : NULL, fetched,
                                                  &put, &err);
+    /* stories (core/story): a new article joins its story in this same transaction */
+    if (!rc && put == MW_PUT_NEW)
+        rc = mw_story_store_hook(&st->stories, st->store, record_json, &err);
     json_decref(rec);
     st->last = put;
     if (rc)
@@ -640,6 +645,7 @@ static void sink_close(void *state)
     struct sink_state *st = state;
     if (!st)
         return;
+    mw_story_store_free(st->stories);
     if (st->owned)
         mw_store_free(st->store);
     free(st);
@@ -654,6 +660,8 @@ static const struct mw_sink_ops SINK_OPS = {
 };
 
 const struct mw_sink_ops *mw_store_sink_ops(void) { return &SINK_OPS; }
+
+struct sqlite3 *mw_store_db(struct mw_store *s) { return s->db; }
 
 void *mw_store_sink_bind(struct mw_store *s)
 {

@@ -106,6 +106,9 @@ struct mw_store_filter {
 int mw_store_export_filtered(struct mw_store *s, const struct mw_store_filter *f, mw_store_article_fn fn, void *ctx,
                              struct mw_err *err);
 
+/* The store's SQLite handle, for modules keeping tables of their own in it (core/story). Borrowed. */
+struct sqlite3 *mw_store_db(struct mw_store *s);
+
 /* ---- the built-in "sqlite" sink ---- */
 /* ops->open takes {"path": "..."} and owns its store; on_record stores articles (error records are not
  * articles: they belong to the fetch log, which the crawler writes itself, as it does the frontier). */
