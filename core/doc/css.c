@@ -18,7 +18,10 @@
  * where the Lua instruction hook cannot stop it. */
 #define SEL_MAX 4096
 #define DEPTH_MAX 16
+#define HAS_MAX 3                     /* nested :has(): each one multiplies the work by the page's size */
+#define COMPOUNDS_MAX 64              /* compound selectors in one selector, nested ones included */
 #define XPATH_MAX (1u << 20)
+#define OPS_DEFAULT 50000000UL        /* libxml2 operations per evaluation for mw_css_select (about 1 s) */
 
 #define UPPER "'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"
 #define LOWER "'abcdefghijklmnopqrstuvwxyz'"
@@ -47,6 +50,8 @@ struct parser {
     const char *p;        /* cursor */
     struct mw_err *err;
     int depth;            /* nesting of functional pseudo-classes */
+    int has_depth;        /* nesting of :has() */
+    int compounds;        /* compound selectors so far */
     int failed;           /* a parse error is recorded: stop at the next check */
     int nomem;            /* an append failed: output is incomplete, report at the end */
 };
@@ -893,10 +898,14 @@ static int parse_pseudo(struct parser *P, struct compound *cp, const char *hint)
     case PS_HAS: {
         if (++P->depth > DEPTH_MAX)
             return perr(P, colon, "selector nested too deeply");
+        if (kind == PS_HAS && ++P->has_depth > HAS_MAX)
+            return perr(P, colon, "selector nests :has() more than %d deep", HAS_MAX);
         struct sel_list l = {0};
         /* the inner selectors of :not and :is are about this same element, so they know its type */
         int rc = parse_list(P, &l, kind == PS_HAS, kind == PS_HAS ? NULL : type, ')');
         P->depth--;
+        if (kind == PS_HAS)
+            P->has_depth--;
         if (rc) {
             list_free(&l);
             return -1;
@@ -985,6 +994,8 @@ static int parse_compound(struct parser *P, struct compound *cp, const char *hin
 
 static int push_compound(struct parser *P, struct complex *cx, char comb, const char *hint)
 {
+    if (++P->compounds > COMPOUNDS_MAX)
+        return perr(P, P->p, "selector has more than %d compound selectors", COMPOUNDS_MAX);
     if (cx->n == cx->cap) {
         size_t cap = cx->cap ? cx->cap * 2 : 4;
         struct compound *v = realloc(cx->v, cap * sizeof *v);
@@ -1290,6 +1301,14 @@ static xmlXPathCompExprPtr cache_get(struct mw_css_cache *c, const char *sel, in
 xmlXPathObjectPtr mw_css_select(struct mw_css_cache *c, xmlNodePtr ctx, const char *selector,
                                 struct mw_err *err)
 {
+    return mw_css_select_limit(c, ctx, selector, OPS_DEFAULT, NULL, err);
+}
+
+xmlXPathObjectPtr mw_css_select_limit(struct mw_css_cache *c, xmlNodePtr ctx, const char *selector,
+                                      unsigned long op_limit, unsigned long *ops, struct mw_err *err)
+{
+    if (ops)
+        *ops = 0;
     if (!ctx || !selector) {
         mw_err_set(err, MW_EINVAL, "css", "mw_css_select: NULL %s", ctx ? "selector" : "context node");
         return NULL;
@@ -1310,10 +1329,17 @@ xmlXPathObjectPtr mw_css_select(struct mw_css_cache *c, xmlNodePtr ctx, const ch
     }
     x->error = silent_error;
     x->node = ctx;
+    x->opLimit = op_limit;
     res = xmlXPathCompiledEval(comp, x);
+    if (ops)
+        *ops = x->opCount;
     if (!res || res->type != XPATH_NODESET) {
-        mw_err_set(err, MW_EINVAL, "css", "selecting \"%.200s\" failed: %s", selector,
-                   x->lastError.message ? x->lastError.message : "no node-set");
+        if (op_limit && x->opCount >= op_limit)
+            mw_err_set(err, MW_ELIMIT, "css", "selecting \"%.200s\" needs more than %lu XPath operations",
+                       selector, op_limit);
+        else
+            mw_err_set(err, MW_EINVAL, "css", "selecting \"%.200s\" failed: %s", selector,
+                       x->lastError.message ? x->lastError.message : "no node-set");
         xmlXPathFreeObject(res);
         res = NULL;
     } else if (!res->nodesetval) {   /* callers may always read nodesetval->nodeNr */

@@ -15,9 +15,13 @@ struct mw_css_cache;
 struct mw_css_cache *mw_css_cache_new(size_t max);
 void mw_css_cache_free(struct mw_css_cache *c);
 
-/* Evaluate selector with ctx as context node (a document node or an element).
- * Returns a new node-set object (xmlXPathFreeObject) in document order, or NULL with err set. */
+/* Evaluate selector with ctx as context node (a document node or an element), stopping after 50 million
+ * libxml2 operations (about a second). Returns a new node-set object (xmlXPathFreeObject) in document
+ * order, or NULL with err set (MW_ELIMIT when the operation limit stopped it). */
 xmlXPathObjectPtr mw_css_select(struct mw_css_cache *c, xmlNodePtr ctx, const char *selector,
                                 struct mw_err *err);
+/* The same with its own operation limit (0 = none); *ops (may be NULL) gets the operations used. */
+xmlXPathObjectPtr mw_css_select_limit(struct mw_css_cache *c, xmlNodePtr ctx, const char *selector,
+                                      unsigned long op_limit, unsigned long *ops, struct mw_err *err);
 
 #endif
