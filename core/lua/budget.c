@@ -5,6 +5,8 @@
 
 #include <jansson.h>
 #include <lauxlib.h>
+#include <libxml/globals.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xmlmemory.h>
 #include <limits.h>
 #include <malloc.h>
@@ -334,6 +336,8 @@ void mw_budget_reserve(lua_State *L, size_t bytes, const char *what)
     struct mw_budget *b = mw_budget_of(L);
     if (!b->depth)
         return;
+    if (over_cap(b, bytes) && !b->tripped)
+        lua_gc(L, LUA_GCCOLLECT, 0);   /* garbage the collector has not reached yet must not count */
     if (over_cap(b, bytes)) {
         b->mem_tripped = 1;
         trip(b, "memory limit of %zu MB exceeded (%s needs %zu MB more)", b->mem_max >> 20, what,
@@ -534,9 +538,14 @@ static void j_free(void *p)
     free(p);
 }
 
-/* Installed before main: libxml2 requires its allocator to be set before its first allocation. */
+static void xml_quiet(void *ctx, const char *fmt, ...) { (void)ctx, (void)fmt; }
+
+/* Installed before main: libxml2 requires its allocator to be set before its first allocation. libxml2
+ * must not print either: an allocation the cap refused surfaces as the budget's stop, with file:line. */
 __attribute__((constructor)) static void install_hooks(void)
 {
     xmlMemSetup(x_free, x_malloc, x_realloc, x_strdup);
+    xmlThrDefSetGenericErrorFunc(NULL, xml_quiet);
+    xmlSetGenericErrorFunc(NULL, xml_quiet);
     json_set_alloc_funcs(j_malloc, j_free);
 }

@@ -5,6 +5,7 @@
  * XPath and selector evaluation run under an operation limit taken from the call's budget. */
 #include "lua/modules.h"
 #include "lua/budget.h"
+#include "doc/charset.h"
 #include "doc/css.h"
 #include "doc/html.h"
 #include "doc/text.h"
@@ -632,6 +633,12 @@ static int n_doc(lua_State *L)
 
 /* ---- html module ---- */
 
+static void free_decoded(void *p)
+{
+    mw_decoded_free(p);
+    free(p);
+}
+
 static int h_parse(lua_State *L)
 {
     size_t len;
@@ -643,14 +650,28 @@ static int h_parse(lua_State *L)
         lua_getfield(L, 2, "content_type");
         ctype = lua_tostring(L, -1);
     }
-    /* decoding makes a copy of up to three bytes a byte; the tree itself is counted as libxml2 makes it */
-    size_t need = 3 * len + 4096;
-    mw_budget_reserve(L, need, "html.parse");
+    /* decoding makes a copy (up to three bytes a byte from a legacy charset), then libxml2 the tree,
+     * which the budget counts as it grows */
     mw_budget_charge(L, 1 + (long long)len);
     xmlDocPtr *doc = mw_lua_push_doc_slot(L);   /* first: nothing raises while the tree is ours alone */
+    struct mw_decoded **dec = (struct mw_decoded **)mw_lua_box(L, free_decoded);
+    int box = lua_gettop(L);
+    *dec = calloc(1, sizeof **dec);
+    if (!*dec)
+        return luaL_error(L, "out of memory");
+    size_t need = 3 * len + 64;
+    mw_budget_reserve(L, need, "html.parse");
     struct mw_err err = {0};
-    *doc = mw_html_parse_bytes(s, len, ctype, url, NULL, &err);
+    int rc = mw_charset_decode(s, len, ctype, *dec, &err);
     mw_budget_release(L, need);
+    if (rc)
+        return luaL_error(L, "html.parse: %s", err.msg);
+    need = (*dec)->len + 64;
+    mw_budget_reserve(L, need, "html.parse");
+    *doc = mw_html_parse((*dec)->data, (*dec)->len, url, &err);
+    mw_budget_release(L, need);
+    mw_lua_box_free(L, box);
+    lua_pop(L, 1);
     mw_budget_check(L);   /* the cap refused libxml2 memory: the tree may be cut, so drop it */
     if (!*doc)
         return luaL_error(L, "html.parse: %s", err.msg);

@@ -236,7 +236,7 @@ static int j_object(lua_State *L)
     if (lua_getmetatable(L, 1)) {
         luaL_getmetatable(L, OBJECT_MT);
         if (!lua_rawequal(L, -1, -2))
-            return luaL_argerror(L, 1, "json.object: the table already has a metatable");
+            return luaL_error(L, "json.object: the table already has a metatable");
         lua_pop(L, 2);
     }
     luaL_setmetatable(L, OBJECT_MT);
