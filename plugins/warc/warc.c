@@ -752,7 +752,7 @@ static int warc_on_fetch(void *state, const struct mw_fetch_event *ev, char *err
 
     /* the response block: status line, the headers fixed up for the decoded body, blank line, body */
     struct resp_ctx rcx = {&http, 1, 0, -1, 0};
-    if (ev->status_line && *ev->status_line) {
+    if (ev->status_line && !strncmp(ev->status_line, "HTTP/", 5)) {   /* else the block is no HTTP message */
         size_t n = strcspn(ev->status_line, "\r\n");
         sb_add(&http, ev->status_line, n);
         sb_puts(&http, "\r\n");

@@ -767,9 +767,38 @@ static void test_header_injection(void **state)
     mw_warc_reader_free(r);
 }
 
+/* fuzz_warc_write: a status line that is not one ("Content-Type: ...") made a response block that was no HTTP
+ * message, and the reader skipped the record: the plugin now writes a status line of its own. */
+static void test_status_line_not_http(void **state)
+{
+    struct fx *f = *state;
+    char path[PATH_MAX + 32], config[PATH_MAX + 64], err[256] = "";
+    snprintf(path, sizeof path, "%s/status.warc", f->tmp);
+    snprintf(config, sizeof config, "{\"path\": \"%s\"}", path);
+    void *st = NULL;
+    assert_int_equal(f->ops->open(&st, config, err, sizeof err), 0);
+    struct mw_fetch_event ev = {.url = "https://ex.com/s", .method = "GET", .status = 200,
+                                .status_line = "Content-Type: text/html", .response_headers = "X-A: 1\r\n",
+                                .body = "<p>x</p>", .body_len = 8};
+    assert_int_equal(f->ops->on_fetch(st, &ev, err, sizeof err), 0);
+    f->ops->close(st);
+    struct mw_err e = {0};
+    struct mw_warc_reader *r = mw_warc_reader_new(path, NULL, &e);
+    assert_non_null(r);
+    assert_string_equal(next(r)->type, "warcinfo");
+    const struct mw_warc_record *rec = next(r);
+    assert_non_null(rec);
+    assert_string_equal(rec->type, "response");
+    assert_int_equal(rec->status, 200);
+    assert_int_equal(rec->body_len, 8);
+    assert_null(next(r));
+    mw_warc_reader_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_status_line_not_http),
         cmocka_unit_test(test_header_injection),
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_append_and_plain),
