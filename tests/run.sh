@@ -53,6 +53,22 @@ for t in tests/integration/test_*.py; do
   [ -f "$t" ] || continue
   run "san-$(basename "$t" .py)" env MOONWIRE="$PWD/$B/san/moonwire" MW_SANITIZED=1 python3 "$t"
 done
+# fuzz targets (built by make test when clang is there): a smoke run, not a timed test: each target runs
+# its seeds, then mutates them from a fixed seed for about 3 s; `make fuzz FUZZ_SECONDS=N` runs them long.
+echo "fuzz targets, a few seconds each on their seeds (build/fuzz):"
+if ls $B/fuzz/fuzz_* >/dev/null 2>&1 && python3 tests/fuzz/seeds.py "$B/fuzz/seeds" >/dev/null; then
+  for t in $B/fuzz/fuzz_*; do
+    [ -x "$t" ] || continue
+    n=$(basename "$t")
+    rm -rf "$B/fuzz/smoke/$n" && mkdir -p "$B/fuzz/smoke/$n"
+    run "$n" "$t" -seed=1 -max_total_time=3 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$B/fuzz/smoke/" \
+      "$B/fuzz/smoke/$n" "$B/fuzz/seeds/$n"
+  done
+elif [ -n "${CI:-}" ]; then
+  echo "  FAIL  fuzz targets: none built (clang missing?)"; fail=$((fail + 1))
+else
+  echo "  skip  fuzz targets: none built (make fuzz-build needs clang)"
+fi
 echo
 [ -n "$failed" ] && echo "failed:$failed"
 echo "$pass passed, $fail failed"

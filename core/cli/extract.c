@@ -22,6 +22,8 @@ static void help(FILE *f)
           "  --explain       add \"origin\": which source filled each field (rule, meta, generic)\n"
           "  --no-sidecar    do not read the URL from a sibling NAME.json\n"
           "  --max-size N    refuse pages larger than N bytes (default 67108864); a WARC payload is cut there\n"
+          "  --page-timeout SECS  wall-clock limit per page, decoding to record (default 10; 0 = none): a page\n"
+          "                  past it gets an error record and the run goes on\n"
           "  -h, --help      this text\n\n"
           "Exit status: 0 when every page produced a record (an error record counts), 1 when one could not,\n"
           "2 on usage errors.\n", f);
@@ -133,10 +135,12 @@ int cmd_extract(int argc, char **argv)
     static const struct option opts[] = {
         {"rule", required_argument, 0, 'r'}, {"generic", no_argument, 0, 'g'}, {"url", required_argument, 0, 'u'},
         {"explain", no_argument, 0, 'e'}, {"max-size", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'},
-        {"no-sidecar", no_argument, 0, 'S'}, {0, 0, 0, 0}};
+        {"no-sidecar", no_argument, 0, 'S'}, {"page-timeout", required_argument, 0, 'T'}, {0, 0, 0, 0}};
     const char *rule = NULL, *url = NULL;
     int generic = 0, explain = 0, sidecar = 1;
     size_t max = 64u << 20;
+    double page_seconds = 10.0;
+    char *end = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "r:gu:em:h", opts, NULL)) != -1) {
@@ -147,6 +151,13 @@ int cmd_extract(int argc, char **argv)
         case 'e': explain = 1; break;
         case 'S': sidecar = 0; break;
         case 'm': max = strtoull(optarg, NULL, 10); break;
+        case 'T':
+            page_seconds = strtod(optarg, &end);
+            if (end == optarg || *end || page_seconds < 0 || page_seconds > 86400) {
+                cli_error("extract: --page-timeout wants seconds from 0 to 86400, not \"%s\"", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 'h': help(stdout); return 0;
         default: help(stderr); return EXIT_USAGE;
         }
@@ -160,7 +171,7 @@ int cmd_extract(int argc, char **argv)
         cli_error("extract: --rule and --generic exclude each other");
         return EXIT_USAGE;
     }
-    struct mw_runner *r = cli_runner(generic, rule, explain);
+    struct mw_runner *r = cli_runner_timed(generic, rule, explain, page_seconds);
     if (!r)
         return rule ? EXIT_USAGE : 1;
     int failed = 0;

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-#define HOOK_EVERY 500              /* instructions between hook calls: bounds how long a stop waits */
+#define HOOK_EVERY 100              /* instructions between hook calls: bounds how long a stop waits */
 #define MEM_RESERVE (2u << 20)      /* headroom after the cap trips, to raise the error itself */
 #define ALLOC_BYTES_PER_UNIT 32     /* allocating (and touching) 32 bytes costs about one instruction */
 #define CLOCK_EVERY 1000000         /* work units between clock reads in mw_budget_charge */
@@ -379,18 +379,23 @@ void mw_budget_close_leave(lua_State *L)
 
 /* ---- the Lua allocator ---- */
 
+/* What a block really takes from malloc: its usable size and the chunk header. Counting this rather than
+ * the size Lua asked for keeps the cap honest for many small objects (a 56-byte table is 72 bytes). */
+static size_t real_size(void *p) { return p ? malloc_usable_size(p) + sizeof(size_t) : 0; }
+
 void *mw_budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     struct mw_budget *b = ud;
-    if (!ptr)
-        osize = 0;   /* then osize is a type tag, not a size */
+    size_t old = real_size(ptr);
     if (nsize == 0) {
         free(ptr);
-        b->lua_mem -= osize;
+        b->lua_mem -= old;
         return NULL;
     }
+    if (!ptr)
+        osize = 0;   /* then osize is a type tag, not a size */
     if (nsize > osize) {
-        size_t grow = nsize - osize;
+        size_t grow = nsize - osize + 2 * sizeof(size_t);
         if (over_cap(b, grow)) {
             trip_mem(b);
             if (b->depth && b->L)
@@ -411,7 +416,7 @@ void *mw_budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     void *p = realloc(ptr, nsize);
     if (!p)
         return nsize <= osize ? ptr : NULL;   /* Lua assumes shrinking never fails */
-    b->lua_mem = b->lua_mem - osize + nsize;
+    b->lua_mem = b->lua_mem - old + real_size(p);
     return p;
 }
 
@@ -449,7 +454,7 @@ static void *x_malloc(size_t n)
     if (!h)
         return NULL;
     h->b = b;
-    h->size = n + XHDR;
+    h->size = n + XHDR + sizeof(size_t);   /* and malloc's chunk header */
     if (b) {
         atomic_fetch_add(&b->refs, 1);
         atomic_fetch_add(&b->xml_mem, h->size);
@@ -480,12 +485,12 @@ static void *x_realloc(void *p, size_t n)
         return NULL;
     struct xhdr *h = (struct xhdr *)((char *)p - XHDR);
     struct mw_budget *b = h->b;
-    size_t old = h->size, want = n + XHDR;
+    size_t old = h->size, want = n + XHDR + sizeof(size_t);
     if (b && want > old && b == counting() && over_cap(b, want - old)) {
         refuse(b);
         return NULL;
     }
-    struct xhdr *nh = realloc(h, want);
+    struct xhdr *nh = realloc(h, n + XHDR);
     if (!nh)
         return NULL;
     nh->size = want;
@@ -522,7 +527,7 @@ static void *j_malloc(size_t n)
     }
     void *p = malloc(n);
     if (p && b) {
-        b->json_mem += malloc_usable_size(p);
+        b->json_mem += real_size(p);
         b->work += (long long)(n / ALLOC_BYTES_PER_UNIT);
     }
     return p;
@@ -532,7 +537,7 @@ static void j_free(void *p)
 {
     struct mw_budget *b = counting();
     if (p && b) {
-        size_t k = malloc_usable_size(p);
+        size_t k = real_size(p);
         b->json_mem = b->json_mem > k ? b->json_mem - k : 0;
     }
     free(p);

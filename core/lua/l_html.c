@@ -183,7 +183,9 @@ static void charge_ops(lua_State *L, unsigned long ops, unsigned long limit, con
     mw_budget_charge(L, (long long)ops * XPATH_OP_UNITS);
     if (ops >= limit) {
         mw_budget_charge(L, mw_budget_left(L) + 1);   /* the budget was the limit: stop */
-        luaL_error(L, "%s \"%.200s\" needs more than %lu XPath operations", what, expr, limit);
+        char msg[300];   /* lua_pushfstring knows no precision or %lu */
+        snprintf(msg, sizeof msg, "%s \"%.200s\" needs more than %lu XPath operations", what, expr, limit);
+        luaL_error(L, "%s", msg);
     }
 }
 

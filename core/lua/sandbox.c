@@ -141,7 +141,7 @@ static int l_load(lua_State *L)
     size_t len;
     const char *code = lua_tolstring(L, -1, &len);
     if (len > LOAD_MAX)
-        return luaL_error(L, "load: chunk of %zu bytes is larger than %d KB", len, LOAD_MAX >> 10);
+        return luaL_error(L, "load: chunk of %I bytes is larger than %d KB", (LUAI_UACINT)len, LOAD_MAX >> 10);
     mw_budget_charge(L, 1 + 2 * (long long)len);   /* compiling costs about two instructions a byte */
     const char *name = luaL_optstring(L, 2, lua_type(L, 1) == LUA_TSTRING ? code : "=(load)");
     if (luaL_loadbufferx(L, code, len, name, "t") != LUA_OK) {
@@ -484,10 +484,37 @@ int mw_lua_loadfile(struct mw_lua *s, const char *path, struct mw_err *err)
     return rc;
 }
 
+/* 1 when msg starts with "chunk:line:" */
+static int has_position(const char *msg)
+{
+    const char *c = strchr(msg, ':');
+    if (!c || c == msg || strchr(" \t\n", *msg))
+        return 0;
+    const char *d = c + 1;
+    while (*d >= '0' && *d <= '9')
+        d++;
+    return d > c + 1 && *d == ':';
+}
+
+/* The message, with the file:line of the innermost function of a file in front when it does not already
+ * start with it: C raised it without a position ("C stack overflow", a library function's own error), or
+ * a chunk the script loaded itself did ("x:1: ..."). Whoever reads it must find the script's line. */
 static int msgh_plain(lua_State *L)
 {
     if (!lua_isstring(L, 1) && !luaL_callmeta(L, 1, "__tostring"))
         lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    const char *msg = lua_tostring(L, -1);
+    lua_Debug ar;
+    for (int level = 1; msg && lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+            continue;
+        if (ar.source[0] != '@' && has_position(msg))
+            continue;   /* a loaded chunk's own position: look further for the file that loaded it */
+        size_t n = strlen(ar.short_src);
+        if (strncmp(msg, ar.short_src, n) || msg[n] != ':')
+            lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
+        break;
+    }
     return 1;
 }
 

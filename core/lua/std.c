@@ -13,15 +13,19 @@
 
 #define STRING_MAX ((size_t)INT_MAX)   /* longest string string.rep makes */
 
-/* ---- Lua's own behind a charge: 1 + the bytes of the string arguments / per ---- */
+/* ---- Lua's own behind a charge: 1 + the bytes of the string arguments / per, + the bytes of a format
+ * (the first argument) * fmt: each conversion of a format is a C call of its own ---- */
 
 static int charged(lua_State *L)
 {
     int n = lua_gettop(L);
-    long long per = lua_tointeger(L, lua_upvalueindex(2)), cost = 1 + n / 8;
+    long long per = lua_tointeger(L, lua_upvalueindex(2)), fmt = lua_tointeger(L, lua_upvalueindex(3));
+    long long cost = 1 + n / 8;
     for (int i = 1; i <= n; i++)
         if (lua_type(L, i) == LUA_TSTRING)
             cost += (long long)(lua_rawlen(L, i) / (size_t)per);
+    if (fmt && lua_type(L, 1) == LUA_TSTRING)
+        cost += fmt * (long long)lua_rawlen(L, 1);
     mw_budget_charge(L, cost);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
@@ -428,23 +432,25 @@ struct repl {
     const char *lib, *name;
     lua_CFunction fn;   /* ours; NULL: Lua's own behind a charge of one unit per `per` bytes */
     int per;
+    int fmt;            /* and `fmt` units per byte of its first argument (a format) */
 };
 
 static const struct repl REPLS[] = {
-    {"string", "find", mw_std_find, 0}, {"string", "match", mw_std_match, 0},
-    {"string", "gmatch", mw_std_gmatch, 0}, {"string", "gsub", mw_std_gsub, 0}, {"string", "rep", s_rep, 0},
-    {"string", "byte", NULL, 1}, {"string", "char", NULL, 16}, {"string", "format", NULL, 16},
-    {"string", "len", NULL, 1 << 30}, {"string", "lower", NULL, 16}, {"string", "upper", NULL, 16},
-    {"string", "reverse", NULL, 16}, {"string", "sub", NULL, 64}, {"string", "pack", NULL, 16},
-    {"string", "packsize", NULL, 16}, {"string", "unpack", NULL, 4},
-    {"table", "insert", t_insert, 0}, {"table", "remove", t_remove, 0}, {"table", "move", t_move, 0},
-    {"table", "concat", t_concat, 0}, {"table", "unpack", t_unpack, 0}, {"table", "sort", t_sort, 0},
-    {"table", "pack", NULL, 16},
-    {"utf8", "char", NULL, 16}, {"utf8", "codepoint", NULL, 1}, {"utf8", "len", NULL, 16},
-    {"utf8", "offset", NULL, 16}, {"utf8", "codes", NULL, 1 << 30},
-    {"coroutine", "create", co_create, 0}, {"coroutine", "resume", co_resume, 0},
-    {"coroutine", "wrap", co_wrap, 0}, {"coroutine", "close", co_close, 0},
-    {"_G", "tonumber", NULL, 16}, {"_G", "tostring", NULL, 1 << 30}, {"_G", "select", NULL, 1 << 30},
+    {"string", "find", mw_std_find, 0, 0}, {"string", "match", mw_std_match, 0, 0},
+    {"string", "gmatch", mw_std_gmatch, 0, 0}, {"string", "gsub", mw_std_gsub, 0, 0}, {"string", "rep", s_rep, 0, 0},
+    {"string", "byte", NULL, 1, 0}, {"string", "char", NULL, 16, 0}, {"string", "format", NULL, 16, 8},
+    {"string", "len", NULL, 1 << 30, 0}, {"string", "lower", NULL, 16, 0}, {"string", "upper", NULL, 16, 0},
+    {"string", "reverse", NULL, 16, 0}, {"string", "sub", NULL, 64, 0}, {"string", "pack", NULL, 16, 8},
+    {"string", "packsize", NULL, 16, 8}, {"string", "unpack", NULL, 4, 8},
+    {"table", "insert", t_insert, 0, 0}, {"table", "remove", t_remove, 0, 0}, {"table", "move", t_move, 0, 0},
+    {"table", "concat", t_concat, 0, 0}, {"table", "unpack", t_unpack, 0, 0}, {"table", "sort", t_sort, 0, 0},
+    {"table", "pack", NULL, 16, 0},
+    {"utf8", "char", NULL, 16, 0}, {"utf8", "codepoint", NULL, 1, 0}, {"utf8", "len", NULL, 16, 0},
+    {"utf8", "offset", NULL, 16, 0}, {"utf8", "codes", NULL, 1 << 30, 0},
+    {"coroutine", "create", co_create, 0, 0}, {"coroutine", "resume", co_resume, 0, 0},
+    {"coroutine", "wrap", co_wrap, 0, 0}, {"coroutine", "close", co_close, 0, 0},
+    {"os", "date", NULL, 16, 16}, {"os", "time", NULL, 1 << 30, 0},
+    {"_G", "tonumber", NULL, 16, 0}, {"_G", "tostring", NULL, 1 << 30, 0}, {"_G", "select", NULL, 1 << 30, 0},
 };
 
 static const struct repl *find_repl(const char *lib, const char *name)
@@ -471,7 +477,8 @@ void mw_std_push(lua_State *L, const char *lib, const char *const *names)
             continue;
         } else if (r && lua_iscfunction(L, -1)) {
             lua_pushinteger(L, r->per);
-            lua_pushcclosure(L, charged, 2);
+            lua_pushinteger(L, r->fmt);
+            lua_pushcclosure(L, charged, 3);
         }
         lua_setfield(L, out, names[i]);
     }

@@ -454,7 +454,7 @@ static int page_main(lua_State *L)
 static void set_deadline_error(json_t *rec, const struct mw_runner *r, const char *where)
 {
     struct mw_err err = {0};
-    mw_err_set(&err, MW_ELIMIT, "extract", "page time limit of %.1f s exceeded (%s)", r->o.page_seconds, where);
+    mw_err_set(&err, MW_ELIMIT, "extract", "page time limit of %g s exceeded (%s)", r->o.page_seconds, where);
     mw_article_set_error(rec, &err);
 }
 
@@ -471,7 +471,7 @@ static json_t *run_rule(struct mw_runner *r, struct rule_ent *e, xmlDocPtr doc, 
     json_t *origin = r->o.explain ? json_object() : NULL;
     struct page_job j = {.r = r, .e = e, .doc = doc};
     char label[64];
-    snprintf(label, sizeof label, "page time limit of %.1f s", r->o.page_seconds);
+    snprintf(label, sizeof label, "page time limit of %g s", r->o.page_seconds);
     mw_lua_set_deadline(r->lua, deadline, label);
     lua_pushcfunction(L, page_main);
     lua_pushlightuserdata(L, &j);
