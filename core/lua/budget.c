@@ -19,7 +19,10 @@
 #include <string.h>
 #include <time.h>
 
-#define HOOK_EVERY 100              /* instructions between hook calls: bounds how long a stop waits */
+#define HOOK_EVERY 1000            /* instructions between hook calls: bounds how long a stop waits */
+#define SLOW_EVERY 20              /* ... once the call holds a big block: then one instruction can take
+                                      milliseconds (comparing two long strings, copying big varargs) */
+#define BIG_BLOCK (1u << 20)       /* a block this big makes the hook come every SLOW_EVERY */
 #define MEM_RESERVE (2u << 20)      /* headroom after the cap trips, to raise the error itself */
 #define ALLOC_BYTES_PER_UNIT 32     /* allocating (and touching) 32 bytes costs about one instruction */
 #define CLOCK_EVERY 1000000         /* work units between clock reads in mw_budget_charge */
@@ -39,6 +42,7 @@ struct mw_budget {
     int depth;                      /* nesting of begin/end; 0 outside calls */
     long long work, next_clock;
     double cpu_start, wall_start, last_cpu_check;
+    int every;                      /* the hook's count now: HOOK_EVERY, or SLOW_EVERY once slow */
     double deadline;
     char deadline_label[64];
     int tripped, mem_tripped, near_cap;
@@ -225,7 +229,9 @@ static void hook(lua_State *L, lua_Debug *ar)
         if (!b->tripped && !b->mem_tripped)
             return;
     } else if (!b->tripped) {
-        b->work += HOOK_EVERY;
+        b->work += lua_gethookcount(L);
+        if (lua_gethookcount(L) != b->every)   /* a coroutine made before the state got big blocks */
+            lua_sethook(L, hook, lua_gethookmask(L), b->every);
     }
     check(b);
     if (!b->tripped)
@@ -243,7 +249,7 @@ void mw_budget_hook_thread(lua_State *co)
 {
     struct mw_budget *b = mw_budget_of(co);
     int mask = LUA_MASKCOUNT | (b->near_cap ? LUA_MASKLINE : 0);
-    lua_sethook(co, hook, mask, b->tripped ? 1 : HOOK_EVERY);
+    lua_sethook(co, hook, mask, b->tripped ? 1 : b->every ? b->every : HOOK_EVERY);
 }
 
 int mw_budget_stopped(lua_State *L)
@@ -269,6 +275,7 @@ void mw_budget_begin(struct mw_budget *b)
     b->work = 0;
     b->next_clock = CLOCK_EVERY;
     b->wall_start = b->last_cpu_check = mw_budget_now();
+    b->every = HOOK_EVERY;
     b->cpu_start = cpu_now();
     b->tripped = b->mem_tripped = b->near_cap = 0;
     b->why[0] = b->where[0] = '\0';
@@ -406,10 +413,14 @@ void *mw_budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
             b->work += (long long)(grow / ALLOC_BYTES_PER_UNIT);
             if (b->work > b->work_max && b->L)
                 lua_sethook(b->L, hook, LUA_MASKCOUNT, 1);
+            else if (nsize >= BIG_BLOCK && b->every > SLOW_EVERY && b->L) {
+                b->every = SLOW_EVERY;
+                lua_sethook(b->L, hook, LUA_MASKCOUNT | (b->near_cap ? LUA_MASKLINE : 0), SLOW_EVERY);
+            }
             if (!b->near_cap && b->L && mw_budget_mem(b) + grow > b->mem_max / 2) {
                 /* past half the cap a line hook remembers file:line, which a memory error cannot say */
                 b->near_cap = 1;
-                lua_sethook(b->L, hook, LUA_MASKCOUNT | LUA_MASKLINE, HOOK_EVERY);
+                lua_sethook(b->L, hook, LUA_MASKCOUNT | LUA_MASKLINE, b->every ? b->every : HOOK_EVERY);
             }
         }
     }
