@@ -110,6 +110,32 @@ static void validate(lua_State *L, int idx, int depth)
     luaL_error(L, "json.encode: cannot encode a %s", luaL_typename(L, idx));
 }
 
+static int cmp_key(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* o with its keys in sorted order: Lua's table order changes from run to run (its string hashes are
+ * seeded), and the same page must give the same bytes. o itself when memory is short. */
+static json_t *sorted(json_t *o)
+{
+    size_t n = json_object_size(o), i = 0;
+    if (n < 2)
+        return o;
+    const char **keys = malloc(n * sizeof *keys);
+    json_t *out = keys ? json_object() : NULL;
+    if (!out) {
+        free(keys);
+        return o;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v) keys[i++] = k;
+    qsort(keys, n, sizeof *keys, cmp_key);
+    for (i = 0; i < n; i++)
+        json_object_set(out, keys[i], json_object_get(o, keys[i]));
+    free(keys);
+    json_decref(o);
+    return out;
+}
+
 /* Second pass: build; raises nothing (validate ran). A part jansson could not allocate (the budget's
  * cap) is left out: the caller checks the budget afterwards. */
 static json_t *build(lua_State *L, int idx)
@@ -161,7 +187,7 @@ static json_t *build(lua_State *L, int idx)
             json_object_set_new(o, k, build(L, -1));
             lua_pop(L, 1);
         }
-        return o;
+        return sorted(o);
     }
     default: return json_null();
     }
