@@ -26,7 +26,10 @@ return {
     max_age  = "3650d",                   -- entries dated older than this are not fetched
     delay    = "250ms",                   -- between requests to one host; robots.txt Crawl-delay wins if longer
     connections_per_host = 1,
-    timeout  = "10s",
+    timeout  = "10s",                     -- one request
     retries  = 2,
+    host_time = "5m",                     -- one host's share of a pass; then it is parked, its pages wait
+    pass_time = "10m",                    -- the whole pass (default 1h): then it stops, the rest stays queued
+    -- durations need a unit ("250ms", "1s", "1h30m"); a bare number other than 0 is an error
   },
 }

@@ -25,8 +25,9 @@ static void help(FILE *f)
           "  --page-timeout SECS  wall-clock limit per page, decoding to record (default 10; 0 = none): a page\n"
           "                  past it gets an error record and the run goes on\n"
           "  -h, --help      this text\n\n"
-          "Exit status: 0 when every page produced a record (an error record counts), 1 when one could not,\n"
-          "2 on usage errors.\n", f);
+          "Exit status: 0 when every page gave an article; 1 when any gave an error record (a file that cannot\n"
+          "be read, a page that cannot be parsed, a damaged WARC) or none at all, with one line per failure on\n"
+          "stderr; 2 on usage errors.\n", f);
 }
 
 /* The page's URL: --url, else the sibling <name>.json's "url" (the corpus/fixture layout). */
@@ -59,30 +60,40 @@ static int is_warc(const char *path)
     return (n > 5 && !strcmp(path + n - 5, ".warc")) || (n > 8 && !strcmp(path + n - 8, ".warc.gz"));
 }
 
-static void print_error(const char *file, const char *url, int code, const char *stage, const char *msg)
+/* Print the record; a failed one also gets its line on stderr. 1 when it was an error record. */
+static int emit(json_t *rec)
+{
+    json_t *e = json_object_get(rec, "error");
+    int failed = e && !json_is_null(e);
+    if (failed)
+        cli_error("extract: %s", json_string_value(json_object_get(e, "message")));
+    cli_print_record(rec);
+    return failed;
+}
+
+static int print_error(const char *file, const char *url, int code, const char *stage, const char *msg)
 {
     json_t *rec = mw_article_new(url);
     if (!rec)
-        return;
+        return 1;
     struct mw_err err = {0};
     mw_err_set(&err, code, stage, "%s", msg);
     mw_article_set_error(rec, &err);
     json_object_set_new(rec, "file", json_string(file));
-    cli_print_record(rec);
+    emit(rec);
     json_decref(rec);
+    return 1;
 }
 
 /* One record per HTML response in the WARC; a damaged file ends with an error record at the damage.
- * 1 only when memory ran out (the exit status rule of a plain page). */
+ * 1 when any record was an error record (or memory ran out). */
 static int extract_warc(struct mw_runner *r, const char *path, size_t max)
 {
     struct mw_warc_opts o = {.max_body = max, .html_only = 1};
     struct mw_err err = {0};
     struct mw_warc_reader *w = mw_warc_reader_new(path, &o, &err);
-    if (!w) {
-        print_error(path, NULL, err.code, err.stage, err.msg);
-        return err.code == MW_ENOMEM;
-    }
+    if (!w)
+        return print_error(path, NULL, err.code, err.stage, err.msg);
     size_t flen = strlen(path) + 24;
     char *file = malloc(flen);
     int failed = 0;
@@ -90,8 +101,7 @@ static int extract_warc(struct mw_runner *r, const char *path, size_t max)
     while (file) {
         int rc = mw_warc_next(w, &wr, &err);
         if (rc) {
-            print_error(path, NULL, rc, err.stage, err.msg);
-            failed = rc == MW_ENOMEM;
+            failed |= print_error(path, NULL, rc, err.stage, err.msg);
             break;
         }
         if (!wr)
@@ -118,7 +128,7 @@ static int extract_warc(struct mw_runner *r, const char *path, size_t max)
         if (mw_article_empty(json_object_get(rec, "status")))
             json_object_set_new(rec, "status", json_integer(wr->status));
         json_object_set_new(rec, "file", json_string(file));
-        cli_print_record(rec);
+        failed |= emit(rec);
         json_decref(rec);
     }
     if (!file) {
@@ -202,7 +212,7 @@ int cmd_extract(int argc, char **argv)
             continue;
         }
         json_object_set_new(rec, "file", json_string(path));
-        cli_print_record(rec);
+        failed |= emit(rec);
         json_decref(rec);
     }
     mw_runner_free(r);

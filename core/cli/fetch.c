@@ -27,7 +27,9 @@ static void help(FILE *f)
           "  --retries N           retries on connection errors, 408, 429, 5xx (default 2)\n"
           "  --user-agent UA       User-Agent header (default moonwire/VERSION)\n"
           "  -h, --help            this text\n\n"
-          "Exit status: 0 when every URL produced a record (an error record counts), 2 on usage errors.\n", f);
+          "Exit status: 0 when every URL gave an article; 1 when any gave an error record (a URL that is not\n"
+          "http(s), a connection that failed, an HTTP error status, a page that could not be read), with one\n"
+          "line per failure on stderr, as curl and wget do; 2 on usage errors.\n", f);
 }
 
 static void iso_now(char out[32])
@@ -170,6 +172,7 @@ int cmd_fetch(int argc, char **argv)
         mw_fetcher_free(f);
         return rule ? EXIT_USAGE : 1;
     }
+    int failed = 0;
     for (int i = optind; i < argc; i++) {
         const char *url = argv[i];
         struct mw_response *resp = NULL;
@@ -202,12 +205,20 @@ int cmd_fetch(int argc, char **argv)
                 cli_error("fetch: %s", msg);
         }
         mw_response_free(resp);
-        if (rec) {
-            cli_print_record(rec);
-            json_decref(rec);
+        if (!rec) {
+            cli_error("fetch: %s: out of memory", url);
+            failed = 1;
+            continue;
         }
+        json_t *e = json_object_get(rec, "error");
+        if (e && !json_is_null(e)) {   /* one line per failure, the record says the rest */
+            cli_error("fetch: %s", json_string_value(json_object_get(e, "message")));
+            failed = 1;
+        }
+        cli_print_record(rec);
+        json_decref(rec);
     }
     mw_runner_free(r);
     mw_fetcher_free(f);
-    return 0;
+    return failed;
 }

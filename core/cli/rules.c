@@ -1,21 +1,30 @@
-/* cli/rules.c: `moonwire rules` — the loaded rules, their layouts, and how many saved pages verify each. */
+/* cli/rules.c: `moonwire rules` — the loaded rules, their layouts, how many saved pages verify each, and
+ * (--store) the fields that scheduled runs flagged as a probable layout change. */
 #include "cli/cli.h"
 #include "rules/fixtures.h"
+#include "run/crawl.h"
+#include "run/store.h"
 
 #include <getopt.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void help(FILE *f)
 {
-    fputs("usage: moonwire rules [--json] [--fixtures DIR]...\n\n"
+    fputs("usage: moonwire rules [--json] [--fixtures DIR]... [--store STORE]\n\n"
           "Lists every loaded rule (scripts/outlets, then MOONWIRE_RULES and $XDG_CONFIG_HOME/moonwire/rules; a\n"
           "user's rule overrides a shipped one of the same name): name, outlet, domains, layouts, the saved pages\n"
           "that check it (passing/all fixtures whose url the rule handles) and whether it is verified: every one of\n"
           "its real saved pages passes `moonwire test` (synthetic shape tests do not count). Rule files that\n"
           "failed to load are reported first.\n\n"
           "  --fixtures DIR  where saved pages are (default: ../shared/corpus/outlets and tests/rules)\n"
-          "  --json          one JSON array instead of the table\n", f);
+          "  --store STORE   also list the probable layout changes a `moonwire run` store has flagged: fields a\n"
+          "                  rule used to fill (>= 80% of its pages in earlier passes) that its latest pass\n"
+          "                  mostly left to meta/generic or empty, with an example URL (in --json:\n"
+          "                  \"layout_alerts\" on each rule). The history is the store's field_stats table.\n"
+          "  --json          one JSON array instead of the table\n\n"
+          "Exit status: 0, 1 when the rules or the store cannot be read, 2 on usage errors.\n", f);
 }
 
 /* s cut or padded to w display columns (UTF-8 aware: one column per code point). */
@@ -38,24 +47,90 @@ static const char *pad(const char *s, int w, char out[128])
     return out;
 }
 
+static int alert_json(void *ctx, int64_t run_id, const char *started, const struct mw_store_fields *f)
+{
+    json_t *a = json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:s?}", "rule", f->rule, "field",
+                          f->field, "run", (json_int_t)run_id, "started", started ? started : "", "pages",
+                          (json_int_t)f->pages, "rule_filled", (json_int_t)f->rule_n, "fallback",
+                          (json_int_t)f->fallback_n, "empty", (json_int_t)f->empty_n, "before_pages",
+                          (json_int_t)f->before_pages, "before_rule_filled", (json_int_t)f->before_rule,
+                          "example_url", f->example_url);
+    if (a)
+        json_array_append_new(ctx, a);
+    return 0;
+}
+
+/* The store's standing layout-change flags as a JSON array (new reference), or NULL after printing why. */
+static json_t *store_alerts(const char *path)
+{
+    if (access(path, R_OK)) {   /* opening would create an empty store */
+        cli_error("rules: %s: no such store", path);
+        return NULL;
+    }
+    struct mw_err err = {0};
+    struct mw_store *st = mw_store_open(path, &err);
+    json_t *out = json_array();
+    if (!st || mw_store_layout_alerts(st, MW_CRAWL_ALERT_MIN_PAGES, alert_json, out, &err)) {
+        cli_error("rules: %s", err.msg);
+        json_decref(out);
+        out = NULL;
+    }
+    mw_store_free(st);
+    return out;
+}
+
+static void print_alerts(const char *store, json_t *alerts)
+{
+    printf("\nprobable layout changes in %s: %zu\n", store, json_array_size(alerts));
+    size_t i;
+    json_t *a;
+    json_array_foreach(alerts, i, a) {
+        printf("  %s %s: run %lld (%s): the rule filled %lld of %lld pages (%lld from meta/generic, %lld empty), "
+               "%lld of %lld before; e.g. %s\n",
+               json_string_value(json_object_get(a, "rule")), json_string_value(json_object_get(a, "field")),
+               (long long)json_integer_value(json_object_get(a, "run")),
+               json_string_value(json_object_get(a, "started")),
+               (long long)json_integer_value(json_object_get(a, "rule_filled")),
+               (long long)json_integer_value(json_object_get(a, "pages")),
+               (long long)json_integer_value(json_object_get(a, "fallback")),
+               (long long)json_integer_value(json_object_get(a, "empty")),
+               (long long)json_integer_value(json_object_get(a, "before_rule_filled")),
+               (long long)json_integer_value(json_object_get(a, "before_pages")),
+               json_is_string(json_object_get(a, "example_url"))
+                   ? json_string_value(json_object_get(a, "example_url")) : "-");
+    }
+}
+
 int cmd_rules(int argc, char **argv)
 {
     static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"fixtures", required_argument, 0, 'f'},
-                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+                                         {"store", required_argument, 0, 's'}, {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     int as_json = 0, c, nd = 0;
-    const char *dirs[33] = {0};
+    const char *dirs[33] = {0}, *store = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "jf:h", opts, NULL)) != -1) {
         switch (c) {
         case 'j': as_json = 1; break;
         case 'f': if (nd < 32) dirs[nd++] = optarg; break;
+        case 's': store = optarg; break;
         case 'h': help(stdout); return 0;
         default: help(stderr); return EXIT_USAGE;
         }
     }
-    struct mw_runner *r = cli_runner(0, NULL, 0);
-    if (!r)
+    if (optind < argc) {
+        cli_error("rules: unexpected argument \"%s\"", argv[optind]);
+        help(stderr);
+        return EXIT_USAGE;
+    }
+    json_t *alerts = store ? store_alerts(store) : NULL;
+    if (store && !alerts)
         return 1;
+    struct mw_runner *r = cli_runner(0, NULL, 0);
+    if (!r) {
+        json_decref(alerts);
+        return 1;
+    }
     static char own[4200];
     const char *real[3] = {0}, *synthetic[2] = {0};
     struct stat st;
@@ -101,6 +176,13 @@ int cmd_rules(int argc, char **argv)
         }
         json_object_set_new(rule, "pages_passing", json_integer(passing));
         json_object_set_new(rule, "verified", json_boolean(claimed && n > 0 && passing == n));
+        if (alerts) {
+            json_t *mine = json_array(), *a;
+            size_t k;
+            json_array_foreach(alerts, k, a) if (name && !strcmp(name, json_string_value(json_object_get(a, "rule"))))
+                json_array_append(mine, a);
+            json_object_set_new(rule, "layout_alerts", mine);
+        }
     }
     if (as_json) {
         char *s = json_dumps(rules, JSON_INDENT(2));
@@ -131,10 +213,13 @@ int cmd_rules(int argc, char **argv)
                    json_is_true(json_object_get(rule, "verified")) ? "yes" : "no", doms);
         }
         printf("%zu rules\n", json_array_size(rules));
+        if (alerts)
+            print_alerts(store, alerts);
     }
     json_decref(rules);
     json_decref(pages);
     json_decref(shapes);
+    json_decref(alerts);
     mw_runner_free(r);
     return 0;
 }

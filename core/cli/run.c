@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <sys/ioctl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -29,27 +30,41 @@ static void help(FILE *f)
           "Runs one crawl pass from the run config CONFIG (a Lua file returning a table; see examples/demo.lua):\n"
           "reads the outlets' feeds, sitemaps and listing pages, fetches every new article page politely\n"
           "(robots.txt, one connection and a delay per host, many hosts at once), extracts it and stores it in\n"
-          "the SQLite store. What a killed run left queued is fetched by the next one. For cron and systemd\n"
-          "timers run it as is; --every keeps it running.\n\n"
-          "  --every DURATION   run a pass every DURATION (\"15m\", \"1h\", \"30s\") until SIGTERM or SIGINT\n"
+          "the SQLite store (its folder is created). What a killed or cut-short pass left queued is fetched by\n"
+          "the next one. For cron and systemd timers run it as is; --every keeps it running.\n\n"
+          "  --every DURATION   run a pass every DURATION (\"15m\", \"1h30m\", \"30s\") until SIGTERM or SIGINT;\n"
+          "                     after each pass the next one's start time is printed\n"
           "  --schedule         the same, with the config's `every`\n"
           "  --jsonl            print every record (articles and errors) to stdout as JSON lines\n"
           "  --store PATH       use this SQLite file instead of the config's `store`\n"
           "  --resolve H:P:ADDR[:PORT]  add a resolve entry (as curl --resolve / --connect-to); repeatable\n"
           "  -q, --quiet        no per-page lines or progress; only the summary\n"
           "  -h, --help         this text\n\n"
-          "On a terminal a progress line shows pages done and queued, per-outlet counts, errors and the rate;\n"
-          "otherwise each page is one line on stderr. Each pass ends with a table: outlet, pages, articles,\n"
-          "errors. SIGTERM/SIGINT: no new transfers start, the ones in flight finish and are stored, then exit 0.\n"
-          "Exit status: 0 after a pass (failed pages are records, not failures), 1 when the store, a sink or the\n"
-          "rules cannot be opened, 2 on usage errors.\n", f);
+          "The whole config is checked before anything is fetched; a problem is reported as\n"
+          "CONFIG: sources[5].listing: why. Every pass ends: limits.timeout per request, limits.host_time and\n"
+          "limits.host_failures per host (a host that keeps failing, or whose robots.txt cannot be had, is parked\n"
+          "for the pass with one error record), limits.pass_time for the whole pass (default 1h; then the\n"
+          "transfers in flight are dropped and the rest stays queued).\n\n"
+          "On a terminal a progress line shows pages done and queued, errors, the rate and per-outlet counts;\n"
+          "otherwise each page is one line on stderr. Each pass ends with a table (outlet, pages, articles,\n"
+          "errors, skipped), one line per failure, and the fields of a rule that look like a layout change (the\n"
+          "rule used to fill them and now mostly does not; `moonwire rules --store` lists them too).\n"
+          "SIGTERM/SIGINT: no new transfers start, the ones in flight finish and are stored, then exit.\n\n"
+          "Exit status: 0 when the pass stored every page it fetched as an article; 1 when it made any error record\n"
+          "(a page, a source, a parked host) or the store, a sink or the rules cannot be opened; 2 on usage and\n"
+          "config errors. With --every, the status of the last pass (of the one before it when the signal cut\n"
+          "the last one short before it made an error record).\n", f);
 }
+
+#define FAILS_SHOWN 20   /* failure lines in a summary; the rest are counted (all of them are in fetch_log) */
 
 struct view {
     int tty, quiet, jsonl;
     double t0, last_draw;
     struct mw_crawl *crawl;
     FILE *summary;
+    char *fails[FAILS_SHOWN];   /* this pass's first failures, "outlet: message" */
+    long nfails;
 };
 
 static double mono(void)
@@ -59,21 +74,65 @@ static double mono(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int term_cols(void)
+{
+    struct winsize ws;
+    if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+        return ws.ws_col;
+    const char *c = getenv("COLUMNS");
+    int n = c ? atoi(c) : 0;
+    return n >= 20 ? n : 80;
+}
+
+/* Cut s (UTF-8) to at most cols display columns (one a code point). */
+static void fit(char *s, int cols)
+{
+    int n = 0;
+    for (char *p = s; *p; p++) {
+        if (((unsigned char)*p & 0xC0) == 0x80)
+            continue;
+        if (n++ == cols) {
+            *p = '\0';
+            return;
+        }
+    }
+}
+
+/* One line, never wider than the terminal less one column, so it neither wraps nor leaves a tail: the
+ * totals first, then per-outlet counts as far as they fit. */
 static void draw_progress(struct view *v, const struct mw_crawl_event *ev)
 {
     double el = mono() - v->t0;
-    char line[512];
-    int n = snprintf(line, sizeof line, "%ld done, %ld queued, %ld in flight | ", ev->done, ev->queued, ev->inflight);
+    char line[1024];
+    int n = snprintf(line, sizeof line, "%ld done, %ld queued, %ld in flight, %ld errors, %.1f/s |", ev->done,
+                     ev->queued, ev->inflight, ev->errors, el > 0 ? (double)ev->done / el : 0.0);
     size_t no = mw_crawl_outlet_count(v->crawl);
-    for (size_t i = 0; i < no && n > 0 && (size_t)n < sizeof line - 40; i++) {
+    for (size_t i = 0; i < no && n > 0 && (size_t)n < sizeof line - 80; i++) {
         const struct mw_crawl_outlet *o = mw_crawl_outlet_at(v->crawl, i);
-        n += snprintf(line + n, sizeof line - (size_t)n, "%s %ld  ", o->name, o->pages);
+        n += snprintf(line + n, sizeof line - (size_t)n, " %.40s %ld", o->name, o->pages);
     }
-    if (n > 0 && (size_t)n < sizeof line)
-        snprintf(line + n, sizeof line - (size_t)n, "| %ld errors | %.1f/s", ev->errors,
-                 el > 0 ? (double)ev->done / el : 0.0);
-    fprintf(stderr, "\r\033[K%.200s", line);
+    fit(line, term_cols() - 1);
+    fprintf(stderr, "\r\033[K%s", line);
     fflush(stderr);
+}
+
+static void note_failure(struct view *v, const struct mw_crawl_event *ev)
+{
+    if (v->nfails < FAILS_SHOWN) {
+        size_t n = strlen(ev->error) + (ev->outlet ? strlen(ev->outlet) : 1) + 4;
+        char *s = malloc(n);
+        if (s)
+            snprintf(s, n, "%s: %s", ev->outlet ? ev->outlet : "-", ev->error);
+        v->fails[v->nfails] = s;
+    }
+    v->nfails++;
+}
+
+static void clear_failures(struct view *v)
+{
+    for (long i = 0; i < v->nfails && i < FAILS_SHOWN; i++)
+        free(v->fails[i]);
+    v->nfails = 0;
 }
 
 static void on_event(void *ctx, const struct mw_crawl_event *ev)
@@ -84,6 +143,8 @@ static void on_event(void *ctx, const struct mw_crawl_event *ev)
         fputc('\n', stdout);
         fflush(stdout);
     }
+    if (ev->error)
+        note_failure(v, ev);
     if (v->quiet)
         return;
     if (v->tty) {
@@ -114,7 +175,31 @@ static void on_event(void *ctx, const struct mw_crawl_event *ev)
                 ev->outlet ? ev->outlet : "-", ev->url, ev->found);
 }
 
-static void summary(struct view *v, struct mw_crawl *c)
+/* "1h30m", "2s": a wait as a person reads it. */
+static void human(long long secs, char out[40])
+{
+    int n = 0;
+    if (secs >= 86400)
+        n += snprintf(out + n, (size_t)(40 - n), "%lldd", secs / 86400);
+    if (secs % 86400 >= 3600)
+        n += snprintf(out + n, (size_t)(40 - n), "%lldh", secs % 86400 / 3600);
+    if (secs % 3600 >= 60)
+        n += snprintf(out + n, (size_t)(40 - n), "%lldm", secs % 3600 / 60);
+    if (secs % 60 || !n)
+        snprintf(out + n, (size_t)(40 - n), "%llds", secs % 60);
+}
+
+static void summary_alerts(FILE *f, struct mw_crawl *c)
+{
+    for (size_t i = 0; i < mw_crawl_alert_count(c); i++) {
+        const struct mw_crawl_alert *a = mw_crawl_alert_at(c, i);
+        fprintf(f, "probable layout change: %s %s: the rule filled %ld of %ld pages this pass (%ld from "
+                   "meta/generic, %ld empty), %ld of %ld before; e.g. %s\n", a->rule, a->field, a->rule_n, a->pages,
+                a->fallback_n, a->empty_n, a->before_rule, a->before_pages, a->example_url ? a->example_url : "-");
+    }
+}
+
+static void summary(struct view *v, struct mw_crawl *c, const struct mw_run_config *cfg)
 {
     FILE *f = v->summary;
     long pages, articles, errors;
@@ -132,9 +217,42 @@ static void summary(struct view *v, struct mw_crawl *c)
         fprintf(f, "%-*.*s %7ld %9ld %7ld %8ld\n", (int)w, (int)w, o->name, o->pages, o->articles, o->errors,
                 o->skipped);
     }
-    fprintf(f, "%-*s %7ld %9ld %7ld\n", (int)w, "total", pages, articles, errors);
+    fprintf(f, "%-*s %7ld %9ld %7ld %8ld\n", (int)w, "total", pages, articles, errors, mw_crawl_skipped(c));
     fprintf(f, "%.1f s, %.1f pages/s\n", secs, secs > 0 ? (double)pages / secs : 0.0);
+    const char *why = mw_crawl_stopped_by(c);
+    if (why && !strcmp(why, "pass_time")) {
+        char d[40];
+        if (cfg->pass_time_ms % 1000)
+            snprintf(d, sizeof d, "%lldms", cfg->pass_time_ms);
+        else
+            human(cfg->pass_time_ms / 1000, d);
+        fprintf(f, "stopped at limits.pass_time (%s): %ld pages left queued for the next pass\n", d,
+                mw_crawl_left_queued(c));
+    }
+    if (v->nfails) {
+        fprintf(f, "%ld failure%s:\n", v->nfails, v->nfails == 1 ? "" : "s");
+        for (long i = 0; i < v->nfails && i < FAILS_SHOWN; i++)
+            fprintf(f, "  %s\n", v->fails[i] ? v->fails[i] : "(out of memory)");
+        if (v->nfails > FAILS_SHOWN)
+            fprintf(f, "  ... and %ld more (the store's fetch_log has every one)\n", v->nfails - FAILS_SHOWN);
+    }
+    summary_alerts(f, c);
     fflush(f);
+}
+
+static void say_next(int pass, double took, double wait_s)
+{
+    char ts[32], in[40];
+    time_t t = time(NULL) + (time_t)(wait_s + 0.5);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
+    human((long long)(wait_s + 0.5), in);
+    if (wait_s > 0)
+        fprintf(stderr, "moonwire: pass %d done in %.1f s; next pass at %s (in %s)\n", pass, took, ts, in);
+    else
+        fprintf(stderr, "moonwire: pass %d done in %.1f s; next pass now (this one took longer than the period)\n",
+                pass, took);
 }
 
 /* Plugin directories: next to the binary (build/plugins) and the installed lib dir. Static storage. */
@@ -228,7 +346,7 @@ int cmd_run(int argc, char **argv)
     }
     long long period_ms = 0;
     if (every && (mw_run_duration_ms(every, &period_ms) || period_ms < 1000)) {
-        cli_error("run: --every wants a duration of at least 1s, such as 15m (got \"%s\")", every);
+        cli_error("run: --every wants a duration of at least 1s, such as 15m or 1h30m (got \"%s\")", every);
         return EXIT_USAGE;
     }
     struct mw_err err = {0};
@@ -262,6 +380,7 @@ int cmd_run(int argc, char **argv)
     struct mw_runner_opts ro;
     mw_runner_opts_default(&ro);
     ro.scripts_dir = cli_scripts_dir();
+    ro.explain = 1;   /* where each field came from: the crawl counts it for layout-change alerts */
     const char **dirs = rule_dirs(cfg);
     ro.rule_dirs = dirs;
     struct mw_runner *runner = mw_runner_new(&ro, &err);
@@ -307,19 +426,27 @@ int cmd_run(int argc, char **argv)
             strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
             fprintf(stderr, "moonwire: pass %d at %s, store %s\n", pass, ts, cfg->store);
         }
-        if (mw_crawl_run(crawl, &err)) {
+        long errors = 0;
+        int fatal = mw_crawl_run(crawl, &err);
+        if (fatal)
             cli_error("%s", err.msg);
-            rc = 1;
-        }
         if (v.tty && !v.quiet)
             fputs("\r\033[K", stderr);
-        summary(&v, crawl);
+        summary(&v, crawl, cfg);
+        clear_failures(&v);
+        mw_crawl_totals(crawl, NULL, NULL, &errors, NULL);
+        /* a pass the signal cut short keeps the status of the pass before it, unless it already failed */
+        const char *why = mw_crawl_stopped_by(crawl);
+        int cut = pass > 1 && why && !strcmp(why, "signal");
+        rc = fatal || errors || (cut && rc) ? 1 : 0;
         mw_crawl_free(crawl);
         v.crawl = NULL;
-        if (rc || !period_ms)
+        if (fatal || !period_ms)
             break;
         /* sleep to the next period boundary in short steps, so a signal ends the wait at once */
         double next = start + (double)period_ms / 1000.0;
+        if (!g_stop)
+            say_next(pass, mono() - start, next - mono());
         while (!g_stop && mono() < next) {
             struct timespec ts = {0, 200 * 1000000L};
             nanosleep(&ts, NULL);
@@ -327,6 +454,7 @@ int cmd_run(int argc, char **argv)
     }
     if (g_stop && !v.quiet)
         fprintf(stderr, "moonwire: stopped by signal; pages left queued are fetched by the next run\n");
+    clear_failures(&v);
     mw_runner_free(runner);
     free(dirs);
     mw_run_config_free(cfg);

@@ -189,6 +189,7 @@ static int p_fetch(lua_State *L)
     if (!sh->fetcher) {
         struct mw_fetch_opts fo;
         mw_fetch_opts_default(&fo);
+        fo.interrupt = &g_sigint;   /* Ctrl-C ends a fetch that hangs, as it ends a Lua loop */
         sh->fetcher = mw_fetcher_new(&fo, &err);
         if (!sh->fetcher)
             return fail(L, "fetch: %s", err.msg);
@@ -575,6 +576,7 @@ static void run(struct shell *sh)
     lua_State *L = mw_lua_state(sh->lua);
     int base = lua_gettop(L) - 1;
     struct mw_err err = {0};
+    g_sigint = 0;   /* a Ctrl-C from before this statement must not end its fetch() */
     g_running = sh->lua;
     int rc = mw_lua_call(sh->lua, 0, LUA_MULTRET, 1, &err);
     g_running = NULL;

@@ -23,7 +23,9 @@ static void help(FILE *f)
           "                  those fields are reported as known, not failed (every other field still counts)\n"
           "  -v, --verbose   list passing pages and warnings too\n"
           "  RULE...         only pages these rules handle\n\n"
-          "Prints \"N passed, N failed\"; exit status 0 when all pass, 1 on a failure, 2 on usage errors.\n", f);
+          "Prints \"N passed, N failed\". Exit status: 0 when every page passes; 1 when any fails (a field off,\n"
+          "a page that cannot be read or extracted) or the rules cannot be loaded; 2 on usage errors (a bad\n"
+          "option, a --fixtures DIR that does not exist, a RULE with no saved page, an unreadable --known).\n", f);
 }
 
 int cmd_test(int argc, char **argv)
@@ -95,9 +97,9 @@ int cmd_test(int argc, char **argv)
     int rc = mw_fixtures_check(r, &fo, stdout, &res, &err);
     mw_runner_free(r);
     json_decref((json_t *)fo.known);
-    if (rc) {
+    if (rc) {   /* a missing directory or a RULE without pages is the caller's mistake: usage */
         cli_error("test: %s", err.msg);
-        return rc == MW_ENOTFOUND ? 1 : 2;
+        return rc == MW_ENOTFOUND ? EXIT_USAGE : 1;
     }
     return res.failed ? 1 : 0;
 }

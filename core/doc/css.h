@@ -1,5 +1,6 @@
-/* doc/css.h: CSS selectors compiled to XPath 1.0, and a cache of compiled expressions.
- * The XPath matches descendants of the context node (querySelectorAll semantics). */
+/* doc/css.h: CSS selectors compiled once (to a native matcher program, doc/css_match.c, and to XPath 1.0),
+ * and a cache of compiled selectors. A selector matches descendants of the context node
+ * (querySelectorAll semantics). */
 #ifndef MW_CSS_H
 #define MW_CSS_H
 
@@ -15,13 +16,13 @@ struct mw_css_cache;
 struct mw_css_cache *mw_css_cache_new(size_t max);
 void mw_css_cache_free(struct mw_css_cache *c);
 
-/* Evaluate selector with ctx as context node (a document node or an element), stopping after 50 million
- * libxml2 operations (about a second). Returns a new node-set object (xmlXPathFreeObject) in document
- * order, or NULL with err set (MW_ELIMIT when the operation limit stopped it). */
+/* Evaluate selector with ctx as context node (a document node or an element), natively.
+ * Returns a new node-set object (xmlXPathFreeObject) in document order, or NULL with err set. */
 xmlXPathObjectPtr mw_css_select(struct mw_css_cache *c, xmlNodePtr ctx, const char *selector,
                                 struct mw_err *err);
-/* The same with its own operation limit (0 = none); *ops (may be NULL) gets the operations used. */
-xmlXPathObjectPtr mw_css_select_limit(struct mw_css_cache *c, xmlNodePtr ctx, const char *selector,
-                                      unsigned long op_limit, unsigned long *ops, struct mw_err *err);
+/* The same through the selector's XPath translation: the reference the native matcher is tested against,
+ * several times slower. */
+xmlXPathObjectPtr mw_css_select_xpath(struct mw_css_cache *c, xmlNodePtr ctx, const char *selector,
+                                      struct mw_err *err);
 
 #endif

@@ -23,6 +23,8 @@
 #define XPATH_MAX_LEN 8192          /* bytes of an XPath expression */
 #define XPATH_OPS_MAX 20000000UL    /* libxml2 operations one evaluation may take (about 0.4 s) */
 #define XPATH_OP_UNITS 2            /* budget units per libxml2 operation */
+#define CSS_BYTES_PER_ELEMENT 160   /* the matcher's index and memo tables, at the most compounds */
+#define CSS_ELEMENTS_PER_UNIT 2     /* one budget unit per this many elements a selector runs over */
 
 static const char CSS_KEY = 'c';   /* registry: this state's selector cache */
 
@@ -31,7 +33,8 @@ struct ldoc {
     int owned;             /* 0: the caller's (the runner's page), detached when the call ends */
     xmlNodePtr *removed;   /* unlinked subtrees, freed with the document */
     size_t nremoved, cap;
-    size_t text_bytes;     /* cached estimate for reservations; 0 = not computed yet */
+    size_t text_bytes;     /* cached estimates for reservations; 0 = not computed yet */
+    size_t elements;
 };
 
 struct lnode {
@@ -134,17 +137,18 @@ static xmlNodePtr check_ctx(lua_State *L, int idx)
 
 /* ---- sizes, for reserving the C buffers text and metadata functions make ---- */
 
-/* Text bytes under n plus two per element (paragraph breaks), walked without recursion; charged. */
-static size_t text_estimate(lua_State *L, xmlNodePtr n)
+/* Text bytes under n plus two per element (paragraph breaks), walked without recursion; charged.
+ * *elements (may be NULL) gets the elements counted. */
+static size_t text_estimate(lua_State *L, xmlNodePtr n, size_t *elements)
 {
-    size_t bytes = 64, nodes = 0;
+    size_t bytes = 64, nodes = 0, els = 0;
     xmlNodePtr top = n, c = n;
     while (c) {
         nodes++;
         if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
             bytes += strlen((const char *)c->content);
         else if (c->type == XML_ELEMENT_NODE)
-            bytes += 2;
+            bytes += 2, els++;
         if (c->children && c->type != XML_ATTRIBUTE_NODE && c->type != XML_ENTITY_REF_NODE) {
             c = c->children;
             continue;
@@ -154,15 +158,32 @@ static size_t text_estimate(lua_State *L, xmlNodePtr n)
         c = c == top ? NULL : c->next;
     }
     mw_budget_charge(L, (long long)(nodes / 4 + bytes / 64));
+    if (elements)
+        *elements = els;
     return bytes;
 }
 
-size_t mw_lua_doc_text_bytes(lua_State *L, int idx)
+static struct ldoc *estimated(lua_State *L, int idx)
 {
     struct ldoc *d = check_ldoc(L, idx);
     if (!d->text_bytes)
-        d->text_bytes = text_estimate(L, (xmlNodePtr)d->doc);
-    return d->text_bytes;
+        d->text_bytes = text_estimate(L, (xmlNodePtr)d->doc, &d->elements);
+    return d;
+}
+
+size_t mw_lua_doc_text_bytes(lua_State *L, int idx) { return estimated(L, idx)->text_bytes; }
+
+/* [-0, +0, e] Run a selector natively (doc/css_match.c: work and memory both O(elements x compounds)):
+ * its memory is reserved and its work charged by the size of the document at owner. */
+static xmlXPathObjectPtr css_run(lua_State *L, int owner, xmlNodePtr ctx, const char *sel, struct mw_err *err)
+{
+    size_t els = estimated(L, owner)->elements;
+    size_t need = 4096 + els * CSS_BYTES_PER_ELEMENT;
+    mw_budget_reserve(L, need, "selector");
+    mw_budget_charge(L, 8 + (long long)(els / CSS_ELEMENTS_PER_UNIT));
+    xmlXPathObjectPtr r = mw_css_select(css_of(L), ctx, sel, err);
+    mw_budget_release(L, need);
+    return r;
 }
 
 /* ---- evaluation under an operation limit ---- */
@@ -242,17 +263,16 @@ static int m_select_impl(lua_State *L, int first_only)
     xmlNodePtr ctx = check_ctx(L, 1);
     const char *sel = luaL_checkstring(L, 2);
     mw_budget_charge(L, 8);
+    push_owner(L, 1);
+    int owner = lua_gettop(L);
     xmlXPathObjectPtr *r = (xmlXPathObjectPtr *)mw_lua_box(L, free_xpath_obj);
     int box = lua_gettop(L);
     struct mw_err err = {0};
-    unsigned long limit = op_limit(L), ops = 0;
-    *r = mw_css_select_limit(css_of(L), ctx, sel, limit, &ops, &err);
+    *r = css_run(L, owner, ctx, sel, &err);
     mw_budget_check(L);
-    charge_ops(L, ops, limit, "selector", sel);
     if (!*r)
         return luaL_error(L, "%s", err.msg);
-    push_owner(L, 1);
-    push_nodeset(L, lua_gettop(L), (*r)->nodesetval, first_only);
+    push_nodeset(L, owner, (*r)->nodesetval, first_only);
     mw_lua_box_free(L, box);
     return 1;
 }
@@ -425,7 +445,7 @@ static int n_text(lua_State *L)
 {
     xmlNodePtr n = mw_lua_check_node(L, 1);
     const char *mode = luaL_optstring(L, 2, "blocks");
-    size_t need = 3 * text_estimate(L, n);   /* the collected text, then its folded copy */
+    size_t need = 3 * text_estimate(L, n, NULL);   /* the collected text, then its folded copy */
     mw_budget_reserve(L, need, "node:text()");
     char **t = (char **)mw_lua_box(L, free);
     int box = lua_gettop(L);
@@ -518,14 +538,13 @@ static int n_closest(lua_State *L)
 {
     xmlNodePtr n = mw_lua_check_node(L, 1);
     const char *sel = luaL_checkstring(L, 2);
-    mw_budget_charge(L, 8);
+    lua_getiuservalue(L, 1, 1);
+    int owner = lua_gettop(L);
     xmlXPathObjectPtr *r = (xmlXPathObjectPtr *)mw_lua_box(L, free_xpath_obj);
     int box = lua_gettop(L);
     struct mw_err err = {0};
-    unsigned long limit = op_limit(L), ops = 0;
-    *r = mw_css_select_limit(css_of(L), (xmlNodePtr)n->doc, sel, limit, &ops, &err);
+    *r = css_run(L, owner, (xmlNodePtr)n->doc, sel, &err);
     mw_budget_check(L);
-    charge_ops(L, ops, limit, "selector", sel);
     if (!*r)
         return luaL_error(L, "%s", err.msg);
     xmlNodeSetPtr ns = (*r)->nodesetval;
@@ -538,8 +557,7 @@ static int n_closest(lua_State *L)
         if (hit) {
             mw_lua_box_free(L, box);
             mw_budget_charge(L, steps / 16);
-            lua_getiuservalue(L, 1, 1);
-            mw_lua_push_node(L, -1, a);
+            mw_lua_push_node(L, owner, a);
             return 1;
         }
     }

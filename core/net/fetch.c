@@ -89,6 +89,14 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     return len;
 }
 
+/* libcurl calls this about once a second even on a silent connection: the way to end a blocked transfer. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    volatile sig_atomic_t *interrupt = ud;
+    return *interrupt ? 1 : 0;
+}
+
 /* Value of header name in the kept "Name: value\n" lines (malloc'd), or NULL. */
 static char *header_value(const struct mw_buf *h, const char *name)
 {
@@ -225,6 +233,11 @@ struct mw_fetcher *mw_fetcher_new(const struct mw_fetch_opts *o, struct mw_err *
         SET(CURLOPT_CONNECT_TO, f->connect_to);
     if (f->cond)
         SET(CURLOPT_HTTPHEADER, f->cond);
+    if (f->o.interrupt) {
+        SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+        SET(CURLOPT_XFERINFODATA, (void *)f->o.interrupt);
+        SET(CURLOPT_NOPROGRESS, 0L);
+    }
 #undef SET
     if (c != CURLE_OK) {
         mw_fetcher_free(f);
@@ -259,12 +272,22 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-static void sleep_ms(long ms)
+/* Sleep ms, in steps of at most 100 ms when an interrupt flag is watched; 1 when it was raised. */
+static int sleep_ms(long ms, volatile sig_atomic_t *interrupt)
 {
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-        ;
+    while (ms > 0) {
+        if (interrupt && *interrupt)
+            return 1;
+        long step = interrupt && ms > 100 ? 100 : ms;
+        struct timespec ts = { step / 1000, (step % 1000) * 1000000L };
+        while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+            if (interrupt && *interrupt)
+                return 1;
+        ms -= step;
+    }
+    return interrupt && *interrupt;
 }
+
 
 /* Retry-After of the kept headers in ms (delta-seconds or an HTTP date), -1 when absent or unreadable. */
 static long retry_after_ms(const struct mw_buf *h)
@@ -348,7 +371,8 @@ static int make_response(struct mw_fetcher *f, const char *url, int tries, doubl
  *   MW_EINVAL  not an http(s) URL;
  *   MW_ELIMIT  body past max_body (decoded bytes or Content-Length), too many redirects, a time-out
  *              (connect, whole transfer or stalled body) on the last try: err.h counts time as a limit;
- *   MW_EFETCH  a redirect to another scheme, DNS, TLS, refused or broken connections after the retries. */
+ *   MW_EFETCH  a redirect to another scheme, DNS, TLS, refused or broken connections after the retries;
+ *              "interrupted" when o->interrupt became non-zero (the transfer or the back-off wait ends). */
 int mw_fetch(struct mw_fetcher *f, const char *url, struct mw_response **out, struct mw_err *err)
 {
     if (out)
@@ -365,7 +389,10 @@ int mw_fetch(struct mw_fetcher *f, const char *url, struct mw_response **out, st
     double t0 = now_ms();
     long backoff = f->o.backoff_ms;
     int rc = 0;
+    volatile sig_atomic_t *intr = f->o.interrupt;
     for (int tries = 1;; tries++) {
+        if (intr && *intr)
+            return mw_err_set(err, MW_EFETCH, "fetch", "%s: interrupted", url);
         mw_buf_reset(&f->body);
         mw_buf_reset(&f->hdrs);
         f->body_over = 0;
@@ -381,7 +408,8 @@ int mw_fetch(struct mw_fetcher *f, const char *url, struct mw_response **out, st
             if (!last && retryable_status(status)) {
                 long ra = retry_after_ms(&f->hdrs);
                 if (ra <= f->o.max_retry_after_ms) {
-                    sleep_ms(ra > wait ? ra : wait);
+                    if (sleep_ms(ra > wait ? ra : wait, intr))
+                        return mw_err_set(err, MW_EFETCH, "fetch", "%s: interrupted", url);
                     continue;
                 }
             }
@@ -403,9 +431,10 @@ int mw_fetch(struct mw_fetcher *f, const char *url, struct mw_response **out, st
                             to ? " (" : "", to ? to : "", to ? ")" : "");
         } else if (c == CURLE_OUT_OF_MEMORY) {
             rc = mw_err_set(err, MW_ENOMEM, "fetch", "%s: out of memory", url);
-        } else if (!last && retryable_code(c)) {
-            sleep_ms(wait);
+        } else if (!last && retryable_code(c) && !sleep_ms(wait, intr)) {
             continue;
+        } else if (c == CURLE_ABORTED_BY_CALLBACK || (intr && *intr)) {
+            rc = mw_err_set(err, MW_EFETCH, "fetch", "%s: interrupted", url);
         } else {
             rc = mw_err_set(err, c == CURLE_OPERATION_TIMEDOUT ? MW_ELIMIT : MW_EFETCH, "fetch", "%s: %s%s", url,
                             f->errbuf[0] ? f->errbuf : curl_easy_strerror(c), tail);

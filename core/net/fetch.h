@@ -4,6 +4,7 @@
 #ifndef MW_FETCH_H
 #define MW_FETCH_H
 
+#include <signal.h>
 #include <stddef.h>
 #include "common/err.h"
 
@@ -20,6 +21,9 @@ struct mw_fetch_opts {
                                    "host:port:address:port2" (curl --connect-to) entries */
     const char *if_none_match;  /* conditional GET, may be NULL */
     const char *if_modified_since;
+    volatile sig_atomic_t *interrupt;   /* when it becomes non-zero (a signal handler's flag), the transfer and
+                                           any back-off wait end within about a second: MW_EFETCH "interrupted".
+                                           Borrowed; NULL = not interruptible */
 };
 void mw_fetch_opts_default(struct mw_fetch_opts *o);
 

@@ -1,49 +1,75 @@
 /* run/config.c: loading a run config: the Lua file runs in the sandbox (with getenv added), its table becomes
- * JSON, and each key is checked and copied into struct mw_run_config. Unknown keys are errors, so a typo
- * cannot silently change a crawl. */
+ * JSON, and each value is checked and copied into struct mw_run_config. Unknown keys, URLs that are not
+ * http(s), durations without a unit, bad patterns and selectors are errors, each naming its position
+ * ("sources[5].listing"), so a typo cannot silently change a crawl. */
 #include "run/config.h"
 
 #include <ctype.h>
 #include <jansson.h>
 #include <lauxlib.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
+#include "doc/css.h"
 #include "lua/modules.h"
 #include "lua/sandbox.h"
+#include "net/url.h"
+#include "run/match.h"
+
+static const struct { const char *unit; double ms; } UNITS[] = {
+    {"ms", 1}, {"s", 1000}, {"sec", 1000}, {"m", 60e3}, {"min", 60e3}, {"h", 3600e3}, {"d", 86400e3},
+    {"w", 7 * 86400e3}};
 
 int mw_run_duration_ms(const char *s, long long *ms)
 {
     if (!s)
         return MW_EINVAL;
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || v < 0 || v != v)
+    const char *p = s;
+    while (*p == ' ')
+        p++;
+    size_t n = strlen(p);
+    while (n && p[n - 1] == ' ')
+        n--;
+    if (n == 1 && p[0] == '0') {
+        *ms = 0;   /* a lone 0 needs no unit */
+        return 0;
+    }
+    double total = 0;
+    int parts = 0;
+    while (*p) {
+        if (!isdigit((unsigned char)*p) && *p != '.')   /* no sign, no "inf" or "nan" */
+            return MW_EINVAL;
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p || v != v)
+            return MW_EINVAL;
+        p = end;
+        while (*p == ' ')
+            p++;
+        size_t ul = 0;
+        while (isalpha((unsigned char)p[ul]))
+            ul++;
+        double mul = -1;
+        for (size_t i = 0; ul && i < sizeof UNITS / sizeof UNITS[0] && mul < 0; i++)
+            if (strlen(UNITS[i].unit) == ul && !strncasecmp(p, UNITS[i].unit, ul))
+                mul = UNITS[i].ms;
+        if (mul < 0)
+            return MW_EINVAL;
+        total += v * mul;
+        parts++;
+        p += ul;
+        while (*p == ' ')
+            p++;
+    }
+    if (!parts || total > 1e15)
         return MW_EINVAL;
-    while (*end == ' ')
-        end++;
-    double mul;
-    if (!*end || !strcasecmp(end, "s") || !strcasecmp(end, "sec"))
-        mul = 1000;
-    else if (!strcasecmp(end, "ms"))
-        mul = 1;
-    else if (!strcasecmp(end, "m") || !strcasecmp(end, "min"))
-        mul = 60e3;
-    else if (!strcasecmp(end, "h"))
-        mul = 3600e3;
-    else if (!strcasecmp(end, "d"))
-        mul = 86400e3;
-    else if (!strcasecmp(end, "w"))
-        mul = 7 * 86400e3;
-    else
-        return MW_EINVAL;
-    double r = v * mul;
-    if (r > 1e15)
-        return MW_EINVAL;
-    *ms = (long long)r;
+    *ms = (long long)(total + 0.5);
     return 0;
 }
 
@@ -170,12 +196,21 @@ struct ctx {
     struct mw_err *err;
     int failed;
     const char *prefix;   /* "limits." while the limits table is read */
+    struct mw_match *match;
 };
 
-static int bad(struct ctx *c, const char *key, const char *why)
+/* The first problem, as "FILE: key: why" (key already carries its position, "sources[5].listing"). */
+static int bad(struct ctx *c, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int bad(struct ctx *c, const char *key, const char *fmt, ...)
 {
-    if (!c->failed)
+    if (!c->failed) {
+        char why[400];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, sizeof why, fmt, ap);
+        va_end(ap);
         mw_err_set(c->err, MW_EINVAL, "config", "%s: %s%s: %s", c->file, c->prefix ? c->prefix : "", key, why);
+    }
     c->failed = 1;
     return -1;
 }
@@ -202,14 +237,16 @@ static char *rel_path(struct ctx *c, const char *dir, const char *p)
     return out;
 }
 
-/* A string or a list of strings -> NULL-terminated vector (NULL for an absent key). */
-static char **strv(struct ctx *c, json_t *v, const char *key, const char *dir)
+/* A string or a list of strings -> NULL-terminated vector (NULL for an absent key). Each element is checked
+ * by check(c, "key[i]", value) when given. */
+typedef int (*check_fn)(struct ctx *c, const char *key, const char *v);
+static char **strv(struct ctx *c, json_t *v, const char *key, const char *dir, const char *what, check_fn check)
 {
     if (!v || json_is_null(v))
         return NULL;
     size_t n = json_is_array(v) ? json_array_size(v) : 1;
     if (!json_is_array(v) && !json_is_string(v)) {
-        bad(c, key, "expected a string or a list of strings");
+        bad(c, key, "expected %s or a list of them", what);
         return NULL;
     }
     char **out = calloc(n + 1, sizeof *out);
@@ -217,17 +254,34 @@ static char **strv(struct ctx *c, json_t *v, const char *key, const char *dir)
         bad(c, key, "out of memory");
         return NULL;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !c->failed; i++) {
         json_t *e = json_is_array(v) ? json_array_get(v, i) : v;
+        char k[160];
+        if (json_is_array(v))
+            snprintf(k, sizeof k, "%s[%zu]", key, i + 1);
+        else
+            snprintf(k, sizeof k, "%s", key);
         if (!json_is_string(e)) {
-            bad(c, key, "expected strings only");
+            bad(c, k, "expected %s", what);
             break;
         }
+        if (check && check(c, k, json_string_value(e)))
+            break;
         out[i] = dir ? rel_path(c, dir, json_string_value(e)) : xstrdup(c, json_string_value(e));
     }
     return out;
 }
 
+/* "250", "1.5": a number written without a unit. */
+static int bare_number(const char *s)
+{
+    char *end;
+    strtod(s, &end);
+    return end != s && !*end;
+}
+
+/* A duration: a string with units ("250ms", "1h30m"), or 0. A bare number other than 0 is refused: 250
+ * could mean milliseconds or seconds, and guessing wrong makes a crawl 1000 times too slow or too fast. */
 static long long get_ms(struct ctx *c, json_t *o, const char *key, long long def)
 {
     json_t *v = json_object_get(o, key);
@@ -236,12 +290,18 @@ static long long get_ms(struct ctx *c, json_t *o, const char *key, long long def
     long long ms;
     if (json_is_number(v)) {
         double d = json_number_value(v);
-        if (d < 0 || d > 1e12)
-            return bad(c, key, "out of range"), def;
-        return (long long)(d * 1000);
+        if (d == 0)
+            return 0;
+        return bad(c, key, "%g has no unit: write \"%gms\" or \"%gs\" (units: ms, s, m, h, d, w)", d, d, d), def;
     }
-    if (!json_is_string(v) || mw_run_duration_ms(json_string_value(v), &ms))
-        return bad(c, key, "expected a duration such as \"1s\", \"500ms\", \"15m\", \"7d\""), def;
+    if (!json_is_string(v))
+        return bad(c, key, "expected a duration such as \"250ms\", \"1s\", \"15m\", \"1h30m\""), def;
+    const char *s = json_string_value(v);
+    if (bare_number(s) && mw_run_duration_ms(s, &ms))
+        return bad(c, key, "\"%s\" has no unit: write \"%sms\" or \"%ss\" (units: ms, s, m, h, d, w)", s, s, s), def;
+    if (mw_run_duration_ms(s, &ms))
+        return bad(c, key, "expected a duration such as \"250ms\", \"1s\", \"15m\", \"1h30m\" (got \"%.60s\")", s),
+               def;
     return ms;
 }
 
@@ -250,11 +310,8 @@ static long long get_int(struct ctx *c, json_t *o, const char *key, long long de
     json_t *v = json_object_get(o, key);
     if (!v)
         return def;
-    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
-        char why[96];
-        snprintf(why, sizeof why, "expected a whole number from %lld to %lld", lo, hi);
-        return bad(c, key, why), def;
-    }
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+        return bad(c, key, "expected a whole number from %lld to %lld", lo, hi), def;
     return json_integer_value(v);
 }
 
@@ -268,12 +325,39 @@ static int get_bool(struct ctx *c, json_t *o, const char *key, int def)
     return json_is_true(v);
 }
 
-static const char *get_str(struct ctx *c, json_t *o, const char *key)
+/* A one-line, non-empty string (what = how the error names it), or NULL when absent. */
+static const char *get_str(struct ctx *c, json_t *o, const char *key, const char *what)
 {
     json_t *v = json_object_get(o, key);
-    if (v && !json_is_string(v))
-        return bad(c, key, "expected a string"), NULL;
-    return v ? json_string_value(v) : NULL;
+    if (!v)
+        return NULL;
+    if (!json_is_string(v))
+        return bad(c, key, "expected %s", what ? what : "a string"), NULL;
+    const char *s = json_string_value(v);
+    if (!*s)
+        return bad(c, key, "must not be empty"), NULL;
+    if (strpbrk(s, "\r\n"))
+        return bad(c, key, "must be one line"), NULL;
+    return s;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 40 || lb > 40)
+        return 99;
+    size_t d[41][41];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+            d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+    return d[la][lb];
 }
 
 static int check_keys(struct ctx *c, json_t *o, const char *where, const char *const *known)
@@ -282,23 +366,150 @@ static int check_keys(struct ctx *c, json_t *o, const char *where, const char *c
     json_t *v;
     json_object_foreach(o, k, v) {
         int ok = 0;
-        for (int i = 0; known[i] && !ok; i++)
+        const char *near = NULL;
+        for (int i = 0; known[i] && !ok; i++) {
             ok = !strcmp(k, known[i]);
+            if (!near && edit_distance(k, known[i]) <= 2)
+                near = known[i];
+        }
         if (!ok) {
             char key[160];
             snprintf(key, sizeof key, "%s%s%.100s", where, *where ? "." : "", k);
+            if (near)
+                return bad(c, key, "unknown key (did you mean \"%s\"?)", near);
             return bad(c, key, "unknown key");
         }
     }
     return 0;
 }
 
+/* ---------- values ---------- */
+
+static int check_url(struct ctx *c, const char *key, const char *u)
+{
+    struct mw_url p;
+    if (mw_url_parse(u, &p) || !strstr(u, "://"))
+        return bad(c, key, "\"%.200s\" is not a URL (expected http://host/path or https://host/path)", u);
+    int web = p.scheme && (!strcasecmp(p.scheme, "http") || !strcasecmp(p.scheme, "https"));
+    int host_ok = p.host && *p.host;
+    for (const char *h = p.host; host_ok && *h; h++)
+        host_ok = isalnum((unsigned char)*h) || strchr(".-_[]:", *h) || (unsigned char)*h >= 0x80;
+    char *end = NULL;
+    long port = p.port && *p.port ? strtol(p.port, &end, 10) : 80;
+    int port_ok = !p.port || !*p.port || (!*end && port > 0 && port < 65536);
+    char scheme[16];
+    snprintf(scheme, sizeof scheme, "%s", p.scheme ? p.scheme : "");
+    mw_url_clear(&p);
+    if (!web)
+        return bad(c, key, "\"%.200s\": only http:// and https:// URLs are fetched (not %s:)", u, scheme);
+    if (!host_ok)
+        return bad(c, key, "\"%.200s\" has no valid host name", u);
+    if (!port_ok)
+        return bad(c, key, "\"%.200s\" has a bad port", u);
+    if (strpbrk(u, " \t\r\n"))
+        return bad(c, key, "\"%.200s\" has white space in it (escape it as %%20)", u);
+    return 0;
+}
+
+static int is_port(const char *s, size_t n)
+{
+    if (!n || n > 5)
+        return 0;
+    long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v > 0 && v < 65536;
+}
+
+/* "HOST:PORT:ADDRESS[,ADDRESS...]" (curl --resolve) or "HOST:PORT:ADDRESS:PORT" (curl --connect-to). */
+static int check_resolve(struct ctx *c, const char *key, const char *r)
+{
+    const char *f[5] = {r};
+    size_t len[5] = {0}, n = 1;
+    int bracket = 0;
+    for (const char *p = r; *p && n <= 4; p++) {
+        bracket += (*p == '[') - (*p == ']');
+        if (*p == ':' && !bracket) {
+            len[n - 1] = (size_t)(p - f[n - 1]);
+            f[n++] = p + 1;
+        }
+    }
+    if (n <= 4)
+        len[n - 1] = strlen(f[n - 1]);
+    int ok = (n == 3 || n == 4) && len[0] && is_port(f[1], len[1]) && len[2] && (n == 3 || is_port(f[3], len[3]));
+    for (size_t i = 0; ok && i < len[2]; i++)
+        ok = isalnum((unsigned char)f[2][i]) || strchr(".-_[]:,+", f[2][i]);
+    for (size_t i = 0; ok && i < len[0]; i++)
+        ok = isalnum((unsigned char)f[0][i]) || strchr(".-_*", f[0][i]);   /* a name, as curl wants it */
+    if (!ok)
+        return bad(c, key, "\"%.200s\": expected \"HOST:PORT:ADDRESS\" (as curl --resolve) or "
+                   "\"HOST:PORT:ADDRESS:PORT\" (as curl --connect-to)", r);
+    return 0;
+}
+
+static int check_pattern(struct ctx *c, const char *key, const char *pat)
+{
+    struct mw_err e = {0};
+    if (!*pat)
+        return bad(c, key, "an empty pattern matches every URL: leave `article` out instead");
+    if (mw_match(c->match, pat, "http://example.com/", &e) < 0)
+        return bad(c, key, "bad Lua pattern \"%.100s\": %s", pat, strstr(e.msg, "\": ") ? strstr(e.msg, "\": ") + 3
+                                                                                     : e.msg);
+    return 0;
+}
+
+static int check_selector(struct ctx *c, const char *key, const char *sel)
+{
+    char *xp = NULL;
+    struct mw_err e = {0};
+    if (mw_css_to_xpath(sel, &xp, &e))
+        return bad(c, key, "%s", e.msg);
+    free(xp);
+    return 0;
+}
+
+static int check_dir(struct ctx *c, const char *key, const char *path, const char *dir)
+{
+    char *abs = rel_path(c, dir, path);
+    struct stat st;
+    int ok = abs && stat(abs, &st) == 0 && S_ISDIR(st.st_mode);
+    if (!ok)
+        bad(c, key, "%s: no such directory", abs ? abs : path);
+    free(abs);
+    return ok ? 0 : -1;
+}
+
+static int check_outlet(struct ctx *c, const char *key, const char *name)
+{
+    if (!*name)
+        return bad(c, key, "must not be empty");
+    for (const char *p = name; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            return bad(c, key, "\"%.60s\" has a control character", name);
+    return 0;
+}
+
+/* RFC 9309 2.2.1: a product token is letters, '_' and '-' (digits too, as real crawlers use them). */
+static int check_agent(struct ctx *c, const char *key, const char *a)
+{
+    for (const char *p = a; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+            return bad(c, key, "\"%.60s\": a robots.txt product token is letters, digits, '-' and '_' only", a);
+    return 0;
+}
+
+/* ---------- sources ---------- */
+
 static void parse_source(struct ctx *c, json_t *e, struct mw_run_source *src, size_t i)
 {
-    char key[48];
+    char key[48], k2[96];
     snprintf(key, sizeof key, "sources[%zu]", i + 1);
     if (json_is_string(e)) {
-        src->url = xstrdup(c, json_string_value(e));
+        if (!check_url(c, key, json_string_value(e)))
+            src->url = xstrdup(c, json_string_value(e));
         return;
     }
     if (!json_is_object(e)) {
@@ -312,18 +523,60 @@ static void parse_source(struct ctx *c, json_t *e, struct mw_run_source *src, si
     static const struct { const char *k; enum mw_source_type t; } kinds[] = {
         {"feed", MW_SRC_FEED}, {"sitemap", MW_SRC_SITEMAP}, {"listing", MW_SRC_LISTING}, {"robots", MW_SRC_ROBOTS},
         {"url", MW_SRC_AUTO}};
-    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-        const char *u = get_str(c, e, kinds[k].k);
-        if (u && !src->url) {
-            src->type = kinds[k].t;
-            src->url = xstrdup(c, u);
+    const char *first = NULL;
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0] && !c->failed; k++) {
+        json_t *v = json_object_get(e, kinds[k].k);
+        if (!v)
+            continue;
+        snprintf(k2, sizeof k2, "%s.%s", key, kinds[k].k);
+        if (first) {
+            bad(c, key, "give one of feed, sitemap, listing, robots or url (got %s and %s)", first, kinds[k].k);
+            return;
         }
+        first = kinds[k].k;
+        if (json_is_object(v) && kinds[k].t == MW_SRC_LISTING) {
+            bad(c, k2, "expected a URL string; in a run config the selector goes beside it: "
+                "{listing = URL, links = CSS}");
+            return;
+        }
+        if (!json_is_string(v)) {
+            bad(c, k2, "expected a URL string");
+            return;
+        }
+        if (check_url(c, k2, json_string_value(v)))
+            return;
+        src->type = kinds[k].t;
+        src->url = xstrdup(c, json_string_value(v));
     }
-    if (!src->url && !c->failed)
+    if (!src->url && !c->failed) {
         bad(c, key, "names no URL (feed = ..., sitemap = ..., listing = ... or url = ...)");
-    src->outlet = xstrdup(c, get_str(c, e, "outlet"));
-    src->links = xstrdup(c, get_str(c, e, "links"));
-    src->article = strv(c, json_object_get(e, "article"), key, NULL);
+        return;
+    }
+    snprintf(k2, sizeof k2, "%s.outlet", key);
+    json_t *o = json_object_get(e, "outlet");
+    if (o && (!json_is_string(o) || check_outlet(c, k2, json_string_value(o)))) {
+        if (!json_is_string(o))
+            bad(c, k2, "expected a name (a string)");
+        return;
+    }
+    src->outlet = xstrdup(c, json_string_value(o));
+    snprintf(k2, sizeof k2, "%s.links", key);
+    json_t *l = json_object_get(e, "links");
+    if (l) {
+        if (!json_is_string(l) || !*json_string_value(l)) {
+            bad(c, k2, "expected a CSS selector (a string)");
+            return;
+        }
+        if (src->type != MW_SRC_LISTING && src->type != MW_SRC_AUTO) {
+            bad(c, k2, "only a listing page has links (this source is a %s)", first);
+            return;
+        }
+        if (check_selector(c, k2, json_string_value(l)))
+            return;
+        src->links = xstrdup(c, json_string_value(l));
+    }
+    snprintf(k2, sizeof k2, "%s.article", key);
+    src->article = strv(c, json_object_get(e, "article"), k2, NULL, "a Lua pattern", check_pattern);
 }
 
 static void parse_sinks(struct ctx *c, json_t *v, struct mw_run_config *cfg)
@@ -377,9 +630,16 @@ static void parse_sinks(struct ctx *c, json_t *v, struct mw_run_config *cfg)
             name = k;
             conf = json_is_object(e) ? json_incref(e) : NULL;
         }
-        if (!name) {
+        char sk[160];
+        if (numeric)
+            snprintf(sk, sizeof sk, "sinks[%s]", k ? k : "");
+        else
+            snprintf(sk, sizeof sk, "sinks.%.100s", k);
+        if (numeric && !k)
+            snprintf(sk, sizeof sk, "sinks[%zu]", i + 1);
+        if (!name || !*name) {
             json_decref(conf);
-            bad(c, "sinks", "each sink is a name or name = {options}");
+            bad(c, sk, "each sink is a name or name = {options}");
             return;
         }
         /* a sink's files live where the config says, like the store: relative to the config file */
@@ -404,15 +664,99 @@ static void parse_sinks(struct ctx *c, json_t *v, struct mw_run_config *cfg)
     }
 }
 
+/* ---------- limits ---------- */
+
+static void parse_limits(struct ctx *c, json_t *L, struct mw_run_config *cfg)
+{
+    c->prefix = "limits.";
+    cfg->pages_per_outlet = (long)get_int(c, L, "pages_per_outlet", 500, 0, 100000000);
+    cfg->max_age_s = get_ms(c, L, "max_age", 0) / 1000;
+    cfg->delay_ms = (long)get_ms(c, L, "delay", 1000);
+    cfg->per_host = (int)get_int(c, L, "connections_per_host", 1, 1, 64);
+    cfg->connections = (int)get_int(c, L, "connections", 32, 1, 1024);
+    cfg->timeout_ms = (long)get_ms(c, L, "timeout", 30000);
+    cfg->connect_timeout_ms = (long)get_ms(c, L, "connect_timeout", 10000);
+    cfg->retries = (int)get_int(c, L, "retries", 2, 0, 20);
+    cfg->backoff_ms = (long)get_ms(c, L, "backoff", 500);
+    cfg->max_retry_after_ms = (long)get_ms(c, L, "max_retry_after", 30000);
+    cfg->max_tries = (int)get_int(c, L, "max_tries", 3, 1, 1000);
+    cfg->host_failures = (int)get_int(c, L, "host_failures", 3, 1, 1000);
+    cfg->pass_time_ms = get_ms(c, L, "pass_time", 3600000);
+    cfg->host_time_ms = get_ms(c, L, "host_time", 1800000);
+    cfg->max_body = (size_t)16 << 20;
+    json_t *mbv = json_object_get(L, "max_body");
+    if (json_is_integer(mbv) && json_integer_value(mbv) > 0)
+        cfg->max_body = (size_t)json_integer_value(mbv);
+    else if (mbv && (!json_is_string(mbv) || mw_run_size(json_string_value(mbv), &cfg->max_body)))
+        bad(c, "max_body", "expected a size such as \"16MB\", \"512k\" or a number of bytes");
+    static const struct { const char *k; size_t off; } POSITIVE[] = {
+        {"timeout", offsetof(struct mw_run_config, timeout_ms)},
+        {"connect_timeout", offsetof(struct mw_run_config, connect_timeout_ms)}};
+    for (size_t i = 0; i < 2 && !c->failed; i++)
+        if (*(long *)((char *)cfg + POSITIVE[i].off) <= 0)
+            bad(c, POSITIVE[i].k, "must be more than 0");
+    if (!c->failed && cfg->pass_time_ms <= 0)
+        bad(c, "pass_time", "must be more than 0");
+    if (!c->failed && cfg->host_time_ms <= 0)
+        bad(c, "host_time", "must be more than 0");
+    c->prefix = NULL;
+}
+
+static void parse_top(struct ctx *c, json_t *j, struct mw_run_config *cfg)
+{
+    cfg->outlets = strv(c, json_object_get(j, "outlets"), "outlets", NULL, "a rule name (a string)", check_outlet);
+    json_t *rules = json_object_get(j, "rules");
+    cfg->rule_dirs = strv(c, rules, "rules", cfg->dir, "a directory (a string)", NULL);
+    /* each rule directory must be there: a typo would silently leave outlets without their rules */
+    for (size_t i = 0; !c->failed && cfg->rule_dirs && cfg->rule_dirs[i]; i++) {
+        char k[32];
+        snprintf(k, sizeof k, json_is_array(rules) ? "rules[%zu]" : "rules", i + 1);
+        check_dir(c, k, cfg->rule_dirs[i], NULL);
+    }
+    cfg->resolve = strv(c, json_object_get(j, "resolve"), "resolve", NULL, "a \"HOST:PORT:ADDRESS\" string",
+                        check_resolve);
+    const char *store = get_str(c, j, "store", "a file name (a string)");
+    if (!c->failed)
+        cfg->store = rel_path(c, cfg->dir, store ? store : "moonwire.sqlite");
+    cfg->user_agent = xstrdup(c, get_str(c, j, "user_agent", NULL));
+    const char *agent = get_str(c, j, "agent", "a product token (a string)");
+    if (agent && check_agent(c, "agent", agent))
+        agent = NULL;
+    cfg->agent = xstrdup(c, agent ? agent : "moonwire");
+    cfg->robots = get_bool(c, j, "robots", 1);
+    cfg->robots_sitemaps = get_bool(c, j, "robots_sitemaps", 1);
+    long long every = get_ms(c, j, "every", 0);
+    if (!c->failed && json_object_get(j, "every") && every < 1000)
+        bad(c, "every", "must be at least 1s");
+    cfg->every_s = every / 1000;
+    json_t *srcs = json_object_get(j, "sources");
+    if (srcs && json_is_object(srcs) && !json_object_size(srcs))
+        srcs = NULL;
+    if (srcs && !json_is_array(srcs)) {
+        bad(c, "sources", "expected a list of sources: {{feed = URL, outlet = NAME}, ...}");
+    } else if (srcs && !c->failed) {
+        cfg->sources = calloc(json_array_size(srcs) + 1, sizeof *cfg->sources);
+        for (size_t i = 0; cfg->sources && i < json_array_size(srcs) && !c->failed; i++) {
+            parse_source(c, json_array_get(srcs, i), &cfg->sources[i], i);
+            cfg->nsources = i + 1;
+        }
+    }
+    if (!c->failed)
+        parse_sinks(c, json_object_get(j, "sinks"), cfg);
+}
+
 struct mw_run_config *mw_run_config_load(const char *path, struct mw_err *err)
 {
     json_t *j = eval_file(path, err);
     if (!j)
         return NULL;
     struct mw_run_config *cfg = calloc(1, sizeof *cfg);
-    struct ctx c = {path, err, 0, NULL};
-    if (!cfg) {
+    struct ctx c = {path, err, 0, NULL, NULL};
+    c.match = mw_match_new(err);
+    if (!cfg || !c.match) {
         json_decref(j);
+        free(cfg);
+        mw_match_free(c.match);
         mw_err_set(err, MW_ENOMEM, "config", "out of memory");
         return NULL;
     }
@@ -436,70 +780,23 @@ struct mw_run_config *mw_run_config_load(const char *path, struct mw_err *err)
     if (lim && json_is_array(lim) && !json_array_size(lim))
         lim = NULL;
     if (lim && !json_is_object(lim))
-        bad(&c, "limits", "expected a table");
+        bad(&c, "limits", "expected a table such as {delay = \"1s\", timeout = \"30s\"}");
     static const char *const lknown[] = {"pages_per_outlet", "max_age", "delay", "connections_per_host",
                                          "connections", "timeout", "connect_timeout", "retries", "backoff",
-                                         "max_retry_after", "max_tries", "host_failures", "max_body", NULL};
+                                         "max_retry_after", "max_tries", "host_failures", "max_body", "pass_time",
+                                         "host_time", NULL};
     if (lim && json_is_object(lim))
         check_keys(&c, lim, "limits", lknown);
-    json_t *L = json_is_object(lim) ? lim : NULL;
     json_t *empty = json_object();
-    if (!L)
-        L = empty;
-
-    if (!c.failed) {
-        cfg->outlets = strv(&c, json_object_get(j, "outlets"), "outlets", NULL);
-        cfg->rule_dirs = strv(&c, json_object_get(j, "rules"), "rules", cfg->dir);
-        cfg->resolve = strv(&c, json_object_get(j, "resolve"), "resolve", NULL);
-        const char *store = get_str(&c, j, "store");
-        cfg->store = rel_path(&c, cfg->dir, store ? store : "moonwire.sqlite");
-        cfg->user_agent = xstrdup(&c, get_str(&c, j, "user_agent"));
-        const char *agent = get_str(&c, j, "agent");
-        cfg->agent = xstrdup(&c, agent ? agent : "moonwire");
-        cfg->robots = get_bool(&c, j, "robots", 1);
-        cfg->robots_sitemaps = get_bool(&c, j, "robots_sitemaps", 1);
-        cfg->every_s = get_ms(&c, j, "every", 0) / 1000;
-        json_t *srcs = json_object_get(j, "sources");
-        if (srcs && !json_is_array(srcs))
-            bad(&c, "sources", "expected a list");
-        else if (srcs) {
-            cfg->sources = calloc(json_array_size(srcs) + 1, sizeof *cfg->sources);
-            for (size_t i = 0; cfg->sources && i < json_array_size(srcs) && !c.failed; i++) {
-                parse_source(&c, json_array_get(srcs, i), &cfg->sources[i], i);
-                cfg->nsources = i + 1;
-            }
-        }
-        parse_sinks(&c, json_object_get(j, "sinks"), cfg);
-        c.prefix = "limits.";
-        cfg->pages_per_outlet = (long)get_int(&c, L, "pages_per_outlet", 500, 0, 100000000);
-        cfg->max_age_s = get_ms(&c, L, "max_age", 0) / 1000;
-        cfg->delay_ms = (long)get_ms(&c, L, "delay", 1000);
-        cfg->per_host = (int)get_int(&c, L, "connections_per_host", 1, 1, 64);
-        cfg->connections = (int)get_int(&c, L, "connections", 32, 1, 1024);
-        cfg->timeout_ms = (long)get_ms(&c, L, "timeout", 30000);
-        cfg->connect_timeout_ms = (long)get_ms(&c, L, "connect_timeout", 10000);
-        cfg->retries = (int)get_int(&c, L, "retries", 2, 0, 20);
-        cfg->backoff_ms = (long)get_ms(&c, L, "backoff", 500);
-        cfg->max_retry_after_ms = (long)get_ms(&c, L, "max_retry_after", 30000);
-        cfg->max_tries = (int)get_int(&c, L, "max_tries", 3, 1, 1000);
-        cfg->host_failures = (int)get_int(&c, L, "host_failures", 3, 1, 1000);
-        cfg->max_body = (size_t)16 << 20;
-        const char *mb = get_str(&c, L, "max_body");
-        json_t *mbv = json_object_get(L, "max_body");
-        if (json_is_integer(mbv) && json_integer_value(mbv) > 0)
-            cfg->max_body = (size_t)json_integer_value(mbv);
-        else if (mbv && (!mb || mw_run_size(mb, &cfg->max_body)))
-            bad(&c, "max_body", "expected a size such as \"16MB\"");
-        if (!c.failed && cfg->timeout_ms <= 0)
-            bad(&c, "timeout", "must be more than 0");
-        if (!c.failed && cfg->connect_timeout_ms <= 0)
-            bad(&c, "connect_timeout", "must be more than 0");
-        c.prefix = NULL;
-        if (!c.failed && !cfg->outlets && !cfg->nsources)
-            bad(&c, "outlets", "name at least one outlet (a rule name) or one entry of sources");
-    }
+    if (!c.failed)
+        parse_top(&c, j, cfg);
+    if (!c.failed)
+        parse_limits(&c, json_is_object(lim) ? lim : empty, cfg);
+    if (!c.failed && !cfg->outlets && !cfg->nsources)
+        bad(&c, "outlets", "name at least one outlet (a rule name) or one entry of sources");
     json_decref(empty);
     json_decref(j);
+    mw_match_free(c.match);
     if (c.failed || !cfg->file || !cfg->dir || !cfg->store || !cfg->agent || !cfg->sinks) {
         if (!c.failed)
             mw_err_set(err, MW_ENOMEM, "config", "out of memory");

@@ -47,17 +47,22 @@ struct mw_run_config {
     int retries;                /* extra tries of one request within a run (default 2) */
     long backoff_ms, max_retry_after_ms;
     int max_tries;              /* runs in which a failing page is tried again (default 3) */
-    int host_failures;          /* consecutive connect errors/time-outs before a host is dropped (default 3) */
+    int host_failures;          /* consecutive connect errors/time-outs before a host is parked (default 3) */
+    long long pass_time_ms;     /* whole-pass deadline: then the pass stops and leaves the rest queued (1h) */
+    long long host_time_ms;     /* one host's share of a pass, from its first request, before it is parked (30m) */
     size_t max_body;
     long long every_s;          /* schedule (0 = none given) */
 };
 
 /* Load path. getenv(name) is available to the file, so ports and paths can come from the environment.
- * Owned: mw_run_config_free. NULL with err (stage "config", naming the file and the key). */
+ * Every value is checked (types, URLs and their schemes, resolve entries, units, patterns, selectors, rule
+ * directories) before the caller may fetch anything. Owned: mw_run_config_free. NULL with err: stage
+ * "config", the first problem as "FILE: sources[5].listing: why". */
 struct mw_run_config *mw_run_config_load(const char *path, struct mw_err *err);
 void mw_run_config_free(struct mw_run_config *c);
 
-/* "15m", "1.5s", "500ms", "2h", "7d", "30" (seconds) -> ms. 0, or MW_EINVAL. */
+/* "15m", "1.5s", "500ms", "2h", "7d", "1h30m", "1m 30s", "0" -> ms. Every number needs a unit (ms, s, m, h, d,
+ * w) except a lone "0". 0, or MW_EINVAL. */
 int mw_run_duration_ms(const char *s, long long *ms);
 /* "16MB", "512k", "1G", "4096" (bytes) -> bytes. 0, or MW_EINVAL. */
 int mw_run_size(const char *s, size_t *bytes);

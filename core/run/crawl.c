@@ -34,6 +34,7 @@ struct outlet {
     char **domains;
     struct mw_crawl_outlet st;
     long started;                   /* article pages started this pass */
+    int labelled;                   /* named by the config (a rule name, a source's outlet =): records carry it */
 };
 
 struct source {
@@ -50,6 +51,18 @@ struct sink {
     struct mw_plugin_lib *lib;
     int builtin;
 };
+
+/* Per rule and record field, this pass: where the field's value came from (layout-change alerts). */
+struct fstat {
+    char *rule;
+    int field;                      /* index into FIELDS */
+    long pages, rule_n, fallback_n, empty_n;
+    char *example;                  /* first page where the rule did not fill it */
+};
+
+static const char *const FIELDS[] = {"title", "lead", "authors", "published", "modified", "section", "tags",
+                                     "body", "images", "dateline"};
+#define NFIELDS (sizeof FIELDS / sizeof FIELDS[0])
 
 struct xfer {
     CURL *h;
@@ -87,6 +100,13 @@ struct mw_crawl {
     int64_t run_id;
     long done, errors, pages, articles;
     double t0, secs;
+    double deadline;                /* monotonic ms at which the pass stops (limits.pass_time) */
+    const char *stopped_by;         /* "pass_time", "signal" or NULL */
+    long left_queued;
+    struct fstat *fstats;
+    size_t nfstats;
+    struct mw_crawl_alert *alerts;
+    size_t nalerts;
 };
 
 /* ---------- small helpers ---------- */
@@ -273,9 +293,9 @@ static int setup_outlets(struct mw_crawl *c, struct mw_err *err)
         }
         if (!r) {
             json_decref(rules);
-            return mw_err_set(err, MW_ENOTFOUND, "config", "%s: outlets: no rule named \"%s\" (see `moonwire "
+            return mw_err_set(err, MW_ENOTFOUND, "config", "%s: outlets[%zu]: no rule named \"%s\" (see `moonwire "
                               "rules`; rules come from scripts/outlets, the config's `rules` and MOONWIRE_RULES)",
-                              cfg->file, cfg->outlets[i]);
+                              cfg->file, i + 1, cfg->outlets[i]);
         }
         int idx = outlet_add(c, cfg->outlets[i], json_strv(json_object_get(r, "article")),
                              json_strv(json_object_get(r, "domains")));
@@ -283,6 +303,7 @@ static int setup_outlets(struct mw_crawl *c, struct mw_err *err)
             json_decref(rules);
             return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
         }
+        c->outlets[idx].labelled = 1;
     }
     json_decref(rules);
     for (size_t i = 0; i < cfg->nsources; i++) {
@@ -302,6 +323,8 @@ static int setup_outlets(struct mw_crawl *c, struct mw_err *err)
         free(host);
         if (idx < 0 || seed_add(c, s->url, s->type, (uint32_t)idx, s->links))
             return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+        if (s->outlet)
+            c->outlets[idx].labelled = 1;
     }
     return 0;
 }
@@ -401,12 +424,25 @@ struct mw_crawl *mw_crawl_new(const struct mw_crawl_opts *o, struct mw_err *err)
     }
     /* hosts are limited by our own per-host queues; curl must not queue behind our back */
     curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)c->nxfers);
-    c->store = mw_store_open(c->cfg->store, err);
-    if (!c->store || setup_outlets(c, err) || setup_sinks(c, err)) {
+    /* outlets first: a config naming a rule that does not exist must not leave a new store behind */
+    if (setup_outlets(c, err) || !(c->store = mw_store_open(c->cfg->store, err)) || setup_sinks(c, err)) {
         mw_crawl_free(c);
         return NULL;
     }
     return c;
+}
+
+static void clear_stats(struct mw_crawl *c)
+{
+    for (size_t i = 0; i < c->nfstats; i++) {
+        free(c->fstats[i].rule);
+        free(c->fstats[i].example);
+    }
+    free(c->fstats);
+    free(c->alerts);   /* its strings are the fstats' */
+    c->fstats = NULL;
+    c->alerts = NULL;
+    c->nfstats = c->nalerts = 0;
 }
 
 void mw_crawl_free(struct mw_crawl *c)
@@ -457,6 +493,7 @@ void mw_crawl_free(struct mw_crawl *c)
     mw_frontier_free(c->fr);
     curl_slist_free_all(c->resolve);
     curl_slist_free_all(c->connect_to);
+    clear_stats(c);
     free(c);
 }
 
@@ -686,6 +723,8 @@ static void start(struct mw_crawl *c, struct mw_host *h, struct mw_job *j, doubl
     x->job = j;
     x->host = h;
     x->t0 = now;
+    if (h->first_ms <= 0)
+        h->first_ms = now;
     j->tries++;
     h->inflight++;
     c->inflight++;
@@ -718,6 +757,123 @@ static void skip(struct mw_crawl *c, struct mw_job *j, int robots)
 
 static int stopping(struct mw_crawl *c) { return c->o.stop && *c->o.stop; }
 
+/* "250ms", "2s", "1h30m": a limit as the config would write it. */
+static void fmt_ms(long long ms, char out[32])
+{
+    if (ms < 1000 || ms % 1000) {
+        snprintf(out, 32, "%lldms", ms);
+        return;
+    }
+    long long s = ms / 1000;
+    int n = 0;
+    if (s >= 3600)
+        n += snprintf(out + n, (size_t)(32 - n), "%lldh", s / 3600);
+    if (s % 3600 >= 60)
+        n += snprintf(out + n, (size_t)(32 - n), "%lldm", s % 3600 / 60);
+    if (s % 60 || !n)
+        snprintf(out + n, (size_t)(32 - n), "%llds", s % 60);
+}
+
+/* An error record (JSON text, free()) for a source or a host: stage, message, the config's outlet label. */
+static char *error_record(const struct outlet *o, const char *url, const char *stage, const char *msg, long status,
+                          const char *fetched)
+{
+    json_t *rec = mw_article_new(url);
+    if (!rec)
+        return NULL;
+    struct mw_err e = {0};
+    mw_err_set(&e, MW_EFETCH, stage, "%s", msg);
+    mw_article_set_error(rec, &e);
+    if (o->labelled)
+        json_object_set_new(rec, "outlet", json_string(o->name));
+    json_object_set_new(rec, "fetched", json_string(fetched));
+    json_object_set_new(rec, "status", json_integer(status));
+    char *js = json_dumps(rec, JSON_COMPACT);
+    json_decref(rec);
+    return js;
+}
+
+static size_t queued_pages(const struct mw_host *h)
+{
+    size_t n = 0;
+    for (const struct mw_job *j = h->head; j; j = j->next)
+        n++;
+    return n;
+}
+
+/* Park h for the rest of the pass: nothing more starts on it, its pages stay queued in the store, and the
+ * pass gets one error record saying why (not one per URL it would have failed). */
+static void park_host(struct mw_crawl *c, struct mw_host *h, const char *why)
+{
+    if (h->dead)
+        return;
+    h->dead = 1;
+    struct outlet *o = &c->outlets[h->outlet];
+    char msg[1100], fetched[32], tail[64] = "";
+    size_t n = queued_pages(h);
+    if (n)   /* sources are read again by every pass; pages are what waits */
+        snprintf(tail, sizeof tail, "; %zu queued page%s wait%s for the next run", n, n == 1 ? "" : "s",
+                 n == 1 ? "s" : "");
+    snprintf(msg, sizeof msg, "%s: %s%s", h->origin, why, tail);
+    iso_now(fetched);
+    struct mw_store_fetch f = {h->origin, "host", o->name, fetched, msg, 0, 0, 0};
+    mw_store_log(c->store, c->run_id, &f, NULL);
+    c->errors++;
+    o->st.errors++;
+    char *js = error_record(o, h->origin, "host", msg, 0, fetched);
+    struct mw_crawl_event e = {.url = h->origin, .kind = "host", .outlet = o->name, .error = msg, .record_json = js};
+    emit(c, &e);
+    free(js);
+}
+
+static void start_robots(struct mw_crawl *c, struct mw_host *h, double now)
+{
+    char url[800];
+    snprintf(url, sizeof url, "%s/robots.txt", h->origin);
+    size_t n = strlen(url);
+    struct mw_job *j = malloc(sizeof *j + n + 1);
+    if (!j)
+        return;
+    memset(j, 0, sizeof *j);
+    j->src = MW_JOB_ROBOTS;
+    j->outlet = h->outlet;
+    j->tries = (uint16_t)h->robots_tries;   /* a retry goes on counting */
+    memcpy(j->url, url, n + 1);
+    h->robots_state = MW_ROBOTS_FETCHING;
+    start(c, h, j, now);
+}
+
+/* Start a host's jobs that may start now (robots.txt first, then politeness and the page limit). */
+static void start_host(struct mw_crawl *c, struct mw_host *h, double now)
+{
+    const struct mw_run_config *cfg = c->cfg;
+    if (cfg->robots && h->robots_state != MW_ROBOTS_READY) {
+        if (h->robots_state == MW_ROBOTS_UNKNOWN && h->inflight == 0 && now >= h->next_ok)
+            start_robots(c, h, now);
+        return;
+    }
+    while (h->queued && h->inflight < cfg->per_host && c->inflight < c->nxfers && now >= h->next_ok) {
+        struct mw_job *j = mw_frontier_pop(c->fr, h);
+        if (cfg->robots && h->robots) {
+            char path[4096];
+            url_path(j->url, path, sizeof path);
+            if (!mw_robots_allowed(h->robots, path)) {
+                skip(c, j, 1);
+                continue;
+            }
+        }
+        if (j->src == MW_JOB_PAGE) {
+            struct outlet *o = &c->outlets[j->outlet];
+            if (cfg->pages_per_outlet && o->started >= cfg->pages_per_outlet) {
+                skip(c, j, 0);
+                continue;
+            }
+            o->started++;
+        }
+        start(c, h, j, now);
+    }
+}
+
 /* Start whatever may start now; *wait gets the ms until the next host becomes ready. */
 static void start_ready(struct mw_crawl *c, double now, double *wait)
 {
@@ -727,50 +883,20 @@ static void start_ready(struct mw_crawl *c, double now, double *wait)
         struct mw_host *h = mw_frontier_host_at(c->fr, i);
         if (!h->queued)
             continue;
+        if (!h->dead && h->first_ms > 0 && now - h->first_ms > (double)cfg->host_time_ms) {
+            char why[160], d[32];
+            fmt_ms(cfg->host_time_ms, d);
+            snprintf(why, sizeof why, "still busy after limits.host_time (%s): parked for this run", d);
+            park_host(c, h, why);
+        }
         if (h->dead) {
             struct mw_job *j;
             while ((j = mw_frontier_pop(c->fr, h)))
                 skip(c, j, 0);
             continue;
         }
-        if (cfg->robots && h->robots_state != MW_ROBOTS_READY) {
-            if (h->robots_state == MW_ROBOTS_UNKNOWN && h->inflight == 0 && now >= h->next_ok) {
-                char url[800];
-                snprintf(url, sizeof url, "%s/robots.txt", h->origin);
-                size_t n = strlen(url);
-                struct mw_job *j = malloc(sizeof *j + n + 1);
-                if (!j)
-                    continue;
-                memset(j, 0, sizeof *j);
-                j->src = MW_JOB_ROBOTS;
-                j->outlet = h->outlet;
-                memcpy(j->url, url, n + 1);
-                h->robots_state = MW_ROBOTS_FETCHING;
-                start(c, h, j, now);
-            }
-            continue;
-        }
-        while (h->queued && h->inflight < cfg->per_host && c->inflight < c->nxfers && now >= h->next_ok) {
-            struct mw_job *j = mw_frontier_pop(c->fr, h);
-            if (cfg->robots && h->robots) {
-                char path[4096];
-                url_path(j->url, path, sizeof path);
-                if (!mw_robots_allowed(h->robots, path)) {
-                    skip(c, j, 1);
-                    continue;
-                }
-            }
-            if (j->src == MW_JOB_PAGE) {
-                struct outlet *o = &c->outlets[j->outlet];
-                if (cfg->pages_per_outlet && o->started >= cfg->pages_per_outlet) {
-                    skip(c, j, 0);
-                    continue;
-                }
-                o->started++;
-            }
-            start(c, h, j, now);
-        }
-        if (h->queued && !h->dead && h->next_ok > now && h->next_ok - now < *wait)
+        start_host(c, h, now);
+        if (h->queued && h->next_ok > now && h->next_ok - now < *wait)
             *wait = h->next_ok - now;
     }
 }
@@ -885,32 +1011,29 @@ static void transfer_error(struct mw_crawl *c, struct xfer *x, CURLcode cc, long
         snprintf(msg, cap, "%s: %s%s", url, x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc), tail);
 }
 
-static void give_up_host(struct mw_crawl *c, struct mw_host *h)
-{
-    if (h->dead)
-        return;
-    h->dead = 1;
-    char msg[700];
-    snprintf(msg, sizeof msg, "%s: given up for this run after %d connection failures or time-outs in a row; "
-             "%zu queued URLs wait for the next run", h->key, h->fails, h->queued);
-    c->errors++;
-    struct mw_crawl_event e = {.url = h->origin, .kind = "host", .outlet = c->outlets[h->outlet].name,
-                               .error = msg};
-    emit(c, &e);
-}
-
-static void finish_robots(struct mw_crawl *c, struct xfer *x, CURLcode cc, long status)
+/* RFC 9309 2.3.1: a 2xx is the rules; "unavailable" (4xx, or redirects past curl's limit) allows all;
+ * "unreachable" (5xx, 408/429, network errors and time-outs, after the retries) means complete disallow: the
+ * host is parked for this pass, its pages stay queued and are tried when robots.txt answers again. */
+static void finish_robots(struct mw_crawl *c, struct xfer *x, CURLcode cc, long status, const char *error)
 {
     struct mw_host *h = x->host;
     mw_robots_free(h->robots);
-    if (cc == CURLE_OK && status >= 200 && status < 300)
+    h->robots = NULL;
+    h->robots_state = MW_ROBOTS_READY;
+    int ok = cc == CURLE_OK && status >= 200 && status < 300;
+    int unavailable = cc == CURLE_OK && status >= 300 && status < 500 && status != 408 && status != 429;
+    if (ok)
         h->robots = mw_robots_parse(x->body.data, x->body.len > ROBOTS_MAX ? ROBOTS_MAX : x->body.len,
                                     c->cfg->agent);
-    else if (cc == CURLE_OK && status >= 400 && status < 500)
-        h->robots = mw_robots_parse(NULL, 0, c->cfg->agent);   /* RFC 9309: "unavailable" allows all */
-    else
-        h->robots = mw_robots_deny_all();                        /* "unreachable": assume complete disallow */
-    h->robots_state = MW_ROBOTS_READY;
+    else if (unavailable)
+        h->robots = mw_robots_parse(NULL, 0, c->cfg->agent);
+    else {
+        char why[900];
+        snprintf(why, sizeof why, "robots.txt unreachable (%s): host skipped for this run, as RFC 9309 asks",
+                 error ? error : "no answer");
+        park_host(c, h, why);
+        return;
+    }
     long d = mw_robots_delay_ms(h->robots);
     if (d > h->delay_ms) {
         h->delay_ms = d;
@@ -970,14 +1093,7 @@ static void finish_source(struct mw_crawl *c, struct xfer *x, long status, const
         c->errors++;
         o->st.errors++;
         /* a failed source is a record too, so --jsonl shows what went wrong */
-        json_t *rec = mw_article_new(j->url);
-        struct mw_err e2 = {0};
-        mw_err_set(&e2, MW_EFETCH, error ? "fetch" : "discover", "%s", msg);
-        mw_article_set_error(rec, &e2);
-        json_object_set_new(rec, "fetched", json_string(fetched));
-        json_object_set_new(rec, "status", json_integer(status));
-        char *js = json_dumps(rec, JSON_COMPACT);
-        json_decref(rec);
+        char *js = error_record(o, j->url, error ? "fetch" : "discover", msg, status, fetched);
         ev.error = msg;
         ev.record_json = js;
         emit(c, &ev);
@@ -985,6 +1101,52 @@ static void finish_source(struct mw_crawl *c, struct xfer *x, long status, const
         return;
     }
     emit(c, &ev);
+}
+
+static struct fstat *fstat_get(struct mw_crawl *c, const char *rule, int field)
+{
+    for (size_t i = 0; i < c->nfstats; i++)
+        if (c->fstats[i].field == field && !strcmp(c->fstats[i].rule, rule))
+            return &c->fstats[i];
+    struct fstat *p = realloc(c->fstats, (c->nfstats + 1) * sizeof *p);
+    if (!p)
+        return NULL;
+    c->fstats = p;
+    struct fstat *f = &p[c->nfstats];
+    memset(f, 0, sizeof *f);
+    f->field = field;
+    if (!(f->rule = strdup(rule)))
+        return NULL;
+    c->nfstats++;
+    return f;
+}
+
+/* Where each field of a rule's page came from, from the record's "origin" (the runner's explain), which is
+ * then dropped: stored records stay as `moonwire extract` prints them. A rule that failed left its fields to
+ * meta/generic, so its page counts as fallback everywhere. Error records have no origin. */
+static void count_origins(struct mw_crawl *c, json_t *rec, const char *url)
+{
+    json_t *origin = json_object_get(rec, "origin");
+    json_t *e = json_object_get(rec, "error");
+    const char *rule = json_is_object(origin) && (!e || json_is_null(e)) ? mw_runner_pick(c->o.runner, url) : NULL;
+    for (size_t i = 0; rule && i < NFIELDS; i++) {
+        struct fstat *f = fstat_get(c, rule, (int)i);
+        if (!f)
+            break;
+        const char *who = json_string_value(json_object_get(origin, FIELDS[i]));
+        f->pages++;
+        if (who && !strcmp(who, "rule")) {
+            f->rule_n++;
+            continue;
+        }
+        if (who)
+            f->fallback_n++;
+        else
+            f->empty_n++;
+        if (!f->example)
+            f->example = strdup(url);
+    }
+    json_object_del(rec, "origin");
 }
 
 static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const char *final_url,
@@ -1008,6 +1170,9 @@ static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const c
         fail_event(c, j, "out of memory making a record");
         return;
     }
+    count_origins(c, rec, final_url);
+    if (o->labelled && mw_article_empty(json_object_get(rec, "outlet")))
+        json_object_set_new(rec, "outlet", json_string(o->name));   /* the label a comparison needs */
     json_object_set_new(rec, "fetched", json_string(fetched));
     json_object_set_new(rec, "status", json_integer(status));
     json_t *e = json_object_get(rec, "error");
@@ -1058,6 +1223,37 @@ static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const c
     free(js);
 }
 
+/* A retry: wait (back-off or Retry-After) and go again, or 0 when this was the last try. */
+static int retry_later(struct mw_crawl *c, struct xfer *x, CURLcode cc, double now, const char *msg,
+                       const struct mw_fetch_event *fev, const char *fetched, double ms, long status)
+{
+    struct mw_job *j = x->job;
+    struct mw_host *h = x->host;
+    long wait = c->cfg->backoff_ms;
+    for (int i = 1; i < j->tries && wait < 3600000; i++)
+        wait *= 2;
+    long ra = cc == CURLE_OK ? mw_fetch_retry_after_ms(x->hdrs.data) : -1;
+    if (ra > c->cfg->max_retry_after_ms)
+        return 0;
+    if (ra > wait)
+        wait = ra;
+    char note[800];
+    snprintf(note, sizeof note, "%s; retrying in %ld ms", msg, wait);
+    sinks_fetch(c, fev);
+    log_fetch(c, j, status, x->body.len, ms, note, fetched);
+    if (h->next_ok < now + (double)wait)
+        h->next_ok = now + (double)wait;
+    x->job = NULL;
+    if (j->src == MW_JOB_ROBOTS) {   /* asked again when the host's timer comes round */
+        h->robots_state = MW_ROBOTS_UNKNOWN;
+        h->robots_tries = j->tries;
+        free(j);
+    } else {
+        mw_frontier_requeue(c->fr, h, j);
+    }
+    return 1;
+}
+
 static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
 {
     double now = now_ms(), ms = now - x->t0;
@@ -1073,10 +1269,11 @@ static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
     /* politeness counts from the end of a transfer as well as from its start */
     if (h->next_ok < now + (double)h->delay_ms)
         h->next_ok = now + (double)h->delay_ms;
-    if (cc == CURLE_OK || !host_failure(cc))
-        h->fails = 0;
-    else
+    int busy = cc == CURLE_OK && mw_fetch_retryable_status(status);   /* 5xx, 429, 408: counted once final */
+    if (host_failure(cc))
         h->fails++;
+    else if (!busy)
+        h->fails = 0;
 
     char msg[700];
     transfer_error(c, x, cc, status, msg, sizeof msg);
@@ -1084,53 +1281,59 @@ static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
     struct mw_fetch_event fev;
     fetch_event(x, status, final_url, msg[0] ? msg : NULL, ms, &fev, fetched);
 
-    int retry = !x->body_over && (cc == CURLE_OK ? mw_fetch_retryable_status(status) : mw_fetch_retryable_code((int)cc));
-    if (retry && j->tries <= c->cfg->retries && !stopping(c)) {
-        long wait = c->cfg->backoff_ms;
-        for (int i = 1; i < j->tries && wait < 3600000; i++)
-            wait *= 2;
-        long ra = cc == CURLE_OK ? mw_fetch_retry_after_ms(x->hdrs.data) : -1;
-        if (ra <= c->cfg->max_retry_after_ms) {
-            if (ra > wait)
-                wait = ra;
-            char note[800];
-            snprintf(note, sizeof note, "%s; retrying in %ld ms", msg, wait);
-            sinks_fetch(c, &fev);
-            log_fetch(c, j, status, x->body.len, ms, note, fetched);
-            if (h->next_ok < now + (double)wait)
-                h->next_ok = now + (double)wait;
-            x->job = NULL;
-            if (h->fails >= c->cfg->host_failures) {
-                give_up_host(c, h);
-                skip(c, j, 0);
-            } else {
-                mw_frontier_requeue(c->fr, h, j);
-            }
-            return;
+    if (host_failure(cc) && h->fails >= c->cfg->host_failures) {
+        /* the host, not this URL, is in trouble: one record for the host, and this job waits with the rest */
+        sinks_fetch(c, &fev);
+        log_fetch(c, j, status, x->body.len, ms, msg, fetched);
+        char why[900];
+        snprintf(why, sizeof why, "%sgiven up for this run (parked) after %d connection failures or time-outs in "
+                 "a row (last: %s)", j->src == MW_JOB_ROBOTS ? "robots.txt unreachable; " : "", h->fails, msg);
+        x->job = NULL;
+        if (j->src == MW_JOB_ROBOTS) {
+            h->robots_state = MW_ROBOTS_READY;
+            free(j);
+        } else {
+            mw_frontier_requeue(c->fr, h, j);
         }
+        park_host(c, h, why);
+        return;
     }
+    int retry = !x->body_over && (cc == CURLE_OK ? mw_fetch_retryable_status(status) : mw_fetch_retryable_code((int)cc));
+    if (retry && j->tries <= c->cfg->retries && !stopping(c) && retry_later(c, x, cc, now, msg, &fev, fetched, ms,
+                                                                             status))
+        return;
     if (stopping(c) && retry) {   /* left queued in the store for the next run, not an error */
         x->job = NULL;
         skip(c, j, 0);
+        return;
+    }
+    if (busy && j->src != MW_JOB_ROBOTS && ++h->fails >= c->cfg->host_failures) {
+        /* it answers, but only "busy" (a 503 for ever): as many URLs in a row as a dead host may cost */
+        sinks_fetch(c, &fev);
+        log_fetch(c, j, status, x->body.len, ms, msg, fetched);
+        char why[900];
+        snprintf(why, sizeof why, "given up for this run (parked) after %d URLs in a row failed with HTTP %ld "
+                 "after their retries (last: %s)", h->fails, status, msg);
+        x->job = NULL;
+        mw_frontier_requeue(c->fr, h, j);
+        park_host(c, h, why);
         return;
     }
     const char *error = msg[0] ? msg : NULL;
     if (j->src == MW_JOB_ROBOTS) {
         sinks_fetch(c, &fev);
         log_fetch(c, j, status, x->body.len, ms, error, fetched);
-        finish_robots(c, x, cc, status);
         c->done++;
         struct mw_crawl_event ev = {.url = j->url, .kind = "robots", .outlet = c->outlets[j->outlet].name,
                                     .status = status, .bytes = x->body.len, .ms = ms};
         emit(c, &ev);
+        finish_robots(c, x, cc, status, error);
     } else if (j->src >= 0) {
         sinks_fetch(c, &fev);
         finish_source(c, x, status, final_url ? final_url : j->url, error, ms, fetched);
     } else {
         finish_page(c, x, status, final_url ? final_url : j->url, error, ms, fetched, &fev);
     }
-    if (h->fails >= c->cfg->host_failures)
-        give_up_host(c, h);
     x->job = NULL;
     free(j);
     /* a body may be max_body large: do not keep it in an idle slot */
@@ -1152,9 +1355,79 @@ static int resume_row(void *ctx, const char *url, const char *outlet, int tries)
     return h ? mw_frontier_push(c->fr, h, url, (uint32_t)idx, MW_JOB_PAGE, tries, 0) != 0 : 0;
 }
 
+/* limits.pass_time: the transfers in flight are dropped; their pages keep their stored state (queued, or an
+ * error with its tries), so the next pass takes them up. */
+static void drop_inflight(struct mw_crawl *c)
+{
+    for (int i = 0; i < c->nxfers; i++) {
+        struct xfer *x = &c->xfers[i];
+        if (!x->job)
+            continue;
+        curl_multi_remove_handle(c->multi, x->h);
+        x->host->inflight--;
+        c->inflight--;
+        struct mw_job *j = x->job;
+        x->job = NULL;
+        if (j->src == MW_JOB_PAGE)
+            c->left_queued++;
+        skip(c, j, 0);
+    }
+}
+
+/* After an early stop: what is still queued is counted and left to the store's frontier. */
+static void drain_all(struct mw_crawl *c)
+{
+    for (size_t i = 0; i < mw_frontier_host_count(c->fr); i++) {
+        struct mw_host *h = mw_frontier_host_at(c->fr, i);
+        struct mw_job *j;
+        while ((j = mw_frontier_pop(c->fr, h))) {
+            if (j->src == MW_JOB_PAGE)
+                c->left_queued++;
+            skip(c, j, 0);
+        }
+    }
+}
+
+/* The pass's field counts go to the store; a field the rule used to fill (>= 80% of the earlier pages) and
+ * now mostly does not (> 50% of this pass's) is a probable layout change. */
+static void save_stats(struct mw_crawl *c)
+{
+    struct mw_err err = {0};
+    if (!c->nfstats || mw_store_begin(c->store, &err))
+        return;
+    c->alerts = calloc(c->nfstats, sizeof *c->alerts);
+    for (size_t i = 0; i < c->nfstats && !err.code; i++) {
+        struct fstat *f = &c->fstats[i];
+        struct mw_store_fields row = {f->rule, FIELDS[f->field], f->example, f->pages, f->rule_n, f->fallback_n,
+                                      f->empty_n, 0, 0, 0};
+        if (mw_store_fields_before(c->store, c->run_id, f->rule, FIELDS[f->field], &row.before_pages,
+                                   &row.before_rule, &err))
+            break;
+        row.flagged = f->pages >= MW_CRAWL_ALERT_MIN_PAGES && (f->fallback_n + f->empty_n) * 2 > f->pages &&
+                      row.before_pages >= MW_CRAWL_ALERT_MIN_PAGES && row.before_rule * 10 >= row.before_pages * 8;
+        if (mw_store_fields_put(c->store, c->run_id, &row, &err))
+            break;
+        if (row.flagged && c->alerts)
+            c->alerts[c->nalerts++] = (struct mw_crawl_alert){f->rule, FIELDS[f->field], f->pages, f->rule_n,
+                                                              f->fallback_n, f->empty_n, row.before_pages,
+                                                              row.before_rule, f->example};
+    }
+    if (err.code || mw_store_commit(c->store, &err)) {
+        mw_store_rollback(c->store);
+        c->nalerts = 0;
+        struct mw_crawl_event e = {.url = "", .kind = "store", .error = err.msg};
+        c->errors++;
+        emit(c, &e);
+    }
+}
+
 int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
 {
     c->t0 = now_ms();
+    c->deadline = c->t0 + (double)c->cfg->pass_time_ms;
+    c->stopped_by = NULL;
+    c->left_queued = 0;
+    clear_stats(c);
     c->done = c->errors = c->pages = c->articles = 0;
     for (size_t i = 0; i < c->noutlets; i++) {
         memset(&c->outlets[i].st, 0, sizeof c->outlets[i].st);
@@ -1185,12 +1458,21 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
 
     for (;;) {
         double now = now_ms(), wait = 1000;
-        if (!stopping(c))
+        if (!c->stopped_by && stopping(c))
+            c->stopped_by = "signal";   /* the transfers in flight finish and are stored */
+        if (now >= c->deadline) {
+            if (!c->stopped_by)
+                c->stopped_by = "pass_time";
+            drop_inflight(c);
+        }
+        if (!c->stopped_by)
             start_ready(c, now, &wait);
-        if (c->inflight == 0 && (stopping(c) || mw_frontier_queued(c->fr) == 0))
+        if (c->inflight == 0 && (c->stopped_by || mw_frontier_queued(c->fr) == 0))
             break;
         if (c->inflight == 0 && wait > 1000)
             wait = 1000;
+        if (wait > c->deadline - now)
+            wait = c->deadline - now;
         /* a short cap keeps a stop request (signal) from waiting on a long poll */
         int timeout = (int)(wait < 0 ? 0 : wait > 200 ? 200 : wait);
         if (c->inflight)
@@ -1213,6 +1495,8 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
                 finish(c, x, cc);
         }
     }
+    drain_all(c);
+    save_stats(c);
     for (size_t i = 0; i < c->nsinks; i++) {
         struct sink *s = &c->sinks[i];
         char msg[512] = "";
@@ -1246,4 +1530,21 @@ void mw_crawl_totals(struct mw_crawl *c, long *pages, long *articles, long *erro
         *errors = c->errors;
     if (secs)
         *secs = c->secs;
+}
+
+long mw_crawl_skipped(const struct mw_crawl *c)
+{
+    long n = 0;
+    for (size_t i = 0; i < c->noutlets; i++)
+        n += c->outlets[i].st.skipped;
+    return n;
+}
+
+const char *mw_crawl_stopped_by(const struct mw_crawl *c) { return c->stopped_by; }
+long mw_crawl_left_queued(const struct mw_crawl *c) { return c->left_queued; }
+size_t mw_crawl_alert_count(const struct mw_crawl *c) { return c->nalerts; }
+
+const struct mw_crawl_alert *mw_crawl_alert_at(const struct mw_crawl *c, size_t i)
+{
+    return i < c->nalerts ? &c->alerts[i] : NULL;
 }

@@ -13,7 +13,7 @@
 /* What one finished fetch was (events come in completion order). */
 struct mw_crawl_event {
     const char *url;           /* as requested */
-    const char *kind;          /* "page", "feed", "sitemap", "listing", "robots", "host" (a host given up) */
+    const char *kind;          /* "page", "feed", "sitemap", "listing", "robots", "host" (a host parked) */
     const char *outlet;
     long status;               /* 0 when no response came */
     size_t bytes;
@@ -31,12 +31,28 @@ struct mw_crawl_outlet {
     long pages;      /* article pages fetched (final tries) */
     long articles;   /* new articles and new revisions stored */
     long errors;     /* error records (pages and sources) */
-    long skipped;    /* robots.txt refused, over the page limit or left queued when a host was given up */
+    long skipped;    /* robots.txt refused, over the page limit, or left queued (a host parked, the pass ended) */
+};
+
+/* Pages of a rule a pass needs, before and now, to flag a field: fewer say little (one odd page, a video or a
+ * live blog, is not a new layout). */
+#define MW_CRAWL_ALERT_MIN_PAGES 3
+
+/* A probable layout change: a field the rule used to fill that now mostly falls back (see mw_crawl_run). */
+struct mw_crawl_alert {
+    const char *rule, *field;
+    long pages;          /* the rule's pages this pass with a record */
+    long rule_n;         /* ... where the rule filled the field */
+    long fallback_n;     /* ... where it came from meta/generic instead */
+    long empty_n;        /* ... where it stayed empty */
+    long before_pages, before_rule;   /* the same rule and field over every earlier pass in the store */
+    const char *example_url;          /* a page of this pass where the rule did not fill it */
 };
 
 struct mw_crawl_opts {
     const struct mw_run_config *cfg;     /* borrowed for the life of the crawl */
-    struct mw_runner *runner;            /* borrowed: extraction with the outlets' rules */
+    struct mw_runner *runner;            /* borrowed: extraction with the outlets' rules; made with explain set,
+                                            its "origin" feeds the layout-change counts (and is not stored) */
     const char *const *plugin_dirs;      /* where sink plugins are looked for (NULL-terminated, may be NULL) */
     volatile sig_atomic_t *stop;         /* when it becomes non-zero: finish the transfers in flight, then return */
     void (*on_event)(void *ctx, const struct mw_crawl_event *ev);
@@ -51,8 +67,24 @@ void mw_crawl_free(struct mw_crawl *c);
 
 /* One pass: resume what earlier passes left queued, read every source, fetch every new article page (within
  * the limits). Failures of pages and sources are records, not errors: 0 unless the store itself fails or
- * memory runs out (then err). */
+ * memory runs out (then err).
+ * Every pass ends: each request has limits.timeout; robots.txt that cannot be had (5xx, network, time-out,
+ * after the retries) parks its host for the pass as RFC 9309 asks, a 4xx allows all; a host with
+ * limits.host_failures connection failures or time-outs in a row, or busy longer than limits.host_time, is
+ * parked; each parked host is one error record. At limits.pass_time the transfers in flight are dropped and
+ * everything not done stays queued in the store for the next pass.
+ * Per rule and field the pass counts pages filled by the rule, by meta/generic, or left empty, keeps the
+ * counts in the store, and flags a field that earlier passes filled from the rule (>= 80% of >= 3 pages)
+ * but this pass mostly did not (> 50% of >= 3 pages): see mw_crawl_alert_at. */
 int mw_crawl_run(struct mw_crawl *c, struct mw_err *err);
+
+/* Why the last pass stopped early: "pass_time", "signal", or NULL when it finished its work. */
+const char *mw_crawl_stopped_by(const struct mw_crawl *c);
+/* Pages left queued by an early stop (they are fetched by the next pass). */
+long mw_crawl_left_queued(const struct mw_crawl *c);
+/* Layout-change alerts of the last pass (borrowed until the next run or free). */
+size_t mw_crawl_alert_count(const struct mw_crawl *c);
+const struct mw_crawl_alert *mw_crawl_alert_at(const struct mw_crawl *c, size_t i);
 
 /* Per-outlet counts of the last pass, in config order (borrowed until the next run or free). Outlets that only
  * pages queued by an earlier config belong to come last. */
@@ -60,5 +92,7 @@ size_t mw_crawl_outlet_count(const struct mw_crawl *c);
 const struct mw_crawl_outlet *mw_crawl_outlet_at(const struct mw_crawl *c, size_t i);
 /* Totals of the last pass: pages fetched, articles stored, errors; seconds taken. */
 void mw_crawl_totals(struct mw_crawl *c, long *pages, long *articles, long *errors, double *secs);
+/* Pages skipped in the last pass, over all outlets. */
+long mw_crawl_skipped(const struct mw_crawl *c);
 
 #endif

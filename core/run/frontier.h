@@ -33,7 +33,9 @@ struct mw_host {
     enum mw_robots_state robots_state;
     struct mw_robots *robots;     /* owned */
     int fails;                    /* consecutive connect errors / time-outs */
-    int dead;                     /* backed off for the rest of the run */
+    int dead;                     /* parked: nothing more starts on it this pass, its pages wait */
+    int robots_tries;             /* robots.txt tries so far this pass */
+    double first_ms;              /* monotonic ms of the host's first request this pass, 0 before it */
     uint32_t outlet;              /* outlet of the first job (robots Sitemap: lines go to it) */
     struct mw_host *hnext;
 };

@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
+#include <errno.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const char SCHEMA[] =
@@ -33,13 +34,21 @@ static const char SCHEMA[] =
     "  url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, checked TEXT);"
     "CREATE TABLE IF NOT EXISTS runs("
     "  id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, pages INTEGER, articles INTEGER,"
-    "  errors INTEGER);";
+    "  errors INTEGER);"
+    /* per run, rule and field: on how many of the rule's pages the rule filled the field, meta/generic did,
+     * or nothing did; flagged = a probable layout change (run/crawl.c decides) */
+    "CREATE TABLE IF NOT EXISTS field_stats("
+    "  run_id INTEGER NOT NULL, rule TEXT NOT NULL, field TEXT NOT NULL, pages INTEGER NOT NULL,"
+    "  rule_n INTEGER NOT NULL, fallback_n INTEGER NOT NULL, empty_n INTEGER NOT NULL, example_url TEXT,"
+    "  before_pages INTEGER NOT NULL DEFAULT 0, before_rule INTEGER NOT NULL DEFAULT 0,"
+    "  flagged INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(rule, field, run_id));";
 
 enum {
     ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
     ST_FR_INSERT, ST_FR_GET, ST_FR_REQUEUE, ST_FR_SET, ST_FR_SET_KEEP, ST_FR_PENDING, ST_FR_COUNT,
     ST_ART_GET, ST_ART_INSERT, ST_ART_UPDATE, ST_ART_SEEN, ST_REV_INSERT,
     ST_LOG, ST_FEED_GET, ST_FEED_PUT, ST_RUN_BEGIN, ST_RUN_END,
+    ST_FIELDS_PUT, ST_FIELDS_BEFORE, ST_FIELDS_ALERTS,
     ST_N
 };
 
@@ -71,6 +80,17 @@ static const char *const SQL[ST_N] = {
                     "ON CONFLICT(url) DO UPDATE SET etag = ?2, last_modified = ?3, checked = ?4",
     [ST_RUN_BEGIN] = "INSERT INTO runs(started) VALUES(?1)",
     [ST_RUN_END] = "UPDATE runs SET finished = ?2, pages = ?3, articles = ?4, errors = ?5 WHERE id = ?1",
+    [ST_FIELDS_PUT] = "INSERT OR REPLACE INTO field_stats(run_id, rule, field, pages, rule_n, fallback_n, empty_n, "
+                      "example_url, before_pages, before_rule, flagged) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                      "?10, ?11)",
+    [ST_FIELDS_BEFORE] = "SELECT coalesce(sum(pages), 0), coalesce(sum(rule_n), 0) FROM field_stats "
+                         "WHERE rule = ?1 AND field = ?2 AND run_id < ?3",
+    /* the latest pass with enough pages decides whether a rule's field is flagged now */
+    [ST_FIELDS_ALERTS] = "SELECT f.rule, f.field, f.run_id, r.started, f.pages, f.rule_n, f.fallback_n, f.empty_n, "
+                         "f.before_pages, f.before_rule, f.example_url FROM field_stats f JOIN runs r "
+                         "ON r.id = f.run_id WHERE f.flagged = 1 AND f.run_id = (SELECT max(run_id) FROM "
+                         "field_stats g WHERE g.rule = f.rule AND g.field = f.field AND g.pages >= ?1) "
+                         "ORDER BY f.rule, f.run_id, f.field",
 };
 
 struct mw_store {
@@ -109,12 +129,41 @@ static int step_done(struct mw_store *s, sqlite3_stmt *q, struct mw_err *err, co
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : db_err(s, err, what);
 }
 
+/* mkdir -p of path's directory: a first run into "out/my.sqlite" must not fail on a missing "out". */
+static int make_parent(const char *path, struct mw_err *err)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = '\0';
+    struct stat st;
+    if (stat(dir, &st) == 0)
+        return 0;
+    for (char *p = dir + 1; ; p++) {
+        if (*p && *p != '/')
+            continue;
+        char keep = *p;
+        *p = '\0';
+        if (mkdir(dir, 0777) && errno != EEXIST)
+            return mw_err_set(err, MW_EIO, "store", "%s: cannot create the store's directory %s: %s", path, dir,
+                              strerror(errno));
+        *p = keep;
+        if (!keep)
+            break;
+    }
+    return 0;
+}
+
 struct mw_store *mw_store_open(const char *path, struct mw_err *err)
 {
     if (!path || !*path) {
         mw_err_set(err, MW_EINVAL, "store", "no store path given");
         return NULL;
     }
+    if (make_parent(path, err))
+        return NULL;
     struct mw_store *s = calloc(1, sizeof *s);
     if (!s) {
         mw_err_set(err, MW_ENOMEM, "store", "out of memory");
@@ -426,6 +475,56 @@ int mw_store_run_end(struct mw_store *s, int64_t id, const char *finished, long 
     sqlite3_bind_int64(q, 4, articles);
     sqlite3_bind_int64(q, 5, errors);
     return step_done(s, q, err, "run row");
+}
+
+int mw_store_fields_put(struct mw_store *s, int64_t run_id, const struct mw_store_fields *f, struct mw_err *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_FIELDS_PUT);
+    sqlite3_bind_int64(q, 1, run_id);
+    bind_text(q, 2, f->rule);
+    bind_text(q, 3, f->field);
+    sqlite3_bind_int64(q, 4, f->pages);
+    sqlite3_bind_int64(q, 5, f->rule_n);
+    sqlite3_bind_int64(q, 6, f->fallback_n);
+    sqlite3_bind_int64(q, 7, f->empty_n);
+    bind_text(q, 8, f->example_url);
+    sqlite3_bind_int64(q, 9, f->before_pages);
+    sqlite3_bind_int64(q, 10, f->before_rule);
+    sqlite3_bind_int(q, 11, f->flagged);
+    return step_done(s, q, err, "field stats");
+}
+
+int mw_store_fields_before(struct mw_store *s, int64_t run_id, const char *rule, const char *field, long *pages,
+                           long *rule_n, struct mw_err *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_FIELDS_BEFORE);
+    bind_text(q, 1, rule);
+    bind_text(q, 2, field);
+    sqlite3_bind_int64(q, 3, run_id);
+    int rc = sqlite3_step(q);
+    *pages = rc == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : 0;
+    *rule_n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(q, 1) : 0;
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? 0 : db_err(s, err, "field stats read");
+}
+
+int mw_store_layout_alerts(struct mw_store *s, long min_pages, mw_store_alert_fn fn, void *ctx, struct mw_err *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_FIELDS_ALERTS);
+    sqlite3_bind_int64(q, 1, min_pages);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct mw_store_fields f = {(const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
+                                    (const char *)sqlite3_column_text(q, 10), (long)sqlite3_column_int64(q, 4),
+                                    (long)sqlite3_column_int64(q, 5), (long)sqlite3_column_int64(q, 6),
+                                    (long)sqlite3_column_int64(q, 7), (long)sqlite3_column_int64(q, 8),
+                                    (long)sqlite3_column_int64(q, 9), 1};
+        if (fn(ctx, sqlite3_column_int64(q, 2), (const char *)sqlite3_column_text(q, 3), &f))
+            break;
+    }
+    int bad = rc != SQLITE_ROW && rc != SQLITE_DONE;
+    sqlite3_reset(q);
+    return bad ? db_err(s, err, "field stats read") : 0;
 }
 
 int mw_store_export(struct mw_store *s, const char *since, const char *outlet, mw_store_article_fn fn, void *ctx,

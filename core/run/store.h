@@ -11,7 +11,8 @@
 
 struct mw_store;
 
-/* Open or create the store at path (its directory must exist). WAL, synchronous=NORMAL. Owned: mw_store_free.
+/* Open or create the store at path (its directory is created when missing). WAL, synchronous=NORMAL.
+ * Owned: mw_store_free.
  * NULL with err (stage "store"). */
 struct mw_store *mw_store_open(const char *path, struct mw_err *err);
 void mw_store_free(struct mw_store *s);
@@ -67,6 +68,22 @@ int mw_store_feed_put(struct mw_store *s, const char *url, const char *etag, con
 int mw_store_run_begin(struct mw_store *s, const char *started, int64_t *id, struct mw_err *err);
 int mw_store_run_end(struct mw_store *s, int64_t id, const char *finished, long pages, long articles, long errors,
                      struct mw_err *err);
+
+/* ---- layout-change history: per run, rule and field, where the field came from ---- */
+struct mw_store_fields {
+    const char *rule, *field, *example_url;   /* example: a page where the rule did not fill it (may be NULL) */
+    long pages, rule_n, fallback_n, empty_n;  /* the rule's pages; filled by the rule, by meta/generic, by none */
+    long before_pages, before_rule;           /* the same over earlier runs, when the row was written */
+    int flagged;                              /* a probable layout change */
+};
+int mw_store_fields_put(struct mw_store *s, int64_t run_id, const struct mw_store_fields *f, struct mw_err *err);
+/* Sums of pages and rule_n of rule/field over the runs before run_id. */
+int mw_store_fields_before(struct mw_store *s, int64_t run_id, const char *rule, const char *field, long *pages,
+                           long *rule_n, struct mw_err *err);
+/* The flags standing now: for each rule and field, its latest run with at least min_pages pages, when that run
+ * flagged it. Strings are borrowed for the call. fn returns non-zero to stop. */
+typedef int (*mw_store_alert_fn)(void *ctx, int64_t run_id, const char *started, const struct mw_store_fields *f);
+int mw_store_layout_alerts(struct mw_store *s, long min_pages, mw_store_alert_fn fn, void *ctx, struct mw_err *err);
 
 /* ---- export ---- */
 /* Every current article record with last_seen >= since (ISO UTC, NULL = all) whose outlet (record outlet,

@@ -226,7 +226,8 @@ local function field(doc, a, r, name, spec)
           local u = url.resolve(doc:url(), src)
           if u and not seen[u] then
             seen[u] = true
-            local cap = opts.caption and n:closest("figure") and n:closest("figure"):first(opts.caption)
+            local fig = opts.caption and n:closest("figure")   -- one selection over the page, not two
+            local cap = fig and fig:first(opts.caption)
             out[#out + 1] = {url = u, caption = cap and text.clean(cap:text("inline")) or nil}
           end
         end

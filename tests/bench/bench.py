@@ -14,6 +14,7 @@ import argparse, datetime, json, os, platform, statistics, subprocess, sys, temp
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOAL_EXTRACT_PARSE = 3.0                                   # extract at most 3x the bare libxml2 parse
+GOAL_RULES_PARSE = 1.5                                     # with rules, on outlets/: at most 1.5x (issue 15)
 GOAL_FASTER = {"readability-lxml": 8.0, "Readability.js": 20.0}
 
 
@@ -159,6 +160,22 @@ def main():
         "goal_max": GOAL_EXTRACT_PARSE,
     }
 
+    # 1b. extraction with scripts/'s rules over outlets/, CPU time, the bare parse interleaved the same way
+    rules = None
+    if outlet_pages:
+        rp = os.path.join(out, "rules-pages.jsonl")
+        code, _, _, text = run_child([pb, "rules", outl, "--reps", str(reps), "--cpu", "--pages", rp])
+        if code:
+            notes.append(f"parsebench rules exited {code} on outlets/")
+        else:
+            j, rows = json.loads(text), read_jsonl(rp)
+            rules = {"pages": j["pages"], "failed": j["failed"], "ms_total": j["ms_total"],
+                     "parse_ms_total": j["paired_parse"]["ms_total"],
+                     "of_totals": j["ms_total"] / j["paired_parse"]["ms_total"],
+                     "of_medians": j["ms_median"] / j["paired_parse"]["ms_median"],
+                     "per_page_median": statistics.median(r["ms"] / r["parse_ms"] for r in rows if r["parse_ms"]),
+                     "goal_max": GOAL_RULES_PARSE, "clock": "process CPU time"}
+
     # 2. the whole CLI (process start, reading, gunzip, JSON out), over the same pages
     cli = [os.path.join("build", "moonwire"), "extract", "--generic"]
     walls, rss = [], []
@@ -250,6 +267,7 @@ def main():
         "corpus": a.corpus, "generic_pages": len(gen_pages), "outlet_pages": len(outlet_pages),
         "reps": reps, "peer_reps": peer_reps,
         "parse": speed["parse"], "extract": speed["extract"], "extract_over_parse": ex_over_parse,
+        "rules_over_parse": rules,
         "cli": cli_res, "extractors": extractors, "notes": notes,
         "bench_seconds": time.perf_counter() - t_start, "results": os.path.join(out, "results.json"),
     }
@@ -293,6 +311,12 @@ def print_table(r):
     ok = "ok" if x["of_medians"] <= x["goal_max"] and x["of_totals"] <= x["goal_max"] else "MISSED"
     print(f"{'ratio extract/parse (paired)':34s} {x['of_medians']:13.2f}x {x['of_totals']:9.2f}x"
           f"   (per-page median {x['per_page_median']:.2f}x; goal <= {x['goal_max']:.0f}x: {ok})")
+    rl = r.get("rules_over_parse")
+    if rl:
+        ok = "ok" if rl["of_totals"] <= rl["goal_max"] else "MISSED"
+        print(f"{'ratio with rules (outlets/, CPU)':34s} {rl['of_medians']:13.2f}x {rl['of_totals']:9.2f}x"
+              f"   (per-page median {rl['per_page_median']:.2f}x over {rl['pages']} pages; goal of totals <= "
+              f"{rl['goal_max']:.1f}x: {ok})")
     print(f"{'CLI moonwire extract --generic':34s} {c['ms_per_page']:14.2f} {c['wall_s_median'] * 1e3:10.1f}"
           f" {mb(c['peak_rss_kb']):>10s}   (wall time / {c['pages']} pages, whole process, "
           f"median of {c['runs']} runs: {c['pages_per_s']:.0f} pages/s)")

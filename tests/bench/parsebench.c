@@ -1,6 +1,7 @@
-/* tests/bench/parsebench.c: in-process timer for `make bench` — raw libxml2 parse ("parse" mode) or moonwire's
- * generic extraction ("extract" mode, the path of `moonwire extract --generic`) over every *.html.gz of a
- * directory. One mode per process so that each run's peak RSS is its own. Not the table: tests/bench/bench.py. */
+/* tests/bench/parsebench.c: in-process timer for `make bench` — raw libxml2 parse ("parse" mode), moonwire's
+ * generic extraction ("extract" mode, the path of `moonwire extract --generic`) or extraction with the rules of
+ * scripts/ ("rules" mode, the path of `moonwire extract`) over every *.html.gz of a directory (and, in rules mode,
+ * its subdirectories). One mode per process so that each run's peak RSS is its own. Not the table: bench.py. */
 #include <errno.h>
 #include <dirent.h>
 #include <jansson.h>
@@ -31,17 +32,21 @@ struct page {
 
 static void usage(void)
 {
-    fputs("usage: parsebench parse|extract DIR [--reps N] [--pages OUT.jsonl]\n"
+    fputs("usage: parsebench parse|extract|rules DIR [--reps N] [--pages OUT.jsonl] [--cpu]\n"
           "Times every DIR/*.html.gz (gunzipped into memory first), N times each (default 5), and prints one JSON\n"
           "object: per-page median ms (median and total over pages) and peak RSS. --pages writes\n"
           "{\"file\", \"ms\"} per page. extract mode also times a bare parse before each extraction\n"
-          "(\"paired_parse\", \"parse_ms\"): a busy machine then slows both alike and their ratio holds.\n", stderr);
+          "(\"paired_parse\", \"parse_ms\"): a busy machine then slows both alike and their ratio holds.\n"
+          "rules mode is extract with scripts/'s rules (run from the project root), DIR walked recursively.\n"
+          "--cpu times with the process CPU clock instead of the monotonic wall clock.\n", stderr);
 }
+
+static clockid_t clock_id = CLOCK_MONOTONIC;   /* --cpu: CLOCK_PROCESS_CPUTIME_ID; set once in main */
 
 static double now_ms(void)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(clock_id, &t);
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
@@ -124,28 +129,41 @@ static int by_path(const void *a, const void *b)
     return strcmp(((const struct page *)a)->path, ((const struct page *)b)->path);
 }
 
-static struct page *load_pages(const char *dir, size_t *np, size_t *bytes)
+struct pages {
+    struct page *v;
+    size_t n, cap, total;
+};
+
+/* Adds dir's pages to ps; walks subdirectories when deep (rules mode: outlets/<outlet>/ holds the pages). */
+static int load_dir(const char *dir, int deep, struct pages *ps)
 {
     DIR *d = opendir(dir);
     if (!d) {
         fprintf(stderr, "parsebench: %s: %s\n", dir, strerror(errno));
-        return NULL;
+        return -1;
     }
-    struct page *v = NULL;
-    size_t n = 0, cap = 0, total = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         size_t l = strlen(e->d_name);
+        if (deep && e->d_type == DT_DIR && e->d_name[0] != '.') {
+            char *sub;
+            if (asprintf(&sub, "%s/%s", dir, e->d_name) < 0)
+                goto oom;
+            load_dir(sub, deep, ps);
+            free(sub);
+            continue;
+        }
         if (l <= 8 || strcmp(e->d_name + l - 8, ".html.gz"))
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 128;
-            struct page *nv = realloc(v, cap * sizeof *v);
+        if (ps->n == ps->cap) {
+            size_t cap = ps->cap ? ps->cap * 2 : 128;
+            struct page *nv = realloc(ps->v, cap * sizeof *nv);
             if (!nv)
                 goto oom;
-            v = nv;
+            ps->v = nv;
+            ps->cap = cap;
         }
-        struct page *p = &v[n];
+        struct page *p = &ps->v[ps->n];
         memset(p, 0, sizeof *p);
         if (asprintf(&p->path, "%s/%s", dir, e->d_name) < 0)
             goto oom;
@@ -155,18 +173,27 @@ static struct page *load_pages(const char *dir, size_t *np, size_t *bytes)
             continue;
         }
         p->url = sibling_url(p->path);
-        total += p->len;
-        n++;
+        ps->total += p->len;
+        ps->n++;
     }
     closedir(d);
-    qsort(v, n, sizeof *v, by_path);
-    *np = n;
-    *bytes = total;
-    return v;
+    return 0;
 oom:
     closedir(d);
     fprintf(stderr, "parsebench: out of memory\n");
     exit(1);
+}
+
+static struct page *load_pages(const char *dir, int deep, size_t *np, size_t *bytes)
+{
+    struct pages ps = {0};
+    if (load_dir(dir, deep, &ps))
+        return NULL;
+    if (ps.n)
+        qsort(ps.v, ps.n, sizeof *ps.v, by_path);
+    *np = ps.n;
+    *bytes = ps.total;
+    return ps.v;
 }
 
 /* One timed run of one page; 0, or -1 when the page failed (counted, still timed). */
@@ -190,17 +217,19 @@ static int run_once(int extract, struct mw_runner *r, const struct page *p, doub
 
 int main(int argc, char **argv)
 {
-    if (argc < 3 || (strcmp(argv[1], "parse") && strcmp(argv[1], "extract"))) {
+    if (argc < 3 || (strcmp(argv[1], "parse") && strcmp(argv[1], "extract") && strcmp(argv[1], "rules"))) {
         usage();
         return 2;
     }
-    int extract = !strcmp(argv[1], "extract"), reps = 5;
+    int rules = !strcmp(argv[1], "rules"), extract = rules || !strcmp(argv[1], "extract"), reps = 5;
     const char *dir = argv[2], *pages_out = NULL;
     for (int i = 3; i < argc; i++) {
         if (!strcmp(argv[i], "--reps") && i + 1 < argc)
             reps = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--pages") && i + 1 < argc)
             pages_out = argv[++i];
+        else if (!strcmp(argv[i], "--cpu"))
+            clock_id = CLOCK_PROCESS_CPUTIME_ID;
         else {
             usage();
             return 2;
@@ -213,7 +242,7 @@ int main(int argc, char **argv)
 
     xmlInitParser();
     size_t n = 0, bytes = 0;
-    struct page *pages = load_pages(dir, &n, &bytes);
+    struct page *pages = load_pages(dir, rules, &n, &bytes);
     if (!pages || !n) {
         fprintf(stderr, "parsebench: no *.html.gz in %s\n", dir);
         return 1;
@@ -228,8 +257,8 @@ int main(int argc, char **argv)
     if (extract) {
         struct mw_runner_opts o;
         mw_runner_opts_default(&o);
-        o.generic_only = 1;
-        o.scripts_dir = NULL;
+        o.generic_only = !rules;
+        o.scripts_dir = rules ? "scripts" : NULL;
         struct mw_err err = {0};
         r = mw_runner_new(&o, &err);
         if (!r) {

@@ -6,7 +6,7 @@ return rule {
   domains = {"css-has-nested.hostile.example"},
   title = function(doc)
     local d = html.parse(string.rep("<div><p>x</p></div>", 2000))
-    local n = #d:select("div:has(:has(:has(p)))")   -- three deep: bounded by the operation limit
-    return d:select("div:has(:has(:has(:has(p))))")   -- four deep: refused
+    local n = #d:select("div:has(:has(:has(p)))")   -- three deep: linear passes in the matcher
+    return d:select("div:has(:has(:has(:has(:has(:has(:has(:has(:has(:has(:has(:has(:has(:has(:has(:has(:has(p)))))))))))))))))")   -- seventeen deep: refused
   end,
 }

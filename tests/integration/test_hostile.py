@@ -135,7 +135,7 @@ def test_page_time_limit():
     p = page(tmp, name, dom, 1)
     # 100 million instructions cannot run in 0.2 s: the wall clock ends the page first, inside the rule
     r = moonwire("extract", "--page-timeout", "0.2", p, GOOD[0], env=clean(HOSTILE), guard=GUARD)
-    assert r.rc == 0, r.err
+    assert r.rc == 1, "an error record makes the exit status 1"
     first, second = r.records()
     err = first.get("error") or {}
     assert err.get("stage") == "extract" and "page time limit of 0.2 s exceeded" in err.get("message", ""), first
@@ -143,7 +143,7 @@ def test_page_time_limit():
     assert second.get("error") is None and second.get("title"), second
     # a limit below what decoding and parsing take: every page an error record, none lost
     r = moonwire("extract", "--page-timeout", "0.000001", *GOOD[:3], env=clean(), guard=GUARD)
-    assert r.rc == 0 and len(r.records()) == 3, r.err
+    assert r.rc == 1 and len(r.records()) == 3, r.err
     for rec in r.records():
         assert "page time limit of 1e-06 s exceeded (while decoding and parsing)" in rec["error"]["message"], rec
     bad = moonwire("extract", "--page-timeout", "soon", GOOD[0], env=clean())

@@ -203,7 +203,7 @@ def test_damaged_warc():
         path = os.path.join(tmp, "bad.warc")
         open(path, "w").write("<html>this is not a WARC file</html>\n")
         r = moonwire("extract", "--generic", path, os.path.join(tmp, "absent.warc.gz"))
-        assert r.rc == 0, r.err
+        assert r.rc == 1, r.err   # error records: exit status 1 (issue 10)
         recs = r.records()
         assert len(recs) == 2
         assert recs[0]["file"] == path and "not a WARC file" in recs[0]["error"]["message"]

@@ -2,12 +2,19 @@
  * static files (with virtual hosts), fault modes under /_fault/ and a synthetic news site under /_gen/.
  * Binds 127.0.0.1 only. Not part of libmoonwire; libc + zlib + pthreads, one thread per connection.
  *
- * mw-testd [--port N (0: any free)] [--port-file F] [--root DIR] [--log F] [--quiet]
+ * mw-testd [--port N (0: any free)] [--port-file F] [--root DIR] [--overlay DIR] [--host-fault HOST=MODE]...
+ *          [--log F] [--quiet]
  *   Static: DIR/<Host without port>/path when that directory exists, else DIR/path; "/" and directories give
  *   index.html; ETag/Last-Modified with 304s; gzip for .html/.xml when asked; "X.charset" beside an .html file
  *   names its charset. Log line: "<monotonic ms> <method> <host> <target> <status> <connection no>".
  *   Every answer carries "X-Mw-Conn: <connection no>" so tests can see keep-alive reuse.
  *   A request to any other path with ?key=K counts for /_fault/count?key=K.
+ *   --overlay DIR: a file there (same layout as --root) is served instead of the root's, so a second run can
+ *   see one outlet's changed templates while everything else stays as it was.
+ * --host-fault HOST=MODE (repeatable; HOST without port, as in the Host header), for whole hosts:
+ *   hang          every request is read and never answered (a host that accepts and then says nothing)
+ *   503           every request gets 503 Service Unavailable, for ever
+ *   robots-hang   /robots.txt is never answered; every other path is served as usual
  * /_fault/ (any host):
  *   slow?ms=N[&bytes=B][&chunk=C]   headers at once, then C (16) bytes every N ms, B in all or until closed
  *   status/NNN                      that status with a small page
@@ -50,6 +57,10 @@
 
 static volatile sig_atomic_t g_stop;
 static const char *g_root;
+static const char *g_overlay;
+#define HOST_FAULTS_MAX 16
+static struct { const char *host; char mode[16]; } g_host_faults[HOST_FAULTS_MAX];
+static int g_nhost_faults;
 static FILE *g_log;
 static int g_quiet;
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;   /* guards g_log and g_keys */
@@ -494,6 +505,25 @@ static int etag_matches(const char *inm, const char *tag, const char *tag_gz)
     return 0;
 }
 
+/* root/<host>/path when that directory exists (virtual hosts), else root/path; a directory gives its
+ * index.html. 0, or -1 when the name does not fit. */
+static int file_path(const char *root, const char *host, const char *dec, char *file, size_t cap)
+{
+    struct stat st;
+    int bl = snprintf(file, cap, "%s/%s", root, host);
+    if (!host[0] || bl >= (int)cap || stat(file, &st) != 0 || !S_ISDIR(st.st_mode))
+        bl = snprintf(file, cap, "%s", root);
+    if (bl < 0 || (size_t)bl + strlen(dec) + 16 >= cap)
+        return -1;
+    snprintf(file + bl, cap - (size_t)bl, "%s%s", dec[0] == '/' ? "" : "/", dec);
+    size_t fl = strlen(file);
+    if (fl && file[fl - 1] == '/')
+        snprintf(file + fl, cap - fl, "index.html");
+    else if (stat(file, &st) == 0 && S_ISDIR(st.st_mode))
+        snprintf(file + fl, cap - fl, "/index.html");
+    return 0;
+}
+
 static int serve_file(struct conn *c, struct req *r)
 {
     char dec[4096];
@@ -509,20 +539,12 @@ static int serve_file(struct conn *c, struct req *r)
         if (*s == '/')
             s++;
     }
-    /* root, then root/<host> when that directory exists (virtual hosts) */
+    /* the overlay's file when it has one, else the root's */
     char file[8400];
     struct stat st;
-    int bl = snprintf(file, sizeof file, "%s/%s", g_root, r->host);
-    if (!r->host[0] || bl >= (int)sizeof file || stat(file, &st) != 0 || !S_ISDIR(st.st_mode))
-        bl = snprintf(file, sizeof file, "%s", g_root);
-    if (bl < 0 || (size_t)bl + strlen(dec) + 16 >= sizeof file)
-        return respond_html(c, r, 404, "<html><body><h1>404 Not Found</h1></body></html>\n");
-    snprintf(file + bl, sizeof file - (size_t)bl, "%s%s", dec[0] == '/' ? "" : "/", dec);
-    size_t fl = strlen(file);
-    if (fl && file[fl - 1] == '/')
-        snprintf(file + fl, sizeof file - fl, "index.html");
-    else if (stat(file, &st) == 0 && S_ISDIR(st.st_mode))
-        snprintf(file + fl, sizeof file - fl, "/index.html");
+    if (!g_overlay || file_path(g_overlay, r->host, dec, file, sizeof file) || stat(file, &st) != 0)
+        if (file_path(g_root, r->host, dec, file, sizeof file))
+            return respond_html(c, r, 404, "<html><body><h1>404 Not Found</h1></body></html>\n");
 
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > FILE_MAX) {
@@ -580,6 +602,8 @@ static int serve_file(struct conn *c, struct req *r)
 }
 
 /* ---------- fault modes ---------- */
+
+static const char *host_fault(const char *host);
 
 static const char filler[] =
     "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt.</p>\n";
@@ -1189,7 +1213,13 @@ static int handle(struct conn *c, struct req *r, long head)
         && !strstr(path, "retry-after") && qget(q, "key", key, sizeof key))
         key_bump(key, 1);   /* any other request carrying key=K counts for /_fault/count */
     int rc;
-    if (!strncmp(path, "/_fault/", 8))
+    const char *hf = host_fault(r->host);
+    if (hf && (!strcmp(hf, "hang") || (!strcmp(hf, "robots-hang") && !strcmp(path, "/robots.txt"))))
+        rc = fault_hang(c, r);
+    else if (hf && !strcmp(hf, "503"))
+        rc = respond_html(c, r, 503, "<html><head><title>503</title></head><body><h1>503 Service Unavailable</h1>"
+                          "</body></html>\n");
+    else if (!strncmp(path, "/_fault/", 8))
         rc = fault(c, r, path + 8);
     else if (!strncmp(path, "/_gen/", 6))
         rc = gen(c, r, path + 6);
@@ -1200,6 +1230,14 @@ static int handle(struct conn *c, struct req *r, long head)
     if (rc)
         return -1;
     return r->keep_alive ? 0 : -1;
+}
+
+static const char *host_fault(const char *host)
+{
+    for (int i = 0; i < g_nhost_faults; i++)
+        if (!strcasecmp(g_host_faults[i].host, host))
+            return g_host_faults[i].mode;
+    return NULL;
 }
 
 static void *conn_main(void *arg)
@@ -1245,7 +1283,8 @@ static void on_signal(int sig)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: mw-testd [--port N] [--port-file F] [--root DIR] [--log F] [--quiet]\n"
+    fprintf(stderr, "usage: mw-testd [--port N] [--port-file F] [--root DIR] [--overlay DIR]\n"
+                    "                [--host-fault HOST=hang|503|robots-hang]... [--log F] [--quiet]\n"
                     "  binds 127.0.0.1 only; --port 0 picks a free port (written to --port-file)\n");
 }
 
@@ -1279,6 +1318,18 @@ int main(int argc, char **argv)
             port_file = v;
         } else if (!strcmp(a, "--root")) {
             g_root = v;
+        } else if (!strcmp(a, "--overlay")) {
+            g_overlay = v;
+        } else if (!strcmp(a, "--host-fault")) {
+            const char *eq = strchr(v, '=');
+            if (!eq || eq == v || g_nhost_faults == HOST_FAULTS_MAX ||
+                (strcmp(eq + 1, "hang") && strcmp(eq + 1, "503") && strcmp(eq + 1, "robots-hang"))) {
+                fprintf(stderr, "mw-testd: --host-fault %s: expected HOST=hang, HOST=503 or HOST=robots-hang\n", v);
+                return 2;
+            }
+            g_host_faults[g_nhost_faults].host = strndup(v, (size_t)(eq - v));
+            snprintf(g_host_faults[g_nhost_faults].mode, sizeof g_host_faults[0].mode, "%s", eq + 1);
+            g_nhost_faults++;
         } else if (!strcmp(a, "--log")) {
             log_file = v;
         } else {
@@ -1287,12 +1338,17 @@ int main(int argc, char **argv)
         }
         i++;
     }
-    if (g_root) {
+    const char *dirs[2][2] = {{"--root", g_root}, {"--overlay", g_overlay}};
+    for (int d = 0; d < 2; d++) {
         struct stat st;
-        if (stat(g_root, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "mw-testd: --root %s: not a directory\n", g_root);
+        if (dirs[d][1] && (stat(dirs[d][1], &st) != 0 || !S_ISDIR(st.st_mode))) {
+            fprintf(stderr, "mw-testd: %s %s: not a directory\n", dirs[d][0], dirs[d][1]);
             return 2;
         }
+    }
+    if (g_overlay && !g_root) {
+        fprintf(stderr, "mw-testd: --overlay needs --root\n");
+        return 2;
     }
     if (log_file && !(g_log = fopen(log_file, "a"))) {
         perror(log_file);

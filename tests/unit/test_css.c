@@ -1,6 +1,7 @@
-/* tests/unit/test_css.c: doc/css.c against a real parsed page: selectors -> matched ids in document
- * order, malformed selectors -> column, element context, and the compile cache.
- * css.c is included rather than linked so the cache test can look at the compiled expressions. */
+/* tests/unit/test_css.c: doc/css.c and doc/css_match.c against a real parsed page: selectors -> matched ids
+ * in document order on both the native matcher and the XPath translation, malformed selectors -> column,
+ * element context, the compile cache, and a differential test of the two paths on generated documents
+ * and selectors (fixed seed). css.c is included rather than linked so tests can look at the cache. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -228,25 +229,81 @@ static const struct {
     {"#rel-list a, #sections a", "l-news,l-sport,l-opinion,l-weather,ra1,ra2,ra3"},
     {"[href*=harbour], [href^='/opinion']", "l-opinion,ra2"},
     {"#f4, li.highlight, .last", "f2,f4"},
+    /* class tokens: substrings, case, odd whitespace ("\tmenu-item external ") */
+    {".menu", "sections"},
+    {".Teaser", ""},
+    {".external", "s-weather"},
+    {".menu-item.external.menu-item", "s-weather"},
+    {"[class~=menu-item]", "s-news,s-sport,s-opinion,s-weather"},
+    {"[class=\"menu-item\"]", "s-sport,s-opinion"},
+    {"[class^=menu]", "sections,s-news,s-sport,s-opinion"},
+    {"[class*=\"item ext\"]", "s-weather"},
+    {"[class$=\"external \"]", "s-weather"},
+    {"[CLASS~=ACTIVE i]", "s-news"},
+    {"[class~=ACTIVE]", ""},
+    {"[data-section!=news][data-section]", ""},
+    {"#footer > [lang!=en]", "copy,f-terms"},
+    {"#footer > [lang!=EN-US i]", "copy,f-privacy"},
+    /* :not with a compound, siblings at the edges */
+    {"#sections > li:not(.menu-item.active)", "s-sport,s-opinion,s-weather"},
+    {"#sections > li:last-child + li", ""},
+    {"#sections > li:first-child ~ li", "s-sport,s-opinion,s-weather"},
+    {"#sections > :first-child + *", "s-sport"},
+    {"#facts > li + li:last-child", "f5"},
+    {"#story > h1 ~ *", "byline,fig1,body-text,related"},
+    {"#story > :last-child ~ *", ""},
+    {"html + *, html ~ *", ""},
+    /* more an+b */
+    {"#facts li:nth-child(2n+0)", "f2,f4"},
+    {"#facts li:nth-last-child(odd)", "f1,f3,f5"},
+    {"#facts li:nth-last-child(-n+2)", "f4,f5"},
+    {"#facts > li:nth-child(n+6)", ""},
+    {"#facts > li:nth-child(-n+0)", ""},
+    {"#facts > li:nth-child(5n+5)", "f5"},
+    {"#facts li:nth-child(-3n+4)", "f1,f4"},
+    {"#body-text > p:nth-of-type(2n)", "p2,p4"},
+    {"#body-text > p:nth-last-of-type(2)", "p4"},
+    {"#body-text > p:only-of-type", ""},
+    {"#body-text > :not(p)", "h2-cost,facts,quote,ad1"},
+    /* :has with siblings, and :has inside :not */
+    {"li:has(+ li.highlight)", "f1,f3"},
+    {"li:has(~ .last)", "f1,f2,f3"},
+    {"li:has(+ li + li:last-child)", "s-sport,f3,r1"},
+    {"p:not(:has(*))", "p1,p2,q1,p5,copy"},
+    {"ol:has(> li > a.teaser--old)", "rel-list"},
+    {"ul:not(:has(li:not(:has(> a:only-child))))", "sections"},
 };
 
+typedef xmlXPathObjectPtr (*select_fn)(struct mw_css_cache *, xmlNodePtr, const char *, struct mw_err *);
+
+static const struct {
+    const char *name;
+    select_fn fn;
+} paths[] = {{"native", mw_css_select}, {"xpath", mw_css_select_xpath}};
+
+/* Every row, on both paths: the native matcher and the XPath translation each give the ids written. */
 static void test_select_table(void **state)
 {
     htmlDocPtr doc = parse_page();
     struct mw_css_cache *c = mw_css_cache_new(16);
     assert_non_null(c);
     char got[1024];
-    for (size_t i = 0; i < sizeof select_cases / sizeof select_cases[0]; i++) {
-        struct mw_err err = {0};
-        xmlXPathObjectPtr o = mw_css_select(c, (xmlNodePtr)doc, select_cases[i].sel, &err);
-        if (!o)
-            print_error("selector %s: %s\n", select_cases[i].sel, err.msg);
-        assert_non_null(o);
-        ids(o, got, sizeof got);
-        xmlXPathFreeObject(o);
-        if (strcmp(got, select_cases[i].want) != 0)
-            print_error("selector %s: got \"%s\", want \"%s\"\n", select_cases[i].sel, got, select_cases[i].want);
-        assert_string_equal(got, select_cases[i].want);
+    for (size_t p = 0; p < sizeof paths / sizeof paths[0]; p++) {
+        for (size_t i = 0; i < sizeof select_cases / sizeof select_cases[0]; i++) {
+            struct mw_err err = {0};
+            xmlXPathObjectPtr o = paths[p].fn(c, (xmlNodePtr)doc, select_cases[i].sel, &err);
+            if (!o)
+                print_error("%s: selector %s: %s\n", paths[p].name, select_cases[i].sel, err.msg);
+            assert_non_null(o);
+            ids(o, got, sizeof got);
+            xmlXPathFreeObject(o);
+            if (strcmp(got, select_cases[i].want) != 0)
+                print_error("%s: selector %s: got \"%s\", want \"%s\"\n", paths[p].name, select_cases[i].sel, got,
+                            select_cases[i].want);
+            assert_string_equal(got, select_cases[i].want);
+            /* nothing the conformance table holds falls back to XPath */
+            assert_non_null(cache_find(c, select_cases[i].sel, hash_str(select_cases[i].sel))->prog);
+        }
     }
     mw_css_cache_free(c);
     xmlFreeDoc(doc);
@@ -360,6 +417,19 @@ static void test_error_messages(void **state)
     mw_err_clear(&err);
     assert_int_equal(mw_css_to_xpath(deep, &xp, &err), MW_EPARSE);
     assert_non_null(strstr(err.msg, "nested too deeply"));
+
+    /* COMPOUND_MAX compounds pass, one more (nested ones count) does not */
+    struct mw_buf many;
+    mw_buf_init(&many, 0);
+    for (int i = 0; i < COMPOUND_MAX; i++)
+        assert_int_equal(mw_buf_appends(&many, i ? " > a" : "a"), 0);
+    assert_int_equal(mw_css_to_xpath(many.data, &xp, &err), 0);
+    free(xp);
+    assert_int_equal(mw_buf_appends(&many, ":not(b)"), 0);
+    mw_err_clear(&err);
+    assert_int_equal(mw_css_to_xpath(many.data, &xp, &err), MW_EPARSE);
+    assert_non_null(strstr(err.msg, "more than 64 compound selectors"));
+    mw_buf_free(&many);
 }
 
 /* The XPath text itself, where its shape matters: descendants of the context, XPath quoting. */
@@ -429,10 +499,12 @@ static void test_element_context(void **state)
     htmlDocPtr doc = parse_page();
     struct mw_css_cache *c = mw_css_cache_new(4);
     char got[512];
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    for (size_t r = 0; r < 2 * (sizeof rows / sizeof rows[0]); r++) {
+        size_t i = r % (sizeof rows / sizeof rows[0]);
+        select_fn fn = paths[r / (sizeof rows / sizeof rows[0])].fn;
         xmlNodePtr ctx = by_id(doc, rows[i].ctx);
         struct mw_err err = {0};
-        xmlXPathObjectPtr o = mw_css_select(c, ctx, rows[i].sel, &err);
+        xmlXPathObjectPtr o = fn(c, ctx, rows[i].sel, &err);
         if (!rows[i].want) {
             assert_null(o);
             assert_int_equal(err.code, MW_EPARSE);
@@ -443,7 +515,8 @@ static void test_element_context(void **state)
         ids(o, got, sizeof got);
         xmlXPathFreeObject(o);
         if (strcmp(got, rows[i].want) != 0)
-            print_error("from #%s, %s: got \"%s\"\n", rows[i].ctx, rows[i].sel, got);
+            print_error("%s: from #%s, %s: got \"%s\"\n", paths[r / (sizeof rows / sizeof rows[0])].name, rows[i].ctx,
+                        rows[i].sel, got);
         assert_string_equal(got, rows[i].want);
     }
     /* the document as context sees the footer's paragraph too */
@@ -456,6 +529,43 @@ static void test_element_context(void **state)
     xmlFreeDoc(doc);
 }
 
+/* A subtree taken out of the document (node:remove()) and a text node as contexts: both paths agree. */
+static void test_detached_context(void **state)
+{
+    static const char *const sels[] = {"*", "li:first-child", ":root", "li + li", "ul > li:last-child",
+                                       ":only-child", "p:not(div > p)", "li:nth-last-child(2)"};
+    htmlDocPtr doc = parse_page();
+    xmlNodePtr facts = by_id(doc, "facts"), ctxs[3];
+    xmlUnlinkNode(facts);
+    ctxs[0] = facts;
+    ctxs[1] = facts->children ? facts->children : facts;   /* the text before the first li */
+    ctxs[2] = by_id(doc, "story");
+    char a[512], b[512];
+    for (size_t x = 0; x < 3; x++) {
+        for (size_t i = 0; i < sizeof sels / sizeof sels[0]; i++) {
+            struct mw_err err = {0};
+            xmlXPathObjectPtr n = mw_css_select(NULL, ctxs[x], sels[i], &err);
+            xmlXPathObjectPtr p = mw_css_select_xpath(NULL, ctxs[x], sels[i], &err);
+            assert_non_null(n);
+            assert_non_null(p);
+            ids(n, a, sizeof a);
+            ids(p, b, sizeof b);
+            if (strcmp(a, b) != 0)
+                print_error("context %zu, %s: native \"%s\", xpath \"%s\"\n", x, sels[i], a, b);
+            assert_string_equal(a, b);
+            xmlXPathFreeObject(n);
+            xmlXPathFreeObject(p);
+        }
+    }
+    struct mw_err err = {0};
+    xmlXPathObjectPtr o = mw_css_select(NULL, facts, "li:first-child, li:only-child", &err);
+    ids(o, a, sizeof a);
+    assert_string_equal(a, "f1");   /* the removed list's items are still siblings of each other */
+    xmlXPathFreeObject(o);
+    xmlFreeNode(facts);
+    xmlFreeDoc(doc);
+}
+
 static int cached(struct mw_css_cache *c, const char *sel) { return cache_find(c, sel, hash_str(sel)) != NULL; }
 
 static void test_cache(void **state)
@@ -464,11 +574,11 @@ static void test_cache(void **state)
     assert_non_null(c);
     struct mw_err err = {0};
     int owned;
-    xmlXPathCompExprPtr p1 = cache_get(c, "p", &owned, &err);
+    struct entry *p1 = cache_get(c, "p", &owned, &err);
     assert_non_null(p1);
     assert_false(owned);
     assert_ptr_equal(cache_get(c, "p", &owned, &err), p1);   /* same selector, same expression */
-    xmlXPathCompExprPtr d1 = cache_get(c, "div", &owned, &err);
+    struct entry *d1 = cache_get(c, "div", &owned, &err);
     assert_ptr_not_equal(d1, p1);
     assert_non_null(cache_get(c, "a", &owned, &err));
     assert_int_equal(c->n, 3);
@@ -491,14 +601,14 @@ static void test_cache(void **state)
     assert_true(cached(c, "p") && cached(c, "span") && cached(c, "em"));
     mw_css_cache_free(c);
 
-    /* max 0 keeps nothing: each call compiles and hands the expression back to be freed */
+    /* max 0 keeps nothing: each call compiles and hands the entry back to be freed */
     c = mw_css_cache_new(0);
     mw_err_clear(&err);
-    xmlXPathCompExprPtr e = cache_get(c, "p", &owned, &err);
+    struct entry *e = cache_get(c, "p", &owned, &err);
     assert_non_null(e);
     assert_true(owned);
     assert_int_equal(c->n, 0);
-    xmlXPathFreeCompExpr(e);
+    entry_free(e);
 
     /* selecting through a full cache, many distinct selectors, still gives right answers */
     htmlDocPtr doc = parse_page();
@@ -529,6 +639,276 @@ static void test_cache(void **state)
     xmlFreeDoc(doc);
 }
 
+/* ---- differential: native matcher vs XPath translation on generated documents and selectors ---- */
+
+#define DIFF_SEED 0x5eed15c55ULL
+#define DIFF_DOCS 60
+#define DIFF_SELS 120
+
+struct rng {
+    uint64_t s;
+};
+
+static uint32_t rnd(struct rng *r)
+{
+    r->s ^= r->s << 13;
+    r->s ^= r->s >> 7;
+    r->s ^= r->s << 17;
+    return (uint32_t)(r->s >> 32);
+}
+
+static int pick(struct rng *r, int n) { return (int)(rnd(r) % (uint32_t)n); }
+#define ONE_OF(r, a) ((a)[pick((r), (int)(sizeof(a) / sizeof(a)[0]))])
+
+static void bput(struct mw_buf *b, const char *s) { assert_int_equal(mw_buf_appends(b, s), 0); }
+
+/* Class tokens that are substrings, case variants and hyphen variants of each other. */
+static const char *const TOKENS[] = {"a", "ab", "A", "a-b", "b", "lead", "lead-in", "Lead", "c"};
+static const char *const SPACES[] = {" ", "  ", "\t", "\n", " \r\n ", "\f"};
+static const char *const VALUES[] = {"", "v", "V", "v-w", "w v", "val", "x-v", "v w"};
+static const char *const LANGS[] = {"en", "EN-us", "en-GB", "fr", "", "english"};
+static const char *const WORDS[] = {"alpha", "Beta", "gamma", " ", "\n  ", "al", "pha"};
+static const char *const TAGS[] = {"div", "p", "span", "a", "ul", "li", "section", "em", "input", "option",
+                                   "h2", "fb:like", "area"};
+
+static void gen_attrs(struct rng *r, struct mw_buf *b)
+{
+    char tmp[32];
+    if (!pick(r, 3)) {
+        snprintf(tmp, sizeof tmp, " id=\"x%d\"", pick(r, 6));
+        bput(b, tmp);
+    }
+    if (pick(r, 3)) {
+        bput(b, " class=\"");
+        int n = pick(r, 4);
+        if (!pick(r, 4))
+            bput(b, ONE_OF(r, SPACES));
+        for (int i = 0; i < n; i++) {
+            if (i)
+                bput(b, ONE_OF(r, SPACES));
+            bput(b, ONE_OF(r, TOKENS));
+        }
+        if (!pick(r, 4))
+            bput(b, ONE_OF(r, SPACES));
+        bput(b, "\"");
+    }
+    if (!pick(r, 3)) {
+        bput(b, " data-k=\"");
+        bput(b, ONE_OF(r, VALUES));
+        bput(b, "\"");
+    }
+    if (!pick(r, 5)) {
+        bput(b, " lang=\"");
+        bput(b, ONE_OF(r, LANGS));
+        bput(b, "\"");
+    }
+    if (!pick(r, 4))
+        bput(b, " href=\"/x\"");
+    if (!pick(r, 6))
+        bput(b, pick(r, 2) ? " type=\"checkbox\"" : " type=\"Radio\"");
+    if (!pick(r, 6))
+        bput(b, " checked");
+    if (!pick(r, 8))
+        bput(b, " selected");
+}
+
+static void gen_element(struct rng *r, struct mw_buf *b, int depth)
+{
+    const char *tag = ONE_OF(r, TAGS);
+    bput(b, "<");
+    bput(b, tag);
+    gen_attrs(r, b);
+    bput(b, ">");
+    int kids = depth < 6 ? pick(r, 5) : 0;
+    for (int i = 0; i < kids; i++) {
+        int what = pick(r, 8);
+        if (what < 5)
+            gen_element(r, b, depth + 1);
+        else if (what < 7)
+            bput(b, ONE_OF(r, WORDS));
+        else
+            bput(b, "<!-- c -->");
+    }
+    bput(b, "</");
+    bput(b, tag);
+    bput(b, ">");
+}
+
+static htmlDocPtr gen_doc(struct rng *r)
+{
+    struct mw_buf b;
+    mw_buf_init(&b, 0);
+    bput(&b, "<!DOCTYPE html><html");
+    gen_attrs(r, &b);
+    bput(&b, "><body>");
+    int n = 1 + pick(r, 6);
+    for (int i = 0; i < n; i++)
+        gen_element(r, &b, 0);
+    bput(&b, "</body></html>");
+    htmlDocPtr doc = htmlReadMemory(b.data, (int)b.len, "https://gen.example/", "UTF-8",
+                                    HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                        HTML_PARSE_COMPACT);
+    mw_buf_free(&b);
+    assert_non_null(doc);
+    return doc;
+}
+
+static void gen_list(struct rng *r, struct mw_buf *b, int depth, int relative);
+
+static void gen_compound(struct rng *r, struct mw_buf *b, int depth)
+{
+    static const char *const NTH[] = {"odd", "even", "3", "-n+2", "2n+1", "3n-1", "n+2", "0n+0", "-2n+3", "n",
+                                      "-n+0", "+5", "2n", "-3n+7", "1"};
+    static const char *const SIMPLE[] = {":first-child", ":last-child", ":only-child", ":empty", ":root", ":link",
+                                         ":checked"};
+    static const char *const TYPED[] = {":first-of-type", ":last-of-type", ":only-of-type"};
+    static const char *const AOPS[] = {"=", "~=", "|=", "^=", "$=", "*=", "!="};
+    static const char *const ANAMES[] = {"class", "data-k", "lang", "id", "href", "type"};
+    char tmp[64];
+    static const int NTESTS[] = {0, 0, 1, 1, 1, 2};
+    int typed = 0, n = ONE_OF(r, NTESTS);
+    int t = pick(r, 4);
+    if (t == 0) {
+        bput(b, "*");
+    } else if (t < 3) {
+        const char *tag = ONE_OF(r, TAGS);
+        bput(b, strcmp(tag, "fb:like") ? tag : "fb\\:like");
+        typed = 1;
+    } else if (n == 0) {
+        n = 1;   /* a compound needs something */
+    }
+    for (int i = 0; i < n; i++) {
+        int k = pick(r, depth < 2 ? 10 : 8);   /* 8, 9: a functional pseudo-class, two levels at most */
+        if (k == 0) {
+            snprintf(tmp, sizeof tmp, "#x%d", pick(r, 6));
+            bput(b, tmp);
+        } else if (k <= 2) {
+            bput(b, ".");
+            bput(b, ONE_OF(r, TOKENS));
+        } else if (k <= 4) {
+            bput(b, "[");
+            bput(b, ONE_OF(r, ANAMES));
+            if (pick(r, 4)) {
+                bput(b, ONE_OF(r, AOPS));
+                bput(b, "\"");
+                bput(b, pick(r, 2) ? ONE_OF(r, VALUES) : ONE_OF(r, TOKENS));
+                bput(b, "\"");
+                if (!pick(r, 3))
+                    bput(b, " i");
+            }
+            bput(b, "]");
+        } else if (k == 5) {
+            bput(b, ONE_OF(r, SIMPLE));
+        } else if (k == 6) {
+            snprintf(tmp, sizeof tmp, ":nth%s-%s(%s)", pick(r, 2) ? "-last" : "", typed && pick(r, 2) ? "of-type" : "child",
+                     ONE_OF(r, NTH));
+            bput(b, tmp);
+        } else if (k == 7) {
+            if (typed)
+                bput(b, ONE_OF(r, TYPED));
+            else
+                bput(b, pick(r, 2) ? ":contains(\"al\")" : ":lang(en)");
+        } else {   /* functional, nested */
+            static const char *const FN[] = {":not(", ":is(", ":has("};
+            int f = pick(r, 3);
+            bput(b, FN[f]);
+            gen_list(r, b, depth + 1, f == 2);
+            bput(b, ")");
+        }
+    }
+}
+
+static void gen_complex(struct rng *r, struct mw_buf *b, int depth, int relative)
+{
+    static const char *const COMBS[] = {" ", " > ", " + ", " ~ ", " ", ">"};
+    if (relative && pick(r, 2))
+        bput(b, ONE_OF(r, COMBS));
+    static const int LEN[] = {1, 1, 2, 2, 3, 4};
+    int n = depth ? 1 + pick(r, 2) : ONE_OF(r, LEN);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            bput(b, ONE_OF(r, COMBS));
+        gen_compound(r, b, depth);
+    }
+}
+
+static void gen_list(struct rng *r, struct mw_buf *b, int depth, int relative)
+{
+    int n = 1 + (pick(r, 4) == 0);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            bput(b, ", ");
+        gen_complex(r, b, depth, relative);
+    }
+}
+
+/* Same nodes in the same order, or the same error. */
+static int same_result(xmlXPathObjectPtr a, xmlXPathObjectPtr b)
+{
+    if (!a || !b)
+        return !a && !b;
+    int n = a->nodesetval->nodeNr;
+    if (n != b->nodesetval->nodeNr)
+        return 0;
+    for (int i = 0; i < n; i++)
+        if (a->nodesetval->nodeTab[i] != b->nodesetval->nodeTab[i])
+            return 0;
+    return 1;
+}
+
+static void test_differential(void **state)
+{
+    struct rng r = {DIFF_SEED};
+    print_message("differential: seed %#llx, %d documents x %d selectors, 4 contexts each\n",
+                  (unsigned long long)DIFF_SEED, DIFF_DOCS, DIFF_SELS);
+    struct mw_css_cache *c = mw_css_cache_new(64);
+    size_t compared = 0, nonempty = 0, errors = 0;
+    for (int d = 0; d < DIFF_DOCS; d++) {
+        htmlDocPtr doc = gen_doc(&r);
+        struct mw_err err = {0};
+        xmlXPathObjectPtr all = mw_css_select_xpath(c, (xmlNodePtr)doc, ":has(*)", &err);   /* contexts */
+        assert_non_null(all);
+        for (int k = 0; k < DIFF_SELS; k++) {
+            struct mw_buf sel;
+            mw_buf_init(&sel, 0);
+            gen_list(&r, &sel, 0, 0);
+            for (int x = 0; x < 4; x++) {   /* the document, then random elements as context */
+                xmlNodePtr ctx = x == 0 || !all->nodesetval->nodeNr
+                                     ? (xmlNodePtr)doc
+                                     : all->nodesetval->nodeTab[pick(&r, all->nodesetval->nodeNr)];
+                struct mw_err e1 = {0}, e2 = {0};
+                xmlXPathObjectPtr a = mw_css_select(c, ctx, sel.data, &e1);
+                xmlXPathObjectPtr b = mw_css_select_xpath(c, ctx, sel.data, &e2);
+                if (!same_result(a, b)) {
+                    char ga[2048] = "", gb[2048] = "";
+                    if (a)
+                        ids(a, ga, sizeof ga);
+                    if (b)
+                        ids(b, gb, sizeof gb);
+                    print_error("document %d, selector %d \"%s\" from <%s>: native \"%s\"%s, xpath \"%s\"%s\n", d, k,
+                                sel.data, ctx->type == XML_ELEMENT_NODE ? (const char *)ctx->name : "document", ga,
+                                a ? "" : e1.msg, gb, b ? "" : e2.msg);
+                    fail();
+                }
+                nonempty += a && a->nodesetval->nodeNr > 0;
+                errors += !a;
+                compared++;
+                xmlXPathFreeObject(a);
+                xmlXPathFreeObject(b);
+            }
+            mw_buf_free(&sel);
+        }
+        xmlXPathFreeObject(all);
+        xmlFreeDoc(doc);
+    }
+    print_message("differential: %zu comparisons, %zu with matches, %zu rejected by both\n", compared, nonempty,
+                  errors);
+    /* the generator must reach real matches, and write selectors the parser takes */
+    assert_true(nonempty > compared / 8);
+    assert_true(errors < compared / 20);
+    mw_css_cache_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -537,7 +917,9 @@ int main(void)
         cmocka_unit_test(test_error_messages),
         cmocka_unit_test(test_xpath_text),
         cmocka_unit_test(test_element_context),
+        cmocka_unit_test(test_detached_context),
         cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_differential),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     xmlCleanupParser();
