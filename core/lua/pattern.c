@@ -80,6 +80,7 @@ static int in_class(int c, int cl)
     case 'u': r = isupper(c); break;
     case 'w': r = isalnum(c); break;
     case 'x': r = isxdigit(c); break;
+    case 'z': r = c == 0; break;   /* deprecated in 5.2, still in 5.4 (fuzz_pattern found it missing) */
     default: return cl == c;       /* %. and the like: the character itself */
     }
     r = r != 0;

@@ -100,6 +100,7 @@ static const struct { const char *name, *code; } ROWS[] = {
         "assert(('THE (quick) fox'):gsub('%f[%a]%a+', string.lower) == 'the (quick) fox')\n"
         "local t = {} for k, v in ('a=1, b=2'):gmatch('(%w+)=(%w+)') do t[#t + 1] = k .. v end assert(table.concat(t, ' ') == 'a1 b2')\n"
         "assert(('abc'):match('()b()') == 2 and select(2, ('abc'):match('()b()')) == 3)\n"
+        "assert(('a\\0b'):find('%z') == 2 and ('[x] {z'):find('%z') == nil and ('z\\0'):find('%Z+') == 1)\n"
         "assert(not pcall(string.find, 'x', '[a') and not pcall(string.gsub, 'x', 'x', '%2') and not pcall(string.rep))\n"
         "local u = {5, 2, 8, 1} table.sort(u) assert(table.concat(u, ',') == '1,2,5,8')\n"
         "table.sort(u, function(x, y) return x > y end) assert(table.concat(u, ',') == '8,5,2,1')\n"
