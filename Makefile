@@ -31,7 +31,7 @@ TESTS    := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 STESTS   := $(TEST_SRC:tests/unit/%.c=$(B)/san/tests/%)
 
 .SECONDEXPANSION:
-.PHONY: all deps test check demo bench peers install clean sanitize tools plugins mutants
+.PHONY: all deps test check demo bench peers install clean sanitize tools plugins mutants fuzz fuzz-build
 all: $(B)/moonwire $(B)/libmoonwire.a tools plugins
 
 $(B)/obj/%.o: %.c
@@ -96,6 +96,35 @@ $(B)/bench/%: tests/bench/%.c $(B)/libmoonwire.a
 
 sanitize: $(B)/san/moonwire $(STESTS)
 
+# fuzzing: tests/fuzz/fuzz_*.c -> build/fuzz/fuzz_* (clang: libFuzzer + ASan + UBSan). `make fuzz
+# FUZZ_SECONDS=N` runs each target N seconds (FUZZ_JOBS at a time); make test runs each a few seconds.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
+FUZZ_CFLAGS  := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZERS      := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+FLIB_OBJ     := $(LIB_SRC:%.c=$(B)/fuzz/obj/%.o)
+
+$(B)/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC-FUZZ $<"
+	@$(FUZZ_CC) $(WARN) $(DEFS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Icore $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/fuzz/libmoonwire.a: $(FLIB_OBJ)
+	@rm -f $@ && ar rcs $@ $^
+
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(B)/fuzz/libmoonwire.a plugins/warc/warc.c
+	@echo "  FUZZER  $@"
+	@$(FUZZ_CC) $(WARN) $(DEFS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Icore -Itests $(PKG_CFLAGS) -o $@ $< \
+		$(B)/fuzz/libmoonwire.a $(LIBS)
+
+fuzz-build: $(FUZZERS)
+
+fuzz: deps
+	@$(MAKE) -s --no-print-directory fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_JOBS)
+
 deps:
 	@sh .ci/install-deps
 
@@ -105,7 +134,7 @@ TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 TEST_J = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(TEST_JOBS))
 test: deps
 	@$(MAKE) -s --no-print-directory $(TEST_J) all $(TESTS)
-	@MW_SAN_BUILD="$(MAKE) -s --no-print-directory $(TEST_J) sanitize" sh tests/run.sh
+	@MW_SAN_BUILD="$(MAKE) -s --no-print-directory $(TEST_J) sanitize fuzz-build" sh tests/run.sh
 
 check: test
 

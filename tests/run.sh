@@ -105,10 +105,13 @@ if [ -d ../shared/corpus/outlets ]; then
 else
   skipped_now rules-corpus "../shared/corpus/outlets is absent"
 fi
-# Smoke steps other parts of the project bring (a fuzz smoke run, say): every tests/*/smoke*.sh is a suite.
+# Smoke steps other parts of the project bring (the fuzz smoke run): every tests/*/smoke*.sh is a suite. They
+# run with the sanitized suites (phase 2), since the ASan+UBSan build step also builds the fuzz targets.
+[ -n "${MW_SAN_BUILD:-}" ] && phase=2
 for t in tests/*/smoke*.sh; do
   [ -f "$t" ] && suite "$(basename "$(dirname "$t")")-$(basename "$t" .sh)" sh "$t"
 done
+phase=1
 # Integration scripts run twice: plain, and against build/san/moonwire. Every one of them drives CLI code
 # (run, fetch, extract, shell, new, the WARC reader) that no unit suite reaches, so the sanitized run adds
 # what the plain one cannot see. The crash test's sanitized run is a smaller plan (its SIGKILLs leave the

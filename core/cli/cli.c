@@ -183,6 +183,14 @@ struct mw_runner *cli_runner(int generic, const char *rule, int explain)
 {
     struct mw_runner_opts o;
     mw_runner_opts_default(&o);
+    return cli_runner_timed(generic, rule, explain, o.page_seconds);
+}
+
+struct mw_runner *cli_runner_timed(int generic, const char *rule, int explain, double page_seconds)
+{
+    struct mw_runner_opts o;
+    mw_runner_opts_default(&o);
+    o.page_seconds = page_seconds;
     o.generic_only = generic;
     o.rule = rule;
     o.explain = explain;

@@ -49,6 +49,8 @@ void cli_print_record(const json_t *rec);
 
 /* A runner for extract/fetch from the common flags; NULL after printing an error. */
 struct mw_runner *cli_runner(int generic, const char *rule, int explain);
+/* The same with a wall-clock limit per page (seconds; 0 = none; cli_runner takes the runner's default). */
+struct mw_runner *cli_runner_timed(int generic, const char *rule, int explain, double page_seconds);
 
 /* Print "moonwire: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

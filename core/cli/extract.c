@@ -33,6 +33,8 @@ static void help(FILE *f)
           "  --fetched TIME  when the pages were fetched (ISO 8601): relative dates (\"3 hours ago\") are resolved\n"
           "                  against it and it is the records' \"fetched\" (a WARC record's own date wins)\n"
           "  --max-size N    refuse pages larger than N bytes (default 67108864); a WARC payload is cut there\n"
+          "  --page-timeout SECS  wall-clock limit per page, decoding to record (default 10; 0 = none): a page\n"
+          "                  past it gets an error record and the run goes on\n"
           "  -h, --help      this text\n\n"
           "Exit status: 0 when every page gave an article; 1 when any gave an error record (a file that cannot\n"
           "be read, a page that cannot be parsed, a damaged WARC) or none at all, with one line per failure on\n"
@@ -170,6 +172,7 @@ struct extract_args {
     const char *rule, *url, *list, *format, *fetched;
     int generic, explain, sidecar, with_meta;
     size_t max;
+    double page_seconds;   /* --page-timeout */
 };
 
 /* One saved page (or stdin): its record, the URL from --url or its sidecar. 1 when it was an error record. */
@@ -226,8 +229,9 @@ static int parse_args(int argc, char **argv, struct extract_args *a)
         {"explain", no_argument, 0, 'e'}, {"max-size", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'},
         {"no-sidecar", no_argument, 0, 'S'}, {"input-file", required_argument, 0, 'i'},
         {"format", required_argument, 0, 'f'}, {"with-metadata", no_argument, 0, 'M'},
-        {"fetched", required_argument, 0, 'F'}, {0, 0, 0, 0}};
-    *a = (struct extract_args){.sidecar = 1, .max = 64u << 20, .format = "jsonl"};
+        {"fetched", required_argument, 0, 'F'}, {"page-timeout", required_argument, 0, 'T'}, {0, 0, 0, 0}};
+    *a = (struct extract_args){.sidecar = 1, .max = 64u << 20, .format = "jsonl", .page_seconds = 10.0};
+    char *end = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "r:gu:em:hi:f:", opts, NULL)) != -1) {
@@ -252,6 +256,13 @@ static int parse_args(int argc, char **argv, struct extract_args *a)
             a->fetched = optarg;
             break;
         }
+        case 'T':
+            a->page_seconds = strtod(optarg, &end);
+            if (end == optarg || *end || a->page_seconds < 0 || a->page_seconds > 86400) {
+                cli_error("extract: --page-timeout wants seconds from 0 to 86400, not \"%s\"", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 'h': help(stdout); return -1;
         default: help(stderr); return EXIT_USAGE;
         }
@@ -287,7 +298,7 @@ int cmd_extract(int argc, char **argv)
         cli_strv_free(inputs);
         return EXIT_USAGE;
     }
-    struct mw_runner *r = cli_runner(a.generic, a.rule, a.explain);
+    struct mw_runner *r = cli_runner_timed(a.generic, a.rule, a.explain, a.page_seconds);
     if (!r) {
         cli_out_free(out);
         cli_strv_free(inputs);

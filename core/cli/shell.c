@@ -278,18 +278,15 @@ static int p_rules(lua_State *L)
     return 2;
 }
 
-/* loadrule(path) -> the rule table, loaded fresh from the file into the shell's state */
+/* loadrule(name) -> a plain copy of the rule's table, loaded afresh from its file by the runner: rule code
+ * runs only in the runner's sandbox, never in the shell's own state (which may open files) */
 static int p_loadrule(lua_State *L)
 {
     struct shell *sh = shell_of(L);
-    const char *path = luaL_checkstring(L, 1);
-    lua_State *M = mw_lua_state(sh->lua);
+    const char *name = luaL_checkstring(L, 1);
     struct mw_err err = {0};
-    if (mw_lua_loadfile(sh->lua, path, &err))
+    if (mw_runner_push_rule(sh->runner, name, L, &err))
         return fail(L, "%s", err.msg);
-    if (M != L)   /* called from a coroutine: the chunk was pushed on the main thread */
-        lua_xmove(M, L, 1);
-    lua_call(L, 0, 1);
     return 1;
 }
 
