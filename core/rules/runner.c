@@ -285,6 +285,14 @@ static int token_line(const char *path, const char *msg)
  * the line of what it names in front, "scripts/outlets/x.lua:12: rule x: field 'body': unknown option". */
 static void with_position(const char *path, const char *msg, char *out, size_t cap)
 {
+    /* the sandbox's message handler put lib/rule.lua's own line in front (the innermost file): that is
+     * where the check raised, not what the rule writer must fix */
+    const char *lib = strstr(msg, "lib/rule.lua:");
+    if (lib && lib - msg < 300 && strncmp(msg, path, strlen(path))) {
+        const char *rest = strstr(lib, ": ");
+        if (rest && !strncmp(rest + 2, "rule ", 5))
+            msg = rest + 2;
+    }
     int line = strncmp(msg, path, strlen(path)) && !strncmp(msg, "rule ", 5) ? token_line(path, msg) : 0;
     size_t n = line ? (size_t)snprintf(out, cap, "%.300s:%d: ", path, line) : 0;
     if (n < cap)

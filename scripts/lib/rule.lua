@@ -133,7 +133,7 @@ end
 -- (rules/runner.c) moves them to the line of the option or selector named in quotes.
 local function checked(r, f, ...)
   local ok, err = pcall(f, r, ...)
-  if not ok then error(err, 3) end
+  if not ok then error(err, 0) end   -- no position here: the loader adds the line of what it names
 end
 
 --- rule{...}: checks a rule table and returns it (the registry keeps it).

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     static const char *const links[] = {NULL, "a[href]", ".story a", "h2 > a, h3 a"};
     struct mw_discover_opts o = {"https://src.example/dir/feed.xml", data[0] & 1 ? "application/xml" : NULL,
-                                 links[(data[0] >> 1) & 3], 1u << 20};
+                                 links[(data[0] >> 1) & 3], 1u << 20, data[0] & 8 ? "a.next" : NULL};
     size_t n = 0;
     const char *what = NULL;
     struct mw_err err = {0};
