@@ -19,12 +19,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     htmlDocPtr doc = mw_html_parse_bytes((const char *)data + 1, size - 1, ctype, url, NULL, &err);
     if (!doc)
         return 0;
-    struct mw_article_opts o = {url, (data[0] & 0x40) ? "+03:00" : NULL, NULL, NULL};
+    struct mw_article_opts o = {.url = url, .tz = (data[0] & 0x40) ? "+03:00" : NULL,
+                                .fetched = (data[0] & 0x10) ? "2026-11-23T10:00:00Z" : NULL};
     json_t *origin = json_object();
     json_t *rec = mw_article_generic(doc, &o, origin, &err);
     json_decref(rec);
     json_decref(origin);
-    struct mw_meta_opts mo = {(data[0] & 0x20) ? "Europe/Moscow" : NULL, NULL};
+    struct mw_meta_opts mo = {.tz = (data[0] & 0x20) ? "Europe/Moscow" : NULL};
     json_t *m = mw_meta_extract(doc, url, &mo, &err);
     json_decref(m);
     xmlFreeDoc(doc);
