@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "meta/date.h"
 #include "run/config.h"
 #include "run/store.h"
@@ -26,50 +27,211 @@ static void help(FILE *f)
           "  -h, --help          this text\n", f);
 }
 
-static void csv_field(FILE *f, const char *s, int last)
+/* CSV straight from the stored JSON text: one pass over the record finds the top-level members the columns
+ * want, their strings are unescaped into the row buffer (quotes doubled), and the row goes out in one write.
+ * No JSON tree is built per record. */
+static const char *const COLS[] = {"url", "outlet", "rule", "title", "authors", "published", "section", "lang",
+                                   "body", NULL};
+#define NCOLS 9
+
+static const char *ws(const char *p, const char *e)
 {
-    fputc('"', f);
-    for (const char *p = s ? s : ""; *p; p++) {
-        if (*p == '"')
-            fputc('"', f);
-        fputc(*p, f);
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+/* p at a '"': past the closing quote, or NULL. */
+static const char *skip_str(const char *p, const char *e)
+{
+    for (p++; p < e; p++) {
+        if (*p == '\\')
+            p++;
+        else if (*p == '"')
+            return p + 1;
     }
-    fputc('"', f);
-    fputc(last ? '\n' : ',', f);
+    return NULL;
+}
+
+/* Past one JSON value, or NULL when the text is not JSON. */
+static const char *skip_val(const char *p, const char *e)
+{
+    if (p >= e)
+        return NULL;
+    if (*p == '"')
+        return skip_str(p, e);
+    if (*p != '{' && *p != '[') {
+        while (p < e && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n')
+            p++;
+        return p;
+    }
+    int depth = 0;
+    for (; p < e; p++) {
+        if (*p == '"') {
+            if (!(p = skip_str(p, e)))
+                return NULL;
+            p--;
+        } else if (*p == '{' || *p == '[') {
+            depth++;
+        } else if ((*p == '}' || *p == ']') && --depth == 0) {
+            return p + 1;
+        }
+    }
+    return NULL;
+}
+
+static void put_utf8(struct mw_buf *b, unsigned cp)
+{
+    char u[4];
+    size_t n;
+    if (cp < 0x80) { u[0] = (char)cp; n = 1; }
+    else if (cp < 0x800) { u[0] = (char)(0xC0 | cp >> 6); u[1] = (char)(0x80 | (cp & 0x3F)); n = 2; }
+    else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | cp >> 12); u[1] = (char)(0x80 | (cp >> 6 & 0x3F)); u[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | cp >> 18); u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+        u[2] = (char)(0x80 | (cp >> 6 & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    mw_buf_append(b, u, n);
+}
+
+static unsigned hex4(const char *p)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v = v * 16 + (unsigned)(c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+                                c >= 'A' && c <= 'F' ? c - 'A' + 10 : 0);
+    }
+    return v;
+}
+
+/* The JSON string at [p, e) (quotes included), unescaped, with CSV's quote doubling. */
+static void put_str(struct mw_buf *b, const char *p, const char *e)
+{
+    p++;
+    e--;
+    while (p < e) {
+        const char *run = p;
+        while (p < e && *p != '\\' && *p != '"')
+            p++;
+        mw_buf_append(b, run, (size_t)(p - run));
+        if (p >= e)
+            break;
+        if (*p == '"') {   /* cannot happen in valid JSON; kept safe */
+            mw_buf_append(b, "\"\"", 2);
+            p++;
+            continue;
+        }
+        char c = p + 1 < e ? p[1] : '\\';
+        p += 2;
+        switch (c) {
+        case 'n': mw_buf_appendc(b, '\n'); break;
+        case 't': mw_buf_appendc(b, '\t'); break;
+        case 'r': mw_buf_appendc(b, '\r'); break;
+        case 'b': mw_buf_appendc(b, '\b'); break;
+        case 'f': mw_buf_appendc(b, '\f'); break;
+        case '"': mw_buf_append(b, "\"\"", 2); break;
+        case 'u': {
+            unsigned cp = e - p >= 4 ? hex4(p) : 0xFFFD;
+            p += e - p >= 4 ? 4 : e - p;
+            if (cp >= 0xD800 && cp < 0xDC00 && e - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+                unsigned lo = hex4(p + 2);
+                if (lo >= 0xDC00 && lo < 0xE000) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    p += 6;
+                }
+            }
+            put_utf8(b, cp >= 0xD800 && cp < 0xE000 ? 0xFFFD : cp);
+            break;
+        }
+        default: mw_buf_appendc(b, c); break;   /* \\ and \/ */
+        }
+    }
+}
+
+/* One column's value: a string, strings of an array joined by "; ", other scalars as written, null as "". */
+static void put_value(struct mw_buf *b, const char *p, const char *e)
+{
+    if (!p || p >= e)
+        return;
+    if (*p == '"') {
+        put_str(b, p, e);
+    } else if (*p == '[') {
+        int first = 1;
+        for (const char *q = ws(p + 1, e); q && q < e && *q != ']';) {
+            const char *end = skip_val(q, e);
+            if (!end)
+                break;
+            if (*q == '"') {
+                if (!first)
+                    mw_buf_append(b, "; ", 2);
+                put_str(b, q, end);
+                first = 0;
+            }
+            q = ws(end, e);
+            if (q < e && *q == ',')
+                q = ws(q + 1, e);
+        }
+    } else if (strncmp(p, "null", 4)) {
+        mw_buf_append(b, p, (size_t)(e - p));
+    }
+}
+
+static int csv_row(struct mw_buf *row, const char *json, size_t len)
+{
+    const char *vp[NCOLS] = {0}, *ve[NCOLS] = {0};
+    const char *p = ws(json, json + len), *e = json + len;
+    if (p >= e || *p != '{')
+        return -1;
+    for (p = ws(p + 1, e); p < e && *p == '"';) {
+        const char *ke = skip_str(p, e);
+        if (!ke)
+            return -1;
+        const char *v = ws(ke, e);
+        if (v >= e || *v != ':')
+            return -1;
+        v = ws(v + 1, e);
+        const char *vend = skip_val(v, e);
+        if (!vend)
+            return -1;
+        for (int i = 0; i < NCOLS; i++)
+            if ((size_t)(ke - p - 2) == strlen(COLS[i]) && !memcmp(p + 1, COLS[i], (size_t)(ke - p - 2))) {
+                vp[i] = v;
+                ve[i] = vend;
+            }
+        p = ws(vend, e);
+        if (p < e && *p == ',')
+            p = ws(p + 1, e);
+    }
+    mw_buf_reset(row);
+    for (int i = 0; i < NCOLS; i++) {
+        mw_buf_appendc(row, '"');
+        put_value(row, vp[i], ve[i]);
+        mw_buf_append(row, i + 1 < NCOLS ? "\"," : "\"\n", 2);
+    }
+    return 0;
 }
 
 struct out {
     int csv;
     long n;
+    struct mw_buf row;
 };
 
-static int on_row(void *ctx, const char *record_json)
+static int on_row(void *ctx, const char *record_json, size_t len)
 {
     struct out *o = ctx;
     o->n++;
     if (!o->csv) {
-        fputs(record_json, stdout);
+        fwrite(record_json, 1, len, stdout);
         fputc('\n', stdout);
         return ferror(stdout) ? 1 : 0;
     }
-    json_t *r = json_loads(record_json, 0, NULL);
-    static const char *const cols[] = {"url", "outlet", "rule", "title", "authors", "published", "section", "lang",
-                                       "body", NULL};
-    for (int i = 0; cols[i]; i++) {
-        json_t *v = json_object_get(r, cols[i]);
-        int last = !cols[i + 1];
-        if (json_is_array(v)) {
-            char buf[2048] = "";
-            size_t k, n = 0;
-            json_t *e;
-            json_array_foreach(v, k, e) if (json_is_string(e) && n < sizeof buf - 2) n += (size_t)snprintf(
-                buf + n, sizeof buf - n, "%s%s", n ? "; " : "", json_string_value(e));
-            csv_field(stdout, buf, last);
-        } else {
-            csv_field(stdout, json_string_value(v), last);
-        }
-    }
-    json_decref(r);
+    if (csv_row(&o->row, record_json, len) == 0)
+        fwrite(o->row.data, 1, o->row.len, stdout);
     return ferror(stdout) ? 1 : 0;
 }
 
@@ -150,10 +312,13 @@ int cmd_export(int argc, char **argv)
         mw_run_config_free(cfg);
         return 1;
     }
-    struct out o = {!strcmp(format, "csv"), 0};
+    struct out o = {!strcmp(format, "csv"), 0, {0}};
+    mw_buf_init(&o.row, 0);
     if (o.csv)
         fputs("url,outlet,rule,title,authors,published,section,lang,body\n", stdout);
-    int rc = mw_store_export(s, since ? since_buf : NULL, outlet, on_row, &o, &err);
+    struct mw_store_filter f = {since ? since_buf : NULL, outlet};
+    int rc = mw_store_export(s, &f, on_row, &o, &err);
+    mw_buf_free(&o.row);
     if (rc)
         cli_error("%s", err.msg);
     fflush(stdout);

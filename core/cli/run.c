@@ -406,7 +406,7 @@ int cmd_run(int argc, char **argv)
 
     v.tty = isatty(2);
     v.summary = v.jsonl ? stderr : stdout;
-    struct mw_crawl_opts co = {cfg, runner, plugin_dirs(), &g_stop, on_event, &v};
+    struct mw_crawl_opts co = {cfg, runner, plugin_dirs(), &g_stop, on_event, &v, &ro};
     int rc = 0;
     for (int pass = 1; !g_stop; pass++) {
         double start = mono();

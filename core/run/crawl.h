@@ -1,5 +1,6 @@
 /* run/crawl.h: one scheduled pass: outlets and sources from a run config, discovery, the frontier, politeness
- * and robots.txt, many hosts at once through one curl multi loop, extraction, and the store and sinks.
+ * and robots.txt, many hosts at once through one curl multi loop, extraction on a pool of threads that the loop
+ * never waits on, and the store and sinks (writes grouped into batch transactions).
  * Printing (progress, JSONL, the summary) is the caller's, through the event callback. */
 #ifndef MW_CRAWL_H
 #define MW_CRAWL_H
@@ -21,6 +22,8 @@ struct mw_crawl_event {
     const char *error;         /* one line, NULL on success */
     const char *record_json;   /* pages (and failed sources): the record, error records included; else NULL */
     int stored;                /* pages: 1 new article, 2 new revision, 0 unchanged or not stored */
+    /* Events whose writes belong to a batch transaction come when it commits: a page's event means the page
+     * is in the store (or, with error set, that it is not and will be fetched again). */
     int found;                 /* sources: new URLs queued */
     /* the pass so far */
     long done, queued, inflight, errors;
@@ -57,6 +60,9 @@ struct mw_crawl_opts {
     volatile sig_atomic_t *stop;         /* when it becomes non-zero: finish the transfers in flight, then return */
     void (*on_event)(void *ctx, const struct mw_crawl_event *ev);
     void *ctx;
+    /* borrowed, may be NULL: how to make one runner per extraction thread (limits.workers of them; its explain
+     * set like runner's). NULL: every page is extracted with runner, in the loop's thread. */
+    const struct mw_runner_opts *runner_opts;
 };
 
 struct mw_crawl;
