@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/json.h"
 #include "run/plugins.h"
 
 /* ---- the record ---- */
@@ -39,8 +40,8 @@ int mw_record_seal(struct mw_record *r)
     json_t *e = json_object_get(r->rec, "error");
     r->is_error = e && !json_is_null(e);
     free(r->json);
-    r->json = json_dumps(r->rec, JSON_COMPACT);
-    r->len = r->json ? strlen(r->json) : 0;
+    r->len = 0;
+    r->json = mw_json_dumps(r->rec, &r->len);
     return r->json ? 0 : MW_ENOMEM;
 }
 
