@@ -31,7 +31,57 @@ struct mw_runner {
     struct rule_ent *rules;
     size_t nrules;
     int apply_ref;
+    size_t *names;            /* hash set of rule names: index + 1 into rules (0 = empty), first of a name */
+    size_t nnames;            /* slots, a power of two */
 };
+
+/* ---- the names' hash set: a duplicate check per rule, not a scan of every rule before it ---- */
+
+static size_t name_hash(const char *s)
+{
+    size_t h = 1469598103934665603ULL & SIZE_MAX;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* Index of the first rule called name, or -1. */
+static long name_find(const struct mw_runner *r, const char *name)
+{
+    for (size_t k = r->nnames ? name_hash(name) & (r->nnames - 1) : 0; r->nnames && r->names[k];
+         k = (k + 1) & (r->nnames - 1))
+        if (!strcmp(r->rules[r->names[k] - 1].name, name))
+            return (long)r->names[k] - 1;
+    return -1;
+}
+
+/* Remember rules[i] under its name unless a rule already has it (the first one is the one found). */
+static void name_add(struct mw_runner *r, size_t i)
+{
+    if (name_find(r, r->rules[i].name) >= 0)
+        return;
+    if ((r->nrules + 1) * 2 > r->nnames) {
+        size_t n = r->nnames ? r->nnames * 2 : 64;
+        size_t *t = calloc(n, sizeof *t);
+        if (!t)
+            return;
+        for (size_t k = 0; k < r->nnames; k++) {
+            if (!r->names[k])
+                continue;
+            size_t j = name_hash(r->rules[r->names[k] - 1].name) & (n - 1);
+            while (t[j])
+                j = (j + 1) & (n - 1);
+            t[j] = r->names[k];
+        }
+        free(r->names);
+        r->names = t;
+        r->nnames = n;
+    }
+    size_t j = name_hash(r->rules[i].name) & (r->nnames - 1);
+    while (r->names[j])
+        j = (j + 1) & (r->nnames - 1);
+    r->names[j] = i + 1;
+}
 
 void mw_runner_opts_default(struct mw_runner_opts *o)
 {
@@ -74,13 +124,13 @@ static void add_rule(struct mw_runner *r, const char *file)
     }
     lua_pop(L, 1);
     e.ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    for (size_t i = 0; i < r->nrules; i++) {
-        if (!strcmp(r->rules[i].name, e.name)) {   /* a later directory overrides a shipped rule */
-            luaL_unref(L, LUA_REGISTRYINDEX, r->rules[i].ref);
-            rule_ent_clear(&r->rules[i]);
-            r->rules[i] = e;
-            return;
-        }
+    long same = e.name ? name_find(r, e.name) : -1;
+    if (same >= 0) {   /* a later directory overrides a shipped rule */
+        size_t i = (size_t)same;
+        luaL_unref(L, LUA_REGISTRYINDEX, r->rules[i].ref);
+        rule_ent_clear(&r->rules[i]);
+        r->rules[i] = e;
+        return;
     }
     struct rule_ent *p = realloc(r->rules, (r->nrules + 1) * sizeof *p);
     if (!p) {
@@ -89,7 +139,10 @@ static void add_rule(struct mw_runner *r, const char *file)
         return;
     }
     r->rules = p;
-    r->rules[r->nrules++] = e;
+    r->rules[r->nrules] = e;
+    if (e.name)
+        name_add(r, r->nrules);
+    r->nrules++;
 }
 
 static void load_error(struct mw_runner *r, const char *msg)
@@ -144,7 +197,10 @@ static void add_broken(struct mw_runner *r, const char *path, const char *msg)
         return;
     }
     r->rules = p;
-    r->rules[r->nrules++] = e;
+    r->rules[r->nrules] = e;
+    if (e.name)
+        name_add(r, r->nrules);
+    r->nrules++;
 }
 
 static void load_rule_file(struct mw_runner *r, const char *path)
@@ -234,6 +290,7 @@ void mw_runner_free(struct mw_runner *r)
     for (size_t i = 0; i < r->nrules; i++)
         rule_ent_clear(&r->rules[i]);
     free(r->rules);
+    free(r->names);
     mw_lua_free(r->lua);
     json_decref(r->load_errors);
     free(r->forced);
