@@ -931,13 +931,7 @@ static char *error_record(const struct outlet *o, const char *url, const char *s
     return js;
 }
 
-static size_t queued_pages(const struct mw_host *h)
-{
-    size_t n = 0;
-    for (const struct mw_job *j = h->head; j; j = j->next)
-        n++;
-    return n;
-}
+static size_t queued_pages(const struct mw_host *h) { return h->pages; }
 
 /* Park h for the rest of the pass: nothing more starts on it, its pages stay queued in the store, and the
  * pass gets one error record saying why (not one per URL it would have failed). */
