@@ -37,6 +37,8 @@ void cli_print_record(const json_t *rec);
 
 /* A runner for extract/fetch from the common flags; NULL after printing an error. */
 struct mw_runner *cli_runner(int generic, const char *rule, int explain);
+/* The options cli_runner uses, for making more runners alike (one per extraction thread). */
+void cli_runner_opts(int generic, const char *rule, int explain, struct mw_runner_opts *o);
 
 /* Print "moonwire: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

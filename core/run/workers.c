@@ -53,6 +53,7 @@ void mw_work_free(struct mw_work *w)
     free(w->url);
     free(w->content_type);
     mw_record_free(w->out);
+    json_decref(w->ready);
     free(w);
 }
 
@@ -70,9 +71,10 @@ static json_t *oom_record(const char *url)
 /* One page through the runner: load, extract, the submitter's fields, one serialisation, out. */
 static void run_one(struct mw_workers *p, struct mw_runner *r, struct mw_work *w)
 {
-    json_t *rec = NULL;
-    int failed = 0;
-    if (w->load)
+    json_t *rec = w->ready;
+    int failed = rec != NULL;
+    w->ready = NULL;
+    if (!failed && w->load)
         rec = w->load(w, &failed);
     if (!failed) {
         /* The sandbox's per-page wall-clock watchdog (core/lua, in progress) arms around this call: a page

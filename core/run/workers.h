@@ -28,6 +28,8 @@ struct mw_work {
     json_t *(*load)(struct mw_work *w, int *failed);
     void (*prepare)(struct mw_work *w, json_t *rec);
     struct mw_record *out;       /* made with the work, so handing the result over needs no memory */
+    json_t *ready;               /* owned, may be NULL: the record already made (an error): no extraction, but
+                                    it still comes back through the queue, in its place among the others */
 };
 
 /* The number of cores online (at least 1): the default pool size. */
