@@ -24,6 +24,7 @@ static const struct {
     {"new", cmd_new, "scaffold a rule from one saved page"},
     {"run", cmd_run, "run a scheduled crawl from a config file"},
     {"export", cmd_export, "export stored articles as JSON lines or CSV"},
+    {"stats", cmd_stats, "per-outlet figures of a run store: articles, errors, missing fields"},
     {"shell", cmd_shell, "interactive Lua shell for exploring pages (alias: repl)"},
     {"repl", cmd_shell, NULL},
 };

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "common/buf.h"
+#include "meta/date.h"
 
 /* ---- schema ---------------------------------------------------------------------------------------- */
 
@@ -20,7 +21,8 @@ static const char PRAGMAS[] =
     "PRAGMA synchronous=NORMAL;"
     "PRAGMA cache_size=-32768;";   /* 32 MB: the articles' key index stays in memory on big stores */
 
-/* Version 2. Every time is ISO 8601 UTC text ("2026-03-01T10:00:00Z"); states are names. Each record is kept
+/* Version 2. Every time is ISO 8601 UTC text ("2026-03-01T10:00:00Z"), published too (the record keeps the
+ * page's own offset; a date the page gave without one stays as given); states are names. Each record is kept
  * once: in revisions, the current one being the article's latest (article_rows.revisions); `articles` is the
  * view people query. */
 static const char SCHEMA_V2[] =
@@ -82,7 +84,9 @@ static const char MIGRATE_1_2[] =
     "  body_chars, hash, first_seen, last_seen, revisions)"
     "  SELECT id, key, url, outlet, rule, crawl_outlet, json_extract(record, '$.title'),"
     "  (SELECT group_concat(value, '; ') FROM json_each(record, '$.authors') WHERE type = 'text'),"
-    "  published, json_extract(record, '$.lang'), length(json_extract(record, '$.body')), hash, first_seen,"
+    "  CASE WHEN published GLOB '*[+-][0-9][0-9]:[0-9][0-9]' OR published GLOB '*Z'"
+    "  THEN coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', published), published) ELSE published END,"
+    "  json_extract(record, '$.lang'), length(json_extract(record, '$.body')), hash, first_seen,"
     "  last_seen, revisions FROM articles_v1;"
     "UPDATE revisions SET record = (SELECT a.record FROM articles_v1 a WHERE a.id = revisions.article_id)"
     "  WHERE rev = (SELECT a.revisions FROM articles_v1 a WHERE a.id = revisions.article_id)"
@@ -644,6 +648,7 @@ struct cols {
     const char *key, *url, *outlet, *rule, *title, *published, *lang;
     char *authors;          /* "A; B", malloc'd, NULL when none */
     long body_chars;
+    char published_utc[32]; /* published in UTC, so the column sorts; a date without a zone stays as it is */
 };
 
 static const char *str(const json_t *rec, const char *k)
@@ -677,6 +682,15 @@ static int cols_of(const json_t *rec, struct cols *c)
     c->rule = str(rec, "rule");
     c->title = str(rec, "title");
     c->published = str(rec, "published");
+    double secs;
+    int zone = 0;
+    if (c->published && !mw_date_epoch(c->published, &secs, &zone) && zone) {
+        time_t t = (time_t)secs;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(c->published_utc, sizeof c->published_utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        c->published = c->published_utc;
+    }
     c->lang = str(rec, "lang");
     json_t *body = json_object_get(rec, "body");
     c->body_chars = json_is_string(body) ? utf8_chars(json_string_value(body), json_string_length(body)) : 0;

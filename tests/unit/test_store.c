@@ -232,8 +232,10 @@ static void test_articles_and_revisions(void **state)
     want("select count(*) from revisions", "4");
     want("select count(*) from pragma_table_info('article_rows') where name = 'record'", "0");
     want("select title || '|' || authors || '|' || published || '|' || revisions || '|' || body_chars from articles "
-         "where key = 'http://a.test/1'", "T|Ann|2026-03-01T10:00:00+03:00|2|5");
+         "where key = 'http://a.test/1'", "T|Ann|2026-03-01T07:00:00Z|2|5");
     want("select json_extract(record, '$.body') from articles where key = 'http://a.test/1'", "two \u00e9");
+    want("select json_extract(record, '$.published') from articles where key = 'http://a.test/1'",
+         "2026-03-01T10:00:00+03:00");   /* the record as the page gave it */
     want("select group_concat(json_extract(record, '$.body'), '/') from (select record from revisions r join "
          "article_rows a on a.id = r.article_id where a.key = 'http://a.test/1' order by rev)", "one/two \u00e9");
     char *js = NULL;
@@ -268,7 +270,7 @@ static const char V1[] =
     "NULL, rule_n INTEGER NOT NULL, fallback_n INTEGER NOT NULL, empty_n INTEGER NOT NULL, example_url TEXT, "
     "before_pages INTEGER NOT NULL DEFAULT 0, before_rule INTEGER NOT NULL DEFAULT 0, flagged INTEGER NOT NULL "
     "DEFAULT 0, PRIMARY KEY(rule, field, run_id));"
-    "INSERT INTO articles VALUES(1, 'http://a.test/1', 'http://a.test/1', 'A', 'a', 'cfg', NULL, 'e5c918489c49c92b', "
+    "INSERT INTO articles VALUES(1, 'http://a.test/1', 'http://a.test/1', 'A', 'a', 'cfg', '2026-01-02T03:00:00+03:00', 'e5c918489c49c92b', "
     "'{\"url\":\"http://a.test/1\",\"title\":\"Second\",\"authors\":[\"Ann\",\"Bo\"],\"lang\":\"en\","
     "\"body\":\"two\"}', '2026-01-01T00:00:00Z', '2026-01-03T00:00:00Z', 2);"
     "INSERT INTO revisions VALUES(1, 1, 1, '9d4521cf7e56cfa9', '{\"url\":\"http://a.test/1\",\"title\":\"First\",\"body\":\"one\"}',"
@@ -312,7 +314,8 @@ static void test_migration_from_v1(void **state)
         fail_msg("%s", err.msg);
     *state = s;
     want("select version from schema_version", "2");
-    want("select title || '|' || authors || '|' || lang || '|' || revisions from articles", "Second|Ann; Bo|en|2");
+    want("select title || '|' || authors || '|' || lang || '|' || revisions || '|' || published from articles",
+         "Second|Ann; Bo|en|2|2026-01-02T00:00:00Z");
     want("select json_extract(record, '$.body') from articles", "two");
     want("select count(*) from revisions", "2");
     want("select group_concat(state || ':' || coalesce(fetched, '-'), ' ') from (select * from frontier order by id)",
