@@ -167,7 +167,7 @@ static int store_record(struct mw_sinks *s, const struct mw_record *r, const cha
     if (rc)
         return rc;
     /* Other modules' tables go here, with the article's id and in the same transaction: e.g. core/story
-     * assigns the article to a story (issue 14). See examples/store.md. */
+     * assigns the article to a story. See examples/store.md. */
     return 0;
 }
 

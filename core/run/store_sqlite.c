@@ -110,8 +110,8 @@ static const char MIGRATE_1_2[] =
     "INSERT INTO schema_version VALUES(2);";
 
 /* Migrations in order: MIGRATIONS[v] takes a store of version v to v + 1. Other modules' tables (stories,
- * issue 14) join as a further step here, and MW_STORE_SCHEMA moves up with it. */
-static const char *const MIGRATIONS[] = {NULL, MIGRATE_1_2};
+ * core/story) join as a further step here, and MW_STORE_SCHEMA moves up with it. */
+static const char *const MIGRATIONS[MW_STORE_SCHEMA] = {NULL, MIGRATE_1_2};
 
 /* ---- statements ------------------------------------------------------------------------------------ */
 
@@ -435,9 +435,11 @@ static int schema(struct sq *s, struct mw_err *err)
     if (!rc && v > MW_STORE_SCHEMA)
         rc = mw_err_set(err, MW_EINVAL, "store", "%s: schema version %ld is newer than this moonwire's (%d): "
                         "upgrade moonwire", s->path, v, MW_STORE_SCHEMA);
-    if (!rc && v == 0)
+    if (!rc && v == 0) {   /* a new file: version 2, then the steps after it like any older store */
         rc = exec(s, SCHEMA_V2, err);
-    for (long k = v ? v : MW_STORE_SCHEMA; !rc && k < MW_STORE_SCHEMA; k++)
+        v = 2;
+    }
+    for (long k = v; !rc && k < MW_STORE_SCHEMA; k++)
         rc = exec(s, MIGRATIONS[k], err);
     if (rc) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
