@@ -169,5 +169,7 @@ const struct mw_store_ops *mw_store_sqlite_ops(void);
 
 /* The text hash of a record (over title and body), as stored: 16 hex digits and a NUL. */
 void mw_store_text_hash(const json_t *rec, char out[17]);
+/* The same from the two strings (NULL counts as ""). */
+void mw_store_text_hash_of(const char *title, size_t tlen, const char *body, size_t blen, char out[17]);
 
 #endif

@@ -107,6 +107,10 @@ static const char MIGRATE_1_2[] =
     "  FROM frontier_v1 ORDER BY discovered, url;"
     "DROP TABLE frontier_v1;"
     "CREATE INDEX frontier_pending ON frontier(id) WHERE state <> 'done';"
+    /* the text hash of version 2 (run/store.c), so an unchanged page seen again stays one revision */
+    "UPDATE revisions SET hash = mw_text_hash(json_extract(record, '$.title'), json_extract(record, '$.body'));"
+    "UPDATE article_rows SET hash = (SELECT r.hash FROM revisions r WHERE r.article_id = article_rows.id"
+    "  AND r.rev = article_rows.revisions);"
     "INSERT INTO schema_version VALUES(2);";
 
 /* Migrations in order: MIGRATIONS[v] takes a store of version v to v + 1. Other modules' tables (stories,
@@ -424,12 +428,24 @@ static int schema_version(struct sq *s, long *v, struct mw_err *err)
     return 0;
 }
 
+/* mw_text_hash(title, body): the store's text hash, for migrations (NULL counts as ""). */
+static void sql_text_hash(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+    (void)argc;
+    char out[17];
+    mw_store_text_hash_of((const char *)sqlite3_value_text(v[0]), (size_t)sqlite3_value_bytes(v[0]),
+                          (const char *)sqlite3_value_text(v[1]), (size_t)sqlite3_value_bytes(v[1]), out);
+    sqlite3_result_text(cx, out, 16, SQLITE_TRANSIENT);
+}
+
 /* Create the schema, or take an older one up to this build's, in one transaction: a migration that fails
  * leaves the store as it was. */
 static int schema(struct sq *s, struct mw_err *err)
 {
     if (exec(s, PRAGMAS, err) || exec(s, "BEGIN IMMEDIATE", err))
         return MW_EIO;
+    sqlite3_create_function(s->db, "mw_text_hash", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_text_hash,
+                            NULL, NULL);
     long v = 0;
     int rc = schema_version(s, &v, err);
     if (!rc && v > MW_STORE_SCHEMA)
