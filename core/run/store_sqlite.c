@@ -46,7 +46,6 @@ static const char SCHEMA_V2[] =
     "  id INTEGER PRIMARY KEY, url TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'queued'"
     "  CHECK(state = 'queued' OR state = 'done' OR state = 'error' OR state = 'robots'), outlet TEXT, discovered TEXT NOT NULL,"
     "  lastmod TEXT, fetched TEXT, tries INTEGER NOT NULL DEFAULT 0);"
-    "CREATE INDEX frontier_pending ON frontier(id) WHERE state <> 'done';"
     "CREATE TABLE IF NOT EXISTS feed_state("
     "  url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, checked TEXT);"
     "CREATE TABLE IF NOT EXISTS runs("
@@ -106,7 +105,6 @@ static const char MIGRATE_1_2[] =
     "  CASE WHEN fetched > 0 THEN strftime('%Y-%m-%dT%H:%M:%SZ', fetched, 'unixepoch') END, tries"
     "  FROM frontier_v1 ORDER BY discovered, url;"
     "DROP TABLE frontier_v1;"
-    "CREATE INDEX frontier_pending ON frontier(id) WHERE state <> 'done';"
     /* the text hash of version 2 (run/store.c), so an unchanged page seen again stays one revision */
     "UPDATE revisions SET hash = mw_text_hash(json_extract(record, '$.title'), json_extract(record, '$.body'));"
     "UPDATE article_rows SET hash = (SELECT r.hash FROM revisions r WHERE r.article_id = article_rows.id"
@@ -138,10 +136,10 @@ static const char *const SQL[ST_N] = {
     [ST_FR_REQUEUE] = "UPDATE frontier SET state = 'queued', lastmod = ?2, tries = 0 WHERE id = ?1",
     [ST_FR_SET] = "UPDATE frontier SET state = ?2, tries = CASE WHEN ?3 >= 0 THEN ?3 ELSE tries END, "
                   "fetched = CASE WHEN ?2 = 'done' THEN ?4 ELSE fetched END WHERE id = ?1 AND url = ?5",
-    [ST_FR_PENDING] = "SELECT url, outlet, tries FROM frontier WHERE state <> 'done' AND (state = 'queued' OR "
-                      "(state = 'error' AND tries < ?1)) ORDER BY id",
+    [ST_FR_PENDING] = "SELECT url, outlet, tries FROM frontier WHERE state = 'queued' OR (state = 'error' AND "
+                      "tries < ?1) ORDER BY id",
     [ST_FR_COUNT] = "SELECT count(*) FROM frontier WHERE state = ?1",
-    [ST_FR_SCAN] = "SELECT id, url FROM frontier WHERE id > ?1 ORDER BY id",
+    [ST_FR_SCAN] = "SELECT id, url, state, outlet, tries FROM frontier WHERE id > ?1 ORDER BY id",
     [ST_ART_GET] = "SELECT id, hash, revisions FROM article_rows WHERE key = ?1",
     [ST_ART_INSERT] = "INSERT INTO article_rows(key, url, outlet, rule, crawl_outlet, title, authors, published, "
                       "lang, body_chars, hash, first_seen, last_seen) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
@@ -607,19 +605,42 @@ static int sq_frontier_add(void *db, const char *url, const char *outlet, int64_
     return 0;
 }
 
+/* The pending rows (no index: the table is only appended to, an index would cost a fifth of every insert).
+ * The first time, one scan both builds the seen-set and finds them. */
 static int sq_frontier_claim(void *db, int max_tries, mw_store_frontier_fn fn, void *ctx, struct mw_err *err)
 {
     struct sq *s = db;
-    sqlite3_stmt *q = stmt(s, ST_FR_PENDING);
-    sqlite3_bind_int(q, 1, max_tries);
-    int rc;
+    int first = !s->seen.loaded;
+    if (!first && seen_refresh(s, err))
+        return err ? err->code : MW_EIO;
+    sqlite3_stmt *q = stmt(s, first ? ST_FR_SCAN : ST_FR_PENDING);
+    sqlite3_bind_int64(q, 1, first ? s->seen.max_id : max_tries);
+    int rc, stopped = 0, oom = 0;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (fn(ctx, (const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
-               sqlite3_column_int(q, 2)))
+        int c = first ? 1 : 0;   /* the columns after id in the scan */
+        const char *url = (const char *)sqlite3_column_text(q, c), *st = (const char *)sqlite3_column_text(q, c + 1);
+        if (first && seen_put(&s->seen, url_hash(url), sqlite3_column_int64(q, 0)))
+            oom = 1;
+        if (first && !(st && (!strcmp(st, "queued") || (!strcmp(st, "error") && sqlite3_column_int(q, 4) < max_tries))))
+            continue;
+        if (!stopped && fn(ctx, url, (const char *)sqlite3_column_text(q, first ? 3 : 1),
+                           sqlite3_column_int(q, first ? 4 : 2)))
+            stopped = 1;
+        if (stopped && !first)
             break;
     }
     int bad = rc != SQLITE_ROW && rc != SQLITE_DONE;
     sqlite3_reset(q);
+    if (first && !bad && !oom) {
+        s->seen.loaded = 1;
+        sqlite3_stmt *v = stmt(s, ST_DATA_VERSION);
+        s->data_version = sqlite3_step(v) == SQLITE_ROW ? sqlite3_column_int64(v, 0) : -1;
+        sqlite3_reset(v);
+    }
+    if (oom) {
+        seen_clear(&s->seen);
+        return mw_err_set(err, MW_ENOMEM, "store", "out of memory for the frontier's seen-set");
+    }
     return bad ? db_err(s, err, "frontier read") : 0;
 }
 
