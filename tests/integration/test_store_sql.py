@@ -68,6 +68,26 @@ def test_questions_answered_with_plain_sqlite3():
     by_config = dict(sql(store, "select crawl_outlet, count(*) from articles group by 1"))
     assert {o["outlet"]: o["articles"] for o in js} == {k: int(v) for k, v in by_config.items()}, js
     assert all(o["median_body_chars"] > 100 and o["pages_failed"] == 0 for o in js), js
+    # CSV is written straight from the stored JSON text: it must say what the JSON says
+    import csv, io
+    tricky = {"url": "http://t.test/1", "outlet": "T, \"quoted\"", "rule": "generic", "title": "He said \"no\"\n\tthen\u0001 left",
+              "authors": ["A; B", "C \\ D", "\u00e9\u00e8 \U0001F600"], "published": None, "section": "a/b",
+              "lang": "fr", "body": "line one\r\nline \"two\"\n\n\u2028end \\ \u00e9"}
+    con = sqlite3.connect(store)
+    con.execute("insert into article_rows(key, url, hash, first_seen, last_seen) values('http://t.test/1', "
+                "'http://t.test/1', 'x', '2999-01-01T00:00:00Z', '2999-01-01T00:00:00Z')")
+    con.execute("insert into revisions(article_id, rev, hash, record, fetched) values(last_insert_rowid(), 1, 'x', ?, "
+                "'2999-01-01T00:00:00Z')", (json.dumps(tricky),))
+    con.commit()
+    con.close()
+    jl = [json.loads(l) for l in moonwire("export", "--store", store).out.splitlines()]
+    assert jl[-1] == tricky
+    table = list(csv.DictReader(io.StringIO(moonwire("export", "--store", store, "--format", "csv").out)))
+    assert len(table) == len(jl) == 16
+    for rec, row in zip(jl, table):
+        for col in ("url", "outlet", "rule", "title", "published", "section", "lang", "body"):
+            assert row[col] == (rec[col] or ""), (col, row[col][:80], (rec[col] or "")[:80])
+        assert row["authors"] == "; ".join(rec["authors"]), (row["authors"], rec["authors"])
     print(f"  store: 15 articles, {len(per_outlet)} outlets answered by sqlite3; stats:\n    " + "\n    ".join(lines))
 
 
