@@ -21,8 +21,19 @@ WORDS = ("the council said on monday that harbour workers would vote again after
          "down late last week according to officials").split()
 
 
+TIME = "/usr/bin/time"
+
+
 def run(cmd, env=None):
+    """(wall s, CPU s, peak RSS MB, exit code). Through GNU time when there is one: a child forked straight from
+    this Python would count the parent's pages it had before exec in its peak RSS (ru_maxrss spans the exec)."""
     t0 = time.monotonic()
+    if os.access(TIME, os.X_OK):
+        with tempfile.NamedTemporaryFile("r") as f:
+            rc = subprocess.run([TIME, "-o", f.name, "-f", "%U %S %M", *cmd], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, env=env).returncode
+            u, sy, m = f.read().split()[-3:]
+        return time.monotonic() - t0, float(u) + float(sy), int(m) / 1024, rc
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, ru = os.wait4(p.pid, 0)
     return time.monotonic() - t0, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
