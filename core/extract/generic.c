@@ -149,6 +149,8 @@ static const char *const pos_sub[] = {
 static int word_in(const char *w, size_t n, const char *const *list, int prefix)
 {
     for (int i = 0; list[i]; i++) {
+        if (list[i][0] != w[0])   /* w is never empty: most entries are out at the first letter */
+            continue;
         size_t k = strlen(list[i]);
         if (prefix ? (n >= k && !memcmp(w, list[i], k)) : (n == k && !memcmp(w, list[i], k)))
             return 1;
@@ -651,9 +653,25 @@ static int starts_ci(const char *s, const char *p)
     return !strncasecmp(s, p, strlen(p));
 }
 
+static unsigned char ascii_lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c; }
+
+/* strcasestr(s, p) != NULL (the C locale folds ASCII only), without its set-up per call: boiler_line asks
+ * every short line for some thirty phrases. */
 static int contains_ci(const char *s, const char *p)
 {
-    return strcasestr(s, p) != NULL;
+    const unsigned char *u = (const unsigned char *)s, *w = (const unsigned char *)p;
+    if (!w[0])
+        return 1;
+    unsigned char c0 = ascii_lower(w[0]);
+    for (; *u; u++)
+        if (ascii_lower(*u) == c0) {
+            size_t j = 1;
+            while (w[j] && ascii_lower(u[j]) == ascii_lower(w[j]))
+                j++;
+            if (!w[j])
+                return 1;
+        }
+    return 0;
 }
 
 /* Short lines that are furniture in any English-language layout. */
