@@ -171,6 +171,7 @@ struct run {
     size_t text_held;        /* text's capacity as counted in held */
     int nomem;
     unsigned long long ops, max_ops;   /* operations so far and their limit (0: none) */
+    unsigned long long stop_at;        /* spend looks further only past this: max_ops, or 0 once stopped */
     size_t held, peak, max_bytes;      /* scratch bytes held now, at most, and their limit (0: none) */
     int over;                /* 1: past max_ops, 2: past max_bytes; the run stops and its result is void */
 };
@@ -183,14 +184,33 @@ struct run {
 #define OP_STEP 2
 #define TEXT_PER_OP 32
 
+/* The run stops from now on (every spend says so). */
+static void halt(struct run *R, int over)
+{
+    if (over && !R->over)
+        R->over = over;
+    R->stop_at = 0;
+}
+
+static void no_memory(struct run *R)
+{
+    R->nomem = 1;
+    halt(R, 0);
+}
+
+static int past_stop(struct run *R)
+{
+    if (!R->over && !R->nomem && R->ops > R->max_ops)
+        halt(R, 1);
+    return R->over || R->nomem;
+}
+
 /* Count k operations. 1 when the run must stop (past a limit, or out of memory): every test fails from
- * then on, every loop ends, and the caller gets an error instead of a result. */
-static int spend(struct run *R, unsigned long long k)
+ * then on, every loop ends, and the caller gets an error instead of a result. One comparison while under. */
+static inline int spend(struct run *R, unsigned long long k)
 {
     R->ops += k;
-    if (R->max_ops && R->ops > R->max_ops && !R->over)
-        R->over = 1;
-    return R->over || R->nomem;
+    return R->ops > R->stop_at && past_stop(R);
 }
 
 /* Count n more bytes of scratch memory held; 1 (and the run stops) past the limit. */
@@ -199,8 +219,8 @@ static int hold(struct run *R, size_t n)
     R->held += n;
     if (R->held > R->peak)
         R->peak = R->held;
-    if (R->max_bytes && R->held > R->max_bytes && !R->over)
-        R->over = 2;
+    if (R->max_bytes && R->held > R->max_bytes)
+        halt(R, 2);
     return R->over != 0;
 }
 
@@ -243,18 +263,21 @@ static int add_el(struct run *R, xmlNodePtr n, int parent, int prev)
     return i;
 }
 
-/* Index the elements under top (a document, or the top element of a detached tree) in document order. */
-static int build(struct run *R, xmlNodePtr top, xmlNodePtr ctx)
+/* Index the elements under top (a document, or the top element of a detached tree) in document order, into
+ * *nodes the nodes walked. */
+static int walk(struct run *R, xmlNodePtr top, xmlNodePtr ctx, unsigned long long *nodes)
 {
-    int parent = -1, last = -1;
+    int parent = -1, last = -1, rc = 0;
+    unsigned long long k = 0;   /* local: *nodes could alias R's counters */
     xmlNodePtr n = top->type == XML_ELEMENT_NODE ? top : top->children;
     while (n) {
-        if (spend(R, OP_NODE))
-            return -1;
+        k++;
         if (n->type == XML_ELEMENT_NODE) {
             int i = add_el(R, n, parent, last);
-            if (i < 0)
-                return -1;
+            if (i < 0) {
+                rc = -1;
+                break;
+            }
             if (n == ctx)
                 R->ctx = i;
             last = i;
@@ -269,21 +292,32 @@ static int build(struct run *R, xmlNodePtr top, xmlNodePtr ctx)
         }
         for (;;) {   /* on to the next node, climbing out of finished elements */
             if (n == top)
-                return 0;
+                goto out;
             if (n->next) {
                 n = n->next;
                 break;
             }
             n = n->parent;
             if (!n || n->type != XML_ELEMENT_NODE)
-                return 0;
+                goto out;
             if (n == ctx)
                 R->end = R->n;
             last = parent;
             parent = R->e[parent].parent;
         }
     }
-    return 0;
+out:
+    *nodes = k;
+    return rc;
+}
+
+/* The index, charged when made: its size is the document's, which memory bounds, and the walk is bound by
+ * memory loads, so a count per node would slow it for nothing. */
+static int build(struct run *R, xmlNodePtr top, xmlNodePtr ctx)
+{
+    unsigned long long nodes = 0;
+    int rc = walk(R, top, ctx, &nodes);
+    return spend(R, nodes * OP_NODE) ? -1 : rc;
 }
 
 static unsigned char *memo_of(struct run *R, const struct mw_css_compound *c)
@@ -294,7 +328,7 @@ static unsigned char *memo_of(struct run *R, const struct mw_css_compound *c)
             return NULL;
         m = calloc((size_t)R->n, 1);
         if (!m)
-            R->nomem = 1;
+            no_memory(R);
         R->memo[c->id] = m;
     }
     return m;
@@ -381,7 +415,7 @@ static const char *attr_value(struct run *R, xmlAttrPtr a, size_t *len)
     mw_buf_reset(&R->text);
     for (; c && !spend(R, 1); c = c->next)
         if (c->content && mw_buf_appends(&R->text, (const char *)c->content))
-            R->nomem = 1;
+            no_memory(R);
     text_grew(R);
     spend(R, R->text.len / TEXT_PER_OP);
     *len = R->text.len;
@@ -396,7 +430,7 @@ static const char *text_value(struct run *R, xmlNodePtr n, size_t *len)
     while (c && !spend(R, 1)) {
         if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content &&
             mw_buf_appends(&R->text, (const char *)c->content))
-            R->nomem = 1;
+            no_memory(R);
         if (c->type == XML_ELEMENT_NODE && c->children) {
             c = c->children;
             continue;
@@ -477,7 +511,7 @@ static const struct typed *typed_counts(struct run *R, const struct mw_css_test 
         return NULL;
     struct typed *v = realloc(R->typed, ((size_t)R->ntyped + 1) * sizeof *v);
     if (!v) {
-        R->nomem = 1;
+        no_memory(R);
         return NULL;
     }
     R->typed = v;
@@ -487,7 +521,7 @@ static const struct typed *typed_counts(struct run *R, const struct mw_css_test 
     if (!ty->upto || !ty->total) {
         free(ty->upto);
         free(ty->total);
-        R->nomem = 1;
+        no_memory(R);
         return NULL;
     }
     R->ntyped++;
@@ -502,6 +536,30 @@ static const struct typed *typed_counts(struct run *R, const struct mw_css_test 
     return ty;
 }
 
+/* Position among the element siblings of t's type, counted from the end when t->last: a walk along the
+ * siblings while it is short (most pages), else the counts of typed_counts, so a long flat list of siblings
+ * costs one pass instead of a walk per element. Past b, when nothing more can match, the walk stops. -1
+ * when the run stops. */
+#define WALK_MAX 24
+static long typed_pos(struct run *R, int i, const struct mw_css_test *t)
+{
+    const struct el *e = &R->e[i];
+    long stop = t->a <= 0 ? t->b : LONG_MAX, p = 1;
+    int k = 0;
+    for (xmlNodePtr s = t->last ? e->n->next : e->n->prev; s && p <= stop; s = t->last ? s->next : s->prev) {
+        if (++k > WALK_MAX) {
+            const struct typed *ty = typed_counts(R, t);
+            if (!ty)
+                return -1;
+            int upto = ty->upto[i];   /* siblings of the type before it, and it if it is one */
+            return t->last ? (long)ty->total[e->parent + 1] - upto + 1 : (long)upto - type_is(e->n, t) + 1;
+        }
+        if (s->type == XML_ELEMENT_NODE && type_is(s, t))
+            p++;
+    }
+    return spend(R, (unsigned long long)k * OP_STEP) ? -1 : p;
+}
+
 /* position p among the (typed) siblings, counted from the end when last, for p = an + b */
 static int nth_test(struct run *R, int i, const struct mw_css_test *t)
 {
@@ -511,11 +569,9 @@ static int nth_test(struct run *R, int i, const struct mw_css_test *t)
         int kids = e->parent >= 0 ? R->e[e->parent].nkids : R->ntop;
         p = t->last ? kids - e->pos + 1 : e->pos;
     } else {
-        const struct typed *ty = typed_counts(R, t);
-        if (!ty)
+        p = typed_pos(R, i, t);
+        if (p < 0)
             return 0;
-        int upto = ty->upto[i];   /* siblings of the type before it, and it if it is one */
-        p = t->last ? (long)ty->total[e->parent + 1] - upto + 1 : (long)upto - type_is(e->n, t) + 1;
     }
     if (t->a == 0)
         return p == t->b;
@@ -617,7 +673,7 @@ static const unsigned char *has_set(struct run *R, const struct mw_css_list *l)
         return NULL;
     unsigned char *out = calloc(n + 1, 1), *T = malloc(n + 1), *U = malloc(n + 1);
     if (!out || !T || !U) {
-        R->nomem = 1;
+        no_memory(R);
         free(out);
         out = NULL;
         goto done;
@@ -653,8 +709,6 @@ static int list_any(struct run *R, const struct mw_css_list *l, int i)
 
 static int test(struct run *R, const struct mw_css_test *t, int i)
 {
-    if (spend(R, OP_TEST))
-        return 0;
     xmlNodePtr n = R->e[i].n;
     const struct el *e = &R->e[i];
     switch ((enum mw_css_op)t->op) {
@@ -683,12 +737,18 @@ static int test(struct run *R, const struct mw_css_test *t, int i)
     return 0;
 }
 
-static int compound_tests(struct run *R, const struct mw_css_compound *c, int i)
+/* The tests of c on element i, charged by the caller. */
+static int tests_of(struct run *R, const struct mw_css_compound *c, int i)
 {
     for (size_t j = 0; j < c->n; j++)
         if (!test(R, &c->t[j], i))
             return 0;
     return 1;
+}
+
+static int compound_tests(struct run *R, const struct mw_css_compound *c, int i)
+{
+    return !spend(R, OP_TEST * c->n) && tests_of(R, c, i);
 }
 
 /* ---- combinators, right to left ---- */
@@ -788,11 +848,14 @@ static int run_select(struct run *R, const struct mw_css_prog *p, xmlNodePtr ctx
     R->has = calloc((size_t)p->nhas + 1, sizeof *R->has);
     if (!R->memo || !R->has)
         return -1;
-    for (int i = R->ctx + 1; i < R->end && !spend(R, 0); i++) {
+    unsigned long long per = 0;   /* what the candidates' own compounds cost, charged once per candidate */
+    for (size_t x = 0; x < p->top.n; x++)
+        per += OP_TEST * p->top.v[x].c[p->top.v[x].n - 1].n;
+    for (int i = R->ctx + 1; i < R->end && ((i & 63) || !spend(R, 64 * per)); i++) {
         for (size_t x = 0; x < p->top.n; x++) {
             const struct mw_css_complex *cx = &p->top.v[x];
             size_t k = cx->n - 1;   /* the candidate's own compound: no memo, it is asked once */
-            if (compound_tests(R, &cx->c[k], i) && step(R, cx, k, i, R->ctx)) {
+            if (tests_of(R, &cx->c[k], i) && step(R, cx, k, i, R->ctx)) {
                 if (xmlXPathNodeSetAddUnique(ns, R->e[i].n) < 0)
                     return -1;
                 break;
@@ -816,6 +879,9 @@ xmlXPathObjectPtr mw_css_match_select(const struct mw_css_prog *p, xmlNodePtr ct
         R.max_ops = lim->max_ops;
         R.max_bytes = lim->max_bytes;
     }
+    R.stop_at = R.max_ops ? R.max_ops : ULLONG_MAX;
+    if (!R.max_ops)
+        R.max_ops = ULLONG_MAX;
     int rc = ns ? 0 : -1;
     if (!rc && is_container(ctx))
         rc = run_select(&R, p, ctx, ns);
