@@ -32,7 +32,7 @@ struct mw_meta_scan {
     char *title;        /* <title> */
     char *html_lang;
     char *canonical;
-    struct mw_meta_vec h1, times, bylines, props, dated, imgs;
+    struct mw_meta_vec h1, h2, times, bylines, props, dated, imgs;
     long nodes;
 };
 

@@ -345,6 +345,8 @@ static void visit(struct mw_meta_scan *sc, xmlNodePtr n, long ord)
     }
     if (!strcasecmp(nm, "h1"))
         vec_push(&sc->h1, n, ord);
+    else if (!strcasecmp(nm, "h2"))
+        vec_push(&sc->h2, n, ord);
     if (!strcasecmp(nm, "time"))
         vec_push(&sc->times, n, ord);
     if (!strcasecmp(nm, "img"))
@@ -654,6 +656,7 @@ static void scan_free(struct mw_meta_scan *sc)
     free(sc->html_lang);
     free(sc->canonical);
     free(sc->h1.v);
+    free(sc->h2.v);
     free(sc->times.v);
     free(sc->bylines.v);
     free(sc->props.v);

@@ -114,6 +114,41 @@ static const struct row rows[] = {
     {"h1 in a breadcrumb is no headline", "<html><head></head><body><nav><ul><li><h1>Breadcrumb title</h1></li></ul></nav>"
                                           "<article><h1>Storm hits the coast</h1></article></body></html>",
      NULL, "title", "\"Storm hits the coast\"", "h1"},
+    {"og rewritten for feeds: the candidate the h1 shows", "<html><head><meta property=\"og:title\" content=\"Palestinians "
+     "fear the worst | Example News\">" LD("{\"@type\":\"NewsArticle\",\"headline\":\"What next for Gaza after the vote?\"}")
+     "</head><body><h1>What next for Gaza after the vote?</h1></body></html>",
+     NULL, "title", "\"What next for Gaza after the vote?\"", "jsonld"},
+    {"og a shortened form of the h1 stays first", "<html><head><meta property=\"og:title\" content=\"Your old coin could "
+     "be worth thousands\">" LD("{\"@type\":\"NewsArticle\",\"headline\":\"Your old coin could be worth thousands if it "
+     "is rare\"}") "</head><body><h1>Your old coin could be worth thousands if it is rare</h1></body></html>",
+     NULL, "title", "\"Your old coin could be worth thousands\"", "og"},
+    {"og without the h1's kicker loses to the one with it", "<html><head><meta property=\"og:title\" content=\"Report: "
+     "activist killed in custody\">" LD("{\"@type\":\"NewsArticle\",\"headline\":\"Protests of 2022: Report: activist "
+     "killed in custody\"}") "</head><body><h1>Protests of 2022: Report: activist killed in custody</h1></body></html>",
+     NULL, "title", "\"Protests of 2022: Report: activist killed in custody\"", "jsonld"},
+    {"breadcrumb h1: the h2 shows the headline", "<html><head><meta property=\"og:title\" content=\"Blackout in the city: "
+     "how safe is the grid?\">" LD("{\"@type\":\"NewsArticle\",\"headline\":\"Lights out, trains stop: how safe is our "
+     "grid?\"}") "</head><body><nav><ul><li><h1>Blackout in the city: how safe is the grid?</h1></li></ul></nav>"
+     "<aside><h2>Blackout in the city: how safe is the grid?</h2></aside>"
+     "<hgroup><h2>Lights out, trains stop: how safe is our grid?</h2></hgroup></body></html>",
+     NULL, "title", "\"Lights out, trains stop: how safe is our grid?\"", "jsonld"},
+    {"breadcrumb h1: og's kicker stays when the h2 shows the rest", "<html><head><meta property=\"og:title\" "
+     "content=\"Olympic Games: German guard impresses, France falls apart\">" LD("{\"@type\":\"NewsArticle\","
+     "\"headline\":\"German guard impresses as hosts struggle\"}") "</head><body><nav><h1>German guard impresses as hosts "
+     "struggle</h1></nav><h2>German guard impresses, France falls apart</h2></body></html>",
+     NULL, "title", "\"Olympic Games: German guard impresses, France falls apart\"", "og"},
+    {"visible headline plus an ellipsis", "<html><head><meta property=\"og:title\" content=\"Who is the striker's partner?\">"
+     LD("{\"@type\":\"NewsArticle\",\"headline\":\"Who is the striker\xe2\x80\x99s partner and how long are they together?...\"}")
+     "</head><body><h1>Who is the striker\xe2\x80\x99s partner and how long are they together?</h1></body></html>",
+     NULL, "title", "\"Who is the striker\xe2\x80\x99s partner and how long are they together?...\"", "jsonld"},
+    {"quote marks and soft hyphens compared folded, the candidate's own kept", "<html><head><meta property=\"og:title\" "
+     "content=\"A different social line\">" LD("{\"@type\":\"NewsArticle\",\"headline\":\"\xe2\x80\x9e" "Devil met\xe2\x80\x9c: "
+     "hostage tells of heli\xc2\xadport abuse\"}") "</head><body><h1>\"Devil met\": Hostage tells of heliport abuse</h1>"
+     "</body></html>",
+     NULL, "title", "\"\xe2\x80\x9e" "Devil met\xe2\x80\x9c: hostage tells of heli\xc2\xadport abuse\"", "jsonld"},
+    {"section named by content_category, glued before the site", "<html><head><title>물가 다시 올라-경제ㅣ예시일보</title>"
+     "<meta property=\"og:site_name\" content=\"예시일보\"><meta name=\"content_category\" content=\"경제\"></head></html>",
+     NULL, "title", "\"물가 다시 올라\"", "title"},
     {"date only stays date only", "<html><head><meta name=\"date\" content=\"2025-04-05\"></head></html>",
      "+03:00", "published", "\"2025-04-05\"", "meta"},
     {"utc stays the instant", "<html><head><meta property=\"article:published_time\" content=\"2020-03-17T17:27:41Z\">"
