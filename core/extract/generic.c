@@ -434,6 +434,36 @@ static void drop_named(struct ctx *c)
     }
 }
 
+/* Pages that preload the next stories below the article (infinite scroll) stack <article>s that each hold
+ * their own <h1> (Dagbladet, Kleine Zeitung): the page's story is the first of them; the later ones are
+ * dropped when the first holds text enough to be an article. */
+static void drop_next_stories(struct ctx *c)
+{
+    int first = -1;
+    for (int i = 0; i < c->n; i++) {
+        struct nd *d = &c->v[i];
+        if (d->flags & F_DROP) {
+            i = d->end - 1;
+            continue;
+        }
+        if (d->tag != T_ARTICLE)
+            continue;
+        int h1 = 0;
+        for (int j = i + 1; j < d->end && !h1; j++)
+            h1 = c->v[j].tag == T_H1 && !(c->v[j].flags & F_DROP);
+        if (!h1)
+            continue;
+        if (first < 0) {
+            if (d->ptxt < 500)
+                return;
+            first = i;
+        } else {
+            d->flags |= F_DROP;
+        }
+        i = d->end - 1;   /* an article's own nested articles are its parts */
+    }
+}
+
 /* ---- choosing the content ------------------------------------------------------------------------- */
 
 static double ld(const struct nd *d) { return d->txt ? (double)d->lnk / d->txt : 0.0; }
@@ -1228,6 +1258,7 @@ static int analyse(struct ctx *c, xmlDocPtr doc)
     stats(c);
     drop_asides(c);
     drop_named(c);
+    drop_next_stories(c);
     stats(c);
     int top = choose(c);
     if (top < 0) {

@@ -128,6 +128,28 @@ static const struct row rows[] = {
      NULL,
      {"Hafen\xc2\xadmauer"},
      {NULL}},
+    /* infinite scroll: the next story, longer than the page's own, is preloaded below it in its own <article> */
+    {"next story preloaded below the article",
+     "<html><body><article id='main'><h1>Pier to be rebuilt</h1><div class='bodytext'>" P1 P2 P3
+     "<p>Work will start in May, once the council has chosen a contractor from the four bidders.</p><p>The old pier, "
+     "built in 1872, will stay open to walkers until then, except on days of gales.</p></div></article>"
+     "<article id='second'><h1>Ferry timetable changes</h1><div class='bodytext'>"
+     "<p>The ferry company, which runs four boats to the islands, will cut the winter timetable to two crossings a day, "
+     "citing the cost of fuel and a shortage of crew.</p><p>Islanders, who depend on the early boat to reach the "
+     "mainland school and the hospital, said the change, announced without consultation, would cut them off.</p>"
+     "<p>The company's manager, speaking on local radio, promised a review in the spring, once the new boat, which "
+     "is being built at the yard in the north, has been delivered and tested.</p><p>The council, which owns the "
+     "harbour, said it would ask the province, which licenses the route, to step in before December.</p></div>"
+     "</article></body></html>",
+     NULL,
+     {"rebuild the old stone pier", "stand for a century"},
+     {"ferry company", "Islanders"}},
+    {"articles of a listing without a long first one are all kept",
+     "<html><body><article><h1>Pier</h1><p>Short teaser.</p></article><article><h1>Pier, the story</h1>" P1 P2 P3
+     "</article></body></html>",
+     NULL,
+     {"rebuild the old stone pier", "stand for a century"},
+     {NULL}},
 };
 
 static json_t *run(const char *html, const char *url, const char *hint)
