@@ -196,6 +196,26 @@ static unsigned classify(xmlNodePtr x)
     return f;
 }
 
+/* class="... hidden": the utility class that hides a box until a script shows it (sign-in walls, popups),
+ * unless a responsive variant ("lg:block") shows it on some screens. */
+static int hidden_class(const char *cls)
+{
+    if (!cls || !strstr(cls, "hidden"))
+        return 0;
+    int hid = 0;
+    for (const char *p = cls; *p;) {
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, " ");
+        if (memchr(p, ':', n))
+            return 0;
+        if (n == 6 && !memcmp(p, "hidden", 6))
+            hid = 1;
+        p += n;
+    }
+    return hid;
+}
+
 static int hidden(xmlNodePtr x)
 {
     if (attr(x, "hidden"))
@@ -205,6 +225,8 @@ static int hidden(xmlNodePtr x)
         return 1;
     a = attr(x, "role");
     if (a && (!strcmp(a, "dialog") || !strcmp(a, "alertdialog")))
+        return 1;
+    if (hidden_class(attr(x, "class")))
         return 1;
     const char *st = attr(x, "style");
     if (st) {
@@ -686,6 +708,23 @@ static int contains_ci(const char *s, const char *p)
     return strcasestr(s, p) != NULL;
 }
 
+/* A line that only stamps the page: "Stand: 22.04.2024, 06:00 Uhr" (WDR, Frankfurter Rundschau), "Uppdaterad
+ * 15.59 | Publicerad 14.14" (Aftonbladet), "Published Jun 05, 2026 • 6 minute read" (Financial Post, The
+ * Province), "15.04.2025, 17:59Lesezeit: 5 Min." (FAZ): a stamp word, then a date, time or reading time. */
+static int stamp_line(const char *s)
+{
+    static const char *const words[] = {"published", "updated", "posted", "last updated", "stand:",
+                                        "aktualisiert", "veröffentlicht", "uppdaterad", "publicerad",
+                                        "publicado", "actualizado", "publié", "mis à jour", NULL};
+    int digit = strpbrk(s, "0123456789") != NULL;
+    for (int i = 0; words[i] && digit; i++)
+        if (starts_ci(s, words[i]))
+            return 1;
+    if (contains_ci(s, "lesezeit") || contains_ci(s, "minute read") || contains_ci(s, "min read"))
+        return strlen(s) < 60;
+    return 0;
+}
+
 /* Short lines that are furniture in any English-language layout. */
 static int boiler_line(const char *s, size_t len)
 {
@@ -694,8 +733,10 @@ static int boiler_line(const char *s, size_t len)
         "follow us", "share this", "click here", "all rights reserved", "advertisement", "getty images",
         "photo:", "image:", "photograph:", "(photo", "(image", "download the app", "log in", "sign in",
         "share on", "email this", "don't miss", "don\xE2\x80\x99t miss", "copyright", "\xC2\xA9", "recommended", NULL};
+    /* ad labels in the page's language: "Publicidad" (Público), "REKLAM" (Habertürk) */
     static const char *const whole[] = {"advert", "advertisement", "ad", "comments", "comment", "share",
-                                        "print", "email", "more", "related", "anzeige", "publicité", NULL};
+                                        "print", "email", "more", "related", "anzeige", "publicité",
+                                        "publicidad", "pubblicità", "reklam", "reklame", "annonse", "werbung", NULL};
     static const char *const stamps[] = {"posted:", "updated:", "published:", "updated at", "posted at",
                                          "published at", "last updated", NULL};
     if (len > 160)
@@ -707,6 +748,8 @@ static int boiler_line(const char *s, size_t len)
         for (int i = 0; stamps[i]; i++)
             if (starts_ci(s, stamps[i]))
                 return 1;
+    if (len < 80 && stamp_line(s))
+        return 1;
     if (contains_ci(s, "requires javascript") || contains_ci(s, "enable javascript"))
         return 1;
     for (int i = 0; phrases[i]; i++)

@@ -150,6 +150,23 @@ static const struct row rows[] = {
      NULL,
      {"rebuild the old stone pier", "stand for a century"},
      {NULL}},
+    {"class=hidden boxes are not shown",
+     "<html><body><article><h1>Pier</h1>" P1 P2 "<div class='article-block article-content__sign-in hidden'>"
+     "<p>Create an account or sign in to continue with your reading experience, and get the newsletters too.</p>"
+     "<ul><li>Access articles from across the country with one account.</li></ul></div>"
+     "<div class='story-text hidden lg:block'><p>The lifeboat crew, who train on the pier every week, welcomed the vote.</p></div>"
+     P3 "</article></body></html>",
+     NULL,
+     {"rebuild the old stone pier", "stand for a century", "lifeboat crew"},
+     {"Create an account", "Access articles"}},
+    {"ad labels and stamp lines in several languages",
+     "<html><body><article><h1>Pier</h1><p>Stand: 22.04.2024, 06:00 Uhr</p><p>Uppdaterad 15.59 | Publicerad 14.14</p>"
+     "<p>Published Jun 05, 2026 â¢ 6 minute read</p>" P1 "<p>Publicidad</p>" P2 "<p>REKLAM</p>" P3
+     "<p>Published in 1872, the first map of the pier still hangs in the harbour office, beside the tide tables and "
+     "the old lifeboat's bell.</p></article></body></html>",
+     NULL,
+     {"rebuild the old stone pier", "stand for a century", "Published in 1872"},
+     {"Stand:", "Uppdaterad", "minute read", "Publicidad", "REKLAM"}},
 };
 
 static json_t *run(const char *html, const char *url, const char *hint)
