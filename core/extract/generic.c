@@ -766,6 +766,25 @@ static int boiler_line(const char *s, size_t len)
     return 0;
 }
 
+/* A line that reads as a sentence of prose: eight words or more, no "Label:" opening its first words ("Related:",
+ * "Lesen Sie auch:", "SEE MORE:"), and a full stop, "!" or "?" ending it (a closing quote or bracket may follow).
+ * A news story links names and titles inside its sentences (iNews, The Sun, The Telegraph, Business Insider);
+ * a menu or a teaser list does not end its lines with a sentence. */
+static int sentence_line(const char *s, size_t len)
+{
+    int words = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == ':' && (i + 1 == len || s[i + 1] == ' ') && words <= 4)
+            return 0;
+        words += s[i] == ' ';
+    }
+    while (len > 0 && strchr(")]\"'\xC2\xBB", s[len - 1]))
+        len--;
+    if (len >= 3 && (!memcmp(s + len - 3, "\xE2\x80\x9D", 3) || !memcmp(s + len - 3, "\xE2\x80\x99", 3)))
+        len -= 3;   /* ” ’ */
+    return words >= 8 && len > 0 && strchr(".!?", s[len - 1]) != NULL;
+}
+
 static void add_par(struct out *o, char *s)
 {
     if (o->n == o->cap) {
@@ -799,8 +818,9 @@ static void flush(struct out *o)
         return;
     }
     size_t len = strlen(s);
-    /* Mostly-link lines are menus and teasers; a long paragraph that links many names is still text. */
-    int linky = txt > 0 && lnk * 2 > txt && (txt - lnk < 60 || lnk * 4 > txt * 3);
+    /* Mostly-link lines are menus and teasers; a long paragraph that links many names is still text, and so is
+     * a short line that reads as a sentence and is not three quarters link. */
+    int linky = txt > 0 && lnk * 2 > txt && (lnk * 4 > txt * 3 || (txt < 200 && !sentence_line(s, len)));
     if (!len || linky || boiler_line(s, len)) {
         free(s);
         return;

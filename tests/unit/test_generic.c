@@ -167,6 +167,15 @@ static const struct row rows[] = {
      NULL,
      {"rebuild the old stone pier", "stand for a century", "Published in 1872"},
      {"Stand:", "Uppdaterad", "minute read", "Publicidad", "REKLAM"}},
+    {"a sentence that links its names is text, a label and its link is not",
+     "<html><body><article><h1>Pier</h1>" P1 "<p><a href='/crew'>The lifeboat crew of the harbour</a> rescued "
+     "<a href='/kayak'>two kayakers off the point</a> on Sunday night.</p>" P2
+     "<p>Related: <a href='/keeper'>Lighthouse keeper retires after forty years on the rock</a></p>"
+     "<p><a href='/ferry'>Ferry timetable changes for the winter season are announced.</a></p>" P3
+     "</article></body></html>",
+     NULL,
+     {"rebuild the old stone pier", "rescued two kayakers off the point on Sunday night.", "stand for a century"},
+     {"Lighthouse keeper", "Ferry timetable"}},
 };
 
 static json_t *run(const char *html, const char *url, const char *hint)
