@@ -260,8 +260,9 @@ static int labelled_date(struct mw_meta_ctx *c, char out[MW_DATE_MAX], const cha
     return -1;
 }
 
-/* Keys compared without their separators: "article:published_time", "article:published:time" and
- * "article-published-time" are one key spelled three ways. */
+/* Keys compared without their separators: "article:published_time", "article:published:time" (Boersen-Zeitung),
+ * "article_published_time" (Washington Post) and "article:published" (finanztreff, NBC News, for the key
+ * "article.published") are one key spelled several ways. */
 static int same_key(const char *a, const char *b)
 {
     for (;;) {

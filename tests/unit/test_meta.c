@@ -149,6 +149,12 @@ static const struct row rows[] = {
     {"section named by content_category, glued before the site", "<html><head><title>물가 다시 올라-경제ㅣ예시일보</title>"
      "<meta property=\"og:site_name\" content=\"예시일보\"><meta name=\"content_category\" content=\"경제\"></head></html>",
      NULL, "title", "\"물가 다시 올라\"", "title"},
+    {"meta date key spelled with underscores (Washington Post)", "<html><head><meta property=\"article_published_time\" "
+     "content=\"2020-01-14T15:24:04.336Z\"></head></html>",
+     NULL, "published", "\"2020-01-14T15:24:04+00:00\"", "meta"},
+    {"meta date key spelled with colons (Boersen-Zeitung)", "<html><head><meta property=\"article:published:time\" "
+     "content=\"2020-01-14T15:48:15+01:00\"></head></html>",
+     NULL, "published", "\"2020-01-14T15:48:15+01:00\"", "og"},
     {"date only stays date only", "<html><head><meta name=\"date\" content=\"2025-04-05\"></head></html>",
      "+03:00", "published", "\"2025-04-05\"", "meta"},
     {"utc stays the instant", "<html><head><meta property=\"article:published_time\" content=\"2020-03-17T17:27:41Z\">"
