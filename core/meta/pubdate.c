@@ -17,6 +17,12 @@
 
 enum { TIER_TEXT = 1, TIER_URL = 2, TIER_TIME = 2, TIER_META = 3 };
 
+/* The date an element whose class says date prints is also the first date after the headline, a few lines from
+ * it: the markup and the layout both show it as the page's date, two voices against a lone meta tag. */
+#define SAME_PRINTED "the first date after the headline, the same day"
+#define NEAR_TEXT 600   /* characters of text after the headline */
+#define NKINDS 7
+
 struct date_cand {
     char iso[MW_DATE_MAX];
     char src[128];   /* where it came from, for --explain: "jsonld: datePublished", "meta: pubdate", "url" */
@@ -159,6 +165,8 @@ static int related(xmlNodePtr a, xmlNodePtr b)
     return 0;
 }
 
+static int in_other_item(struct mw_meta_ctx *c, xmlNodePtr n);
+
 /* A short element whose class says date, by the headline ("<span class=tarih>03.04.2025</span>"), or a machine
  * date in its attributes ("<div class=news-time-ago title=2020-09-20T14:20:02Z>Acum 15 minute</div>"). *which
  * names what was read, for --explain. */
@@ -172,7 +180,7 @@ static int dated_text(struct mw_meta_ctx *c, char out[MW_DATE_MAX], const char *
         if (dist < 0)
             dist = -dist * 3;
         if (dist > MW_META_NEAR_H1 * 3 || mw_meta_in_teaser(d->v[i].n) || in_comments(d->v[i].n) ||
-            related(d->v[i].n, c->time_node))
+            related(d->v[i].n, c->time_node) || in_other_item(c, d->v[i].n))
             continue;   /* the <time> already read is not a second voice */
         if (best >= 0 && dist >= best)
             continue;
@@ -300,6 +308,8 @@ static void collect_meta_dates(struct mw_meta_ctx *c, const char *const *keys, s
     }
 }
 
+static long day_of(const char *iso);
+
 /* ---- the date in the URL ---- */
 
 static int two(const char *p) { return isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]); }
@@ -385,6 +395,75 @@ static xmlNodePtr headline(struct mw_meta_ctx *c)
     return NULL;
 }
 
+/* 1 when a link's target can be a story: not the site's home (rel=home) nor a short landing path ("/fkk/",
+ * "/sport"). */
+static int story_href(xmlNodePtr a)
+{
+    const char *rel = mw_meta_attr(a, "rel"), *href = mw_meta_attr(a, "href");
+    if (!href || (rel && strcasestr(rel, "home")))
+        return 0;
+    const char *p = strstr(href, "://");
+    p = p ? strchr(p + 3, '/') : href;
+    if (!p)
+        return 0;
+    size_t n = strcspn(p, "?#");
+    while (n && p[n - 1] == '/')
+        n--;
+    while (n && *p == '/')
+        p++, n--;
+    return n > 12 || memchr(p, '/', n) != NULL;
+}
+
+/* 1 when an <a> under p (a few hundred nodes looked at) reads as another story's headline: five words or more,
+ * to a story's address. */
+static int holds_headline_link(xmlNodePtr p)
+{
+    int budget = 300;
+    for (xmlNodePtr n = p->children; n && budget-- > 0;) {
+        if (n->type == XML_ELEMENT_NODE && mw_meta_name_is(n, "a")) {
+            char *t = mw_text_inline(n);
+            int words = 0;
+            for (const char *q = t; q && *q; q++)
+                words += *q == ' ';
+            size_t tl = t ? strlen(t) : 0;
+            free(t);
+            if (tl >= 30 && words >= 4 && story_href(n))
+                return 1;
+        }
+        if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "a"))
+            n = n->children;
+        else {
+            while (n && n != p && !n->next)
+                n = n->parent;
+            if (!n || n == p)
+                break;
+            n = n->next;
+        }
+    }
+    return 0;
+}
+
+/* A date printed in another story's item: climbing a few levels from it, a box holds a link that reads as a
+ * headline before any box holds the page's own headline ("<li><a>Other story's title</a><span>09.08.2020</span>"
+ * in a list of related stories). */
+static int in_other_item(struct mw_meta_ctx *c, xmlNodePtr n)
+{
+    xmlNodePtr h = headline(c);
+    xmlNodePtr p = n->type == XML_ELEMENT_NODE ? n : n->parent;
+    for (int up = 0; p && p->type == XML_ELEMENT_NODE && up < 4 && !mw_meta_name_is(p, "body"); up++, p = p->parent) {
+        if (h && related(p, h))
+            return 0;
+        char *t = mw_text_inline(p);
+        size_t tl = t ? strlen(t) : 0;
+        free(t);
+        if (tl > 400)
+            return 0;   /* a box that big is the article's, not an item of a list */
+        if (holds_headline_link(p))
+            return 1;
+    }
+    return 0;
+}
+
 /* The next node in document order, scripts and styles not entered. */
 static xmlNodePtr next_node(xmlNodePtr n)
 {
@@ -453,7 +532,7 @@ static int node_date(struct mw_meta_ctx *c, xmlNodePtr n, char out[MW_DATE_MAX],
  * 19:51", "January 18, 2020"), before the text runs on, else just before it (a date line above the headline):
  * the byline line of blogs and small sites that give no metadata. Comments, teasers, navigation and footers are
  * passed over; a time alone is no date. */
-static int text_after_headline(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
+static int text_after_headline(struct mw_meta_ctx *c, char out[MW_DATE_MAX], long *at)
 {
     xmlNodePtr h = headline(c);
     if (!h)
@@ -467,8 +546,10 @@ static int text_after_headline(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
     long seen = 0, chars;   /* text passed: the date stands by the headline, not deep in the article */
     xmlNodePtr n = h;
     for (int budget = 4000; (n = next_node(n)) && budget > 0 && seen < 3000; budget--) {
-        if (!node_date(c, n, out, &chars))
+        if (!node_date(c, n, out, &chars) && !in_other_item(c, n)) {
+            *at = seen;
             return 0;
+        }
         seen += chars;
     }
     /* before it: back through the headline's preceding text, a few lines at most */
@@ -485,8 +566,10 @@ static int text_after_headline(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
                 break;
             continue;
         }
-        if (!node_date(c, n, out, &chars))
+        if (!node_date(c, n, out, &chars) && !in_other_item(c, n)) {
+            *at = seen;
             return 0;
+        }
         seen += chars;
     }
     return -1;
@@ -667,6 +750,8 @@ static int kind_of(const struct date_cand *d)
         return 3;
     if (!strcmp(d->src, "the date in the URL"))
         return 4;
+    if (!strcmp(d->src, SAME_PRINTED))
+        return 6;
     return 5;
 }
 
@@ -674,12 +759,12 @@ static void choose(struct mw_meta_ctx *c, struct cands *cs, int published)
 {
     if (!cs->n)
         return;
-    /* Each kind of source (JSON-LD, meta tags, microdata, <time>, the URL, the printed date) votes once, for the
-     * day of its first candidate; the day most kinds state wins, a tie goes to the most trusted source. A lone
+    /* Each kind of source (JSON-LD, meta tags, microdata, <time>, the URL, the printed date, the same printed date
+     * found again as the first date after the headline) votes once, for the day of its first candidate; the day most kinds state wins, a tie goes to the most trusted source. A lone
      * JSON-LD or meta date that the page's <time>, printed date and URL all contradict is a template's or a
      * modification's. */
-    long days[6];
-    int voted[6] = {0};
+    long days[NKINDS];
+    int voted[NKINDS] = {0};
     for (int i = 0; i < cs->n; i++) {
         int k = kind_of(&cs->v[i]);
         if (!voted[k]) {
@@ -691,7 +776,7 @@ static void choose(struct mw_meta_ctx *c, struct cands *cs, int published)
     for (int i = 0; i < cs->n; i++) {
         long d = cand_day(cs->v[i].iso);
         int votes = 0;
-        for (int k = 0; k < 6; k++)
+        for (int k = 0; k < NKINDS; k++)
             votes += voted[k] && days[k] == d;
         if (best < 0 || votes > best_votes || (votes == best_votes && cs->v[i].tier > cs->v[best].tier)) {
             best = i;
@@ -721,7 +806,7 @@ static void choose(struct mw_meta_ctx *c, struct cands *cs, int published)
     }
     if (is_utc(iso))
         local_clock(c, cs, iso);
-    static const char *const coarse[] = {"jsonld", "meta", "microdata", "time", "url", "page"};
+    static const char *const coarse[] = {"jsonld", "meta", "microdata", "time", "url", "page", "page"};
     const struct date_cand *b = &cs->v[best];
     int k = kind_of(b);
     const char *src = coarse[k];
@@ -733,7 +818,7 @@ static void choose(struct mw_meta_ctx *c, struct cands *cs, int published)
 /* 1 when at least two kinds of source state one day and no source states another. */
 static int settled(const struct cands *cs)
 {
-    int kinds[6] = {0}, n = 0;
+    int kinds[NKINDS] = {0}, n = 0;
     for (int i = 0; i < cs->n; i++) {
         if (cand_day(cs->v[i].iso) != cand_day(cs->v[0].iso))
             return 0;
@@ -772,13 +857,17 @@ void mw_meta_dates(struct mw_meta_ctx *c, int published)
         if (!url_day(c->url, iso))
             add(&cs, iso, TIER_URL, "the date in the URL", NULL);
         const char *label = NULL, *which = NULL;
+        char d2[MW_DATE_MAX];
         if (settled(&cs))
             ;   /* two kinds of source agree and none dissents: a printed date's one vote cannot change it */
         else if (!labelled_date(c, iso, &label))
             add(&cs, iso, TIER_TEXT, "label \"%s\" by the headline", label);
-        else if (!dated_text(c, iso, &which))
+        else if (!dated_text(c, iso, &which)) {
             add(&cs, iso, TIER_TEXT, "%s", which);
-        else if (!text_after_headline(c, iso))
+            long at = 0;
+            if (!text_after_headline(c, d2, &at) && at < NEAR_TEXT && day_of(d2) == day_of(iso))
+                add(&cs, d2, TIER_TEXT, SAME_PRINTED, NULL);
+        } else if (!text_after_headline(c, iso, &(long){0}))
             add(&cs, iso, TIER_TEXT, "text after the headline", NULL);
     }
     if (published && !cs.n)

@@ -285,6 +285,18 @@ static const struct row page_rows[] = {
                                          "<body><article><h1>Storm hits</h1><time datetime=\"2020-01-14T09:30:00+01:00\">"
                                          "14.01.2020</time><span class=\"date\">14.01.2020</span></article></body></html>",
      NULL, "published", "\"2020-01-14T09:30:00+01:00\"", "time"},
+    {"the printed date, marked as a date and the first after the headline, outvotes a lone meta date",
+     "<html><head><meta name=\"date\" content=\"2021-06-01\"></head><body><article><h1>Storm hits</h1>"
+     "<p class=\"info\"><span class=\"date\">05.02.2020</span></p><p>Text of the story.</p></article></body></html>",
+     NULL, "published", "\"2020-02-05\"", "page"},
+    {"a date in another story's item is that story's", "<html><body><article><h1>Storm hits the coast</h1><p>Text "
+     "of the story, long enough to be text.</p></article><ul class=\"more\"><li><a href=\"/news/ferry-timetable\">"
+     "Ferry timetable changes for the winter season</a><span class=\"date\">09.08.2019</span></li></ul></body></html>",
+     NULL, "published", NULL, NULL},
+    {"a date beside the blog's own name is the page's", "<html><body><h1>Storm hits the coast</h1><div "
+     "class=\"meta\"><a href=\"https://blog.example.com/fkk/\" rel=\"home\">Photos, art and capers of a harbour "
+     "town</a><span class=\"date\">09.08.2019</span></div><p>Text of the story.</p></body></html>",
+     NULL, "published", "\"2019-08-09\"", "page"},
     {"relative date without fetch time", "<html><body><article><h1>Storm hits the coast</h1><span class=\"date\">3 hours "
                                          "ago</span><p>Text.</p></article></body></html>",
      NULL, "published_relative", "\"3 hours ago\"", "page"},
