@@ -395,12 +395,12 @@ static xmlNodePtr headline(struct mw_meta_ctx *c)
     return NULL;
 }
 
-/* 1 when a link's target can be a story: not the site's home (rel=home) nor a short landing path ("/fkk/",
- * "/sport"). */
+/* 1 when a link's target can be a story: not the site's home (rel=home), an author's page (a byline's link,
+ * "/autoren/kathrin-fuehres-684124") nor a short landing path ("/fkk/", "/sport"). */
 static int story_href(xmlNodePtr a)
 {
     const char *rel = mw_meta_attr(a, "rel"), *href = mw_meta_attr(a, "href");
-    if (!href || (rel && strcasestr(rel, "home")))
+    if (!href || (rel && (strcasestr(rel, "home") || strcasestr(rel, "author"))) || mw_meta_author_link(a))
         return 0;
     const char *p = strstr(href, "://");
     p = p ? strchr(p + 3, '/') : href;

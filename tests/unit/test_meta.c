@@ -297,6 +297,10 @@ static const struct row page_rows[] = {
      "class=\"meta\"><a href=\"https://blog.example.com/fkk/\" rel=\"home\">Photos, art and capers of a harbour "
      "town</a><span class=\"date\">09.08.2019</span></div><p>Text of the story.</p></body></html>",
      NULL, "published", "\"2019-08-09\"", "page"},
+    {"a date beside its author's link is the page's", "<html><body><h1>Storm hits the coast</h1><div "
+     "class=\"byline\"><a href=\"/autoren/kathrin-harbour-684124\">Kathrin Harbour, harbour town reporter</a><span "
+     "class=\"date\">09.08.2019</span></div><p>Text of the story.</p></body></html>",
+     NULL, "published", "\"2019-08-09\"", "page"},
     {"relative date without fetch time", "<html><body><article><h1>Storm hits the coast</h1><span class=\"date\">3 hours "
                                          "ago</span><p>Text.</p></article></body></html>",
      NULL, "published_relative", "\"3 hours ago\"", "page"},
