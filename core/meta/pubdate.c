@@ -575,6 +575,19 @@ static int text_after_headline(struct mw_meta_ctx *c, char out[MW_DATE_MAX], lon
     return -1;
 }
 
+/* No source states a date: the first date printed anywhere in the page's text, navigation, footers, comments and
+ * other stories' items passed over (small sites' "Aktualisiert: 30.12.2016" below the text, a forum's or a
+ * club's news item without a headline element). */
+static int printed_anywhere(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
+{
+    long chars;
+    int budget = 30000;
+    for (xmlNodePtr n = c->sc->root; n && budget-- > 0; n = next_node(n))
+        if (!node_date(c, n, out, &chars) && !in_other_item(c, n))
+            return 0;
+    return -1;
+}
+
 /* "3 hours ago", "vor 2 Tagen", "منذ 3 ساعات" printed by the headline when the page states nothing better:
  * resolved against the fetch time and marked as such ("published_relative" holds the phrase). Without a fetch
  * time only the phrase is kept: no date is guessed. */
@@ -872,5 +885,7 @@ void mw_meta_dates(struct mw_meta_ctx *c, int published)
     }
     if (published && !cs.n)
         relative(c, &cs);
+    if (published && !cs.n && !printed_anywhere(c, iso))
+        add(&cs, iso, TIER_TEXT, "the first date printed in the page", NULL);
     choose(c, &cs, published);
 }

@@ -301,6 +301,10 @@ static const struct row page_rows[] = {
      "class=\"byline\"><a href=\"/autoren/kathrin-harbour-684124\">Kathrin Harbour, harbour town reporter</a><span "
      "class=\"date\">09.08.2019</span></div><p>Text of the story.</p></body></html>",
      NULL, "published", "\"2019-08-09\"", "page"},
+    {"no source states a date: the first one printed in the page, navigation passed over", "<html><body><nav><a "
+     "href=\"/\">Home</a> <span>01.01.2015</span></nav><div class=\"content\"><p>The club met again and talked "
+     "about the season, long enough to be text.</p><p class=\"info\">Aktualisiert: 30.12.2016</p></div></body></html>",
+     NULL, "published", "\"2016-12-30\"", "page"},
     {"relative date without fetch time", "<html><body><article><h1>Storm hits the coast</h1><span class=\"date\">3 hours "
                                          "ago</span><p>Text.</p></article></body></html>",
      NULL, "published_relative", "\"3 hours ago\"", "page"},
