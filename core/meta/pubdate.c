@@ -332,7 +332,19 @@ static int valid_ymd(int y, int m, int d)
            !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
 }
 
-/* The day a URL's path states: "/2020/02/17/", "/2017/7/12/", "/2020-02-17", "/20200428/", "_20200428",
+/* "nov/" at p: the month an English three-letter name followed by a slash states, 1-12; else 0. */
+static int url_month(const char *p)
+{
+    static const char names[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+    if (!p[0] || !p[1] || !p[2] || p[3] != '/')
+        return 0;
+    for (int i = 0; i < 12; i++)
+        if (!strncasecmp(p, names + 3 * i, 3))
+            return i + 1;
+    return 0;
+}
+
+/* The day a URL's path states: "/2020/02/17/", "/2019/nov/18/", "/2017/7/12/", "/2020-02-17", "/20200428/", "_20200428",
  * "/29-10-2021". Writes "YYYY-MM-DD"; 0, or -1 when the path states none (a month alone, "/2020/02/", states
  * no day). Query strings and the host are not read: ids there are numbers too. */
 static int url_day(const char *url, char out[MW_DATE_MAX])
@@ -350,7 +362,14 @@ static int url_day(const char *url, char out[MW_DATE_MAX])
         if (!boundary || !isdigit((unsigned char)*q))
             continue;
         int y = num(q, 4), m = -1, d = -1;
-        if (y >= 1995 && y <= 2099 && (q[4] == '/' || q[4] == '-' || q[4] == '_' || q[4] == '.')) {
+        if (y >= 1995 && y <= 2099 && q[4] == '/' && (m = url_month(q + 5)) > 0) {
+            /* YYYY/mon/DD: "/2019/nov/18/" (The Guardian, PolitiFact, The Spokesman-Review, Washington Times) */
+            const char *r = q + 9;
+            int dl = two(r) ? 2 : isdigit((unsigned char)*r) ? 1 : 0;
+            if (!dl || !(r[dl] == '/' || r[dl] == 0 || r[dl] == '?' || r[dl] == '#'))
+                continue;
+            d = num(r, dl);
+        } else if (y >= 1995 && y <= 2099 && (q[4] == '/' || q[4] == '-' || q[4] == '_' || q[4] == '.')) {
             /* YYYY/MM/DD, YYYY-MM-DD, YYYY/M/D */
             const char *r = q + 5;
             int ml = two(r) ? 2 : isdigit((unsigned char)*r) ? 1 : 0;
@@ -812,7 +831,8 @@ static void choose(struct mw_meta_ctx *c, struct cands *cs, int published)
             memcpy(iso, o, MW_DATE_MAX);
             break;
         }
-        if (!has_time(iso) && has_time(o) && !strncmp(iso, o, 10) && cs->v[i].tier >= TIER_TIME) {
+        if (!has_time(iso) && has_time(o) && !strncmp(iso, o, 10) &&
+            (cs->v[i].tier >= TIER_TIME || kind_of(&cs->v[best]) == 4)) {   /* the URL's day, the page's clock */
             memcpy(iso, o, MW_DATE_MAX);
             break;
         }

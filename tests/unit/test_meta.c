@@ -155,6 +155,9 @@ static const struct row rows[] = {
     {"meta date key spelled with colons (Boersen-Zeitung)", "<html><head><meta property=\"article:published:time\" "
      "content=\"2020-01-14T15:48:15+01:00\"></head></html>",
      NULL, "published", "\"2020-01-14T15:48:15+01:00\"", "og"},
+    {"the URL's day keeps the clock the page prints that day", "<html><body><h1>Storm hits the coast</h1><p>"
+     "<span class=\"date\">14.01.2020, 09:30</span></p><p>Text of the story.</p></body></html>",
+     NULL, "published", "\"2020-01-14T09:30:00\"", "url"},
     {"date only stays date only", "<html><head><meta name=\"date\" content=\"2025-04-05\"></head></html>",
      "+03:00", "published", "\"2025-04-05\"", "meta"},
     {"utc stays the instant", "<html><head><meta property=\"article:published_time\" content=\"2020-03-17T17:27:41Z\">"
@@ -319,6 +322,26 @@ static void test_page_dates(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* The day a URL states, the page stating none. */
+static const struct { const char *url, *want; } url_rows[] = {
+    {"https://www.example.com/world/2019/nov/18/the-view-on-the-harbour", "\"2019-11-18\""},
+    {"https://www.example.com/news/2023/Apr/28/governor-endorses-budget/?utm_source=rss", "\"2023-04-28\""},
+    {"https://www.example.com/stories/2019/nov/meth-were-on-it/", NULL},   /* a month states no day */
+    {"https://www.example.com/2020/02/17/storm", "\"2020-02-17\""},
+};
+
+static void test_url_dates(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t i = 0; i < sizeof url_rows / sizeof *url_rows; i++) {
+        struct row r = {url_rows[i].url, "<html><body><p>No date here.</p></body></html>", NULL, "published",
+                        url_rows[i].want, url_rows[i].want ? "url" : NULL};
+        bad += check_row_at(&r, url_rows[i].url);
+    }
+    assert_int_equal(bad, 0);
+}
+
 static void test_table(void **state)
 {
     (void)state;
@@ -403,6 +426,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_page_dates),
+        cmocka_unit_test(test_url_dates),
         cmocka_unit_test(test_jsonld_concatenated),
         cmocka_unit_test(test_jsonld_rank),
         cmocka_unit_test(test_lang),
