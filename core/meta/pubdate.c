@@ -180,9 +180,9 @@ static int dated_text(struct mw_meta_ctx *c, char out[MW_DATE_MAX], const char *
         if (dist < 0)
             dist = -dist * 3;
         if (dist > MW_META_NEAR_H1 * 3 || mw_meta_in_teaser(d->v[i].n) || in_comments(d->v[i].n) ||
-            related(d->v[i].n, c->time_node) || in_other_item(c, d->v[i].n))
+            related(d->v[i].n, c->time_node))
             continue;   /* the <time> already read is not a second voice */
-        if (best >= 0 && dist >= best)
+        if ((best >= 0 && dist >= best) || in_other_item(c, d->v[i].n))
             continue;
         char iso[MW_DATE_MAX];
         const char *attr = NULL;
@@ -433,22 +433,45 @@ static int story_href(xmlNodePtr a)
     return n > 12 || memchr(p, '/', n) != NULL;
 }
 
+/* The text under p as a reader sees it, counted without copying it: characters (a run of white space is one)
+ * up to cap, and words. */
+static size_t text_size(xmlNodePtr p, size_t cap, int *words)
+{
+    size_t len = 0;
+    int space = 1, budget = 2000;
+    *words = 0;
+    for (xmlNodePtr n = p->children; n && len < cap && budget-- > 0;) {
+        if (n->type == XML_TEXT_NODE && n->content)
+            for (const unsigned char *q = n->content; *q && len < cap; q++) {
+                int sp = isspace(*q);
+                if (!sp && space)
+                    ++*words, len += len > 0;
+                len += !sp;
+                space = sp;
+            }
+        if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "script") &&
+            !mw_meta_name_is(n, "style"))
+            n = n->children;
+        else {
+            while (n && n != p && !n->next)
+                n = n->parent;
+            if (!n || n == p)
+                break;
+            n = n->next;
+        }
+    }
+    return len;
+}
+
 /* 1 when an <a> under p (a few hundred nodes looked at) reads as another story's headline: five words or more,
  * to a story's address. */
 static int holds_headline_link(xmlNodePtr p)
 {
-    int budget = 300;
+    int budget = 300, words;
     for (xmlNodePtr n = p->children; n && budget-- > 0;) {
-        if (n->type == XML_ELEMENT_NODE && mw_meta_name_is(n, "a")) {
-            char *t = mw_text_inline(n);
-            int words = 0;
-            for (const char *q = t; q && *q; q++)
-                words += *q == ' ';
-            size_t tl = t ? strlen(t) : 0;
-            free(t);
-            if (tl >= 30 && words >= 4 && story_href(n))
-                return 1;
-        }
+        if (n->type == XML_ELEMENT_NODE && mw_meta_name_is(n, "a") && text_size(n, 200, &words) >= 30 &&
+            words >= 5 && story_href(n))
+            return 1;
         if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "a"))
             n = n->children;
         else {
@@ -472,10 +495,8 @@ static int in_other_item(struct mw_meta_ctx *c, xmlNodePtr n)
     for (int up = 0; p && p->type == XML_ELEMENT_NODE && up < 4 && !mw_meta_name_is(p, "body"); up++, p = p->parent) {
         if (h && related(p, h))
             return 0;
-        char *t = mw_text_inline(p);
-        size_t tl = t ? strlen(t) : 0;
-        free(t);
-        if (tl > 400)
+        int words;
+        if (text_size(p, 401, &words) > 400)
             return 0;   /* a box that big is the article's, not an item of a list */
         if (holds_headline_link(p))
             return 1;
