@@ -16,6 +16,9 @@
 #define MAX_TOKENS 3000        /* content words read per article: the event is told long before */
 #define SLOTS 4096             /* accumulator (a power of two) */
 #define MAX_DISTINCT 2048
+#define SENT_TOKENS 96         /* a longer run without a sentence end counts as several sentences */
+#define MAX_SENTS 1024         /* sentences judged per part; the rest are taken as they are */
+#define CHROME_PAGE 0.6        /* a part whose words are this much chrome is chrome whole */
 
 struct acc {
     uint32_t id;
@@ -38,6 +41,18 @@ struct fx {
     int scripts[MW_SCRIPT_OTHER + 1];
     struct cand names[64];
     size_t nnames;
+    struct sents *sents;       /* the part's sentences as chrome.c judges them */
+};
+
+/* the sentences of one part, numbered as the tokenizer meets them */
+struct sents {
+    int weight[MAX_SENTS], words[MAX_SENTS];
+    unsigned char drop[MAX_SENTS];
+    size_t n;                  /* sentences met */
+    int in_sent;               /* tokens of the current one */
+    int tokens;                /* tokens met */
+    int head, head_words;      /* the first tokens, kept whatever their sentence: the title's words before chrome */
+    int head_done;
 };
 
 static uint32_t term_id(int kind, const char *s)
@@ -88,9 +103,9 @@ static void add_name(struct fx *x, uint32_t id, float w, const struct mw_story_t
     surface_copy(c->surface, x->text + t->off, t->len);
 }
 
-static int on_token(void *ctx, const struct mw_story_token *t)
+/* a token of a sentence that is not chrome */
+static int take_token(struct fx *x, const struct mw_story_token *t)
 {
-    struct fx *x = ctx;
     float w = x->pos < HEAD_WORDS ? HEAD_WEIGHT : 1.0f;
     if (t->digits) {
         if (t->nchars >= 2)
@@ -117,6 +132,105 @@ static int on_token(void *ctx, const struct mw_story_token *t)
     }
     x->pos++;
     return ++x->words >= MAX_TOKENS;
+}
+
+/* tokens into sentences: a sentence starts at the first token after a sentence end, or after SENT_TOKENS */
+static size_t sentence_of(struct sents *ss, const struct mw_story_token *t)
+{
+    if (!ss->n || t->initial || ss->in_sent >= SENT_TOKENS) {
+        ss->n++;
+        ss->in_sent = 0;
+    }
+    ss->in_sent++;
+    return ss->n - 1;
+}
+
+static int content_word(const struct mw_story_stop *stop, const struct mw_story_token *t)
+{
+    return !t->digits && t->nchars >= 2 && !mw_story_stop_has(stop, t->norm);
+}
+
+struct judging {
+    const struct mw_story_stop *stop;
+    struct sents *ss;
+};
+
+static int judge_token(void *ctx, const struct mw_story_token *t)
+{
+    struct judging *j = ctx;
+    size_t i = sentence_of(j->ss, t);
+    if (i >= MAX_SENTS || t->digits)
+        return 0;
+    char stem[MW_STORY_TOKMAX];
+    memcpy(stem, t->norm, sizeof stem);
+    if (t->script == MW_SCRIPT_ARABIC)
+        mw_story_arabic_light(stem);
+    int w = mw_story_stop_chrome(j->stop, stem), content = content_word(j->stop, t);
+    j->ss->weight[i] += w;
+    j->ss->words[i] += content;
+    struct sents *ss = j->ss;
+    ss->tokens++;
+    if (!ss->head_done && w)
+        ss->head_done = 1;
+    if (!ss->head_done) {
+        ss->head = ss->tokens;
+        ss->head_words += content;
+        ss->head_done = ss->head_words >= HEAD_WORDS;
+    }
+    return 0;
+}
+
+/* a sentence next to chrome is chrome too when it has a word of chrome or is a button's few words */
+static int spreads(const struct sents *ss, size_t i)
+{
+    return !ss->drop[i] && (ss->weight[i] > 0 || ss->words[i] <= 2)
+        && ((i > 0 && ss->drop[i - 1]) || (i + 1 < ss->n && ss->drop[i + 1]));
+}
+
+/* which sentences of text are the page's chrome (cookie banners, paywalls, captchas, share links): those whose
+ * words weigh MW_STORY_CHROME, the sentences around them that share their words, and the whole text when it is
+ * mostly chrome; but in the record's first part the first words before any chrome stay (a cookie wall or a
+ * paywall in front of an article: its title, when the title and the text come as one, is what is left of it) */
+static void judge(const struct mw_story_stop *stop, const char *text, int first, struct sents *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    struct judging j = {stop, ss};
+    mw_story_tokens(text, strlen(text), judge_token, &j);
+    size_t n = ss->n < MAX_SENTS ? ss->n : MAX_SENTS;
+    ss->n = n;
+    for (size_t i = 0; i < n; i++)
+        ss->drop[i] = ss->weight[i] >= MW_STORY_CHROME;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t i = 0; i < n; i++)
+            if (spreads(ss, i))
+                ss->drop[i] = 1, changed = 1;
+        for (size_t i = n; i-- > 0;)
+            if (spreads(ss, i))
+                ss->drop[i] = 1, changed = 1;
+    }
+    long all = 0, chrome = 0;
+    for (size_t i = 0; i < n; i++) {
+        all += ss->words[i];
+        chrome += ss->drop[i] ? ss->words[i] : 0;
+    }
+    if (chrome && chrome >= CHROME_PAGE * (double)all)
+        memset(ss->drop, 1, n);
+    if (!first || ss->head_words < 3)
+        ss->head = 0;   /* the record has a title of its own, or too few words come before the chrome for one */
+    ss->n = 0;   /* numbered again as the tokens come the second time */
+    ss->in_sent = 0;
+    ss->tokens = 0;
+}
+
+static int on_token(void *ctx, const struct mw_story_token *t)
+{
+    struct fx *x = ctx;
+    size_t i = sentence_of(x->sents, t);
+    int head = ++x->sents->tokens <= x->sents->head;
+    if (!head && i < MAX_SENTS && x->sents->drop[i])
+        return 0;
+    return take_token(x, t);
 }
 
 static int by_weight(const void *a, const void *b)
@@ -202,6 +316,7 @@ static void read_part(struct fx *x, const char *s)
     if (!s || x->words >= MAX_TOKENS)
         return;
     x->text = s;
+    judge(x->stop, s, !x->words, x->sents);
     mw_story_tokens(s, strlen(s), on_token, x);
 }
 
@@ -213,13 +328,15 @@ void mw_story_features(const struct mw_story_stop *stop, const char *title, cons
     if (!x)
         return;   /* no terms: the article stays alone */
     x->slot = calloc(SLOTS, sizeof *x->slot);
-    if (x->slot) {
+    x->sents = malloc(sizeof *x->sents);
+    if (x->slot && x->sents) {
         x->stop = stop;
         read_part(x, title);
         read_part(x, body);
         finish(x, f);
     }
     free(x->slot);
+    free(x->sents);
     free(x);
 }
 

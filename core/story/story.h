@@ -2,6 +2,7 @@
  * each outlet told it. One header for the module; one file per job:
  *   text.c        UTF-8 tokens: case and accent folding, mojibake repair, scripts, consonant skeletons
  *   stopwords.c   function words of en de es fr tr pl ru ar (+ it pt), as one set
+ *   chrome.c      the words of a page's chrome (consent banners, paywalls, captchas, share links)
  *   features.c    an article record -> weighted terms (word stems, skeletons, numbers) and label names
  *   similarity.c  terms + document frequencies -> vectors; the pair similarity and the same-story decision
  *   index.c       the in-memory backend (document frequencies, postings by day, documents, stories)
@@ -62,6 +63,21 @@ struct mw_story_stop;
 struct mw_story_stop *mw_story_stop_new(void);
 void mw_story_stop_free(struct mw_story_stop *s);
 int mw_story_stop_has(const struct mw_story_stop *s, const char *norm);
+/* The chrome weight (below) of a token as features.c stems it: its folded form, Arabic light-stemmed. */
+int mw_story_stop_chrome(const struct mw_story_stop *s, const char *stem);
+
+/* ======================================================================= chrome.c */
+
+/* A sentence whose words weigh this much together is the page's chrome (a cookie banner, a paywall, a captcha,
+ * share links), not the article: it gives no terms. */
+#define MW_STORY_CHROME 3
+struct mw_story_chrome;
+/* The words of chrome in the module's languages, each weighing 1 to 3. Owned: mw_story_chrome_free. NULL when
+ * out of memory. */
+struct mw_story_chrome *mw_story_chrome_new(void);
+void mw_story_chrome_free(struct mw_story_chrome *c);
+/* 0 for most words; 1..3 for a word of chrome ("cookies" 3, "subscribe" 2, "twitter" 1). */
+int mw_story_chrome_weight(const struct mw_story_chrome *c, const char *stem);
 
 /* ======================================================================= features.c */
 
