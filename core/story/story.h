@@ -23,7 +23,7 @@
 #include "common/err.h"
 
 /* Bump when features, weights or the decision change: stored story tables made by another version are rebuilt. */
-#define MW_STORY_VERSION 1
+#define MW_STORY_VERSION 2
 
 /* ======================================================================= text.c */
 

@@ -98,6 +98,9 @@ static const struct {
 } ARABIC[] = {
     {"والحكومة", "حكوم"}, {"بالمدينة", "مدين"}, {"وزيرها", "وزير"}, {"المعلمون", "معلم"},
     {"كتب", "كتب"}, {"لهم", "لهم"},   /* three letters stay */
+    {"لحيازته", "حياز"}, {"الحيازة", "حياز"}, {"سيارته", "سيار"},   /* taa marbuta before a pronoun */
+    {"بيته", "بيت"},   /* a root's own taa */
+    {"وللمصريين", "مصري"}, {"وبالتالي", "تال"},   /* a conjunction before a preposition or the article */
 };
 
 static void test_arabic_light(void **state)
