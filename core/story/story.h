@@ -117,7 +117,7 @@ void mw_story_features_record(const struct mw_story_stop *stop, const json_t *re
 #define MW_STORY_MAXV MW_STORY_MAXF
 #define MW_STORY_NODAY INT32_MIN   /* no published date */
 #define MW_STORY_WINDOW 7          /* days: reports of one event are days apart, not weeks */
-#define MW_STORY_THRESHOLD 0.41    /* same_story when similarity >= this (set on the dev pairs, see README) */
+#define MW_STORY_THRESHOLD 0.42    /* same_story when similarity >= this (set on the dev pairs, see README) */
 
 struct mw_story_vec {
     uint32_t id[MW_STORY_MAXV];    /* sorted */
@@ -132,7 +132,7 @@ struct mw_story_vec {
  * other documents (of the batch, or of the article's window) holding it. */
 void mw_story_vec_make(const struct mw_story_feats *f, const uint32_t *df, int64_t ndocs, int32_t day,
                        struct mw_story_vec *v);
-/* 0..1: sqrt of the cosine (over skeletons and numbers only when the scripts differ; times 1.44 when the
+/* 0..1: sqrt of the cosine (over skeletons and numbers only when the scripts differ; times 1.55 when the
  * languages differ, as two languages share only names, numbers and cognates), times a time factor that is 1
  * within 3 days and 3/days beyond (3/3.5 when only one of the two has a date). */
 double mw_story_similarity(const struct mw_story_vec *a, const struct mw_story_vec *b);
