@@ -632,7 +632,7 @@ static int sink_record(void *state, const char *record_json, char *errbuf, size_
                                                  &put, &err);
     /* stories (core/story): a new article joins its story in this same transaction */
     if (!rc && put == MW_PUT_NEW)
-        rc = mw_story_store_hook(&st->stories, st->store, record_json, &err);
+        rc = mw_story_store_hook_record(&st->stories, st->store, 0, rec, &err);
     json_decref(rec);
     st->last = put;
     if (rc)
