@@ -179,6 +179,16 @@ void cli_print_record(const json_t *rec)
     fflush(stdout);
 }
 
+void cli_runner_opts(int generic, const char *rule, int explain, struct mw_runner_opts *o)
+{
+    mw_runner_opts_default(o);
+    o->generic_only = generic;
+    o->rule = rule;
+    o->explain = explain;
+    o->scripts_dir = cli_scripts_dir();
+    o->rule_dirs = cli_rule_dirs();
+}
+
 struct mw_runner *cli_runner(int generic, const char *rule, int explain)
 {
     struct mw_runner_opts o;
@@ -189,13 +199,8 @@ struct mw_runner *cli_runner(int generic, const char *rule, int explain)
 struct mw_runner *cli_runner_timed(int generic, const char *rule, int explain, double page_seconds)
 {
     struct mw_runner_opts o;
-    mw_runner_opts_default(&o);
+    cli_runner_opts(generic, rule, explain, &o);
     o.page_seconds = page_seconds;
-    o.generic_only = generic;
-    o.rule = rule;
-    o.explain = explain;
-    o.scripts_dir = cli_scripts_dir();
-    o.rule_dirs = cli_rule_dirs();
     if (!o.scripts_dir && !generic)
         cli_error("warning: no scripts/ directory found (set MOONWIRE_SCRIPTS); using the generic extractor only");
     struct mw_err err = {0};

@@ -19,6 +19,7 @@ int cmd_test(int argc, char **argv);
 int cmd_new(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 int cmd_shell(int argc, char **argv);
 int cmd_stories(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
@@ -51,6 +52,8 @@ void cli_print_record(const json_t *rec);
 struct mw_runner *cli_runner(int generic, const char *rule, int explain);
 /* The same with a wall-clock limit per page (seconds; 0 = none; cli_runner takes the runner's default). */
 struct mw_runner *cli_runner_timed(int generic, const char *rule, int explain, double page_seconds);
+/* The options cli_runner uses, for making more runners alike (one per extraction thread). */
+void cli_runner_opts(int generic, const char *rule, int explain, struct mw_runner_opts *o);
 
 /* Print "moonwire: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -39,14 +39,11 @@ struct out {
     long n;
 };
 
-static int on_row(void *ctx, const char *record_json)
+static int on_row(void *ctx, const char *record_json, size_t len)
 {
     struct out *o = ctx;
     o->n++;
-    json_t *r = json_loads(record_json, 0, NULL);
-    int rc = r ? cli_out_record(o->o, r, NULL, 0, NULL) : 0;
-    json_decref(r);
-    return rc ? 1 : 0;
+    return cli_out_record_text(o->o, NULL, record_json, len, NULL, 0, NULL) ? 1 : 0;
 }
 
 /* --since: an ISO date/time or an age like "7d", into the store's "YYYY-MM-DDTHH:MM:SSZ" form. end_of_day: a
@@ -126,7 +123,7 @@ static int parse_args(int argc, char **argv, struct export_args *a)
     }
     a->config = optind < argc ? argv[optind] : NULL;
     const struct { const char *opt, *v; char *buf; const char **dst; int eod; } W[] = {
-        {"--since", a->since, a->since_buf, &a->f.since, 0},
+        {"--since", a->since, a->since_buf, &a->f.seen_since, 0},
         {"--published-since", a->pub_since, a->ps_buf, &a->f.published_since, 0},
         {"--published-until", a->pub_until, a->pu_buf, &a->f.published_before, 1}};
     for (size_t i = 0; i < 3; i++) {
@@ -183,7 +180,7 @@ int cmd_export(int argc, char **argv)
         cli_error("%s", err.msg);
     else if (!(o.o = cli_out_new(a.format, a.with_meta, 0, stdout)))
         cli_error("export: out of memory");
-    rc = !o.o || mw_store_export_filtered(s, &a.f, on_row, &o, &err);
+    rc = !o.o || mw_store_export(s, &a.f, on_row, &o, &err);
     if (o.o && rc)
         cli_error("%s", err.msg[0] ? err.msg : "export: cannot write the output");
     if (cli_out_free(o.o) && !rc) {

@@ -662,8 +662,8 @@ static int run_fetch(const struct args *a, char **urls, struct cli_out *out, str
         return 1;
     }
     r.crawl_hosts = crawl_sites(cfg);
-    struct mw_crawl_opts co = {.cfg = cfg, .runner = runner, .keep_origin = a->explain, .on_event = on_event,
-                               .ctx = &r};
+    struct mw_crawl_opts co = {.cfg = cfg, .runner = runner, .keep_origin = a->explain, .keep_fetch = 1,
+                               .on_event = on_event, .ctx = &r};
     r.crawl = mw_crawl_new(&co, &err);
     if (!r.crawl) {
         cli_error("fetch: %s", err.msg);

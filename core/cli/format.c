@@ -535,6 +535,23 @@ int cli_out_record(struct cli_out *o, const json_t *rec, const char *page, size_
     return o->failed ? -1 : 0;
 }
 
+int cli_out_record_text(struct cli_out *o, const json_t *rec, const char *json, size_t len, const char *page,
+                        size_t page_len, const char *ctype)
+{
+    if (o->fmt == F_JSONL) {   /* the text is the line: nothing to parse or write again */
+        fwrite(json, 1, len, o->f);
+        fputc('\n', o->f);
+        o->n++;
+        if (ferror(o->f))
+            o->failed = 1;
+        return o->failed ? -1 : 0;
+    }
+    json_t *parsed = rec ? NULL : json_loadb(json, len, 0, NULL);
+    int rc = rec || parsed ? cli_out_record(o, rec ? rec : parsed, page, page_len, ctype) : 0;
+    json_decref(parsed);
+    return rc;
+}
+
 int cli_out_free(struct cli_out *o)
 {
     if (!o)

@@ -20,6 +20,10 @@ struct cli_out *cli_out_new(const char *name, int with_metadata, int one, FILE *
  * body is a paragraph. Error records are printed by jsonl, json and csv; txt, markdown and xml leave them to
  * the caller's line on stderr. 0, or -1 when f fails. */
 int cli_out_record(struct cli_out *o, const json_t *rec, const char *page, size_t page_len, const char *ctype);
+/* The same for a record that is also at hand as its compact JSON text (json, len: what json_dumps(rec,
+ * JSON_COMPACT) writes): JSON lines write the text as it is; rec may be NULL (then it is parsed when needed). */
+int cli_out_record_text(struct cli_out *o, const json_t *rec, const char *json, size_t len, const char *page,
+                        size_t page_len, const char *ctype);
 /* 1 for a format name cli_out_new takes. */
 int cli_out_known(const char *name);
 /* 1 when the format wants the page passed to cli_out_record. */

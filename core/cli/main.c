@@ -26,6 +26,7 @@ static const struct {
     {"export", cmd_export, "export stored articles (JSON lines, CSV, TEI XML, markdown...), filtered"},
     {"stories", cmd_stories, "group stored or given articles by the event they report"},
     {"compare", cmd_compare, "compare how each outlet told one story"},
+    {"stats", cmd_stats, "per-outlet figures of a run store: articles, errors, missing fields"},
     {"shell", cmd_shell, "interactive Lua shell for exploring pages (alias: repl)"},
     {"repl", cmd_shell, NULL},
 };

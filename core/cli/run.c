@@ -29,7 +29,8 @@ static void help(FILE *f)
     fputs("usage: moonwire run [options] CONFIG\n\n"
           "Runs one crawl pass from the run config CONFIG (a Lua file returning a table; see examples/demo.lua):\n"
           "reads the outlets' feeds, sitemaps and listing pages, fetches every new article page politely\n"
-          "(robots.txt, one connection and a delay per host, many hosts at once), extracts it and stores it in\n"
+          "(robots.txt, one connection and a delay per host, many hosts at once), extracts it (on limits.workers\n"
+          "threads, one per core by default, so fetching never waits) and stores it in\n"
           "the SQLite store (its folder is created). What a killed or cut-short pass left queued is fetched by\n"
           "the next one. For cron and systemd timers run it as is; --every keeps it running.\n\n"
           "  --every DURATION   run a pass every DURATION (\"15m\", \"1h30m\", \"30s\") until SIGTERM or SIGINT;\n"
@@ -406,7 +407,8 @@ int cmd_run(int argc, char **argv)
 
     v.tty = isatty(2);
     v.summary = v.jsonl ? stderr : stdout;
-    struct mw_crawl_opts co = {cfg, runner, plugin_dirs(), &g_stop, on_event, &v, 0};
+    struct mw_crawl_opts co = {.cfg = cfg, .runner = runner, .plugin_dirs = plugin_dirs(), .stop = &g_stop,
+                               .on_event = on_event, .ctx = &v, .runner_opts = &ro};
     int rc = 0;
     for (int pass = 1; !g_stop; pass++) {
         double start = mono();

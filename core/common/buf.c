@@ -34,6 +34,8 @@ static int grow(struct mw_buf *b, size_t need)
     return MW_OK;
 }
 
+int mw_buf_reserve(struct mw_buf *b, size_t n) { return grow(b, b->len + n); }
+
 int mw_buf_append(struct mw_buf *b, const void *p, size_t n)
 {
     int rc = grow(b, b->len + n);

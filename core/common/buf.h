@@ -17,6 +17,8 @@ void mw_buf_init(struct mw_buf *b, size_t max);
 int mw_buf_append(struct mw_buf *b, const void *p, size_t n);
 int mw_buf_appends(struct mw_buf *b, const char *s);
 int mw_buf_appendc(struct mw_buf *b, char c);
+/* Room for n more bytes now (fewer reallocations later). 0, MW_ENOMEM or MW_ELIMIT. */
+int mw_buf_reserve(struct mw_buf *b, size_t n);
 int mw_buf_printf(struct mw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mw_buf_reset(struct mw_buf *b);         /* len = 0, keeps memory */
 /* Hand data to the caller (free() it); the buffer is left empty. Never NULL unless out of memory. */

@@ -51,6 +51,11 @@ int mw_file_read(const char *path, size_t max, char **out, size_t *len, struct m
         return rc;
     }
     buf[n] = '\0';
+    if (sz - n > (1u << 20)) {   /* a big page keeps no doubling slack while it is extracted */
+        char *p = realloc(buf, n + 1);
+        if (p)
+            buf = p;
+    }
     *out = buf;
     *len = n;
     return MW_OK;

@@ -231,6 +231,14 @@ static void set_result(struct mw_decoded *out, char *data, size_t len, const cha
     out->source = source;
 }
 
+/* The input itself is the result: no copy (mw_charset_view). */
+static int set_view(struct mw_decoded *out, const char *p, size_t n, const char *charset, const char *source)
+{
+    set_result(out, (char *)p, n, charset, source);
+    out->borrowed = 1;
+    return MW_OK;
+}
+
 /* Copy n bytes (plus a U+FFFD when tail is set) into a fresh NUL-terminated string. */
 static char *copy_utf8(const char *p, size_t n, int tail, size_t *len)
 {
@@ -589,7 +597,7 @@ static const char *iconv_name(const char *canon)
 /* Decode p as the declared canonical charset. 0 with out filled, 0 with out->data NULL to fall through
  * to the next source, or MW_ENOMEM. */
 static int try_declared(const char *canon, const char *p, size_t n, struct scan *sc,
-                        const char *source, struct mw_decoded *out, struct mw_err *err)
+                        const char *source, struct mw_decoded *out, int view, struct mw_err *err)
 {
     char *d = NULL;
     size_t len = 0;
@@ -599,6 +607,8 @@ static int try_declared(const char *canon, const char *p, size_t n, struct scan 
     if (strcmp(canon, "utf-8") == 0) {
         if (!sc->ok)
             return MW_OK;
+        if (view && !sc->tail)
+            return set_view(out, p, sc->good, "utf-8", source);
         if (!(d = copy_utf8(p, sc->good, sc->tail, &len)))
             goto nomem;
         set_result(out, d, len, "utf-8", source);
@@ -608,7 +618,9 @@ static int try_declared(const char *canon, const char *p, size_t n, struct scan 
         return MW_OK;        /* stale declaration: real multi-byte UTF-8 wins (the "utf8" step takes it) */
     int ascii_compatible = strcmp(canon, "utf-16le") != 0 && strcmp(canon, "utf-16be") != 0 &&
                            strcmp(canon, "iso-2022-jp") != 0;
-    if (ascii_compatible && sc->ok && !sc->tail) {
+    if (ascii_compatible && sc->ok && !sc->tail && view) {
+        return set_view(out, p, n, canon, source);   /* pure ASCII reads the same in every such charset */
+    } else if (ascii_compatible && sc->ok && !sc->tail) {
         if (!(d = copy_utf8(p, n, 0, &len)))   /* pure ASCII reads the same in every such charset */
             goto nomem;
     } else if (strcmp(canon, "windows-1252") == 0 || strcmp(canon, "x-user-defined") == 0) {
@@ -627,8 +639,8 @@ nomem:
     return mw_err_set(err, MW_ENOMEM, "decode", "out of memory decoding %zu bytes as %s", n, canon);
 }
 
-int mw_charset_decode(const char *in, size_t len, const char *content_type,
-                      struct mw_decoded *out, struct mw_err *err)
+static int decode(const char *in, size_t len, const char *content_type, struct mw_decoded *out, int view,
+                  struct mw_err *err)
 {
     if (!out)
         return mw_err_set(err, MW_EINVAL, "decode", "no output record");
@@ -660,7 +672,7 @@ int mw_charset_decode(const char *in, size_t len, const char *content_type,
         p += bom_n;
         n -= bom_n;
         if (strcmp(bom, "utf-8") == 0) {
-            if ((rc = try_declared(bom, p, n, &sc, "bom", out, err)) != MW_OK || out->data)
+            if ((rc = try_declared(bom, p, n, &sc, "bom", out, view, err)) != MW_OK || out->data)
                 return rc;
         } else {
             d = NULL;
@@ -679,7 +691,7 @@ int mw_charset_decode(const char *in, size_t len, const char *content_type,
     size_t lab_n;
     if (content_type && charset_param(content_type, strlen(content_type), &lab, &lab_n)) {
         const char *canon = lookup_loose(lab, lab_n);
-        if (canon && (rc = try_declared(canon, p, n, &sc, "http", out, err)) != MW_OK)
+        if (canon && (rc = try_declared(canon, p, n, &sc, "http", out, view, err)) != MW_OK)
             return rc;
         if (out->data)
             return MW_OK;
@@ -687,13 +699,15 @@ int mw_charset_decode(const char *in, size_t len, const char *content_type,
 
     /* 3. <meta> in the first bytes */
     const char *canon = sniff_meta(p, n);
-    if (canon && (rc = try_declared(canon, p, n, &sc, "meta", out, err)) != MW_OK)
+    if (canon && (rc = try_declared(canon, p, n, &sc, "meta", out, view, err)) != MW_OK)
         return rc;
     if (out->data)
         return MW_OK;
 
     /* 4. whatever UTF-8 is, it is */
     scan_once(&sc, p, n);
+    if (sc.ok && view && !sc.tail)
+        return set_view(out, p, sc.good, "utf-8", "utf8");
     if (sc.ok) {
         if (!(d = copy_utf8(p, sc.good, sc.tail, &dl)))
             return mw_err_set(err, MW_ENOMEM, "decode", "out of memory copying %zu bytes", n);
@@ -708,11 +722,25 @@ int mw_charset_decode(const char *in, size_t len, const char *content_type,
     return MW_OK;
 }
 
+int mw_charset_decode(const char *in, size_t len, const char *content_type,
+                      struct mw_decoded *out, struct mw_err *err)
+{
+    return decode(in, len, content_type, out, 0, err);
+}
+
+int mw_charset_view(const char *in, size_t len, const char *content_type, struct mw_decoded *out,
+                    struct mw_err *err)
+{
+    return decode(in, len, content_type, out, 1, err);
+}
+
 void mw_decoded_free(struct mw_decoded *d)
 {
     if (!d)
         return;
-    free(d->data);
+    if (!d->borrowed)
+        free(d->data);
+    d->borrowed = 0;
     d->data = NULL;
     d->len = 0;
 }

@@ -12,11 +12,17 @@ struct mw_decoded {
     size_t len;
     char charset[32];    /* canonical name used, lower case: "utf-8", "windows-1251", ... */
     const char *source;  /* static: "bom", "http", "meta", "utf8", "fallback" */
+    int borrowed;        /* data points into the input (mw_charset_view only): not NUL-terminated, not freed */
 };
 
 /* content_type may be NULL (no HTTP header). 0 or MW_E* with err filled (stage "decode"). */
 int mw_charset_decode(const char *in, size_t len, const char *content_type,
                       struct mw_decoded *out, struct mw_err *err);
+/* The same, except that when the input already is the result (well-formed UTF-8, or ASCII under an
+ * ASCII-compatible charset) data points into in instead of being a copy (borrowed set): a big page's bytes are
+ * not duplicated on their way to the parser, which makes its own copy anyway. */
+int mw_charset_view(const char *in, size_t len, const char *content_type, struct mw_decoded *out,
+                    struct mw_err *err);
 void mw_decoded_free(struct mw_decoded *d);
 
 /* 1 when the n bytes are well-formed UTF-8 (no overlongs, no surrogates). */

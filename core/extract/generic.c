@@ -641,8 +641,8 @@ struct out {
     int plnk, ptxt;
     int heading;             /* the paragraph being read is a heading */
     char *pending;           /* a heading waiting for the text it heads */
-    char **v;
-    int n, cap;
+    struct mw_buf body;      /* the paragraphs kept, joined by blank lines as they come (one copy, not two) */
+    int n;
     int oom;
 };
 
@@ -695,18 +695,11 @@ static int boiler_line(const char *s, size_t len)
 
 static void add_par(struct out *o, char *s)
 {
-    if (o->n == o->cap) {
-        int ncap = o->cap ? o->cap * 2 : 32;
-        char **nv = realloc(o->v, (size_t)ncap * sizeof *nv);
-        if (!nv) {
-            free(s);
-            o->oom = 1;
-            return;
-        }
-        o->v = nv;
-        o->cap = ncap;
-    }
-    o->v[o->n++] = s;
+    if ((o->n && mw_buf_append(&o->body, "\n\n", 2)) || mw_buf_appends(&o->body, s))
+        o->oom = 1;
+    else
+        o->n++;
+    free(s);
 }
 
 static void flush(struct out *o)
@@ -1305,6 +1298,7 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
     struct ctx c = {0};
     struct out o = {0};
     mw_buf_init(&o.par, 0);
+    mw_buf_init(&o.body, 0);
     json_t *res = NULL, *imgs = NULL;
     char *body = NULL, *base = NULL;
     char how[200] = "";   /* where the body came from, for --explain */
@@ -1330,18 +1324,10 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
     o.pending = NULL;
     if (o.oom)
         goto oom;
-    {
-        struct mw_buf b;
-        mw_buf_init(&b, 0);
-        for (int i = 0; i < o.n; i++) {
-            if (i)
-                mw_buf_appends(&b, "\n\n");
-            mw_buf_appends(&b, o.v[i]);
-        }
-        body = take(&b);
-        if (!body)
-            goto oom;
-    }
+    mw_buf_free(&o.par);
+    body = take(&o.body);
+    if (!body)
+        goto oom;
     /* A thin result may be a page that renders its text from a script's state. */
     if (doc && strlen(body) < 3000) {
         size_t sl = 0;
@@ -1372,12 +1358,6 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
     imgs = json_array();
     if (!res || !imgs)
         goto oom;
-    json_object_set_new(res, "body", json_string(body));
-    {
-        char *nl = strstr(body, "\n\n");
-        json_t *lead = *body ? (nl ? json_stringn(body, (size_t)(nl - body)) : json_string(body)) : json_null();
-        json_object_set_new(res, "lead", lead ? lead : json_null());
-    }
     {
         const char *b = doc ? mw_html_base(doc) : NULL;
         base = b && url ? mw_url_resolve(url, b) : b ? strdup(b) : url ? strdup(url) : NULL;
@@ -1386,6 +1366,18 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
         goto oom;
     json_object_set_new(res, "images", imgs);
     imgs = NULL;
+    /* on a big page the node table and the body's text are each the page's size again: the table goes
+     * before jansson copies the body, and the body right after */
+    free(c.v);
+    c.v = NULL;
+    {
+        char *nl = strstr(body, "\n\n");
+        json_t *lead = *body ? (nl ? json_stringn(body, (size_t)(nl - body)) : json_string(body)) : json_null();
+        json_object_set_new(res, "lead", lead ? lead : json_null());
+    }
+    json_object_set_new(res, "body", json_string(body));
+    free(body);
+    body = NULL;
     json_object_set_new(res, "origins", json_pack("{s:s, s:s}", "body", how[0] ? how : "nothing found",
                                                  "lead", "the text's first paragraph"));
     goto done;
@@ -1397,9 +1389,7 @@ done:
     json_decref(imgs);
     free(base);
     free(body);
-    for (int i = 0; i < o.n; i++)
-        free(o.v[i]);
-    free(o.v);
+    mw_buf_free(&o.body);
     free(o.pending);
     mw_buf_free(&o.par);
     free(c.v);

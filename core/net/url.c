@@ -143,19 +143,30 @@ static char *remove_dots(const char *in)
     return out;
 }
 
+static int url_unsafe(unsigned char c)
+{
+    return c <= ' ' || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`' || c == '{' ||
+           c == '|' || c == '}' || c == 0x7f;
+}
+
+/* s with the bytes a URL may not hold percent-escaped; runs of the others are copied whole. */
 static void put_escaped(struct mw_buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p <= ' ' || *p == '"' || *p == '<' || *p == '>' || *p == '\\' || *p == '^' || *p == '`' ||
-            *p == '{' || *p == '|' || *p == '}' || *p == 0x7f) {
-            if (*p == '\t' || *p == '\n' || *p == '\r')
-                continue;   /* WHATWG strips these */
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        const unsigned char *run = p;
+        while (*p && !url_unsafe(*p))
+            p++;
+        if (p > run)
+            mw_buf_append(b, run, (size_t)(p - run));
+        if (!*p)
+            break;
+        if (*p != '\t' && *p != '\n' && *p != '\r') {   /* WHATWG strips these */
             char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
             mw_buf_append(b, e, 3);
-        } else {
-            mw_buf_appendc(b, (char)*p);
         }
+        p++;
     }
 }
 

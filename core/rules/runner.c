@@ -40,7 +40,56 @@ struct mw_runner {
     struct rule_ent *rules;
     size_t nrules;
     int apply_ref;
+    size_t *names;            /* hash set of rule names: index + 1 into rules (0 = empty) */
+    size_t nnames;            /* slots, a power of two */
 };
+
+/* ---- the names' hash set: a duplicate check per rule, not a scan of every rule before it ---- */
+
+static size_t name_hash(const char *s)
+{
+    size_t h = (size_t)(1469598103934665603ULL & SIZE_MAX);
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+    return h;
+}
+
+/* Index of the rule called name, or -1. */
+static long name_find(const struct mw_runner *r, const char *name)
+{
+    for (size_t k = r->nnames ? name_hash(name) & (r->nnames - 1) : 0; r->nnames && r->names[k];
+         k = (k + 1) & (r->nnames - 1))
+        if (!strcmp(r->rules[r->names[k] - 1].name, name))
+            return (long)r->names[k] - 1;
+    return -1;
+}
+
+static void name_put(size_t *t, size_t n, const char *name, size_t v)
+{
+    size_t j = name_hash(name) & (n - 1);
+    while (t[j])
+        j = (j + 1) & (n - 1);
+    t[j] = v;
+}
+
+/* Remember rules[i] under its name (not yet there). 0, or -1 when memory runs out. */
+static int name_add(struct mw_runner *r, size_t i)
+{
+    if ((i + 1) * 2 > r->nnames) {
+        size_t n = r->nnames ? r->nnames * 2 : 64;
+        size_t *t = calloc(n, sizeof *t);
+        if (!t)
+            return -1;
+        for (size_t k = 0; k < r->nnames; k++)
+            if (r->names[k])
+                name_put(t, n, r->rules[r->names[k] - 1].name, r->names[k]);
+        free(r->names);
+        r->names = t;
+        r->nnames = n;
+    }
+    name_put(r->names, r->nnames, r->rules[i].name, i + 1);
+    return 0;
+}
 
 void mw_runner_opts_default(struct mw_runner_opts *o)
 {
@@ -66,24 +115,27 @@ static void rule_ent_clear(struct rule_ent *e)
 
 static void add_entry(struct mw_runner *r, struct rule_ent *e)
 {
-    for (size_t i = 0; i < r->nrules; i++) {
-        if (!strcmp(r->rules[i].name, e->name)) {   /* a later directory overrides a shipped rule */
-            if (r->lua && r->rules[i].chunk != LUA_NOREF)
-                luaL_unref(mw_lua_state(r->lua), LUA_REGISTRYINDEX, r->rules[i].chunk);
-            rule_ent_clear(&r->rules[i]);
-            r->rules[i] = *e;
-            return;
-        }
+    long same = e->name ? name_find(r, e->name) : -1;
+    if (same >= 0) {   /* a later directory overrides a shipped rule */
+        struct rule_ent *old = &r->rules[same];
+        if (r->lua && old->chunk != LUA_NOREF)
+            luaL_unref(mw_lua_state(r->lua), LUA_REGISTRYINDEX, old->chunk);
+        rule_ent_clear(old);
+        *old = *e;
+        return;
     }
     struct rule_ent *p = realloc(r->rules, (r->nrules + 1) * sizeof *p);
-    if (!p) {
+    if (p) {
+        r->rules = p;
+        p[r->nrules] = *e;
+    }
+    if (!p || (e->name && name_add(r, r->nrules))) {
         if (r->lua && e->chunk != LUA_NOREF)
             luaL_unref(mw_lua_state(r->lua), LUA_REGISTRYINDEX, e->chunk);
         rule_ent_clear(e);
         return;
     }
-    r->rules = p;
-    r->rules[r->nrules++] = *e;
+    r->nrules++;
 }
 
 static void load_error(struct mw_runner *r, const char *msg)
@@ -436,6 +488,7 @@ void mw_runner_free(struct mw_runner *r)
     for (size_t i = 0; i < r->nrules; i++)
         rule_ent_clear(&r->rules[i]);
     free(r->rules);
+    free(r->names);
     mw_lua_free(r->lua);
     json_decref(r->load_errors);
     json_decref(r->load_notes);
@@ -455,10 +508,8 @@ void mw_runner_interrupt(struct mw_runner *r)
 
 static struct rule_ent *rule_named(struct mw_runner *r, const char *name)
 {
-    for (size_t i = 0; name && i < r->nrules; i++)
-        if (!strcmp(r->rules[i].name, name))
-            return &r->rules[i];
-    return NULL;
+    long i = name ? name_find(r, name) : -1;
+    return i >= 0 ? &r->rules[i] : NULL;
 }
 
 static struct rule_ent *find_rule(struct mw_runner *r, const char *url)

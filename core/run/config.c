@@ -727,6 +727,7 @@ static void parse_limits(struct ctx *c, json_t *L, struct mw_run_config *cfg)
     cfg->delay_ms = (long)get_ms(c, L, "delay", 1000);
     cfg->per_host = (int)get_int(c, L, "connections_per_host", 1, 1, 64);
     cfg->connections = (int)get_int(c, L, "connections", 32, 1, 1024);
+    cfg->workers = (int)get_int(c, L, "workers", -1, 0, 64);
     cfg->timeout_ms = (long)get_ms(c, L, "timeout", 30000);
     cfg->connect_timeout_ms = (long)get_ms(c, L, "connect_timeout", 10000);
     cfg->retries = (int)get_int(c, L, "retries", 2, 0, 20);
@@ -890,7 +891,7 @@ struct mw_run_config *mw_run_config_load(const char *path, struct mw_err *err)
     static const char *const lknown[] = {"pages_per_outlet", "max_age", "delay", "connections_per_host",
                                          "connections", "timeout", "connect_timeout", "retries", "backoff",
                                          "max_retry_after", "max_tries", "host_failures", "max_body", "pass_time",
-                                         "host_time", NULL};
+                                         "host_time", "workers", NULL};
     if (lim && json_is_object(lim))
         check_keys(&c, lim, "limits", lknown);
     json_t *empty = json_object();

@@ -49,6 +49,7 @@ struct mw_run_config {
     long delay_ms;              /* between requests to one host (default 1000); robots Crawl-delay wins when longer */
     int per_host;               /* connections per host (default 1) */
     int connections;            /* transfers at once over all hosts (default 32) */
+    int workers;                /* extraction threads (-1 when not given: one per core; 0: in the loop's thread) */
     long timeout_ms, connect_timeout_ms;
     int retries;                /* extra tries of one request within a run (default 2) */
     long backoff_ms, max_retry_after_ms;

@@ -1,6 +1,8 @@
 /* run/crawl.c: the scheduled pass: seeds sources, resumes the stored frontier, and drives every transfer
- * through one curl multi loop, with per-host queues and timers as data (run/frontier.c). Parsing sources is
- * run/discover.c's, robots.txt run/robots.c's, persistence run/store.c's; printing is the caller's. */
+ * through one curl multi loop, with per-host queues and timers as data (run/frontier.c). Fetched pages go to
+ * the extraction pool (run/workers.c) and come back through the sink queue (run/sink.c), so the loop never
+ * waits on extraction; their writes are grouped into batch transactions. Parsing sources is run/discover.c's,
+ * robots.txt run/robots.c's, persistence run/store.h's; printing is the caller's. */
 #include "run/crawl.h"
 
 #include <curl/curl.h>
@@ -22,11 +24,17 @@
 #include "run/match.h"
 #include "run/plugins.h"
 #include "run/robots.h"
+#include "run/sink.h"
 #include "run/store.h"
+#include "run/workers.h"
 
 #define HEADERS_MAX (256 * 1024)
 #define ROBOTS_MAX (512 * 1024)     /* RFC 9309 asks for at least 500 KiB to be read */
 #define SOURCES_MAX 10000           /* sources (feeds, sitemaps, listings) per pass */
+/* A batch transaction commits after this many pages or this long, whichever first, and whenever the loop has
+ * nothing in flight: one commit per page was a quarter of the crawl's CPU. */
+#define BATCH_PAGES 256
+#define BATCH_MS 500.0
 
 struct outlet {
     char *name;
@@ -46,12 +54,33 @@ struct source {
     int page, pages;                /* listing: this page's number (1 = the source itself) and the most read */
 };
 
-struct sink {
-    char *name;
-    const struct mw_sink_ops *ops;
-    void *state;
-    struct mw_plugin_lib *lib;
-    int builtin;
+/* A fetched page on its way through extraction (the pool's work user, back in the record). */
+struct page {
+    struct mw_job *job;             /* owned */
+    long status;
+    size_t bytes;
+    double ms;
+    char fetched[32];
+    char *label;                    /* the config's outlet name, when records carry it */
+    char *final_url;
+    struct kept_fetch *fetch;       /* owned, may be NULL: the exchange, for the page's event (keep_fetch) */
+};
+
+/* A page's exchange kept until its event is out (mw_crawl_opts.keep_fetch): the event and its strings' copies. */
+struct kept_fetch {
+    struct mw_fetch_event ev;
+    char *s[9];
+};
+
+/* An event held until the batch its writes belong to commits (then it is true). */
+struct held {
+    struct held *next;
+    struct mw_crawl_event ev;       /* strings owned below, or borrowed from the crawl's outlets */
+    char *url, *error;
+    struct mw_record *rec;          /* a page's record: ev.record_json is its text */
+    char *json;                     /* other records' text */
+    struct kept_fetch *fetch;       /* a page's exchange (ev.fetch), when kept */
+    uint32_t outlet;
 };
 
 /* Per rule and record field, this pass: where the field's value came from (layout-change alerts). */
@@ -83,9 +112,14 @@ struct mw_crawl {
     struct mw_crawl_opts o;
     const struct mw_run_config *cfg;
     struct mw_store *store;
-    struct sink *sinks;
-    size_t nsinks;
-    void *store_sink;               /* state of the built-in sink when configured (among sinks) */
+    struct mw_sinks *sinks;
+    struct mw_sink_queue *done_q;   /* extracted pages, from the pool's threads */
+    struct mw_workers *pool;
+    int extracting, max_extracting; /* pages handed to the pool and not back yet; the most at once */
+    int in_batch;                   /* a batch transaction is open */
+    long batch_pages;
+    double batch_t0;
+    struct held *held, *held_tail;  /* events of the open batch, in order */
     struct mw_match *match;
     struct outlet *outlets;
     size_t noutlets;
@@ -354,45 +388,34 @@ static int setup_outlets(struct mw_crawl *c, struct mw_err *err)
     return 0;
 }
 
-/* ---------- sinks ---------- */
+/* ---------- sinks and the pool ---------- */
 
-static int setup_sinks(struct mw_crawl *c, struct mw_err *err)
+static void emit(struct mw_crawl *c, struct mw_crawl_event *ev);
+static void page_free(struct page *p);
+
+static void on_sink_error(void *ctx, const char *url, const char *msg)
 {
-    c->sinks = calloc(c->cfg->nsinks ? c->cfg->nsinks : 1, sizeof *c->sinks);
-    if (!c->sinks)
+    struct mw_crawl *c = ctx;
+    struct mw_crawl_event e = {.url = url ? url : "", .kind = "sink", .error = msg};
+    c->errors++;
+    emit(c, &e);
+}
+
+/* The sink queue's wake-up: a record is back, the loop's poll returns (any thread may call it). */
+static void wake_loop(void *ctx) { curl_multi_wakeup(((struct mw_crawl *)ctx)->multi); }
+
+static int setup_pool(struct mw_crawl *c, struct mw_err *err)
+{
+    int n = c->cfg->workers < 0 ? mw_workers_cores() : c->cfg->workers;
+    if (!c->o.runner_opts)   /* no way to make runners: the caller's runner, in the loop's thread */
+        n = 0;
+    c->done_q = mw_sink_queue_new(wake_loop, c);
+    if (!c->done_q)
         return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
-    for (size_t i = 0; i < c->cfg->nsinks; i++) {
-        const struct mw_run_sink *rs = &c->cfg->sinks[i];
-        struct sink *s = &c->sinks[c->nsinks];
-        s->name = strdup(rs->name);
-        if (!s->name)
-            return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
-        c->nsinks++;
-        if (!strcmp(rs->name, "sqlite")) {
-            /* the built-in sink writes through the crawl's own store, inside the page's transaction */
-            s->builtin = 1;
-            s->ops = mw_store_sink_ops();
-            s->state = mw_store_sink_bind(c->store);
-            if (!s->state)
-                return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
-            c->store_sink = s->state;
-            continue;
-        }
-        s->lib = mw_plugin_load(rs->name, c->o.plugin_dirs, err);
-        if (!s->lib)
-            return err ? err->code : MW_EIO;
-        const struct mw_plugin *p = mw_plugin_info(s->lib);
-        if (!p || !p->sink || !p->sink->open || !p->sink->close)
-            return mw_err_set(err, MW_EINVAL, "sink", "%s: plugin \"%s\" is not a sink", mw_plugin_path(s->lib),
-                              rs->name);
-        char msg[512] = "";
-        if (p->sink->open(&s->state, rs->config_json ? rs->config_json : "{}", msg, sizeof msg)) {
-            s->state = NULL;
-            return mw_err_set(err, MW_EIO, "sink", "%s: %s", rs->name, msg[0] ? msg : "open failed");
-        }
-        s->ops = p->sink;
-    }
-    return 0;
+    c->pool = mw_workers_new(n, c->o.runner_opts, c->o.runner, c->done_q, err);
+    /* enough pages waiting that no thread idles, few enough that bodies do not pile up in memory */
+    c->max_extracting = n ? 4 * n : 1;
+    return c->pool ? 0 : err->code;
 }
 
 /* ---------- set-up ---------- */
@@ -452,7 +475,9 @@ struct mw_crawl *mw_crawl_new(const struct mw_crawl_opts *o, struct mw_err *err)
     /* hosts are limited by our own per-host queues; curl must not queue behind our back */
     curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)c->nxfers);
     /* outlets first: a config naming a rule that does not exist must not leave a new store behind */
-    if (setup_outlets(c, err) || !(c->store = mw_store_open(c->cfg->store, err)) || setup_sinks(c, err)) {
+    if (setup_outlets(c, err) || !(c->store = mw_store_open(c->cfg->store, err)) ||
+        !(c->sinks = mw_sinks_new(c->cfg->sinks, c->cfg->nsinks, c->store, c->o.plugin_dirs, on_sink_error, c, err))
+        || setup_pool(c, err)) {
         mw_crawl_free(c);
         return NULL;
     }
@@ -489,16 +514,15 @@ void mw_crawl_free(struct mw_crawl *c)
         mw_buf_free(&x->hdrs);
     }
     free(c->xfers);
+    mw_workers_free(c->pool);   /* finishes what it holds: those records land in the queue, freed with it */
+    for (struct mw_record *r; c->done_q && (r = mw_sink_queue_pop(c->done_q));) {
+        page_free(r->user);
+        mw_record_free(r);
+    }
+    mw_sink_queue_free(c->done_q);
     if (c->multi)
         curl_multi_cleanup(c->multi);
-    for (size_t i = 0; i < c->nsinks; i++) {
-        struct sink *s = &c->sinks[i];
-        if (s->ops && s->state)
-            s->ops->close(s->state);
-        mw_plugin_unload(s->lib);
-        free(s->name);
-    }
-    free(c->sinks);
+    mw_sinks_free(c->sinks);
     mw_store_free(c->store);
     mw_match_free(c->match);
     for (size_t i = 0; i < c->noutlets; i++) {
@@ -532,9 +556,9 @@ void mw_crawl_free(struct mw_crawl *c)
     free(c);
 }
 
-/* ---------- events ---------- */
+/* ---------- events and batches ---------- */
 
-static void emit(struct mw_crawl *c, struct mw_crawl_event *ev)
+static void emit_now(struct mw_crawl *c, struct mw_crawl_event *ev)
 {
     ev->done = c->done;
     ev->queued = c->fr ? (long)mw_frontier_queued(c->fr) : 0;
@@ -542,6 +566,166 @@ static void emit(struct mw_crawl *c, struct mw_crawl_event *ev)
     ev->errors = c->errors;
     if (c->o.on_event)
         c->o.on_event(c->o.ctx, ev);
+}
+
+static void hold(struct mw_crawl *c, struct held *h)
+{
+    if (c->held_tail)
+        c->held_tail->next = h;
+    else
+        c->held = h;
+    c->held_tail = h;
+}
+
+/* An event goes out at once when no batch is open, else when the batch its writes belong to commits: what the
+ * caller prints (a JSON line, "(new)") is then in the store. */
+static void emit(struct mw_crawl *c, struct mw_crawl_event *ev)
+{
+    struct held *h = c->in_batch ? calloc(1, sizeof *h) : NULL;
+    if (!h) {   /* no batch (or no memory to hold it): said now rather than never */
+        emit_now(c, ev);
+        return;
+    }
+    h->ev = *ev;
+    h->url = strdup(ev->url ? ev->url : "");
+    h->ev.url = h->url ? h->url : "";
+    if (ev->error && (h->error = strdup(ev->error)))
+        h->ev.error = h->error;
+    if (ev->record_json && (h->json = strdup(ev->record_json)))
+        h->ev.record_json = h->json;
+    hold(c, h);
+}
+
+/* A page's event, holding its record (owned from here on) until the commit. */
+static void kept_fetch_free(struct kept_fetch *k)
+{
+    for (size_t i = 0; k && i < sizeof k->s / sizeof k->s[0]; i++)
+        free(k->s[i]);
+    free(k);
+}
+
+/* A copy of ev and everything it points at. NULL when memory runs out. */
+static struct kept_fetch *kept_fetch_new(const struct mw_fetch_event *ev)
+{
+    struct kept_fetch *k = calloc(1, sizeof *k);
+    if (!k)
+        return NULL;
+    k->ev = *ev;
+    const char **f[] = {&k->ev.url, &k->ev.final_url, &k->ev.request_headers, &k->ev.status_line,
+                        &k->ev.response_headers, &k->ev.fetched, &k->ev.remote_ip, &k->ev.error};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        if (*f[i] && !(*f[i] = k->s[i] = strdup(*f[i]))) {
+            kept_fetch_free(k);
+            return NULL;
+        }
+    if (!(k->s[8] = malloc(ev->body_len + 1))) {
+        kept_fetch_free(k);
+        return NULL;
+    }
+    if (ev->body_len)
+        memcpy(k->s[8], ev->body, ev->body_len);
+    k->s[8][ev->body_len] = '\0';
+    k->ev.body = k->s[8];
+    return k;
+}
+
+/* A page's event (fetch: its kept exchange or NULL, owned from here on), now or when its batch commits. */
+static void emit_page(struct mw_crawl *c, struct mw_crawl_event *ev, struct mw_record *r, uint32_t outlet,
+                      struct kept_fetch *fetch)
+{
+    ev->fetch = fetch ? &fetch->ev : NULL;
+    struct held *h = c->in_batch ? calloc(1, sizeof *h) : NULL;
+    if (!h) {
+        emit_now(c, ev);
+        mw_record_free(r);
+        kept_fetch_free(fetch);
+        return;
+    }
+    h->ev = *ev;
+    h->fetch = fetch;
+    h->url = strdup(ev->url);
+    h->ev.url = h->url ? h->url : "";
+    if (ev->error && (h->error = strdup(ev->error)))
+        h->ev.error = h->error;
+    h->rec = r;
+    h->outlet = outlet;
+    hold(c, h);
+}
+
+/* Out go the held events, in order. failed: the batch did not commit; its pages were not stored after all
+ * (they stay queued in the store and the next pass fetches them again). */
+static void release_held(struct mw_crawl *c, const char *failed)
+{
+    struct held *h = c->held;
+    c->held = c->held_tail = NULL;
+    while (h) {
+        struct held *next = h->next;
+        char msg[900];
+        if (failed && h->rec) {
+            struct outlet *o = &c->outlets[h->outlet];
+            if (h->ev.stored == MW_PUT_NEW || h->ev.stored == MW_PUT_REVISED) {
+                c->articles--;
+                o->st.articles--;
+            }
+            h->ev.stored = 0;
+            snprintf(msg, sizeof msg, "%s: store: %s", h->ev.url, failed);
+            h->ev.error = msg;
+            c->errors++;
+        }
+        emit_now(c, &h->ev);
+        mw_record_free(h->rec);
+        kept_fetch_free(h->fetch);
+        free(h->url);
+        free(h->error);
+        free(h->json);
+        free(h);
+        h = next;
+    }
+}
+
+/* Writes go into the open batch, which opens on the first of them. */
+static int batch_open(struct mw_crawl *c, struct mw_err *err)
+{
+    if (c->in_batch)
+        return 0;
+    struct mw_err e = {0};
+    int rc = mw_store_begin(c->store, err ? err : &e);
+    if (rc)
+        return rc;
+    c->in_batch = 1;
+    c->batch_pages = 0;
+    c->batch_t0 = now_ms();
+    return 0;
+}
+
+/* Plugin sinks make their writes durable first, then the store commits: a page is done only now. */
+static void batch_commit(struct mw_crawl *c)
+{
+    if (!c->in_batch)
+        return;
+    mw_sinks_flush(c->sinks);
+    struct mw_err err = {0};
+    c->in_batch = 0;
+    int rc = mw_store_commit(c->store, &err);
+    if (rc)
+        mw_store_rollback(c->store);
+    release_held(c, rc ? err.msg : NULL);
+}
+
+/* A write failed inside the batch: nothing of it commits. */
+static void batch_fail(struct mw_crawl *c, const char *why)
+{
+    if (!c->in_batch)
+        return;
+    c->in_batch = 0;
+    mw_store_rollback(c->store);
+    release_held(c, why);
+}
+
+static int batch_due(struct mw_crawl *c, double now)
+{
+    return c->in_batch && (c->batch_pages >= BATCH_PAGES || now - c->batch_t0 >= BATCH_MS ||
+                           (c->inflight == 0 && c->extracting == 0));
 }
 
 /* ---------- sources ---------- */
@@ -834,7 +1018,7 @@ static void skip(struct mw_crawl *c, struct mw_job *j, int robots)
 {
     if (j->src == MW_JOB_PAGE) {
         c->outlets[j->outlet].st.skipped++;
-        if (robots)
+        if (robots && !batch_open(c, NULL))
             mw_store_frontier_set(c->store, j->url, MW_FS_ROBOTS, -1, (int64_t)time(NULL), NULL);
     }
     free(j);
@@ -878,13 +1062,7 @@ static char *error_record(const struct outlet *o, const char *url, const char *s
     return js;
 }
 
-static size_t queued_pages(const struct mw_host *h)
-{
-    size_t n = 0;
-    for (const struct mw_job *j = h->head; j; j = j->next)
-        n++;
-    return n;
-}
+static size_t queued_pages(const struct mw_host *h) { return h->pages; }
 
 /* Park h for the rest of the pass: nothing more starts on it, its pages stay queued in the store, and the
  * pass gets one error record saying why (not one per URL it would have failed). */
@@ -902,7 +1080,8 @@ static void park_host(struct mw_crawl *c, struct mw_host *h, const char *why)
     snprintf(msg, sizeof msg, "%s: %s%s", h->origin, why, tail);
     iso_now(fetched);
     struct mw_store_fetch f = {h->origin, "host", o->name, fetched, msg, 0, 0, 0};
-    mw_store_log(c->store, c->run_id, &f, NULL);
+    if (!batch_open(c, NULL))
+        mw_store_log(c->store, c->run_id, &f, NULL);
     c->errors++;
     o->st.errors++;
     char *js = error_record(o, h->origin, "host", msg, 0, fetched);
@@ -928,6 +1107,10 @@ static void start_robots(struct mw_crawl *c, struct mw_host *h, double now)
     start(c, h, j, now);
 }
 
+/* Room for one more transfer: a free slot, and not so many fetched pages waiting for extraction that their
+ * bodies pile up in memory (the pool is the bottleneck then; fetching faster would not help). */
+static int room(const struct mw_crawl *c) { return c->inflight < c->nxfers && c->extracting < c->max_extracting; }
+
 /* Start a host's jobs that may start now (robots.txt first, then politeness and the page limit). */
 static void start_host(struct mw_crawl *c, struct mw_host *h, double now)
 {
@@ -937,7 +1120,7 @@ static void start_host(struct mw_crawl *c, struct mw_host *h, double now)
             start_robots(c, h, now);
         return;
     }
-    while (h->queued && h->inflight < cfg->per_host && c->inflight < c->nxfers && now >= h->next_ok) {
+    while (h->queued && h->inflight < cfg->per_host && room(c) && now >= h->next_ok) {
         struct mw_job *j = mw_frontier_pop(c->fr, h);
         if (cfg->robots && h->robots) {
             char path[4096];
@@ -964,7 +1147,7 @@ static void start_ready(struct mw_crawl *c, double now, double *wait)
 {
     const struct mw_run_config *cfg = c->cfg;
     size_t nh = mw_frontier_host_count(c->fr);
-    for (size_t i = 0; i < nh && c->inflight < c->nxfers; i++) {
+    for (size_t i = 0; i < nh && room(c); i++) {
         struct mw_host *h = mw_frontier_host_at(c->fr, i);
         if (!h->queued)
             continue;
@@ -1009,47 +1192,13 @@ static void fetch_event(struct xfer *x, long status, const char *final_url, cons
     ev->error = error;
 }
 
-/* Plugin sinks see every exchange; the built-in store has the fetch log for that. */
-static void sinks_fetch(struct mw_crawl *c, const struct mw_fetch_event *ev)
-{
-    for (size_t i = 0; i < c->nsinks; i++) {
-        struct sink *s = &c->sinks[i];
-        char msg[512] = "";
-        if (s->builtin || !s->ops->on_fetch)
-            continue;
-        if (s->ops->on_fetch(s->state, ev, msg, sizeof msg)) {
-            struct mw_crawl_event e = {.url = ev->url, .kind = "sink", .error = msg};
-            c->errors++;
-            emit(c, &e);
-        }
-    }
-}
-
-static void sinks_record(struct mw_crawl *c, const char *outlet, const char *json, int *stored)
-{
-    for (size_t i = 0; i < c->nsinks; i++) {
-        struct sink *s = &c->sinks[i];
-        char msg[512] = "";
-        if (!s->ops->on_record)
-            continue;
-        if (s->builtin)
-            mw_store_sink_set_context(s->state, outlet, c->run_id);
-        if (s->ops->on_record(s->state, json, msg, sizeof msg)) {
-            struct mw_crawl_event e = {.url = "", .kind = "sink", .error = msg};
-            c->errors++;
-            emit(c, &e);
-        } else if (s->builtin) {
-            *stored = mw_store_sink_last(s->state);
-        }
-    }
-}
-
 static void log_fetch(struct mw_crawl *c, const struct mw_job *j, long status, size_t bytes, double ms,
                       const char *error, const char *fetched)
 {
     struct mw_store_fetch f = {j->url, job_kind(c, j), c->outlets[j->outlet].name, fetched, error, status, bytes,
                                ms};
-    mw_store_log(c->store, c->run_id, &f, NULL);
+    if (!batch_open(c, NULL))
+        mw_store_log(c->store, c->run_id, &f, NULL);
 }
 
 /* A job that failed before any transfer (set-up): an error like any other. */
@@ -1156,18 +1305,18 @@ static void finish_source(struct mw_crawl *c, struct xfer *x, long status, const
                                          nx && !strstr(nx, "{n}") ? nx : NULL};
         struct found_ctx fc = {c, (size_t)j->src, (int64_t)time(NULL), 0, 0, 0};
         const char *what = NULL;
-        /* the URLs found and the feed's validators land together: a crash between them would
+        /* the URLs found and the feed's validators land together (in one batch): a crash between them would
          * otherwise make the next run's 304 hide URLs that were never queued */
-        if (mw_store_begin(c->store, &err) == 0) {
+        if (batch_open(c, &err) == 0) {
             int rc = mw_discover(x->body.data ? x->body.data : "", x->body.len, &dopts, on_found, &fc, &what, &err);
             if (rc && !fc.fail)
                 snprintf(msg, sizeof msg, "%s", err.msg);
-            if (!rc)
-                mw_store_feed_put(c->store, j->url, etag, lm, fetched, NULL);
+            if (!rc && mw_store_feed_put(c->store, j->url, etag, lm, fetched, &err))
+                fc.fail = err.code;
             log_fetch(c, j, status, x->body.len, ms, msg[0] ? msg : NULL, fetched);
-            if (fc.fail || mw_store_commit(c->store, &err)) {
-                mw_store_rollback(c->store);
+            if (fc.fail) {
                 snprintf(msg, sizeof msg, "%s: store: %s", j->url, err.msg[0] ? err.msg : "write failed");
+                batch_fail(c, msg);
             }
         } else {
             snprintf(msg, sizeof msg, "%s: store: %s", j->url, err.msg);
@@ -1211,14 +1360,13 @@ static struct fstat *fstat_get(struct mw_crawl *c, const char *rule, int field)
     return f;
 }
 
-/* Where each field of a rule's page came from, from the record's "origin" (the runner's explain), which is
- * then dropped: stored records stay as `moonwire extract` prints them. A rule that failed left its fields to
- * meta/generic, so its page counts as fallback everywhere. Error records have no origin. */
-static void count_origins(struct mw_crawl *c, json_t *rec, const char *url)
+/* Where each field of a rule's page came from, from the record's "origin" (the runner's explain, which the
+ * record no longer carries: stored records stay as `moonwire extract` prints them). A rule that failed left its
+ * fields to meta/generic, so its page counts as fallback everywhere. Error records have no origin. */
+static void count_origins(struct mw_crawl *c, const struct mw_record *r, const char *url)
 {
-    json_t *origin = json_object_get(rec, "origin");
-    json_t *e = json_object_get(rec, "error");
-    const char *rule = json_is_object(origin) && (!e || json_is_null(e)) ? mw_runner_pick(c->o.runner, url) : NULL;
+    json_t *origin = r->origin;
+    const char *rule = json_is_object(origin) && !r->is_error ? mw_runner_pick(c->o.runner, url) : NULL;
     for (size_t i = 0; rule && i < NFIELDS; i++) {
         struct fstat *f = fstat_get(c, rule, (int)i);
         if (!f)
@@ -1236,67 +1384,72 @@ static void count_origins(struct mw_crawl *c, json_t *rec, const char *url)
         if (!f->example)
             f->example = strdup(url);
     }
-    if (!c->o.keep_origin)
-        json_object_del(rec, "origin");
 }
 
-static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const char *final_url,
-                        const char *error, double ms, const char *fetched, const struct mw_fetch_event *fev)
+static void page_free(struct page *p)
 {
-    struct mw_job *j = x->job;
+    if (!p)
+        return;
+    free(p->job);
+    free(p->label);
+    free(p->final_url);
+    kept_fetch_free(p->fetch);
+    free(p);
+}
+
+/* In the extracting thread: the crawl's fields of the record (the page is the work's, nobody else's now). */
+static void page_fields(struct page *p, json_t *rec)
+{
+    if (p->label && mw_article_empty(json_object_get(rec, "outlet")))
+        json_object_set_new(rec, "outlet", json_string(p->label));   /* the label a comparison needs */
+    json_object_set_new(rec, "fetched", json_string(p->fetched));
+    json_object_set_new(rec, "status", json_integer(p->status));
+}
+
+static void page_prepare(struct mw_work *w, json_t *rec) { page_fields(w->user, rec); }
+
+/* A page's record is back: the article, its fetch log row and its frontier state go into the batch together,
+ * so after a crash the page is either stored and done, or neither, and so fetched again. fetch_error: the
+ * transfer's failure, when the record says that. */
+static void page_stored(struct mw_crawl *c, struct mw_record *r, const char *fetch_error)
+{
+    struct page *pg = r->user;
+    struct mw_job *j = pg->job;
     struct outlet *o = &c->outlets[j->outlet];
-    json_t *rec;
-    if (error) {
-        rec = mw_article_new(j->url);
-        struct mw_err e = {0};
-        mw_err_set(&e, MW_EFETCH, "fetch", "%s", error);
-        if (rec)
-            mw_article_set_error(rec, &e);
-    } else {
-        char *ct = NULL;
-        curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ct);
-        rec = mw_runner_extract_at(c->o.runner, NULL, x->body.data ? x->body.data : "", x->body.len, final_url, ct,
-                                   fetched);
-    }
-    if (!rec) {
+    r->user = NULL;
+    if (!r->json) {
         fail_event(c, j, "out of memory making a record");
+        page_free(pg);
+        mw_record_free(r);
         return;
     }
-    count_origins(c, rec, final_url);
-    if (o->labelled && mw_article_empty(json_object_get(rec, "outlet")))
-        json_object_set_new(rec, "outlet", json_string(o->name));   /* the label a comparison needs */
-    json_object_set_new(rec, "fetched", json_string(fetched));
-    json_object_set_new(rec, "status", json_integer(status));
-    json_t *e = json_object_get(rec, "error");
-    int is_error = e && !json_is_null(e);
-    char *js = json_dumps(rec, JSON_COMPACT);
-    char msg[700] = "";
-    if (is_error)
-        snprintf(msg, sizeof msg, "%s", error ? error : json_string_value(json_object_get(e, "message")));
-    json_decref(rec);
-    /* the article, its fetch log row and its frontier state commit together: after a crash the page is either
-     * stored and done, or neither, and so fetched again */
+    count_origins(c, r, pg->final_url);
+    char msg[900] = "";
+    if (r->is_error)
+        snprintf(msg, sizeof msg, "%s", fetch_error ? fetch_error :
+                 json_string_value(json_object_get(json_object_get(r->rec, "error"), "message")));
     struct mw_err err = {0};
-    int stored = 0;
-    if (mw_store_begin(c->store, &err) == 0) {
-        sinks_fetch(c, fev);
-        if (js)
-            sinks_record(c, o->name, js, &stored);
-        log_fetch(c, j, status, x->body.len, ms, is_error ? msg : NULL, fetched);
+    enum mw_put stored = MW_PUT_SAME;
+    if (batch_open(c, &err) == 0) {
+        int rc = mw_sinks_record(c->sinks, r, o->name, pg->fetched, &stored, &err);
+        log_fetch(c, j, pg->status, pg->bytes, pg->ms, r->is_error ? msg : NULL, pg->fetched);
         /* a 4xx other than 408/429 will not mend by itself: no more tries in later runs */
-        int perm = !error ? 0 : (status >= 400 && status < 500 && status != 408 && status != 429);
-        int tries = is_error ? (perm ? c->cfg->max_tries : j->past + 1) : -1;
-        mw_store_frontier_set(c->store, j->url, is_error ? MW_FS_ERROR : MW_FS_DONE, tries, (int64_t)time(NULL),
-                              &err);
-        if (err.code || mw_store_commit(c->store, &err)) {
-            mw_store_rollback(c->store);
-            stored = 0;
+        int perm = !fetch_error ? 0 : (pg->status >= 400 && pg->status < 500 && pg->status != 408 &&
+                                       pg->status != 429);
+        int tries = r->is_error ? (perm ? c->cfg->max_tries : j->past + 1) : -1;
+        if (!rc)
+            rc = mw_store_frontier_set(c->store, j->url, r->is_error ? MW_FS_ERROR : MW_FS_DONE, tries,
+                                       (int64_t)time(NULL), &err);
+        if (rc) {
+            stored = MW_PUT_SAME;
+            batch_fail(c, err.msg);   /* the pages before it in the batch are not stored either */
         }
     }
     c->done++;
     c->pages++;
     o->st.pages++;
-    if (is_error) {
+    c->batch_pages++;
+    if (r->is_error) {
         c->errors++;
         o->st.errors++;
     }
@@ -1308,11 +1461,90 @@ static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const c
         c->errors++;
         snprintf(msg, sizeof msg, "%s: store: %s", j->url, err.msg);
     }
-    struct mw_crawl_event ev = {.url = j->url, .kind = "page", .outlet = o->name, .status = status,
-                                .bytes = x->body.len, .ms = ms, .error = msg[0] ? msg : NULL,
-                                .record_json = js, .stored = stored, .fetch = fev};
-    emit(c, &ev);
-    free(js);
+    struct mw_crawl_event ev = {.url = j->url, .kind = "page", .outlet = o->name, .status = pg->status,
+                                .bytes = pg->bytes, .ms = pg->ms, .error = msg[0] ? msg : NULL,
+                                .record_json = r->json, .stored = stored};
+    emit_page(c, &ev, r, j->outlet, pg->fetch);
+    pg->fetch = NULL;
+    page_free(pg);
+}
+
+/* A fetched page (j, owned from here on) goes to the pool with its bytes; a failed fetch is its error record
+ * at once. Plugin sinks see the exchange now, while its bytes are at hand. */
+static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const char *final_url,
+                        const char *error, double ms, const char *fetched, const struct mw_fetch_event *fev)
+{
+    struct mw_job *j = x->job;
+    struct outlet *o = &c->outlets[j->outlet];
+    mw_sinks_fetch(c->sinks, fev);
+    struct page *pg = calloc(1, sizeof *pg);
+    struct mw_work *w = error ? NULL : mw_work_new();
+    if (!pg || (!error && !w) || (o->labelled && !(pg->label = strdup(o->name))) ||
+        !(pg->final_url = strdup(final_url))) {
+        fail_event(c, j, "out of memory making a record");
+        free(j);
+        page_free(pg);
+        mw_work_free(w);
+        return;
+    }
+    if (c->o.keep_fetch && !(pg->fetch = kept_fetch_new(fev))) {
+        fail_event(c, j, "out of memory keeping the exchange");
+        free(j);
+        page_free(pg);
+        mw_work_free(w);
+        return;
+    }
+    pg->job = j;
+    pg->status = status;
+    pg->bytes = x->body.len;
+    pg->ms = ms;
+    snprintf(pg->fetched, sizeof pg->fetched, "%s", fetched);
+    if (error) {
+        json_t *rec = mw_article_new(j->url);
+        struct mw_err e = {0};
+        mw_err_set(&e, MW_EFETCH, "fetch", "%s", error);
+        if (rec) {
+            mw_article_set_error(rec, &e);
+            page_fields(pg, rec);
+        }
+        struct mw_record *r = rec ? mw_record_new(rec) : NULL;
+        if (!r || mw_record_seal(r)) {
+            fail_event(c, j, "out of memory making a record");
+            page_free(pg);
+            mw_record_free(r);
+            return;
+        }
+        r->user = pg;
+        page_stored(c, r, error);
+        return;
+    }
+    char *ct = NULL;
+    curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ct);
+    w->bytes = mw_buf_steal(&x->body, &w->len);
+    w->url = strdup(final_url);
+    w->content_type = ct ? strdup(ct) : NULL;
+    w->user = pg;
+    w->fetched = pg->fetched;
+    w->keep_origin = c->o.keep_origin;
+    w->prepare = page_prepare;
+    if (!w->bytes || !w->url || (ct && !w->content_type)) {
+        fail_event(c, j, "out of memory making a record");
+        page_free(pg);
+        mw_work_free(w);
+        return;
+    }
+    c->extracting++;
+    mw_workers_submit(c->pool, w);
+}
+
+/* Records back from the pool, in the order they finished. */
+static void take_records(struct mw_crawl *c)
+{
+    struct mw_record *r;
+    while ((r = mw_sink_queue_pop(c->done_q))) {
+        c->extracting--;
+        page_stored(c, r, NULL);
+    }
 }
 
 /* A retry: wait (back-off or Retry-After) and go again, or 0 when this was the last try. */
@@ -1331,7 +1563,7 @@ static int retry_later(struct mw_crawl *c, struct xfer *x, CURLcode cc, double n
         wait = ra;
     char note[800];
     snprintf(note, sizeof note, "%s; retrying in %ld ms", msg, wait);
-    sinks_fetch(c, fev);
+    mw_sinks_fetch(c->sinks, fev);
     log_fetch(c, j, status, x->body.len, ms, note, fetched);
     if (h->next_ok < now + (double)wait)
         h->next_ok = now + (double)wait;
@@ -1375,7 +1607,7 @@ static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
 
     if (host_failure(cc) && h->fails >= c->cfg->host_failures) {
         /* the host, not this URL, is in trouble: one record for the host, and this job waits with the rest */
-        sinks_fetch(c, &fev);
+        mw_sinks_fetch(c->sinks, &fev);
         log_fetch(c, j, status, x->body.len, ms, msg, fetched);
         char why[900];
         snprintf(why, sizeof why, "%sgiven up for this run (parked) after %d connection failures or time-outs in "
@@ -1401,7 +1633,7 @@ static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
     }
     if (busy && j->src != MW_JOB_ROBOTS && ++h->fails >= c->cfg->host_failures) {
         /* it answers, but only "busy" (a 503 for ever): as many URLs in a row as a dead host may cost */
-        sinks_fetch(c, &fev);
+        mw_sinks_fetch(c->sinks, &fev);
         log_fetch(c, j, status, x->body.len, ms, msg, fetched);
         char why[900];
         snprintf(why, sizeof why, "given up for this run (parked) after %d URLs in a row failed with HTTP %ld "
@@ -1413,7 +1645,7 @@ static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
     }
     const char *error = msg[0] ? msg : NULL;
     if (j->src == MW_JOB_ROBOTS) {
-        sinks_fetch(c, &fev);
+        mw_sinks_fetch(c->sinks, &fev);
         log_fetch(c, j, status, x->body.len, ms, error, fetched);
         c->done++;
         struct mw_crawl_event ev = {.url = j->url, .kind = "robots", .outlet = c->outlets[j->outlet].name,
@@ -1421,10 +1653,11 @@ static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
         emit(c, &ev);
         finish_robots(c, x, cc, status, error);
     } else if (j->src >= 0) {
-        sinks_fetch(c, &fev);
+        mw_sinks_fetch(c->sinks, &fev);
         finish_source(c, x, status, final_url ? final_url : j->url, error, ms, fetched);
     } else {
         finish_page(c, x, status, final_url ? final_url : j->url, error, ms, fetched, &fev);
+        j = NULL;   /* the page's now */
     }
     x->job = NULL;
     free(j);
@@ -1578,6 +1811,9 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
 
     for (;;) {
         double now = now_ms(), wait = 1000;
+        take_records(c);
+        if (batch_due(c, now))
+            batch_commit(c);
         if (!c->stopped_by && stopping(c))
             c->stopped_by = "signal";   /* the transfers in flight finish and are stored */
         if (now >= c->deadline) {
@@ -1587,20 +1823,19 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
         }
         if (!c->stopped_by)
             start_ready(c, now, &wait);
-        if (c->inflight == 0 && (c->stopped_by || mw_frontier_queued(c->fr) == 0))
+        /* pages in extraction are fetched already: they are stored even when the pass stops */
+        if (c->inflight == 0 && c->extracting == 0 && (c->stopped_by || mw_frontier_queued(c->fr) == 0))
             break;
         if (c->inflight == 0 && wait > 1000)
             wait = 1000;
-        if (wait > c->deadline - now)
+        if (!c->stopped_by && wait > c->deadline - now)
             wait = c->deadline - now;
-        /* a short cap keeps a stop request (signal) from waiting on a long poll */
+        if (c->in_batch && wait > BATCH_MS - (now - c->batch_t0))
+            wait = BATCH_MS - (now - c->batch_t0);
+        /* a short cap keeps a stop request (signal) from waiting on a long poll; a record coming back from
+         * the pool ends the poll at once (curl_multi_wakeup) */
         int timeout = (int)(wait < 0 ? 0 : wait > 200 ? 200 : wait);
-        if (c->inflight)
-            curl_multi_poll(c->multi, NULL, 0, timeout, NULL);
-        else if (timeout > 0) {
-            struct timespec ts = {timeout / 1000, (long)(timeout % 1000) * 1000000L};
-            nanosleep(&ts, NULL);
-        }
+        curl_multi_poll(c->multi, NULL, 0, timeout, NULL);
         int running = 0;
         curl_multi_perform(c->multi, &running);
         CURLMsg *m;
@@ -1615,17 +1850,11 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
                 finish(c, x, cc);
         }
     }
+    batch_commit(c);
     drain_all(c);
+    batch_commit(c);
     save_stats(c);
-    for (size_t i = 0; i < c->nsinks; i++) {
-        struct sink *s = &c->sinks[i];
-        char msg[512] = "";
-        if (s->ops->flush && s->ops->flush(s->state, msg, sizeof msg)) {
-            struct mw_crawl_event e = {.url = "", .kind = "sink", .error = msg};
-            c->errors++;
-            emit(c, &e);
-        }
-    }
+    mw_sinks_flush(c->sinks);
     char finished[32];
     iso_now(finished);
     mw_store_run_end(c->store, c->run_id, finished, c->pages, c->articles, c->errors, NULL);

@@ -1,5 +1,6 @@
 /* run/crawl.h: one scheduled pass: outlets and sources from a run config, discovery, the frontier, politeness
- * and robots.txt, many hosts at once through one curl multi loop, extraction, and the store and sinks.
+ * and robots.txt, many hosts at once through one curl multi loop, extraction on a pool of threads that the loop
+ * never waits on, and the store and sinks (writes grouped into batch transactions).
  * Printing (progress, JSONL, the summary) is the caller's, through the event callback. */
 #ifndef MW_CRAWL_H
 #define MW_CRAWL_H
@@ -22,6 +23,8 @@ struct mw_crawl_event {
     const char *error;         /* one line, NULL on success */
     const char *record_json;   /* pages (and failed sources): the record, error records included; else NULL */
     int stored;                /* pages: 1 new article, 2 new revision, 0 unchanged or not stored */
+    /* Events whose writes belong to a batch transaction come when it commits: a page's event means the page
+     * is in the store (or, with error set, that it is not and will be fetched again). */
     int found;                 /* sources: new URLs queued */
     const struct mw_fetch_event *fetch;   /* pages: the exchange the record came from (body, headers), borrowed
                                              for the call; NULL for other kinds and for pages that never got one */
@@ -61,6 +64,11 @@ struct mw_crawl_opts {
     void (*on_event)(void *ctx, const struct mw_crawl_event *ev);
     void *ctx;
     int keep_origin;                     /* records keep "origin" (as `moonwire extract --explain` prints it) */
+    int keep_fetch;                      /* page events carry their exchange (ev->fetch: body and headers), kept
+                                            until the record is back from extraction */
+    /* borrowed, may be NULL: how to make one runner per extraction thread (limits.workers of them; its explain
+     * set like runner's). NULL: every page is extracted with runner, in the loop's thread. */
+    const struct mw_runner_opts *runner_opts;
 };
 
 struct mw_crawl;

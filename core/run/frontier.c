@@ -1,5 +1,6 @@
-/* run/frontier.c: per-host job queues and politeness state, hashed by "host:port". Jobs carry their URL
- * inline (one allocation each) so a frontier of a million URLs stays near 100 bytes a URL. */
+/* run/frontier.c: per-host job queues and politeness state, hashed by "host:port". Pages are packed into
+ * chunks per host: a small header and the URL past the host's origin, so a frontier of ten million URLs costs
+ * about 45 bytes a URL (a job struct each was 100); sources and put-back pages stay one allocation each. */
 #include "run/frontier.h"
 
 #include <stdio.h>
@@ -9,6 +10,18 @@
 
 #include "net/url.h"
 #include "run/robots.h"
+
+#define CHUNK (64 * 1024)
+#define FULL_URL 0x80000000u   /* in a packed length: the URL is whole, not past the origin */
+
+/* Packed page: outlet (4 bytes), past (2), length (4, FULL_URL bit), then the bytes (no NUL). */
+#define PAGE_HEAD 10
+
+struct mw_page_chunk {
+    struct mw_page_chunk *next;
+    size_t used, read, cap;
+    unsigned char data[];
+};
 
 struct mw_frontier {
     struct mw_host **table;   /* hash buckets */
@@ -43,6 +56,15 @@ static void free_jobs(struct mw_job *j)
     }
 }
 
+static void free_chunks(struct mw_page_chunk *c)
+{
+    while (c) {
+        struct mw_page_chunk *n = c->next;
+        free(c);
+        c = n;
+    }
+}
+
 void mw_frontier_free(struct mw_frontier *f)
 {
     if (!f)
@@ -50,7 +72,8 @@ void mw_frontier_free(struct mw_frontier *f)
     for (size_t i = 0; i < f->nhosts; i++) {
         struct mw_host *h = f->hosts[i];
         free_jobs(h->src_head);
-        free_jobs(h->head);
+        free_jobs(h->front);
+        free_chunks(h->first);
         mw_robots_free(h->robots);
         free(h->key);
         free(h->origin);
@@ -61,11 +84,11 @@ void mw_frontier_free(struct mw_frontier *f)
     free(f);
 }
 
-static size_t hash(const char *s)
+static size_t hash(const char *s, size_t n)
 {
     size_t h = 1469598103934665603ULL & SIZE_MAX;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
     return h;
 }
 
@@ -77,7 +100,7 @@ static int grow(struct mw_frontier *f)
         return -1;
     for (size_t i = 0; i < f->nhosts; i++) {
         struct mw_host *h = f->hosts[i];
-        size_t b = hash(h->key) & (n - 1);
+        size_t b = hash(h->key, strlen(h->key)) & (n - 1);
         h->hnext = t[b];
         t[b] = h;
     }
@@ -106,100 +129,225 @@ static struct mw_host *new_host(struct mw_frontier *f, const char *key, const ch
         free(h);
         return NULL;
     }
+    h->origin_len = strlen(origin);
     h->delay_ms = f->delay_ms;
     h->outlet = outlet;
-    size_t b = hash(key) & (f->nbuckets - 1);
+    size_t b = hash(key, strlen(key)) & (f->nbuckets - 1);
     h->hnext = f->table[b];
     f->table[b] = h;
     f->hosts[f->nhosts++] = h;
     return h;
 }
 
-struct mw_host *mw_frontier_host(struct mw_frontier *f, const char *url, uint32_t outlet)
+/* "scheme://host[:port]" of an absolute URL without user info, lower-cased into origin, and its key
+ * "host:port" (the default port filled in). 0, or -1 when the URL is not that simple (then mw_url_parse). */
+static int fast_origin(const char *url, char *origin, size_t ocap, char *key, size_t kcap)
+{
+    const char *p = strstr(url, "://");
+    if (!p || p == url || (size_t)(p - url) > 10)
+        return -1;
+    const char *host = p + 3, *end = host + strcspn(host, "/?#");
+    if (end == host || memchr(host, '@', (size_t)(end - host)) || memchr(host, '[', (size_t)(end - host)) ||
+        (size_t)(end - url) >= ocap)
+        return -1;
+    size_t n = (size_t)(end - url);
+    for (size_t i = 0; i < n; i++)
+        origin[i] = (char)(url[i] >= 'A' && url[i] <= 'Z' ? url[i] + 32 : url[i]);
+    origin[n] = '\0';
+    const char *o_host = origin + (host - url), *colon = strchr(o_host, ':');
+    int https = !strncmp(origin, "https://", 8);
+    if (strncmp(origin, "http://", 7) && !https)
+        return -1;
+    int kn = colon ? snprintf(key, kcap, "%s", o_host)
+                   : snprintf(key, kcap, "%s:%s", o_host, https ? "443" : "80");
+    return kn > 0 && (size_t)kn < kcap && (!colon || colon[1]) ? 0 : -1;
+}
+
+static int slow_origin(const char *url, char *origin, size_t ocap, char *key, size_t kcap)
 {
     struct mw_url u;
     if (mw_url_parse(url, &u) || !u.host || !*u.host) {
         if (u.buf)
             mw_url_clear(&u);
-        return NULL;
+        return -1;
     }
     const char *scheme = u.scheme ? u.scheme : "http";
     const char *port = u.port && *u.port ? u.port : (!strcasecmp(scheme, "https") ? "443" : "80");
-    char key[600];
-    int kn = snprintf(key, sizeof key, "%s:%s", u.host, port);
-    for (int i = 0; i < kn && key[i]; i++)
-        if (key[i] >= 'A' && key[i] <= 'Z')
-            key[i] = (char)(key[i] + 32);
-    struct mw_host *h = NULL;
-    if (kn > 0 && (size_t)kn < sizeof key) {
-        size_t b = hash(key) & (f->nbuckets - 1);
-        for (h = f->table[b]; h && strcmp(h->key, key); h = h->hnext)
-            ;
-        if (!h) {
-            char origin[700];
-            snprintf(origin, sizeof origin, "%s://%s%s%s", scheme, u.host, u.port && *u.port ? ":" : "",
-                     u.port && *u.port ? u.port : "");
-            for (char *o = origin; *o; o++)
-                if (*o >= 'A' && *o <= 'Z')
-                    *o = (char)(*o + 32);
-            h = new_host(f, key, origin, outlet);
-        }
-    }
+    int kn = snprintf(key, kcap, "%s:%s", u.host, port);
+    snprintf(origin, ocap, "%s://%s%s%s", scheme, u.host, u.port && *u.port ? ":" : "", u.port && *u.port ? u.port : "");
     mw_url_clear(&u);
-    return h;
+    for (char *k = key; *k; k++)
+        if (*k >= 'A' && *k <= 'Z')
+            *k = (char)(*k + 32);
+    for (char *o = origin; *o; o++)
+        if (*o >= 'A' && *o <= 'Z')
+            *o = (char)(*o + 32);
+    return kn > 0 && (size_t)kn < kcap ? 0 : -1;
 }
 
-int mw_frontier_push(struct mw_frontier *f, struct mw_host *h, const char *url, uint32_t outlet, int32_t src,
-                     int past, int front)
+struct mw_host *mw_frontier_host(struct mw_frontier *f, const char *url, uint32_t outlet)
 {
-    size_t n = strlen(url);
+    char key[600], origin[700];
+    if (fast_origin(url, origin, sizeof origin, key, sizeof key) &&
+        slow_origin(url, origin, sizeof origin, key, sizeof key))
+        return NULL;
+    size_t b = hash(key, strlen(key)) & (f->nbuckets - 1);
+    struct mw_host *h = f->table[b];
+    while (h && strcmp(h->key, key))
+        h = h->hnext;
+    return h ? h : new_host(f, key, origin, outlet);
+}
+
+static struct mw_job *job_new(const char *url, size_t n, uint32_t outlet, int32_t src, int past)
+{
     struct mw_job *j = malloc(sizeof *j + n + 1);
     if (!j)
-        return -1;
+        return NULL;
     j->next = NULL;
     j->outlet = outlet;
     j->src = src;
     j->tries = 0;
     j->past = (uint16_t)(past > 65535 ? 65535 : past < 0 ? 0 : past);
-    memcpy(j->url, url, n + 1);
-    if (front)
-        mw_frontier_requeue(f, h, j);
-    else {
-        struct mw_job **head = src == MW_JOB_PAGE ? &h->head : &h->src_head;
-        struct mw_job **tail = src == MW_JOB_PAGE ? &h->tail : &h->src_tail;
-        if (*tail)
-            (*tail)->next = j;
+    memcpy(j->url, url, n);
+    j->url[n] = '\0';
+    return j;
+}
+
+/* Append a page to h's packed queue. */
+static int pack(struct mw_host *h, const char *url, uint32_t outlet, int past)
+{
+    size_t n = strlen(url);
+    uint32_t len;
+    if (n > h->origin_len && !strncmp(url, h->origin, h->origin_len)) {
+        url += h->origin_len;
+        n -= h->origin_len;
+        len = (uint32_t)n;
+    } else {
+        len = (uint32_t)n | FULL_URL;
+    }
+    if (n >= FULL_URL)
+        return -1;
+    size_t need = PAGE_HEAD + n;
+    struct mw_page_chunk *c = h->last;
+    if (!c || c->cap - c->used < need) {
+        size_t cap = need > CHUNK ? need : CHUNK;
+        struct mw_page_chunk *nc = malloc(sizeof *nc + cap);
+        if (!nc)
+            return -1;
+        nc->next = NULL;
+        nc->used = nc->read = 0;
+        nc->cap = cap;
+        if (c)
+            c->next = nc;
         else
-            *head = j;
-        *tail = j;
+            h->first = nc;
+        h->last = c = nc;
+    }
+    uint16_t p16 = (uint16_t)(past > 65535 ? 65535 : past < 0 ? 0 : past);
+    unsigned char *d = c->data + c->used;
+    memcpy(d, &outlet, 4);
+    memcpy(d + 4, &p16, 2);
+    memcpy(d + 6, &len, 4);
+    memcpy(d + PAGE_HEAD, url, n);
+    c->used += need;
+    return 0;
+}
+
+/* The first packed page of h as a job (NULL when none, or out of memory: then it stays queued). */
+static struct mw_job *unpack(struct mw_host *h)
+{
+    struct mw_page_chunk *c = h->first;
+    if (!c || c->read == c->used)
+        return NULL;
+    const unsigned char *d = c->data + c->read;
+    uint32_t outlet, len;
+    uint16_t past;
+    memcpy(&outlet, d, 4);
+    memcpy(&past, d + 4, 2);
+    memcpy(&len, d + 6, 4);
+    size_t n = len & ~FULL_URL, pre = len & FULL_URL ? 0 : h->origin_len;
+    struct mw_job *j = malloc(sizeof *j + pre + n + 1);
+    if (!j)
+        return NULL;
+    j->next = NULL;
+    j->outlet = outlet;
+    j->src = MW_JOB_PAGE;
+    j->tries = 0;
+    j->past = past;
+    memcpy(j->url, h->origin, pre);
+    memcpy(j->url + pre, d + PAGE_HEAD, n);
+    j->url[pre + n] = '\0';
+    c->read += PAGE_HEAD + n;
+    if (c->read == c->used) {   /* spent: the next chunk, or an empty queue ready for reuse */
+        if (c->next) {
+            h->first = c->next;
+            free(c);
+        } else {
+            c->read = c->used = 0;
+        }
+    }
+    return j;
+}
+
+int mw_frontier_push(struct mw_frontier *f, struct mw_host *h, const char *url, uint32_t outlet, int32_t src,
+                     int past, int front)
+{
+    if (src == MW_JOB_PAGE && !front) {
+        if (pack(h, url, outlet, past))
+            return -1;
+        h->pages++;
         h->queued++;
         f->queued++;
+        return 0;
     }
+    struct mw_job *j = job_new(url, strlen(url), outlet, src, past);
+    if (!j)
+        return -1;
+    if (front) {
+        mw_frontier_requeue(f, h, j);
+        return 0;
+    }
+    if (h->src_tail)
+        h->src_tail->next = j;
+    else
+        h->src_head = j;
+    h->src_tail = j;
+    h->queued++;
+    f->queued++;
     return 0;
 }
 
 void mw_frontier_requeue(struct mw_frontier *f, struct mw_host *h, struct mw_job *j)
 {
-    struct mw_job **head = j->src == MW_JOB_PAGE ? &h->head : &h->src_head;
-    struct mw_job **tail = j->src == MW_JOB_PAGE ? &h->tail : &h->src_tail;
-    j->next = *head;
-    *head = j;
-    if (!*tail)
-        *tail = j;
+    if (j->src == MW_JOB_PAGE) {
+        j->next = h->front;
+        h->front = j;
+        h->pages++;
+    } else {
+        j->next = h->src_head;
+        h->src_head = j;
+        if (!h->src_tail)
+            h->src_tail = j;
+    }
     h->queued++;
     f->queued++;
 }
 
 struct mw_job *mw_frontier_pop(struct mw_frontier *f, struct mw_host *h)
 {
-    struct mw_job **head = h->src_head ? &h->src_head : &h->head;
-    struct mw_job **tail = h->src_head ? &h->src_tail : &h->tail;
-    struct mw_job *j = *head;
-    if (!j)
+    struct mw_job *j = h->src_head;
+    if (j) {
+        h->src_head = j->next;
+        if (!h->src_head)
+            h->src_tail = NULL;
+    } else if ((j = h->front)) {
+        h->front = j->next;
+        h->pages--;
+    } else if ((j = unpack(h))) {
+        h->pages--;
+    } else {
         return NULL;
-    *head = j->next;
-    if (!*head)
-        *tail = NULL;
+    }
     j->next = NULL;
     h->queued--;
     f->queued--;

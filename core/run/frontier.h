@@ -1,6 +1,7 @@
 /* run/frontier.h: the in-memory side of the frontier: per-host queues of jobs (sources before pages) and the
  * politeness state of each host (next allowed start, delay, robots, failures). Plain data, no I/O and no
- * clock: run/crawl.c drives it from its curl multi loop; the seen-set that survives runs is run/store.c's. */
+ * clock: run/crawl.c drives it from its curl multi loop; the seen-set that survives runs is run/store.h's.
+ * Queued pages are packed (about 10 bytes and the URL past its host's origin each), so ten million fit. */
 #ifndef MW_FRONTIER_H
 #define MW_FRONTIER_H
 
@@ -22,11 +23,17 @@ struct mw_job {
 
 enum mw_robots_state { MW_ROBOTS_UNKNOWN = 0, MW_ROBOTS_FETCHING, MW_ROBOTS_READY };
 
+struct mw_page_chunk;
+
 struct mw_host {
     char *key;                    /* "host:port", lower case */
     char *origin;                 /* "http://host:port" of the first URL seen, for robots.txt */
-    struct mw_job *src_head, *src_tail, *head, *tail;
-    size_t queued;
+    size_t origin_len;
+    struct mw_job *src_head, *src_tail;   /* sources */
+    struct mw_job *front;                 /* pages put back first (retries), before the packed ones */
+    struct mw_page_chunk *first, *last;   /* pages, packed, in queue order */
+    size_t pages;                 /* pages queued (front and packed) */
+    size_t queued;                /* jobs queued: sources and pages */
     int inflight;
     double next_ok;               /* monotonic ms before which nothing new starts */
     long delay_ms;
@@ -54,7 +61,8 @@ int mw_frontier_push(struct mw_frontier *f, struct mw_host *h, const char *url, 
                      int past, int front);
 /* Put a popped job back first in its queue (a retry). */
 void mw_frontier_requeue(struct mw_frontier *f, struct mw_host *h, struct mw_job *j);
-/* Next job of h (sources first) or NULL; the caller owns it (free()). */
+/* Next job of h (sources first, then pages put back, then the others in order) or NULL; the caller owns it
+ * (free()). */
 struct mw_job *mw_frontier_pop(struct mw_frontier *f, struct mw_host *h);
 /* Every host, in the order first seen. */
 struct mw_host *mw_frontier_host_at(struct mw_frontier *f, size_t i);

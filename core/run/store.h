@@ -1,101 +1,52 @@
-/* run/store.h: the crawl's SQLite (WAL) store: articles with revisions, the fetch log, the frontier (which
- * is also the seen-set that survives runs), feed state for conditional GET, and a row per run. It is also
- * the built-in "sqlite" sink behind core/plugin.h's struct mw_sink_ops. Crawl policy is run/crawl.c's. */
+/* run/store.h: the crawl's store, as ONE interface (struct mw_store_ops) with back ends behind it: articles
+ * with revisions, the frontier (the seen-set that survives runs, and the queue a killed run resumes), the
+ * fetch log, feed state for conditional GET, a row per run, the per-run field counts, an opaque transaction.
+ * SQLite is run/store_sqlite.c; a second back end (PostgreSQL, a plugin) fills the same table of operations.
+ * Sinks are run/sink.c's; crawl policy (what goes in when, what shares a transaction) is run/crawl.c's. */
 #ifndef MW_STORE_H
 #define MW_STORE_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "common/err.h"
-#include "plugin.h"
 
-struct mw_store;
-
-/* Open or create the store at path (its directory is created when missing). WAL, synchronous=NORMAL.
- * Owned: mw_store_free.
- * NULL with err (stage "store"). */
-struct mw_store *mw_store_open(const char *path, struct mw_err *err);
-void mw_store_free(struct mw_store *s);
-
-/* One transaction around what must land together (an article and its frontier state). Nested begins
- * are refused. rollback is safe without a transaction. */
-int mw_store_begin(struct mw_store *s, struct mw_err *err);
-int mw_store_commit(struct mw_store *s, struct mw_err *err);
-void mw_store_rollback(struct mw_store *s);
-
-/* ---- frontier ---- */
+/* Frontier states; the store keeps them by name ("queued", "done", "error", "robots"). */
 enum mw_fstate { MW_FS_QUEUED = 0, MW_FS_DONE = 1, MW_FS_ERROR = 2, MW_FS_ROBOTS = 3 };
+const char *mw_store_state_name(enum mw_fstate st);
 
-/* Add url (normalised by the caller) for outlet. lastmod: epoch seconds the source gave, 0 when none.
- * *added = 1 when the url is new, or was stored before lastmod and so is queued again; 0 when already
- * known. now: epoch seconds. */
-int mw_store_frontier_add(struct mw_store *s, const char *url, const char *outlet, int64_t lastmod, int64_t now,
-                          int *added, struct mw_err *err);
-/* Set url's state (and tries; -1 keeps them). now: epoch seconds, recorded as fetched for MW_FS_DONE. */
-int mw_store_frontier_set(struct mw_store *s, const char *url, enum mw_fstate st, int tries, int64_t now,
-                          struct mw_err *err);
-/* Every url to (re)try: queued ones, and errors with fewer than max_tries tries. fn returns non-zero to stop. */
-typedef int (*mw_store_frontier_fn)(void *ctx, const char *url, const char *outlet, int tries);
-int mw_store_frontier_pending(struct mw_store *s, int max_tries, mw_store_frontier_fn fn, void *ctx,
-                              struct mw_err *err);
-/* Count of frontier rows in state st. */
-long mw_store_frontier_count(struct mw_store *s, enum mw_fstate st);
-
-/* ---- articles ---- */
 enum mw_put { MW_PUT_SAME = 0, MW_PUT_NEW = 1, MW_PUT_REVISED = 2 };
-/* Store an article record (JSON text). Keyed by canonical_url, else url; the text hash is over title and
- * body. A changed text adds a revision and replaces the current record; the same text only moves last_seen.
- * crawl_outlet: the run config's outlet name (may be NULL). fetched: ISO 8601 UTC. */
-int mw_store_article_put(struct mw_store *s, const char *record_json, const char *crawl_outlet,
-                         const char *fetched, enum mw_put *result, struct mw_err *err);
 
-/* ---- fetch log ---- */
+/* An article as the store takes it: the record and its one serialisation, both borrowed for the call. */
+struct mw_store_article {
+    const json_t *rec;          /* url, canonical_url, title, body, authors, published, lang, outlet, rule read here */
+    const char *json;           /* the same record as JSON text: what is stored */
+    size_t json_len;
+    const char *crawl_outlet;   /* the run config's outlet name (may be NULL) */
+    const char *fetched;        /* ISO 8601 UTC */
+};
+
 struct mw_store_fetch {
     const char *url, *kind, *outlet, *fetched, *error;  /* error NULL on success */
     long status;
     size_t bytes;
     double ms;
 };
-int mw_store_log(struct mw_store *s, int64_t run_id, const struct mw_store_fetch *f, struct mw_err *err);
 
-/* ---- feed state (conditional GET) ---- */
-/* *etag and *last_modified get malloc'd copies or NULL. */
-int mw_store_feed_get(struct mw_store *s, const char *url, char **etag, char **last_modified, struct mw_err *err);
-int mw_store_feed_put(struct mw_store *s, const char *url, const char *etag, const char *last_modified,
-                      const char *checked, struct mw_err *err);
-
-/* ---- runs ---- */
-int mw_store_run_begin(struct mw_store *s, const char *started, int64_t *id, struct mw_err *err);
-int mw_store_run_end(struct mw_store *s, int64_t id, const char *finished, long pages, long articles, long errors,
-                     struct mw_err *err);
-
-/* ---- layout-change history: per run, rule and field, where the field came from ---- */
+/* Per run, rule and field: where the field came from (layout-change history). */
 struct mw_store_fields {
     const char *rule, *field, *example_url;   /* example: a page where the rule did not fill it (may be NULL) */
     long pages, rule_n, fallback_n, empty_n;  /* the rule's pages; filled by the rule, by meta/generic, by none */
     long before_pages, before_rule;           /* the same over earlier runs, when the row was written */
     int flagged;                              /* a probable layout change */
 };
-int mw_store_fields_put(struct mw_store *s, int64_t run_id, const struct mw_store_fields *f, struct mw_err *err);
-/* Sums of pages and rule_n of rule/field over the runs before run_id. */
-int mw_store_fields_before(struct mw_store *s, int64_t run_id, const char *rule, const char *field, long *pages,
-                           long *rule_n, struct mw_err *err);
-/* The flags standing now: for each rule and field, its latest run with at least min_pages pages, when that run
- * flagged it. Strings are borrowed for the call. fn returns non-zero to stop. */
-typedef int (*mw_store_alert_fn)(void *ctx, int64_t run_id, const char *started, const struct mw_store_fields *f);
-int mw_store_layout_alerts(struct mw_store *s, long min_pages, mw_store_alert_fn fn, void *ctx, struct mw_err *err);
 
-/* ---- export ---- */
-/* Every current article record with last_seen >= since (ISO UTC, NULL = all) whose outlet (record outlet,
- * rule or config outlet) equals outlet (NULL = all), oldest first. */
-typedef int (*mw_store_article_fn)(void *ctx, const char *record_json);
-int mw_store_export(struct mw_store *s, const char *since, const char *outlet, mw_store_article_fn fn, void *ctx,
-                    struct mw_err *err);
-/* What mw_store_export_filtered keeps; NULL/0 members do not filter. Dates are ISO 8601 with a zone (or UTC when
- * they have none), compared as instants; a record without "published" fails the published filters. */
+/* Which current articles an export wants: every field may be NULL (no filter). */
 struct mw_store_filter {
-    const char *since;            /* last seen at or after (ISO UTC) */
-    const char *outlet;           /* record outlet, rule or config outlet */
+    const char *seen_since;       /* last seen at or after (ISO 8601 UTC) */
+    const char *outlet;           /* record outlet, rule or config outlet equals */
+    /* Dates are ISO 8601 with a zone (or UTC when they have none), compared as instants; a record without
+     * "published" fails the published filters. */
     const char *published_since;  /* published at or after */
     const char *published_before; /* published before (exclusive) */
     const char *lang;             /* the record's "lang" */
@@ -103,22 +54,133 @@ struct mw_store_filter {
     int complete;                 /* only records with a title, a body and a published date (Fundus's only_complete) */
     long max;                     /* at most this many (the oldest first), 0 = all */
 };
-int mw_store_export_filtered(struct mw_store *s, const struct mw_store_filter *f, mw_store_article_fn fn, void *ctx,
+
+/* One outlet's figures (moonwire stats). missing: per field of design.md's record, on how many of the outlet's
+ * current articles it is empty; fields[] names them, in the record's order. */
+#define MW_STORE_STAT_FIELDS 10
+extern const char *const mw_store_stat_fields[MW_STORE_STAT_FIELDS];
+struct mw_store_outlet_stats {
+    const char *outlet;
+    long articles;               /* current articles */
+    const char *last_success;    /* latest page fetched without error (ISO 8601 UTC), NULL when none */
+    long pages, page_errors;     /* pages tried (done or failed, in the frontier), and those failed after their tries */
+    long median_body;            /* characters of body, median over the outlet's articles */
+    long missing[MW_STORE_STAT_FIELDS];
+};
+
+typedef int (*mw_store_frontier_fn)(void *ctx, const char *url, const char *outlet, int tries);
+typedef int (*mw_store_article_fn)(void *ctx, const char *record_json, size_t len);
+typedef int (*mw_store_alert_fn)(void *ctx, int64_t run_id, const char *started, const struct mw_store_fields *f);
+typedef int (*mw_store_stats_fn)(void *ctx, const struct mw_store_outlet_stats *st);
+
+/* What a back end implements. db is its own state. Every operation returns 0 or MW_E* with err set (stage
+ * "store"), except close/rollback/frontier_count. Strings passed in are borrowed for the call; strings passed
+ * to callbacks are borrowed for the callback. Writes happen inside a transaction when the caller holds one
+ * (begin/commit), else each stands alone. A back end must keep the crash guarantee: what a commit returned
+ * for is there after a kill -9, what it did not is not there at all. */
+struct mw_store_ops {
+    const char *name;                                   /* "sqlite" */
+    void (*close)(void *db);
+    /* transactions: one at a time (a nested begin is MW_EINVAL); rollback is safe without one */
+    int (*begin)(void *db, struct mw_err *err);
+    int (*commit)(void *db, struct mw_err *err);
+    void (*rollback)(void *db);
+    /* frontier. add: url (normalised by the caller) for outlet; lastmod/now epoch seconds (0: none). *added is 1
+     * when the url is new, or was done before lastmod and is queued again; 0 when known. claim: every url to
+     * (re)try this pass — queued ones, and errors with fewer than max_tries tries — in discovery order; fn
+     * returns non-zero to stop. complete: set url's state (tries -1 keeps them; now is kept as fetched for
+     * MW_FS_DONE). count: rows in state st, -1 on error. */
+    int (*frontier_add)(void *db, const char *url, const char *outlet, int64_t lastmod, int64_t now, int *added,
+                        struct mw_err *err);
+    int (*frontier_claim)(void *db, int max_tries, mw_store_frontier_fn fn, void *ctx, struct mw_err *err);
+    int (*frontier_complete)(void *db, const char *url, enum mw_fstate st, int tries, int64_t now,
                              struct mw_err *err);
+    long (*frontier_count)(void *db, enum mw_fstate st);
+    /* articles, keyed by canonical_url, else url; the text hash is over title and body. A changed text adds a
+     * revision that becomes the current record; the same text only moves last_seen. *id: the article's id in
+     * the store (for other modules' tables, e.g. stories). get: the current record of key (*json malloc'd, NULL
+     * when unknown). export: current records matching f, oldest first. */
+    int (*article_put)(void *db, const struct mw_store_article *a, enum mw_put *result, int64_t *id,
+                       struct mw_err *err);
+    int (*article_get)(void *db, const char *key, char **json, struct mw_err *err);
+    int (*export)(void *db, const struct mw_store_filter *f, mw_store_article_fn fn, void *ctx, struct mw_err *err);
+    /* the fetch log: one row per HTTP exchange */
+    int (*log)(void *db, int64_t run_id, const struct mw_store_fetch *f, struct mw_err *err);
+    /* feed state: *etag and *last_modified get malloc'd copies or NULL */
+    int (*feed_get)(void *db, const char *url, char **etag, char **last_modified, struct mw_err *err);
+    int (*feed_put)(void *db, const char *url, const char *etag, const char *last_modified, const char *checked,
+                    struct mw_err *err);
+    /* runs (times ISO 8601 UTC) */
+    int (*run_begin)(void *db, const char *started, int64_t *id, struct mw_err *err);
+    int (*run_end)(void *db, int64_t id, const char *finished, long pages, long articles, long errors,
+                   struct mw_err *err);
+    /* field_stats: put one row; sums of pages and rule_n of rule/field over the runs before run_id; the flags
+     * standing now (for each rule and field its latest run with >= min_pages pages, when that run flagged it) */
+    int (*fields_put)(void *db, int64_t run_id, const struct mw_store_fields *f, struct mw_err *err);
+    int (*fields_before)(void *db, int64_t run_id, const char *rule, const char *field, long *pages, long *rule_n,
+                         struct mw_err *err);
+    int (*layout_alerts)(void *db, long min_pages, mw_store_alert_fn fn, void *ctx, struct mw_err *err);
+    /* per outlet figures, outlets in name order */
+    int (*outlet_stats)(void *db, mw_store_stats_fn fn, void *ctx, struct mw_err *err);
+};
 
-/* The store's SQLite handle, for modules keeping tables of their own in it (core/story). Borrowed. */
-struct sqlite3 *mw_store_db(struct mw_store *s);
+struct mw_store;
 
-/* ---- the built-in "sqlite" sink ---- */
-/* ops->open takes {"path": "..."} and owns its store; on_record stores articles (error records are not
- * articles: they belong to the fetch log, which the crawler writes itself, as it does the frontier). */
-const struct mw_sink_ops *mw_store_sink_ops(void);
-/* A sink state over an open store, which stays the caller's (ops->close frees only the state). It writes
- * inside whatever transaction the caller holds, so an article and its frontier state commit together.
- * outlet: the config outlet name set before each on_record. NULL when memory runs out. */
-void *mw_store_sink_bind(struct mw_store *s);
-void mw_store_sink_set_context(void *state, const char *outlet, int64_t run_id);
-/* The last on_record's outcome (enum mw_put), for the caller's counts. */
-int mw_store_sink_last(void *state);
+/* Open or create the store at where: a file path is SQLite (its directory is created when missing; a store of
+ * an older schema is migrated in one transaction). Owned: mw_store_free. NULL with err (stage "store"). */
+struct mw_store *mw_store_open(const char *where, struct mw_err *err);
+/* A store over another back end's operations and state (which mw_store_free closes). NULL when out of memory
+ * (then db is closed). */
+struct mw_store *mw_store_wrap(const struct mw_store_ops *ops, void *db);
+void mw_store_free(struct mw_store *s);
+/* The back end's operations and state, for code that passes the store on (sinks). */
+const struct mw_store_ops *mw_store_ops(const struct mw_store *s);
+void *mw_store_db(const struct mw_store *s);
+
+/* The operations above, through the store's back end. */
+int mw_store_begin(struct mw_store *s, struct mw_err *err);
+int mw_store_commit(struct mw_store *s, struct mw_err *err);
+void mw_store_rollback(struct mw_store *s);
+int mw_store_frontier_add(struct mw_store *s, const char *url, const char *outlet, int64_t lastmod, int64_t now,
+                          int *added, struct mw_err *err);
+int mw_store_frontier_pending(struct mw_store *s, int max_tries, mw_store_frontier_fn fn, void *ctx,
+                              struct mw_err *err);
+int mw_store_frontier_set(struct mw_store *s, const char *url, enum mw_fstate st, int tries, int64_t now,
+                          struct mw_err *err);
+long mw_store_frontier_count(struct mw_store *s, enum mw_fstate st);
+int mw_store_article_put(struct mw_store *s, const struct mw_store_article *a, enum mw_put *result, int64_t *id,
+                         struct mw_err *err);
+/* The same from JSON text (parsed once here): for callers that hold only text. */
+int mw_store_article_put_json(struct mw_store *s, const char *record_json, const char *crawl_outlet,
+                              const char *fetched, enum mw_put *result, struct mw_err *err);
+int mw_store_article_get(struct mw_store *s, const char *key, char **json, struct mw_err *err);
+int mw_store_export(struct mw_store *s, const struct mw_store_filter *f, mw_store_article_fn fn, void *ctx,
+                    struct mw_err *err);
+int mw_store_log(struct mw_store *s, int64_t run_id, const struct mw_store_fetch *f, struct mw_err *err);
+int mw_store_feed_get(struct mw_store *s, const char *url, char **etag, char **last_modified, struct mw_err *err);
+int mw_store_feed_put(struct mw_store *s, const char *url, const char *etag, const char *last_modified,
+                      const char *checked, struct mw_err *err);
+int mw_store_run_begin(struct mw_store *s, const char *started, int64_t *id, struct mw_err *err);
+int mw_store_run_end(struct mw_store *s, int64_t id, const char *finished, long pages, long articles, long errors,
+                     struct mw_err *err);
+int mw_store_fields_put(struct mw_store *s, int64_t run_id, const struct mw_store_fields *f, struct mw_err *err);
+int mw_store_fields_before(struct mw_store *s, int64_t run_id, const char *rule, const char *field, long *pages,
+                           long *rule_n, struct mw_err *err);
+int mw_store_layout_alerts(struct mw_store *s, long min_pages, mw_store_alert_fn fn, void *ctx, struct mw_err *err);
+int mw_store_outlet_stats(struct mw_store *s, mw_store_stats_fn fn, void *ctx, struct mw_err *err);
+
+/* The SQLite back end (run/store_sqlite.c): path as for mw_store_open. NULL with err. */
+void *mw_store_sqlite_open(const char *path, struct mw_err *err);
+const struct mw_store_ops *mw_store_sqlite_ops(void);
+/* The SQLite handle of a store on the SQLite back end, for modules keeping tables of their own in it
+ * (core/story); NULL on another back end. Borrowed. */
+struct sqlite3 *mw_store_sqlite_db(struct mw_store *s);
+/* The schema version a store of this build writes (examples/store.md describes it). */
+#define MW_STORE_SCHEMA 2
+
+/* The text hash of a record (over title and body), as stored: 16 hex digits and a NUL. */
+void mw_store_text_hash(const json_t *rec, char out[17]);
+/* The same from the two strings (NULL counts as ""). */
+void mw_store_text_hash_of(const char *title, size_t tlen, const char *body, size_t blen, char out[17]);
 
 #endif

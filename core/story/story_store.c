@@ -50,8 +50,8 @@ static const char *const SQL[Q_N] = {
     [Q_HEAD] = "SELECT outlet, lang, epoch, names FROM story_docs WHERE story = ?1 ORDER BY article_id LIMIT 65",
     [Q_STORY_PUT] = "INSERT OR REPLACE INTO stories(id, first_published, first_epoch, last_epoch, articles, outlets, "
                     "outlet_list, langs, label) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    [Q_ART_KEY] = "SELECT id FROM articles WHERE key = ?1",
-    [Q_ART_PREV] = "SELECT max(id) FROM articles WHERE id < ?1",
+    [Q_ART_KEY] = "SELECT id FROM article_rows WHERE key = ?1",
+    [Q_ART_PREV] = "SELECT max(id) FROM article_rows WHERE id < ?1",
     [Q_MAX_DOC] = "SELECT max(article_id) FROM story_docs",
     [Q_SAVE] = "SAVEPOINT mw_story",
     [Q_RELEASE] = "RELEASE mw_story",
@@ -121,7 +121,13 @@ struct mw_story_store *mw_story_store_open(struct mw_store *s, struct mw_err *er
         return NULL;
     }
     ss->store = s;
-    ss->db = mw_store_db(s);
+    ss->db = mw_store_sqlite_db(s);
+    if (!ss->db) {
+        mw_err_set(err, MW_EINVAL, "story", "stories are kept in a SQLite store only (this store is %s)",
+                   mw_store_ops(s)->name);
+        free(ss);
+        return NULL;
+    }
     ss->stamp = -1;
     ss->stop = mw_story_stop_new();
     char *msg = NULL;
@@ -644,7 +650,7 @@ int mw_story_store_sync(struct mw_story_store *ss, int *rebuilt, struct mw_err *
     int64_t version, dirty, last, assigned;
     *rebuilt = 0;
     sqlite3_stmt *count;
-    if (sqlite3_prepare_v2(ss->db, "SELECT count(*) FROM articles WHERE id <= ?1", -1, &count, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(ss->db, "SELECT count(*) FROM article_rows WHERE id <= ?1", -1, &count, NULL) != SQLITE_OK)
         return db_err(ss, err, "articles");
     int rc = meta_get(ss, "version", MW_STORY_VERSION, &version, err) || meta_get(ss, "dirty", 0, &dirty, err)
           || one_int(ss, q(ss, Q_MAX_DOC), 0, &last, err) || meta_get(ss, "ndocs", 0, &assigned, err);

@@ -1,7 +1,9 @@
 #!/bin/sh
 # tests/bench/bench.sh (`make bench`, after `make all` and build/bench/*): the corpus benchmarks
-# (tests/bench/bench.py: parse vs extract, CLI throughput, quality and speed beside the peers), then the
-# stories benchmark (tests/bench/stories.py), the crawler benchmark tests/bench/crawl.sh when it exists. Corpus pages are read from ../shared, never copied.
+# (tests/bench/bench.py: parse vs extract, CLI throughput, quality and speed beside the peers), the scale
+# figures (tests/bench/scale.py: 14 MB pages, 10,000 rules, extract -j), the stories benchmark
+# (tests/bench/stories.py), then the crawler benchmark tests/bench/crawl.sh when it exists. Corpus pages are
+# read from ../shared, never copied.
 cd "$(dirname "$0")/../.." || exit 1
 CORPUS=../shared/corpus
 export PYTHONDONTWRITEBYTECODE=1   # the peer runners import a helper: no __pycache__ in the source tree
@@ -21,6 +23,11 @@ fi
 if command -v python3 >/dev/null 2>&1 && [ -x build/bench/stories ]; then
   echo
   python3 tests/bench/stories.py || status=1
+fi
+
+if command -v python3 >/dev/null 2>&1; then
+  echo
+  python3 tests/bench/scale.py --corpus "$CORPUS" || status=1
 fi
 
 if [ -f tests/bench/crawl.sh ]; then

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run/sink.h"
 #include "run/store.h"
 
 static uint64_t rng_state;
@@ -212,7 +213,7 @@ static int load_one(void *ctx, const char *line)
 {
     enum mw_put put;
     struct mw_err err = {0};
-    if (mw_store_article_put(ctx, line, NULL, "2026-01-01T00:00:00Z", &put, &err)) {
+    if (mw_store_article_put_json(ctx, line, NULL, "2026-01-01T00:00:00Z", &put, &err)) {
         fprintf(stderr, "stories: %s\n", err.msg);
         return 1;
     }
@@ -231,7 +232,7 @@ static int add_one(void *ctx, const char *line)
     char msg[512] = "";
     if (mw_store_begin(a->s, &err))
         return 1;
-    int rc = mw_store_sink_ops()->on_record(a->sink, line, msg, sizeof msg);
+    int rc = mw_sink_sqlite_ops()->on_record(a->sink, line, msg, sizeof msg);
     if (rc)
         fprintf(stderr, "stories: %s\n", msg);
     return mw_store_commit(a->s, &err) || rc;
@@ -276,9 +277,9 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "load")) {
         rc = mw_store_begin(s, &err) || each_line(argv[3], load_one, s) || mw_store_commit(s, &err);
     } else {
-        struct adder a = {s, mw_store_sink_bind(s)};
+        struct adder a = {s, mw_sink_sqlite_bind(s)};
         rc = !a.sink || each_line(argv[3], add_one, &a);
-        mw_store_sink_ops()->close(a.sink);
+        mw_sink_sqlite_ops()->close(a.sink);
     }
     mw_store_free(s);
     return rc;

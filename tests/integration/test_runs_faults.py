@@ -154,7 +154,7 @@ def test_parked_pages_wait_for_the_next_run():
         assert all(x["outlet"] == "mixed" and "3 queued pages wait for the next run" in x["error"]["message"]
                    for x in errs), errs
         states = db(os.path.join(d, "store.sqlite")).execute("select state, count(*) from frontier group by 1")
-        assert dict(states.fetchall()) == {0: 6}   # all six still queued, none marked failed or done
+        assert dict(states.fetchall()) == {"queued": 6}   # all six still queued, none marked failed or done
         assert table_row(r.err, "mixed") == (0, 0, 2, 6), r.err
 
 
@@ -182,14 +182,14 @@ def test_host_time_and_pass_time_end_a_pass_and_keep_the_rest_queued():
         assert len(errs) == 1 and "still busy after limits.host_time (2s)" in errs[0]["error"]["message"], errs
         done = len([x for x in r.records() if not x["error"]])
         assert 0 < done < 8, r.err
-        queued = db(os.path.join(d, "host.sqlite")).execute("select count(*) from frontier where state = 0")
+        queued = db(os.path.join(d, "host.sqlite")).execute("select count(*) from frontier where state = 'queued'")
         assert queued.fetchone()[0] == 8 - done
         r = run('delay = 0, timeout = "10s", pass_time = "2s"', "pass")
         assert r.rc == 0, r.err    # a limit reached is not a failure
         done = len(r.records())
         m = re.search(r"^stopped at limits\.pass_time \(2s\): (\d+) pages left queued for the next pass$", r.err, re.M)
         assert m and int(m.group(1)) == 8 - done and done < 8, r.err
-        queued = db(os.path.join(d, "pass.sqlite")).execute("select count(*) from frontier where state = 0")
+        queued = db(os.path.join(d, "pass.sqlite")).execute("select count(*) from frontier where state = 'queued'")
         assert queued.fetchone()[0] == 8 - done
 
 

@@ -122,6 +122,7 @@ static void test_full_config(void **state)
     assert_int_equal(c->retries, 1);
     assert_int_equal(c->max_tries, 4);
     assert_int_equal(c->host_failures, 2);
+    assert_int_equal(c->workers, -1);   /* not given: one per core, decided by the crawl */
     assert_int_equal(c->max_body, 1 << 20);
     assert_int_equal(c->pass_time_ms, 600000);
     assert_int_equal(c->host_time_ms, 5400000);
@@ -165,6 +166,8 @@ static const struct {
     {"return {outlets = {'x'}, limits = {connections_per_host = 0}}",
      "limits.connections_per_host: expected a whole number from 1 to 64"},
     {"return {outlets = {'x'}, limits = {max_tries = 2.5}}", "limits.max_tries: expected a whole number from 1 to 1000"},
+    {"return {outlets = {'x'}, limits = {workers = -1}}", "limits.workers: expected a whole number from 0 to 64"},
+    {"return {outlets = {'x'}, limits = {workers = 'two'}}", "limits.workers: expected a whole number from 0 to 64"},
     {"return {outlets = {'x'}, limits = {max_body = 'lots'}}",
      "limits.max_body: expected a size such as \"16MB\", \"512k\" or a number of bytes"},
     {"return {outlets = {'x'}, limits = 'fast'}", "limits: expected a table such as {delay = \"1s\", timeout = \"30s\"}"},

@@ -1,38 +1,79 @@
-/* tests/unit/test_store.c: run/store.c — the frontier as seen-set, articles and revisions, feed state, the
- * fetch log, export and the "sqlite" sink; a rolled-back transaction leaves nothing behind. */
+/* tests/unit/test_store.c: run/store.h over SQLite (run/store_sqlite.c) — the frontier as seen-set (named
+ * states, ISO times, exact across two connections), articles kept once with their revisions, a store of schema
+ * version 1 (as moonwire made them before schema_version) migrated, feed state, the fetch log, export, the
+ * per-outlet figures and the sinks (run/sink.c); a rolled-back transaction leaves nothing behind. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "run/sink.h"
 #include "run/store.h"
 
 static char path[64];
 
-static int setup(void **state)
+static void unlink_store(void)
 {
-    snprintf(path, sizeof path, "/tmp/mw-test-store-%d.sqlite", (int)getpid());
-    unlink(path);
-    struct mw_err err = {0};
-    *state = mw_store_open(path, &err);
-    return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    mw_store_free(*state);
     char p[80];
     unlink(path);
     snprintf(p, sizeof p, "%s-wal", path);
     unlink(p);
     snprintf(p, sizeof p, "%s-shm", path);
     unlink(p);
+}
+
+static int setup(void **state)
+{
+    snprintf(path, sizeof path, "/tmp/mw-test-store-%d.sqlite", (int)getpid());
+    unlink_store();
+    struct mw_err err = {0};
+    *state = mw_store_open(path, &err);
+    return *state ? 0 : -1;
+}
+
+static int setup_empty(void **state)
+{
+    snprintf(path, sizeof path, "/tmp/mw-test-store-%d.sqlite", (int)getpid());
+    unlink_store();
+    *state = NULL;
     return 0;
+}
+
+static int teardown(void **state)
+{
+    mw_store_free(*state);
+    unlink_store();
+    return 0;
+}
+
+/* One text value from a plain SQL query on the file (as a user with sqlite3 would ask). */
+static char *ask(const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    char *out = NULL;
+    if (sqlite3_open(path, &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        out = strdup(sqlite3_column_text(q, 0) ? (const char *)sqlite3_column_text(q, 0) : "(null)");
+    if (!out)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return out;
+}
+
+static void want(const char *sql, const char *expect)
+{
+    char *got = ask(sql);
+    if (strcmp(got, expect))
+        fail_msg("%s: got \"%s\", want \"%s\"", sql, got, expect);
+    free(got);
 }
 
 static int count(void *ctx, const char *url, const char *outlet, int tries)
@@ -44,9 +85,9 @@ static int count(void *ctx, const char *url, const char *outlet, int tries)
     return 0;
 }
 
-static int count_rec(void *ctx, const char *json)
+static int count_rec(void *ctx, const char *json, size_t len)
 {
-    (void)json;
+    assert_int_equal(strlen(json), len);
     (*(int *)ctx)++;
     return 0;
 }
@@ -91,6 +132,11 @@ static void test_frontier(void **state)
     mw_store_frontier_pending(s, 2, count, &n, &err);
     assert_int_equal(n, 1);
     assert_int_equal(mw_store_frontier_count(s, MW_FS_ROBOTS), 1);
+    /* what a user sees: states by name, times as ISO 8601 UTC */
+    want("select group_concat(state, ',') from (select state from frontier order by id)", "done,done,queued,error,robots");
+    want("select discovered from frontier where url = 'http://a.test/0'", "1970-01-01T00:15:00Z");
+    want("select fetched || ' ' || lastmod from frontier where url = 'http://a.test/2'",
+         "1970-01-01T00:16:40Z 1970-01-01T00:33:20Z");
     /* a rolled-back transaction leaves no trace */
     int added = 0;
     assert_int_equal(mw_store_begin(s, &err), 0);
@@ -101,6 +147,47 @@ static void test_frontier(void **state)
     mw_store_rollback(s);
     mw_store_frontier_add(s, "http://a.test/rolled", "a", 0, 1, &added, &err);
     assert_int_equal(added, 1);
+    mw_store_frontier_add(s, "http://a.test/rolled", "a", 0, 1, &added, &err);
+    assert_int_equal(added, 0);
+    want("select count(*) from frontier where url = 'http://a.test/rolled'", "1");
+}
+
+/* The seen-set is exact: many urls, each once; a second connection's rows are seen by the first. */
+static void test_seen_set_exact(void **state)
+{
+    struct mw_store *s = *state;
+    struct mw_err err = {0};
+    enum { N = 20000 };
+    char url[96];
+    assert_int_equal(mw_store_begin(s, &err), 0);
+    for (int i = 0; i < N; i++) {
+        int added = 0;
+        snprintf(url, sizeof url, "https://h%d.test/news/%d.html", i % 97, i);
+        assert_int_equal(mw_store_frontier_add(s, url, "x", 0, 1, &added, &err), 0);
+        assert_int_equal(added, 1);
+    }
+    assert_int_equal(mw_store_commit(s, &err), 0);
+    struct mw_store *other = mw_store_open(path, &err);
+    assert_non_null(other);
+    int added = 0;
+    assert_int_equal(mw_store_frontier_add(other, "https://late.test/1", "y", 0, 1, &added, &err), 0);
+    assert_int_equal(added, 1);
+    assert_int_equal(mw_store_frontier_add(other, "https://h3.test/news/3.html", "y", 0, 1, &added, &err), 0);
+    assert_int_equal(added, 0);   /* the other connection knows the first one's rows */
+    mw_store_free(other);
+    assert_int_equal(mw_store_begin(s, &err), 0);
+    for (int i = 0; i < N; i += 7) {
+        snprintf(url, sizeof url, "https://h%d.test/news/%d.html", i % 97, i);
+        assert_int_equal(mw_store_frontier_add(s, url, "x", 0, 2, &added, &err), 0);
+        assert_int_equal(added, 0);
+    }
+    assert_int_equal(mw_store_frontier_add(s, "https://late.test/1", "x", 0, 2, &added, &err), 0);
+    assert_int_equal(added, 0);
+    assert_int_equal(mw_store_commit(s, &err), 0);
+    want("select count(*) = count(distinct url) and count(*) = 20001 from frontier", "1");
+    /* complete reaches the right row among many */
+    assert_int_equal(mw_store_frontier_set(s, "https://h5.test/news/5.html", MW_FS_DONE, -1, 3, &err), 0);
+    want("select group_concat(url) from frontier where state = 'done'", "https://h5.test/news/5.html");
 }
 
 static void test_articles_and_revisions(void **state)
@@ -112,34 +199,176 @@ static void test_articles_and_revisions(void **state)
         enum mw_put want;
     } PUTS[] = {
         {"{\"url\":\"http://a.test/1?x\",\"canonical_url\":\"http://a.test/1\",\"outlet\":\"A\",\"rule\":\"a\","
-         "\"title\":\"T\",\"body\":\"one\",\"error\":null}", MW_PUT_NEW},
+         "\"title\":\"T\",\"authors\":[\"Ann\",\"Bo\"],\"body\":\"one\",\"lang\":\"en\",\"error\":null}", MW_PUT_NEW},
         {"{\"url\":\"http://a.test/1\",\"canonical_url\":\"http://a.test/1\",\"outlet\":\"A\",\"rule\":\"a\","
          "\"title\":\"T\",\"body\":\"one\",\"fetched\":\"later\"}", MW_PUT_SAME},
         {"{\"url\":\"http://a.test/1\",\"canonical_url\":\"http://a.test/1\",\"outlet\":\"A\",\"rule\":\"a\","
-         "\"title\":\"T\",\"body\":\"two\"}", MW_PUT_REVISED},
+         "\"title\":\"T\",\"authors\":[\"Ann\"],\"published\":\"2026-03-01T10:00:00+03:00\",\"body\":\"two \u00e9\"}",
+         MW_PUT_REVISED},
         {"{\"url\":\"http://b.test/2\",\"outlet\":\"B\",\"title\":\"T\",\"body\":\"one\"}", MW_PUT_NEW},
         {"{\"url\":\"http://b.test/3\",\"outlet\":\"B\",\"title\":\"Tone\",\"body\":\"\"}", MW_PUT_NEW},
     };
     for (size_t i = 0; i < sizeof PUTS / sizeof PUTS[0]; i++) {
         enum mw_put got = 99;
-        assert_int_equal(mw_store_article_put(s, PUTS[i].rec, "cfg", "2026-03-01T00:00:00Z", &got, &err), 0);
+        assert_int_equal(mw_store_article_put_json(s, PUTS[i].rec, "cfg", "2026-03-01T00:00:00Z", &got, &err), 0);
         if (got != PUTS[i].want)
             fail_msg("row %zu: got %d", i, got);
     }
     enum mw_put got;
-    assert_int_equal(mw_store_article_put(s, "[1]", NULL, "x", &got, &err), MW_EPARSE);
+    assert_int_equal(mw_store_article_put_json(s, "[1]", NULL, "x", &got, &err), MW_EPARSE);
     int n = 0;
-    assert_int_equal(mw_store_export(s, NULL, "A", count_rec, &n, &err), 0);
+    struct mw_store_filter f = {.outlet = "A"};
+    assert_int_equal(mw_store_export(s, &f, count_rec, &n, &err), 0);
     assert_int_equal(n, 1);
     n = 0;
-    mw_store_export(s, NULL, "cfg", count_rec, &n, &err);
+    f.outlet = "cfg";
+    mw_store_export(s, &f, count_rec, &n, &err);
     assert_int_equal(n, 3);
     n = 0;
-    mw_store_export(s, "2027-01-01T00:00:00Z", NULL, count_rec, &n, &err);
+    f = (struct mw_store_filter){.seen_since = "2027-01-01T00:00:00Z"};
+    mw_store_export(s, &f, count_rec, &n, &err);
     assert_int_equal(n, 0);
+    /* one copy of each record: revisions hold them, the current one is the article's latest */
+    want("select count(*) from revisions", "4");
+    want("select count(*) from pragma_table_info('article_rows') where name = 'record'", "0");
+    want("select title || '|' || authors || '|' || published || '|' || revisions || '|' || body_chars from articles "
+         "where key = 'http://a.test/1'", "T|Ann|2026-03-01T07:00:00Z|2|5");
+    want("select json_extract(record, '$.body') from articles where key = 'http://a.test/1'", "two \u00e9");
+    want("select json_extract(record, '$.published') from articles where key = 'http://a.test/1'",
+         "2026-03-01T10:00:00+03:00");   /* the record as the page gave it */
+    want("select group_concat(json_extract(record, '$.body'), '/') from (select record from revisions r join "
+         "article_rows a on a.id = r.article_id where a.key = 'http://a.test/1' order by rev)", "one/two \u00e9");
+    char *js = NULL;
+    assert_int_equal(mw_store_article_get(s, "http://b.test/2", &js, &err), 0);
+    assert_non_null(js);
+    assert_non_null(strstr(js, "\"outlet\":\"B\""));
+    free(js);
+    assert_int_equal(mw_store_article_get(s, "http://none.test/", &js, &err), 0);
+    assert_null(js);
 }
 
-static void test_feed_state_log_and_sink(void **state)
+/* The schema of stores made before schema_version existed (moonwire 0.1.0's run/store.c, verbatim), with a
+ * little of everything in it. */
+static const char V1[] =
+    "PRAGMA journal_mode=WAL;"
+    "CREATE TABLE articles(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, url TEXT NOT NULL, outlet TEXT, rule "
+    "TEXT, crawl_outlet TEXT, published TEXT, hash TEXT NOT NULL, record TEXT NOT NULL, first_seen TEXT NOT NULL, "
+    "last_seen TEXT NOT NULL, revisions INTEGER NOT NULL DEFAULT 1);"
+    "CREATE INDEX articles_last_seen ON articles(last_seen);"
+    "CREATE TABLE revisions(id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL REFERENCES articles(id), rev "
+    "INTEGER NOT NULL, hash TEXT NOT NULL, record TEXT NOT NULL, fetched TEXT NOT NULL, UNIQUE(article_id, rev));"
+    "CREATE TABLE fetch_log(id INTEGER PRIMARY KEY, run_id INTEGER, url TEXT NOT NULL, kind TEXT, outlet TEXT, "
+    "status INTEGER, bytes INTEGER, ms REAL, error TEXT, fetched TEXT NOT NULL);"
+    "CREATE TABLE frontier(url TEXT PRIMARY KEY, state INTEGER NOT NULL DEFAULT 0, outlet TEXT, discovered INTEGER "
+    "NOT NULL, lastmod INTEGER NOT NULL DEFAULT 0, fetched INTEGER NOT NULL DEFAULT 0, tries INTEGER NOT NULL "
+    "DEFAULT 0) WITHOUT ROWID;"
+    "CREATE INDEX frontier_state ON frontier(state) WHERE state <> 1;"
+    "CREATE TABLE feed_state(url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, checked TEXT);"
+    "CREATE TABLE runs(id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, pages INTEGER, articles "
+    "INTEGER, errors INTEGER);"
+    "CREATE TABLE field_stats(run_id INTEGER NOT NULL, rule TEXT NOT NULL, field TEXT NOT NULL, pages INTEGER NOT "
+    "NULL, rule_n INTEGER NOT NULL, fallback_n INTEGER NOT NULL, empty_n INTEGER NOT NULL, example_url TEXT, "
+    "before_pages INTEGER NOT NULL DEFAULT 0, before_rule INTEGER NOT NULL DEFAULT 0, flagged INTEGER NOT NULL "
+    "DEFAULT 0, PRIMARY KEY(rule, field, run_id));"
+    "INSERT INTO articles VALUES(1, 'http://a.test/1', 'http://a.test/1', 'A', 'a', 'cfg', '2026-01-02T03:00:00+03:00', 'e5c918489c49c92b', "
+    "'{\"url\":\"http://a.test/1\",\"title\":\"Second\",\"authors\":[\"Ann\",\"Bo\"],\"lang\":\"en\","
+    "\"body\":\"two\"}', '2026-01-01T00:00:00Z', '2026-01-03T00:00:00Z', 2);"
+    "INSERT INTO revisions VALUES(1, 1, 1, '9d4521cf7e56cfa9', '{\"url\":\"http://a.test/1\",\"title\":\"First\",\"body\":\"one\"}',"
+    " '2026-01-01T00:00:00Z');"
+    "INSERT INTO revisions VALUES(2, 1, 2, 'e5c918489c49c92b', '{\"url\":\"http://a.test/1\",\"title\":\"Second\",\"authors\":"
+    "[\"Ann\",\"Bo\"],\"lang\":\"en\",\"body\":\"two\"}', '2026-01-02T00:00:00Z');"
+    "INSERT INTO frontier VALUES('http://a.test/1', 1, 'cfg', 100, 0, 200, 0);"
+    "INSERT INTO frontier VALUES('http://a.test/z', 0, 'cfg', 50, 0, 0, 0);"
+    "INSERT INTO frontier VALUES('http://a.test/b', 0, 'cfg', 100, 0, 0, 0);"
+    "INSERT INTO frontier VALUES('http://a.test/e', 2, 'cfg', 100, 86400, 0, 1);"
+    "INSERT INTO frontier VALUES('http://a.test/r', 3, 'cfg', 100, 0, 0, 0);"
+    "INSERT INTO runs VALUES(1, '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 3, 1, 1);"
+    "INSERT INTO feed_state VALUES('http://a.test/feed', '\"e\"', NULL, '2026-01-01T00:00:00Z');";
+
+static void make_v1(void)
+{
+    sqlite3 *db = NULL;
+    char *msg = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    if (sqlite3_exec(db, V1, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("v1 schema: %s", msg);
+    sqlite3_close(db);
+}
+
+static int collect(void *ctx, const char *url, const char *outlet, int tries)
+{
+    (void)outlet;
+    (void)tries;
+    char *buf = ctx;
+    strcat(buf, url + strlen("http://a.test/"));
+    strcat(buf, " ");
+    return 0;
+}
+
+static void test_migration_from_v1(void **state)
+{
+    make_v1();
+    struct mw_err err = {0};
+    struct mw_store *s = mw_store_open(path, &err);
+    if (!s)
+        fail_msg("%s", err.msg);
+    *state = s;
+    want("select version from schema_version", "2");
+    want("select title || '|' || authors || '|' || lang || '|' || revisions || '|' || published from articles",
+         "Second|Ann; Bo|en|2|2026-01-02T00:00:00Z");
+    want("select json_extract(record, '$.body') from articles", "two");
+    want("select count(*) from revisions", "2");
+    want("select group_concat(state || ':' || coalesce(fetched, '-'), ' ') from (select * from frontier order by id)",
+         "queued:- done:1970-01-01T00:03:20Z queued:- error:- robots:-");
+    want("select lastmod from frontier where url = 'http://a.test/e'", "1970-01-02T00:00:00Z");
+    want("select count(*) from sqlite_master where name in ('articles_v1', 'frontier_v1')", "0");
+    /* the resume order is the old one (discovered, then url), and the seen-set knows every old row */
+    char order[128] = "";
+    assert_int_equal(mw_store_frontier_pending(s, 3, collect, order, &err), 0);
+    assert_string_equal(order, "z b e ");
+    int added = 1;
+    assert_int_equal(mw_store_frontier_add(s, "http://a.test/r", "cfg", 0, 1, &added, &err), 0);
+    assert_int_equal(added, 0);
+    /* an unchanged page seen again is the same article; a changed one its third revision */
+    enum mw_put put;
+    assert_int_equal(mw_store_article_put_json(s, "{\"url\":\"http://a.test/1\",\"title\":\"Second\",\"body\":\"two\"}",
+                                               "cfg", "2026-02-01T00:00:00Z", &put, &err), 0);
+    assert_int_equal(put, MW_PUT_SAME);
+    assert_int_equal(mw_store_article_put_json(s, "{\"url\":\"http://a.test/1\",\"title\":\"Third\",\"body\":\"3\"}",
+                                               "cfg", "2026-02-02T00:00:00Z", &put, &err), 0);
+    assert_int_equal(put, MW_PUT_REVISED);
+    want("select revisions || title from articles", "3Third");
+    /* a second open finds version 2 and changes nothing */
+    mw_store_free(s);
+    *state = s = mw_store_open(path, &err);
+    assert_non_null(s);
+    want("select count(*) from schema_version", "1");
+}
+
+static void test_newer_schema_is_refused(void **state)
+{
+    (void)state;
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_exec(db, "CREATE TABLE schema_version(version INTEGER); INSERT INTO schema_version VALUES(99);", NULL,
+                 NULL, NULL);
+    sqlite3_close(db);
+    struct mw_err err = {0};
+    assert_null(mw_store_open(path, &err));
+    assert_non_null(strstr(err.msg, "schema version 99 is newer"));
+    mw_err_clear(&err);
+    assert_null(mw_store_open("postgres://db/x", &err));
+    assert_non_null(strstr(err.msg, "PostgreSQL"));
+}
+
+static void sink_error(void *ctx, const char *url, const char *msg)
+{
+    (void)url;
+    (void)msg;
+    (*(int *)ctx)++;
+}
+
+static void test_feed_state_log_and_sinks(void **state)
 {
     struct mw_store *s = *state;
     struct mw_err err = {0};
@@ -160,37 +389,123 @@ static void test_feed_state_log_and_sink(void **state)
     assert_int_equal(mw_store_log(s, run, &f, &err), 0);
     assert_int_equal(mw_store_run_end(s, run, "t2", 1, 0, 1, &err), 0);
 
-    /* the sink over the open store: error records are not articles */
-    const struct mw_sink_ops *ops = mw_store_sink_ops();
-    void *st = mw_store_sink_bind(s);
-    char msg[128];
-    mw_store_sink_set_context(st, "cfg", run);
-    assert_int_equal(ops->on_record(st, "{\"url\":\"http://c.test/1\",\"title\":\"t\",\"body\":\"b\",\"error\":null}",
-                                    msg, sizeof msg), 0);
-    assert_int_equal(mw_store_sink_last(st), MW_PUT_NEW);
-    assert_int_equal(ops->on_record(st, "{\"url\":\"http://c.test/2\",\"error\":{\"stage\":\"fetch\"}}", msg,
-                                    sizeof msg), 0);
-    assert_int_equal(mw_store_sink_last(st), MW_PUT_SAME);
-    ops->close(st);   /* the store stays open: it is the caller's */
+    /* the crawl's sinks over the open store: error records are not articles */
+    struct mw_run_sink cfg[] = {{"sqlite", "{}"}};
+    int fails = 0;
+    struct mw_sinks *sk = mw_sinks_new(cfg, 1, s, NULL, sink_error, &fails, &err);
+    assert_non_null(sk);
+    assert_true(mw_sinks_store(sk));
+    struct mw_record *ok = mw_record_new(json_loads("{\"url\":\"http://c.test/1\",\"title\":\"t\",\"body\":\"b\","
+                                                    "\"error\":null,\"origin\":{\"title\":\"rule\"}}", 0, NULL));
+    struct mw_record *bad = mw_record_new(json_loads("{\"url\":\"http://c.test/2\",\"error\":{\"stage\":\"fetch\"}}",
+                                                     0, NULL));
+    assert_int_equal(mw_record_seal(ok), 0);
+    assert_int_equal(mw_record_seal(bad), 0);
+    assert_non_null(ok->origin);   /* taken out of the record: not stored */
+    assert_null(strstr(ok->json, "origin"));
+    enum mw_put put;
+    assert_int_equal(mw_sinks_record(sk, ok, "cfg", "2026-03-01T00:00:00Z", &put, &err), 0);
+    assert_int_equal(put, MW_PUT_NEW);
+    assert_int_equal(mw_sinks_record(sk, bad, "cfg", "2026-03-01T00:00:00Z", &put, &err), 0);
+    assert_int_equal(put, MW_PUT_SAME);
+    mw_record_free(ok);
+    mw_record_free(bad);
+    mw_sinks_free(sk);   /* the store stays open: it is the caller's */
+    assert_int_equal(fails, 0);
     int n = 0;
-    mw_store_export(s, NULL, NULL, count_rec, &n, &err);
+    mw_store_export(s, NULL, count_rec, &n, &err);
     assert_int_equal(n, 1);
-    /* standalone: the sink opens its own store from {"path": ...} */
+    want("select crawl_outlet from articles", "cfg");
+    /* standalone, with the plugin interface: it opens its own store from {"path": ...} */
+    const struct mw_sink_ops *ops = mw_sink_sqlite_ops();
     void *own = NULL;
-    char cfg[128];
-    snprintf(cfg, sizeof cfg, "{\"path\":\"%s\"}", path);
-    assert_int_equal(ops->open(&own, cfg, msg, sizeof msg), 0);
+    char conf[128], msg[128];
+    snprintf(conf, sizeof conf, "{\"path\":\"%s\"}", path);
+    assert_int_equal(ops->open(&own, conf, msg, sizeof msg), 0);
+    assert_int_equal(ops->on_record(own, "{\"url\":\"http://c.test/3\",\"title\":\"x\",\"body\":\"y\"}", msg,
+                                    sizeof msg), 0);
     ops->close(own);
+    n = 0;
+    mw_store_export(s, NULL, count_rec, &n, &err);
+    assert_int_equal(n, 2);
     assert_int_not_equal(ops->open(&own, "{}", msg, sizeof msg), 0);
     assert_non_null(strstr(msg, "path"));
+}
+
+struct stat_rows {
+    int n;
+    struct mw_store_outlet_stats v[4];
+    char names[4][16], last[4][32];
+};
+
+static int keep_stats(void *ctx, const struct mw_store_outlet_stats *st)
+{
+    struct stat_rows *r = ctx;
+    if (r->n == 4)
+        return 1;
+    r->v[r->n] = *st;
+    snprintf(r->names[r->n], 16, "%s", st->outlet);
+    snprintf(r->last[r->n], 32, "%s", st->last_success ? st->last_success : "-");
+    r->n++;
+    return 0;
+}
+
+static void test_outlet_stats(void **state)
+{
+    struct mw_store *s = *state;
+    struct mw_err err = {0};
+    /* outlet b: three articles with bodies of 1, 5 and 100 characters, one without authors or date */
+    static const char *const RECS[] = {
+        "{\"url\":\"http://b.test/1\",\"title\":\"x\",\"authors\":[\"A\"],\"published\":\"2026\",\"body\":\"a\","
+        "\"tags\":[\"t\"],\"lang\":\"en\"}",
+        "{\"url\":\"http://b.test/2\",\"title\":\"x\",\"authors\":[\"A\"],\"published\":\"2026\",\"body\":\"abcde\","
+        "\"lang\":\"en\"}",
+        "{\"url\":\"http://b.test/3\",\"title\":\"\",\"body\":\"%0100d\",\"lang\":\"en\"}"};
+    for (int i = 0; i < 3; i++) {
+        char rec[400];
+        snprintf(rec, sizeof rec, RECS[i], 0);
+        enum mw_put put;
+        assert_int_equal(mw_store_article_put_json(s, rec, "b", "2026-03-01T00:00:00Z", &put, &err), 0);
+    }
+    int added;
+    static const char *const URLS[] = {"http://b.test/1", "http://b.test/2", "http://b.test/3", "http://b.test/4",
+                                       "http://c.test/1"};
+    for (int i = 0; i < 5; i++) {
+        mw_store_frontier_add(s, URLS[i], i < 4 ? "b" : "c", 0, 1, &added, &err);
+        mw_store_frontier_set(s, URLS[i], i == 3 || i == 4 ? MW_FS_ERROR : MW_FS_DONE, 1, 2, &err);
+    }
+    struct mw_store_fetch f1 = {"http://b.test/1", "page", "b", "2026-03-01T00:00:00Z", NULL, 200, 1, 1};
+    struct mw_store_fetch f2 = {"http://b.test/4", "page", "b", "2026-03-02T00:00:00Z", "HTTP 500", 500, 1, 1};
+    mw_store_log(s, 1, &f1, &err);
+    mw_store_log(s, 1, &f2, &err);
+    struct stat_rows r = {0};
+    assert_int_equal(mw_store_outlet_stats(s, keep_stats, &r, &err), 0);
+    assert_int_equal(r.n, 2);
+    assert_string_equal(r.names[0], "b");
+    assert_int_equal(r.v[0].articles, 3);
+    assert_int_equal(r.v[0].median_body, 5);
+    assert_int_equal(r.v[0].pages, 4);
+    assert_int_equal(r.v[0].page_errors, 1);
+    assert_string_equal(r.last[0], "2026-03-01T00:00:00Z");
+    assert_int_equal(r.v[0].missing[0], 1);   /* title */
+    assert_int_equal(r.v[0].missing[1], 1);   /* authors */
+    assert_int_equal(r.v[0].missing[5], 2);   /* tags */
+    assert_int_equal(r.v[0].missing[8], 0);   /* body */
+    assert_string_equal(r.names[1], "c");    /* tried, nothing stored */
+    assert_int_equal(r.v[1].articles, 0);
+    assert_int_equal(r.v[1].page_errors, 1);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_frontier, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_seen_set_exact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_articles_and_revisions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_feed_state_log_and_sink, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_from_v1, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_newer_schema_is_refused, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_feed_state_log_and_sinks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outlet_stats, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

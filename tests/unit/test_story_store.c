@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "run/sink.h"
 #include "run/store.h"
 #include "story/story.h"
 
@@ -87,7 +88,7 @@ static void through_sink(struct mw_store *s, void *sink, const char *rec)
     struct mw_err err = {0};
     char msg[512] = "";
     assert_int_equal(mw_store_begin(s, &err), 0);
-    int rc = mw_store_sink_ops()->on_record(sink, rec, msg, sizeof msg);
+    int rc = mw_sink_sqlite_ops()->on_record(sink, rec, msg, sizeof msg);
     if (rc)
         fail_msg("sink: %s", msg);
     assert_int_equal(mw_store_commit(s, &err), 0);
@@ -152,7 +153,7 @@ static int count_members(void *ctx, int64_t id, const char *rec, int64_t via, do
 static void test_hook_revision_rebuild(void **state)
 {
     struct mw_store *s = *state;
-    void *sink = mw_store_sink_bind(s);
+    void *sink = mw_sink_sqlite_bind(s);
     for (size_t i = 0; i < NROWS; i++) {
         char *r = record(i, "");
         through_sink(s, sink, r);
@@ -161,7 +162,7 @@ static void test_hook_revision_rebuild(void **state)
     char *rev = record(0, " (updated)");   /* a revision of the first article: one member still */
     through_sink(s, sink, rev);
     free(rev);
-    mw_store_sink_ops()->close(sink);
+    mw_sink_sqlite_ops()->close(sink);
 
     struct mw_err err = {0};
     struct mw_story_store *ss = mw_story_store_open(s, &err);
@@ -195,14 +196,14 @@ static void test_out_of_step(void **state)
     for (size_t i = 0; i + 1 < NROWS; i++) {
         char *r = record(i, "");
         enum mw_put put;
-        assert_int_equal(mw_store_article_put(s, r, NULL, "2026-01-01T00:00:00Z", &put, &err), 0);
+        assert_int_equal(mw_store_article_put_json(s, r, NULL, "2026-01-01T00:00:00Z", &put, &err), 0);
         free(r);
     }
-    void *sink = mw_store_sink_bind(s);
+    void *sink = mw_sink_sqlite_bind(s);
     char *last = record(NROWS - 1, "");
     through_sink(s, sink, last);
     free(last);
-    mw_store_sink_ops()->close(sink);
+    mw_sink_sqlite_ops()->close(sink);
     struct mw_story_store *ss = mw_story_store_open(s, &err);
     struct pairs p;
     grouping(ss, &p);
@@ -220,17 +221,17 @@ static void test_catch_up(void **state)
 {
     struct mw_store *s = *state;
     struct mw_err err = {0};
-    void *sink = mw_store_sink_bind(s);
+    void *sink = mw_sink_sqlite_bind(s);
     for (size_t i = 0; i < 3; i++) {
         char *r = record(i, "");
         through_sink(s, sink, r);
         free(r);
     }
-    mw_store_sink_ops()->close(sink);
+    mw_sink_sqlite_ops()->close(sink);
     for (size_t i = 3; i < NROWS; i++) {   /* stored by something without the hook (an export/import) */
         char *r = record(i, "");
         enum mw_put put;
-        assert_int_equal(mw_store_article_put(s, r, NULL, "2026-01-01T00:00:00Z", &put, &err), 0);
+        assert_int_equal(mw_store_article_put_json(s, r, NULL, "2026-01-01T00:00:00Z", &put, &err), 0);
         free(r);
     }
     struct mw_story_store *ss = mw_story_store_open(s, &err);
