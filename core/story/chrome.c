@@ -65,12 +65,17 @@ static uint32_t fnv(const char *s, size_t n)
     return h;
 }
 
-static struct word *find(const struct mw_story_chrome *c, const char *w, size_t n)
+static struct word *find_hashed(const struct mw_story_chrome *c, const char *w, size_t n, uint32_t h)
 {
-    size_t i = fnv(w, n) & (SLOTS - 1);
+    size_t i = h & (SLOTS - 1);
     while (c->slot[i].w && (c->slot[i].len != n || memcmp(c->slot[i].w, w, n)))
         i = (i + 1) & (SLOTS - 1);
     return (struct word *)&c->slot[i];
+}
+
+static struct word *find(const struct mw_story_chrome *c, const char *w, size_t n)
+{
+    return find_hashed(c, w, n, fnv(w, n));
 }
 
 struct building {
@@ -157,10 +162,12 @@ void mw_story_chrome_free(struct mw_story_chrome *c)
 int mw_story_chrome_weight(const struct mw_story_chrome *c, const char *norm)
 {
     size_t len = strlen(norm);
-    for (size_t n = 2; n <= len && n < 32; n++) {
+    uint32_t h = 2166136261u;   /* fnv() of each prefix in turn */
+    for (size_t n = 1; n <= len && n < 32; n++) {
+        h = (h ^ (unsigned char)norm[n - 1]) * 16777619u;
         if (!(c->lengths & (1u << n)))
             continue;
-        const struct word *s = find(c, norm, n);
+        const struct word *s = find_hashed(c, norm, n, h);
         if (s->w && (!s->exact || n == len))
             return s->weight;
     }
