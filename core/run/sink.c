@@ -161,7 +161,7 @@ void mw_sinks_fetch(struct mw_sinks *s, const struct mw_fetch_event *ev)
 static int store_record(struct mw_sinks *s, const struct mw_record *r, const char *crawl_outlet,
                         const char *fetched, enum mw_put *stored, struct mw_err *err)
 {
-    struct mw_store_article a = {r->rec, r->json, r->len, crawl_outlet, fetched};
+    struct mw_store_article a = {r->rec, r->json, r->len, crawl_outlet, fetched, NULL, NULL};
     int64_t id = 0;
     int rc = mw_store_article_put(s->store, &a, stored, &id, err);
     if (rc)
@@ -229,7 +229,7 @@ static int sq_record(void *state, const char *record_json, char *errbuf, size_t 
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    struct mw_store_article a = {rec, record_json, strlen(record_json), NULL, f ? f : now};
+    struct mw_store_article a = {rec, record_json, strlen(record_json), NULL, f ? f : now, NULL, NULL};
     struct mw_err err = {0};
     enum mw_put put;
     int64_t id;
