@@ -316,7 +316,7 @@ int cmd_export(int argc, char **argv)
     }
     if (!store)
         store = "moonwire.sqlite";
-    if (access(store, R_OK)) {
+    if (!mw_store_is_url(store) && access(store, R_OK)) {
         cli_error("export: %s: no such store", store);
         mw_run_config_free(cfg);
         return 1;

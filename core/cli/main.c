@@ -25,6 +25,7 @@ static const struct {
     {"run", cmd_run, "run a scheduled crawl from a config file"},
     {"export", cmd_export, "export stored articles as JSON lines or CSV"},
     {"stats", cmd_stats, "per-outlet figures of a run store: articles, errors, missing fields"},
+    {"status", cmd_status, "the workers of a shared crawl, its queue per outlet and host, its errors"},
     {"shell", cmd_shell, "interactive Lua shell for exploring pages (alias: repl)"},
     {"repl", cmd_shell, NULL},
 };

@@ -1847,6 +1847,8 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
     drain_all(c);
     batch_commit(c);
     /* what this worker still leased goes back to the queue at once */
+    c->next_beat = 0;
+    beat(c, now_ms());
     mw_store_worker_leave(c->store, c->worker, NULL);
     save_stats(c);
     mw_sinks_flush(c->sinks);

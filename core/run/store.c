@@ -90,13 +90,18 @@ static struct mw_store *open_plugin(const char *where, const char *name, struct 
     return s;
 }
 
+int mw_store_is_url(const char *where)
+{
+    return where && (!strncmp(where, "postgres://", 11) || !strncmp(where, "postgresql://", 13));
+}
+
 struct mw_store *mw_store_open(const char *where, struct mw_err *err)
 {
     if (!where || !*where) {
         mw_err_set(err, MW_EINVAL, "store", "no store path given");
         return NULL;
     }
-    if (!strncmp(where, "postgres://", 11) || !strncmp(where, "postgresql://", 13))
+    if (mw_store_is_url(where))
         return open_plugin(where, "postgres", err);
     void *db = mw_store_sqlite_open(where, err);
     if (!db)

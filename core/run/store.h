@@ -191,6 +191,8 @@ struct mw_store;
 /* Open or create the store at where: a file path is SQLite (its directory is created when missing; a store of
  * an older schema is migrated in one transaction). Owned: mw_store_free. NULL with err (stage "store"). */
 struct mw_store *mw_store_open(const char *where, struct mw_err *err);
+/* 1 when where names a database server (postgresql://, postgres://) rather than a SQLite file. */
+int mw_store_is_url(const char *where);
 /* A store over another back end's operations and state (which mw_store_free closes). NULL when out of memory
  * (then db is closed). */
 struct mw_store *mw_store_wrap(const struct mw_store_ops *ops, void *db);
