@@ -204,7 +204,7 @@ static const char *const SQL[ST_N] = {
     [ST_BEAT_F] = "UPDATE frontier SET lease_until = ?2 WHERE claimed_by = ?1 AND state IN ('queued', 'error')",
     [ST_HOST_ADD] = "INSERT OR IGNORE INTO hosts(host) VALUES(?1)",
     [ST_HOST_TAKE] = "UPDATE hosts SET busy_by = ?2, busy_until = ?3 + ?4 WHERE host = ?1 AND next_at <= ?3 AND "
-                     "(busy_by IS NULL OR busy_until < ?3 OR busy_by = ?2)",
+                     "(busy_by IS NULL OR busy_until < ?3) AND ?2 = ?2",
     [ST_HOST_ROW] = "SELECT next_at, busy_by, busy_until, coalesce(delay_ms, 0) FROM hosts WHERE host = ?1",
     [ST_HOST_RELEASE] = "UPDATE hosts SET busy_by = NULL, busy_until = NULL, next_at = ?3 + ?4, delay_ms = ?4, "
                         "failures = CASE WHEN ?5 THEN failures + 1 ELSE 0 END WHERE host = ?1 AND busy_by = ?2",

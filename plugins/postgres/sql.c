@@ -201,9 +201,10 @@ static const char *const SQL[Q_N] = {
                      "WHERE state = 'queued' GROUP BY 1 ORDER BY 1",
     [Q_ST_HOSTS] = "SELECT ('host ' || " HOST_OF_URL ") COLLATE \"C\", NULL, count(*), count(claimed_by), 0 FROM frontier "
                    "WHERE state = 'queued' GROUP BY 1 ORDER BY 1",
-    [Q_ST_ERRORS] = "SELECT coalesce(f.outlet, '-') COLLATE \"C\", (SELECT l.error FROM fetch_log l WHERE l.error IS NOT NULL "
-                    "AND coalesce(l.outlet, '-') = coalesce(f.outlet, '-') ORDER BY l.id DESC LIMIT 1), count(*), "
-                    "0, 0 FROM frontier f WHERE f.state = 'error' GROUP BY 1 ORDER BY 1",
+    [Q_ST_ERRORS] = "SELECT e.o, (SELECT l.error FROM fetch_log l WHERE l.error IS NOT NULL AND "
+                    "coalesce(l.outlet, '-') = e.o ORDER BY l.id DESC LIMIT 1), e.n, 0, 0 FROM (SELECT "
+                    "coalesce(outlet, '-') COLLATE \"C\" AS o, count(*) AS n FROM frontier WHERE state = 'error' "
+                    "GROUP BY 1) e ORDER BY 1",
 };
 
 const char *pg_sql(int i) { return i >= 0 && i < Q_N ? SQL[i] : NULL; }
