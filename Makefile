@@ -1,5 +1,5 @@
 # moonwire — plain `make` builds build/moonwire and build/libmoonwire.a.
-# make test | make demo | make bench | make install PREFIX=/usr/local | make peers | make clean
+# make test | make demo | make bench | make install PREFIX=/usr/local | make peers | make mutants | make clean
 
 PKGS     := lua5.4 libcurl libxml-2.0 sqlite3 jansson zlib
 CC       ?= cc
@@ -31,7 +31,7 @@ TESTS    := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 STESTS   := $(TEST_SRC:tests/unit/%.c=$(B)/san/tests/%)
 
 .SECONDEXPANSION:
-.PHONY: all deps test check demo bench peers install clean sanitize tools plugins
+.PHONY: all deps test check demo bench peers install clean sanitize tools plugins mutants fuzz fuzz-build
 all: $(B)/moonwire $(B)/libmoonwire.a tools plugins
 
 $(B)/obj/%.o: %.c
@@ -101,12 +101,45 @@ $(B)/bench/%: tests/bench/%.c $(B)/libmoonwire.a
 
 sanitize: $(B)/san/moonwire $(STESTS)
 
+# fuzzing: tests/fuzz/fuzz_*.c -> build/fuzz/fuzz_* (clang: libFuzzer + ASan + UBSan). `make fuzz
+# FUZZ_SECONDS=N` runs each target N seconds (FUZZ_JOBS at a time); make test runs each a few seconds.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
+FUZZ_CFLAGS  := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZERS      := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+FLIB_OBJ     := $(LIB_SRC:%.c=$(B)/fuzz/obj/%.o)
+
+$(B)/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC-FUZZ $<"
+	@$(FUZZ_CC) $(WARN) $(DEFS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Icore $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/fuzz/libmoonwire.a: $(FLIB_OBJ)
+	@rm -f $@ && ar rcs $@ $^
+
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(B)/fuzz/libmoonwire.a plugins/warc/warc.c
+	@echo "  FUZZER  $@"
+	@$(FUZZ_CC) $(WARN) $(DEFS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Icore -Itests $(PKG_CFLAGS) -o $@ $< \
+		$(B)/fuzz/libmoonwire.a $(LIBS)
+
+fuzz-build: $(FUZZERS)
+
+fuzz: deps
+	@$(MAKE) -s --no-print-directory fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_JOBS)
+
 deps:
 	@sh .ci/install-deps
 
+# make test builds in parallel even when called without -j; tests/run.sh runs the suites in parallel
+# (MW_TEST_JOBS) and the ASan+UBSan build (most of the build time) beside the plain suites.
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+TEST_J = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(TEST_JOBS))
 test: deps
-	@$(MAKE) -s --no-print-directory all $(TESTS) sanitize
-	@sh tests/run.sh
+	@$(MAKE) -s --no-print-directory $(TEST_J) all $(TESTS)
+	@MW_SAN_BUILD="$(MAKE) -s --no-print-directory $(TEST_J) sanitize fuzz-build" sh tests/run.sh
 
 check: test
 
@@ -121,12 +154,19 @@ bench: deps
 peers:
 	@sh tests/bench/peers.sh
 
+# mutation check of the tests (tests/mutants.py): which flipped comparisons in meta/extract/rules survive
+mutants: deps
+	@python3 tests/mutants.py
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/moonwire
 	install -m 755 $(B)/moonwire $(DESTDIR)$(PREFIX)/bin/moonwire
 	cp -r scripts $(DESTDIR)$(PREFIX)/share/moonwire/
 	install -d $(DESTDIR)$(PREFIX)/lib/moonwire/plugins
 	for p in $(PLUGINS); do install -m 755 $$p $(DESTDIR)$(PREFIX)/lib/moonwire/plugins/; done
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 644 man/moonwire.1 man/moonwire-run.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/moonwire-rules.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 clean:
 	rm -rf $(B)

@@ -7,13 +7,16 @@ local port = getenv("MW_DEMO_PORT") or "8080"
 -- pointed at the local server, as `curl --connect-to harbor-times.example:80:127.0.0.1:PORT` would
 local resolve = {}
 for _, host in ipairs({"harbor-times.example", "steppe-wire.example", "alsahil-news.example",
-                       "valley-ledger.example"}) do
+                       "valley-ledger.example", "coastline-wire.example", "al-marsad.example",
+                       "volna-news.example"}) do
   resolve[#resolve + 1] = host .. ":80:127.0.0.1:" .. port
 end
 
 return {
   -- outlets by rule name: each rule's `sources` (feeds, sitemaps, listing pages) and `article` patterns
-  outlets = {"harbor_times", "steppe_wire", "alsahil_news", "valley_ledger"},
+  -- the last three each tell the demo's one shared event (a ship aground off Qadira) in en, ar and ru
+  outlets = {"harbor_times", "steppe_wire", "alsahil_news", "valley_ledger", "coastline_wire", "al_marsad",
+             "volna_news"},
   rules   = "rules",                      -- more rule directories, relative to this file (examples/rules)
   -- extra sources beside the rules' own, e.g.
   --   sources = {{feed = "https://example.org/rss.xml", outlet = "example", article = "^https://example%.org/news/"}},

@@ -3,7 +3,8 @@
 # server, run one scheduled pass over the four demo outlets (`moonwire run examples/demo.lua`: feeds, sitemaps,
 # listing pages, robots.txt, one connection per host; the outlet host names are pointed at the local server
 # by the config's resolve entries), then show what the store holds. Leaves examples/demo-out/demo.sqlite for
-# `sqlite3` and `moonwire export`.
+# `sqlite3` and `moonwire export`. Ends with the stories the run left in the store and the comparison of the
+# one event three demo outlets share (English, Arabic, Russian), also written to examples/demo-out/story.html.
 set -eu
 cd "$(dirname "$0")/.."
 B=build
@@ -27,7 +28,7 @@ echo
 MW_DEMO_PORT=$port MW_DEMO_STORE="$PWD/$store" "$B/moonwire" run examples/demo.lua
 echo
 n=$("$B/moonwire" export --store "$store" | wc -l)
-echo "demo: $n articles in $store (expected 15)"
+echo "demo: $n articles in $store (expected 18)"
 if grep -q ' /private/' "$tmp/requests.log"; then
   echo "demo: FAIL: a /private/ page was fetched despite robots.txt" >&2; exit 1
 fi
@@ -48,4 +49,12 @@ fi
 echo
 echo "demo: a second pass finds nothing new (feeds and sitemaps answer 304 Not Modified):"
 MW_DEMO_PORT=$port MW_DEMO_STORE="$PWD/$store" "$B/moonwire" run -q examples/demo.lua
-[ "$n" -eq 15 ] || { echo "demo: FAIL: expected 15 articles, got $n" >&2; exit 1; }
+[ "$n" -eq 18 ] || { echo "demo: FAIL: expected 18 articles, got $n" >&2; exit 1; }
+echo
+echo "demo: moonwire stories --store $store --format text --min-articles 1   (each run assigned its articles)"
+"$B/moonwire" stories --store "$store" --format text --min-articles 1
+shared=http://coastline-wire.example/wire/2026/03/14/marisol-star-aground.html
+echo
+echo "demo: moonwire compare --store $store $shared --html $out/story.html"
+"$B/moonwire" compare --store "$store" "$shared" --html "$out/story.html"
+echo "demo: the side-by-side page: $out/story.html"

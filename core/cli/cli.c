@@ -61,6 +61,19 @@ const char *cli_scripts_dir(void)
     return NULL;
 }
 
+const char *cli_shared_outlets(void)
+{
+    static char found[PATH_MAX];
+    const char *sd = cli_scripts_dir();
+    char p[PATH_MAX + 64];
+    if (sd) {   /* the rules' project: scripts/../ is its root, ../shared its sibling */
+        snprintf(p, sizeof p, "%s/../../shared/corpus/outlets", sd);
+        if (is_dir(p) && realpath(p, found))
+            return found;
+    }
+    return is_dir("../shared/corpus/outlets") ? "../shared/corpus/outlets" : NULL;
+}
+
 const char *const *cli_rule_dirs(void)
 {
     static char *dirs[32];
@@ -101,6 +114,60 @@ int cli_read_page(const char *path, size_t max, char **out, size_t *len, char *m
     return 0;
 }
 
+static int strv_push(char ***v, size_t *n, const char *s, size_t len)
+{
+    char **p = realloc(*v, (*n + 2) * sizeof *p);
+    if (!p)
+        return -1;
+    *v = p;
+    if (!(p[*n] = strndup(s, len)))
+        return -1;
+    p[++*n] = NULL;
+    return 0;
+}
+
+void cli_strv_free(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+char **cli_inputs(int argc, char **argv, int from, const char *list, char *msg, size_t cap)
+{
+    char **v = calloc(1, sizeof *v);
+    size_t n = 0;
+    for (int i = from; v && i < argc; i++)
+        if (strv_push(&v, &n, argv[i], strlen(argv[i]))) {
+            cli_strv_free(v);
+            v = NULL;
+        }
+    char *text = NULL;
+    size_t len = 0;
+    if (v && list && cli_read_page(list, 64u << 20, &text, &len, msg, cap)) {
+        cli_strv_free(v);
+        return NULL;
+    }
+    for (const char *p = text; v && p && p < text + len;) {
+        const char *e = memchr(p, '\n', (size_t)(text + len - p));
+        const char *end = e ? e : text + len;
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+            p++;
+        const char *q = end;
+        while (q > p && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\r'))
+            q--;
+        if (q > p && *p != '#' && strv_push(&v, &n, p, (size_t)(q - p))) {
+            cli_strv_free(v);
+            v = NULL;
+        }
+        p = end + 1;
+    }
+    free(text);
+    if (!v)
+        snprintf(msg, cap, "out of memory");
+    return v;
+}
+
 void cli_print_record(const json_t *rec)
 {
     char *s = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
@@ -125,7 +192,15 @@ void cli_runner_opts(int generic, const char *rule, int explain, struct mw_runne
 struct mw_runner *cli_runner(int generic, const char *rule, int explain)
 {
     struct mw_runner_opts o;
+    mw_runner_opts_default(&o);
+    return cli_runner_timed(generic, rule, explain, o.page_seconds);
+}
+
+struct mw_runner *cli_runner_timed(int generic, const char *rule, int explain, double page_seconds)
+{
+    struct mw_runner_opts o;
     cli_runner_opts(generic, rule, explain, &o);
+    o.page_seconds = page_seconds;
     if (!o.scripts_dir && !generic)
         cli_error("warning: no scripts/ directory found (set MOONWIRE_SCRIPTS); using the generic extractor only");
     struct mw_err err = {0};
@@ -138,5 +213,6 @@ struct mw_runner *cli_runner(int generic, const char *rule, int explain)
     size_t i;
     json_t *v;
     json_array_foreach(errs, i, v) cli_error("rule not loaded: %s", json_string_value(v));
+    json_array_foreach(mw_runner_load_notes(r), i, v) cli_error("warning: %s", json_string_value(v));
     return r;
 }

@@ -22,6 +22,8 @@ int cmd_export(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_shell(int argc, char **argv);
+int cmd_stories(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 /* The scripts/ directory: $MOONWIRE_SCRIPTS, ./scripts, <exe>/../scripts, <exe>/../share/moonwire/scripts.
  * Static storage; NULL when none is found. */
@@ -30,15 +32,27 @@ const char *cli_scripts_dir(void);
  * static storage. */
 const char *const *cli_rule_dirs(void);
 
+/* The shared corpus of outlet pages: ../shared/corpus/outlets of the project scripts/ belongs to (so it is
+ * found whatever the current directory), else of the current directory; NULL when neither exists. Static. */
+const char *cli_shared_outlets(void);
+
 /* Read a whole file ("-" = stdin), gunzipping .gz (or any gzip stream) on the fly, at most max bytes.
  * 0 with *out (free()) and *len, or -1 with msg filled. */
 int cli_read_page(const char *path, size_t max, char **out, size_t *len, char *msg, size_t cap);
+
+/* The inputs of extract and fetch: argv[from..argc), then the lines of list ("-" = stdin; may be NULL): one
+ * entry a line, ends trimmed, blank lines and lines starting with # skipped. NULL-terminated, each string
+ * malloc'd (cli_strv_free); NULL with msg when list cannot be read. */
+char **cli_inputs(int argc, char **argv, int from, const char *list, char *msg, size_t cap);
+void cli_strv_free(char **v);
 
 /* Print one record as a JSON line on stdout (flushed). */
 void cli_print_record(const json_t *rec);
 
 /* A runner for extract/fetch from the common flags; NULL after printing an error. */
 struct mw_runner *cli_runner(int generic, const char *rule, int explain);
+/* The same with a wall-clock limit per page (seconds; 0 = none; cli_runner takes the runner's default). */
+struct mw_runner *cli_runner_timed(int generic, const char *rule, int explain, double page_seconds);
 /* The options cli_runner uses, for making more runners alike (one per extraction thread). */
 void cli_runner_opts(int generic, const char *rule, int explain, struct mw_runner_opts *o);
 

@@ -17,13 +17,15 @@ static const struct {
     const char *help;
 } CMDS[] = {
     {"extract", cmd_extract, "extract article records from saved pages (.html, .html.gz, -)"},
-    {"fetch", cmd_fetch, "fetch URLs, extract them, optionally save the raw pages"},
+    {"fetch", cmd_fetch, "fetch URLs (or a feed, sitemap or site), extract them, optionally save the pages"},
     {"eval", cmd_eval, "run a Lua script inside the sandbox"},
     {"rules", cmd_rules, "list the outlet rules and whether saved pages verify them"},
     {"test", cmd_test, "check rules against saved pages (fixtures)"},
-    {"new", cmd_new, "scaffold a rule from one saved page"},
+    {"new", cmd_new, "scaffold a rule from saved pages of one outlet"},
     {"run", cmd_run, "run a scheduled crawl from a config file"},
-    {"export", cmd_export, "export stored articles as JSON lines or CSV"},
+    {"export", cmd_export, "export stored articles (JSON lines, CSV, TEI XML, markdown...), filtered"},
+    {"stories", cmd_stories, "group stored or given articles by the event they report"},
+    {"compare", cmd_compare, "compare how each outlet told one story"},
     {"stats", cmd_stats, "per-outlet figures of a run store: articles, errors, missing fields"},
     {"status", cmd_status, "the workers of a shared crawl, its queue per outlet and host, its errors"},
     {"shell", cmd_shell, "interactive Lua shell for exploring pages (alias: repl)"},
@@ -37,13 +39,25 @@ static void usage(FILE *f)
     for (size_t i = 0; i < sizeof CMDS / sizeof CMDS[0]; i++)
         if (CMDS[i].help)
             fprintf(f, "  %-9s %s\n", CMDS[i].name, CMDS[i].help);
-    fprintf(f, "\n`moonwire <command> --help` tells more. Environment: MOONWIRE_SCRIPTS (scripts/ dir),\n"
-               "MOONWIRE_RULES (extra rule dirs, ':'-separated), XDG_CONFIG_HOME/moonwire/rules.\n");
+    fprintf(f, "\n`moonwire help <command>` (or `moonwire <command> --help`) tells more; `man moonwire`, `man\n"
+               "moonwire-run` (run configs) and `man moonwire-rules` (rule files) tell all. Environment:\n"
+               "MOONWIRE_SCRIPTS (scripts/ dir), MOONWIRE_RULES (extra rule dirs, ':'-separated),\n"
+               "XDG_CONFIG_HOME/moonwire/rules.\n");
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "help") && argc > 2) {   /* `moonwire help fetch` is `moonwire fetch --help` */
+        for (size_t i = 0; i < sizeof CMDS / sizeof CMDS[0]; i++)
+            if (!strcmp(argv[2], CMDS[i].name)) {
+                char *args[] = {argv[2], "--help", NULL};
+                return CMDS[i].fn(2, args);
+            }
+        fprintf(stderr, "moonwire: help: unknown command \"%s\"\n\n", argv[2]);
         usage(stderr);
         return EXIT_USAGE;
     }

@@ -10,6 +10,8 @@
 #include "meta/meta.h"
 #include "net/url.h"
 
+#include <libxml/xpath.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -22,13 +24,15 @@
 
 static void help(FILE *f)
 {
-    fputs("usage: moonwire new NAME --url URL [-o DIR] [--force] FILE\n\n"
-          "Scaffolds a rule from one saved page (.html or .html.gz): the title selector (the h1 that agrees with\n"
-          "og:title/JSON-LD), the body container the generic extractor chose as a short stable CSS path, drop\n"
-          "selectors for the boilerplate blocks inside it, and notes on where the dates and authors come from.\n"
-          "Writes DIR/NAME.lua and a fixture DIR/NAME/<page>.html.gz + .json holding the rule's current result,\n"
-          "for you to check and correct; then `moonwire test --fixtures DIR/NAME NAME` checks the rule.\n\n"
-          "  --url URL     where the page was fetched (required: the domain and article pattern come from it)\n"
+    fputs("usage: moonwire new NAME [--url URL] [-o DIR] [--force] PAGE...\n\n"
+          "Scaffolds a rule from saved pages of one outlet (.html or .html.gz): the title selector (the h1 that\n"
+          "agrees with og:title/JSON-LD), the body container the generic extractor chose as a short stable CSS\n"
+          "path, drop selectors for the boilerplate blocks inside it, and notes on where the dates and authors\n"
+          "come from, all from the first PAGE; the `article` URL pattern fits the URLs of every PAGE, and each\n"
+          "PAGE becomes a fixture DIR/NAME/<page>.html.gz + .json holding the rule's current result, for you to\n"
+          "check and correct; then `moonwire test --fixtures DIR/NAME NAME` checks the rule.\n\n"
+          "  --url URL     where the page was fetched (one PAGE only); by default each page's URL is its\n"
+          "                <link rel=canonical> (else og:url, else the url of a sidecar PAGE.json)\n"
           "  -o DIR        output directory (default: .); add it to MOONWIRE_RULES to use the rule\n"
           "  --force       overwrite an existing rule file\n", f);
 }
@@ -169,48 +173,117 @@ static void stable_path(struct mw_css_cache *cc, xmlDocPtr doc, xmlNodePtr n, ch
     }
 }
 
-/* Lua pattern for the article URL: digits become %d+, slugs [%w%-]+, the host is escaped. */
-static void article_pattern(const char *url, char *out, size_t cap)
+/* One path segment of the pattern: digits everywhere %d+, the same short word everywhere itself, else a slug. */
+static void segment_pattern(struct mw_buf *b, char *const *segs, size_t n)
 {
-    struct mw_url u;
-    if (mw_url_parse(url, &u)) {
+    int digits = 1, same = 1, slug = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(segs[i]);
+        digits &= l > 0 && strspn(segs[i], "0123456789") == l;
+        same &= !strcmp(segs[i], segs[0]);
+        slug |= strpbrk(segs[i], "-_") != NULL || l > 24;
+    }
+    if (digits)
+        mw_buf_appends(b, "%d+");
+    else if (!same || slug)
+        mw_buf_appends(b, "[%w%-_%.]+");
+    else
+        for (const char *p = segs[0]; *p; p++) {
+            if (strchr(".-+*?[]^$()%", *p))
+                mw_buf_appendc(b, '%');
+            mw_buf_appendc(b, *p);
+        }
+}
+
+/* Lua pattern fitting every article URL: the host escaped (any host when they differ), then segment by segment
+ * (digits %d+, slugs [%w%-_%.]+, words kept); past the segments all the URLs have, any path. */
+static void article_pattern(char *const *urls, size_t n, char *out, size_t cap)
+{
+    struct mw_url u[64];
+    size_t nu = 0, nseg[64] = {0}, minseg = (size_t)-1;
+    char *segs[64][32];
+    for (size_t i = 0; i < n && nu < 64; i++) {
+        if (mw_url_parse(urls[i], &u[nu]))
+            continue;
+        char *path = strdup(u[nu].path ? u[nu].path : "/");
+        char *save = NULL;
+        for (char *t = path ? strtok_r(path, "/", &save) : NULL; t && nseg[nu] < 32; t = strtok_r(NULL, "/", &save))
+            segs[nu][nseg[nu]++] = strdup(t);
+        free(path);
+        if (nseg[nu] < minseg)
+            minseg = nseg[nu];
+        nu++;
+    }
+    if (!nu) {
         snprintf(out, cap, ".*");
         return;
     }
     struct mw_buf b;
     mw_buf_init(&b, cap - 1);
     mw_buf_appends(&b, "^https?://");
-    for (const char *h = u.host; h && *h; h++) {
+    int one_host = 1, one_len = 1;
+    for (size_t i = 1; i < nu; i++) {
+        one_host &= !strcasecmp(u[i].host, u[0].host);
+        one_len &= nseg[i] == nseg[0];
+    }
+    for (const char *h = u[0].host; one_host && h && *h; h++) {
         if (*h == '.' || *h == '-')
             mw_buf_appendc(&b, '%');
         mw_buf_appendc(&b, *h);
     }
-    const char *p = u.path;
-    while (p && *p) {
-        p++;
-        size_t l = strcspn(p, "/");
-        int digits = l > 0, slug = 0;
-        for (size_t i = 0; i < l; i++) {
-            digits &= isdigit((unsigned char)p[i]) != 0;
-            slug |= p[i] == '-' || p[i] == '_';
-        }
+    if (!one_host)
+        mw_buf_appends(&b, "[%w%.%-]+");
+    mw_buf_appends(&b, "[:%d]*");   /* a port, as the test servers have */
+    for (size_t k = 0; k < minseg; k++) {
+        char *col[64];
+        for (size_t i = 0; i < nu; i++)
+            col[i] = segs[i][k];
         mw_buf_appendc(&b, '/');
-        if (digits)
-            mw_buf_appends(&b, "%d+");
-        else if (slug || l > 24)
-            mw_buf_appends(&b, "[%w%-_%.]+");
-        else
-            for (size_t i = 0; i < l; i++) {
-                if (strchr(".-+*?[]^$()%", p[i]))
-                    mw_buf_appendc(&b, '%');
-                mw_buf_appendc(&b, p[i]);
-            }
-        p += l;
+        segment_pattern(&b, col, nu);
     }
+    if (!one_len)
+        mw_buf_appends(&b, "[%w%-_%./]*");
     mw_buf_appends(&b, "%f[?#%z]");   /* the path ends here; a query or fragment may follow */
     snprintf(out, cap, "%s", b.data ? b.data : ".*");
     mw_buf_free(&b);
-    mw_url_clear(&u);
+    for (size_t i = 0; i < nu; i++) {
+        for (size_t k = 0; k < nseg[i]; k++)
+            free(segs[i][k]);
+        mw_url_clear(&u[i]);
+    }
+}
+
+/* A saved page's URL: its canonical link, else og:url, else the "url" of a sidecar NAME.json. */
+static char *page_own_url(xmlDocPtr doc, const char *file)
+{
+    static const char *const xp[] = {"//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content", NULL};
+    xmlXPathContextPtr c = xmlXPathNewContext(doc);
+    char *out = NULL;
+    for (int i = 0; c && xp[i] && !out; i++) {
+        xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST xp[i], c);
+        if (o && o->nodesetval && o->nodesetval->nodeNr > 0) {
+            xmlChar *v = xmlNodeGetContent(o->nodesetval->nodeTab[0]);
+            if (v && (!strncmp((const char *)v, "http://", 7) || !strncmp((const char *)v, "https://", 8)))
+                out = strdup((const char *)v);
+            xmlFree(v);
+        }
+        xmlXPathFreeObject(o);
+    }
+    xmlXPathFreeContext(c);
+    size_t n = strlen(file);
+    const char *exts[] = {".html.gz", ".htm.gz", ".html", ".htm", NULL};
+    for (int i = 0; !out && exts[i]; i++) {
+        size_t e = strlen(exts[i]);
+        if (n <= e || strcmp(file + n - e, exts[i]))
+            continue;
+        char j[4200];
+        snprintf(j, sizeof j, "%.*s.json", (int)(n - e), file);
+        json_t *side = json_load_file(j, 0, NULL);
+        const char *u = json_string_value(json_object_get(side, "url"));
+        out = u ? strdup(u) : NULL;
+        json_decref(side);
+    }
+    return out;
 }
 
 static const char *source_note(json_t *meta, const char *field)
@@ -237,6 +310,127 @@ static int write_gz(const char *path, const char *data, size_t len)
     return gzclose(g) == Z_OK && ok ? 0 : -1;
 }
 
+struct page {
+    const char *file;
+    char *bytes;
+    size_t len;
+    xmlDocPtr doc;
+    char *url;
+};
+
+static void pages_free(struct page *pg, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(pg[i].bytes);
+        free(pg[i].url);
+        xmlFreeDoc(pg[i].doc);
+    }
+    free(pg);
+}
+
+/* Read and parse every page; each one's URL is --url (one page only) or its own canonical link. 0, or the exit
+ * status after printing why. */
+static int load_pages(struct page *pg, int n, char **files, const char *url)
+{
+    for (int i = 0; i < n; i++) {
+        char msg[600];
+        struct mw_err err = {0};
+        pg[i].file = files[i];
+        if (cli_read_page(files[i], 64u << 20, &pg[i].bytes, &pg[i].len, msg, sizeof msg)) {
+            cli_error("new: %s", msg);
+            return 1;
+        }
+        pg[i].doc = mw_html_parse_bytes(pg[i].bytes, pg[i].len, NULL, url, NULL, &err);
+        if (!pg[i].doc) {
+            cli_error("new: %s: %s", files[i], err.msg);
+            return 1;
+        }
+        pg[i].url = url ? strdup(url) : page_own_url(pg[i].doc, files[i]);
+        if (!pg[i].url) {
+            cli_error("new: %s names no URL of its own (no <link rel=canonical>, og:url or sidecar .json): give "
+                      "--url URL with that page alone", files[i]);
+            return EXIT_USAGE;
+        }
+        if (!url) {   /* links resolve against the page's own URL */
+            xmlFree((xmlChar *)pg[i].doc->URL);
+            pg[i].doc->URL = xmlStrdup(BAD_CAST pg[i].url);
+        }
+        char *h = mw_url_host(pg[i].url);
+        if (!h) {
+            cli_error("new: %s: the URL %s is not an absolute http(s) URL", files[i], pg[i].url);
+            return EXIT_USAGE;
+        }
+        free(h);
+    }
+    return 0;
+}
+
+/* "domains = {...}": every page's host without "www.", once each. */
+static void print_domains(FILE *f, const struct page *pg, int n)
+{
+    json_t *seen = json_object();
+    fputs("  domains = {", f);
+    for (int i = 0; i < n; i++) {
+        char *h = mw_url_host(pg[i].url);
+        const char *d = h && !strncmp(h, "www.", 4) ? h + 4 : h;
+        if (d && !json_object_get(seen, d)) {
+            fprintf(f, "%s\"%s\"", json_object_size(seen) ? ", " : "", d);
+            json_object_set_new(seen, d, json_true());
+        }
+        free(h);
+    }
+    fputs("},\n", f);
+    json_decref(seen);
+}
+
+/* One fixture per page: the page and what the new rule makes of it now. 0, or -1 after printing why. */
+static int write_fixtures(const struct page *pg, int n, const char *name, const char *dir, const char *fix_dir)
+{
+    struct mw_runner_opts ro;
+    mw_runner_opts_default(&ro);
+    ro.scripts_dir = cli_scripts_dir();
+    const char *rdirs[] = {dir, NULL};
+    ro.rule_dirs = rdirs;
+    ro.rule = name;
+    struct mw_err err = {0};
+    struct mw_runner *r = mw_runner_new(&ro, &err);
+    if (!r) {
+        cli_error("new: the scaffolded rule does not load: %s", err.msg);
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < n && !rc; i++) {
+        const char *base = strrchr(pg[i].file, '/') ? strrchr(pg[i].file, '/') + 1 : pg[i].file;
+        char stem[512], page_path[4700], json_path[4700];
+        snprintf(stem, sizeof stem, "%.*s", (int)strcspn(base, "."), base);
+        snprintf(page_path, sizeof page_path, "%s/%s.html.gz", fix_dir, stem);
+        snprintf(json_path, sizeof json_path, "%s/%s.json", fix_dir, stem);
+        if (write_gz(page_path, pg[i].bytes, pg[i].len)) {
+            cli_error("new: cannot write %s", page_path);
+            rc = -1;
+            break;
+        }
+        json_t *rec = mw_runner_extract(r, pg[i].bytes, pg[i].len, pg[i].url, NULL);
+        json_t *fx = json_object();
+        json_object_set_new(fx, "url", json_string(pg[i].url));
+        static const char *const keep[] = {"title", "authors", "published", "body", NULL};
+        for (int k = 0; keep[k]; k++)
+            json_object_set(fx, keep[k], json_object_get(rec, keep[k]));
+        json_object_set_new(fx, "note", json_string("scaffolded by moonwire new: check every field, then delete "
+                                                    "this note"));
+        if (json_dump_file(fx, json_path, JSON_INDENT(2))) {
+            cli_error("new: cannot write %s", json_path);
+            rc = -1;
+        } else {
+            printf("wrote %s and %s (the rule's current result: check it)\n", page_path, json_path);
+        }
+        json_decref(fx);
+        json_decref(rec);
+    }
+    mw_runner_free(r);
+    return rc;
+}
+
 int cmd_new(int argc, char **argv)
 {
     static const struct option opts[] = {{"url", required_argument, 0, 'u'}, {"output", required_argument, 0, 'o'},
@@ -253,19 +447,23 @@ int cmd_new(int argc, char **argv)
         default: help(stderr); return EXIT_USAGE;
         }
     }
-    if (argc - optind != 2 || !url) {
-        cli_error("new: give NAME, --url URL and one FILE");
+    int npages = argc - optind - 1;
+    if (npages < 1 || npages > 64 || (url && npages > 1)) {
+        cli_error(npages > 64 ? "new: at most 64 pages" : url && npages > 1
+                  ? "new: --url names one page; with several, each page's canonical link gives its URL"
+                  : "new: give NAME and at least one saved PAGE");
         help(stderr);
         return EXIT_USAGE;
     }
-    const char *name = argv[optind], *file = argv[optind + 1];
+    const char *name = argv[optind];
     for (const char *p = name; *p; p++)
         if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-') {
             cli_error("new: NAME must be letters, digits, '-' or '_'");
             return EXIT_USAGE;
         }
-    char *host = mw_url_host(url);
-    if (!host) {
+    char *uh = url ? mw_url_host(url) : NULL;
+    free(uh);
+    if (url && !uh) {
         cli_error("new: --url must be an absolute http(s) URL");
         return EXIT_USAGE;
     }
@@ -275,24 +473,19 @@ int cmd_new(int argc, char **argv)
     struct stat st;
     if (!force && stat(rule_path, &st) == 0) {
         cli_error("new: %s exists (use --force to overwrite)", rule_path);
-        free(host);
         return EXIT_USAGE;
     }
-    char *bytes = NULL, msg[600];
-    size_t len = 0;
-    if (cli_read_page(file, 64u << 20, &bytes, &len, msg, sizeof msg)) {
-        cli_error("new: %s", msg);
-        free(host);
-        return 1;
+    struct page *pg = calloc((size_t)npages, sizeof *pg);
+    int lrc = pg ? load_pages(pg, npages, argv + optind + 1, url) : 1;
+    if (lrc) {
+        pages_free(pg, pg ? npages : 0);
+        return lrc;
     }
+    xmlDocPtr doc = pg[0].doc;
+    const char *file = pg[0].file;
+    url = pg[0].url;
+    char *host = mw_url_host(url);
     struct mw_err err = {0};
-    xmlDocPtr doc = mw_html_parse_bytes(bytes, len, NULL, url, NULL, &err);
-    if (!doc) {
-        cli_error("new: %s", err.msg);
-        free(bytes);
-        free(host);
-        return 1;
-    }
     int rc = 1;
     struct mw_css_cache *cc = mw_css_cache_new(64);
     json_t *meta = mw_meta_extract(doc, url, NULL, &err);
@@ -340,7 +533,10 @@ int cmd_new(int argc, char **argv)
     mw_generic_pick_free(&gp);
 
     char pattern[1024];
-    article_pattern(url, pattern, sizeof pattern);
+    char *urls[64];
+    for (int i = 0; i < npages; i++)
+        urls[i] = pg[i].url;
+    article_pattern(urls, (size_t)npages, pattern, sizeof pattern);
     const char *domain = strncmp(host, "www.", 4) ? host : host + 4;
     const char *site = json_string_value(json_object_get(meta, "site_name"));
     const char *lang = json_string_value(json_object_get(meta, "lang"));
@@ -362,12 +558,14 @@ int cmd_new(int argc, char **argv)
     time_t now = time(NULL);
     strftime(today, sizeof today, "%Y-%m-%d", gmtime(&now));
     const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
-    fprintf(f, "-- %s.lua — scaffolded by `moonwire new` on %s from %s\n-- (%s).\n", name, today, base, url);
+    fprintf(f, "-- %s.lua — scaffolded by `moonwire new` on %s from %s\n-- (%s)%s.\n", name, today, base, url,
+            npages > 1 ? "; the article pattern fits every page given" : "");
     fprintf(f, "-- Unverified: check each field against the fixture in %s/, then against more pages of the\n"
                "-- outlet (`moonwire test --fixtures DIR %s`); fields left out come from doc:meta(), then the\n"
                "-- generic extractor.\nreturn rule {\n", name, name);
-    fprintf(f, "  name    = \"%s\",\n  outlet  = \"%s\",\n  domains = {\"%s\"},\n  article = \"%s\",\n", name,
-            site ? site : domain, domain, pattern);
+    fprintf(f, "  name    = \"%s\",\n  outlet  = \"%s\",\n", name, site ? site : domain);
+    print_domains(f, pg, npages);
+    fprintf(f, "  article = \"%s\",\n", pattern);
     if (lang)
         fprintf(f, "  lang    = \"%s\",\n", lang);
     if (tz[0])
@@ -401,53 +599,19 @@ int cmd_new(int argc, char **argv)
         goto fail;
     }
 
-    /* the fixture: the page and what the new rule makes of it now */
     if (mkdir(fix_dir, 0777) && errno != EEXIST) {
         cli_error("new: cannot create %s: %s", fix_dir, strerror(errno));
         goto fail;
     }
-    char stem[512], page_path[4700], json_path[4700];
-    snprintf(stem, sizeof stem, "%.*s", (int)strcspn(base, "."), base);
-    snprintf(page_path, sizeof page_path, "%s/%s.html.gz", fix_dir, stem);
-    snprintf(json_path, sizeof json_path, "%s/%s.json", fix_dir, stem);
-    if (write_gz(page_path, bytes, len)) {
-        cli_error("new: cannot write %s", page_path);
+    printf("wrote %s\n", rule_path);
+    if (write_fixtures(pg, npages, name, dir, fix_dir))
         goto fail;
-    }
-    struct mw_runner_opts ro;
-    mw_runner_opts_default(&ro);
-    ro.scripts_dir = cli_scripts_dir();
-    const char *rdirs[] = {dir, NULL};
-    ro.rule_dirs = rdirs;
-    ro.rule = name;
-    struct mw_runner *r = mw_runner_new(&ro, &err);
-    if (!r) {
-        cli_error("new: the scaffolded rule does not load: %s", err.msg);
-        goto fail;
-    }
-    json_t *rec = mw_runner_extract(r, bytes, len, url, NULL);
-    json_t *fx = json_object();
-    json_object_set_new(fx, "url", json_string(url));
-    static const char *const keep[] = {"title", "authors", "published", "body", NULL};
-    for (int i = 0; keep[i]; i++)
-        json_object_set(fx, keep[i], json_object_get(rec, keep[i]));
-    json_object_set_new(fx, "note", json_string("scaffolded by moonwire new: check every field, then delete this note"));
-    int wrc = json_dump_file(fx, json_path, JSON_INDENT(2));
-    json_decref(fx);
-    json_decref(rec);
-    mw_runner_free(r);
-    if (wrc) {
-        cli_error("new: cannot write %s", json_path);
-        goto fail;
-    }
-    printf("wrote %s\nwrote %s and %s (the rule's current result: check it)\n", rule_path, page_path, json_path);
     rc = 0;
 fail:
     json_decref(drops);
     json_decref(meta);
     mw_css_cache_free(cc);
-    xmlFreeDoc(doc);
-    free(bytes);
+    pages_free(pg, npages);
     free(host);
     return rc;
 }

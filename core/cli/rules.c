@@ -18,7 +18,8 @@ static void help(FILE *f)
           "that check it (passing/all fixtures whose url the rule handles) and whether it is verified: every one of\n"
           "its real saved pages passes `moonwire test` (synthetic shape tests do not count). Rule files that\n"
           "failed to load are reported first.\n\n"
-          "  --fixtures DIR  where saved pages are (default: ../shared/corpus/outlets and tests/rules)\n"
+          "  --fixtures DIR  where saved pages are (default: tests/rules and ../shared/corpus/outlets beside the\n"
+          "                  project scripts/ is in, whatever the current directory)\n"
           "  --store STORE   also list the probable layout changes a `moonwire run` store has flagged: fields a\n"
           "                  rule used to fill (>= 80% of its pages in earlier passes) that its latest pass\n"
           "                  mostly left to meta/generic or empty, with an example URL (in --json:\n"
@@ -137,8 +138,7 @@ int cmd_rules(int argc, char **argv)
     if (nd) {
         dirs[nd] = NULL;
     } else {
-        if (stat("../shared/corpus/outlets", &st) == 0)
-            real[0] = "../shared/corpus/outlets";
+        real[0] = cli_shared_outlets();   /* found from the rules' project, not the current directory */
         const char *sd = cli_scripts_dir();
         if (sd) {
             snprintf(own, sizeof own, "%s/../tests/rules", sd);

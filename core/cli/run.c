@@ -416,7 +416,8 @@ int cmd_run(int argc, char **argv)
 
     v.tty = isatty(2);
     v.summary = v.jsonl ? stderr : stdout;
-    struct mw_crawl_opts co = {cfg, runner, plugin_dirs(), &g_stop, on_event, &v, &ro, worker};
+    struct mw_crawl_opts co = {.cfg = cfg, .runner = runner, .plugin_dirs = plugin_dirs(), .stop = &g_stop,
+                               .on_event = on_event, .ctx = &v, .runner_opts = &ro, .worker = worker};
     int rc = 0;
     for (int pass = 1; !g_stop; pass++) {
         double start = mono();

@@ -42,6 +42,9 @@ struct shell {
     char *page_ctype;
     int interactive, echo, failed;
     int has_arg;                     /* a page named on the command line: opened quietly in a script */
+    int line_no, chunk_line;         /* lines read; the first line of the statement being read */
+    struct mw_fetch_opts fo;         /* --resolve, --user-agent, --header, --cookie, --proxy for fetch() */
+    const char *resolve[33], *headers[33];
     char hist[PATH_MAX + 16];
 };
 
@@ -82,6 +85,9 @@ static void help(FILE *f)
           "  --cpu SECS     CPU seconds per statement, helpers included (default 600)\n"
           "  --no-http      refuse http.get in the shell (fetch() still works)\n"
           "  --echo         without a terminal: print each input line after its prompt, as a transcript\n"
+          "  --resolve H:P:ADDR  fetch(): connect to ADDR for host H port P (as curl --resolve); repeatable\n"
+          "  -A, --user-agent UA, -H, --header 'N: V', -b, --cookie FILE, -x, --proxy URL\n"
+          "                 fetch()'s User-Agent, extra headers, Netscape cookie file and proxy, as `fetch`'s\n"
           "  -h, --help     this text\n",
           f);
 }
@@ -187,8 +193,7 @@ static int p_fetch(lua_State *L)
     const char *url = luaL_checkstring(L, 1);
     struct mw_err err = {0};
     if (!sh->fetcher) {
-        struct mw_fetch_opts fo;
-        mw_fetch_opts_default(&fo);
+        struct mw_fetch_opts fo = sh->fo;   /* the command line's HTTP options */
         fo.interrupt = &g_sigint;   /* Ctrl-C ends a fetch that hangs, as it ends a Lua loop */
         sh->fetcher = mw_fetcher_new(&fo, &err);
         if (!sh->fetcher)
@@ -273,18 +278,15 @@ static int p_rules(lua_State *L)
     return 2;
 }
 
-/* loadrule(path) -> the rule table, loaded fresh from the file into the shell's state */
+/* loadrule(name) -> a plain copy of the rule's table, loaded afresh from its file by the runner: rule code
+ * runs only in the runner's sandbox, never in the shell's own state (which may open files) */
 static int p_loadrule(lua_State *L)
 {
     struct shell *sh = shell_of(L);
-    const char *path = luaL_checkstring(L, 1);
-    lua_State *M = mw_lua_state(sh->lua);
+    const char *name = luaL_checkstring(L, 1);
     struct mw_err err = {0};
-    if (mw_lua_loadfile(sh->lua, path, &err))
+    if (mw_runner_push_rule(sh->runner, name, L, &err))
         return fail(L, "%s", err.msg);
-    if (M != L)   /* called from a coroutine: the chunk was pushed on the main thread */
-        lua_xmove(M, L, 1);
-    lua_call(L, 0, 1);
     return 1;
 }
 
@@ -399,6 +401,15 @@ static int p_save(lua_State *L)
     }
     sprintf(gzp, "%s.html.gz", base);
     sprintf(jp, "%s.json", base);
+    for (char *q = strchr(gzp + 1, '/'); q; q = strchr(q + 1, '/')) {   /* save("new/dir/page") makes new/dir */
+        *q = '\0';
+        int made = mkdir(gzp, 0777) == 0 || errno == EEXIST;
+        *q = '/';
+        if (!made) {
+            snprintf(msg, sizeof msg, "save: cannot create the folders of %s: %s", gzp, strerror(errno));
+            goto done;
+        }
+    }
     const char *u = url ? url : json_string_value(json_object_get(rec, "url"));
     json_object_set_new(want, "url", u ? json_string(u) : json_null());
     for (int i = 0; FIXTURE_FIELDS[i]; i++) {
@@ -521,6 +532,10 @@ static void report(struct shell *sh, const char *msg)
     int ml = (int)(tb - msg);
     while (ml > 0 && (msg[ml - 1] == ' ' || msg[ml - 1] == '\n'))
         ml--;
+    /* an error raised inside a helper (a bad selector given to it) is the user's line's error */
+    const char *at = strncmp(msg, "stdin:", 6) ? strstr(tb, "stdin:") : NULL;
+    if (at)
+        fprintf(stderr, "stdin:%d: ", atoi(at + 6));
     fprintf(stderr, "%.*s\n", ml, msg);
     int head = 0;
     for (const char *p = tb + 16; *p;) {
@@ -547,19 +562,25 @@ static int compile(struct shell *sh, const char *chunk, struct mw_err *err)
 {
     lua_State *L = mw_lua_state(sh->lua);
     size_t n = strlen(chunk);
-    char *code = malloc(n + 16);
+    /* a script's statements keep their own line numbers: errors say stdin:LINE of the script */
+    int pad = !sh->interactive && !sh->echo && sh->chunk_line > 1 ? sh->chunk_line - 1 : 0;   /* --echo: a transcript */
+    char *code = malloc(n + 16 + (size_t)pad);
     if (!code)
         return mw_err_set(err, MW_ENOMEM, "script", "out of memory"), LOAD_ERR;
+    memset(code, '\n', (size_t)pad);
+    char *body = code + pad;
     int rc;
     if (chunk[0] == '=') {
-        sprintf(code, "return %s", chunk + 1);
+        sprintf(body, "return %s", chunk + 1);
         rc = mw_lua_load(sh->lua, code, strlen(code), "=stdin", err);
     } else {
-        sprintf(code, "return %s;", chunk);
+        sprintf(body, "return %s;", chunk);
         struct mw_err quiet = {0};
         rc = mw_lua_load(sh->lua, code, strlen(code), "=stdin", &quiet);
-        if (rc)
-            rc = mw_lua_load(sh->lua, chunk, n, "=stdin", err);
+        if (rc) {
+            memcpy(body, chunk, n + 1);
+            rc = mw_lua_load(sh->lua, code, (size_t)pad + n, "=stdin", err);
+        }
     }
     free(code);
     if (rc) {
@@ -1018,6 +1039,9 @@ static void loop(struct shell *sh)
         }
         if (!got)
             break;
+        sh->line_no++;
+        if (!clen)
+            sh->chunk_line = sh->line_no;
         if (sh->echo) {
             printf("%s%s\n", prompt, line);
             fflush(stdout);
@@ -1069,8 +1093,12 @@ int cmd_shell(int argc, char **argv)
     static const struct option opts[] = {
         {"mem", required_argument, 0, 'm'}, {"instr", required_argument, 0, 'i'}, {"cpu", required_argument, 0, 'c'},
         {"no-http", no_argument, 0, 'n'}, {"echo", no_argument, 0, 'e'}, {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"resolve", required_argument, 0, 'R'}, {"user-agent", required_argument, 0, 'A'},
+        {"header", required_argument, 0, 'H'}, {"cookie", required_argument, 0, 'b'},
+        {"proxy", required_argument, 0, 'x'}, {0, 0, 0, 0}};
     struct shell sh = {0};
+    mw_fetch_opts_default(&sh.fo);
+    int nres = 0, nhdr = 0;
     struct mw_lua_limits lim;
     mw_lua_limits_default(&lim);
     lim.allow_files = 1;
@@ -1080,16 +1108,37 @@ int cmd_shell(int argc, char **argv)
     lim.cpu_max = 600;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+hA:H:b:x:", opts, NULL)) != -1) {
         switch (c) {
         case 'm': lim.mem_max = (size_t)(atof(optarg) * 1048576.0); break;
         case 'i': lim.instr_max = (long long)strtod(optarg, NULL); break;
         case 'c': lim.cpu_max = atof(optarg); break;
         case 'n': lim.allow_http = 0; break;
         case 'e': sh.echo = 1; break;
+        case 'R':
+        case 'H':
+            if ((c == 'R' ? nres : nhdr) == 32) {
+                cli_error("shell: at most 32 --%s options", c == 'R' ? "resolve" : "header");
+                return EXIT_USAGE;
+            }
+            if (c == 'R')
+                sh.resolve[nres++] = optarg;
+            else
+                sh.headers[nhdr++] = optarg;
+            break;
+        case 'A': sh.fo.user_agent = optarg; break;
+        case 'b': sh.fo.cookie_file = optarg; break;
+        case 'x': sh.fo.proxy = optarg; break;
         case 'h': help(stdout); return 0;
         default: help(stderr); return EXIT_USAGE;
         }
+    }
+    sh.fo.resolve = nres ? sh.resolve : NULL;
+    sh.fo.headers = nhdr ? sh.headers : NULL;
+    struct mw_err herr = {0};
+    if (mw_fetch_opts_check(&sh.fo, &herr)) {
+        cli_error("shell: %s", herr.msg);
+        return EXIT_USAGE;
     }
     if (lim.mem_max < (1u << 20) || lim.instr_max <= 0 || lim.cpu_max <= 0) {
         cli_error("shell: --mem must be at least 1 MB, --instr and --cpu positive");
@@ -1130,6 +1179,7 @@ int cmd_shell(int argc, char **argv)
         rl_readline_name = "moonwire";
         rl_catch_signals = 0;
         rl_attempted_completion_function = complete;
+        rl_bind_key('\f', rl_clear_screen);   /* Ctrl-L clears the screen and redraws the prompt, as in bash */
         rl_basic_word_break_characters = " \t\n\"'`><=;+-*/%^~#&|{}()[],";
         rl_completer_quote_characters = "\"'";
         history_path(&sh);

@@ -9,18 +9,28 @@
 
 static void help(FILE *f)
 {
-    fputs("usage: moonwire test [--fixtures DIR]... [--min-f1 X] [-v] [RULE...]\n\n"
+    fputs("usage: moonwire test [--fixtures DIR]... [--known FILE | --no-known] [--min-f1 X] [-v] [RULE...]\n\n"
           "Checks rules against saved pages. A fixture is NAME.html.gz (or .html) beside NAME.json holding the\n"
           "page's \"url\" and the expected fields (the layout of ../shared/corpus). The rule is picked by the url;\n"
           "every field the JSON has is compared: strings after whitespace folding, authors and tags as sets,\n"
           "published/modified as the same instant (the same wall clock when the expectation has no zone), and\n"
-          "the body by word 4-gram shingle F1. Failing fields are printed with expected and got values, and the\n"
-          "body's missing and extra paragraphs.\n\n"
+          "the body by word 4-gram shingle F1. A null expectation means the page has none: the output must be\n"
+          "null (or [] for a list). A key left out, or \"\", is not checked. Failing fields are printed with\n"
+          "expected and got values, and the body's missing and extra paragraphs.\n\n"
+          "Known issues are expectations the page itself contradicts. For each fixture directory DIR the file\n"
+          "is DIR/known.json; when DIR has none (a read-only corpus, say), the first *known.json in the\n"
+          "project's tests/rules/ whose \"fixtures\" key, resolved against that file's own directory, is DIR\n"
+          "(tests/rules/corpus-known.json names ../shared/corpus/outlets). The file holds\n"
+          "  {\"fixtures\": DIR, \"known\": {\"PAGE#field\": {\"page\": VALUE, \"why\": \"evidence\"}}}\n"
+          "where VALUE is what the page really shows: the field passes as \"known\" when the output is VALUE and\n"
+          "fails when it is neither VALUE nor the expectation. An entry whose field now matches the expectation,\n"
+          "or that names no annotated field of a checked page, is stale: reported, and the exit status is 1.\n\n"
           "  --fixtures DIR  a directory of fixtures, searched recursively (repeatable); default: tests/rules\n"
-          "                  beside scripts/, and ../shared/corpus/outlets when present\n"
+          "                  beside scripts/, and ../shared/corpus/outlets beside the project scripts/ is in\n"
+          "                  (else beside the current directory) when present\n"
           "  --min-f1 X      body F1 needed to pass (default 0.98)\n"
-          "  --known FILE    JSON object {\"PAGE#field\": \"why\"} of expectations the page itself contradicts:\n"
-          "                  those fields are reported as known, not failed (every other field still counts)\n"
+          "  --known FILE    the known-issues file for every directory (instead of each directory's own)\n"
+          "  --no-known      no known-issues file: every expectation counts as written\n"
           "  -v, --verbose   list passing pages and warnings too\n"
           "  RULE...         only pages these rules handle\n\n"
           "Prints \"N passed, N failed\". Exit status: 0 when every page passes; 1 when any fails (a field off,\n"
@@ -31,7 +41,7 @@ static void help(FILE *f)
 int cmd_test(int argc, char **argv)
 {
     static const struct option opts[] = {{"fixtures", required_argument, 0, 'f'}, {"min-f1", required_argument, 0, 'm'},
-                                         {"known", required_argument, 0, 'k'},
+                                         {"known", required_argument, 0, 'k'}, {"no-known", no_argument, 0, 'K'},
                                          {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *dirs[65] = {0};
     int nd = 0, c;
@@ -49,17 +59,18 @@ int cmd_test(int argc, char **argv)
             break;
         case 'm': fo.min_f1 = atof(optarg); break;
         case 'k': {
-            json_error_t je;
-            json_t *k = json_load_file(optarg, 0, &je);
-            if (!json_is_object(k)) {
-                cli_error("test: %s: %s", optarg, k ? "expected an object {\"page#field\": \"why\"}" : je.text);
-                json_decref(k);
+            struct mw_err kerr = {0};
+            json_t *k = mw_fixtures_known_load(optarg, &kerr);
+            if (!k) {
+                cli_error("test: %s", kerr.msg);
+                json_decref((json_t *)fo.known);
                 return EXIT_USAGE;
             }
             json_decref((json_t *)fo.known);
             fo.known = k;
             break;
         }
+        case 'K': fo.no_known = 1; break;
         case 'v': fo.verbose = 1; break;
         case 'h': help(stdout); return 0;
         default: help(stderr); return EXIT_USAGE;
@@ -67,25 +78,33 @@ int cmd_test(int argc, char **argv)
     }
     if (fo.min_f1 <= 0 || fo.min_f1 > 1) {
         cli_error("test: --min-f1 must be in (0, 1]");
+        json_decref((json_t *)fo.known);
         return EXIT_USAGE;
     }
     struct mw_runner *r = cli_runner(0, NULL, 0);
-    if (!r)
+    if (!r) {
+        json_decref((json_t *)fo.known);
         return 1;
-    if (!nd) {   /* the project's own fixtures beside scripts/, and the shared corpus when it is there */
-        static char own[4200];
-        const char *sd = cli_scripts_dir();
-        struct stat st;
-        if (sd) {
-            snprintf(own, sizeof own, "%s/../tests/rules", sd);
-            if (stat(own, &st) == 0 && S_ISDIR(st.st_mode))
-                dirs[nd++] = own;
-        }
-        if (stat("../shared/corpus/outlets", &st) == 0 && S_ISDIR(st.st_mode))
-            dirs[nd++] = "../shared/corpus/outlets";
+    }
+    static char own[4200];   /* the project's own fixtures and known-issues files, beside scripts/ */
+    const char *known_dirs[2] = {0};
+    const char *sd = cli_scripts_dir();
+    struct stat st;
+    if (sd) {
+        snprintf(own, sizeof own, "%s/../tests/rules", sd);
+        if (stat(own, &st) == 0 && S_ISDIR(st.st_mode))
+            known_dirs[0] = own;
+    }
+    fo.known_dirs = known_dirs;
+    if (!nd) {   /* the project's own fixtures, and the shared corpus when it is there */
+        if (known_dirs[0])
+            dirs[nd++] = own;
+        if (cli_shared_outlets())
+            dirs[nd++] = cli_shared_outlets();
         if (!nd) {
             cli_error("test: no fixture directory found; give --fixtures DIR");
             mw_runner_free(r);
+            json_decref((json_t *)fo.known);
             return EXIT_USAGE;
         }
     }
@@ -101,5 +120,5 @@ int cmd_test(int argc, char **argv)
         cli_error("test: %s", err.msg);
         return rc == MW_ENOTFOUND ? EXIT_USAGE : 1;
     }
-    return res.failed ? 1 : 0;
+    return res.failed || res.stale ? 1 : 0;
 }

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of a UTF-8 whitespace character at s (0 if none); *drop set for zero-width ones. */
+/* Length of a UTF-8 whitespace character at s (0 if none); *drop set for zero-width ones. Soft hyphens and
+ * ZWNJ/ZWJ are the page's own characters (German hyphenation points, Persian and Indic spelling, emoji
+ * sequences) and stay. */
 static size_t space_at(const unsigned char *s, size_t left, int *drop, int *is_break)
 {
     *drop = 0;
@@ -17,12 +19,11 @@ static size_t space_at(const unsigned char *s, size_t left, int *drop, int *is_b
         return 1;
     if (c == 0xC2 && left >= 2) {
         if (s[1] == 0xA0) return 2;                 /* NBSP */
-        if (s[1] == 0xAD) { *drop = 1; return 2; }  /* soft hyphen */
         if (s[1] == 0x85) return 2;                 /* NEL */
     }
     if (c == 0xE2 && left >= 3) {
         if (s[1] == 0x80 && s[2] >= 0x80 && s[2] <= 0x8A) return 3;          /* U+2000..200A */
-        if (s[1] == 0x80 && s[2] >= 0x8B && s[2] <= 0x8D) { *drop = 1; return 3; } /* ZWSP, ZWNJ, ZWJ */
+        if (s[1] == 0x80 && s[2] == 0x8B) { *drop = 1; return 3; }          /* ZWSP */
         if (s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9)) { *is_break = 1; return 3; }
         if (s[1] == 0x80 && s[2] == 0xAF) return 3;  /* U+202F */
         if (s[1] == 0x81 && s[2] == 0x9F) return 3;  /* U+205F */

@@ -7,7 +7,7 @@
 #include <libxml/tree.h>
 
 /* Fold runs of whitespace (ASCII, NBSP, U+2000..200A, U+202F, U+205F, U+3000, line/para separators) to
- * one space, drop zero-width characters and soft hyphens, trim both ends. keep_breaks: "\n" survives
+ * one space, drop zero-width spaces, word joiners and BOMs (soft hyphens, ZWNJ and ZWJ stay), trim both ends. keep_breaks: "\n" survives
  * (runs of blank lines become one "\n\n"), spaces around it are trimmed. */
 char *mw_text_fold(const char *s, size_t n, int keep_breaks);
 

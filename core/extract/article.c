@@ -2,13 +2,16 @@
  * Finding the body is extract/generic.c; reading metadata is meta/meta.c. */
 #include "extract/article.h"
 #include "extract/generic.h"
+#include "extract/kind.h"
 #include "meta/meta.h"
+#include "meta/date.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const KEYS[] = {
-    "url", "canonical_url", "outlet", "rule", "title", "authors", "published", "modified", "section", "tags",
-    "lang", "lead", "dateline", "body", "images", "fetched", "status", "error", NULL};
+    "url", "canonical_url", "outlet", "rule", "kind", "title", "authors", "published", "published_relative",
+    "modified", "section", "tags", "lang", "lead", "dateline", "body", "images", "fetched", "status", "error", NULL};
 
 static int is_list(const char *k)
 {
@@ -53,8 +56,11 @@ static void take(json_t *rec, const char *key, json_t *src, const char *skey, js
     if (settled && json_object_get(settled, key))
         return;
     json_object_set(rec, key, v);
-    if (origin)
-        json_object_set_new(origin, key, json_string(who));
+    if (origin) {
+        /* "meta: og:title", "generic: the text of <div class=article-body>": the source's own account */
+        const char *detail = json_string_value(json_object_get(json_object_get(src, "origins"), skey));
+        json_object_set_new(origin, key, detail ? json_sprintf("%s: %s", who, detail) : json_string(who));
+    }
 }
 
 static void merge_images(json_t *rec, json_t *more, json_t *origin, const char *who)
@@ -85,13 +91,27 @@ static void merge_images(json_t *rec, json_t *more, json_t *origin, const char *
         }
     }
     if (added && origin && !json_object_get(origin, "images"))
-        json_object_set_new(origin, "images", json_string(who));
+        json_object_set_new(origin, "images", json_string(who));   /* merged from several: the first named */
+}
+
+static const char *img_who(json_t *meta, const char *who, char *buf, size_t cap)
+{
+    const char *d = json_string_value(json_object_get(json_object_get(meta, "origins"), "images"));
+    snprintf(buf, cap, "%s: %s", who, d ? d : "images");
+    return buf;
 }
 
 int mw_article_fill(json_t *rec, xmlDocPtr doc, const struct mw_article_opts *o, json_t *origin,
                     struct mw_err *err)
 {
-    struct mw_meta_opts mo = {o ? o->tz : NULL, o ? o->lang : NULL};
+    char buf[160];
+    struct mw_meta_opts mo = {o ? o->tz : NULL, o ? o->lang : NULL, 0};
+    double fetched;
+    int zone;
+    if (o && o->fetched && !mw_date_epoch(o->fetched, &fetched, &zone))
+        mo.fetched = fetched;
+    if (o && o->fetched && mw_article_empty(json_object_get(rec, "fetched")))
+        json_object_set_new(rec, "fetched", json_string(o->fetched));
     const char *url = o && o->url ? o->url : NULL;
     const json_t *set = o ? o->settled : NULL;
     json_t *meta = mw_meta_extract(doc, url, &mo, err);
@@ -101,6 +121,9 @@ int mw_article_fill(json_t *rec, xmlDocPtr doc, const struct mw_article_opts *o,
         url = json_string_value(json_object_get(meta, "canonical_url"));
     static const char *const from_meta[] = {"canonical_url", "title", "authors", "published", "modified",
                                             "section", "tags", "lang", NULL};
+    /* the phrase goes with the date it made: a rule's own published date leaves it out */
+    if (mw_article_empty(json_object_get(rec, "published")) && !(set && json_object_get(set, "published")))
+        take(rec, "published_relative", meta, "published_relative", origin, "meta", set);
     for (int i = 0; from_meta[i]; i++)
         take(rec, from_meta[i], meta, from_meta[i], origin, "meta", set);
     if (mw_article_empty(json_object_get(rec, "url")) && url)
@@ -116,12 +139,18 @@ int mw_article_fill(json_t *rec, xmlDocPtr doc, const struct mw_article_opts *o,
         take(rec, "body", g, "body", origin, "generic", set);
         take(rec, "lead", meta, "lead", origin, "meta", set);
         take(rec, "lead", g, "lead", origin, "generic", set);
-        merge_images(rec, json_object_get(meta, "images"), origin, "meta");
-        merge_images(rec, json_object_get(g, "images"), origin, "generic");
+        merge_images(rec, json_object_get(meta, "images"), origin, img_who(meta, "meta", buf, sizeof buf));
+        merge_images(rec, json_object_get(g, "images"), origin, "generic: images in the text");
         json_decref(g);
     } else {
         take(rec, "lead", meta, "lead", origin, "meta", set);
-        merge_images(rec, json_object_get(meta, "images"), origin, "meta");
+        merge_images(rec, json_object_get(meta, "images"), origin, img_who(meta, "meta", buf, sizeof buf));
+    }
+    if (mw_article_empty(json_object_get(rec, "kind"))) {
+        json_object_set_new(rec, "kind", json_string(mw_kind_of(doc, meta, rec)));
+        if (origin)
+            json_object_set_new(origin, "kind", json_string("generic: page signals (text, headline links, "
+                                                            "consent and error wording, metadata)"));
     }
     json_decref(meta);
     return MW_OK;

@@ -20,6 +20,8 @@ struct mw_article_opts {
     const char *lang;     /* expected language */
     const json_t *settled;   /* may be NULL: an object whose keys are fields a rule settled (even as empty);
                                 those are never filled from metadata or the generic extractor */
+    const char *fetched;  /* when the page was fetched (ISO 8601), NULL = unknown: relative dates resolve
+                             against it and it fills the record's "fetched" */
 };
 
 /* Fill rec's fields that are still null/empty from doc metadata and the generic extractor.

@@ -8,6 +8,7 @@
 #include "net/url.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,13 +17,13 @@
 enum tag {
     T_OTHER, T_TEXT, T_INLINE, T_A, T_BR, T_P, T_DIV, T_SECTION, T_ARTICLE, T_MAIN, T_BODY, T_H1, T_HX,
     T_LI, T_UL, T_OL, T_DL, T_DT, T_DD, T_BLOCKQUOTE, T_PRE, T_TABLE, T_TR, T_TD, T_TH, T_IMG, T_FIGURE,
-    T_PICTURE, T_HEADER, T_FORM, T_DROP, T_HR, T_ADDRESS
+    T_PICTURE, T_HEADER, T_FORM, T_DROP, T_HR, T_ADDRESS, T_ASIDE
 };
 
 struct tagname { const char *name; unsigned char tag; };
 
 static const struct tagname tagnames[] = {
-    {"a", T_A}, {"abbr", T_INLINE}, {"address", T_ADDRESS}, {"article", T_ARTICLE}, {"aside", T_DROP},
+    {"a", T_A}, {"abbr", T_INLINE}, {"address", T_ADDRESS}, {"article", T_ARTICLE}, {"aside", T_ASIDE},
     {"audio", T_DROP}, {"b", T_INLINE}, {"bdi", T_INLINE}, {"big", T_INLINE}, {"blockquote", T_BLOCKQUOTE},
     {"body", T_BODY}, {"br", T_BR}, {"button", T_DROP}, {"canvas", T_DROP}, {"center", T_DIV},
     {"cite", T_INLINE}, {"code", T_INLINE}, {"dd", T_DD}, {"del", T_INLINE}, {"dfn", T_INLINE},
@@ -160,10 +161,8 @@ static unsigned classify(xmlNodePtr x)
 {
     const char *names[2] = {attr(x, "class"), attr(x, "id")};
     static const char *const embeds[] = {"embed", "tweet", "twitter", "instagram", NULL};
-    static const char *const socials[] = {"social", NULL};
     static const char *const shares[] = {"share", "sharing", NULL};
     unsigned f = 0;
-    int embedded = 0, social = 0;
     char low[256];
     for (int k = 0; k < 2; k++) {
         const char *s = names[k];
@@ -187,35 +186,21 @@ static unsigned classify(xmlNodePtr x)
             if (word_in(low + st, i - st, shares, 1))
                 f |= F_SHARE;
             if (word_in(low + st, i - st, embeds, 1))
-                embedded = 1;
-            else if (word_in(low + st, i - st, neg_strong, 1)) {
+                continue;   /* an embedded post the article quotes is neither furniture nor content by name */
+            else if (word_in(low + st, i - st, neg_strong, 1))
                 f |= F_STRONG | F_NEG;
-                social += word_in(low + st, i - st, socials, 1);
-            }
             else if (word_in(low + st, i - st, neg_exact, 0))
                 f |= F_NEG;
         }
     }
-    /* "social-media-embed" wraps a post the article quotes; "social-share" is a share bar. */
-    if (embedded && (f & F_STRONG) && social && !(f & F_SHARE))
-        f &= ~(unsigned)(F_STRONG | F_NEG);
     return f;
 }
 
 static int hidden(xmlNodePtr x)
 {
-    if (attr(x, "hidden")) {
-        /* React's streamed server rendering parks finished segments in <div hidden id="S:n"> and its
-         * runtime moves them into place: that is page content, not hidden furniture. */
-        const char *id = attr(x, "id");
-        if (!(id && id[0] == 'S' && id[1] == ':'))
-            return 1;
-    }
-    const char *a = attr(x, "aria-hidden");
-    if (a && !strcmp(a, "true"))
+    if (attr(x, "hidden"))
         return 1;
-    /* Modal dialogs (consent, sign-in, paywall prompts) sit over the page, never in the article. */
-    a = attr(x, "aria-modal");
+    const char *a = attr(x, "aria-hidden");
     if (a && !strcmp(a, "true"))
         return 1;
     a = attr(x, "role");
@@ -231,6 +216,28 @@ static int hidden(xmlNodePtr x)
         low[n] = '\0';
         if (strstr(low, "display:none") || strstr(low, "visibility:hidden"))
             return 1;
+    }
+    return 0;
+}
+
+/* An <aside> that holds an <h1> or an <article>: possibly the page itself, nested there by libxml2's recovery
+ * (drop_asides decides once the text is counted). Any other aside is dropped unread. */
+static int holds_story(xmlNodePtr aside)
+{
+    int budget = 20000;
+    for (xmlNodePtr n = aside->children; n && budget-- > 0;) {
+        if (n->type == XML_ELEMENT_NODE && n->name &&
+            (!xmlStrcasecmp(n->name, BAD_CAST "h1") || !xmlStrcasecmp(n->name, BAD_CAST "article")))
+            return 1;
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != aside && !n->next)
+            n = n->parent;
+        if (!n || n == aside)
+            break;
+        n = n->next;
     }
     return 0;
 }
@@ -254,7 +261,7 @@ static void build(struct ctx *c, xmlNodePtr root)
                 d->flags |= F_LINK;
             if (t == T_BODY && c->body < 0)
                 c->body = i;
-            if (t == T_DROP || hidden(x))
+            if (t == T_DROP || hidden(x) || (t == T_ASIDE && !holds_story(x)))
                 d->flags |= F_DROP | F_HIDDEN;
             else if (t != T_BODY && t != T_A && t != T_INLINE)
                 d->flags |= classify(x);
@@ -284,6 +291,43 @@ static void build(struct ctx *c, xmlNodePtr root)
         c->v[par].end = c->n;
     if (c->n > 0)
         c->v[0].end = c->n;
+}
+
+/* <aside> is furniture, except one that holds the page's <h1>, or an <article> and nearly all the paragraphs:
+ * libxml2 recovers a sidebar's unclosed <div>s by nesting the rest of the page inside the <aside>
+ * (washingtontimes.com), and some sites put their main column in one (oren.mk.ru). Needs stats(); a dropped
+ * aside's counts are taken back out of its ancestors, as if it had never been entered. */
+static int drop_asides(struct ctx *c)
+{
+    int total = c->body >= 0 ? c->v[c->body].ptxt : c->v[0].ptxt, dropped = 0;
+    for (int i = 0; i < c->n; i++) {
+        if (c->v[i].tag != T_ASIDE || (c->v[i].flags & F_DROP))
+            continue;
+        int h1 = 0, article = 0;
+        for (int j = i + 1; j < c->v[i].end && !h1; j++) {
+            h1 = c->v[j].tag == T_H1;
+            article |= c->v[j].tag == T_ARTICLE;
+        }
+        if (!h1 && !(article && c->v[i].ptxt * 10 >= total * 7)) {
+            c->v[i].flags |= F_DROP | F_HIDDEN;
+            dropped = 1;
+            /* take its counts back out of its ancestors (an aside is a block: no inline text to return) */
+            const struct nd *a = &c->v[i];
+            for (int p = a->parent; p >= 0; p = c->v[p].parent) {
+                struct nd *q = &c->v[p];
+                q->txt -= a->txt;
+                q->lnk -= a->lnk;
+                q->commas -= a->commas;
+                q->np -= a->np;
+                q->ptxt -= a->ptxt;
+                q->nimg -= a->nimg;
+                q->nli -= a->nli;
+                q->ninput -= a->ninput;
+            }
+            i = c->v[i].end - 1;
+        }
+    }
+    return dropped;
 }
 
 /* ---- statistics ----------------------------------------------------------------------------------- */
@@ -344,7 +388,7 @@ static void stats(struct ctx *c)
             if (is_unit(d))
                 d->ptxt += d->inl;
         }
-        if (d->parent < 0)
+        if (d->parent < 0 || (d->tag == T_ASIDE && (d->flags & F_DROP)))
             continue;
         struct nd *p = &c->v[d->parent];
         p->nimg += d->nimg;
@@ -377,7 +421,8 @@ static void drop_named(struct ctx *c)
             continue;
         }
         int named = (d->flags & F_STRONG) || ((d->flags & F_NEG) && !(d->flags & F_POS));
-        /* A layout word ("sidebar-grid__container") on a box of plain paragraphs is not furniture. */
+        /* A layout word ("sidebar-grid__container") on a box of plain paragraphs is not furniture (the article
+         * text of nationalpost.com, shabka.org, bundeskanzleramt.gv.at, kochbar.de, politico.eu pages). */
         if (named && !(d->flags & F_STRONG) && d->ptxt >= 400 && d->lnk * 5 < d->txt)
             named = 0;
         if (d->tag == T_FORM && d->ptxt < total / 2)
@@ -675,7 +720,7 @@ static void flush(struct out *o)
     }
     size_t len = strlen(s);
     /* Mostly-link lines are menus and teasers; a long paragraph that links many names is still text. */
-    int linky = txt > 0 && lnk * 2 > txt && (txt < 200 || lnk * 4 > txt * 3);
+    int linky = txt > 0 && lnk * 2 > txt && (txt - lnk < 60 || lnk * 4 > txt * 3);
     if (!len || linky || boiler_line(s, len)) {
         free(s);
         return;
@@ -716,7 +761,9 @@ static int junk(const struct ctx *c, int i, int content_txt)
     int w = (d->flags & F_POS) ? 25 : 0;
     if (!list && d->nli > d->np + 1 && l > 0.2 && d->tag != T_TABLE)
         return 1;
-    if (d->ninput > d->np / 3 + 1)
+    /* a form's inputs make a box furniture, unless the box holds most of the text: recovered markup (libxml2
+     * closes unclosed dialogs late) can nest the login form and the article in one container */
+    if (d->ninput > d->np / 3 + 1 && d->txt * 2 < content_txt)
         return 1;
     if (w < 25 && l > 0.33 && d->txt < 400)
         return 1;
@@ -950,7 +997,7 @@ static char *hint_body(const char *hint)
 static char *page_title(const struct ctx *c)
 {
     for (int i = 0; i < c->n; i++)
-        if (c->v[i].tag == T_H1 && c->v[i].txt > 0)
+        if (c->v[i].tag == T_H1 && c->v[i].txt > 0 && alive(c, i))
             return mw_text_inline(c->v[i].x);
     for (int i = 0; i < c->n; i++)
         if (c->v[i].tag == T_DROP && !xmlStrcasecmp(c->v[i].x->name, BAD_CAST "head"))
@@ -1172,6 +1219,7 @@ static int analyse(struct ctx *c, xmlDocPtr doc)
     if (c->oom || !c->n)
         return -1;
     stats(c);
+    drop_asides(c);
     drop_named(c);
     stats(c);
     int top = choose(c);
@@ -1229,6 +1277,20 @@ void mw_generic_pick_free(struct mw_generic_pick *p)
     memset(p, 0, sizeof *p);
 }
 
+/* "the text of <div class="article-body"> and 2 boxes beside it". */
+static void describe(const struct ctx *c, int top, char *out, size_t cap)
+{
+    xmlNodePtr x = c->v[top].x;
+    const char *id = attr(x, "id"), *cls = attr(x, "class");
+    int more = -1;
+    for (int i = 0; i < c->n; i++)
+        if (c->v[i].flags & F_CONTENT)
+            more++;
+    snprintf(out, cap, "the text of <%s%s%.40s%s%s%.60s%s>%s", (const char *)x->name, id ? " id=\"" : "", id ? id : "",
+             id ? "\"" : "", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "",
+             more > 0 ? " and the boxes beside it that read as text" : "");
+}
+
 /* ---- entry ---------------------------------------------------------------------------------------- */
 
 json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, struct mw_err *err)
@@ -1239,12 +1301,14 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
     mw_buf_init(&o.body, 0);
     json_t *res = NULL, *imgs = NULL;
     char *body = NULL, *base = NULL;
+    char how[200] = "";   /* where the body came from, for --explain */
 
     int top = analyse(&c, doc);
     if (c.oom)
         goto oom;
     if (c.n) {
         if (top >= 0 && alive(&c, top)) {
+            describe(&c, top, how, sizeof how);
             int ct = 0;
             for (int i = 0; i < c.n; i++)
                 if (c.v[i].flags & F_CONTENT)
@@ -1273,6 +1337,7 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
         if (st && sl > 400 && sl > 2 * strlen(body)) {
             free(body);
             body = st;
+            snprintf(how, sizeof how, "the article's paragraphs in the page's script state (JSON)");
         } else {
             free(st);
         }
@@ -1285,6 +1350,7 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
                 goto oom;
             free(body);
             body = h;
+            snprintf(how, sizeof how, "JSON-LD articleBody (the markup gave less)");
         }
     }
 
@@ -1312,6 +1378,8 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
     json_object_set_new(res, "body", json_string(body));
     free(body);
     body = NULL;
+    json_object_set_new(res, "origins", json_pack("{s:s, s:s}", "body", how[0] ? how : "nothing found",
+                                                 "lead", "the text's first paragraph"));
     goto done;
 oom:
     json_decref(res);

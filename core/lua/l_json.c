@@ -1,7 +1,9 @@
 /* lua/l_json.c: the json module (encode/decode through jansson) and the JSON <-> Lua conversions the
  * other bindings use. json.null is a sentinel for an explicit null; an empty table encodes as [],
- * a table made by json.object() as {}. */
+ * a table made by json.object() as {} (its metatable is shared by every script, so it is locked).
+ * jansson's memory counts against the call's budget (lua/budget.c); what a raise would leak is boxed. */
 #include "lua/modules.h"
+#include "lua/budget.h"
 #include "doc/charset.h"
 
 #include <lauxlib.h>
@@ -18,6 +20,7 @@ static void push_null(lua_State *L) { lua_pushlightuserdata(L, (void *)&null_key
 void mw_lua_push_json(lua_State *L, const json_t *j)
 {
     luaL_checkstack(L, 4, "JSON too deep");
+    mw_budget_charge(L, 1);
     switch (json_typeof(j)) {
     case JSON_OBJECT: {
         const char *k;
@@ -75,6 +78,7 @@ static void validate(lua_State *L, int idx, int depth)
     case LUA_TSTRING: {
         size_t n;
         const char *s = lua_tolstring(L, idx, &n);
+        mw_budget_charge(L, (long long)(n / 64));
         if (!mw_utf8_valid(s, n))
             luaL_error(L, "json.encode: string is not valid UTF-8");
         return;
@@ -98,6 +102,7 @@ static void validate(lua_State *L, int idx, int depth)
             }
             validate(L, -1, depth + 1);
             lua_pop(L, 1);
+            mw_budget_charge(L, 1);
         }
         return;
     default: break;
@@ -105,7 +110,34 @@ static void validate(lua_State *L, int idx, int depth)
     luaL_error(L, "json.encode: cannot encode a %s", luaL_typename(L, idx));
 }
 
-/* Second pass: build; raises nothing (validate ran). */
+static int cmp_key(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* o with its keys in sorted order: Lua's table order changes from run to run (its string hashes are
+ * seeded), and the same page must give the same bytes. o itself when memory is short. */
+static json_t *sorted(json_t *o)
+{
+    size_t n = json_object_size(o), i = 0;
+    if (n < 2)
+        return o;
+    const char **keys = malloc(n * sizeof *keys);
+    json_t *out = keys ? json_object() : NULL;
+    if (!out) {
+        free(keys);
+        return o;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v) keys[i++] = k;
+    qsort(keys, n, sizeof *keys, cmp_key);
+    for (i = 0; i < n; i++)
+        json_object_set(out, keys[i], json_object_get(o, keys[i]));
+    free(keys);
+    json_decref(o);
+    return out;
+}
+
+/* Second pass: build; raises nothing (validate ran). A part jansson could not allocate (the budget's
+ * cap) is left out: the caller checks the budget afterwards. */
 static json_t *build(lua_State *L, int idx)
 {
     idx = lua_absindex(L, idx);
@@ -155,7 +187,7 @@ static json_t *build(lua_State *L, int idx)
             json_object_set_new(o, k, build(L, -1));
             lua_pop(L, 1);
         }
-        return o;
+        return sorted(o);
     }
     default: return json_null();
     }
@@ -164,8 +196,16 @@ static json_t *build(lua_State *L, int idx)
 json_t *mw_lua_to_json(lua_State *L, int idx)
 {
     validate(L, idx, 0);
-    return build(L, idx);
+    json_t *j = build(L, idx);
+    if (!j || mw_budget_stopped(L)) {
+        json_decref(j);
+        mw_budget_check(L);
+        luaL_error(L, "json.encode: out of memory");
+    }
+    return j;
 }
+
+static void free_json(void *p) { json_decref(p); }
 
 static int j_encode(lua_State *L)
 {
@@ -177,13 +217,17 @@ static int j_encode(lua_State *L)
             flags = JSON_ENCODE_ANY | JSON_SORT_KEYS | JSON_INDENT(2);
         lua_pop(L, 1);
     }
+    char **out = (char **)mw_lua_box(L, free);
+    int box = lua_gettop(L);
     json_t *j = mw_lua_to_json(L, 1);
-    char *s = json_dumps(j, flags);
+    *out = json_dumps(j, flags);
     json_decref(j);
-    if (!s)
+    mw_budget_check(L);
+    if (!*out)
         return luaL_error(L, "json.encode: out of memory");
-    lua_pushstring(L, s);
-    free(s);
+    mw_budget_charge(L, (long long)(strlen(*out) / 32));
+    lua_pushstring(L, *out);
+    mw_lua_box_free(L, box);
     return 1;
 }
 
@@ -192,14 +236,18 @@ static int j_decode(lua_State *L)
     size_t n;
     const char *s = luaL_checklstring(L, 1, &n);
     json_error_t e;
-    json_t *j = json_loadb(s, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
-    if (!j) {
+    mw_budget_charge(L, 1 + (long long)(n / 8));
+    json_t **j = (json_t **)mw_lua_box(L, free_json);
+    int box = lua_gettop(L);
+    *j = json_loadb(s, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
+    mw_budget_check(L);   /* jansson refused at the cap: the stop, not a parse error */
+    if (!*j) {
         luaL_pushfail(L);
         lua_pushfstring(L, "json.decode: %s at line %d column %d", e.text, e.line, e.column);
         return 2;
     }
-    mw_lua_push_json(L, j);
-    json_decref(j);
+    mw_lua_push_json(L, *j);
+    mw_lua_box_free(L, box);
     return 1;
 }
 
@@ -210,6 +258,13 @@ static int j_object(lua_State *L)
     else
         luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
+    /* the C API sets any metatable, even a locked one: only bare tables (or objects already) */
+    if (lua_getmetatable(L, 1)) {
+        luaL_getmetatable(L, OBJECT_MT);
+        if (!lua_rawequal(L, -1, -2))
+            return luaL_error(L, "json.object: the table already has a metatable");
+        lua_pop(L, 2);
+    }
     luaL_setmetatable(L, OBJECT_MT);
     return 1;
 }
@@ -219,6 +274,8 @@ static const luaL_Reg json_funcs[] = {{"encode", j_encode}, {"decode", j_decode}
 void mw_lua_open_json(lua_State *L)
 {
     luaL_newmetatable(L, OBJECT_MT);
+    lua_pushliteral(L, "json.object");   /* getmetatable(obj) says what it is and nothing more */
+    lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
     luaL_newlib(L, json_funcs);
     push_null(L);

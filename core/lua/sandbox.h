@@ -1,6 +1,8 @@
-/* lua/sandbox.h: a Lua 5.4 state for untrusted scripts: an allow-listed standard library, a counting
- * allocator with a memory cap, an instruction and CPU-time budget per call, per-script environments.
- * The moonwire modules (html, text, url, json, date, extract, http) are opened by mw_lua_open_all. */
+/* lua/sandbox.h: a Lua 5.4 state for untrusted scripts: an allow-listed standard library whose loops are
+ * charged, read-only proxies for everything scripts share, a fresh environment per script, a memory cap
+ * covering Lua's, libxml2's and jansson's memory, and per call an instruction, CPU-time and optional
+ * wall-clock budget (lua/budget.h). The moonwire modules (html, text, url, json, date, extract, http)
+ * are opened in every state. */
 #ifndef MW_SANDBOX_H
 #define MW_SANDBOX_H
 
@@ -48,7 +50,16 @@ void mw_lua_set_out(struct mw_lua *s, FILE *f);
 /* Bytes in use by the state. */
 size_t mw_lua_mem(struct mw_lua *s);
 
-/* Request that the running call stop at its next instruction (signal-safe: only sets a flag and hook). */
+/* Request that the running call stop at its next check (signal- and thread-safe: only sets a flag). */
 void mw_lua_interrupt(struct mw_lua *s);
+
+/* Wall-clock deadline for the calls that follow: mw_lua_now() seconds (CLOCK_MONOTONIC), 0 = none.
+ * label names it in the stop ("page time limit of 10.0 s" exceeded). */
+void mw_lua_set_deadline(struct mw_lua *s, double deadline, const char *label);
+double mw_lua_now(void);
+
+/* [-0, +0, e] Inside a call: raise the stop again if the call was stopped (after catching an error that
+ * may have been the stop, so it is not swallowed). */
+void mw_lua_check(lua_State *L);
 
 #endif

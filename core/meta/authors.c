@@ -13,16 +13,20 @@
 
 /* Labels that introduce a byline; matched case-insensitively (ASCII) at the start, then ":" or space. */
 static const char *const prefixes[] = {
-    "written by", "reported by", "words by", "posted by", "story by", "text by", "text von", "ein bericht von",
-    "autorin/autor", "autorinnen", "autorin", "autoren", "autores", "autora", "autor", "authors", "author",
+    "written by", "reported by", "reporting by", "additional reporting by", "words by", "posted by", "story by",
+    "text by", "text von", "ein bericht von",
+    "autorinnen", "autorin", "autoren", "autores", "autora", "autor", "authors", "author",
     "auteurs", "auteur", "yazarlar", "yazar", "yazan", "haber", "text", "texte", "texto", "by", "von", "par",
     "por", "oleh", "de la rédaction", "от", "От", "ОТ", "автори", "Автори", "авторы", "Авторы", "автор", "Автор",
-    "текст", "Текст", "责任编辑", "责编", "作者", "记者", "編集", "编辑", "記者", NULL
+    "текст", "Текст",
+    /* a source credit: the desk or agency named after it is the byline */
+    "quelle", "bron", "source", "sources", "fuente", "fonte", "kilde", "källa", "heimild", "lähde", NULL
 };
 
 /* Words that join two names. Matched with a space on each side. */
 static const char *const joiners[] = {
-    " and ", " AND ", " And ", " und ", " y ", " et ", " e ", " и ", " і ", " та ", " ve ", " dan ", " & ", NULL
+    " and ", " AND ", " And ", " und ", " y ", " et ", " e ", " и ", " і ", " та ", " ve ", " dan ", " & ",
+    " og ", " och ", " ja ", " és ", " i ", " en ", " και ", " 및 ", NULL
 };
 
 /* A segment holding one of these is a role or an affiliation, not a name (stripped when it leads). */
@@ -125,7 +129,7 @@ static void trim(char **ps)
     *ps = s;
 }
 
-/* Drop a leading label ("By", "Von:", "Autorin/Autor", "责编：") once; 1 when one was dropped. */
+/* Drop a leading label ("By", "Von:", "Autor:", "Quelle:") once; 1 when one was dropped. */
 static int strip_prefix(char **ps)
 {
     char *s = *ps;
@@ -220,8 +224,9 @@ static int has_digit(const char *s)
     return 0;
 }
 
-/* One all-caps word that is no agency: the place of a dateline ("AFP, MANILA"). */
-static int is_dateline_place(const char *s)
+/* One all-caps word after a name that is no agency: an affiliation or a place ("Kate Sullivan, CNN",
+ * "Ashok Pradhan, TNN", "Martin Gerecke, CMS", "AFP, MANILA"), not a second author. */
+static int is_caps_tail(const char *s)
 {
     int letters = 0;
     for (const char *p = s; *p; p++) {
@@ -276,14 +281,34 @@ static int plausible(const char *s)
     return 0;
 }
 
-/* Cut " in Washington" / " reporting from Kyiv" off a name. */
+/* Cut " in Washington" / " reporting from Kyiv" / " skrifar frá Porsgrunn" off a name. */
 static void cut_place(char *s)
 {
-    static const char *const ins[] = {" reporting from ", " in ", " aus ", " from ", NULL};
+    static const char *const ins[] = {" reporting from ", " reporting in ", " skrifar frá ", " rapporterer fra ",
+                                      " rapporterar från ", " berichtet aus ", " in ", " aus ", " from ", NULL};
     for (int i = 0; ins[i]; i++) {
         char *p = strstr(s, ins[i]);
         if (p && p > s && isupper((unsigned char)p[strlen(ins[i])]))
             *p = 0;
+    }
+}
+
+/* Korean, Japanese and Chinese put the role after the name, without a comma: "신현주 기자", "山田太郎記者". */
+static void cut_role_after(char *s)
+{
+    static const char *const after[] = {"선임기자", "기자", "특파원", "논설위원", "記者", "特派員", "編集委員", "记者",
+                                        "特约记者", "通讯员", NULL};
+    size_t n = strlen(s);
+    for (int i = 0; after[i]; i++) {
+        size_t k = strlen(after[i]);
+        if (n > k && !strcmp(s + n - k, after[i])) {
+            s[n - k] = 0;
+            trim(&s);
+            n = strlen(s);
+            while (n && s[n - 1] == ' ')
+                s[--n] = 0;
+            return;
+        }
     }
 }
 
@@ -329,8 +354,9 @@ static int take_segment(char *seg, json_t *names, int kept_before)
             return 0;
     }
     cut_place(seg);
+    cut_role_after(seg);
     trim(&seg);
-    if (kept_before && (is_dateline_place(seg) || is_credential(seg)))
+    if (kept_before && (is_caps_tail(seg) || is_credential(seg)))
         return 0;
     /* "Cleveland.com", "NJ Advance Media for NJ.com": an outlet, not a person */
     const char *dot = strrchr(seg, '.');
@@ -358,6 +384,12 @@ int mw_authors_split(const char *byline, json_t *names)
     trim(&p);
     while (strip_prefix(&p))
         ;
+    /* "Jane Doe in News, Business, Property": a list after " in " is the post's categories, and its commas must
+     * not make names ("A in Beirut, B in Amsterdam" is two people with their places: cut_place's) */
+    char *in = strstr(p, " in ");
+    if (in && in > p && isupper((unsigned char)in[4]) && strchr(in, ',') && !strstr(in + 4, " in ") &&
+        !strstr(in, " and "))
+        *in = 0;
     mark_separators(p);
     int added = 0, kept = 0;
     char *seg = p;
@@ -375,7 +407,7 @@ int mw_authors_split(const char *byline, json_t *names)
         if (r > 0 || json_array_size(names) > before)
             kept = 1;
         else if (!kept) {
-            /* a name already present counts as kept for the dateline rule */
+            /* a name already present counts as kept for the caps-tail rule */
             char tmp[96];
             snprintf(tmp, sizeof tmp, "%s", seg);
             char *t = tmp;

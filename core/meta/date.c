@@ -1,7 +1,9 @@
 /* meta/date.c: one date string as news pages print it (ISO 8601, RFC 2822, unix, numeric and worded dates in
- * about a dozen languages) -> ISO 8601. Finding that string in a page is meta/ and the rules' job. No tz database:
- * zones are offsets, abbreviations and a short table of IANA names with the US and EU summer-time rules. */
+ * about a dozen languages, relative ones against a given time) -> ISO 8601. Finding that string in a page is meta/
+ * and the rules' job. Zones are offsets, abbreviations (which mean what they say: "CET" is +01:00 in July too) and
+ * tz database names, whose offsets and summer time come from the system's tzdata (meta/tzdb.c). */
 #include "meta/date.h"
+#include "meta/tzdb.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -48,106 +50,62 @@ static int days_in_month(int y, int m)
     return dm[m - 1];
 }
 
-/* Day of month of the n-th Sunday (n = 1..4) or, with n = 0, the last Sunday. */
-static int sunday(int y, int m, int n)
-{
-    int64_t d1 = days_from_civil(y, m, 1);
-    int wd = (int)((d1 % 7 + 11) % 7);            /* 0 = Sunday; 1970-01-01 was a Thursday */
-    int first = 1 + (7 - wd) % 7;
-    if (n > 0)
-        return first + 7 * (n - 1);
-    int last = first;
-    while (last + 7 <= days_in_month(y, m))
-        last += 7;
-    return last;
-}
-
-enum { R_FIXED, R_US, R_EU };
-
 struct zone {
-    int std;    /* seconds east of UTC outside summer time */
-    int rule;   /* R_*: which summer-time rule moves it */
+    int std;          /* seconds east of UTC: the offset, or a named zone's standard one */
+    char name[68];    /* a tz database name ("Europe/Berlin") whose rules decide, or "" for a fixed offset */
 };
 
-/* lss: the instant as the zone's standard-time wall clock, in seconds since 1970-01-01T00:00:00. */
-static int zone_offset(const struct zone *z, int64_t lss)
+/* The offset in force at a UTC instant. */
+static int zone_at_utc(const struct zone *z, int64_t utc)
 {
-    if (z->rule == R_FIXED)
-        return z->std;
-    int y, m, d;
-    civil_from_days(floordiv(lss, 86400), &y, &m, &d);
-    int64_t start, end;
-    if (z->rule == R_US) {             /* 2:00 local; before 2007 April..October */
-        if (y >= 2007) {
-            start = days_from_civil(y, 3, sunday(y, 3, 2)) * 86400 + 7200;
-            end = days_from_civil(y, 11, sunday(y, 11, 1)) * 86400 + 3600;
-        } else {
-            start = days_from_civil(y, 4, y >= 1987 ? sunday(y, 4, 1) : sunday(y, 4, 0)) * 86400 + 7200;
-            end = days_from_civil(y, 10, sunday(y, 10, 0)) * 86400 + 3600;
-        }
-    } else {                           /* EU: 01:00 UTC, last Sundays of March and October */
-        start = days_from_civil(y, 3, sunday(y, 3, 0)) * 86400 + 3600 + z->std;
-        end = days_from_civil(y, 10, sunday(y, 10, 0)) * 86400 + 3600 + z->std;
-    }
-    return z->std + (lss >= start && lss < end ? 3600 : 0);
+    int off;
+    if (z->name[0] && !mw_tzdb_offset(z->name, utc, &off))
+        return off;
+    return z->std;
+}
+
+/* The offset of a wall clock in the zone (seconds since 1970 as if it were UTC). */
+static int zone_at_wall(const struct zone *z, int64_t wall)
+{
+    int off;
+    if (z->name[0] && !mw_tzdb_local_offset(z->name, wall, &off))
+        return off;
+    return z->std;
 }
 
 struct zname {
     const char *name;  /* as normalised: lower case */
     unsigned char len;
-    short min;         /* standard offset, minutes east */
-    unsigned char rule;
+    short min;         /* offset, minutes east */
+    const char *tz;    /* a tz database zone whose rules it follows ("ET" is New York's time), or NULL */
     unsigned char flags;
 };
 #define ZF_CAPS 1   /* in running text only in capitals: "ET", "IST" are also words */
 #define ZF_BASE 2   /* may carry an offset: "GMT+3", "UTC+03:00" */
 
-#define Z(name, min, rule, flags) {name, sizeof name - 1, min, rule, flags}
-/* Abbreviations mean what they say ("CET" stays +01:00 in July); the IANA names follow their rules.
- * CST is the US one, IST the Indian one. A name with a history of changes gets today's rule. */
+#define Z(name, min, flags) {name, sizeof name - 1, min, NULL, flags}
+#define ZT(name, tz, flags) {name, sizeof name - 1, 0, tz, flags}
+/* Abbreviations mean what they say ("CET" stays +01:00 in July); the generic US names (ET, CT, MT, PT) follow
+ * their cities' rules. CST is the US one, IST the Indian one. Names such as "Europe/Berlin" are not listed:
+ * they are read from the tz database. */
 static const struct zname zones[] = {
-    Z("z", 0, R_FIXED, 0), Z("utc", 0, R_FIXED, ZF_BASE), Z("gmt", 0, R_FIXED, ZF_BASE),
-    Z("ut", 0, R_FIXED, ZF_BASE | ZF_CAPS), Z("мск", 180, R_FIXED, 0),
-    Z("wet", 0, R_FIXED, ZF_CAPS), Z("west", 60, R_FIXED, ZF_CAPS), Z("bst", 60, R_FIXED, ZF_CAPS),
-    Z("cet", 60, R_FIXED, ZF_CAPS), Z("mez", 60, R_FIXED, ZF_CAPS), Z("cest", 120, R_FIXED, ZF_CAPS),
-    Z("mesz", 120, R_FIXED, ZF_CAPS), Z("eet", 120, R_FIXED, ZF_CAPS), Z("eest", 180, R_FIXED, ZF_CAPS),
-    Z("msk", 180, R_FIXED, ZF_CAPS), Z("trt", 180, R_FIXED, ZF_CAPS), Z("tsi", 180, R_FIXED, ZF_CAPS),
-    Z("ist", 330, R_FIXED, ZF_CAPS), Z("pkt", 300, R_FIXED, ZF_CAPS), Z("hkt", 480, R_FIXED, ZF_CAPS),
-    Z("sgt", 480, R_FIXED, ZF_CAPS), Z("jst", 540, R_FIXED, ZF_CAPS), Z("kst", 540, R_FIXED, ZF_CAPS),
-    Z("awst", 480, R_FIXED, ZF_CAPS), Z("acst", 570, R_FIXED, ZF_CAPS), Z("aest", 600, R_FIXED, ZF_CAPS),
-    Z("aedt", 660, R_FIXED, ZF_CAPS), Z("nzst", 720, R_FIXED, ZF_CAPS), Z("nzdt", 780, R_FIXED, ZF_CAPS),
-    Z("est", -300, R_FIXED, ZF_CAPS), Z("edt", -240, R_FIXED, ZF_CAPS), Z("cst", -360, R_FIXED, ZF_CAPS),
-    Z("cdt", -300, R_FIXED, ZF_CAPS), Z("mst", -420, R_FIXED, ZF_CAPS), Z("mdt", -360, R_FIXED, ZF_CAPS),
-    Z("pst", -480, R_FIXED, ZF_CAPS), Z("pdt", -420, R_FIXED, ZF_CAPS), Z("akst", -540, R_FIXED, ZF_CAPS),
-    Z("akdt", -480, R_FIXED, ZF_CAPS), Z("hst", -600, R_FIXED, ZF_CAPS),
-    Z("et", -300, R_US, ZF_CAPS), Z("ct", -360, R_US, ZF_CAPS), Z("mt", -420, R_US, ZF_CAPS),
-    Z("pt", -480, R_US, ZF_CAPS),
-    Z("europe/london", 0, R_EU, 0), Z("europe/dublin", 0, R_EU, 0), Z("europe/lisbon", 0, R_EU, 0),
-    Z("europe/berlin", 60, R_EU, 0), Z("europe/paris", 60, R_EU, 0), Z("europe/madrid", 60, R_EU, 0),
-    Z("europe/rome", 60, R_EU, 0), Z("europe/brussels", 60, R_EU, 0), Z("europe/amsterdam", 60, R_EU, 0),
-    Z("europe/vienna", 60, R_EU, 0), Z("europe/zurich", 60, R_EU, 0), Z("europe/stockholm", 60, R_EU, 0),
-    Z("europe/oslo", 60, R_EU, 0), Z("europe/copenhagen", 60, R_EU, 0), Z("europe/warsaw", 60, R_EU, 0),
-    Z("europe/prague", 60, R_EU, 0), Z("europe/budapest", 60, R_EU, 0), Z("europe/belgrade", 60, R_EU, 0),
-    Z("europe/kiev", 120, R_EU, 0), Z("europe/kyiv", 120, R_EU, 0), Z("europe/helsinki", 120, R_EU, 0),
-    Z("europe/athens", 120, R_EU, 0), Z("europe/bucharest", 120, R_EU, 0), Z("europe/sofia", 120, R_EU, 0),
-    Z("europe/riga", 120, R_EU, 0), Z("europe/vilnius", 120, R_EU, 0), Z("europe/tallinn", 120, R_EU, 0),
-    Z("europe/moscow", 180, R_FIXED, 0), Z("europe/minsk", 180, R_FIXED, 0),
-    Z("europe/istanbul", 180, R_FIXED, 0), Z("asia/istanbul", 180, R_FIXED, 0),
-    Z("asia/riyadh", 180, R_FIXED, 0), Z("asia/qatar", 180, R_FIXED, 0), Z("asia/baghdad", 180, R_FIXED, 0),
-    Z("asia/dubai", 240, R_FIXED, 0), Z("asia/karachi", 300, R_FIXED, 0), Z("asia/kolkata", 330, R_FIXED, 0),
-    Z("asia/calcutta", 330, R_FIXED, 0), Z("asia/shanghai", 480, R_FIXED, 0),
-    Z("asia/hong_kong", 480, R_FIXED, 0), Z("asia/singapore", 480, R_FIXED, 0),
-    Z("asia/tokyo", 540, R_FIXED, 0), Z("asia/seoul", 540, R_FIXED, 0),
-    Z("africa/cairo", 120, R_FIXED, 0), Z("africa/johannesburg", 120, R_FIXED, 0),
-    Z("africa/lagos", 60, R_FIXED, 0), Z("africa/nairobi", 180, R_FIXED, 0),
-    Z("america/new_york", -300, R_US, 0), Z("america/chicago", -360, R_US, 0),
-    Z("america/denver", -420, R_US, 0), Z("america/los_angeles", -480, R_US, 0),
-    Z("america/bogota", -300, R_FIXED, 0), Z("america/caracas", -240, R_FIXED, 0),
-    Z("america/sao_paulo", -180, R_FIXED, 0), Z("america/argentina/buenos_aires", -180, R_FIXED, 0),
-    Z("america/mexico_city", -360, R_FIXED, 0),
+    Z("z", 0, 0), Z("utc", 0, ZF_BASE), Z("gmt", 0, ZF_BASE), Z("ut", 0, ZF_BASE | ZF_CAPS), Z("мск", 180, 0),
+    Z("wet", 0, ZF_CAPS), Z("west", 60, ZF_CAPS), Z("bst", 60, ZF_CAPS), Z("cet", 60, ZF_CAPS),
+    Z("mez", 60, ZF_CAPS), Z("cest", 120, ZF_CAPS), Z("mesz", 120, ZF_CAPS), Z("eet", 120, ZF_CAPS),
+    Z("eest", 180, ZF_CAPS), Z("msk", 180, ZF_CAPS), Z("trt", 180, ZF_CAPS), Z("tsi", 180, ZF_CAPS),
+    Z("ist", 330, ZF_CAPS), Z("pkt", 300, ZF_CAPS), Z("hkt", 480, ZF_CAPS), Z("sgt", 480, ZF_CAPS),
+    Z("jst", 540, ZF_CAPS), Z("kst", 540, ZF_CAPS), Z("awst", 480, ZF_CAPS), Z("acst", 570, ZF_CAPS),
+    Z("aest", 600, ZF_CAPS), Z("aedt", 660, ZF_CAPS), Z("nzst", 720, ZF_CAPS), Z("nzdt", 780, ZF_CAPS),
+    Z("est", -300, ZF_CAPS), Z("edt", -240, ZF_CAPS), Z("cst", -360, ZF_CAPS), Z("cdt", -300, ZF_CAPS),
+    Z("mst", -420, ZF_CAPS), Z("mdt", -360, ZF_CAPS), Z("pst", -480, ZF_CAPS), Z("pdt", -420, ZF_CAPS),
+    Z("akst", -540, ZF_CAPS), Z("akdt", -480, ZF_CAPS), Z("hst", -600, ZF_CAPS),
+    ZT("et", "America/New_York", ZF_CAPS), ZT("ct", "America/Chicago", ZF_CAPS),
+    ZT("mt", "America/Denver", ZF_CAPS), ZT("pt", "America/Los_Angeles", ZF_CAPS),
 };
 
+#undef ZT
 #undef Z
+
 
 static const struct zname *zone_find(const char *w, size_t n)
 {
@@ -155,6 +113,34 @@ static const struct zname *zone_find(const char *w, size_t n)
         if (zones[k].len == n && memcmp(zones[k].name, w, n) == 0)
             return &zones[k];
     return NULL;
+}
+
+static void zone_fixed(struct zone *z, int secs)
+{
+    z->std = secs;
+    z->name[0] = '\0';
+}
+
+/* A tz database zone by name: its standard offset and its rules. -1 when the database has no such zone. */
+static int zone_named(struct zone *z, const char *name, size_t n)
+{
+    if (n >= sizeof z->name)
+        return -1;
+    memcpy(z->name, name, n);
+    z->name[n] = '\0';
+    if (mw_tzdb_std_offset(z->name, &z->std)) {
+        z->name[0] = '\0';
+        return -1;
+    }
+    return 0;
+}
+
+static int zone_of(struct zone *z, const struct zname *e)
+{
+    if (e->tz)
+        return zone_named(z, e->tz, strlen(e->tz));
+    zone_fixed(z, e->min * 60);
+    return 0;
 }
 
 /* ---- normalising: one byte string where case, accents, digits and spaces no longer vary ------------------ */
@@ -646,15 +632,13 @@ static int zone_tok(const struct cx *c, int j, struct zone *z)
     int secs;
     if (c->t[j].type == T_WORD) {
         const struct zname *e = zone_find(c->s + c->t[j].off, c->t[j].len);
-        if (!e || strchr(e->name, '/') || ((e->flags & ZF_CAPS) && !c->t[j].up))
+        if (!e || ((e->flags & ZF_CAPS) && !c->t[j].up) || zone_of(z, e))
             return -1;
-        z->std = e->min * 60;
-        z->rule = e->rule;
         j++;
         if (e->flags & ZF_BASE) {
             int k = offset_tok(c, j, &secs, 1);
             if (k > 0) {
-                z->std = secs;
+                zone_fixed(z, secs);
                 j = k;
             }
         }
@@ -662,8 +646,7 @@ static int zone_tok(const struct cx *c, int j, struct zone *z)
         int k = offset_tok(c, j, &secs, 0);
         if (k < 0)
             return -1;
-        z->std = secs;
-        z->rule = R_FIXED;
+        zone_fixed(z, secs);
         j = k;
     }
     if (paren && is_sym(c, j, ')'))
@@ -709,7 +692,9 @@ static int time_at(const struct cx *c, int i, struct dt *d, int dot_ok)
         if (is_sym(c, j, ':') && adj(c, j) && is_num(c, j + 1, 2, 2) && adj(c, j + 1)) {
             sec = (int)c->t[j + 1].val;
             j += 2;
-            if ((is_sym(c, j, '.') || is_sym(c, j, ',')) && adj(c, j) && is_num(c, j + 1, 1, 255) && adj(c, j + 1))
+            /* fractions: ".493", ",493", and ":684" as some CMSs write milliseconds */
+            if ((is_sym(c, j, '.') || is_sym(c, j, ',') || (is_sym(c, j, ':') && is_num(c, j + 1, 3, 3))) &&
+                adj(c, j) && is_num(c, j + 1, 1, 255) && adj(c, j + 1))
                 j += 2;
         }
     } else if (word_is(c, i + 1, "h") && is_num(c, i + 2, 2, 2)) {
@@ -758,6 +743,13 @@ static int time_zone_at(const struct cx *c, int i, struct dt *d, int dot_ok)
         d->z = z;
         d->has_zone = 1;
         j = k;
+    } else if (i > 0 && c->t[i - 1].type == T_WORD) {
+        /* "GMT 17:27", "UTC 09:00": the zone in front of the time */
+        const struct zname *e = zone_find(c->s + c->t[i - 1].off, c->t[i - 1].len);
+        if (e && (e->flags & ZF_BASE) && !((e->flags & ZF_CAPS) && !c->t[i - 1].up) && !zone_of(&z, e)) {
+            d->z = z;
+            d->has_zone = 1;
+        }
     }
     return j;
 }
@@ -1125,18 +1117,15 @@ static int pat_run(struct pat *p, const char *f, struct dt *d)
             break;
         case 'z':
             r = pat_offset(p, &v);
-            d->z.std = v;
-            d->z.rule = R_FIXED;
+            zone_fixed(&d->z, v);
             d->has_zone = 1;
             break;
         case 'Z': {
             n = pat_word(p);
             const struct zname *e = n ? zone_find(p->s, n) : NULL;
-            if (!e)
+            if (!e || zone_of(&d->z, e))
                 return -1;
             p->s += n;
-            d->z.std = e->min * 60;
-            d->z.rule = e->rule;
             d->has_zone = 1;
             if ((e->flags & ZF_BASE) && (*p->s == '+' || *p->s == '-')) {
                 r = pat_offset(p, &v);
@@ -1203,35 +1192,37 @@ static int str_offset(const char *s, int *secs)
 
 static int zone_parse(const char *tz, struct zone *z)
 {
-    char buf[64];
-    unsigned char up[64];
+    char buf[72];
+    unsigned char up[72];
+    while (*tz == ' ')
+        tz++;
     size_t n = strlen(tz);
+    while (n > 0 && tz[n - 1] == ' ')
+        n--;
     if (n >= sizeof buf - 6)
         return -1;
-    n = normalize(tz, n, buf, up, sizeof buf);
+    if (memchr(tz, '/', n))   /* a tz database name: "Europe/Berlin", "America/Argentina/Buenos_Aires" */
+        return zone_named(z, tz, n);
+    size_t raw = n;
+    normalize(tz, n, buf, up, sizeof buf);
     char *s = buf;
-    while (*s == ' ')
-        s++;
-    while (n > 0 && buf[n - 1] == ' ')
-        buf[--n] = '\0';
     int secs;
     if (*s == '+' || *s == '-') {
         if (str_offset(s, &secs))
             return -1;
-        z->std = secs;
-        z->rule = R_FIXED;
+        zone_fixed(z, secs);
         return 0;
     }
     size_t w = 0;
-    while (is_letter((unsigned char)s[w]) || s[w] == '/' || s[w] == '_')
+    while (is_letter((unsigned char)s[w]) || s[w] == '_')
         w++;
     if (!w)
         return -1;
     const struct zname *e = zone_find(s, w);
     if (!e)
+        return zone_named(z, tz, raw);   /* "Japan", "Egypt", "Singapore": links in the database */
+    if (zone_of(z, e))
         return -1;
-    z->std = e->min * 60;
-    z->rule = e->rule;
     s += w;
     while (*s == ' ')
         s++;
@@ -1239,7 +1230,7 @@ static int zone_parse(const char *tz, struct zone *z)
         return 0;
     if (!(e->flags & ZF_BASE) || str_offset(s, &secs))
         return -1;
-    z->std = secs;
+    zone_fixed(z, secs);
     return 0;
 }
 
@@ -1371,7 +1362,7 @@ int mw_date_parse(const char *s, const struct mw_date_opts *opts, char out[MW_DA
         have_tz = 1;
     }
     if (d.is_unix) {
-        int off = have_tz ? zone_offset(&tz, d.epoch + tz.std) : 0;
+        int off = have_tz ? zone_at_utc(&tz, d.epoch) : 0;
         int64_t t = d.epoch + off;
         civil_from_days(floordiv(t, 86400), &d.y, &d.mo, &d.d);
         int64_t r = t - floordiv(t, 86400) * 86400;
@@ -1384,12 +1375,205 @@ int mw_date_parse(const char *s, const struct mw_date_opts *opts, char out[MW_DA
         return 0;
     }
     if (d.has_zone)
-        write_iso(out, &d, 1, 1, zone_offset(&d.z, local_secs(&d)));
-    else if (have_tz)
-        write_iso(out, &d, 1, 1, zone_offset(&tz, local_secs(&d)));
-    else
+        write_iso(out, &d, 1, 1, zone_at_wall(&d.z, local_secs(&d)));
+    else if (have_tz && d.has_time)
+        write_iso(out, &d, 1, 1, zone_at_wall(&tz, local_secs(&d)));
+    else   /* a date without a time stays a date: no midnight is invented, with or without a zone */
         write_iso(out, &d, d.has_time, 0, 0);
     return 0;
+}
+
+/* ---- relative dates ------------------------------------------------------------------------------------- */
+
+enum { U_NONE, U_SEC, U_MIN, U_HOUR, U_DAY, U_WEEK, U_MONTH, U_YEAR };
+
+struct unit_word {
+    const char *w;     /* as normalised */
+    unsigned char unit;
+    unsigned char n;   /* a count the word carries itself ("ساعتين": two hours; CJK "分前" needs a number), 0 none */
+};
+
+/* Unit words of about fifteen languages, normalised (lower case, no accents, Arabic alef unified). */
+static const struct unit_word units[] = {
+    {"second", U_SEC, 0}, {"seconds", U_SEC, 0}, {"sec", U_SEC, 0}, {"secs", U_SEC, 0}, {"sekunde", U_SEC, 0},
+    {"sekunden", U_SEC, 0}, {"seconde", U_SEC, 0}, {"secondes", U_SEC, 0}, {"segundo", U_SEC, 0},
+    {"segundos", U_SEC, 0}, {"secondi", U_SEC, 0}, {"секунду", U_SEC, 0}, {"секунды", U_SEC, 0},
+    {"секунд", U_SEC, 0}, {"saniye", U_SEC, 0}, {"ثانية", U_SEC, 0}, {"ثواني", U_SEC, 0},
+    {"minute", U_MIN, 0}, {"minutes", U_MIN, 0}, {"min", U_MIN, 0}, {"mins", U_MIN, 0}, {"minuten", U_MIN, 0},
+    {"minuto", U_MIN, 0}, {"minutos", U_MIN, 0}, {"minuti", U_MIN, 0}, {"minut", U_MIN, 0}, {"minuty", U_MIN, 0},
+    {"минуту", U_MIN, 0}, {"минуты", U_MIN, 0}, {"минут", U_MIN, 0}, {"хвилину", U_MIN, 0}, {"хвилини", U_MIN, 0},
+    {"хвилин", U_MIN, 0}, {"dakika", U_MIN, 0}, {"دقيقة", U_MIN, 0}, {"دقائق", U_MIN, 0}, {"دقيقتين", U_MIN, 2},
+    {"hour", U_HOUR, 0}, {"hours", U_HOUR, 0}, {"hr", U_HOUR, 0}, {"hrs", U_HOUR, 0}, {"stunde", U_HOUR, 0},
+    {"stunden", U_HOUR, 0}, {"heure", U_HOUR, 0}, {"heures", U_HOUR, 0}, {"hora", U_HOUR, 0}, {"horas", U_HOUR, 0},
+    {"ora", U_HOUR, 0}, {"ore", U_HOUR, 0}, {"uur", U_HOUR, 0}, {"godzine", U_HOUR, 0}, {"godziny", U_HOUR, 0},
+    {"godzin", U_HOUR, 0}, {"час", U_HOUR, 0}, {"часа", U_HOUR, 0}, {"часов", U_HOUR, 0}, {"годину", U_HOUR, 0},
+    {"години", U_HOUR, 0}, {"годин", U_HOUR, 0}, {"saat", U_HOUR, 0}, {"ساعة", U_HOUR, 0}, {"ساعات", U_HOUR, 0},
+    {"ساعتين", U_HOUR, 2},
+    {"day", U_DAY, 0}, {"days", U_DAY, 0}, {"tag", U_DAY, 0}, {"tagen", U_DAY, 0}, {"tage", U_DAY, 0},
+    {"jour", U_DAY, 0}, {"jours", U_DAY, 0}, {"dia", U_DAY, 0}, {"dias", U_DAY, 0}, {"giorno", U_DAY, 0},
+    {"giorni", U_DAY, 0}, {"zi", U_DAY, 0}, {"zile", U_DAY, 0}, {"dag", U_DAY, 0}, {"dagen", U_DAY, 0},
+    {"dni", U_DAY, 0}, {"день", U_DAY, 0}, {"дня", U_DAY, 0}, {"дней", U_DAY, 0}, {"дні", U_DAY, 0},
+    {"днів", U_DAY, 0}, {"gun", U_DAY, 0}, {"يوم", U_DAY, 0}, {"ايام", U_DAY, 0}, {"يومين", U_DAY, 2},
+    {"week", U_WEEK, 0}, {"weeks", U_WEEK, 0}, {"woche", U_WEEK, 0}, {"wochen", U_WEEK, 0}, {"semaine", U_WEEK, 0},
+    {"semaines", U_WEEK, 0}, {"semana", U_WEEK, 0}, {"semanas", U_WEEK, 0}, {"settimana", U_WEEK, 0},
+    {"settimane", U_WEEK, 0}, {"weken", U_WEEK, 0}, {"неделю", U_WEEK, 0}, {"недели", U_WEEK, 0},
+    {"недель", U_WEEK, 0}, {"тиждень", U_WEEK, 0}, {"тижні", U_WEEK, 0}, {"тижнів", U_WEEK, 0},
+    {"hafta", U_WEEK, 0}, {"اسبوع", U_WEEK, 0}, {"اسابيع", U_WEEK, 0}, {"اسبوعين", U_WEEK, 2},
+    {"month", U_MONTH, 0}, {"months", U_MONTH, 0}, {"monat", U_MONTH, 0}, {"monaten", U_MONTH, 0},
+    {"monate", U_MONTH, 0}, {"mois", U_MONTH, 0}, {"mes", U_MONTH, 0}, {"meses", U_MONTH, 0}, {"mese", U_MONTH, 0},
+    {"mesi", U_MONTH, 0}, {"maand", U_MONTH, 0}, {"maanden", U_MONTH, 0}, {"месяц", U_MONTH, 0},
+    {"месяца", U_MONTH, 0}, {"месяцев", U_MONTH, 0}, {"місяць", U_MONTH, 0}, {"місяці", U_MONTH, 0},
+    {"місяців", U_MONTH, 0}, {"ay", U_MONTH, 0}, {"شهر", U_MONTH, 0}, {"اشهر", U_MONTH, 0}, {"شهرين", U_MONTH, 2},
+    {"year", U_YEAR, 0}, {"years", U_YEAR, 0}, {"jahr", U_YEAR, 0}, {"jahren", U_YEAR, 0}, {"jahre", U_YEAR, 0},
+    {"an", U_YEAR, 0}, {"ans", U_YEAR, 0}, {"ano", U_YEAR, 0}, {"anos", U_YEAR, 0}, {"anno", U_YEAR, 0},
+    {"anni", U_YEAR, 0}, {"jaar", U_YEAR, 0}, {"jaren", U_YEAR, 0}, {"год", U_YEAR, 0}, {"года", U_YEAR, 0},
+    {"лет", U_YEAR, 0}, {"рік", U_YEAR, 0}, {"роки", U_YEAR, 0}, {"років", U_YEAR, 0}, {"yil", U_YEAR, 0},
+    {"سنة", U_YEAR, 0}, {"سنوات", U_YEAR, 0}, {"عام", U_YEAR, 0}, {"اعوام", U_YEAR, 0},
+    /* Chinese, Japanese, Korean: the number sticks to the unit, "前"/"전" says ago */
+    {"秒前", U_SEC, 0}, {"分前", U_MIN, 0}, {"分钟前", U_MIN, 0}, {"分鐘前", U_MIN, 0}, {"時間前", U_HOUR, 0},
+    {"小时前", U_HOUR, 0}, {"小時前", U_HOUR, 0}, {"日前", U_DAY, 0}, {"天前", U_DAY, 0}, {"週間前", U_WEEK, 0},
+    {"周前", U_WEEK, 0}, {"か月前", U_MONTH, 0}, {"个月前", U_MONTH, 0}, {"年前", U_YEAR, 0},
+    {"초", U_SEC, 0}, {"분", U_MIN, 0}, {"시간", U_HOUR, 0}, {"일", U_DAY, 0}, {"주", U_WEEK, 0},
+    {"개월", U_MONTH, 0}, {"년", U_YEAR, 0},
+};
+
+/* Words that say "ago" before the count ("vor", "il y a", "hace", "منذ", "acum") or after the unit. */
+static const char *const ago_before[] = {"vor", "hace", "ha", "منذ", "acum", "desde", NULL};
+static const char *const ago_after[] = {"ago", "fa", "назад", "тому", "once", "geleden", "temu", "sedan", "siden",
+                                        "전", NULL};
+/* Words that stand for one ("an hour ago", "vor einer Stunde", "il y a une heure", "acum o ora"). */
+static const char *const one_words[] = {"a", "an", "one", "einer", "einem", "ein", "une", "un", "una", "uno", "um",
+                                        "uma", "o", "один", "одну", "одна", "bir", NULL};
+static const char *const yesterday[] = {"yesterday", "gestern", "hier", "ayer", "ontem", "ieri", "вчера", "вчора",
+                                        "dun", "امس", "gisteren", "wczoraj", "昨天", "昨日", "어제", NULL};
+static const char *const today[] = {"today", "heute", "aujourd", "hoy", "hoje", "oggi", "сегодня", "сьогодні",
+                                    "bugun", "اليوم", "azi", "astazi", "vandaag", "dzisiaj", "今天", "今日", "오늘", NULL};
+
+static const struct unit_word *unit_at(const struct cx *c, int j)
+{
+    if (j >= c->n || c->t[j].type != T_WORD)
+        return NULL;
+    for (size_t k = 0; k < sizeof units / sizeof units[0]; k++)
+        if (word_is(c, j, units[k].w))
+            return &units[k];
+    return NULL;
+}
+
+/* Finds "<count> <unit>" with an "ago" word around it. Sets *n and *unit; 0 or -1. */
+static int rel_count(const struct cx *c, int *n, int *unit)
+{
+    for (int i = 0; i < c->n; i++) {
+        int count = -1, j = i;
+        if (c->t[i].type == T_NUM && c->t[i].nd <= 4) {
+            count = (int)c->t[i].val;
+            j = i + 1;
+        } else if (word_in(c, i, one_words)) {
+            count = 1;
+            j = i + 1;
+        } else if (unit_at(c, i) && unit_at(c, i)->n) {
+            count = 0;   /* "منذ ساعتين": the unit says the count */
+        }
+        if (count < 0)
+            continue;
+        const struct unit_word *u = unit_at(c, j);
+        if (!u)
+            continue;
+        if (u->n)
+            count = u->n;
+        else if (count == 0)
+            continue;
+        unsigned char lead = (unsigned char)u->w[0];
+        int cjk = lead >= 0xE3 && lead <= 0xE9;   /* kana and ideographs ("分前"); Hangul needs its "전" */
+        int ago = cjk || (i > 0 && word_in(c, i - 1, ago_before)) || word_in(c, j + 1, ago_after) ||
+                  (i > 2 && word_is(c, i - 1, "a") && word_is(c, i - 2, "y") && word_is(c, i - 3, "il"));
+        if (!ago)
+            continue;
+        *n = count;
+        *unit = u->unit;
+        return 0;
+    }
+    return -1;
+}
+
+static void put_date(char *out, int64_t days)
+{
+    struct dt d;
+    memset(&d, 0, sizeof d);
+    civil_from_days(days, &d.y, &d.mo, &d.d);
+    write_iso(out, &d, 0, 0, 0);
+}
+
+int mw_date_relative(const char *s, const struct mw_date_opts *opts, double now, char out[MW_DATE_MAX],
+                     struct mw_err *err)
+{
+    if (out)
+        out[0] = '\0';
+    if (!s || !out)
+        return mw_err_set(err, MW_EPARSE, "date", "no date string");
+    struct cx c;
+    c.langs = L_ALL;
+    c.de = 0;
+    c.order = ORD_DMY;
+    size_t len = normalize(s, strlen(s), c.s, c.up, sizeof c.s);
+    tokenize(&c, len);
+    struct zone tz;
+    int have_tz = opts && opts->tz && opts->tz[0] && !zone_parse(opts->tz, &tz);
+    int64_t t = (int64_t)now;
+    int64_t local = t + (have_tz ? zone_at_utc(&tz, t) : 0);   /* "yesterday" is a day where the page is */
+    int64_t today_n = floordiv(local, 86400);
+    int n, unit;
+    if (!rel_count(&c, &n, &unit)) {
+        struct dt d;
+        memset(&d, 0, sizeof d);
+        switch (unit) {
+        case U_SEC: case U_MIN: case U_HOUR: {
+            int64_t at = t - (int64_t)n * (unit == U_SEC ? 1 : unit == U_MIN ? 60 : 3600);
+            civil_from_days(floordiv(at, 86400), &d.y, &d.mo, &d.d);
+            int64_t r = at - floordiv(at, 86400) * 86400;
+            d.h = (int)(r / 3600);
+            d.mi = (int)(r / 60 % 60);
+            d.sec = (int)(r % 60);
+            write_iso(out, &d, 1, 1, 0);
+            return 0;
+        }
+        case U_DAY: case U_WEEK:
+            put_date(out, today_n - (int64_t)n * (unit == U_DAY ? 1 : 7));
+            return 0;
+        default: {   /* months and years: the same day that many months back, clamped to the month's length */
+            civil_from_days(today_n, &d.y, &d.mo, &d.d);
+            int back = d.y * 12 + (d.mo - 1) - n * (unit == U_YEAR ? 12 : 1);
+            int y = back / 12, m = back % 12 + 1;
+            if (y < 1)
+                break;
+            int day = d.d > days_in_month(y, m) ? days_in_month(y, m) : d.d;
+            put_date(out, days_from_civil(y, m, day));
+            return 0;
+        }
+        }
+    }
+    /* "yesterday, 12:05", "heute 09:30": a day named relative to now, with the time printed */
+    for (int i = 0; i < c.n; i++) {
+        int back = word_in(&c, i, yesterday) ? 1 : word_in(&c, i, today) ? 0 : -1;
+        if (back < 0)
+            continue;
+        struct dt d;
+        memset(&d, 0, sizeof d);
+        civil_from_days(today_n - back, &d.y, &d.mo, &d.d);
+        for (int j = i + 1; j < c.n && j < i + 4; j++)
+            if (time_zone_at(&c, j, &d, 0) > 0)
+                break;
+        if (!d.has_time) {
+            write_iso(out, &d, 0, 0, 0);
+        } else if (d.has_zone) {
+            write_iso(out, &d, 1, 1, zone_at_wall(&d.z, local_secs(&d)));
+        } else if (have_tz) {
+            write_iso(out, &d, 1, 1, zone_at_wall(&tz, local_secs(&d)));
+        } else {
+            write_iso(out, &d, 1, 0, 0);
+        }
+        return 0;
+    }
+    return mw_err_set(err, MW_EPARSE, "date", "no relative date in \"%.*s\"", quote_len(s, 80), s);
 }
 
 /* ---- reading our own output back ------------------------------------------------------------------------ */

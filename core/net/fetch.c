@@ -20,10 +20,10 @@
 
 struct mw_fetcher {
     struct mw_fetch_opts o;     /* string members point at the copies below */
-    char *user_agent, *if_none_match, *if_modified_since;
+    char *user_agent, *if_none_match, *if_modified_since, *cookie_file, *proxy;
     struct curl_slist *resolve;
     struct curl_slist *connect_to;
-    struct curl_slist *cond;    /* If-None-Match / If-Modified-Since lines, sent on every fetch */
+    struct curl_slist *cond;    /* the caller's headers, If-None-Match / If-Modified-Since: sent on every fetch */
     CURL *h;
     /* per-transfer state the callbacks fill */
     struct mw_buf body, hdrs;
@@ -134,6 +134,70 @@ static char *dup_or_null(const char *s, int *fail)
     return d;
 }
 
+int mw_fetch_header_check(const char *line, struct mw_err *err)
+{
+    const char *colon = line ? strchr(line, ':') : NULL;
+    size_t name = colon ? (size_t)(colon - line) : 0;
+    int ok = name > 0 && strspn(line, "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+                             == name;
+    if (!ok)
+        return mw_err_set(err, MW_EINVAL, "fetch", "header \"%.80s\": expected \"Name: value\"", line ? line : "");
+    if (strpbrk(line, "\r\n") || strlen(line) > 900)
+        return mw_err_set(err, MW_EINVAL, "fetch", "header \"%.80s\" has a line break or is over 900 bytes", line);
+    return 0;
+}
+
+/* Netscape cookie file (as curl and wget write it): "#" comments and blank lines, else seven tab-separated
+ * fields: domain, include-subdomains (TRUE/FALSE), path, secure (TRUE/FALSE), expiry (seconds), name, value.
+ * "#HttpOnly_" before a domain is a cookie line too. */
+static int check_cookie_file(const char *path, struct mw_err *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return mw_err_set(err, MW_EIO, "fetch", "cookie file %s: %s", path, strerror(errno));
+    char line[8192];
+    int n = 0, rc = 0;
+    while (!rc && fgets(line, sizeof line, f)) {
+        n++;
+        line[strcspn(line, "\r\n")] = '\0';
+        const char *p = line;
+        if (!strncmp(p, "#HttpOnly_", 10))
+            p += 10;
+        else if (*p == '#' || !p[strspn(p, " \t")])
+            continue;
+        int tabs = 0;
+        for (const char *q = p; *q; q++)
+            tabs += *q == '\t';
+        const char *f2 = strchr(p, '\t');
+        int flag = f2 && (!strncmp(f2 + 1, "TRUE\t", 5) || !strncmp(f2 + 1, "FALSE\t", 6));
+        if (tabs != 6 || !flag)
+            rc = mw_err_set(err, MW_EINVAL, "fetch", "%s:%d: not a Netscape cookie line (domain, TRUE/FALSE, path, "
+                            "TRUE/FALSE, expiry, name, value, separated by tabs)", path, n);
+    }
+    fclose(f);
+    return rc;
+}
+
+int mw_fetch_opts_check(const struct mw_fetch_opts *o, struct mw_err *err)
+{
+    for (const char *const *h = o->headers; h && *h; h++)
+        if (mw_fetch_header_check(*h, err))
+            return MW_EINVAL;
+    if (o->cookie_file && check_cookie_file(o->cookie_file, err))
+        return err ? err->code : MW_EINVAL;
+    if (o->proxy) {
+        static const char *const SCHEMES[] = {"http://", "https://", "socks4://", "socks4a://", "socks5://",
+                                              "socks5h://", NULL};
+        int ok = 0;
+        for (int i = 0; SCHEMES[i] && !ok; i++)
+            ok = !strncasecmp(o->proxy, SCHEMES[i], strlen(SCHEMES[i])) && o->proxy[strlen(SCHEMES[i])];
+        if (!ok || strpbrk(o->proxy, "\r\n \t"))
+            return mw_err_set(err, MW_EINVAL, "fetch", "proxy \"%.80s\": expected http://HOST:PORT (or https://, "
+                              "socks4://, socks4a://, socks5://, socks5h://)", o->proxy);
+    }
+    return 0;
+}
+
 static int cond_add(struct mw_fetcher *f, const char *line)
 {
     struct curl_slist *s = curl_slist_append(f->cond, line);
@@ -164,12 +228,15 @@ struct mw_fetcher *mw_fetcher_new(const struct mw_fetch_opts *o, struct mw_err *
                        hv[i]);
             return NULL;
         }
+    if (mw_fetch_opts_check(o, err))
+        return NULL;
     struct mw_fetcher *f = calloc(1, sizeof *f);
     if (!f) {
         mw_err_set(err, MW_ENOMEM, "fetch", "out of memory creating a fetcher");
         return NULL;
     }
     f->o = *o;
+    f->o.headers = NULL;   /* copied into f->cond below, with the conditional-GET lines */
     int fail = 0;
     f->user_agent = dup_or_null(o->user_agent ? o->user_agent
                                               : "moonwire/" MW_VERSION " (+https://github.com/moonwire)", &fail);
@@ -194,6 +261,12 @@ struct mw_fetcher *mw_fetcher_new(const struct mw_fetch_opts *o, struct mw_err *
         else
             *list = s;
     }
+    for (const char *const *h = o->headers; h && *h && !fail; h++)
+        fail = cond_add(f, *h);
+    f->cookie_file = dup_or_null(o->cookie_file, &fail);
+    f->proxy = dup_or_null(o->proxy, &fail);
+    f->o.cookie_file = f->cookie_file;
+    f->o.proxy = f->proxy;
     char line[1024];
     if (!fail && f->if_none_match) {
         snprintf(line, sizeof line, "If-None-Match: %s", f->if_none_match);
@@ -260,6 +333,8 @@ void mw_fetcher_free(struct mw_fetcher *f)
     free(f->user_agent);
     free(f->if_none_match);
     free(f->if_modified_since);
+    free(f->cookie_file);
+    free(f->proxy);
     mw_buf_free(&f->body);
     mw_buf_free(&f->hdrs);
     free(f);
@@ -474,11 +549,22 @@ int mw_fetch_easy_setup(void *easy, const struct mw_fetch_opts *o, struct mw_err
     /* curl copies string options, so the default literal and the caller's string need not outlive this */
     SET(CURLOPT_USERAGENT, o->user_agent ? o->user_agent : "moonwire/" MW_VERSION " (+https://github.com/moonwire)");
     SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+    if (o->cookie_file)   /* a handle that is curl_easy_reset must drop it first (mw_fetch_easy_clear) */
+        SET(CURLOPT_COOKIEFILE, o->cookie_file);
+    if (o->proxy)
+        SET(CURLOPT_PROXY, o->proxy);
 #undef SET
     if (c != CURLE_OK)
         return mw_err_set(err, c == CURLE_OUT_OF_MEMORY ? MW_ENOMEM : MW_EINVAL, "fetch",
                           "libcurl refused an option: %s", curl_easy_strerror(c));
     return 0;
+}
+
+void mw_fetch_easy_clear(void *easy)
+{
+    /* libcurl's curl_easy_reset forgets the list of cookie files without freeing it; NULL frees it */
+    if (easy)
+        curl_easy_setopt((CURL *)easy, CURLOPT_COOKIEFILE, (char *)NULL);
 }
 
 char *mw_fetch_header(const char *headers, const char *name)

@@ -19,6 +19,11 @@ struct mw_fetch_opts {
     const char *user_agent;     /* default "moonwire/<version> (+https://github.com/moonwire)" */
     const char *const *resolve; /* NULL-terminated "host:port:address" (curl --resolve) or
                                    "host:port:address:port2" (curl --connect-to) entries */
+    const char *const *headers; /* NULL-terminated "Name: value" request headers sent with every request (curl -H);
+                                   NULL = none */
+    const char *cookie_file;    /* cookies sent from this Netscape-format file (curl -b FILE); NULL = none */
+    const char *proxy;          /* proxy URL (http://, https://, socks4://, socks4a://, socks5://, socks5h://);
+                                   NULL = libcurl's environment variables (http_proxy, https_proxy, no_proxy) */
     const char *if_none_match;  /* conditional GET, may be NULL */
     const char *if_modified_since;
     volatile sig_atomic_t *interrupt;   /* when it becomes non-zero (a signal handler's flag), the transfer and
@@ -26,6 +31,12 @@ struct mw_fetch_opts {
                                            Borrowed; NULL = not interruptible */
 };
 void mw_fetch_opts_default(struct mw_fetch_opts *o);
+/* Check what a user can get wrong in headers, cookie_file and proxy: a header that is not "Name: value" or has a
+ * line break, a cookie file that cannot be read or has a line that is not Netscape format ("FILE:LINE: ..."), a
+ * proxy with another scheme. 0, or MW_EINVAL/MW_EIO with err (stage "fetch"). */
+int mw_fetch_opts_check(const struct mw_fetch_opts *o, struct mw_err *err);
+/* 0 when line is a request header "Name: value" moonwire may send (a token name, no line break, <= 900 bytes). */
+int mw_fetch_header_check(const char *line, struct mw_err *err);
 
 struct mw_response {
     char *url;            /* final URL after redirects */
@@ -53,9 +64,13 @@ int mw_fetch(struct mw_fetcher *f, const char *url, struct mw_response **out, st
 
 /* For the crawler's curl multi loop (run/crawl.c), which must apply the same limits to its own easy handles.
  * Set every option of o that holds for all transfers (protocols, redirects, time-outs, stall abort,
- * Accept-Encoding, max file size, user agent, HTTP version, NOSIGNAL) on easy (a CURL *). Callbacks, URL,
- * headers and resolve lists stay the caller's. 0, or MW_EINVAL/MW_ENOMEM with err. */
+ * Accept-Encoding, max file size, user agent, cookie file, proxy, HTTP version, NOSIGNAL) on easy (a CURL *).
+ * Callbacks, URL, headers (o->headers included: the caller adds them to its own list) and resolve lists stay
+ * the caller's. 0, or MW_EINVAL/MW_ENOMEM with err. */
 int mw_fetch_easy_setup(void *easy, const struct mw_fetch_opts *o, struct mw_err *err);
+/* Before curl_easy_reset of a handle mw_fetch_easy_setup set up: frees what the reset would leak (the list of
+ * cookie files). */
+void mw_fetch_easy_clear(void *easy);
 /* Value of header name in "Name: value\n" lines (CRLF accepted), malloc'd, or NULL. */
 char *mw_fetch_header(const char *headers, const char *name);
 /* Retry-After in "Name: value\n" header lines as ms (delta-seconds or an HTTP date), -1 when absent. */

@@ -287,8 +287,8 @@ char *mw_url_normalize(const char *url)
     for (char *h = (char *)u.host; *h; h++)
         *h = (char)tolower((unsigned char)*h);
     size_t hl = strlen(u.host);
-    if (hl && u.host[hl - 1] == '.')
-        ((char *)u.host)[hl - 1] = '\0';
+    while (hl && u.host[hl - 1] == '.')   /* all of them: normalising twice must change nothing */
+        ((char *)u.host)[--hl] = '\0';
     const char *port = u.port;
     if (port && (!*port || (!strcmp(u.scheme, "http") && !strcmp(port, "80")) ||
                  (!strcmp(u.scheme, "https") && !strcmp(port, "443"))))

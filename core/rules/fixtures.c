@@ -6,8 +6,11 @@
 #include "common/dir.h"
 #include "common/file.h"
 #include "doc/text.h"
+#include "extract/article.h"
 #include "meta/date.h"
+#include "rules/wordchars.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,24 +19,23 @@
 
 /* ---- shingles ---- */
 
-/* Python's \w on UTF-8: ASCII letters, digits, '_', and any non-ASCII code point outside the common
- * punctuation/space/symbol blocks. */
+/* Python's \w on UTF-8 (score.py's word tokens): ASCII letters, digits and '_', and above ASCII the ranges
+ * of rules/wordchars.h, generated from Python's own Unicode tables. */
 static int word_cp(uint32_t c)
 {
     if (c < 128)
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    if (c <= 0xBF)
-        return c == 0xAA || c == 0xB5 || c == 0xBA || c == 0xB2 || c == 0xB3 || c == 0xB9 ||
-               (c >= 0xBC && c <= 0xBE);
-    if (c == 0xD7 || c == 0xF7)
-        return 0;
-    if ((c >= 0x2000 && c <= 0x206F) || (c >= 0x20A0 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
-        (c >= 0xFF00 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
-        (c >= 0xFF5B && c <= 0xFF65) || c == 0x060C || c == 0x061B || c == 0x061F || (c >= 0x066A && c <= 0x066D) ||
-        c == 0x06D4 || c == 0x0964 || c == 0x0965 || (c >= 0xFE10 && c <= 0xFE6F) || c == 0x00A0 ||
-        (c >= 0x02C2 && c <= 0x02C5) || (c >= 0x1F000 && c <= 0x1FAFF))
-        return 0;
-    return 1;
+    size_t lo = 0, hi = sizeof MW_WORD_RANGES / sizeof MW_WORD_RANGES[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c < MW_WORD_RANGES[mid][0])
+            hi = mid;
+        else if (c > MW_WORD_RANGES[mid][1])
+            lo = mid + 1;
+        else
+            return 1;
+    }
+    return 0;
 }
 
 static size_t next_cp(const unsigned char *s, uint32_t *c)
@@ -260,55 +262,190 @@ static void para_diff(FILE *out, const char *label, const char *a, const char *b
 static const char *const FIELDS[] = {"title", "authors", "published", "modified", "section", "tags", "lead",
                                      "dateline", "body", NULL};
 
-/* 1 when rec matches the expectations; prints the failing fields. known/page: expectations the page
- * contradicts, reported under "known" and not failed. */
-static int compare(FILE *out, const json_t *rec, const json_t *want, double min_f1, int *printed_head,
-                   const char *head, const json_t *known, const char *page, int *nknown)
+/* 1 when got matches want for field f; the body's F1 figures go to p/r/f. A null want means "none": the
+ * output must be empty too (null, or [] for a list field). */
+static int same_field(const char *f, const json_t *g, const json_t *w, double min_f1, double *p, double *r,
+                      double *f1)
+{
+    if (json_is_null(w))
+        return mw_article_empty(g);
+    if (!strcmp(f, "body")) {
+        mw_shingle_f1(json_string_value(g), json_string_value(w), p, r, f1);
+        return *f1 >= min_f1;
+    }
+    if (json_is_array(w))
+        return same_set(g, w);
+    if (!strcmp(f, "published") || !strcmp(f, "modified"))
+        return same_time(json_string_value(g), json_string_value(w));
+    return json_is_string(g) && same_string(json_string_value(g), json_string_value(w));
+}
+
+/* What one fixture is compared with: its expectations, and the known-issues entries of its directory. */
+struct expect {
+    const json_t *want;
+    const json_t *known;   /* the "known" object of the directory's known-issues file, or NULL */
+    json_t *used;          /* known keys met on a checked page (key -> true) */
+    const char *known_src; /* that file's path, for messages */
+    const char *page;      /* the page's name (file name without extensions) */
+};
+
+struct tally {
+    int known, stale;
+};
+
+static void fail_head(FILE *out, int *printed_head, const char *head)
+{
+    if (!*printed_head) {
+        fputs(head, out);
+        *printed_head = 1;
+    }
+}
+
+/* 1 when rec matches the expectations; prints the failing fields, and the known and stale entries. */
+static int compare(FILE *out, const json_t *rec, const struct expect *x, double min_f1, int *printed_head,
+                   const char *head, struct tally *t)
 {
     int ok = 1;
     for (int i = 0; FIELDS[i]; i++) {
-        const json_t *w = json_object_get(want, FIELDS[i]);
-        if (!w || json_is_null(w) || (json_is_string(w) && !json_string_length(w)))
-            continue;   /* not annotated ("" is how the corpus says "none marked") */
-        const json_t *g = json_object_get(rec, FIELDS[i]);
-        int same;
-        double p = 0, r = 0, f = 0;
-        if (!strcmp(FIELDS[i], "body")) {
-            mw_shingle_f1(json_string_value(g), json_string_value(w), &p, &r, &f);
-            same = f >= min_f1;
-        } else if (json_is_array(w)) {
-            same = same_set(g, w);
-        } else if (!strcmp(FIELDS[i], "published") || !strcmp(FIELDS[i], "modified")) {
-            same = same_time(json_string_value(g), json_string_value(w));
-        } else {
-            same = same_string(json_string_value(g), json_string_value(w));
-        }
-        if (same)
-            continue;
+        const char *f = FIELDS[i];
+        const json_t *w = json_object_get(x->want, f);
+        if (!w || (json_is_string(w) && !json_string_length(w)))
+            continue;   /* not annotated: the key left out, or "" (how the corpus says "none marked") */
+        const json_t *g = json_object_get(rec, f);
+        double p = 0, r = 0, f1 = 0;
+        int same = same_field(f, g, w, min_f1, &p, &r, &f1);
         char key[600];
-        snprintf(key, sizeof key, "%s#%s", page, FIELDS[i]);
-        const char *why = json_string_value(json_object_get(known, key));
-        if (why) {
-            fprintf(out, "known %s: the expectation contradicts the page (%s)\n", key, why);
-            (*nknown)++;
+        snprintf(key, sizeof key, "%s#%s", x->page, f);
+        const json_t *k = json_object_get(x->known, key);
+        if (same && !k)
             continue;
+        if (k) {
+            json_object_set_new(x->used, key, json_true());
+            double kp, kr, kf;
+            if (same) {
+                fprintf(out, "stale %s (%s): the output now matches the expectation; remove the entry\n", key,
+                        x->known_src);
+                t->stale++;
+                continue;
+            }
+            if (same_field(f, g, json_object_get(k, "page"), min_f1, &kp, &kr, &kf)) {
+                fprintf(out, "known %s: the expectation contradicts the page (%s)\n", key,
+                        json_string_value(json_object_get(k, "why")));
+                t->known++;
+                continue;
+            }
         }
-        if (!*printed_head) {
-            fputs(head, out);
-            *printed_head = 1;
-        }
+        fail_head(out, printed_head, head);
         ok = 0;
-        if (!strcmp(FIELDS[i], "body")) {
-            fprintf(out, "    body: F1 %.3f < %.2f (precision %.3f, recall %.3f)\n", f, min_f1, p, r);
+        if (!strcmp(f, "body") && !json_is_null(w)) {
+            fprintf(out, "    body: F1 %.3f < %.2f (precision %.3f, recall %.3f)\n", f1, min_f1, p, r);
             para_diff(out, "missing:", json_string_value(w), json_string_value(g), 5);
             para_diff(out, "extra:  ", json_string_value(g), json_string_value(w), 5);
         } else {
-            fprintf(out, "    %s:\n", FIELDS[i]);
+            fprintf(out, "    %s:\n", f);
             show(out, "expected", w);
+            if (k)
+                show(out, "known   ", json_object_get(k, "page"));
             show(out, "got     ", g);
         }
+        if (k)
+            fprintf(out, "      (%s lists %s as known with another value: the output changed)\n", x->known_src,
+                    key);
     }
     return ok;
+}
+
+/* ---- known-issues files ---- */
+
+json_t *mw_fixtures_known_load(const char *path, struct mw_err *err)
+{
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    if (!j) {
+        mw_err_set(err, MW_EPARSE, "test", "%s:%d: %s", path, je.line, je.text);
+        return NULL;
+    }
+    const json_t *known = json_object_get(j, "known");
+    const json_t *dir = json_object_get(j, "fixtures");
+    const char *bad = !json_is_object(j) ? "expected an object {\"fixtures\": DIR, \"known\": {...}}"
+                      : !json_is_object(known) ? "\"known\" must be an object {\"PAGE#field\": {\"page\": VALUE, \"why\": TEXT}}"
+                      : dir && !json_is_string(dir) ? "\"fixtures\" must be a directory name" : NULL;
+    const char *k;
+    json_t *v;
+    if (!bad)
+        json_object_foreach((json_t *)known, k, v) {
+            if (!json_is_object(v) || !json_object_get(v, "page") ||
+                !json_is_string(json_object_get(v, "why")) || !strchr(k, '#')) {
+                mw_err_set(err, MW_EPARSE, "test",
+                           "%s: known entry \"%.200s\": give \"PAGE#field\": {\"page\": what the page shows, "
+                           "\"why\": the evidence}", path, k);
+                json_decref(j);
+                return NULL;
+            }
+        }
+    if (bad) {
+        mw_err_set(err, MW_EPARSE, "test", "%s: %s", path, bad);
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+/* 1 when the known file at path names dir (its "fixtures" resolved against path's own directory). */
+static int names_dir(const json_t *kf, const char *path, const char *real_dir)
+{
+    const char *d = json_string_value(json_object_get(kf, "fixtures"));
+    if (!d)
+        return 0;
+    char joined[8192], real[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (d[0] == '/' || !slash)
+        snprintf(joined, sizeof joined, "%s", d);
+    else
+        snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - path), path, d);
+    return realpath(joined, real) && !strcmp(real, real_dir);
+}
+
+json_t *mw_fixtures_known_find(const char *dir, const char *const *known_dirs, char *found, size_t cap,
+                               struct mw_err *err)
+{
+    char path[4200], real_dir[PATH_MAX];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/known.json", dir);
+    if (stat(path, &st) == 0) {
+        if (found)
+            snprintf(found, cap, "%s", path);
+        return mw_fixtures_known_load(path, err);
+    }
+    if (!realpath(dir, real_dir))
+        return NULL;
+    for (int i = 0; known_dirs && known_dirs[i]; i++) {
+        size_t n;
+        char **names = mw_dir_list(known_dirs[i], &n);
+        json_t *hit = NULL;
+        for (size_t j = 0; j < n && !hit; j++) {
+            size_t l = strlen(names[j]);
+            if (l < 10 || strcmp(names[j] + l - 10, "known.json"))
+                continue;
+            snprintf(path, sizeof path, "%s/%s", known_dirs[i], names[j]);
+            json_t *kf = mw_fixtures_known_load(path, err);
+            if (!kf) {
+                mw_dir_list_free(names, n);
+                return NULL;
+            }
+            if (names_dir(kf, path, real_dir)) {
+                hit = kf;
+                if (found)
+                    snprintf(found, cap, "%s", path);
+            } else {
+                json_decref(kf);
+            }
+        }
+        mw_dir_list_free(names, n);
+        if (hit)
+            return hit;
+    }
+    return NULL;
 }
 
 /* ---- walking fixture directories ---- */
@@ -319,20 +456,31 @@ struct walk {
     FILE *out;
     struct mw_fixture_result *res;
     int found;
-    json_t *counts;   /* counting mode: rule name -> fixtures, nothing extracted */
+    json_t *counts;      /* counting mode: rule name -> fixtures, nothing extracted */
+    const json_t *known; /* the current directory's known entries (may be NULL) */
+    const char *known_src;
+    json_t *used;        /* known keys met (key -> true) */
+    json_t *pages;       /* page names checked (name -> true) */
 };
 
-/* The rule a fixture is checked with: with rules named, the first named rule whose domains cover the
- * page (so a new rule is tested on its pages even while a shipped rule holds the same domain); else the
- * rule picked by URL. *skip when the fixture is none of the named rules' business. */
-static const char *rule_for(struct mw_runner *r, const struct mw_fixture_opts *o, const char *url, int *skip)
+/* The rule a fixture is checked with: always the rule `moonwire extract` picks by its URL, so the two agree.
+ * With rules named, a fixture is checked when one of them covers its URL; *other is set when another rule
+ * (one claiming the same domain) would run there instead, which fails the page. *skip when the fixture is none
+ * of the named rules' business. */
+static const char *rule_for(struct mw_runner *r, const struct mw_fixture_opts *o, const char *url, int *skip,
+                            const char **other)
 {
     *skip = 0;
+    *other = NULL;
+    const char *picked = mw_runner_pick(r, url);
     if (!o->rules || !o->rules[0])
-        return mw_runner_pick(r, url);
+        return picked;
     for (int i = 0; o->rules[i]; i++)
-        if (mw_runner_handles(r, o->rules[i], url))
+        if (mw_runner_handles(r, o->rules[i], url)) {
+            if (!picked || strcmp(picked, o->rules[i]))
+                *other = picked ? picked : "generic";
             return o->rules[i];
+        }
     *skip = 1;
     return NULL;
 }
@@ -349,7 +497,8 @@ static void check_one(struct walk *w, const char *page, const char *jpath)
         return;
     }
     int skip = 0;
-    const char *rule = w->counts ? mw_runner_pick(w->r, url) : rule_for(w->r, w->o, url, &skip);
+    const char *other = NULL;
+    const char *rule = w->counts ? mw_runner_pick(w->r, url) : rule_for(w->r, w->o, url, &skip, &other);
     if (w->counts) {
         const char *k = rule ? rule : "generic";
         json_object_set_new(w->counts, k, json_integer(json_integer_value(json_object_get(w->counts, k)) + 1));
@@ -367,7 +516,15 @@ static void check_one(struct walk *w, const char *page, const char *jpath)
     char head[4600];
     snprintf(head, sizeof head, "FAIL %-14s %s\n", rule ? rule : "(generic)", page);
     int printed = 0, ok;
-    if (mw_file_read(page, 64u << 20, &bytes, &len, &err)) {
+    char name[512];
+    const char *b = strrchr(page, '/') ? strrchr(page, '/') + 1 : page;
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(b, "."), b);
+    json_object_set_new(w->pages, name, json_true());
+    if (other) {
+        fprintf(w->out, "%s    `moonwire extract` runs rule %s on %s, not %s (both claim its domain; see the warning "
+                "above)\n", head, other, url, rule);
+        ok = 0;
+    } else if (mw_file_read(page, 64u << 20, &bytes, &len, &err)) {
         fprintf(w->out, "%s    %s\n", head, err.msg);
         ok = 0;
     } else {
@@ -377,11 +534,11 @@ static void check_one(struct walk *w, const char *page, const char *jpath)
             fprintf(w->out, "%s    out of memory\n", head);
             ok = 0;
         } else {
-            char name[512];
-            const char *b = strrchr(page, '/') ? strrchr(page, '/') + 1 : page;
-            snprintf(name, sizeof name, "%.*s", (int)strcspn(b, "."), b);
-            ok = compare(w->out, rec, want, w->o->min_f1 > 0 ? w->o->min_f1 : 0.98, &printed, head, w->o->known,
-                         name, &w->res->known);
+            struct expect x = {want, w->known, w->used, w->known_src, name};
+            struct tally t = {0, 0};
+            ok = compare(w->out, rec, &x, w->o->min_f1 > 0 ? w->o->min_f1 : 0.98, &printed, head, &t);
+            w->res->known += t.known;
+            w->res->stale += t.stale;
             const json_t *warns = json_object_get(rec, "warnings");
             size_t i;
             json_t *v;
@@ -427,21 +584,74 @@ static void walk_dir(struct walk *w, const char *dir, int depth)
     mw_dir_list_free(names, n);
 }
 
+/* Known entries never met: stale when their page was checked (the field is not annotated or not compared),
+ * or, when every fixture was checked (no rules named), when no page of that name exists. */
+static void report_unused(struct walk *w, const json_t *known, const char *src)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)known, k, v) {
+        if (json_object_get(w->used, k))
+            continue;
+        char page[512];
+        snprintf(page, sizeof page, "%.*s", (int)strcspn(k, "#"), k);
+        int seen = json_object_get(w->pages, page) != NULL;
+        if (!seen && w->o->rules && w->o->rules[0])
+            continue;
+        fprintf(w->out, "stale %s (%s): %s; remove the entry\n", k, src,
+                seen ? "the fixture does not annotate that field" : "no fixture page of that name");
+        w->res->stale++;
+    }
+}
+
+/* One directory with its known-issues file. */
+static int check_dir(struct walk *w, const char *dir, struct mw_err *err)
+{
+    char src[4200] = "--known";
+    json_t *kf = NULL;
+    if (!w->o->no_known && !w->o->known) {
+        kf = mw_fixtures_known_find(dir, w->o->known_dirs, src, sizeof src, err);
+        if (!kf && err && err->code)
+            return err->code;
+    }
+    const json_t *file = w->o->no_known ? NULL : w->o->known ? w->o->known : kf;
+    w->known = json_object_get(file, "known");
+    w->known_src = src;
+    json_object_clear(w->used);
+    json_object_clear(w->pages);
+    walk_dir(w, dir, 0);
+    if (w->known)
+        report_unused(w, w->known, src);
+    w->known = NULL;
+    json_decref(kf);
+    return MW_OK;
+}
+
 int mw_fixtures_check(struct mw_runner *r, const struct mw_fixture_opts *o, FILE *out,
                       struct mw_fixture_result *res, struct mw_err *err)
 {
     memset(res, 0, sizeof *res);
-    struct walk w = {r, o, out, res, 0, NULL};
-    for (int i = 0; o->dirs && o->dirs[i]; i++) {
+    struct walk w = {r, o, out, res, 0, NULL, NULL, NULL, json_object(), json_object()};
+    int rc = MW_OK;
+    for (int i = 0; !rc && o->dirs && o->dirs[i]; i++) {
         struct stat st;
         if (stat(o->dirs[i], &st) || !S_ISDIR(st.st_mode))
-            return mw_err_set(err, MW_ENOTFOUND, "test", "%s: no such fixture directory", o->dirs[i]);
-        walk_dir(&w, o->dirs[i], 0);
+            rc = mw_err_set(err, MW_ENOTFOUND, "test", "%s: no such fixture directory", o->dirs[i]);
+        else
+            rc = check_dir(&w, o->dirs[i], err);
     }
+    json_decref(w.used);
+    json_decref(w.pages);
+    if (rc)
+        return rc;
+    fprintf(out, "%d passed, %d failed", res->passed, res->failed);
     if (res->skipped)
-        fprintf(out, "%d passed, %d failed, %d skipped\n", res->passed, res->failed, res->skipped);
-    else
-        fprintf(out, "%d passed, %d failed\n", res->passed, res->failed);
+        fprintf(out, ", %d skipped", res->skipped);
+    if (res->known)
+        fprintf(out, ", %d known", res->known);
+    if (res->stale)
+        fprintf(out, ", %d stale", res->stale);
+    fputc('\n', out);
     if (!w.found)
         return mw_err_set(err, MW_ENOTFOUND, "test", "no fixture found for the rules asked");
     return MW_OK;
@@ -451,7 +661,7 @@ int mw_fixtures_count(struct mw_runner *r, const char *const *dirs, json_t *coun
 {
     struct mw_fixture_opts o = {0};
     struct mw_fixture_result res = {0};
-    struct walk w = {r, &o, stderr, &res, 0, counts};
+    struct walk w = {r, &o, stderr, &res, 0, counts, NULL, NULL, NULL, NULL};
     for (int i = 0; dirs && dirs[i]; i++)
         walk_dir(&w, dirs[i], 0);
     return MW_OK;

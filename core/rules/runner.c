@@ -1,6 +1,9 @@
-/* rules/runner.c: the per-page pipeline and the rule registry: loads scripts/lib/rule.lua and every
- * rule file, picks a rule by URL, runs it in the sandbox, and merges its fields with the built-in
- * fallbacks (extract/article.c). A broken rule costs its own pages a warning, never the run. */
+/* rules/runner.c: the per-page pipeline and the rule registry: loads scripts/lib/rule.lua and every rule
+ * file, picks a rule by URL, runs it in the sandbox, and merges its fields with the built-in fallbacks
+ * (extract/article.c). Isolation: each rule file is compiled once and run afresh for every page in a new
+ * environment, so nothing a rule does outlives the page or reaches another rule; the page's document is
+ * lent to the call and detached when it ends, so its nodes cannot be used later. A per-page wall-clock
+ * deadline covers decoding, parsing, the rule and the fallbacks. A broken rule costs only its own pages. */
 #include "rules/runner.h"
 #include "common/dir.h"
 #include "doc/html.h"
@@ -8,18 +11,23 @@
 #include "lua/modules.h"
 #include "net/url.h"
 
+#include <ctype.h>
 #include <lauxlib.h>
 #include <libxml/xpath.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#define COPY_DEPTH 12       /* mw_runner_push_rule: nesting and entries copied out of a rule table */
+#define COPY_ENTRIES 10000
 
 struct rule_ent {
-    char *name;
-    char *file;
+    char *name, *file, *outlet, *tz, *lang;
     char **domains;
     size_t ndomains;
-    int ref;                  /* the rule table in the Lua registry; LUA_NOREF for a broken file */
+    int chunk;                /* the compiled file in the Lua registry; LUA_NOREF for a broken file */
+    json_t *info;             /* what mw_runner_rules lists for it (NULL: not JSON, so not listed) */
     char *broken;             /* why the file did not load: its pages get the generic result and this */
 };
 
@@ -28,10 +36,11 @@ struct mw_runner {
     char *forced;
     struct mw_lua *lua;
     json_t *load_errors;
+    json_t *load_notes;
     struct rule_ent *rules;
     size_t nrules;
     int apply_ref;
-    size_t *names;            /* hash set of rule names: index + 1 into rules (0 = empty), first of a name */
+    size_t *names;            /* hash set of rule names: index + 1 into rules (0 = empty) */
     size_t nnames;            /* slots, a power of two */
 };
 
@@ -39,13 +48,13 @@ struct mw_runner {
 
 static size_t name_hash(const char *s)
 {
-    size_t h = 1469598103934665603ULL & SIZE_MAX;
+    size_t h = (size_t)(1469598103934665603ULL & SIZE_MAX);
     for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+        h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
     return h;
 }
 
-/* Index of the first rule called name, or -1. */
+/* Index of the rule called name, or -1. */
 static long name_find(const struct mw_runner *r, const char *name)
 {
     for (size_t k = r->nnames ? name_hash(name) & (r->nnames - 1) : 0; r->nnames && r->names[k];
@@ -55,38 +64,38 @@ static long name_find(const struct mw_runner *r, const char *name)
     return -1;
 }
 
-/* Remember rules[i] under its name unless a rule already has it (the first one is the one found). */
-static void name_add(struct mw_runner *r, size_t i)
+static void name_put(size_t *t, size_t n, const char *name, size_t v)
 {
-    if (name_find(r, r->rules[i].name) >= 0)
-        return;
-    if ((r->nrules + 1) * 2 > r->nnames) {
+    size_t j = name_hash(name) & (n - 1);
+    while (t[j])
+        j = (j + 1) & (n - 1);
+    t[j] = v;
+}
+
+/* Remember rules[i] under its name (not yet there). 0, or -1 when memory runs out. */
+static int name_add(struct mw_runner *r, size_t i)
+{
+    if ((i + 1) * 2 > r->nnames) {
         size_t n = r->nnames ? r->nnames * 2 : 64;
         size_t *t = calloc(n, sizeof *t);
         if (!t)
-            return;
-        for (size_t k = 0; k < r->nnames; k++) {
-            if (!r->names[k])
-                continue;
-            size_t j = name_hash(r->rules[r->names[k] - 1].name) & (n - 1);
-            while (t[j])
-                j = (j + 1) & (n - 1);
-            t[j] = r->names[k];
-        }
+            return -1;
+        for (size_t k = 0; k < r->nnames; k++)
+            if (r->names[k])
+                name_put(t, n, r->rules[r->names[k] - 1].name, r->names[k]);
         free(r->names);
         r->names = t;
         r->nnames = n;
     }
-    size_t j = name_hash(r->rules[i].name) & (r->nnames - 1);
-    while (r->names[j])
-        j = (j + 1) & (r->nnames - 1);
-    r->names[j] = i + 1;
+    name_put(r->names, r->nnames, r->rules[i].name, i + 1);
+    return 0;
 }
 
 void mw_runner_opts_default(struct mw_runner_opts *o)
 {
     memset(o, 0, sizeof *o);
     mw_lua_limits_default(&o->limits);
+    o->page_seconds = 10.0;
 }
 
 static void rule_ent_clear(struct rule_ent *e)
@@ -94,54 +103,38 @@ static void rule_ent_clear(struct rule_ent *e)
     free(e->broken);
     free(e->name);
     free(e->file);
+    free(e->outlet);
+    free(e->tz);
+    free(e->lang);
     for (size_t i = 0; i < e->ndomains; i++)
         free(e->domains[i]);
     free(e->domains);
+    json_decref(e->info);
     memset(e, 0, sizeof *e);
 }
 
-/* [-1, +0, -] register the rule table on top of the stack as loaded from file */
-static void add_rule(struct mw_runner *r, const char *file)
+static void add_entry(struct mw_runner *r, struct rule_ent *e)
 {
-    lua_State *L = mw_lua_state(r->lua);
-    lua_pushstring(L, file);
-    lua_setfield(L, -2, "_file");
-    lua_getfield(L, -1, "name");
-    const char *name = lua_tostring(L, -1);
-    struct rule_ent e = {0};
-    e.name = strdup(name ? name : "?");
-    lua_pop(L, 1);
-    e.file = strdup(file);
-    lua_getfield(L, -1, "domains");
-    size_t n = lua_rawlen(L, -1);
-    e.domains = calloc(n ? n : 1, sizeof *e.domains);
-    for (size_t i = 0; e.domains && i < n; i++) {
-        lua_rawgeti(L, -1, (lua_Integer)i + 1);
-        const char *d = lua_tostring(L, -1);
-        if (d)
-            e.domains[e.ndomains++] = strdup(d);
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    e.ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    long same = e.name ? name_find(r, e.name) : -1;
+    long same = e->name ? name_find(r, e->name) : -1;
     if (same >= 0) {   /* a later directory overrides a shipped rule */
-        size_t i = (size_t)same;
-        luaL_unref(L, LUA_REGISTRYINDEX, r->rules[i].ref);
-        rule_ent_clear(&r->rules[i]);
-        r->rules[i] = e;
+        struct rule_ent *old = &r->rules[same];
+        if (r->lua && old->chunk != LUA_NOREF)
+            luaL_unref(mw_lua_state(r->lua), LUA_REGISTRYINDEX, old->chunk);
+        rule_ent_clear(old);
+        *old = *e;
         return;
     }
     struct rule_ent *p = realloc(r->rules, (r->nrules + 1) * sizeof *p);
-    if (!p) {
-        luaL_unref(L, LUA_REGISTRYINDEX, e.ref);
-        rule_ent_clear(&e);
+    if (p) {
+        r->rules = p;
+        p[r->nrules] = *e;
+    }
+    if (!p || (e->name && name_add(r, r->nrules))) {
+        if (r->lua && e->chunk != LUA_NOREF)
+            luaL_unref(mw_lua_state(r->lua), LUA_REGISTRYINDEX, e->chunk);
+        rule_ent_clear(e);
         return;
     }
-    r->rules = p;
-    r->rules[r->nrules] = e;
-    if (e.name)
-        name_add(r, r->nrules);
     r->nrules++;
 }
 
@@ -171,7 +164,7 @@ static void add_broken(struct mw_runner *r, const char *path, const char *msg)
     if (!end)
         return;
     struct rule_ent e = {0};
-    e.ref = LUA_NOREF;
+    e.chunk = LUA_NOREF;
     e.domains = calloc(16, sizeof *e.domains);
     for (const char *p = d; e.domains && p < end && e.ndomains < 16; p++) {
         if (*p != '"' && *p != '\'')
@@ -191,38 +184,201 @@ static void add_broken(struct mw_runner *r, const char *path, const char *msg)
     e.name = strndup(base, strcspn(base, "."));
     e.file = strdup(path);
     e.broken = strdup(msg);
-    struct rule_ent *p = realloc(r->rules, (r->nrules + 1) * sizeof *p);
-    if (!p) {
-        rule_ent_clear(&e);
-        return;
+    add_entry(r, &e);
+}
+
+/* ---- loading a rule file: inside a protected, budgeted call, reading the rule table raw ---- */
+
+struct load_job {
+    const char *path;
+    struct rule_ent e;
+    char msg[600];            /* why the table is not a rule (the call itself went fine) */
+};
+
+/* [-0, +0, e] t[key] as a new C string when it is a string (raw: a rule's metamethods do not run here) */
+static char *raw_str(lua_State *L, int t, const char *key)
+{
+    lua_pushstring(L, key);
+    lua_rawget(L, t);
+    char *s = lua_type(L, -1) == LUA_TSTRING ? strdup(lua_tostring(L, -1)) : NULL;
+    lua_pop(L, 1);
+    return s;
+}
+
+static int conv_json(lua_State *L)
+{
+    json_t **out = lua_touserdata(L, 2);
+    *out = mw_lua_to_json(L, 1);
+    return 0;
+}
+
+/* [-0, +0, e] JSON of the value at idx, or NULL with msg when it is not JSON (a budget stop raises on) */
+static json_t *to_json_or_why(lua_State *L, int idx, char *msg, size_t cap)
+{
+    json_t *out = NULL;
+    idx = lua_absindex(L, idx);
+    lua_pushcfunction(L, conv_json);
+    lua_pushvalue(L, idx);
+    lua_pushlightuserdata(L, &out);
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+        mw_lua_check(L);
+        snprintf(msg, cap, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "error");
+        lua_pop(L, 1);
+        return NULL;
     }
-    r->rules = p;
-    r->rules[r->nrules] = e;
-    if (e.name)
-        name_add(r, r->nrules);
-    r->nrules++;
+    return out;
+}
+
+/* the listing of the rule table at t: the keys mw_runner_rules promises */
+static json_t *rule_info(lua_State *L, int t)
+{
+    static const char *const keys[] = {"name", "outlet", "domains", "article", "lang", "tz", "sources",
+                                       "verified", "fixtures", "_file", NULL};
+    lua_newtable(L);
+    for (int k = 0; keys[k]; k++) {
+        lua_pushstring(L, keys[k]);
+        lua_rawget(L, t);
+        if (lua_isfunction(L, -1))
+            lua_pop(L, 1);
+        else
+            lua_setfield(L, -2, keys[k][0] == '_' ? keys[k] + 1 : keys[k]);
+    }
+    lua_pushliteral(L, "layouts");
+    lua_rawget(L, t);
+    lua_pushinteger(L, lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0);
+    lua_setfield(L, -3, "layouts");
+    lua_pop(L, 1);
+    char msg[256];
+    json_t *j = to_json_or_why(L, -1, msg, sizeof msg);
+    lua_pop(L, 1);
+    return j;
+}
+
+static int load_main(lua_State *L)   /* 1: job, 2: the compiled chunk */
+{
+    struct load_job *j = lua_touserdata(L, 1);
+    lua_pushvalue(L, 2);
+    lua_call(L, 0, 1);
+    int t = lua_gettop(L);
+    lua_pushliteral(L, "domains");
+    if (!lua_istable(L, t) || lua_rawget(L, t) != LUA_TTABLE) {
+        snprintf(j->msg, sizeof j->msg, "%.500s: the file must end with `return rule { ... }`", j->path);
+        return 0;
+    }
+    int dt = lua_gettop(L);
+    size_t n = lua_rawlen(L, dt);
+    j->e.domains = calloc(n ? n : 1, sizeof *j->e.domains);
+    for (size_t i = 0; j->e.domains && i < n; i++) {
+        if (lua_rawgeti(L, dt, (lua_Integer)i + 1) == LUA_TSTRING)
+            j->e.domains[j->e.ndomains++] = strdup(lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    lua_pushliteral(L, "_file");
+    lua_pushstring(L, j->path);
+    lua_rawset(L, t);
+    j->e.name = raw_str(L, t, "name");
+    j->e.outlet = raw_str(L, t, "outlet");
+    j->e.tz = raw_str(L, t, "tz");
+    j->e.lang = raw_str(L, t, "lang");
+    j->e.info = rule_info(L, t);
+    return 0;
+}
+
+/* The first line of path holding tok (as a key followed by '=' when key), outside comments; else the line of
+ * `rule {`. 0 when the file cannot be read. */
+static int find_line(const char *path, const char *tok, int key)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[4096];
+    int n = 0, found = 0, call = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        n++;
+        char *c = strstr(line, "--");   /* a comment does not count */
+        if (c)
+            *c = '\0';
+        if (!call && strstr(line, "rule") && strchr(line, '{'))
+            call = n;
+        char *t = tok[0] ? strstr(line, tok) : NULL;
+        if (t && key) {   /* a key: not inside a longer word, followed by '=' */
+            const char *e = t + strlen(tok);
+            int word = (t == line || !(isalnum((unsigned char)t[-1]) || t[-1] == '_')) &&
+                       !(isalnum((unsigned char)*e) || *e == '_');
+            while (*e == ' ' || *e == '\t' || *e == ']' || *e == '"' || *e == '\'')
+                e++;
+            t = word && *e == '=' ? t : NULL;
+        }
+        found = t ? n : 0;
+    }
+    fclose(f);
+    return found ? found : call;
+}
+
+/* The line of what msg quotes: an option ("unknown option 'dorp'") as a key, a selector ("bad selector
+ * \"div[\"") as a string. */
+static int token_line(const char *path, const char *msg)
+{
+    char tok[256] = "";
+    int key = 0;
+    const char *p;
+    if ((p = strstr(msg, "option '")) || (p = strstr(msg, "unknown field '"))) {
+        p = strchr(p, '\'') + 1;
+        key = 1;
+    } else if ((p = strstr(msg, "bad selector \""))) {
+        p += 14;
+    }
+    if (p)
+        snprintf(tok, sizeof tok, "%.*s", (int)strcspn(p, key ? "'" : "\""), p);
+    return find_line(path, tok, key);
+}
+
+/* A rule{} check fails without a position (the file's `return rule {...}` is a tail call): put the file and
+ * the line of what it names in front, "scripts/outlets/x.lua:12: rule x: field 'body': unknown option". */
+static void with_position(const char *path, const char *msg, char *out, size_t cap)
+{
+    /* the sandbox's message handler put lib/rule.lua's own line in front (the innermost file): that is
+     * where the check raised, not what the rule writer must fix */
+    const char *lib = strstr(msg, "lib/rule.lua:");
+    if (lib && lib - msg < 300 && strncmp(msg, path, strlen(path))) {
+        const char *rest = strstr(lib, ": ");
+        if (rest && !strncmp(rest + 2, "rule ", 5))
+            msg = rest + 2;
+    }
+    int line = strncmp(msg, path, strlen(path)) && !strncmp(msg, "rule ", 5) ? token_line(path, msg) : 0;
+    size_t n = line ? (size_t)snprintf(out, cap, "%.300s:%d: ", path, line) : 0;
+    if (n < cap)
+        snprintf(out + n, cap - n, "%s", msg);
 }
 
 static void load_rule_file(struct mw_runner *r, const char *path)
 {
     lua_State *L = mw_lua_state(r->lua);
     struct mw_err err = {0};
-    if (mw_lua_loadfile(r->lua, path, &err) || mw_lua_call(r->lua, 0, 1, 0, &err)) {
-        load_error(r, err.msg);
-        add_broken(r, path, err.msg);
-        lua_settop(L, 0);
-        return;
+    struct load_job j = {.path = path};
+    j.e.chunk = LUA_NOREF;
+    if (mw_lua_loadfile(r->lua, path, &err) == MW_OK) {
+        int chunk = lua_gettop(L);
+        lua_pushcfunction(L, load_main);
+        lua_pushlightuserdata(L, &j);
+        lua_pushvalue(L, chunk);
+        if (mw_lua_call(r->lua, 2, 0, 0, &err) == MW_OK && !j.msg[0]) {
+            j.e.chunk = luaL_ref(L, LUA_REGISTRYINDEX);
+            j.e.file = strdup(path);
+            if (!j.e.name)
+                j.e.name = strdup("?");
+            add_entry(r, &j.e);
+            lua_settop(L, 0);
+            return;
+        }
     }
-    if (!lua_istable(L, -1) || lua_getfield(L, -1, "domains") != LUA_TTABLE) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "%.500s: the file must end with `return rule { ... }`", path);
-        load_error(r, msg);
-        lua_settop(L, 0);
-        return;
-    }
-    lua_pop(L, 1);
-    add_rule(r, path);
     lua_settop(L, 0);
+    rule_ent_clear(&j.e);
+    char at[sizeof err.msg + sizeof j.msg + 320];   /* the position and either message */
+    with_position(path, err.msg[0] ? err.msg : j.msg, at, sizeof at);
+    load_error(r, at);
+    if (err.msg[0])
+        add_broken(r, path, at);
 }
 
 static void load_dir(struct mw_runner *r, const char *dir)
@@ -240,6 +396,43 @@ static void load_dir(struct mw_runner *r, const char *dir)
     mw_dir_list_free(names, n);
 }
 
+/* Two rules naming the same domain: find_rule takes the one loaded later (a rule directory given later
+ * overrides an earlier one, as a rule of the same name does; within a directory, files load in name order).
+ * Each pair is one note, so the writer of the losing rule learns why it never runs. */
+static void note_shared_domains(struct mw_runner *r)
+{
+    for (size_t i = 0; i < r->nrules; i++)
+        for (size_t j = i + 1; j < r->nrules; j++)
+            for (size_t a = 0; a < r->rules[i].ndomains; a++)
+                for (size_t b = 0; b < r->rules[j].ndomains; b++) {
+                    const char *d = r->rules[i].domains[a];
+                    if (strcasecmp(d, r->rules[j].domains[b]))
+                        continue;
+                    const struct rule_ent *x = &r->rules[i], *y = &r->rules[j];
+                    char msg[1400];
+                    snprintf(msg, sizeof msg, "%.400s:%d: rule %s and %.400s:%d: rule %s both claim domain \"%s\": "
+                             "%s is used for its pages, as the rule loaded later (rule directories given later, "
+                             "MOONWIRE_RULES and ~/.config/moonwire/rules, override scripts/outlets; in one "
+                             "directory files load in name order)", y->file, find_line(y->file, d, 0), y->name,
+                             x->file, find_line(x->file, d, 0), x->name, d, y->name);
+                    json_array_append_new(r->load_notes, json_string(msg));
+                }
+}
+
+static int runtime_main(lua_State *L)   /* 1: the runner, 2: rule.lua's chunk */
+{
+    struct mw_runner *r = lua_touserdata(L, 1);
+    lua_pushvalue(L, 2);
+    lua_call(L, 0, 1);
+    if (!lua_istable(L, -1))
+        return luaL_error(L, "lib/rule.lua must return its module table");
+    lua_getfield(L, -1, "rule");
+    lua_setglobal(L, "rule");
+    lua_getfield(L, -1, "apply");
+    r->apply_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
 struct mw_runner *mw_runner_new(const struct mw_runner_opts *o, struct mw_err *err)
 {
     struct mw_runner *r = calloc(1, sizeof *r);
@@ -252,6 +445,7 @@ struct mw_runner *mw_runner_new(const struct mw_runner_opts *o, struct mw_err *e
     r->o.rule = r->forced;
     r->apply_ref = LUA_NOREF;
     r->load_errors = json_array();
+    r->load_notes = json_array();
     if (o->generic_only || !o->scripts_dir)
         return r;
     r->lua = mw_lua_new(&o->limits, err);
@@ -262,19 +456,23 @@ struct mw_runner *mw_runner_new(const struct mw_runner_opts *o, struct mw_err *e
     lua_State *L = mw_lua_state(r->lua);
     char path[4096];
     snprintf(path, sizeof path, "%s/lib/rule.lua", o->scripts_dir);
-    if (mw_lua_loadfile(r->lua, path, err) || mw_lua_call(r->lua, 0, 1, 0, err)) {
+    if (mw_lua_loadfile(r->lua, path, err) == MW_OK) {
+        lua_pushcfunction(L, runtime_main);
+        lua_insert(L, -2);
+        lua_pushlightuserdata(L, r);
+        lua_insert(L, -2);
+        mw_lua_call(r->lua, 2, 0, 0, err);
+    }
+    lua_settop(L, 0);
+    if (err && err->code) {
         mw_runner_free(r);
         return NULL;
     }
-    lua_getfield(L, -1, "rule");
-    lua_setglobal(L, "rule");
-    lua_getfield(L, -1, "apply");
-    r->apply_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    lua_settop(L, 0);
     snprintf(path, sizeof path, "%s/outlets", o->scripts_dir);
     load_dir(r, path);
     for (int i = 0; o->rule_dirs && o->rule_dirs[i]; i++)
         load_dir(r, o->rule_dirs[i]);
+    note_shared_domains(r);
     if (r->forced && !mw_runner_pick(r, NULL)) {
         mw_err_set(err, MW_ENOTFOUND, "rule", "no rule named \"%s\" (see `moonwire rules`)", r->forced);
         mw_runner_free(r);
@@ -293,19 +491,25 @@ void mw_runner_free(struct mw_runner *r)
     free(r->names);
     mw_lua_free(r->lua);
     json_decref(r->load_errors);
+    json_decref(r->load_notes);
     free(r->forced);
     free(r);
 }
 
 const json_t *mw_runner_load_errors(struct mw_runner *r) { return r->load_errors; }
+const json_t *mw_runner_load_notes(struct mw_runner *r) { return r->load_notes; }
 struct mw_lua *mw_runner_lua(struct mw_runner *r) { return r->lua; }
+
+void mw_runner_interrupt(struct mw_runner *r)
+{
+    if (r && r->lua)
+        mw_lua_interrupt(r->lua);
+}
 
 static struct rule_ent *rule_named(struct mw_runner *r, const char *name)
 {
-    for (size_t i = 0; name && i < r->nrules; i++)
-        if (!strcmp(r->rules[i].name, name))
-            return &r->rules[i];
-    return NULL;
+    long i = name ? name_find(r, name) : -1;
+    return i >= 0 ? &r->rules[i] : NULL;
 }
 
 static struct rule_ent *find_rule(struct mw_runner *r, const char *url)
@@ -320,7 +524,8 @@ static struct rule_ent *find_rule(struct mw_runner *r, const char *url)
     for (size_t i = 0; i < r->nrules; i++)
         for (size_t j = 0; j < r->rules[i].ndomains; j++) {
             size_t l = strlen(r->rules[i].domains[j]);
-            if (l > best_len && mw_url_host_matches(host, r->rules[i].domains[j])) {
+            /* the longest domain wins; of equal ones, the rule loaded later (see note_shared_domains) */
+            if (l >= best_len && l && mw_url_host_matches(host, r->rules[i].domains[j])) {
                 best = &r->rules[i];
                 best_len = l;
             }
@@ -333,29 +538,6 @@ const char *mw_runner_pick(struct mw_runner *r, const char *url)
 {
     struct rule_ent *e = find_rule(r, url);
     return e ? e->name : NULL;
-}
-
-static int conv_json(lua_State *L)
-{
-    json_t **out = lua_touserdata(L, 2);
-    *out = mw_lua_to_json(L, 1);
-    return 0;
-}
-
-/* [-0, +0, -] JSON of the Lua value at idx, or NULL when it cannot be encoded (msg filled). */
-static json_t *to_json_safe(lua_State *L, int idx, char *msg, size_t cap)
-{
-    json_t *out = NULL;
-    idx = lua_absindex(L, idx);
-    lua_pushcfunction(L, conv_json);
-    lua_pushvalue(L, idx);
-    lua_pushlightuserdata(L, &out);
-    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
-        snprintf(msg, cap, "%s", lua_tostring(L, -1));
-        lua_pop(L, 1);
-        return NULL;
-    }
-    return out;
 }
 
 static char *page_url(xmlDocPtr doc)
@@ -387,93 +569,124 @@ static void warn(json_t *rec, const char *msg)
     json_array_append_new(w, json_string(msg));
 }
 
-static const char *rule_str(lua_State *L, int ref, const char *key, char *buf, size_t cap)
+/* ---- one page through one rule ---- */
+
+struct page_job {
+    struct mw_runner *r;
+    struct rule_ent *e;
+    xmlDocPtr doc;                    /* lent to the call */
+    json_t *fields, *orig, *warns;    /* what the rule returned, as JSON */
+    char why[600];                    /* fields not JSON: why */
+};
+
+static int page_main(lua_State *L)
 {
-    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-    lua_getfield(L, -1, key);
-    const char *v = lua_tostring(L, -1);
-    if (v)
-        snprintf(buf, cap, "%s", v);
-    lua_pop(L, 2);
-    return v ? buf : NULL;
+    struct page_job *j = lua_touserdata(L, 1);
+    lua_settop(L, 1);
+    mw_lua_push_doc_borrowed(L, j->doc);   /* 2: detached however the call ends */
+    lua_toclose(L, 2);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, j->e->chunk);
+    mw_lua_push_env(j->r->lua);            /* this page's own environment: nothing of another page */
+    lua_setupvalue(L, -2, 1);
+    lua_call(L, 0, 1);                     /* 3: the rule, made afresh */
+    if (!lua_istable(L, 3))
+        return luaL_error(L, "%s: the file no longer returns a rule table", j->e->file);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, j->r->apply_ref);
+    lua_pushvalue(L, 3);
+    lua_pushvalue(L, 2);
+    lua_call(L, 2, 3);                     /* 4 fields, 5 origin, 6 warnings */
+    char msg[8];
+    j->fields = to_json_or_why(L, 4, j->why, sizeof j->why);
+    j->orig = to_json_or_why(L, 5, msg, sizeof msg);
+    j->warns = to_json_or_why(L, 6, msg, sizeof msg);
+    return 0;
 }
 
-/* Run the rule on doc (owned by a Lua handle from here on). Returns the record or NULL on OOM. */
-static json_t *run_rule(struct mw_runner *r, struct rule_ent *e, xmlDocPtr doc, const char *url)
+static void set_deadline_error(json_t *rec, const struct mw_runner *r, const char *where)
+{
+    struct mw_err err = {0};
+    mw_err_set(&err, MW_ELIMIT, "extract", "page time limit of %g s exceeded (%s)", r->o.page_seconds, where);
+    mw_article_set_error(rec, &err);
+}
+
+static int past(double deadline) { return deadline > 0 && mw_lua_now() > deadline; }
+
+/* Run the rule on doc (lent, not freed here); the record, or NULL on OOM. */
+static json_t *run_rule(struct mw_runner *r, struct rule_ent *e, xmlDocPtr doc, const char *url, const char *fetched,
+                        double deadline)
 {
     lua_State *L = mw_lua_state(r->lua);
-    char outlet[256] = "", tz[32] = "", lang[16] = "";
-    rule_str(L, e->ref, "outlet", outlet, sizeof outlet);
-    struct mw_article_opts ao = {url, rule_str(L, e->ref, "tz", tz, sizeof tz),
-                                 rule_str(L, e->ref, "lang", lang, sizeof lang), NULL};
+    struct mw_article_opts ao = {url, e->tz, e->lang, NULL, fetched};
     json_t *rec = mw_article_new(url);
-    json_t *origin = r->o.explain ? json_object() : NULL;
     if (!rec)
         return NULL;
-    mw_lua_push_doc(L, doc);
-    int doc_idx = lua_gettop(L);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, r->apply_ref);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
-    lua_pushvalue(L, doc_idx);
+    json_t *origin = r->o.explain ? json_object() : NULL;
+    struct page_job j = {.r = r, .e = e, .doc = doc};
+    char label[64];
+    snprintf(label, sizeof label, "page time limit of %g s", r->o.page_seconds);
+    mw_lua_set_deadline(r->lua, deadline, label);
+    lua_pushcfunction(L, page_main);
+    lua_pushlightuserdata(L, &j);
     struct mw_err err = {0};
+    int rc = mw_lua_call(r->lua, 1, 0, 0, &err);
+    mw_lua_set_deadline(r->lua, 0, NULL);
+    lua_settop(L, 0);
     int ok = 0;
-    json_t *orig = NULL;   /* the fields the rule settled: never filled from meta/generic */
-    if (mw_lua_call(r->lua, 2, 3, 0, &err) == MW_OK) {
-        char msg[512];
-        json_t *fields = to_json_safe(L, -3, msg, sizeof msg);
-        orig = to_json_safe(L, -2, msg, sizeof msg);
-        json_t *warns = to_json_safe(L, -1, msg, sizeof msg);
-        if (fields && json_is_object(fields)) {
-            const char *k;
-            json_t *v;
-            json_object_foreach(fields, k, v) {
-                if (json_object_get(rec, k) && strcmp(k, "url") && strcmp(k, "rule") && strcmp(k, "error"))
-                    json_object_set(rec, k, v);
-            }
-            if (origin && json_is_object(orig))
-                json_object_update(origin, orig);
-            ok = 1;
-        } else {
-            char w[700];
-            snprintf(w, sizeof w, "%s: the rule returned fields that are not JSON (%s), generic used", e->name,
-                     fields ? "not a table" : msg);
-            warn(rec, w);
-        }
-        size_t i;
+    if (rc == MW_OK && json_is_object(j.fields)) {
+        const char *k;
         json_t *v;
-        if (json_is_array(warns))
-            json_array_foreach(warns, i, v) if (json_is_string(v)) warn(rec, json_string_value(v));
-        json_decref(fields);
-        json_decref(warns);
-        lua_pop(L, 3);
+        json_object_foreach(j.fields, k, v) {
+            if (json_object_get(rec, k) && strcmp(k, "url") && strcmp(k, "rule") && strcmp(k, "error"))
+                json_object_set(rec, k, v);
+        }
+        if (origin && json_is_object(j.orig))
+            json_object_update(origin, j.orig);
+        ok = 1;
+    } else if (rc == MW_OK) {
+        char w[800];
+        snprintf(w, sizeof w, "%s: the rule returned fields that are not JSON (%s), generic used", e->name,
+                 j.fields ? "not a table" : j.why);
+        warn(rec, w);
+    } else if (past(deadline)) {
+        json_object_set_new(rec, "rule", json_string(e->name));
+        if (e->outlet)
+            json_object_set_new(rec, "outlet", json_string(e->outlet));
+        char where[600];
+        snprintf(where, sizeof where, "in rule %s: %s", e->name, err.msg);
+        set_deadline_error(rec, r, where);
+        json_decref(origin);
+        origin = NULL;
+        goto out;
     } else {
         char w[700];
         snprintf(w, sizeof w, "%s: %s; generic used", e->name, err.msg);
         warn(rec, w);
     }
+    size_t i;
+    json_t *v;
+    if (json_is_array(j.warns))
+        json_array_foreach(j.warns, i, v) if (json_is_string(v)) warn(rec, json_string_value(v));
     json_object_set_new(rec, "rule", json_string(ok ? e->name : "generic"));
-    if (outlet[0])
-        json_object_set_new(rec, "outlet", json_string(outlet));
-    if (!ok) {   /* a failed rule must not leave half its fields behind */
-        static const char *const f[] = {"title", "lead", "published", "modified", "section", "dateline", "body",
-                                        NULL};
-        for (int i = 0; f[i]; i++)
-            json_object_set_new(rec, f[i], json_null());
-        json_object_set_new(rec, "authors", json_array());
-        json_object_set_new(rec, "tags", json_array());
-        json_object_set_new(rec, "images", json_array());
-        if (origin)
-            json_object_clear(origin);
+    if (e->outlet)
+        json_object_set_new(rec, "outlet", json_string(e->outlet));
+    if (!ok && origin)   /* a failed rule leaves nothing behind: its fields were never merged */
+        json_object_clear(origin);
+    if (past(deadline)) {
+        set_deadline_error(rec, r, "after the rule");
+        goto out;
     }
     struct mw_err ferr = {0};
-    ao.settled = ok && json_is_object(orig) ? orig : NULL;
+    ao.settled = ok && json_is_object(j.orig) ? j.orig : NULL;
     if (mw_article_fill(rec, doc, &ao, origin, &ferr))
         mw_article_set_error(rec, &ferr);
-    json_decref(orig);
-    if (mw_article_empty(json_object_get(rec, "lang")) && lang[0])
-        json_object_set_new(rec, "lang", json_string(lang));
-    mw_lua_close_doc(L, doc_idx);
-    lua_settop(L, doc_idx - 1);
+    if (mw_article_empty(json_object_get(rec, "lang")) && e->lang)
+        json_object_set_new(rec, "lang", json_string(e->lang));
+    if (past(deadline))
+        set_deadline_error(rec, r, "in the fallbacks");
+out:
+    json_decref(j.fields);
+    json_decref(j.orig);
+    json_decref(j.warns);
     if (origin)
         json_object_set_new(rec, "origin", origin);
     return rec;
@@ -490,12 +703,13 @@ int mw_runner_handles(struct mw_runner *r, const char *rule, const char *url)
     return yes;
 }
 
-/* The built-in record for doc (freed here). */
-static json_t *generic_record(struct mw_runner *r, xmlDocPtr doc, const char *url)
+/* The built-in record for doc. */
+static json_t *generic_record(struct mw_runner *r, xmlDocPtr doc, const char *url, const char *fetched,
+                              double deadline)
 {
     struct mw_err err = {0};
     json_t *origin = r->o.explain ? json_object() : NULL;
-    struct mw_article_opts ao = {url, NULL, NULL, NULL};
+    struct mw_article_opts ao = {url, NULL, NULL, NULL, fetched};
     json_t *rec = mw_article_generic(doc, &ao, origin, &err);
     if (!rec) {
         rec = mw_article_new(url);
@@ -506,7 +720,8 @@ static json_t *generic_record(struct mw_runner *r, xmlDocPtr doc, const char *ur
         json_object_set_new(rec, "origin", origin);
     else
         json_decref(origin);
-    xmlFreeDoc(doc);
+    if (rec && past(deadline))
+        set_deadline_error(rec, r, "in the generic extractor");
     return rec;
 }
 
@@ -519,12 +734,22 @@ json_t *mw_runner_extract(struct mw_runner *r, const char *bytes, size_t len, co
 json_t *mw_runner_extract_rule(struct mw_runner *r, const char *rule, const char *bytes, size_t len,
                                const char *url, const char *content_type)
 {
+    return mw_runner_extract_at(r, rule, bytes, len, url, content_type, NULL);
+}
+
+json_t *mw_runner_extract_at(struct mw_runner *r, const char *rule, const char *bytes, size_t len, const char *url,
+                             const char *content_type, const char *fetched)
+{
+    double deadline = r->o.page_seconds > 0 ? mw_lua_now() + r->o.page_seconds : 0;
     struct mw_err err = {0};
     xmlDocPtr doc = mw_html_parse_bytes(bytes, len, content_type, url, NULL, &err);
-    if (!doc) {
+    if (!doc || past(deadline)) {
         json_t *rec = mw_article_new(url);
-        if (rec)
+        if (rec && doc)
+            set_deadline_error(rec, r, "while decoding and parsing");
+        else if (rec)
             mw_article_set_error(rec, &err);
+        xmlFreeDoc(doc);
         return rec;
     }
     char *found = url ? NULL : page_url(doc);
@@ -532,17 +757,18 @@ json_t *mw_runner_extract_rule(struct mw_runner *r, const char *rule, const char
     struct rule_ent *e = (r->lua && !r->o.generic_only) ? (rule ? rule_named(r, rule) : find_rule(r, u)) : NULL;
     json_t *rec;
     if (e && e->broken) {
-        rec = generic_record(r, doc, u);
+        rec = generic_record(r, doc, u, fetched, deadline);
         if (rec) {
             char w[700];
             snprintf(w, sizeof w, "%s: the rule file did not load (%s); generic used", e->name, e->broken);
             warn(rec, w);
         }
     } else if (e) {
-        rec = run_rule(r, e, doc, u);   /* the doc now belongs to Lua */
+        rec = run_rule(r, e, doc, u, fetched, deadline);
     } else {
-        rec = generic_record(r, doc, u);
+        rec = generic_record(r, doc, u, fetched, deadline);
     }
+    xmlFreeDoc(doc);
     free(found);
     return rec;
 }
@@ -550,32 +776,99 @@ json_t *mw_runner_extract_rule(struct mw_runner *r, const char *rule, const char
 json_t *mw_runner_rules(struct mw_runner *r)
 {
     json_t *out = json_array();
-    if (!r->lua)
-        return out;
-    lua_State *L = mw_lua_state(r->lua);
-    for (size_t i = 0; i < r->nrules; i++) {
-        if (r->rules[i].broken)
-            continue;
-        lua_rawgeti(L, LUA_REGISTRYINDEX, r->rules[i].ref);
-        lua_newtable(L);
-        static const char *const keys[] = {"name", "outlet", "domains", "article", "lang", "tz", "sources",
-                                           "verified", "fixtures", "_file", NULL};
-        for (int k = 0; keys[k]; k++) {
-            lua_getfield(L, -2, keys[k]);
-            if (lua_isfunction(L, -1))
-                lua_pop(L, 1);
-            else
-                lua_setfield(L, -2, keys[k][0] == '_' ? keys[k] + 1 : keys[k]);
-        }
-        lua_getfield(L, -2, "layouts");
-        lua_pushinteger(L, lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0);
-        lua_setfield(L, -3, "layouts");
-        lua_pop(L, 1);
-        char msg[256];
-        json_t *j = to_json_safe(L, -1, msg, sizeof msg);
-        if (j)
-            json_array_append_new(out, j);
-        lua_pop(L, 2);
-    }
+    for (size_t i = 0; out && i < r->nrules; i++)
+        if (!r->rules[i].broken && r->rules[i].info)
+            json_array_append_new(out, json_deep_copy(r->rules[i].info));
     return out;
+}
+
+/* ---- a rule's table for the shell, copied out of the runner's state ---- */
+
+struct copy_job {
+    lua_State *from;
+    int idx;
+    int left;
+};
+
+static void copy_value(lua_State *to, struct copy_job *c, int idx, int depth)
+{
+    lua_State *from = c->from;
+    luaL_checkstack(to, 6, "copying a rule");
+    if (!lua_checkstack(from, 6))
+        luaL_error(to, "copying a rule: too deep");
+    switch (lua_type(from, idx)) {
+    case LUA_TBOOLEAN: lua_pushboolean(to, lua_toboolean(from, idx)); return;
+    case LUA_TNUMBER:
+        if (lua_isinteger(from, idx))
+            lua_pushinteger(to, lua_tointeger(from, idx));
+        else
+            lua_pushnumber(to, lua_tonumber(from, idx));
+        return;
+    case LUA_TSTRING: {
+        size_t n;
+        const char *s = lua_tolstring(from, idx, &n);
+        lua_pushlstring(to, s, n);
+        return;
+    }
+    case LUA_TFUNCTION: {
+        lua_Debug ar;
+        lua_pushvalue(from, idx);
+        if (lua_getinfo(from, ">S", &ar) && ar.linedefined > 0)
+            lua_pushfstring(to, "function %s:%d", ar.short_src, ar.linedefined);
+        else
+            lua_pushliteral(to, "builtin function");
+        return;
+    }
+    case LUA_TTABLE:
+        if (depth >= COPY_DEPTH || c->left <= 0) {
+            lua_pushliteral(to, "…");
+            return;
+        }
+        idx = lua_absindex(from, idx);
+        lua_newtable(to);
+        lua_pushnil(from);
+        while (lua_next(from, idx) && c->left-- > 0) {   /* raw: the rule's metamethods do not run */
+            copy_value(to, c, -2, depth + 1);
+            copy_value(to, c, -1, depth + 1);
+            lua_rawset(to, -3);
+            lua_pop(from, 1);
+        }
+        return;
+    default: lua_pushstring(to, lua_typename(from, lua_type(from, idx))); return;
+    }
+}
+
+static int copy_main(lua_State *to)
+{
+    struct copy_job *c = lua_touserdata(to, 1);
+    copy_value(to, c, c->idx, 0);
+    return 1;
+}
+
+int mw_runner_push_rule(struct mw_runner *r, const char *name, lua_State *to, struct mw_err *err)
+{
+    struct rule_ent *e = rule_named(r, name);
+    if (!e || e->broken || !r->lua)
+        return mw_err_set(err, MW_ENOTFOUND, "rule", "no rule named \"%s\" is loaded", name ? name : "");
+    lua_State *L = mw_lua_state(r->lua);
+    int top = lua_gettop(L);
+    if (mw_lua_loadfile(r->lua, e->file, err) || mw_lua_call(r->lua, 0, 1, 0, err)) {
+        lua_settop(L, top);
+        return err ? err->code : MW_ESCRIPT;
+    }
+    if (!lua_istable(L, -1)) {
+        lua_settop(L, top);
+        return mw_err_set(err, MW_ESCRIPT, "rule", "%s: the file no longer returns a rule table", e->file);
+    }
+    struct copy_job c = {L, lua_gettop(L), COPY_ENTRIES};
+    lua_pushcfunction(to, copy_main);
+    lua_pushlightuserdata(to, &c);
+    int st = lua_pcall(to, 1, 1, 0);
+    lua_settop(L, top);
+    if (st != LUA_OK) {
+        mw_err_set(err, MW_ENOMEM, "rule", "copying rule %s: %s", name, lua_tostring(to, -1));
+        lua_pop(to, 1);
+        return MW_ENOMEM;
+    }
+    return MW_OK;
 }

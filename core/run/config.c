@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "doc/css.h"
+#include "net/fetch.h"
 #include "lua/modules.h"
 #include "lua/sandbox.h"
 #include "net/url.h"
@@ -121,6 +122,7 @@ void mw_run_config_free(struct mw_run_config *c)
         free(c->sources[i].outlet);
         strv_free(c->sources[i].article);
         free(c->sources[i].links);
+        free(c->sources[i].next);
     }
     free(c->sources);
     strv_free(c->rule_dirs);
@@ -132,6 +134,9 @@ void mw_run_config_free(struct mw_run_config *c)
     free(c->sinks);
     strv_free(c->resolve);
     free(c->user_agent);
+    strv_free(c->headers);
+    free(c->cookie_file);
+    free(c->proxy);
     free(c->agent);
     free(c);
 }
@@ -388,7 +393,10 @@ static int check_keys(struct ctx *c, json_t *o, const char *where, const char *c
 static int check_url(struct ctx *c, const char *key, const char *u)
 {
     struct mw_url p;
-    if (mw_url_parse(u, &p) || !strstr(u, "://"))
+    int parsed = !mw_url_parse(u, &p);
+    if (parsed && !strstr(u, "://"))
+        mw_url_clear(&p);   /* "http:x//y" parses, but is no URL to fetch */
+    if (!parsed || !strstr(u, "://"))
         return bad(c, key, "\"%.200s\" is not a URL (expected http://host/path or https://host/path)", u);
     int web = p.scheme && (!strcasecmp(p.scheme, "http") || !strcasecmp(p.scheme, "https"));
     int host_ok = p.host && *p.host;
@@ -503,6 +511,49 @@ static int check_agent(struct ctx *c, const char *key, const char *a)
 
 /* ---------- sources ---------- */
 
+/* A URL pattern with {n}: page 2 of it must be a URL (relative to the listing is fine). */
+static int check_next_pattern(struct ctx *c, const char *key, const char *listing, const char *pat)
+{
+    char page2[2100];
+    const char *at = strstr(pat, "{n}");
+    snprintf(page2, sizeof page2, "%.*s2%s", (int)(at - pat), pat, at + 3);
+    char *abs = mw_url_resolve(listing, page2);
+    int rc = abs ? check_url(c, key, abs) : bad(c, key, "\"%.200s\" does not make a URL", pat);
+    free(abs);
+    return rc;
+}
+
+/* next = CSS of the "next page" link, or a URL pattern with {n}; pages = how many listing pages at most. */
+static void parse_paging(struct ctx *c, json_t *e, struct mw_run_source *src, const char *key, const char *kind)
+{
+    char k2[96];
+    json_t *nx = json_object_get(e, "next"), *pg = json_object_get(e, "pages");
+    if ((nx || pg) && src->type != MW_SRC_LISTING && src->type != MW_SRC_AUTO) {
+        snprintf(k2, sizeof k2, "%s.%s", key, nx ? "next" : "pages");
+        bad(c, k2, "only a listing page has next pages (this source is a %s)", kind);
+        return;
+    }
+    snprintf(k2, sizeof k2, "%s.next", key);
+    if (nx) {
+        const char *v = json_string_value(nx);
+        if (!v || !*v) {
+            bad(c, k2, "expected a CSS selector of the next-page link (\"a.next\", \"link[rel=next]\") or a URL "
+                "pattern with {n} (\"?page={n}\")");
+            return;
+        }
+        if (strstr(v, "{n}") ? check_next_pattern(c, k2, src->url, v) : check_selector(c, k2, v))
+            return;
+        src->next = xstrdup(c, v);
+    }
+    snprintf(k2, sizeof k2, "pages");
+    const char *prefix = c->prefix;
+    char pre[64];
+    snprintf(pre, sizeof pre, "%s.", key);
+    c->prefix = pre;
+    src->pages = (int)get_int(c, e, "pages", nx ? 10 : 1, 1, 1000);
+    c->prefix = prefix;
+}
+
 static void parse_source(struct ctx *c, json_t *e, struct mw_run_source *src, size_t i)
 {
     char key[48], k2[96];
@@ -517,7 +568,7 @@ static void parse_source(struct ctx *c, json_t *e, struct mw_run_source *src, si
         return;
     }
     static const char *const known[] = {"feed", "sitemap", "listing", "robots", "url", "outlet", "article", "links",
-                                        NULL};
+                                        "next", "pages", NULL};
     if (check_keys(c, e, key, known))
         return;
     static const struct { const char *k; enum mw_source_type t; } kinds[] = {
@@ -577,6 +628,8 @@ static void parse_source(struct ctx *c, json_t *e, struct mw_run_source *src, si
     }
     snprintf(k2, sizeof k2, "%s.article", key);
     src->article = strv(c, json_object_get(e, "article"), k2, NULL, "a Lua pattern", check_pattern);
+    if (!c->failed)
+        parse_paging(c, e, src, key, first);
 }
 
 static void parse_sinks(struct ctx *c, json_t *v, struct mw_run_config *cfg)
@@ -707,6 +760,57 @@ static void parse_limits(struct ctx *c, json_t *L, struct mw_run_config *cfg)
     c->prefix = NULL;
 }
 
+/* headers = {["Accept-Language"] = "en"} or {"Accept-Language: en"}; cookies = FILE; proxy = URL. */
+static void parse_http(struct ctx *c, json_t *j, struct mw_run_config *cfg)
+{
+    json_t *h = json_object_get(j, "headers");
+    if (h && json_is_object(h) && json_object_size(h)) {
+        cfg->headers = calloc(json_object_size(h) + 1, sizeof *cfg->headers);
+        size_t n = 0;
+        const char *k;
+        json_t *v;
+        json_object_foreach(h, k, v) {
+            char key[160], line[1100];
+            snprintf(key, sizeof key, "headers[\"%.100s\"]", k);
+            if (!json_is_string(v)) {
+                bad(c, key, "expected the header's value (a string)");
+                break;
+            }
+            snprintf(line, sizeof line, "%s: %s", k, json_string_value(v));
+            struct mw_err e = {0};
+            if (mw_fetch_header_check(line, &e)) {
+                bad(c, key, "%s", e.msg);
+                break;
+            }
+            if (cfg->headers)
+                cfg->headers[n++] = xstrdup(c, line);
+        }
+    } else if (h && !(json_is_array(h) && !json_array_size(h))) {
+        cfg->headers = strv(c, h, "headers", NULL, "a \"Name: value\" string", NULL);
+        for (size_t i = 0; cfg->headers && cfg->headers[i] && !c->failed; i++) {
+            struct mw_err e = {0};
+            char key[32];
+            snprintf(key, sizeof key, "headers[%zu]", i + 1);
+            if (mw_fetch_header_check(cfg->headers[i], &e))
+                bad(c, key, "%s", e.msg);
+        }
+    }
+    const char *cookies = get_str(c, j, "cookies", "a cookie file (a string)");
+    if (cookies && !c->failed)
+        cfg->cookie_file = rel_path(c, cfg->dir, cookies);
+    cfg->proxy = xstrdup(c, get_str(c, j, "proxy", "a proxy URL (a string)"));
+    struct mw_fetch_opts fo;   /* one at a time, so the message names the right key */
+    mw_fetch_opts_default(&fo);
+    struct mw_err e = {0};
+    fo.cookie_file = cfg->cookie_file;
+    if (!c->failed && mw_fetch_opts_check(&fo, &e))
+        bad(c, "cookies", "%s", e.msg);
+    fo.cookie_file = NULL;
+    fo.proxy = cfg->proxy;
+    if (!c->failed && mw_fetch_opts_check(&fo, &e))
+        bad(c, "proxy", "%s", e.msg);
+}
+
 static void parse_top(struct ctx *c, json_t *j, struct mw_run_config *cfg)
 {
     cfg->outlets = strv(c, json_object_get(j, "outlets"), "outlets", NULL, "a rule name (a string)", check_outlet);
@@ -725,6 +829,8 @@ static void parse_top(struct ctx *c, json_t *j, struct mw_run_config *cfg)
         cfg->store = store && (!strncmp(store, "postgresql://", 13) || !strncmp(store, "postgres://", 11))
                          ? xstrdup(c, store) : rel_path(c, cfg->dir, store ? store : "moonwire.sqlite");
     cfg->user_agent = xstrdup(c, get_str(c, j, "user_agent", NULL));
+    if (!c->failed)
+        parse_http(c, j, cfg);
     const char *agent = get_str(c, j, "agent", "a product token (a string)");
     if (agent && check_agent(c, "agent", agent))
         agent = NULL;
@@ -779,7 +885,7 @@ struct mw_run_config *mw_run_config_load(const char *path, struct mw_err *err)
     } else {
         static const char *const known[] = {"outlets", "sources", "rules", "store", "sinks", "resolve",
                                             "user_agent", "agent", "robots", "robots_sitemaps", "limits", "every",
-                                            NULL};
+                                            "headers", "cookies", "proxy", NULL};
         check_keys(&c, j, "", known);
     }
     json_t *lim = json_object_get(j, "limits");
@@ -806,6 +912,28 @@ struct mw_run_config *mw_run_config_load(const char *path, struct mw_err *err)
     if (c.failed || !cfg->file || !cfg->dir || !cfg->store || !cfg->agent || !cfg->sinks) {
         if (!c.failed)
             mw_err_set(err, MW_ENOMEM, "config", "out of memory");
+        mw_run_config_free(cfg);
+        return NULL;
+    }
+    return cfg;
+}
+
+struct mw_run_config *mw_run_config_new(const char *file)
+{
+    struct mw_run_config *cfg = calloc(1, sizeof *cfg);
+    if (!cfg)
+        return NULL;
+    struct mw_err err = {0};
+    struct ctx c = {file, &err, 0, NULL, NULL};
+    json_t *empty = json_object();
+    cfg->file = strdup(file ? file : "(command line)");
+    cfg->dir = strdup(".");
+    cfg->agent = strdup("moonwire");
+    cfg->robots = cfg->robots_sitemaps = 1;
+    if (empty)
+        parse_limits(&c, empty, cfg);   /* the defaults, from the one place that states them */
+    json_decref(empty);
+    if (!empty || c.failed || !cfg->file || !cfg->dir || !cfg->agent) {
         mw_run_config_free(cfg);
         return NULL;
     }

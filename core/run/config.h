@@ -15,6 +15,9 @@ struct mw_run_source {
     char *outlet;       /* outlet the found pages belong to */
     char **article;     /* Lua patterns a found URL must match (NULL-terminated); NULL = every URL found */
     char *links;        /* listing: CSS selector of article links (NULL = every a[href]) */
+    char *next;         /* listing: the next page, a CSS selector of its link or a URL pattern with {n} (the
+                           page number, 2 on); NULL = one page */
+    int pages;          /* listing: pages read at most, this one included (default 10 with next, else 1) */
 };
 
 struct mw_run_sink {
@@ -34,6 +37,9 @@ struct mw_run_config {
     size_t nsinks;
     char **resolve;             /* curl --resolve / --connect-to entries, NULL-terminated */
     char *user_agent;           /* NULL = moonwire's default */
+    char **headers;             /* "Name: value" request headers sent with every request, NULL-terminated or NULL */
+    char *cookie_file;          /* "cookies": a Netscape cookie file (resolved against dir), or NULL */
+    char *proxy;                /* proxy URL, or NULL (libcurl's http_proxy/https_proxy environment variables) */
     char *agent;                /* robots.txt product token, "moonwire" */
     int robots;                 /* obey robots.txt (default 1) */
     int robots_sitemaps;        /* follow outlet hosts' robots.txt Sitemap: lines (default 1) */
@@ -63,6 +69,10 @@ struct mw_run_config {
  * "config", the first problem as "FILE: sources[5].listing: why". */
 struct mw_run_config *mw_run_config_load(const char *path, struct mw_err *err);
 void mw_run_config_free(struct mw_run_config *c);
+/* A config with every default and nothing to crawl, for a caller that fills it itself (`moonwire fetch`): the
+ * outlets, sources, store and sinks are the caller's to set (malloc'd, freed by mw_run_config_free). file names
+ * it in messages. NULL when memory runs out. */
+struct mw_run_config *mw_run_config_new(const char *file);
 
 /* "15m", "1.5s", "500ms", "2h", "7d", "1h30m", "1m 30s", "0" -> ms. Every number needs a unit (ms, s, m, h, d,
  * w) except a lone "0". 0, or MW_EINVAL. */

@@ -56,6 +56,8 @@ struct source {
     enum mw_source_type type;
     uint32_t outlet;
     char *links;
+    char *next;                     /* listing: CSS of the next-page link, or a URL pattern with {n} */
+    int page, pages;                /* listing: this page's number (1 = the source itself) and the most read */
 };
 
 /* A fetched page on its way through extraction (the pool's work user, back in the record). */
@@ -67,6 +69,13 @@ struct page {
     char fetched[32];
     char *label;                    /* the config's outlet name, when records carry it */
     char *final_url;
+    struct kept_fetch *fetch;       /* owned, may be NULL: the exchange, for the page's event (keep_fetch) */
+};
+
+/* A page's exchange kept until its event is out (mw_crawl_opts.keep_fetch): the event and its strings' copies. */
+struct kept_fetch {
+    struct mw_fetch_event ev;
+    char *s[9];
 };
 
 /* An event held until the batch its writes belong to commits (then it is true). */
@@ -76,6 +85,7 @@ struct held {
     char *url, *error;
     struct mw_record *rec;          /* a page's record: ev.record_json is its text */
     char *json;                     /* other records' text */
+    struct kept_fetch *fetch;       /* a page's exchange (ev.fetch), when kept */
     uint32_t outlet;
 };
 
@@ -140,6 +150,9 @@ struct mw_crawl {
     size_t nfstats;
     struct mw_crawl_alert *alerts;
     size_t nalerts;
+    char **given;                   /* pages given by mw_crawl_add_page before the pass, in the caller's order */
+    char **given_outlet;
+    size_t ngiven;
     /* the shared crawl (run/store.h): this pass's worker row, its leases and heartbeat */
     int64_t worker;
     int shared;                     /* politeness and robots.txt through the store */
@@ -259,8 +272,20 @@ static int seed_add(struct mw_crawl *c, const char *url, enum mw_source_type typ
     p[c->nseeds].type = type;
     p[c->nseeds].outlet = outlet;
     p[c->nseeds].links = links ? strdup(links) : NULL;
+    p[c->nseeds].next = NULL;
+    p[c->nseeds].page = p[c->nseeds].pages = 1;
     c->nseeds++;
     return p[c->nseeds - 1].url ? 0 : -1;
+}
+
+/* Seed i's next pages: next (a selector or a pattern with {n}) and how many pages at most. */
+static int seed_paging_at(struct mw_crawl *c, size_t i, const char *next, int pages)
+{
+    struct source *s = &c->seeds[i];
+    free(s->next);
+    s->next = NULL;
+    s->pages = pages > 0 ? pages : next ? 10 : 1;
+    return next && !(s->next = strdup(next)) ? -1 : 0;
 }
 
 static enum mw_source_type kind_of_key(const char *k)
@@ -290,12 +315,19 @@ static int seed_value(struct mw_crawl *c, json_t *v, enum mw_source_type t, uint
     }
     if (json_is_object(v)) {
         const char *l = json_string_value(json_object_get(v, "links"));
+        const char *next = json_string_value(json_object_get(v, "next"));
         json_t *u = json_object_get(v, "url");
         if (!u)
             u = json_object_get(v, "urls");
         if (!u)
             u = json_object_get(v, "1");
-        return u ? seed_value(c, u, t, outlet, l ? l : links) : 0;
+        size_t before = c->nseeds;
+        if (u && seed_value(c, u, t, outlet, l ? l : links))
+            return -1;
+        for (size_t i = before; next && i < c->nseeds; i++)   /* a listing's next pages, as the rule says */
+            if (seed_paging_at(c, i, next, (int)json_integer_value(json_object_get(v, "pages"))))
+                return -1;
+        return 0;
     }
     return 0;
 }
@@ -361,7 +393,8 @@ static int setup_outlets(struct mw_crawl *c, struct mw_err *err)
         else if (s->article && !c->outlets[idx].article)
             c->outlets[idx].article = strv_dup(s->article);
         free(host);
-        if (idx < 0 || seed_add(c, s->url, s->type, (uint32_t)idx, s->links))
+        if (idx < 0 || seed_add(c, s->url, s->type, (uint32_t)idx, s->links) ||
+            seed_paging_at(c, c->nseeds - 1, s->next, s->pages))
             return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
         if (s->outlet)
             c->outlets[idx].labelled = 1;
@@ -437,6 +470,8 @@ struct mw_crawl *mw_crawl_new(const struct mw_crawl_opts *o, struct mw_err *err)
     c->fo.timeout_ms = c->cfg->timeout_ms;
     c->fo.max_body = c->cfg->max_body;
     c->fo.user_agent = c->cfg->user_agent;
+    c->fo.cookie_file = c->cfg->cookie_file;
+    c->fo.proxy = c->cfg->proxy;
     c->nxfers = c->cfg->connections;
     c->xfers = calloc((size_t)c->nxfers, sizeof *c->xfers);
     c->match = mw_match_new(err);
@@ -513,17 +548,25 @@ void mw_crawl_free(struct mw_crawl *c)
     for (size_t i = 0; i < c->nseeds; i++) {
         free(c->seeds[i].url);
         free(c->seeds[i].links);
+        free(c->seeds[i].next);
     }
     free(c->seeds);
     for (size_t i = 0; i < c->nsources; i++) {
         free(c->sources[i].url);
         free(c->sources[i].links);
+        free(c->sources[i].next);
     }
     free(c->sources);
     mw_frontier_free(c->fr);
     curl_slist_free_all(c->resolve);
     curl_slist_free_all(c->connect_to);
     clear_stats(c);
+    for (size_t i = 0; i < c->ngiven; i++) {
+        free(c->given[i]);
+        free(c->given_outlet[i]);
+    }
+    free(c->given);
+    free(c->given_outlet);
     free(c);
 }
 
@@ -568,15 +611,52 @@ static void emit(struct mw_crawl *c, struct mw_crawl_event *ev)
 }
 
 /* A page's event, holding its record (owned from here on) until the commit. */
-static void emit_page(struct mw_crawl *c, struct mw_crawl_event *ev, struct mw_record *r, uint32_t outlet)
+static void kept_fetch_free(struct kept_fetch *k)
 {
+    for (size_t i = 0; k && i < sizeof k->s / sizeof k->s[0]; i++)
+        free(k->s[i]);
+    free(k);
+}
+
+/* A copy of ev and everything it points at. NULL when memory runs out. */
+static struct kept_fetch *kept_fetch_new(const struct mw_fetch_event *ev)
+{
+    struct kept_fetch *k = calloc(1, sizeof *k);
+    if (!k)
+        return NULL;
+    k->ev = *ev;
+    const char **f[] = {&k->ev.url, &k->ev.final_url, &k->ev.request_headers, &k->ev.status_line,
+                        &k->ev.response_headers, &k->ev.fetched, &k->ev.remote_ip, &k->ev.error};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        if (*f[i] && !(*f[i] = k->s[i] = strdup(*f[i]))) {
+            kept_fetch_free(k);
+            return NULL;
+        }
+    if (!(k->s[8] = malloc(ev->body_len + 1))) {
+        kept_fetch_free(k);
+        return NULL;
+    }
+    if (ev->body_len)
+        memcpy(k->s[8], ev->body, ev->body_len);
+    k->s[8][ev->body_len] = '\0';
+    k->ev.body = k->s[8];
+    return k;
+}
+
+/* A page's event (fetch: its kept exchange or NULL, owned from here on), now or when its batch commits. */
+static void emit_page(struct mw_crawl *c, struct mw_crawl_event *ev, struct mw_record *r, uint32_t outlet,
+                      struct kept_fetch *fetch)
+{
+    ev->fetch = fetch ? &fetch->ev : NULL;
     struct held *h = c->in_batch ? calloc(1, sizeof *h) : NULL;
     if (!h) {
         emit_now(c, ev);
         mw_record_free(r);
+        kept_fetch_free(fetch);
         return;
     }
     h->ev = *ev;
+    h->fetch = fetch;
     h->url = strdup(ev->url);
     h->ev.url = h->url ? h->url : "";
     if (ev->error && (h->error = strdup(ev->error)))
@@ -608,6 +688,7 @@ static void release_held(struct mw_crawl *c, const char *failed)
         }
         emit_now(c, &h->ev);
         mw_record_free(h->rec);
+        kept_fetch_free(h->fetch);
         free(h->url);
         free(h->error);
         free(h->json);
@@ -697,7 +778,7 @@ static int source_add(struct mw_crawl *c, const char *url, enum mw_source_type t
         return p ? 0 : -1;
     }
     c->sources = p;
-    p[c->nsources] = (struct source){norm, type, outlet, links ? strdup(links) : NULL};
+    p[c->nsources] = (struct source){norm, type, outlet, links ? strdup(links) : NULL, NULL, 1, 1};
     if (mw_frontier_push(c->fr, h, norm, outlet, (int32_t)c->nsources, 0, 0))
         return -1;
     c->nsources++;
@@ -732,6 +813,44 @@ static int is_article(struct mw_crawl *c, struct outlet *o, const char *url, enu
     return ok;
 }
 
+/* Page `page` of listing source src (its links, next and limit carried over). 0, or -1 when memory runs out. */
+static int listing_page(struct mw_crawl *c, size_t src, const char *url, int page)
+{
+    size_t n = c->nsources;
+    char *links = c->sources[src].links ? strdup(c->sources[src].links) : NULL;
+    char *next = c->sources[src].next ? strdup(c->sources[src].next) : NULL;
+    int pages = c->sources[src].pages;
+    int rc = source_add(c, url, MW_SRC_LISTING, c->sources[src].outlet, links);
+    if (!rc && c->nsources > n) {
+        c->sources[n].next = next;
+        next = NULL;
+        c->sources[n].page = page;
+        c->sources[n].pages = pages;
+    }
+    free(links);
+    free(next);
+    return rc;
+}
+
+/* A seed listing whose next pages are a URL pattern ("?page={n}"): pages 2..pages are known at once. */
+static int listing_pattern_pages(struct mw_crawl *c, size_t src)
+{
+    const char *pat = c->sources[src].next;
+    const char *at = pat ? strstr(pat, "{n}") : NULL;
+    for (int n = 2; at && n <= c->sources[src].pages; n++) {
+        char ref[2100];
+        snprintf(ref, sizeof ref, "%.*s%d%s", (int)(at - pat), pat, n, at + 3);
+        char *abs = mw_url_resolve(c->sources[src].url, ref);
+        int rc = abs ? listing_page(c, src, abs, n) : 0;
+        free(abs);
+        if (rc)
+            return -1;
+        pat = c->sources[src].next;   /* listing_page may have moved the sources */
+        at = strstr(pat, "{n}");
+    }
+    return 0;
+}
+
 struct found_ctx {
     struct mw_crawl *c;
     size_t src;                     /* index: c->sources may move while sitemap indexes add to it */
@@ -746,6 +865,12 @@ static int on_found(void *ctx, const char *url, const char *date, enum mw_found_
     uint32_t outlet = c->sources[f->src].outlet;
     if (kind == MW_FOUND_SOURCE) {
         if (source_add(c, url, MW_SRC_SITEMAP, outlet, NULL))
+            f->fail = MW_ENOMEM;
+        return f->fail;
+    }
+    if (kind == MW_FOUND_NEXT) {   /* the listing's next page, while under its page limit */
+        struct source *s = &c->sources[f->src];
+        if (s->page < s->pages && listing_page(c, f->src, url, s->page + 1))
             f->fail = MW_ENOMEM;
         return f->fail;
     }
@@ -831,6 +956,7 @@ static void start(struct mw_crawl *c, struct mw_host *h, struct mw_job *j, doubl
         mw_frontier_requeue(c->fr, h, j);
         return;
     }
+    mw_fetch_easy_clear(x->h);
     curl_easy_reset(x->h);
     mw_buf_reset(&x->body);
     mw_buf_reset(&x->hdrs);
@@ -858,6 +984,11 @@ static void start(struct mw_crawl *c, struct mw_host *h, struct mw_job *j, doubl
         SET(CURLOPT_RESOLVE, c->resolve);
     if (c->connect_to)
         SET(CURLOPT_CONNECT_TO, c->connect_to);
+    for (char **hd = c->cfg->headers; hd && *hd; hd++) {   /* the config's own headers, on every request */
+        struct curl_slist *sl = curl_slist_append(x->headers, *hd);
+        if (sl)
+            x->headers = sl;
+    }
     if (j->src >= 0) {   /* conditional GET for feeds, sitemaps and listings */
         char *etag = NULL, *lm = NULL;
         mw_store_feed_get(c->store, j->url, &etag, &lm, NULL);
@@ -874,9 +1005,9 @@ static void start(struct mw_crawl *c, struct mw_host *h, struct mw_job *j, doubl
         }
         free(etag);
         free(lm);
-        if (x->headers)
-            SET(CURLOPT_HTTPHEADER, x->headers);
     }
+    if (x->headers)
+        SET(CURLOPT_HTTPHEADER, x->headers);
 #undef SET
     if (cc != CURLE_OK || curl_multi_add_handle(c->multi, e) != CURLM_OK) {
         fail_event(c, j, cc != CURLE_OK ? curl_easy_strerror(cc) : "curl_multi_add_handle failed");
@@ -1019,7 +1150,7 @@ static int host_turn(struct mw_crawl *c, struct mw_host *h, double now)
     if (h->inflight)
         return 0;
     long wait = 0;
-    if (mw_store_host_take(c->store, h->key, c->worker, c->cfg->timeout_ms + 10000, &wait, NULL))
+    if (mw_store_host_take(c->store, h->key, c->worker, c->cfg->timeout_ms + 2000, &wait, NULL))
         wait = 1000;
     if (wait > 0) {
         h->next_ok = now + (double)wait;
@@ -1189,6 +1320,9 @@ static void transfer_error(struct mw_crawl *c, struct xfer *x, CURLcode cc, long
         snprintf(msg, cap, "%s: body larger than %zu bytes", url, c->cfg->max_body);
     else if (cc == CURLE_TOO_MANY_REDIRECTS)
         snprintf(msg, cap, "%s: too many redirects", url);
+    else if (cc == CURLE_UNSUPPORTED_PROTOCOL)   /* the URL itself was http(s): a Location with another scheme */
+        snprintf(msg, cap, "%s: redirect to a non-http(s) URL refused (%s)", url,
+                 x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
     else
         snprintf(msg, cap, "%s: %s%s", url, x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc), tail);
 }
@@ -1257,7 +1391,9 @@ static void finish_source(struct mw_crawl *c, struct xfer *x, long status, const
         char *ct = NULL, *etag = mw_fetch_header(x->hdrs.data, "ETag");
         char *lm = mw_fetch_header(x->hdrs.data, "Last-Modified");
         curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ct);
-        struct mw_discover_opts dopts = {final_url, ct, c->sources[j->src].links, c->cfg->max_body};
+        const char *nx = c->sources[j->src].next;   /* a selector; a {n} pattern was expanded at the start */
+        struct mw_discover_opts dopts = {final_url, ct, c->sources[j->src].links, c->cfg->max_body,
+                                         nx && !strstr(nx, "{n}") ? nx : NULL};
         struct found_ctx fc = {c, (size_t)j->src, (int64_t)time(NULL), 0, 0, 0};
         const char *what = NULL;
         /* the URLs found and the feed's validators land together (in one batch): a crash between them would
@@ -1330,7 +1466,7 @@ static void count_origins(struct mw_crawl *c, const struct mw_record *r, const c
             break;
         const char *who = json_string_value(json_object_get(origin, FIELDS[i]));
         f->pages++;
-        if (who && !strcmp(who, "rule")) {
+        if (who && !strncmp(who, "rule", 4)) {   /* "rule: <selector>" */
             f->rule_n++;
             continue;
         }
@@ -1350,6 +1486,7 @@ static void page_free(struct page *p)
     free(p->job);
     free(p->label);
     free(p->final_url);
+    kept_fetch_free(p->fetch);
     free(p);
 }
 
@@ -1424,7 +1561,8 @@ static void page_stored(struct mw_crawl *c, struct mw_record *r, const char *fet
     struct mw_crawl_event ev = {.url = j->url, .kind = "page", .outlet = o->name, .status = pg->status,
                                 .bytes = pg->bytes, .ms = pg->ms, .error = msg[0] ? msg : NULL,
                                 .record_json = r->json, .stored = stored};
-    emit_page(c, &ev, r, j->outlet);
+    emit_page(c, &ev, r, j->outlet, pg->fetch);
+    pg->fetch = NULL;
     page_free(pg);
 }
 
@@ -1441,6 +1579,13 @@ static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const c
     if (!pg || (!error && !w) || (o->labelled && !(pg->label = strdup(o->name))) ||
         !(pg->final_url = strdup(final_url))) {
         fail_event(c, j, "out of memory making a record");
+        free(j);
+        page_free(pg);
+        mw_work_free(w);
+        return;
+    }
+    if (c->o.keep_fetch && !(pg->fetch = kept_fetch_new(fev))) {
+        fail_event(c, j, "out of memory keeping the exchange");
         free(j);
         page_free(pg);
         mw_work_free(w);
@@ -1476,6 +1621,8 @@ static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const c
     w->url = strdup(final_url);
     w->content_type = ct ? strdup(ct) : NULL;
     w->user = pg;
+    w->fetched = pg->fetched;
+    w->keep_origin = c->o.keep_origin;
     w->prepare = page_prepare;
     if (!w->bytes || !w->url || (ct && !w->content_type)) {
         fail_event(c, j, "out of memory making a record");
@@ -1748,6 +1895,24 @@ static void save_stats(struct mw_crawl *c)
     }
 }
 
+static int add_page_now(struct mw_crawl *c, const char *norm, const char *name, struct mw_err *err);
+
+/* The pages given before the pass, in the order given (the store's frontier would hand them back sorted). */
+static int queue_given(struct mw_crawl *c, struct mw_err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < c->ngiven; i++) {
+        if (!rc && !c->given_outlet[i])
+            rc = mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+        if (!rc && add_page_now(c, c->given[i], c->given_outlet[i], err) < 0)
+            rc = err && err->code ? err->code : MW_EIO;
+        free(c->given[i]);
+        free(c->given_outlet[i]);
+    }
+    c->ngiven = 0;
+    return rc;
+}
+
 int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
 {
     c->t0 = now_ms();
@@ -1764,6 +1929,7 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
     for (size_t i = 0; i < c->nsources; i++) {
         free(c->sources[i].url);
         free(c->sources[i].links);
+        free(c->sources[i].next);
     }
     free(c->sources);
     c->sources = NULL;
@@ -1790,9 +1956,18 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
     /* what an earlier pass (or a killed one) left queued goes first */
     if (lease_more(c, 0, 1, err) < 0)
         return err->code;
-    for (size_t i = 0; i < c->nseeds; i++)
+    for (size_t i = 0; i < c->nseeds; i++) {
+        size_t n = c->nsources;
         if (source_add(c, c->seeds[i].url, c->seeds[i].type, c->seeds[i].outlet, c->seeds[i].links))
             return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+        if (c->nsources > n && c->seeds[i].next) {   /* the seed's paging goes with it */
+            c->sources[n].pages = c->seeds[i].pages;
+            if (!(c->sources[n].next = strdup(c->seeds[i].next)) || listing_pattern_pages(c, n))
+                return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+        }
+    }
+    if (queue_given(c, err))
+        return err->code;
 
     for (;;) {
         double now = now_ms(), wait = 1000;
@@ -1893,4 +2068,47 @@ size_t mw_crawl_alert_count(const struct mw_crawl *c) { return c->nalerts; }
 const struct mw_crawl_alert *mw_crawl_alert_at(const struct mw_crawl *c, size_t i)
 {
     return i < c->nalerts ? &c->alerts[i] : NULL;
+}
+
+/* norm into the store's frontier, queued (in the order given: leases go in discovery order). 1 queued, 0
+ * known, -code. A worker of the pass leases it from there, like every page. */
+static int add_page_now(struct mw_crawl *c, const char *norm, const char *name, struct mw_err *err)
+{
+    int idx = outlet_find(c, name), added = 0, rc = 0;
+    if (idx < 0)
+        idx = outlet_add(c, name, NULL, NULL);
+    if (idx < 0)
+        rc = mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+    else if (!(rc = mw_store_frontier_add(c->store, norm, name, 0, (int64_t)time(NULL), &added, err)) && added)
+        c->next_lease = 0;
+    return rc ? -rc : added;
+}
+
+int mw_crawl_add_page(struct mw_crawl *c, const char *url, const char *outlet, struct mw_err *err)
+{
+    char *norm = mw_url_normalize(url);
+    char *host = norm && !outlet ? mw_url_host(norm) : NULL;
+    const char *name = outlet ? outlet : host;
+    int rc;
+    if (!norm || !name) {
+        rc = -mw_err_set(err, MW_EINVAL, "crawl", "%s: not an http(s) URL", url);
+    } else if (c->fr && c->t0 > 0) {   /* a pass is running (called from the event callback) */
+        rc = add_page_now(c, norm, name, err);
+    } else {   /* kept in order for the next pass */
+        char **g = realloc(c->given, (c->ngiven + 1) * sizeof *g);
+        char **o = g ? realloc(c->given_outlet, (c->ngiven + 1) * sizeof *o) : NULL;
+        if (g)
+            c->given = g;
+        if (o)
+            c->given_outlet = o;
+        rc = g && o ? 1 : -mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+        if (rc > 0) {
+            c->given[c->ngiven] = norm;
+            c->given_outlet[c->ngiven++] = strdup(name);
+            norm = NULL;
+        }
+    }
+    free(norm);
+    free(host);
+    return rc;
 }

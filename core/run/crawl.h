@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include "common/err.h"
+#include "plugin.h"
 #include "rules/runner.h"
 #include "run/config.h"
 
@@ -25,6 +26,8 @@ struct mw_crawl_event {
     /* Events whose writes belong to a batch transaction come when it commits: a page's event means the page
      * is in the store (or, with error set, that it is not and will be fetched again). */
     int found;                 /* sources: new URLs queued */
+    const struct mw_fetch_event *fetch;   /* pages: the exchange the record came from (body, headers), borrowed
+                                             for the call; NULL for other kinds and for pages that never got one */
     /* the pass so far */
     long done, queued, inflight, errors;
 };
@@ -60,6 +63,9 @@ struct mw_crawl_opts {
     volatile sig_atomic_t *stop;         /* when it becomes non-zero: finish the transfers in flight, then return */
     void (*on_event)(void *ctx, const struct mw_crawl_event *ev);
     void *ctx;
+    int keep_origin;                     /* records keep "origin" (as `moonwire extract --explain` prints it) */
+    int keep_fetch;                      /* page events carry their exchange (ev->fetch: body and headers), kept
+                                            until the record is back from extraction */
     /* borrowed, may be NULL: how to make one runner per extraction thread (limits.workers of them; its explain
      * set like runner's). NULL: every page is extracted with runner, in the loop's thread. */
     const struct mw_runner_opts *runner_opts;
@@ -88,6 +94,13 @@ void mw_crawl_free(struct mw_crawl *c);
  * counts in the store, and flags a field that earlier passes filled from the rule (>= 80% of >= 3 pages)
  * but this pass mostly did not (> 50% of >= 3 pages): see mw_crawl_alert_at. */
 int mw_crawl_run(struct mw_crawl *c, struct mw_err *err);
+
+/* Queue url (normalised here) as an article page of outlet (a name: an outlet of the config, or a new one that
+ * records do not carry; NULL = the URL's host). Called from the event callback, it joins the pass running
+ * then; before mw_crawl_run, the next pass, after what the store left queued and in the order given. Like any
+ * page it goes into the store's frontier, so a URL already known is fetched once. 1 queued (before a pass:
+ * taken), 0 already known; a negative MW_E* code with err (not an http(s) URL, the store). */
+int mw_crawl_add_page(struct mw_crawl *c, const char *url, const char *outlet, struct mw_err *err);
 
 /* Why the last pass stopped early: "pass_time", "signal", or NULL when it finished its work. */
 const char *mw_crawl_stopped_by(const struct mw_crawl *c);

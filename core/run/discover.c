@@ -251,6 +251,29 @@ static xmlNodePtr first_link(xmlNodePtr n, int depth)
     return NULL;
 }
 
+/* The listing's "next page" link: the first node of opts.next with an href (or a link inside it). */
+static void emit_next(struct emit *e, struct mw_css_cache *cc, htmlDocPtr doc, struct mw_err *err)
+{
+    xmlXPathObjectPtr set = mw_css_select(cc, (xmlNodePtr)doc, e->o->next, err);
+    for (int i = 0; set && set->nodesetval && i < set->nodesetval->nodeNr; i++) {
+        xmlNodePtr n = set->nodesetval->nodeTab[i];
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        xmlChar *href = xmlGetProp(n, BAD_CAST "href");
+        if (!href) {
+            xmlNodePtr a = first_link(n, 0);
+            href = a ? xmlGetProp(a, BAD_CAST "href") : NULL;
+        }
+        if (href && *href) {
+            emit(e, (const char *)href, NULL, MW_FOUND_NEXT);
+            xmlFree(href);
+            break;
+        }
+        xmlFree(href);
+    }
+    xmlXPathFreeObject(set);
+}
+
 static int parse_listing(struct emit *e, const char *body, size_t len, const char **what, struct mw_err *err)
 {
     htmlDocPtr doc = mw_html_parse_bytes(body, len, e->o->content_type, e->o->url, NULL, err);
@@ -281,6 +304,8 @@ static int parse_listing(struct emit *e, const char *body, size_t len, const cha
             emit(e, (const char *)href, NULL, MW_FOUND_PAGE);
             xmlFree(href);
         }
+        if (e->o->next && *e->o->next)
+            emit_next(e, cc, doc, err);
         e->o = keep;
         xmlXPathFreeObject(set);
     }

@@ -9,7 +9,8 @@
 
 enum mw_found_kind {
     MW_FOUND_PAGE = 0,   /* an entry of a feed or sitemap, or a link of a listing page */
-    MW_FOUND_SOURCE      /* another source to read: a sitemap named by a sitemap index */
+    MW_FOUND_SOURCE,     /* another source to read: a sitemap named by a sitemap index */
+    MW_FOUND_NEXT        /* a listing page's next page (opts.next): read it as a listing too */
 };
 
 /* One found URL: absolute (resolved against the source URL). date: ISO 8601 as the source stated it
@@ -22,6 +23,8 @@ struct mw_discover_opts {
     const char *content_type;  /* may be NULL */
     const char *links;         /* listing pages: CSS selector of the article links; NULL = "a[href]" */
     size_t max_bytes;          /* cap on a gunzipped body; 0 = 64 MB */
+    const char *next;          /* listing pages: CSS selector of the "next page" link (its href, or the first
+                                  link inside it); NULL = none */
 };
 
 /* What the bytes were: "rss", "atom", "rdf", "urlset", "sitemapindex", "html" (a listing page).

@@ -11,6 +11,7 @@
 
 #include "common/json.h"
 #include "run/plugins.h"
+#include "story/story.h"
 
 /* ---- the record ---- */
 
@@ -68,6 +69,7 @@ struct mw_sinks {
     struct sink *v;
     size_t n;
     struct mw_store *store;          /* the built-in sink's, borrowed; NULL when the config has none */
+    struct mw_story_store *stories;  /* core/story's tables in that store, opened at the first new article */
     mw_sink_error_fn on_error;
     void *ctx;
 };
@@ -83,6 +85,7 @@ void mw_sinks_free(struct mw_sinks *s)
         mw_plugin_unload(k->lib);
         free(k->name);
     }
+    mw_story_store_free(s->stories);
     free(s->v);
     free(s);
 }
@@ -157,6 +160,16 @@ void mw_sinks_fetch(struct mw_sinks *s, const struct mw_fetch_event *ev)
     }
 }
 
+/* What other modules keep beside a new article, in its transaction: core/story assigns it to a story (in a
+ * savepoint of its own; stories live in SQLite stores, `moonwire stories` builds them elsewhere). */
+static int beside_article(struct mw_story_store **stories, struct mw_store *store, const struct mw_record *r,
+                          enum mw_put put, struct mw_err *err)
+{
+    if (put != MW_PUT_NEW || !mw_store_sqlite_db(store))
+        return 0;
+    return mw_story_store_hook(stories, store, r->json, err);
+}
+
 /* The built-in sink's record path: the article, then what other modules keep beside it, in one transaction. */
 static int store_record(struct mw_sinks *s, const struct mw_record *r, const char *crawl_outlet,
                         const char *fetched, enum mw_put *stored, struct mw_err *err)
@@ -164,11 +177,7 @@ static int store_record(struct mw_sinks *s, const struct mw_record *r, const cha
     struct mw_store_article a = {r->rec, r->json, r->len, crawl_outlet, fetched, NULL, NULL};
     int64_t id = 0;
     int rc = mw_store_article_put(s->store, &a, stored, &id, err);
-    if (rc)
-        return rc;
-    /* Other modules' tables go here, with the article's id and in the same transaction: e.g. core/story
-     * assigns the article to a story. See examples/store.md. */
-    return 0;
+    return rc ? rc : beside_article(&s->stories, s->store, r, *stored, err);
 }
 
 int mw_sinks_record(struct mw_sinks *s, const struct mw_record *r, const char *crawl_outlet, const char *fetched,
@@ -203,6 +212,12 @@ void mw_sinks_flush(struct mw_sinks *s)
 
 /* ---- the "sqlite" sink with the plugin interface: its own store, records as text ---- */
 
+struct sq_sink {
+    struct mw_store *store;
+    struct mw_story_store *stories;
+    int owned;   /* opened by sq_open (closed with the sink), else the caller's (mw_sink_sqlite_bind) */
+};
+
 static int sq_open(void **state, const char *config_json, char *errbuf, size_t cap)
 {
     json_t *cfg = json_loads(config_json ? config_json : "{}", 0, NULL);
@@ -214,33 +229,66 @@ static int sq_open(void **state, const char *config_json, char *errbuf, size_t c
     else if (!s)
         snprintf(errbuf, cap, "sqlite sink: %s", err.msg);
     json_decref(cfg);
-    *state = s;
-    return s ? 0 : 1;
+    struct sq_sink *k = s ? calloc(1, sizeof *k) : NULL;
+    if (s && !k) {
+        snprintf(errbuf, cap, "sqlite sink: out of memory");
+        mw_store_free(s);
+    }
+    if (k) {
+        k->store = s;
+        k->owned = 1;
+    }
+    *state = k;
+    return k ? 0 : 1;
 }
 
 static int sq_record(void *state, const char *record_json, char *errbuf, size_t cap)
 {
-    json_t *rec = json_loads(record_json, 0, NULL);
-    json_t *e = json_object_get(rec, "error");
-    int is_error = !rec || (e && !json_is_null(e));
-    const char *f = json_string_value(json_object_get(rec, "fetched"));
+    struct sq_sink *k = state;
+    struct mw_record r = {0};
+    mw_record_take(&r, json_loads(record_json, 0, NULL));
+    r.json = (char *)record_json;
+    r.len = strlen(record_json);
+    json_t *e = json_object_get(r.rec, "error");
+    int is_error = !r.rec || (e && !json_is_null(e));
+    const char *f = json_string_value(json_object_get(r.rec, "fetched"));
     char now[32];
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    struct mw_store_article a = {rec, record_json, strlen(record_json), NULL, f ? f : now, NULL, NULL};
+    struct mw_store_article a = {r.rec, record_json, r.len, NULL, f ? f : now, NULL, NULL};
     struct mw_err err = {0};
-    enum mw_put put;
+    enum mw_put put = MW_PUT_SAME;
     int64_t id;
-    int rc = is_error ? 0 : mw_store_article_put(state, &a, &put, &id, &err);
-    json_decref(rec);
+    int rc = is_error ? 0 : mw_store_article_put(k->store, &a, &put, &id, &err);
+    if (!rc && !is_error)
+        rc = beside_article(&k->stories, k->store, &r, put, &err);
+    json_decref(r.rec);
+    json_decref(r.origin);
     if (rc)
         snprintf(errbuf, cap, "sqlite sink: %s", err.msg);
     return rc ? 1 : 0;
 }
 
-static void sq_close(void *state) { mw_store_free(state); }
+static void sq_close(void *state)
+{
+    struct sq_sink *k = state;
+    if (!k)
+        return;
+    mw_story_store_free(k->stories);
+    if (k->owned)
+        mw_store_free(k->store);
+    free(k);
+}
+
+void *mw_sink_sqlite_bind(struct mw_store *s)
+{
+    struct sq_sink *k = calloc(1, sizeof *k);
+    if (k)
+        k->store = s;
+    return k;
+}
 
 static const struct mw_sink_ops SQLITE_OPS = {
     .open = sq_open,

@@ -61,6 +61,9 @@ int mw_sinks_store(const struct mw_sinks *s);
 /* ---- the built-in "sqlite" sink as a plugin-shaped sink (for code that holds only text) ---- */
 /* ops->open takes {"path": "..."} and owns its store; on_record stores articles (JSON text, parsed once). */
 const struct mw_sink_ops *mw_sink_sqlite_ops(void);
+/* A state for those ops over an open store that stays the caller's (ops->close frees the state only). NULL when
+ * memory runs out. */
+void *mw_sink_sqlite_bind(struct mw_store *s);
 
 /* ---- the hand-off: extraction threads -> the thread that feeds the sinks ---- */
 

@@ -58,8 +58,16 @@ struct mw_store_fields {
 
 /* Which current articles an export wants: every field may be NULL (no filter). */
 struct mw_store_filter {
-    const char *seen_since;      /* last seen at or after (ISO 8601 UTC) */
-    const char *outlet;          /* record outlet, rule or config outlet equals */
+    const char *seen_since;       /* last seen at or after (ISO 8601 UTC) */
+    const char *outlet;           /* record outlet, rule or config outlet equals */
+    /* Dates are ISO 8601 with a zone (or UTC when they have none), compared as instants; a record without
+     * "published" fails the published filters. */
+    const char *published_since;  /* published at or after */
+    const char *published_before; /* published before (exclusive) */
+    const char *lang;             /* the record's "lang" */
+    const char *rule;             /* the rule that made it ("generic" for the built-in extractor) */
+    int complete;                 /* only records with a title, a body and a published date (Fundus's only_complete) */
+    long max;                     /* at most this many (the oldest first), 0 = all */
 };
 
 /* One outlet's figures (moonwire stats). missing: per field of design.md's record, on how many of the outlet's
@@ -259,6 +267,9 @@ const char *mw_store_kind(const struct mw_store *s);
 /* The SQLite back end (run/store_sqlite.c): path as for mw_store_open. NULL with err. */
 void *mw_store_sqlite_open(const char *path, struct mw_err *err);
 const struct mw_store_ops *mw_store_sqlite_ops(void);
+/* The SQLite handle of a store on the SQLite back end, for modules keeping tables of their own in it
+ * (core/story); NULL on another back end. Borrowed. */
+struct sqlite3 *mw_store_sqlite_db(struct mw_store *s);
 /* The schema version a store of this build writes (examples/store.md describes it). */
 #define MW_STORE_SCHEMA 3
 

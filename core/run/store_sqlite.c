@@ -838,14 +838,27 @@ static int sq_export(void *db, const struct mw_store_filter *f, mw_store_article
 {
     struct sq *s = db;
     sqlite3_stmt *q = NULL;
+    /* dates through julianday, which reads the zone of the record's own value */
     if (sqlite3_prepare_v2(s->db,
                            "SELECT r.record FROM article_rows a JOIN revisions r ON r.article_id = a.id AND r.rev = "
                            "a.revisions WHERE (?1 IS NULL OR a.last_seen >= ?1) AND (?2 IS NULL OR a.outlet = ?2 OR "
-                           "a.rule = ?2 OR a.crawl_outlet = ?2) ORDER BY a.first_seen, a.id",
+                           "a.rule = ?2 OR a.crawl_outlet = ?2) "
+                           "AND (?3 IS NULL OR julianday(json_extract(r.record, '$.published')) >= julianday(?3)) "
+                           "AND (?4 IS NULL OR julianday(json_extract(r.record, '$.published')) < julianday(?4)) "
+                           "AND (?5 IS NULL OR a.lang = ?5) AND (?6 IS NULL OR a.rule = ?6) "
+                           "AND (?7 = 0 OR (coalesce(a.title, '') <> '' AND coalesce(a.body_chars, 0) > 0 AND "
+                           "julianday(json_extract(r.record, '$.published')) IS NOT NULL)) "
+                           "ORDER BY a.first_seen, a.id LIMIT ?8",
                            -1, &q, NULL) != SQLITE_OK)
         return db_err(s, err, "export");
     bind_text(q, 1, f->seen_since);
     bind_text(q, 2, f->outlet);
+    bind_text(q, 3, f->published_since);
+    bind_text(q, 4, f->published_before);
+    bind_text(q, 5, f->lang);
+    bind_text(q, 6, f->rule);
+    sqlite3_bind_int(q, 7, f->complete != 0);
+    sqlite3_bind_int64(q, 8, f->max > 0 ? f->max : -1);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW)
         if (fn(ctx, (const char *)sqlite3_column_text(q, 0), (size_t)sqlite3_column_bytes(q, 0)))
@@ -1708,3 +1721,10 @@ static const struct mw_store_ops OPS = {
 };
 
 const struct mw_store_ops *mw_store_sqlite_ops(void) { return &OPS; }
+
+struct sqlite3 *mw_store_sqlite_db(struct mw_store *s)
+{
+    if (!s || mw_store_ops(s) != &OPS)
+        return NULL;
+    return ((struct sq *)mw_store_db(s))->db;
+}

@@ -77,19 +77,22 @@ static void run_one(struct mw_workers *p, struct mw_runner *r, struct mw_work *w
     if (!failed && w->load)
         rec = w->load(w, &failed);
     if (!failed) {
-        /* The sandbox's per-page wall-clock watchdog (core/lua, in progress) arms around this call: a page
-         * that runs past it comes back as the generic result with a warning, like any rule failure. */
-        rec = mw_runner_extract(r, w->bytes ? w->bytes : "", w->len, w->url, w->content_type);
+        /* the runner's per-page time limit (--page-timeout) holds inside: a page that runs past it comes back
+         * as the generic result with a warning, like any rule failure */
+        rec = mw_runner_extract_at(r, NULL, w->bytes ? w->bytes : "", w->len, w->url, w->content_type,
+                                   w->fetched);
     }
-    free(w->bytes);   /* a big page's bytes go before its record is serialised */
-    w->bytes = NULL;
     if (!rec)
         rec = oom_record(w->url);
-    if (rec && w->prepare)
+    if (rec && w->prepare)   /* it may take the page's bytes (a format that reads the page) */
         w->prepare(w, rec);
+    free(w->bytes);   /* a big page's bytes go before its record is serialised */
+    w->bytes = NULL;
     struct mw_record *out = w->out;   /* allocated with the work: handing over never needs memory */
     w->out = NULL;
     mw_record_take(out, rec);
+    if (w->keep_origin && out->rec && out->origin)
+        json_object_set(out->rec, "origin", out->origin);
     if (out->rec && mw_record_seal(out)) {
         free(out->json);
         out->json = NULL;

@@ -20,11 +20,14 @@ struct mw_work {
     size_t len;
     char *url;                   /* owned, may be NULL */
     char *content_type;          /* owned, may be NULL */
+    const char *fetched;         /* borrowed, may be NULL: when the page was fetched (ISO 8601 UTC), for dates
+                                    the page gives relative to it ("3 hours ago") */
+    int keep_origin;             /* the record keeps the runner's "origin" (explain) in its text */
     uint64_t seq;
     void *user;
     /* Both optional, both run in the extracting thread. load fills bytes (and url) from what user names (a
      * file); on failure it returns the error record to pass on instead (or NULL: out of memory). prepare adds
-     * the submitter's fields to the record before it is sealed. */
+     * the submitter's fields to the record before it is sealed (and may take bytes: set it NULL). */
     json_t *(*load)(struct mw_work *w, int *failed);
     void (*prepare)(struct mw_work *w, json_t *rec);
     struct mw_record *out;       /* made with the work, so handing the result over needs no memory */

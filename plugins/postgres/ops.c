@@ -237,12 +237,14 @@ static int pg_export(void *db, const struct mw_store_filter *f, mw_store_article
                      struct mw_err *err)
 {
     struct pg *p = db;
-    const char *v[2] = {f->seen_since, f->outlet};
-    PGresult *prep = PQprepare(p->main, "mw_export", pg_sql(Q_EXPORT), 2, NULL);
+    char cpl[8], max[24];
+    const char *v[8] = {f->seen_since, f->outlet, f->published_since, f->published_before, f->lang, f->rule,
+                        I64(cpl, f->complete != 0), I64(max, f->max)};
+    PGresult *prep = PQprepare(p->main, "mw_export", pg_sql(Q_EXPORT), 8, NULL);
     if (!pg_ok(prep) && !strstr(PQresultErrorMessage(prep), "already exists"))
         return pg_result_err(p, p->main, prep, "export", err);
     PQclear(prep);
-    if (!PQsendQueryPrepared(p->main, "mw_export", 2, v, NULL, NULL, 0) || !PQsetSingleRowMode(p->main)) {
+    if (!PQsendQueryPrepared(p->main, "mw_export", 8, v, NULL, NULL, 0) || !PQsetSingleRowMode(p->main)) {
         pg_fail(err, "%s: export: %s", p->where, PQerrorMessage(p->main));
         return MW_EIO;
     }

@@ -201,6 +201,7 @@ static PGconn *connect_to(struct pg *p, const char *url, struct mw_err *err)
         return NULL;
     }
     PQclear(PQexec(c, "SET client_min_messages = warning"));
+    PQclear(PQexec(c, "SET TimeZone = 'UTC'"));   /* a date without a zone is UTC, as in the SQLite store */
     if (PQsetClientEncoding(c, "UTF8")) {
         pg_fail(err, "%s: cannot use UTF-8: %s", p->where, conn_msg(c));
         PQfinish(c);

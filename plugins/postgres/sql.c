@@ -7,6 +7,10 @@
 
 #define NOW_MS "(extract(epoch from clock_timestamp()) * 1000)::bigint"
 #define TODO "(state = 'queued' OR (state = 'error' AND tries < $2::int AND last_by IS DISTINCT FROM $1::bigint))"
+/* the record's published date as an instant, NULL when it is not an ISO 8601 date */
+#define PUB_TS \
+    "(CASE WHEN (r.record::jsonb->>'published') ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}" \
+    "(\\.[0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$' THEN (r.record::jsonb->>'published')::timestamptz END)"
 #define HOST_OF_URL "substring(url from '^[A-Za-z]+://([^/?#]+)')"
 
 static const char SCHEMA[] =
@@ -108,9 +112,16 @@ static const char *const SQL[Q_N] = {
     [Q_REV_INSERT] = "INSERT INTO revisions(article_id, rev, hash, record, fetched) VALUES($1::bigint, $2::int, $3, "
                      "$4, $5)",
     [Q_ART_RECORD] = "SELECT record FROM articles WHERE key = $1",
+    /* the filters of run/store.h's struct mw_store_filter, as the SQLite store reads them: dates as instants
+     * (a date without a zone is UTC: the session's time zone), one that is not a date fails the date filters */
     [Q_EXPORT] = "SELECT r.record FROM article_rows a JOIN revisions r ON r.article_id = a.id AND r.rev = "
                  "a.revisions WHERE ($1::text IS NULL OR a.last_seen >= $1) AND ($2::text IS NULL OR a.outlet = $2 "
-                 "OR a.rule = $2 OR a.crawl_outlet = $2) ORDER BY a.first_seen, a.id",
+                 "OR a.rule = $2 OR a.crawl_outlet = $2) "
+                 "AND ($3::text IS NULL OR " PUB_TS " >= $3::timestamptz) "
+                 "AND ($4::text IS NULL OR " PUB_TS " < $4::timestamptz) "
+                 "AND ($5::text IS NULL OR a.lang = $5) AND ($6::text IS NULL OR a.rule = $6) "
+                 "AND ($7::int = 0 OR (coalesce(a.title, '') <> '' AND coalesce(a.body_chars, 0) > 0 AND "
+                 PUB_TS " IS NOT NULL)) ORDER BY a.first_seen, a.id LIMIT CASE WHEN $8::bigint > 0 THEN $8::bigint END",
     [Q_LOG] = "INSERT INTO fetch_log(run_id, url, kind, outlet, status, bytes, ms, error, fetched) "
               "VALUES($1::bigint, $2, $3, $4, $5::int, $6::bigint, $7::float8, $8, $9)",
     [Q_FEED_GET] = "SELECT etag, last_modified FROM feed_state WHERE url = $1",

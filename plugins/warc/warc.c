@@ -168,6 +168,28 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
     free(big);
 }
 
+/* A URI as a WARC header value: a line break (or any control byte, or a space) in it would end the header
+ * line and let the rest forge headers or records, so those bytes are percent-encoded, as RFC 3986 would
+ * have them anyway. */
+static void sb_uri(struct sbuf *b, const char *uri)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)uri; *p; p++) {
+        if (*p <= 0x20 || *p == 0x7f) {
+            char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+            sb_add(b, e, 3);
+        } else {
+            sb_add(b, (const char *)p, 1);
+        }
+    }
+}
+
+/* 1 when s is made only of the bytes in ok (a header value that cannot break its line) */
+static int only(const char *s, const char *ok)
+{
+    return s && *s && strspn(s, ok) == strlen(s);
+}
+
 /* ---- the config: one flat JSON object; only strings, numbers and booleans are read ---- */
 
 struct config {
@@ -292,7 +314,8 @@ static int parse_config(const char *json, struct config *c, char *err, size_t ca
                                 : !strcmp(key, "max_body") ? &c->max_body : NULL;
         int is_gzip = !strcmp(key, "gzip");
         if (slot && *p == '"') {
-            free(*slot);
+            free(*slot);   /* a repeated key: the last one wins */
+            *slot = NULL;  /* json_str may fail and leave it unset: warc_close frees it */
             p = json_str(p, slot);
         } else if (num && *p >= '0' && *p <= '9') {
             *num = strtoull(p, NULL, 10);
@@ -683,7 +706,13 @@ static void request_target(struct sbuf *b, const char *url)
     size_t n = strcspn(p, "#");
     if (!n || *p == '?')
         sb_puts(b, "/");
-    sb_add(b, p, n);
+    char *t = strndup(p, n);
+    if (!t) {
+        b->oom = 1;
+        return;
+    }
+    sb_uri(b, t);   /* the request line must stay one line */
+    free(t);
 }
 
 static int warc_on_fetch(void *state, const struct mw_fetch_event *ev, char *err, size_t cap)
@@ -704,10 +733,12 @@ static int warc_on_fetch(void *state, const struct mw_fetch_event *ev, char *err
             return -1;
     }
     char date[32], req_id[64], resp_id[64];
-    if (ev->fetched && strlen(ev->fetched) >= 20 && strlen(ev->fetched) < sizeof date)
+    if (ev->fetched && strlen(ev->fetched) >= 20 && strlen(ev->fetched) < sizeof date &&
+        only(ev->fetched, "0123456789-:.TZ+"))
         snprintf(date, sizeof date, "%s", ev->fetched);
     else
         now_iso(date);
+    int ip_ok = only(ev->remote_ip, "0123456789abcdefABCDEF:.") && strlen(ev->remote_ip) < 64;
     if (new_id(w, resp_id, err, cap) || new_id(w, req_id, err, cap))
         return -1;
     int with_req = ev->request_headers && *ev->request_headers;
@@ -721,7 +752,7 @@ static int warc_on_fetch(void *state, const struct mw_fetch_event *ev, char *err
 
     /* the response block: status line, the headers fixed up for the decoded body, blank line, body */
     struct resp_ctx rcx = {&http, 1, 0, -1, 0};
-    if (ev->status_line && *ev->status_line) {
+    if (ev->status_line && !strncmp(ev->status_line, "HTTP/", 5)) {   /* else the block is no HTTP message */
         size_t n = strcspn(ev->status_line, "\r\n");
         sb_add(&http, ev->status_line, n);
         sb_puts(&http, "\r\n");
@@ -764,9 +795,10 @@ static int warc_on_fetch(void *state, const struct mw_fetch_event *ev, char *err
         sha1_update(&s, req.p ? req.p : "", req.len);
         sha1_label(&s, req_digest);
         head(&h, "request", req_id, date, req.len);
-        sb_printf(&h, "WARC-Target-URI: %s\r\nWARC-Warcinfo-ID: %s\r\nWARC-Concurrent-To: %s\r\n", uri,
-                  w->warcinfo_id, resp_id);
-        if (ev->remote_ip && *ev->remote_ip)
+        sb_puts(&h, "WARC-Target-URI: ");
+        sb_uri(&h, uri);
+        sb_printf(&h, "\r\nWARC-Warcinfo-ID: %s\r\nWARC-Concurrent-To: %s\r\n", w->warcinfo_id, resp_id);
+        if (ip_ok)
             sb_printf(&h, "WARC-IP-Address: %s\r\n", ev->remote_ip);
         sb_printf(&h, "WARC-Block-Digest: %s\r\nContent-Type: application/http; msgtype=request\r\n\r\n",
                   req_digest);
@@ -780,13 +812,18 @@ static int warc_on_fetch(void *state, const struct mw_fetch_event *ev, char *err
     }
 
     head(&h, "response", resp_id, date, http.len + body_len);
-    sb_printf(&h, "WARC-Target-URI: %s\r\nWARC-Warcinfo-ID: %s\r\n", uri, w->warcinfo_id);
+    sb_puts(&h, "WARC-Target-URI: ");
+    sb_uri(&h, uri);
+    sb_printf(&h, "\r\nWARC-Warcinfo-ID: %s\r\n", w->warcinfo_id);
     if (with_req)
         sb_printf(&h, "WARC-Concurrent-To: %s\r\n", req_id);
-    if (ev->remote_ip && *ev->remote_ip)
+    if (ip_ok)
         sb_printf(&h, "WARC-IP-Address: %s\r\n", ev->remote_ip);
-    if (ev->url && strcmp(ev->url, uri))
-        sb_printf(&h, "Moonwire-Requested-URI: %s\r\n", ev->url);
+    if (ev->url && strcmp(ev->url, uri)) {
+        sb_puts(&h, "Moonwire-Requested-URI: ");
+        sb_uri(&h, ev->url);
+        sb_puts(&h, "\r\n");
+    }
     if (capped)
         sb_puts(&h, "WARC-Truncated: length\r\n");
     sb_printf(&h,

@@ -36,19 +36,104 @@ local KNOWN = {name = 1, outlet = 1, domains = 1, article = 1, lang = 1, tz = 1,
                layouts = 1, when = 1, ["until"] = 1, fixtures = 1, verified = 1, notes = 1}
 for _, f in ipairs(FIELDS) do KNOWN[f] = 1 end
 
+-- The options a field's table may hold, beside its selectors (positional or css): a misspelled one is an
+-- error when the rule loads, never silence.
+local COMMON = {css = true, attr = true, pattern = true}
+local OPTIONS = {
+  body = {css = true, drop = true, stop = true, skip = true, all = true},
+  dateline = {css = true, attr = true, pattern = true, from = true, keep = true},
+  published = {format = true, tz = true}, modified = {format = true, tz = true},
+  authors = {split = true}, tags = {split = true},
+  images = {css = true, attr = true, caption = true},
+}
+for f, t in pairs(OPTIONS) do
+  if f ~= "body" and f ~= "dateline" and f ~= "images" then for k in pairs(COMMON) do t[k] = true end end
+end
+local TYPES = {attr = "string", format = "string", tz = "string", caption = "string", from = "string",
+               all = "boolean", keep = "boolean"}
+local STRINGS = {css = true, pattern = true, split = true, drop = true, stop = true, skip = true}
+
+local function closest(word, set)   -- a known option within two edits, for "did you mean"
+  local best, bd = nil, 3
+  for k in pairs(set) do
+    local m, n = #word, #k
+    local prev = {}
+    for j = 0, n do prev[j] = j end
+    for i = 1, m do
+      local cur = {[0] = i}
+      for j = 1, n do
+        local cost = word:sub(i, i) == k:sub(j, j) and 0 or 1
+        cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+      end
+      prev = cur
+    end
+    if prev[n] < bd then best, bd = k, prev[n] end
+  end
+  return best
+end
+
+-- A selector that does not compile is an error now, at load, not a warning on every page later.
+local probe
+local function check_selector(name, field, what, sel, ctx)
+  probe = probe or html.parse("<html><head></head><body></body></html>")
+  local ok, msg = pcall(probe.select, probe, sel)
+  if not ok then
+    msg = tostring(msg):gsub("^[^:]*:%d+: ", "")
+    error(string.format("rule %s: field '%s'%s: %s%s", name, field, what, msg, ctx), 0)
+  end
+end
+
+local function each_string(v) -- a string or a list of strings
+  if type(v) == "string" then return {v} end
+  return v
+end
+
 local function check_spec(name, field, spec, ctx)
   local t = type(spec)
-  if t == "string" or t == "function" then return end
+  if t == "function" then return end
+  if t == "string" then return check_selector(name, field, "", spec, ctx) end
   if t ~= "table" then
     error(string.format("rule %s: field '%s' must be a selector, a list of selectors, a table or a function%s",
-      name, field, ctx), 3)
+      name, field, ctx), 0)
   end
+  local allowed = OPTIONS[field] or COMMON
   for k, v in pairs(spec) do
-    if type(k) == "number" and type(v) ~= "string" then
-      error(string.format("rule %s: field '%s' holds a %s where a selector was expected%s", name, field,
-        type(v), ctx), 3)
+    if type(k) == "number" then
+      if type(v) ~= "string" then
+        error(string.format("rule %s: field '%s' holds a %s where a selector was expected%s", name, field,
+          type(v), ctx), 0)
+      end
+      check_selector(name, field, "", v, ctx)
+    elseif not allowed[k] then
+      local near = closest(tostring(k), allowed)
+      error(string.format("rule %s: field '%s': unknown option '%s'%s%s", name, field, tostring(k),
+        near and (" (did you mean '" .. near .. "'?)") or "", ctx), 0)
+    elseif TYPES[k] and type(v) ~= TYPES[k] then
+      error(string.format("rule %s: field '%s': option '%s' must be a %s%s", name, field, k, TYPES[k], ctx), 0)
+    elseif STRINGS[k] then
+      if type(v) ~= "string" and type(v) ~= "table" then
+        error(string.format("rule %s: field '%s': option '%s' must be a string or a list of strings%s", name,
+          field, k, ctx), 0)
+      end
+      for _, e in ipairs(each_string(v)) do
+        if type(e) ~= "string" then
+          error(string.format("rule %s: field '%s': option '%s' holds a %s%s", name, field, k, type(e), ctx), 0)
+        end
+        if k == "css" or k == "drop" then check_selector(name, field, " " .. k, e, ctx) end
+      end
     end
   end
+  if spec.caption then check_selector(name, field, " caption", spec.caption, ctx) end
+  if field == "dateline" and spec.from and not spec.pattern then
+    error(string.format("rule %s: field 'dateline': from = '%s' needs a pattern%s", name, spec.from, ctx), 0)
+  end
+end
+
+-- Errors raised while checking a rule name the rule file's line of the `rule {` call; the loader
+-- (rules/runner.c) moves them to the line of the option or selector named in quotes.
+local function checked(r, f, ...)
+  local ok, err = pcall(f, r, ...)
+  if not ok then error(err, 0) end   -- no position here: the loader adds the line of what it names
 end
 
 --- rule{...}: checks a rule table and returns it (the registry keeps it).
@@ -68,7 +153,7 @@ function M.rule(r)
     if not KNOWN[k] then error("rule " .. r.name .. ": unknown field '" .. tostring(k) .. "'", 2) end
   end
   for _, f in ipairs(FIELDS) do
-    if r[f] ~= nil then check_spec(r.name, f, r[f], "") end
+    if r[f] ~= nil then checked(r.name, check_spec, f, r[f], "") end
   end
   if r.fix ~= nil and type(r.fix) ~= "function" then
     error("rule " .. r.name .. ": 'fix' must be a function", 2)
@@ -82,7 +167,11 @@ function M.rule(r)
       end
     end
     for _, f in ipairs(FIELDS) do
-      if l[f] ~= nil then check_spec(r.name, f, l[f], " (layout " .. i .. ")") end
+      if l[f] ~= nil then checked(r.name, check_spec, f, l[f], " (layout " .. i .. ")") end
+    end
+    if l.when ~= nil then
+      if type(l.when) ~= "string" then error("rule " .. r.name .. ": layout " .. i .. ": 'when' must be a selector", 2) end
+      checked(r.name, function(n) check_selector(n, "when", "", l.when, " (layout " .. i .. ")") end)
     end
   end
   return r
@@ -194,10 +283,10 @@ local function body_text(doc, nodes, opts)
   return table.concat(parts, "\n\n")
 end
 
--- Evaluate one field spec. Returns value or nil, and whether a selector matched.
+-- Evaluate one field spec. Returns value or nil, whether a selector matched, and what was read (--explain).
 local function field(doc, a, r, name, spec)
   if type(spec) == "function" then
-    return spec(doc, a), true
+    return spec(doc, a), true, "function"
   end
   local sels, opts = selectors(spec)
   if name == "dateline" and opts.from then return nil, true end   -- handled after body
@@ -208,15 +297,16 @@ local function field(doc, a, r, name, spec)
         for _, n in ipairs(doc:select(d)) do n:remove() end
       end
     end
-    local nodes = first_match(doc, sels)
+    local nodes, sel = first_match(doc, sels)
     if not nodes then return nil, false end
     if opts.all == false then nodes = {nodes[1]} end
     local b = body_text(doc, nodes, opts)
     if b == "" then return nil, false end
-    return b, true
+    return b, true, sel
   end
-  local nodes = first_match(doc, sels)
+  local nodes, sel = first_match(doc, sels)
   if not nodes then return nil, false end
+  if opts.attr then sel = sel .. " @" .. opts.attr end
   if LIST_FIELDS[name] then
     local out, seen = {}, {}
     for _, n in ipairs(nodes) do
@@ -245,7 +335,7 @@ local function field(doc, a, r, name, spec)
       end
     end
     if #out == 0 then return nil, true end
-    return out, true
+    return out, true, sel
   end
   local v
   for _, n in ipairs(nodes) do
@@ -253,7 +343,7 @@ local function field(doc, a, r, name, spec)
     if v then break end
   end
   if DATE_FIELDS[name] then v = parse_date(v, opts, r) end
-  return v, true
+  return v, true, sel
 end
 
 -- Which layout applies: the first whose `when` selector exists and whose `until` has not passed.
@@ -290,12 +380,12 @@ function M.apply(r, doc)
   for _, f in ipairs(order) do
     local spec = spec_of(f)
     if spec ~= nil then
-      local v, matched = field(doc, a, r, f, spec)
+      local v, matched, how = field(doc, a, r, f, spec)
       if v == false or (type(spec) == "function" and type(v) == "table" and next(v) == nil) then
-        origin[f] = "rule"   -- settled as empty: the outlet has none, so nothing is filled in from elsewhere
+        origin[f] = "rule: settled as empty"   -- the outlet has none: nothing is filled in from elsewhere
       elseif v ~= nil and v ~= "" then
         a[f] = v
-        origin[f] = "rule"
+        origin[f] = "rule: " .. (how or "?")
       elseif (f == "title" or f == "body") and not matched then
         warnings[#warnings + 1] = string.format("%s: %s selector matched nothing, generic used", r.name, f)
       end
@@ -312,7 +402,7 @@ function M.apply(r, doc)
       end
       if s then
         a.dateline = text.clean(place)
-        origin.dateline = "rule"
+        origin.dateline = "rule: dateline pattern in " .. dl.from
         if dl.keep ~= true then a[dl.from] = src:sub(1, s - 1) .. src:sub(e + 1) end
       end
     end
@@ -321,9 +411,16 @@ function M.apply(r, doc)
   if fix then
     local b = {}
     for k, v in pairs(a) do b[k] = v end
-    fix(a, doc)
-    for k, v in pairs(a) do
-      if b[k] ~= v then origin[k] = "rule" end
+    local ok, err = pcall(fix, a, doc)
+    if not ok then   -- the fields the selectors found are kept; only what fix() meant to change is lost
+      for k in pairs(a) do a[k] = nil end
+      for k, v in pairs(b) do a[k] = v end
+      warnings[#warnings + 1] = string.format("%s: fix() failed: %s; the fields before fix() are kept", r.name,
+        tostring(err))
+    else
+      for k, v in pairs(a) do
+        if b[k] ~= v then origin[k] = "rule: fix" end
+      end
     end
   end
   return a, origin, warnings

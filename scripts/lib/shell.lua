@@ -16,11 +16,20 @@ local MAX_ITEMS = 50
 
 -- ---- the pretty printer ----
 
+-- Characters, not bytes: Cyrillic and Arabic pages count as a reader would (bytes when s is not UTF-8).
+local function chars(s)
+  return utf8.len(s) or #s
+end
+
 local function cut(s, n)
-  if #s <= n then return s end
-  local i = n
-  while i > 1 and (s:byte(i + 1) or 0) >= 0x80 and (s:byte(i + 1) or 0) < 0xC0 do i = i - 1 end
-  return s:sub(1, i) .. "…"
+  if chars(s) <= n then return s end
+  local i = utf8.offset(s, n + 1)
+  if not i then   -- not UTF-8: cut bytes, but not inside a sequence
+    i = n
+    while i > 1 and (s:byte(i + 1) or 0) >= 0x80 and (s:byte(i + 1) or 0) < 0xC0 do i = i - 1 end
+    return s:sub(1, i) .. "…"
+  end
+  return s:sub(1, i - 1) .. "…"
 end
 
 local function quote(s, n)
@@ -28,7 +37,7 @@ local function quote(s, n)
     if c == "\n" then return "\\n" elseif c == "\t" then return "\\t" elseif c == '"' then return '\\"'
     elseif c == "\\" then return "\\\\" else return string.format("\\%d", c:byte()) end
   end)
-  if #s > n then return '"' .. body .. '" (' .. #s .. " chars)" end
+  if chars(s) > n then return '"' .. body .. '" (' .. chars(s) .. " chars)" end
   return '"' .. body .. '"'
 end
 
@@ -190,7 +199,8 @@ function card(r)
   if r.url and r.url ~= json.null then head = head .. " · " .. r.url end
   out[1] = head
   local function row(name, value, o)
-    out[#out + 1] = string.format("  %-10s %-8s %s", name, o or "", value)
+    -- the card names the kind of source; r.origin says what exactly was read ("meta: og:title")
+    out[#out + 1] = string.format("  %-10s %-8s %s", name, o and (o:match("^(%a+):") or o) or "", value)
   end
   for _, f in ipairs(CARD_FIELDS) do
     local v = r[f]
@@ -203,7 +213,7 @@ function card(r)
   if type(body) == "string" and body ~= "" then
     local paras = {}
     for p in (body .. "\n\n"):gmatch("(.-)\n\n") do if p ~= "" then paras[#paras + 1] = p end end
-    row("body", #body .. " chars, " .. #paras .. (#paras == 1 and " paragraph" or " paragraphs"), origin.body)
+    row("body", chars(body) .. " chars, " .. #paras .. (#paras == 1 and " paragraph" or " paragraphs"), origin.body)
     for i = 1, math.min(3, #paras) do out[#out + 1] = "             │ " .. cut(paras[i], 90) end
     if #paras > 3 then out[#out + 1] = "             │ …" end
   else
@@ -252,6 +262,7 @@ local HELP = {
   {"x(xpath)", "the same for an XPath expression (strings for attributes and text)"},
   {"meta()", "JSON-LD, OpenGraph and <meta> of the page, merged"},
   {"extract([rule])", "the article record, each field marked rule/meta/generic; a rule name forces that rule"},
+  {"extract.generic(doc)", "the built-in extractor alone on doc, as a table shaped like the record"},
   {"rule(name)", "load and show one rule's table fresh from its file; rule{...} builds one"},
   {"rules()", "the loaded rules: name, domains, file"},
   {"reload()", "re-read every rule file; doc, page and your globals stay"},
@@ -374,7 +385,7 @@ function H.rule(what)
     if not what then error("rule(name): which rule? (this page has none)", 2) end
   end
   local e = rule_entry(what)
-  return prim.loadrule(e.file)
+  return prim.loadrule(e.name)   -- a copy, loaded by the runner's sandbox: the shell's io never reaches it
 end
 
 function H.rules()
@@ -434,7 +445,13 @@ end
 --- init(env, prim) -> the printer. env is the statements' environment; prim the C primitives.
 function M.init(e, p)
   env, prim, quiet = e, p, p.quiet
+  local module = rawget(env, "extract") or extract   -- the sandbox's extract module (extract.generic)
   for k, f in pairs(H) do rawset(env, k, f) end
+  -- extract() is the helper, and extract.generic(doc) the built-in extractor, as in design.md
+  local generic = type(module) == "table" and module.generic or nil
+  rawset(env, "extract", setmetatable({generic = generic}, {
+    __call = function(_, ...) return H.extract(...) end,
+    __tostring = function() return "extract([rule]) / extract.generic(doc)" end}))
   return M.show
 end
 

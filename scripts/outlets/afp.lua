@@ -6,6 +6,7 @@ return rule {
   name      = "afp",
   outlet    = "AFP Fact Check",
   domains   = {"afp.com"},
+  fixtures  = {"../shared/corpus/outlets/afp"},   -- verified by: AFPFaktencheck_2026_05_24
   article   = "^https?://[%w%-]+%.afp%.com/doc%.afp%.com%.%w+",
   lang      = "de",   -- the German desk's page; other editions state theirs in <html lang>
   tz        = "Europe/Paris",   -- the pages give the wall clock only

@@ -16,7 +16,7 @@ return rule {
   sources  = {rss = {"https://www.aa.com.tr/en/rss/default?cat=guncel",
                      "https://www.aa.com.tr/tr/rss/default?cat=guncel"}},
   verified = true,
-  fixtures = {"../shared/corpus/outlets/anadolu"},
+  fixtures  = {"../shared/corpus/outlets/anadolu"},   -- verified by: AnadoluAjansi_2025_04_03, AnadoluAjansi_2025_04_05, AnadoluAjansi_2026_04_20
   layouts  = {
     { -- V1: h1/h4/byline in .detay-spot-category, text in .detay-icerik, date "05.04.2025 - Update : ..."
       when      = ".detay-icerik",

@@ -6,6 +6,7 @@ return rule {
   name      = "apnews",
   outlet    = "AP News",
   domains   = {"apnews.com"},
+  fixtures  = {"../shared/corpus/outlets/apnews"},   -- verified by: APNews_2023_04_28, APNews_2024_09_03
   article   = "^https?://apnews%.com/article/[%w%-]+",
   lang      = "en",
   tz        = "America/New_York",

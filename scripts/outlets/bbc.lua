@@ -6,6 +6,7 @@ return rule {
   name      = "bbc",
   outlet    = "BBC News",
   domains   = {"bbc.com", "bbc.co.uk"},
+  fixtures  = {"../shared/corpus/outlets/bbc"},   -- verified by: BBC_2024_08_01, BBC_2026_04_25
   article   = {"^https?://www%.bbc%.com/news/articles/%w+", "^https?://www%.bbc%.com/news/[%w%-]+%-%d+$",
                "^https?://www%.bbc%.co%.uk/news/articles/%w+", "^https?://www%.bbc%.co%.uk/news/[%w%-]+%-%d+$"},
   lang      = "en",

@@ -6,6 +6,7 @@ return rule {
   name      = "euronews",
   outlet    = "Euronews",
   domains   = {"euronews.com"},
+  fixtures  = {"../shared/corpus/outlets/euronews"},   -- verified by: EuronewsDE_2024_04_30, EuronewsDE_2026_01_06, EuronewsEN_2024_04_30, EuronewsEN_2026_01_06, EuronewsFR_2024_04_30, EuronewsFR_2026_01_06
   article   = "^https?://[%a]*%.?euronews%.com/[%w%-/]*%d%d%d%d/%d%d/%d%d/[%w%-]+",
   lang      = "en",
   tz        = "Europe/Paris",   -- Lyon

@@ -5,6 +5,7 @@ return rule {
   name      = "japannews",
   outlet    = "The Japan News",
   domains   = {"japannews.yomiuri.co.jp"},
+  fixtures  = {"../shared/corpus/outlets/japannews"},   -- verified by: TheJapanNews_2024_10_13
   article   = "^https?://japannews%.yomiuri%.co%.jp/[%w%-/]+/%d%d%d%d%d%d%d%d%-%d+/?$",
   lang      = "en",
   tz        = "Asia/Tokyo",

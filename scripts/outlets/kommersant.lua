@@ -6,6 +6,7 @@ return rule {
   name      = "kommersant",
   outlet    = "Kommersant",
   domains   = {"kommersant.ru"},
+  fixtures  = {"../shared/corpus/outlets/kommersant"},   -- verified by: Kommersant_2025_05_14
   article   = "^https?://www%.kommersant%.ru/doc/%d+",
   lang      = "ru",
   tz        = "Europe/Moscow",

@@ -7,6 +7,7 @@ return rule {
   name      = "lbci",
   outlet    = "LBCI",
   domains   = {"lbcgroup.tv"},
+  fixtures  = {"../shared/corpus/outlets/lbci"},   -- verified by: LBCGroup_2026_01_08
   article   = "^https?://www%.lbcgroup%.tv/news/[%w%-]+/%d+/",
   lang      = "ar",
   tz        = "Europe/Athens",   -- Beirut keeps the same offsets and DST days; date.c has no Asia/Beirut

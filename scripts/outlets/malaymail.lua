@@ -5,6 +5,7 @@ return rule {
   name      = "malaymail",
   outlet    = "Malay Mail",
   domains   = {"malaymail.com"},
+  fixtures  = {"../shared/corpus/outlets/malaymail"},   -- verified by: MalayMail_2024_11_22
   article   = "^https?://www%.malaymail%.com/news/[%w%-]+/%d%d%d%d/%d%d/%d%d/[%w%-]+/%d+",
   lang      = "en",
   tz        = "+08:00",   -- Kuala Lumpur, no DST

@@ -6,6 +6,7 @@ return rule {
   name      = "politico",
   outlet    = "Politico Europe",
   domains   = {"politico.eu"},
+  fixtures  = {"../shared/corpus/outlets/politico"},   -- verified by: PoliticoEu_2025_10_23
   article   = "^https?://www%.politico%.eu/article/[%w%-]+/?",
   lang      = "en",
   tz        = "Europe/Brussels",

@@ -6,6 +6,7 @@ return rule {
   name      = "pravda",
   outlet    = "Ukrainska Pravda",
   domains   = {"pravda.com.ua"},
+  fixtures  = {"../shared/corpus/outlets/pravda"},   -- verified by: Pravda_2026_01_08
   article   = "^https?://www%.pravda%.com%.ua/[%a/]*%a+/%d%d%d%d/%d%d/%d%d/%d+/?",
   lang      = "uk",
   tz        = "Europe/Kyiv",

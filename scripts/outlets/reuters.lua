@@ -7,6 +7,7 @@ return rule {
   name      = "reuters",
   outlet    = "Reuters",
   domains   = {"reuters.com"},
+  fixtures  = {"../shared/corpus/outlets/reuters"},   -- verified by: Reuters_2023_05_16, Reuters_2024_03_07
   article   = "^https?://www%.reuters%.com/[%w%-/]+%-%d%d%d%d%-%d%d%-%d%d/?",
   lang      = "en",
   tz        = "Z",

@@ -12,6 +12,7 @@ return rule {
   name     = "sputnik_arabic",
   outlet   = "Sputnik Arabic",
   domains  = {"sarabic.ae", "sputnikarabic.ae", "arabic.sputniknews.com"},
+  fixtures  = {"../shared/corpus/outlets/sputnik_arabic"},   -- verified by: SputnikArabic_2020_03_17
   article  = {"^https?://sarabic%.ae/%d%d%d%d%d%d%d%d/[^/]+%-%d+%.html$",
               "^https?://sputnikarabic%.ae/%d%d%d%d%d%d%d%d/[^/]+%-%d+%.html$",
               "^https?://arabic%.sputniknews%.com/[%w_]+/%d+%-[^/]+/$"},
@@ -19,7 +20,7 @@ return rule {
   tz       = "+03:00",
   sources  = {rss = {"https://sarabic.ae/export/rss2/archive/index.xml"},
               sitemap = {"https://sarabic.ae/sitemap_article_index.xml"}},
-  verified = false,
+  verified  = true,
   fix      = function(a)   -- "<place> - سبوتنيك" opening a paragraph; a long capture is a sentence, not a place
     local s, e, place = (a.body or ""):find("%f[^\n\0]([^\n%.:]-)%s+[%-\226\128\147\148]+%s+سبوتنيك%.?%s*")
     if s and #place <= 60 then a.dateline, a.body = text.clean(place), a.body:sub(1, s - 1) .. a.body:sub(e + 1) end
@@ -29,10 +30,13 @@ return rule {
       title     = "h1.article__title",
       lead      = ".article__announce-text",
       published = {".article__info-date a[data-unixtime]", attr = "data-unixtime", format = "unix"},
-      authors   = function(doc)   -- itemprop=name as a <meta content> or as text: the facts do not say which
+      -- itemprop=name as a <meta content> or as text: the facts do not say which. The platform writes a
+      -- byline as "Name. Sputnik International": the name is the author, the agency credit alone is dropped
+      authors   = function(doc)
         local out = {}
         for _, n in ipairs(doc:select(".article__meta [itemprop=author] [itemprop=name]")) do
           local v = text.clean(n:attr("content") or n:text("inline"))
+          v = text.clean((v:gsub("[%.,]?%s*Sputnik[%s%a]*$", "")))
           if v ~= "" then out[#out + 1] = v end
         end
         return #out > 0 and out or nil

@@ -6,6 +6,7 @@ return rule {
   name      = "taipeitimes",
   outlet    = "Taipei Times",
   domains   = {"taipeitimes.com"},
+  fixtures  = {"../shared/corpus/outlets/taipeitimes"},   -- verified by: TaipeiTimes_2024_10_15
   article   = "^https?://www%.taipeitimes%.com/News/%a+/archives/%d%d%d%d/%d%d/%d%d/%d+",
   lang      = "en",
   tz        = "+08:00",   -- Taipei, no DST

@@ -14,10 +14,11 @@ return rule {
   name      = "tass",
   outlet    = "TASS",
   domains   = {"tass.com", "tass.ru"},
+  fixtures  = {"../shared/corpus/outlets/tass"},   -- verified by: TASSru_2020_06_29
   article   = {"^https?://tass%.com/[%a%-]+/%d+$", "^https?://tass%.ru/[%a%-]+/%d+$"},
   tz        = "+03:00",   -- the page's dates are UTC; TASS writes Moscow time
   sources   = {rss = {"https://tass.com/rss/v2.xml"}, sitemap = sitemaps},
-  verified  = false,
+  verified  = true,
   title     = function(doc)   -- the h1, else og:title without its " - Section - TASS" tail
     local h = doc:first("h1.news-header__title")
     if h then return text.clean(h:text("inline")) end

@@ -6,6 +6,7 @@ return rule {
   name      = "voa",
   outlet    = "Voice of America",
   domains   = {"voanews.com"},
+  fixtures  = {"../shared/corpus/outlets/voa"},   -- verified by: VoiceOfAmerica_2024_04_28
   article   = "^https?://www%.voanews%.com/a/[%w%-]+/%d+%.html",
   lang      = "en",
   tz        = "America/New_York",

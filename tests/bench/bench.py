@@ -2,13 +2,20 @@
 """tests/bench/bench.py: the corpus half of `make bench` (tests/bench/bench.sh calls it from the project root).
 Runs build/bench/parsebench (libxml2 parse vs moonwire extract, one process each so peak RSS is honest), the
 CLI over the corpus, score.py on moonwire's and the installed peers' output, and prints one table; the same
-figures go to build/bench/results.json. The peers themselves are tests/bench/peers/ (installed by make peers).
+figures go to build/bench/results.json. The peers themselves are tests/bench/peers/ (installed by make peers),
+each run the way its own documentation runs it.
+
+Speed is compared like with like: the contestants (moonwire extract, readability-lxml, Readability.js) run in
+rounds, each round every contestant once over generic/ in its own process, the order turned each round, so a
+busy spell on the shared machine falls on all of them alike. Every page is timed inside its runner in wall
+time and in CPU time (in-process CPU clocks); every process's own CPU time comes from wait4's rusage. Figures
+are medians over the rounds with their spread (min..max); a ratio is taken within each round (per-page
+median of peer/moonwire), then its median and spread over the rounds.
 
     bench.py [--corpus ../shared/corpus] [--out build/bench]
 
-Env: MW_BENCH_REPS (runs per page for parsebench, default 5), MW_BENCH_PEER_REPS (default 1: the peers are
-10-100x slower, so their noise hardly moves a ratio, and the crawl benchmark shares the 5 minutes),
-MW_BENCH_CLI_RUNS (default 3).
+Env: MW_BENCH_ROUNDS (default 3), MW_BENCH_REPS (runs per page for the own-process parse/extract figures,
+default 5), MW_BENCH_CLI_RUNS (default 3).
 """
 import argparse, datetime, json, os, platform, statistics, subprocess, sys, tempfile, time
 
@@ -18,8 +25,9 @@ GOAL_RULES_PARSE = 1.5                                     # with rules, on outl
 GOAL_FASTER = {"readability-lxml": 8.0, "Readability.js": 20.0}
 
 
-def run_child(cmd, stdout_path=None, timeout=None):
-    """Run cmd; return (exit code, wall seconds, the child's own peak RSS in kB, stdout text or None)."""
+def run_child(cmd, stdout_path=None, timeout=None, cpu=None):
+    """Run cmd; return (exit code, wall seconds, the child's own peak RSS in kB, stdout text or None). cpu (a
+    list), when given, receives the child's own CPU seconds (user + system, from wait4)."""
     with tempfile.TemporaryFile() as err, (open(stdout_path, "wb") if stdout_path else tempfile.TemporaryFile()) as out:
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, stdout=out, stderr=err)
@@ -36,6 +44,8 @@ def run_child(cmd, stdout_path=None, timeout=None):
                 break
             time.sleep(0.002)
         wall = time.perf_counter() - t0
+        if cpu is not None:
+            cpu.append(ru.ru_utime + ru.ru_stime)
         p.returncode = 0   # reaped above
         text = None
         if not stdout_path:
@@ -61,8 +71,20 @@ def read_jsonl(path):
         return [json.loads(l) for l in fh if l.strip()]
 
 
-def page_ms(path):
-    return {os.path.basename(r["file"]): r["ms"] for r in read_jsonl(path) if r.get("ms") is not None}
+def page_ms(path, key="ms"):
+    return {os.path.basename(r["file"]): r[key] for r in read_jsonl(path) if r.get(key) is not None}
+
+
+def spread(values):
+    """median, min, max of a list (None when empty)."""
+    v = [x for x in values if x is not None]
+    return {"median": statistics.median(v), "min": min(v), "max": max(v), "n": len(v)} if v else None
+
+
+def per_page_median(rounds):
+    """rounds: [{page: ms}] -> {page: median over the rounds that timed it}."""
+    pages = set().union(*rounds) if rounds else set()
+    return {k: statistics.median(r[k] for r in rounds if k in r) for k in pages}
 
 
 def speed_of(ms_by_page, peak_kb=None, loaded_kb=None):
@@ -102,6 +124,10 @@ def node_modules_with_readability(root):
     return mods if ok and node else None
 
 
+def slug(name):
+    return name.lower().replace(".", "")
+
+
 def mb(kb):
     return "—" if kb is None else f"{kb / 1024:.1f} MB"
 
@@ -116,7 +142,7 @@ def main():
     ap.add_argument("--out", default="build/bench")
     a = ap.parse_args()
     reps = int(os.environ.get("MW_BENCH_REPS", "5"))
-    peer_reps = int(os.environ.get("MW_BENCH_PEER_REPS", "1"))
+    rounds = max(1, int(os.environ.get("MW_BENCH_ROUNDS", "3")))
     cli_runs = int(os.environ.get("MW_BENCH_CLI_RUNS", "3"))
     root = os.getcwd()
     out = a.out
@@ -198,60 +224,89 @@ def main():
             notes.append(f"moonwire extract exited {code} on outlets/")
         preds[("moonwire", "outlets")] = pred
 
-    # 3. peers, each in its own process per set, when installed
-    extractors = {"moonwire": {"installed": True, "speed": {
-        "generic": speed_of(extract_ms, speed["extract"]["peak_rss_kb"], speed["extract"]["loaded_rss_kb"])}}}
+    # 3. the contestants in rounds over generic/, the order turned each round; outlets/ once, for quality
     py = python_with_readability()
     mods = node_modules_with_readability(root)
+    pb_cmd = lambda o, d: [pb, "extract", d, "--reps", "1", "--no-pair", "--pages", o]
     peer_cmds = {
-        "readability-lxml": (lambda o, d, n: [py, os.path.join(HERE, "peers", "readability_lxml.py"), o, d,
-                                              "--reps", str(n)]) if py else None,
-        "Readability.js": (lambda o, d, n: ["node", "--expose-gc", os.path.join(HERE, "peers", "readability_js.mjs"),
-                                            mods, o, d, "--reps", str(n)]) if mods else None,
+        "readability-lxml": (lambda o, d: [py, os.path.join(HERE, "peers", "readability_lxml.py"), o, d])
+        if py else None,
+        # plain node, as Readability.js's README runs it: no --expose-gc, no forced collections
+        "Readability.js": (lambda o, d: ["node", os.path.join(HERE, "peers", "readability_js.mjs"), mods, o, d])
+        if mods else None,
     }
+    extractors = {"moonwire": {"installed": True, "speed": {}}}
+    racers = {"moonwire": pb_cmd}
     for name, mk in peer_cmds.items():
-        if not mk:
+        if mk:
+            extractors[name] = {"installed": True, "speed": {}}
+            racers[name] = mk
+        else:
             extractors[name] = {"installed": False}
             notes.append(f"{name}: not installed: run make peers")
-            continue
-        ent = extractors[name] = {"installed": True, "speed": {}}
-        for set_name, d in sets:
-            pred = os.path.join(out, f"{name.lower().replace('.', '')}-{set_name}.jsonl")
-            # speed is compared on generic/ only: outlets/ needs one run per page for its quality figures
-            code, wall, _, text = run_child(mk(pred, d, peer_reps if set_name == "generic" else 1), timeout=280)
+    names = list(racers)
+    timed = {n: {"ms": [], "cpu": [], "proc_cpu_s": [], "proc_wall_s": [], "peak_kb": []} for n in names}
+    failed_rounds = {n: 0 for n in names}
+    for rnd in range(rounds):
+        order = names[rnd % len(names):] + names[:rnd % len(names)]
+        for name in order:
+            pred = os.path.join(out, f"{slug(name)}-generic-r{rnd}.jsonl")
+            cpu = []
+            code, wall, kb, text = run_child(racers[name](pred, gen), timeout=600, cpu=cpu)
             if code:
-                notes.append(f"{name} failed on {set_name}/ (exit {code})")
+                notes.append(f"{name} failed on generic/ in round {rnd + 1} (exit {code})")
+                failed_rounds[name] += 1
                 continue
+            t = timed[name]
+            t["ms"].append(page_ms(pred))
+            t["cpu"].append(page_ms(pred, "cpu_ms"))
+            t["proc_cpu_s"].append(cpu[0])
+            t["proc_wall_s"].append(wall)
             summary = json.loads(text.strip().splitlines()[-1])
-            ent["version"] = summary.get("version")
-            ent["speed"][set_name] = speed_of(page_ms(pred), summary["peak_rss_kb"], summary["loaded_rss_kb"])
-            ent["speed"][set_name]["failed"] = summary["failed"]
-            ent["speed"][set_name]["wall_s"] = wall
-            if summary["failed"]:
-                notes.append(f"{name} raised on {summary['failed']} page(s) of {set_name}/ (see {pred})")
-            if name == "readability-lxml":   # its title call re-parses the page: keep the body-only figure too
-                body_only = {os.path.basename(r["file"]): r["ms_body"] for r in read_jsonl(pred)}
-                ent["speed"][set_name]["ms_median_summary_only"] = statistics.median(body_only.values())
-                ent["speed"][set_name]["ms_total_summary_only"] = sum(body_only.values())
-            preds[(name, set_name)] = pred
-
-    # 3b. moonwire again, after the peers: others' builds come and go on a shared machine, so each page's
-    # moonwire time for the ratios is the slower of the two runs (the ratios can only err against moonwire).
-    after_file = os.path.join(out, "extract-after-pages.jsonl")
-    code, _, _, text = run_child([pb, "extract", gen, "--reps", str(reps), "--pages", after_file])
-    after_ms = page_ms(after_file) if code == 0 else {}
-    mw_for_ratio = {k: max(v, after_ms.get(k, v)) for k, v in extract_ms.items()}
-    extractors["moonwire"]["speed"]["generic_after_peers"] = speed_of(after_ms)
-    extractors["moonwire"]["speed"]["generic_for_ratios"] = speed_of(mw_for_ratio)
-    for name in GOAL_FASTER:
-        ent = extractors[name]
-        if ent.get("installed") and "generic" in ent["speed"]:
-            ent["faster"] = ratios(page_ms(preds[(name, "generic")]), mw_for_ratio)
-            ent["faster"]["goal_min"] = GOAL_FASTER[name]
-            if name == "readability-lxml":
-                body_only = {os.path.basename(r["file"]): r["ms_body"]
-                             for r in read_jsonl(preds[(name, "generic")])}
-                ent["faster_summary_only"] = ratios(body_only, mw_for_ratio)
+            t["peak_kb"].append(summary.get("peak_rss_kb") or kb)
+            ent = extractors[name]
+            if name != "moonwire":
+                ent["version"] = summary.get("version")
+                if summary.get("failed") and rnd == 0:
+                    notes.append(f"{name} raised on {summary['failed']} page(s) of generic/ (see {pred})")
+            preds.setdefault((name, "generic"), pred)   # the first round's output is scored
+    for name in names:
+        t = timed[name]
+        if not t["ms"]:
+            continue
+        ms, cpu = per_page_median(t["ms"]), per_page_median(t["cpu"])
+        sp = speed_of(ms, max(t["peak_kb"]))
+        sp.update({"cpu_ms_median": statistics.median(cpu.values()), "cpu_ms_total": sum(cpu.values()),
+                   "rounds": len(t["ms"]),
+                   "round_ms_total": spread([sum(r.values()) for r in t["ms"]]),
+                   "round_cpu_ms_total": spread([sum(r.values()) for r in t["cpu"]]),
+                   "round_ms_median": spread([statistics.median(r.values()) for r in t["ms"]]),
+                   "round_cpu_ms_median": spread([statistics.median(r.values()) for r in t["cpu"]]),
+                   "process_cpu_s": spread(t["proc_cpu_s"]), "process_wall_s": spread(t["proc_wall_s"])})
+        extractors[name]["speed"]["generic"] = sp
+    mw = timed["moonwire"]
+    for name in names[1:]:
+        t = timed[name]
+        pairs = [(p, m) for p, m in zip(t["ms"], mw["ms"])] if len(t["ms"]) == len(mw["ms"]) else []
+        cpairs = [(p, m) for p, m in zip(t["cpu"], mw["cpu"])] if len(t["cpu"]) == len(mw["cpu"]) else []
+        if not pairs:
+            continue
+        per_round = [ratios(p, m) for p, m in pairs]
+        per_round_cpu = [ratios(p, m) for p, m in cpairs]
+        extractors[name]["faster"] = {
+            "cpu_per_page_median": spread([r["per_page_median"] for r in per_round_cpu]),
+            "cpu_of_totals": spread([r["of_totals"] for r in per_round_cpu]),
+            "wall_per_page_median": spread([r["per_page_median"] for r in per_round]),
+            "wall_of_totals": spread([r["of_totals"] for r in per_round]),
+            "pages": per_round[0]["pages"], "goal_min": GOAL_FASTER[name]}
+    for name, mk in peer_cmds.items():
+        if mk and os.path.isdir(outl):
+            pred = os.path.join(out, f"{slug(name)}-outlets.jsonl")
+            code, _, _, _ = run_child(mk(pred, outl), timeout=600)
+            if code:
+                notes.append(f"{name} failed on outlets/ (exit {code})")
+            else:
+                preds[(name, "outlets")] = pred
 
     # 4. quality, the same score.py for everyone
     for (name, set_name), pred in preds.items():
@@ -265,7 +320,7 @@ def main():
         "machine": {"cpu": cpu_name(), "cores": os.cpu_count(), "python": platform.python_version(),
                     "load_at_start": load_at_start},
         "corpus": a.corpus, "generic_pages": len(gen_pages), "outlet_pages": len(outlet_pages),
-        "reps": reps, "peer_reps": peer_reps,
+        "reps": reps, "rounds": rounds, "load_at_end": " ".join(f"{v:.2f}" for v in os.getloadavg()),
         "parse": speed["parse"], "extract": speed["extract"], "extract_over_parse": ex_over_parse,
         "rules_over_parse": rules,
         "cli": cli_res, "extractors": extractors, "notes": notes,
@@ -298,37 +353,37 @@ def print_table(r):
     print(f"\nmoonwire bench: {r['corpus']}/generic, {r['generic_pages']} pages, {mbytes:.1f} MB of HTML; "
           f"in-process figures are the per-page median of {r['reps']} runs")
     print(f"machine: {r['machine']['cpu']} ({r['machine']['cores']} cores), load average at start "
-          f"{r['machine']['load_at_start']}\n")
-    print(f"{'speed (generic/, in-process)':34s} {'ms/page median':>14s} {'ms total':>10s} {'peak RSS':>10s}"
-          f" {'RSS with pages loaded':>22s}")
+          f"{r['machine']['load_at_start']}, at the end {r['load_at_end']}\n")
+    print(f"{'speed (generic/, in-process)':34s} {'CPU ms/page':>11s} {'wall ms/page':>12s} {'ms total':>10s}"
+          f" {'peak RSS':>10s} {'RSS with pages loaded':>22s}")
     pp = e["paired_parse"]
-    print(f"{'libxml2 parse (htmlReadMemory)':34s} {p['ms_median']:14.2f} {p['ms_total']:10.1f}"
-          f" {mb(p['peak_rss_kb']):>10s} {mb(p['loaded_rss_kb']):>22s}   (own process)")
-    print(f"{'libxml2 parse, paired':34s} {pp['ms_median']:14.2f} {pp['ms_total']:10.1f} {'':>10s} {'':>22s}"
-          f"   (interleaved with the extractions below)")
-    print(f"{'moonwire extract --generic':34s} {e['ms_median']:14.2f} {e['ms_total']:10.1f}"
-          f" {mb(e['peak_rss_kb']):>10s} {mb(e['loaded_rss_kb']):>22s}   (own process)")
+    print(f"{'libxml2 parse (htmlReadMemory)':34s} {p['cpu_ms_median']:11.2f} {p['ms_median']:12.2f}"
+          f" {p['ms_total']:10.1f} {mb(p['peak_rss_kb']):>10s} {mb(p['loaded_rss_kb']):>22s}   (own process)")
+    print(f"{'libxml2 parse, paired':34s} {'':>11s} {pp['ms_median']:12.2f} {pp['ms_total']:10.1f} {'':>10s}"
+          f" {'':>22s}   (interleaved with the extractions below)")
+    print(f"{'moonwire extract --generic':34s} {e['cpu_ms_median']:11.2f} {e['ms_median']:12.2f}"
+          f" {e['ms_total']:10.1f} {mb(e['peak_rss_kb']):>10s} {mb(e['loaded_rss_kb']):>22s}   (own process)")
     ok = "ok" if x["of_medians"] <= x["goal_max"] and x["of_totals"] <= x["goal_max"] else "MISSED"
-    print(f"{'ratio extract/parse (paired)':34s} {x['of_medians']:13.2f}x {x['of_totals']:9.2f}x"
+    print(f"{'ratio extract/parse (paired)':34s} {x['of_medians']:23.2f}x {x['of_totals']:9.2f}x"
           f"   (per-page median {x['per_page_median']:.2f}x; goal <= {x['goal_max']:.0f}x: {ok})")
     rl = r.get("rules_over_parse")
     if rl:
         ok = "ok" if rl["of_totals"] <= rl["goal_max"] else "MISSED"
-        print(f"{'ratio with rules (outlets/, CPU)':34s} {rl['of_medians']:13.2f}x {rl['of_totals']:9.2f}x"
+        print(f"{'ratio with rules (outlets/, CPU)':34s} {rl['of_medians']:23.2f}x {rl['of_totals']:9.2f}x"
               f"   (per-page median {rl['per_page_median']:.2f}x over {rl['pages']} pages; goal of totals <= "
               f"{rl['goal_max']:.1f}x: {ok})")
-    print(f"{'CLI moonwire extract --generic':34s} {c['ms_per_page']:14.2f} {c['wall_s_median'] * 1e3:10.1f}"
+    print(f"{'CLI moonwire extract --generic':34s} {'':>11s} {c['ms_per_page']:12.2f} {c['wall_s_median'] * 1e3:10.1f}"
           f" {mb(c['peak_rss_kb']):>10s}   (wall time / {c['pages']} pages, whole process, "
           f"median of {c['runs']} runs: {c['pages_per_s']:.0f} pages/s)")
 
     ex = r["extractors"]
-    print(f"\nquality and speed side by side (quality: score.py; speed: generic/, measured inside each runner, "
-          f"peers: {r['peer_reps']} run(s) per page)")
+    print(f"\nquality (score.py) and speed (generic/, {r['rounds']} interleaved rounds, each contestant in its own"
+          f" process per round; per page: the median over the rounds)")
     hdr = (f"{'extractor':18s} {'generic':>8s} {'outlets':>8s} {'title':>6s} {'authors':>7s} {'publ.':>6s}"
-           f" {'date':>6s} {'ms/page':>9s} {'ms total':>9s} {'peak RSS':>9s} {'moonwire faster':>22s}")
+           f" {'date':>6s} {'CPU ms':>8s} {'wall ms':>8s} {'CPU s total':>18s} {'peak RSS':>9s}")
     print(hdr)
     print(f"{'':18s} {'body F1':>8s} {'body F1':>8s} {'(outlets/, share of pages right)':>28s}"
-          f" {'median':>9s} {'':>9s} {'':>9s} {'per page (of totals)':>22s}")
+          f" {'/page':>8s} {'/page':>8s} {'median (min..max)':>18s}")
     for name in ("moonwire", "readability-lxml", "Readability.js"):
         ent = ex.get(name, {})
         if not ent.get("installed"):
@@ -336,32 +391,34 @@ def print_table(r):
             continue
         q = ent.get("quality", {})
         g, o = q.get("generic") or {}, q.get("outlets") or {}
-        s = ent.get("speed", {}).get("generic") or {}
-        fast = ent.get("faster")
-        if name == "moonwire":
-            ftxt = "—"
-        elif fast:
-            ok = "ok" if fast["per_page_median"] >= fast["goal_min"] else "MISSED"
-            ftxt = f"{fast['per_page_median']:.1f}x ({fast['of_totals']:.1f}x) {ok}"
-        else:
-            ftxt = "—"
-        ms_med = "—" if s.get("ms_median") is None else f"{s['ms_median']:.2f}"
-        ms_tot = "—" if s.get("ms_total") is None else f"{s['ms_total']:.0f}"
+        sp = ent.get("speed", {}).get("generic") or {}
+        tot = sp.get("round_cpu_ms_total")
+        tot_txt = "—" if not tot else f"{tot['median'] / 1e3:.2f} ({tot['min'] / 1e3:.2f}..{tot['max'] / 1e3:.2f})"
+        cpu_med = "—" if sp.get("cpu_ms_median") is None else f"{sp['cpu_ms_median']:.2f}"
+        ms_med = "—" if sp.get("ms_median") is None else f"{sp['ms_median']:.2f}"
         label = name + (" (generic)" if name == "moonwire" else "")
         print(f"{label:18s} {f3(g.get('body_f1')):>8s} {f3(o.get('body_f1')):>8s} {f3(o.get('title')):>6s}"
               f" {f3(o.get('authors')):>7s} {f3(o.get('published')):>6s} {f3(o.get('published_date')):>6s}"
-              f" {ms_med:>9s} {ms_tot:>9s} {mb(s.get('peak_rss_kb')):>9s} {ftxt:>22s}")
-    mw = ex["moonwire"]["speed"]
-    if mw.get("generic_after_peers", {}).get("pages"):
-        print(f"moonwire extract timed before and after the peers: {mw['generic']['ms_median']:.2f} and "
-              f"{mw['generic_after_peers']['ms_median']:.2f} ms/page median; the ratios take the slower run per page")
-    goals = ", ".join(f"{k} >= {v:.0f}x" for k, v in GOAL_FASTER.items())
-    print(f"goals (per-page median of the per-page ratios): {goals}")
-    rl = ex.get("readability-lxml", {})
-    if rl.get("faster_summary_only"):
-        print(f"readability-lxml times short_title() + summary() (each parses the page, as its own CLI does);"
-              f" summary() alone: {rl['speed']['generic']['ms_median_summary_only']:.2f} ms/page, moonwire "
-              f"{rl['faster_summary_only']['per_page_median']:.1f}x faster")
+              f" {cpu_med:>8s} {ms_med:>8s} {tot_txt:>18s} {mb(sp.get('peak_rss_kb')):>9s}")
+    print(f"\nhow many times faster moonwire is (per round: the per-page median of peer/moonwire; then the median"
+          f" and min..max over the {r['rounds']} rounds)")
+    print(f"{'peer':18s} {'CPU time':>22s} {'wall time':>22s} {'CPU, of totals':>22s} {'goal':>6s}")
+    for name in GOAL_FASTER:
+        fast = ex.get(name, {}).get("faster")
+        if not fast:
+            continue
+        c, w, ct = fast["cpu_per_page_median"], fast["wall_per_page_median"], fast["cpu_of_totals"]
+        ok = "ok" if c and c["median"] >= fast["goal_min"] else "MISSED"
+        fmt = lambda x: "—" if not x else f"{x['median']:.1f}x ({x['min']:.1f}..{x['max']:.1f})"
+        print(f"{name:18s} {fmt(c):>22s} {fmt(w):>22s} {fmt(ct):>22s} {fast['goal_min']:5.0f}x {ok}")
+    mwp = ex["moonwire"].get("speed", {}).get("generic", {}).get("process_cpu_s")
+    if mwp:
+        parts = []
+        for name in ("moonwire", "readability-lxml", "Readability.js"):
+            pc = ex.get(name, {}).get("speed", {}).get("generic", {}).get("process_cpu_s")
+            if pc:
+                parts.append(f"{name} {pc['median']:.2f} s")
+        print("whole-process CPU per round (wait4: start-up, loading the pages, the runtime): " + ", ".join(parts))
     print("peak RSS: the whole process with every page of the set held in memory (peers: their runtime too)")
     for n in r["notes"]:
         print(f"note: {n}")

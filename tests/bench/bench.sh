@@ -1,8 +1,9 @@
 #!/bin/sh
 # tests/bench/bench.sh (`make bench`, after `make all` and build/bench/*): the corpus benchmarks
 # (tests/bench/bench.py: parse vs extract, CLI throughput, quality and speed beside the peers), the scale
-# figures (tests/bench/scale.py: 14 MB pages, 10,000 rules, extract -j), then the crawler benchmark
-# tests/bench/crawl.sh when it exists. Corpus pages are read from ../shared, never copied.
+# figures (tests/bench/scale.py: 14 MB pages, 10,000 rules, extract -j), the stories benchmark
+# (tests/bench/stories.py), then the crawler benchmark tests/bench/crawl.sh when it exists. Corpus pages are
+# read from ../shared, never copied.
 cd "$(dirname "$0")/../.." || exit 1
 CORPUS=../shared/corpus
 export PYTHONDONTWRITEBYTECODE=1   # the peer runners import a helper: no __pycache__ in the source tree
@@ -17,6 +18,11 @@ elif ! command -v python3 >/dev/null 2>&1; then
   build/bench/parsebench extract "$CORPUS/generic" || status=1
 else
   python3 tests/bench/bench.py --corpus "$CORPUS" --out build/bench || status=1
+fi
+
+if command -v python3 >/dev/null 2>&1 && [ -x build/bench/stories ]; then
+  echo
+  python3 tests/bench/stories.py || status=1
 fi
 
 if command -v python3 >/dev/null 2>&1; then

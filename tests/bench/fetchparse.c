@@ -68,7 +68,7 @@ int main(int argc, char **argv)
         return 1;
     }
     struct list l = {0};
-    struct mw_discover_opts o = {r->url, r->content_type, NULL, 0};
+    struct mw_discover_opts o = {r->url, r->content_type, NULL, 0, NULL};
     if (mw_discover(r->body, r->body_len, &o, add, &l, NULL, &err)) {
         fprintf(stderr, "fetchparse: %s\n", err.msg);
         return 1;

@@ -23,19 +23,21 @@ struct page {
     char *url;      /* from the sibling <name>.json, as the CLI reads it; may be NULL */
     char *bytes;
     size_t len;
-    double ms;      /* median over the repetitions */
+    double ms;      /* median over the repetitions (wall) */
+    double cpu;     /* median over the repetitions (this process's CPU time) */
     double pms;     /* extract mode: median of the bare parses interleaved with the extractions */
 };
 
 static void usage(void)
 {
-    fputs("usage: parsebench parse|extract|rules DIR [--reps N] [--pages OUT.jsonl] [--cpu]\n"
+    fputs("usage: parsebench parse|extract|rules DIR [--reps N] [--pages OUT.jsonl] [--no-pair] [--cpu]\n"
           "Times every DIR/*.html.gz (gunzipped into memory first), N times each (default 5), and prints one JSON\n"
-          "object: per-page median ms (median and total over pages) and peak RSS. --pages writes\n"
-          "{\"file\", \"ms\"} per page. extract mode also times a bare parse before each extraction\n"
-          "(\"paired_parse\", \"parse_ms\"): a busy machine then slows both alike and their ratio holds.\n"
+          "object: per-page median ms, wall and CPU (median and total over pages) and peak RSS. --pages writes\n"
+          "{\"file\", \"ms\", \"cpu_ms\"} per page. extract mode also times a bare parse before each extraction\n"
+          "(\"paired_parse\", \"parse_ms\"): a busy machine then slows both alike and their ratio holds;\n"
+          "--no-pair leaves it out (each page then runs only as a peer's page does, once per repetition).\n"
           "rules mode is extract with scripts/'s rules (run from the project root), DIR walked recursively.\n"
-          "--cpu times with the process CPU clock instead of the monotonic wall clock.\n", stderr);
+          "--cpu makes \"ms\" the process CPU clock too, instead of the monotonic wall clock.\n", stderr);
 }
 
 static clockid_t clock_id = CLOCK_MONOTONIC;   /* --cpu: CLOCK_PROCESS_CPUTIME_ID; set once in main */
@@ -44,6 +46,14 @@ static double now_ms(void)
 {
     struct timespec t;
     clock_gettime(clock_id, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* The process's CPU time (one thread does all the work): what a page costs whatever else the machine runs. */
+static double cpu_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
@@ -194,10 +204,10 @@ static struct page *load_pages(const char *dir, int deep, size_t *np, size_t *by
 }
 
 /* One timed run of one page; 0, or -1 when the page failed (counted, still timed). */
-static int run_once(int extract, struct mw_runner *r, const struct page *p, double *ms)
+static int run_once(int extract, struct mw_runner *r, const struct page *p, double *ms, double *cpu)
 {
     int bad = 0;
-    double t0 = now_ms();
+    double c0 = cpu_ms(), t0 = now_ms();
     if (extract) {
         json_t *rec = mw_runner_extract(r, p->bytes, p->len, p->url, NULL);
         json_t *e = rec ? json_object_get(rec, "error") : NULL;
@@ -212,6 +222,7 @@ static int run_once(int extract, struct mw_runner *r, const struct page *p, doub
         xmlFreeDoc(doc);
     }
     *ms = now_ms() - t0;
+    *cpu = cpu_ms() - c0;
     return bad ? -1 : 0;
 }
 
@@ -221,13 +232,15 @@ int main(int argc, char **argv)
         usage();
         return 2;
     }
-    int rules = !strcmp(argv[1], "rules"), extract = rules || !strcmp(argv[1], "extract"), reps = 5;
+    int rules = !strcmp(argv[1], "rules"), extract = rules || !strcmp(argv[1], "extract"), reps = 5, pair = 1;
     const char *dir = argv[2], *pages_out = NULL;
     for (int i = 3; i < argc; i++) {
         if (!strcmp(argv[i], "--reps") && i + 1 < argc)
             reps = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--pages") && i + 1 < argc)
             pages_out = argv[++i];
+        else if (!strcmp(argv[i], "--no-pair"))
+            pair = 0;
         else if (!strcmp(argv[i], "--cpu"))
             clock_id = CLOCK_PROCESS_CPUTIME_ID;
         else {
@@ -270,20 +283,25 @@ int main(int argc, char **argv)
     long loaded_kb = peak_rss_kb();
 
     double *runs = malloc((size_t)reps * sizeof *runs), *pruns = malloc((size_t)reps * sizeof *pruns);
-    double *meds = malloc(n * sizeof *meds), *pmeds = malloc(n * sizeof *pmeds);
-    if (!runs || !pruns || !meds || !pmeds)
+    double *cruns = malloc((size_t)reps * sizeof *cruns), *pcruns = malloc((size_t)reps * sizeof *pcruns);
+    double *meds = malloc(n * sizeof *meds), *pmeds = malloc(n * sizeof *pmeds), *cmeds = malloc(n * sizeof *cmeds);
+    if (!runs || !pruns || !cruns || !pcruns || !meds || !pmeds || !cmeds)
         return 1;
     size_t failed = 0;
     double wall0 = now_ms();
     for (size_t i = 0; i < n; i++) {
         int bad = 0;
         for (int k = 0; k < reps; k++) {
-            if (extract)
-                run_once(0, NULL, &pages[i], &pruns[k]);
-            bad |= run_once(extract, r, &pages[i], &runs[k]);
+            if (extract && pair)
+                run_once(0, NULL, &pages[i], &pruns[k], &pcruns[k]);
+            else
+                pruns[k] = pcruns[k] = 0;
+            bad |= run_once(extract, r, &pages[i], &runs[k], &cruns[k]);
         }
         failed += bad != 0;
         pages[i].ms = median(runs, (size_t)reps);
+        pages[i].cpu = median(cruns, (size_t)reps);
+        cmeds[i] = pages[i].cpu;
         pages[i].pms = extract ? median(pruns, (size_t)reps) : pages[i].ms;
         meds[i] = pages[i].ms;
         pmeds[i] = pages[i].pms;
@@ -291,14 +309,15 @@ int main(int argc, char **argv)
     double wall = now_ms() - wall0;
     long peak_kb = peak_rss_kb();
 
-    double total = 0, ptotal = 0, max = 0;
+    double total = 0, ptotal = 0, ctotal = 0, max = 0;
     for (size_t i = 0; i < n; i++) {
         total += meds[i];
+        ctotal += cmeds[i];
         ptotal += pmeds[i];
         if (meds[i] > max)
             max = meds[i];
     }
-    double med = median(meds, n), pmed = median(pmeds, n);   /* sorts: done with per-page order */
+    double med = median(meds, n), pmed = median(pmeds, n), cmed = median(cmeds, n);   /* sorts: per-page order gone */
     double p90 = meds[(size_t)((double)(n - 1) * 0.9)];
 
     if (pages_out) {
@@ -308,8 +327,8 @@ int main(int argc, char **argv)
             return 1;
         }
         for (size_t i = 0; i < n; i++) {
-            json_t *o = json_pack("{s:s, s:f, s:f, s:I}", "file", pages[i].path, "ms", pages[i].ms, "parse_ms",
-                                  pages[i].pms, "bytes", (json_int_t)pages[i].len);
+            json_t *o = json_pack("{s:s, s:f, s:f, s:f, s:I}", "file", pages[i].path, "ms", pages[i].ms, "cpu_ms",
+                                  pages[i].cpu, "parse_ms", pages[i].pms, "bytes", (json_int_t)pages[i].len);
             char *s = json_dumps(o, JSON_COMPACT);
             fprintf(f, "%s\n", s ? s : "{}");
             free(s);
@@ -323,6 +342,10 @@ int main(int argc, char **argv)
                             "input_bytes", (json_int_t)bytes, "ms_median", med, "ms_total", total, "ms_p90", p90,
                             "ms_max", max, "wall_ms", wall, "peak_rss_kb", (json_int_t)peak_kb,
                             "loaded_rss_kb", (json_int_t)loaded_kb, "failed", (json_int_t)failed);
+    if (out) {
+        json_object_set_new(out, "cpu_ms_median", json_real(cmed));
+        json_object_set_new(out, "cpu_ms_total", json_real(ctotal));
+    }
     if (out && extract)
         json_object_set_new(out, "paired_parse", json_pack("{s:f, s:f}", "ms_median", pmed, "ms_total", ptotal));
     char *s = json_dumps(out, JSON_COMPACT);
@@ -340,6 +363,9 @@ int main(int argc, char **argv)
     free(pruns);
     free(meds);
     free(pmeds);
+    free(cruns);
+    free(pcruns);
+    free(cmeds);
     mw_runner_free(r);
     xmlCleanupParser();
     return 0;

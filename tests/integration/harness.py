@@ -1,7 +1,8 @@
 """tests/integration/harness.py: what the integration scripts share: starting the project's own HTTP
 server (build/mw-testd) on 127.0.0.1 at a free port, running moonwire with resource accounting, and a tiny
-test runner that ends with "N passed, N failed"."""
-import json, os, subprocess, sys, tempfile, time, traceback
+test runner that ends with "N passed, N failed, N skipped" and exits 0 (all passed), 1 (a failure) or 77 (none
+failed, some skipped: tests/run.sh counts the suite as skipped, and under CI=1 as failed unless allowed)."""
+import json, os, subprocess, sys, tempfile, threading, time, traceback
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MOONWIRE = os.environ.get("MOONWIRE", os.path.join(ROOT, "build", "moonwire"))
@@ -36,6 +37,30 @@ class Server:
 
     def url(self, path):
         return self.base + path
+
+    def open_connections(self):
+        """Connections the server holds open on its port (a socket state, from /proc/net/tcp): established,
+        half-closed by the client or not yet accepted. mw-testd logs each request before it reads the next
+        one and closes a connection only after that, so none open means every answer is in the log."""
+        n = 0
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            try:
+                lines = open(table).read().splitlines()[1:]
+            except OSError:
+                continue
+            for line in lines:
+                f = line.split()
+                if int(f[1].rsplit(":", 1)[1], 16) == self.port and f[3] in ("01", "03", "08"):
+                    n += 1   # ESTABLISHED, SYN_RECV, CLOSE_WAIT
+        return n
+
+    def wait_quiet(self, cap=60):
+        """Wait until the server has no connection open (see open_connections); cap only stops a hang."""
+        deadline = time.monotonic() + cap
+        while self.open_connections():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"mw-testd still holds {self.open_connections()} connections after {cap} s")
+            time.sleep(0.01)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -106,6 +131,57 @@ def peak_rss(*args, guard=60):
     return r
 
 
+class Watch:
+    """A child whose stdout and stderr are read as they come, so a test can wait for what it prints (an
+    event) instead of sleeping: wait(pred) returns as soon as pred(out, err) holds; cap only stops a hang."""
+
+    def __init__(self, args, env=None, stdin=subprocess.DEVNULL):
+        self.proc = subprocess.Popen(args, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        self.out, self.err = [], []
+        self.cond = threading.Condition()
+        self.readers = [threading.Thread(target=self._read, args=(self.proc.stdout, self.out), daemon=True),
+                        threading.Thread(target=self._read, args=(self.proc.stderr, self.err), daemon=True)]
+        for t in self.readers:
+            t.start()
+
+    def _read(self, stream, into):
+        for line in iter(stream.readline, b""):
+            with self.cond:
+                into.append(line.decode("utf-8", "replace"))
+                self.cond.notify_all()
+        with self.cond:
+            self.cond.notify_all()
+
+    def text(self):
+        with self.cond:
+            return "".join(self.out), "".join(self.err)
+
+    def wait(self, pred, cap=60, what="the event"):
+        deadline = time.monotonic() + cap
+        with self.cond:
+            while not pred("".join(self.out), "".join(self.err)):
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.proc.poll() is not None and not any(t.is_alive() for t in self.readers)):
+                    out, err = "".join(self.out), "".join(self.err)
+                    self.proc.kill()
+                    raise AssertionError(f"{what}: not seen after {cap} s (exit {self.proc.poll()})\n"
+                                         f"stdout: {out[-2000:]}\nstderr: {err[-2000:]}")
+                self.cond.wait(min(left, 1.0))
+
+    def finish(self, cap=60):
+        """Wait for the exit (killed after cap): (exit code, stdout, stderr)."""
+        try:
+            rc = self.proc.wait(cap)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError(f"still running {cap} s after it was told to stop: killed")
+        for t in self.readers:
+            t.join(cap)
+        out, err = self.text()
+        return rc, out, err
+
+
 def shared(*parts):
     """Path under ../shared; when absent: skip outside CI, fail in CI (CI has it)."""
     p = os.path.join(SHARED, *parts)
@@ -118,6 +194,15 @@ def shared(*parts):
 
 class Skip(Exception):
     pass
+
+
+SKIPPED = 77   # the automake convention for "skipped", which tests/run.sh reads
+
+
+def exit_code(passed, failed, skipped):
+    """0 when everything ran and passed, 1 on any failure, SKIPPED when nothing failed but a test was skipped
+    (a suite that skips is not a suite that passed)."""
+    return 1 if failed else SKIPPED if skipped else 0
 
 
 def main(tests):
@@ -135,5 +220,5 @@ def main(tests):
             failed += 1
             print(f"  FAIL  {name}")
             print("        " + traceback.format_exc().replace("\n", "\n        "))
-    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
-    sys.exit(1 if failed else 0)
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    sys.exit(exit_code(passed, failed, skipped))

@@ -76,8 +76,11 @@ def test_rules_lists_seed_outlets():
     for name in ("tass", "anadolu", "telesur", "alahed", "sputnik_arabic"):
         assert name in lines, (name, r.out)
     if os.path.isdir(os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "corpus")):
+        # verified: their saved pages pass (tass by tass.ru's page, issue 17)
         assert " yes " in lines["anadolu"], lines["anadolu"]
-    assert " no " in lines["tass"], lines["tass"]
+        assert " yes " in lines["tass"], lines["tass"]
+    else:
+        assert " no " in lines["tass"], lines["tass"]
 
 
 if __name__ == "__main__":

@@ -97,7 +97,7 @@ def test_each_failure_line_names_what_failed():
         r = moonwire("fetch", "--retries", "0", "not a url", missing, env=env())
         assert r.rc == 1
         assert r.err.splitlines() == ["moonwire: fetch: not a url: only http and https URLs are fetched",
-                                      f"moonwire: fetch: {missing}: HTTP 404 after 1 try"], r.err
+                                      f"moonwire: fetch: {missing}: HTTP 404"], r.err   # run's wording (issue 12)
     r = moonwire("extract", "/nonexistent/page.html", env=env())
     assert r.err == "moonwire: extract: /nonexistent/page.html: No such file or directory\n", r.err
 

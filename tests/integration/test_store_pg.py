@@ -10,7 +10,7 @@ from harness import ROOT, SANITIZED, main, moonwire
 
 pg.skip_or_fail("test_store_pg")
 CLUSTER = pg.Cluster()
-SUITE_TESTS = 10   # the tests in tests/unit/test_store_shared.c (each gets database mwsuite<N>)
+SUITE_TESTS = 11   # the tests in tests/unit/test_store_shared.c (each gets database mwsuite<N>)
 
 
 def run_suite(binary):

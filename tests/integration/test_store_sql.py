@@ -17,6 +17,13 @@ TIME_COLUMNS = [("article_rows", "first_seen"), ("article_rows", "last_seen"), (
                 ("frontier", "lastmod"), ("runs", "started"), ("runs", "finished"), ("feed_state", "checked")]
 
 
+# the demo site (examples/demo-site): 18 articles by 7 outlets
+DEMO_ARTICLES = 18
+DEMO_OUTLETS = 7
+DEMO_CONFIG_OUTLETS = {"harbor_times", "valley_ledger", "alsahil_news", "steppe_wire", "coastline_wire", "volna_news",
+                       "al_marsad"}
+
+
 def sql(store, query):
     """The sqlite3 command-line tool, as a user would run it: rows of |-separated values."""
     r = subprocess.run(["sqlite3", store, query], capture_output=True, text=True, timeout=60)
@@ -37,10 +44,10 @@ def test_questions_answered_with_plain_sqlite3():
     d = tempfile.mkdtemp(prefix="mw-sql-")
     store = crawl_demo(d)
     rows = sql(store, "select title, published from articles order by published")
-    assert len(rows) == 15 and all(t for t, _ in rows), rows
+    assert len(rows) == DEMO_ARTICLES and all(t for t, _ in rows), rows
     assert all(ISO_UTC.match(p) for _, p in rows), rows   # the column is UTC, so it sorts
     per_outlet = dict(sql(store, "select outlet, count(*) from articles group by outlet"))
-    assert len(per_outlet) == 4 and sum(map(int, per_outlet.values())) == 15, per_outlet
+    assert len(per_outlet) == DEMO_OUTLETS and sum(map(int, per_outlet.values())) == DEMO_ARTICLES, per_outlet
     # authors as people read them; the full list stays in the JSON record
     for authors, rec in sql(store, "select authors, record from articles where authors is not null"):
         assert authors == "; ".join(json.loads(rec)["authors"]), (authors, rec)
@@ -55,7 +62,7 @@ def test_questions_answered_with_plain_sqlite3():
         for (v,) in sql(store, f"select {col} from {table} where {col} is not null"):
             assert ISO_UTC.match(v), (table, col, v)
     # one copy of each record: in revisions; the current one is the latest
-    assert sql(store, "select count(*) from revisions") == [["15"]]
+    assert sql(store, "select count(*) from revisions") == [[str(DEMO_ARTICLES)]]
     assert sql(store, "select count(*) from pragma_table_info('article_rows') where name = 'record'") == [["0"]]
     st = moonwire("stats", "--store", store)
     assert st.rc == 0, st.err
@@ -63,7 +70,7 @@ def test_questions_answered_with_plain_sqlite3():
     assert lines[0].split()[:3] == ["outlet", "articles", "last"], st.out
     # per outlet as the run config names them (the records' outlet is the display name)
     names = {l.split()[0] for l in lines[1:]}
-    assert names == {"harbor_times", "valley_ledger", "alsahil_news", "steppe_wire"}, st.out
+    assert names == DEMO_CONFIG_OUTLETS, st.out
     js = json.loads(moonwire("stats", "--store", store, "--json").out)
     by_config = dict(sql(store, "select crawl_outlet, count(*) from articles group by 1"))
     assert {o["outlet"]: o["articles"] for o in js} == {k: int(v) for k, v in by_config.items()}, js
@@ -83,12 +90,12 @@ def test_questions_answered_with_plain_sqlite3():
     jl = [json.loads(l) for l in moonwire("export", "--store", store).out.splitlines()]
     assert jl[-1] == tricky
     table = list(csv.DictReader(io.StringIO(moonwire("export", "--store", store, "--format", "csv").out)))
-    assert len(table) == len(jl) == 16
+    assert len(table) == len(jl) == DEMO_ARTICLES + 1
     for rec, row in zip(jl, table):
         for col in ("url", "outlet", "rule", "title", "published", "section", "lang", "body"):
             assert row[col] == (rec[col] or ""), (col, row[col][:80], (rec[col] or "")[:80])
         assert row["authors"] == "; ".join(rec["authors"]), (row["authors"], rec["authors"])
-    print(f"  store: 15 articles, {len(per_outlet)} outlets answered by sqlite3; stats:\n    " + "\n    ".join(lines))
+    print(f"  store: {DEMO_ARTICLES} articles, {len(per_outlet)} outlets answered by sqlite3; stats:\n    " + "\n    ".join(lines))
 
 
 def test_a_store_made_by_moonwire_0_1_0_is_migrated():

@@ -3,11 +3,15 @@
  * Binds 127.0.0.1 only. Not part of libmoonwire; libc + zlib + pthreads, one thread per connection.
  *
  * mw-testd [--port N (0: any free)] [--port-file F] [--root DIR] [--overlay DIR] [--host-fault HOST=MODE]...
- *          [--log F] [--quiet]
+ *          [--log F] [--spans F] [--latency MS] [--quiet]
  *   Static: DIR/<Host without port>/path when that directory exists, else DIR/path; "/" and directories give
  *   index.html; ETag/Last-Modified with 304s; gzip for .html/.xml when asked; "X.charset" beside an .html file
  *   names its charset. Log line: "<monotonic ms> <method> <host> <target> <status> <connection no>".
  *   Every answer carries "X-Mw-Conn: <connection no>" so tests can see keep-alive reuse.
+ *   --spans F: one line per request once it is answered, "<start us> <end us> <method> <host> <target> <status>
+ *   <connection no>" (monotonic microseconds: from the request head read to the last byte sent), so a test can
+ *   see which requests were in the server at the same time.
+ *   --latency MS: every request waits MS before it is handled (a distant server, for benchmarks and overlap).
  *   A request to any other path with ?key=K counts for /_fault/count?key=K.
  *   --overlay DIR: a file there (same layout as --root) is served instead of the root's, so a second run can
  *   see one outlet's changed templates while everything else stays as it was.
@@ -62,6 +66,8 @@ static const char *g_overlay;
 static struct { const char *host; char mode[16]; } g_host_faults[HOST_FAULTS_MAX];
 static int g_nhost_faults;
 static FILE *g_log;
+static FILE *g_spans;
+static long g_latency_ms;
 static int g_quiet;
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;   /* guards g_log and g_keys */
 static unsigned long g_conn_seq;
@@ -311,6 +317,25 @@ static void log_req(const struct conn *c, const struct req *r)
     fprintf(g_log, "%lld %s %s %s %d %lu\n", now_ms(), r->method[0] ? r->method : "-",
             r->hostport[0] ? r->hostport : "-", r->target[0] ? r->target : "-", r->status, c->id);
     fflush(g_log);
+    pthread_mutex_unlock(&g_mu);
+}
+
+static long long now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void log_span(const struct conn *c, const struct req *r, long long t0)
+{
+    if (!g_spans)
+        return;
+    long long t1 = now_us();
+    pthread_mutex_lock(&g_mu);
+    fprintf(g_spans, "%lld %lld %s %s %s %d %lu\n", t0, t1, r->method[0] ? r->method : "-",
+            r->hostport[0] ? r->hostport : "-", r->target[0] ? r->target : "-", r->status, c->id);
+    fflush(g_spans);
     pthread_mutex_unlock(&g_mu);
 }
 
@@ -1260,7 +1285,11 @@ static void *conn_main(void *arg)
         char cl[32], te[64];
         hdr_copy(c->buf, (size_t)head, "Content-Length", cl, sizeof cl);
         hdr_copy(c->buf, (size_t)head, "Transfer-Encoding", te, sizeof te);
+        long long t0 = now_us();
+        if (g_latency_ms)
+            sleep_ms(g_latency_ms);
         int rc = handle(c, r, head);
+        log_span(c, r, t0);
         if (rc || te[0])
             break;
         if (discard_body(c, (size_t)head, cl[0] ? strtoull(cl, NULL, 10) : 0))
@@ -1284,14 +1313,15 @@ static void on_signal(int sig)
 static void usage(void)
 {
     fprintf(stderr, "usage: mw-testd [--port N] [--port-file F] [--root DIR] [--overlay DIR]\n"
-                    "                [--host-fault HOST=hang|503|robots-hang]... [--log F] [--quiet]\n"
+                    "                [--host-fault HOST=hang|503|robots-hang]... [--log F] [--spans F] [--latency MS]\n"
+                    "                [--quiet]\n"
                     "  binds 127.0.0.1 only; --port 0 picks a free port (written to --port-file)\n");
 }
 
 int main(int argc, char **argv)
 {
     long port = 8080;
-    const char *port_file = NULL, *log_file = NULL;
+    const char *port_file = NULL, *log_file = NULL, *spans_file = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -1332,6 +1362,15 @@ int main(int argc, char **argv)
             g_nhost_faults++;
         } else if (!strcmp(a, "--log")) {
             log_file = v;
+        } else if (!strcmp(a, "--spans")) {
+            spans_file = v;
+        } else if (!strcmp(a, "--latency")) {
+            char *end;
+            g_latency_ms = strtol(v, &end, 10);
+            if (*end || g_latency_ms < 0 || g_latency_ms > 60000) {
+                fprintf(stderr, "mw-testd: --latency %s: expected milliseconds from 0 to 60000\n", v);
+                return 2;
+            }
         } else {
             usage();
             return 2;
@@ -1352,6 +1391,10 @@ int main(int argc, char **argv)
     }
     if (log_file && !(g_log = fopen(log_file, "a"))) {
         perror(log_file);
+        return 2;
+    }
+    if (spans_file && !(g_spans = fopen(spans_file, "a"))) {
+        perror(spans_file);
         return 2;
     }
 

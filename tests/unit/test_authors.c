@@ -26,7 +26,7 @@ static const struct row rows[] = {
     {"dpa", "dpa"},
     {"Von Anna Müller und Jonas Weber", "Anna Müller|Jonas Weber"},
     {"Von: Bill  MCCARTHY, Marisha GOLDHAMER", "Bill MCCARTHY|Marisha GOLDHAMER"},
-    {"Autorin/Autor Roman Goncharenko", "Roman Goncharenko"},
+    {"Autorin: Roman Goncharenko", "Roman Goncharenko"},
     {"Par Denis Loctier", "Denis Loctier"},
     {"Par Claire Dupont et Marc Lefèvre", "Claire Dupont|Marc Lefèvre"},
     {"Por María García y José Pérez", "María García|José Pérez"},
@@ -35,7 +35,7 @@ static const struct row rows[] = {
     {"Ярослав Кузишин, Антон Зелинский", "Ярослав Кузишин|Антон Зелинский"},
     {"Mehmet Can Toptaş ve Ayşe Yılmaz", "Mehmet Can Toptaş|Ayşe Yılmaz"},
     {"Oleh Ahmad Fauzi dan Siti Aminah", "Ahmad Fauzi|Siti Aminah"},
-    {"(责编：牛镛、岳弘彬)", "牛镛|岳弘彬"},
+    {"牛镛、岳弘彬", "牛镛|岳弘彬"},
     {"By Sam Lee sam.lee@example.com", "Sam Lee"},
     {"By Sam Lee https://example.com/sam @samlee", "Sam Lee"},
     {"By Ann Bell | Updated 14 January 2020", "Ann Bell"},
@@ -56,6 +56,29 @@ static const struct row rows[] = {
     {"Correspondent Kate Vinton in Kyiv", "Kate Vinton"},
     {"Nicolas Camut & Laura Kayali", "Nicolas Camut|Laura Kayali"},
     {"", ""},
+};
+
+/* Splitting one byline into its people, language by language (and the cleaning the issue named). */
+static const struct row split_rows[] = {
+    {"By Jane Doe and Richard Roe", "Jane Doe|Richard Roe"},                               /* English */
+    {"Von Anna Müller und Jonas Weber", "Anna Müller|Jonas Weber"},                        /* German */
+    {"Par Claire Dupont et Marc Lefèvre", "Claire Dupont|Marc Lefèvre"},                   /* French */
+    {"Por María García y José Pérez", "María García|José Pérez"},                          /* Spanish */
+    {"Автор: Ирина Петрова и Олег Сидоров", "Ирина Петрова|Олег Сидоров"},                 /* Russian */
+    {"Mehmet Can Toptaş ve Ayşe Yılmaz", "Mehmet Can Toptaş|Ayşe Yılmaz"},                 /* Turkish */
+    {"Ingrid Treborg og Marlene Lundberg Holm", "Ingrid Treborg|Marlene Lundberg Holm"},   /* Norwegian */
+    {"Anna Lindqvist och Per Berg", "Anna Lindqvist|Per Berg"},                            /* Swedish */
+    {"Γιώργος Παπαδόπουλος και Μαρία Νικολάου", "Γιώργος Παπαδόπουλος|Μαρία Νικολάου"},     /* Greek */
+    {"牛镛、岳弘彬", "牛镛|岳弘彬"},                                                          /* Chinese */
+    {"신현주 기자", "신현주"},                                                               /* Korean: role after */
+    {"山田太郎記者", "山田太郎"},                                                           /* Japanese: role after */
+    {"Ole Hansen, Kari Nordmann og Per Olsen", "Ole Hansen|Kari Nordmann|Per Olsen"},
+    {"Quelle: dpa", "dpa"},
+    {"Bron: ANP", "ANP"},
+    {"Atli Steinn Guðmundsson skrifar frá Porsgrunn", "Atli Steinn Guðmundsson"},
+    {"Posted by Jane Doe in News, Business, Property", "Jane Doe"},
+    {"Reporting by Maya Gebeily in Beirut, Anthony Deutsch in Amsterdam", "Maya Gebeily|Anthony Deutsch"},
+    {"Kate Sullivan, CNN", "Kate Sullivan"},
 };
 
 static int check_row(const struct row *r)
@@ -86,6 +109,15 @@ static void test_table(void **state)
     assert_int_equal(bad, 0);
 }
 
+static void test_split_languages(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t i = 0; i < sizeof split_rows / sizeof *split_rows; i++)
+        bad += check_row(&split_rows[i]);
+    assert_int_equal(bad, 0);
+}
+
 static void test_dedupe_across_calls(void **state)
 {
     (void)state;
@@ -110,6 +142,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_split_languages),
         cmocka_unit_test(test_dedupe_across_calls),
         cmocka_unit_test(test_agency),
     };

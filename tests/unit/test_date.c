@@ -24,7 +24,7 @@ static const struct row good[] = {
     {"2020-01-14T12:05+0300", NULL, NULL, NULL, "2020-01-14T12:05:00+03:00"},
     {"20200114", NULL, NULL, NULL, "2020-01-14"},
     {"2020-01-14", NULL, NULL, NULL, "2020-01-14"},
-    {"2020-01-14", NULL, "+03:00", NULL, "2020-01-14T00:00:00+03:00"},
+    {"2020-01-14", NULL, "+03:00", NULL, "2020-01-14"},
     {"2020-01-14T12:05:00.493Z", NULL, "+03:00", NULL, "2020-01-14T12:05:00+00:00"},
     {"2020-01-14T12:05:00-05:00", NULL, NULL, NULL, "2020-01-14T12:05:00-05:00"},
     {"2020-01-14T12:05:00", NULL, "MSK", NULL, "2020-01-14T12:05:00+03:00"},
@@ -37,6 +37,7 @@ static const struct row good[] = {
     {"2020-01-14 12:05", NULL, "Europe/Berlin", NULL, "2020-01-14T12:05:00+01:00"},
     {"20200114120500", NULL, NULL, NULL, "2020-01-14T12:05:00"},
     {"2020/01/14 12:05", NULL, NULL, NULL, "2020-01-14T12:05:00"},
+    {"05/13/2024", "de", NULL, NULL, "2024-05-13"},   /* day first in German, but 13 cannot be a month */
     /* RFC 822 / 1123 / 2822, JavaScript, Twitter */
     {"Tue, 14 Jan 2020 12:05:00 GMT", NULL, NULL, NULL, "2020-01-14T12:05:00+00:00"},
     {"Tue, 14 Jan 2020 12:05:00 +0300", NULL, NULL, NULL, "2020-01-14T12:05:00+03:00"},
@@ -247,6 +248,103 @@ static const struct row bad[] = {
     {"2020-01-14", NULL, "+25:00", NULL, NULL},
 };
 
+/* What the record promises (design.md): a date-only value stays a date, a time marked GMT/UTC stays that
+ * instant, named zones and summer time come from the tz database. */
+static const struct row honest[] = {
+    /* date-only stays date-only, whatever zone the outlet has */
+    {"05.04.2025", "tr", "+03:00", NULL, "2025-04-05"},
+    {"5. April 2025", "de", "Europe/Berlin", NULL, "2025-04-05"},
+    {"2024-07-14", NULL, "Africa/Cairo", NULL, "2024-07-14"},
+    {"14 يوليو 2024", "ar", "Africa/Cairo", NULL, "2024-07-14"},
+    /* GMT/UTC stays UTC: the page's zone beats the outlet's, before or after the time */
+    {"17.03.2020 GMT 17:27", "ar", "+03:00", NULL, "2020-03-17T17:27:00+00:00"},
+    {"GMT 17:27 17.03.2020", "ar", "+03:00", NULL, "2020-03-17T17:27:00+00:00"},
+    {"17.03.2020 17:27 UTC", NULL, "Europe/Moscow", NULL, "2020-03-17T17:27:00+00:00"},
+    {"2020-03-17T17:27:41Z", NULL, "+03:00", NULL, "2020-03-17T17:27:41+00:00"},
+    /* Cairo: summer time again since 2023 (+03:00 in July 2024), +02:00 in winter; no DST in 2015-2022 */
+    {"2024-07-14 12:00", NULL, "Africa/Cairo", NULL, "2024-07-14T12:00:00+03:00"},
+    {"2024-01-14 12:00", NULL, "Africa/Cairo", NULL, "2024-01-14T12:00:00+02:00"},
+    {"2020-07-14 12:00", NULL, "Africa/Cairo", NULL, "2020-07-14T12:00:00+02:00"},
+    {"1720958400", NULL, "Africa/Cairo", "unix", "2024-07-14T15:00:00+03:00"},
+    /* other zones of the database; past 2037 the zone's POSIX rule decides */
+    {"2040-07-01 12:00", NULL, "Europe/Berlin", NULL, "2040-07-01T12:00:00+02:00"},
+    {"2040-12-01 12:00", NULL, "Europe/Berlin", NULL, "2040-12-01T12:00:00+01:00"},
+    {"2024-01-14 12:00", NULL, "America/Sao_Paulo", NULL, "2024-01-14T12:00:00-03:00"},
+    {"2024-01-14 12:00", NULL, "Australia/Sydney", NULL, "2024-01-14T12:00:00+11:00"},
+    {"2024-07-14 12:00", NULL, "Australia/Sydney", NULL, "2024-07-14T12:00:00+10:00"},
+    {"2024-03-31 02:30", NULL, "Europe/Berlin", NULL, "2024-03-31T02:30:00+01:00"},   /* in the gap */
+    {"2024-10-27 02:30", NULL, "Europe/Berlin", NULL, "2024-10-27T02:30:00+02:00"},   /* twice: the first */
+    {"14 Jan 2020 12:05 ET", "en", NULL, NULL, "2020-01-14T12:05:00-05:00"},
+    {"2020-01-14", NULL, "../../etc/passwd", NULL, NULL},
+    {"2020-01-14 12:00", NULL, "Nowhere/City", NULL, NULL},
+};
+
+static void test_honest(void **state)
+{
+    (void)state;
+    int failed = 0;
+    for (size_t i = 0; i < sizeof honest / sizeof honest[0]; i++) {
+        const struct row *r = &honest[i];
+        struct mw_date_opts o = {r->lang, r->tz, r->format};
+        struct mw_err err = {0};
+        char out[MW_DATE_MAX];
+        int rc = mw_date_parse(r->in, &o, out, &err);
+        int ok = r->want ? rc == 0 && !strcmp(out, r->want) : rc == MW_EPARSE;
+        if (!ok) {
+            print_error("row %zu \"%s\" tz %s: rc %d (%s) got \"%s\" want \"%s\"\n", i, r->in, r->tz, rc, err.msg,
+                        out, r->want ? r->want : "(refused)");
+            failed++;
+        }
+    }
+    assert_int_equal(failed, 0);
+}
+
+/* Relative dates against a fixed fetch time, 2020-01-14T12:05:00Z; rows are {input, lang, tz, -, want}. */
+static const struct row relative[] = {
+    {"6 days ago", "en", NULL, NULL, "2020-01-08"},
+    {"2 hours ago", NULL, NULL, NULL, "2020-01-14T10:05:00+00:00"},
+    {"an hour ago", "en", NULL, NULL, "2020-01-14T11:05:00+00:00"},
+    {"vor 2 Stunden", "de", NULL, NULL, "2020-01-14T10:05:00+00:00"},
+    {"vor einer Woche", "de", NULL, NULL, "2020-01-07"},
+    {"il y a 3 heures", "fr", NULL, NULL, "2020-01-14T09:05:00+00:00"},
+    {"hace 2 horas", "es", NULL, NULL, "2020-01-14T10:05:00+00:00"},
+    {"2 часа назад", "ru", NULL, NULL, "2020-01-14T10:05:00+00:00"},
+    {"3 дня назад", "ru", NULL, NULL, "2020-01-11"},
+    {"2 saat önce", "tr", NULL, NULL, "2020-01-14T10:05:00+00:00"},
+    {"منذ 3 ساعات", "ar", NULL, NULL, "2020-01-14T09:05:00+00:00"},
+    {"منذ ساعتين", "ar", NULL, NULL, "2020-01-14T10:05:00+00:00"},
+    {"Acum 15 minute", NULL, NULL, NULL, "2020-01-14T11:50:00+00:00"},
+    {"3時間前", NULL, NULL, NULL, "2020-01-14T09:05:00+00:00"},
+    {"2天前", NULL, NULL, NULL, "2020-01-12"},
+    {"5분 전", NULL, NULL, NULL, "2020-01-14T12:00:00+00:00"},
+    {"2 months ago", "en", NULL, NULL, "2019-11-14"},
+    {"вчера в 12:05", "ru", NULL, NULL, "2020-01-13T12:05:00"},
+    {"вчера в 12:05", "ru", "Europe/Moscow", NULL, "2020-01-13T12:05:00+03:00"},
+    {"yesterday", "en", NULL, NULL, "2020-01-13"},
+    {"14 January 2020", "en", NULL, NULL, NULL},   /* no relative date: mw_date_parse's */
+    {"in 3 days", "en", NULL, NULL, NULL},
+    {"3 ago", NULL, NULL, NULL, NULL},
+};
+
+static void test_relative(void **state)
+{
+    (void)state;
+    int failed = 0;
+    for (size_t i = 0; i < sizeof relative / sizeof relative[0]; i++) {
+        const struct row *r = &relative[i];
+        struct mw_date_opts o = {r->lang, r->tz, NULL};
+        char out[MW_DATE_MAX];
+        int rc = mw_date_relative(r->in, &o, 1579003500, out, NULL);
+        int ok = r->want ? rc == 0 && !strcmp(out, r->want) : rc == MW_EPARSE && !out[0];
+        if (!ok) {
+            print_error("row %zu \"%s\": rc %d got \"%s\" want \"%s\"\n", i, r->in, rc, out,
+                        r->want ? r->want : "(refused)");
+            failed++;
+        }
+    }
+    assert_int_equal(failed, 0);
+}
+
 static void test_good(void **state)
 {
     (void)state;
@@ -404,7 +502,8 @@ static const struct zone_row zones_ok[] = {
     {"+03:00", 10800}, {"+0300", 10800}, {"+03", 10800}, {"-05:00", -18000}, {"Z", 0}, {"UTC", 0},
     {"utc", 0}, {"GMT", 0}, {"MSK", 10800}, {"мск", 10800}, {"CET", 3600}, {"CEST", 7200}, {"UTC+3", 10800},
     {"GMT-05:30", -19800}, {"IST", 19800}, {"Europe/Moscow", 10800}, {"America/New_York", -18000},
-    {"ET", -18000}, {" +03:00 ", 10800}, {"-0930", -34200}, {"TRT", 10800},
+    {"ET", -18000}, {" +03:00 ", 10800}, {"-0930", -34200}, {"TRT", 10800}, {"Africa/Cairo", 7200},
+    {"Asia/Kolkata", 19800},
 };
 
 static void test_zone(void **state)
@@ -428,6 +527,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good),        cmocka_unit_test(test_bad),
+        cmocka_unit_test(test_honest),      cmocka_unit_test(test_relative),
         cmocka_unit_test(test_null_opts),   cmocka_unit_test(test_lang_hint),
         cmocka_unit_test(test_long_input),  cmocka_unit_test(test_err_message),  cmocka_unit_test(test_epoch),
         cmocka_unit_test(test_epoch_roundtrip), cmocka_unit_test(test_zone),

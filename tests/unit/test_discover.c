@@ -62,7 +62,7 @@ static void test_rows(void **state)
         struct got g = {""};
         struct mw_err err = {0};
         const char *what = NULL;
-        struct mw_discover_opts o = {"http://src.test/dir/feed", NULL, ROWS[i].links, 0};
+        struct mw_discover_opts o = {"http://src.test/dir/feed", NULL, ROWS[i].links, 0, NULL};
         int rc = mw_discover(ROWS[i].body, strlen(ROWS[i].body), &o, collect, &g, &what, &err);
         if (rc)
             fail_msg("row %zu: %s", i, err.msg);
@@ -89,7 +89,7 @@ static void test_gzip_and_limits(void **state)
     deflateEnd(&z);
     struct got g = {""};
     struct mw_err err = {0};
-    struct mw_discover_opts o = {"http://a.test/s.xml.gz", NULL, NULL, 0};
+    struct mw_discover_opts o = {"http://a.test/s.xml.gz", NULL, NULL, 0, NULL};
     assert_int_equal(mw_discover((const char *)gz, n, &o, collect, &g, NULL, &err), 0);
     assert_string_equal(g.buf, "P|http://a.test/z|-");
     /* a cap below the inflated size stops it */

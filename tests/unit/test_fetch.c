@@ -1,6 +1,8 @@
 /* tests/unit/test_fetch.c: net/fetch.c against the project's own server (build/mw-testd, or $MW_TESTD),
  * started once on a free 127.0.0.1 port with a temp root; its fault modes stand in for bad servers.
- * Time-outs are short and back-offs tiny so the suite stays quick. */
+ * Time-outs are short and back-offs tiny so the suite stays quick; every fault-mode row sets the time-out
+ * and retry count it needs. No row asserts how long it took: what a time-out did is read from the error
+ * and from the server's own count of the requests. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -47,13 +49,6 @@ static void sleep_ms(long ms)
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
     while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
         ;
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
 static int start_server(void **state)
@@ -236,9 +231,7 @@ static void test_table(void **state)
             o.max_retry_after_ms = w->max_retry_after_ms;
         struct mw_err err;
         struct mw_response *r = NULL;
-        double t0 = now_ms();
         int rc = fetch_with(&o, w->path, &r, &err);
-        double took = now_ms() - t0;
         if (rc != w->want_rc || (rc == 0 && (r->status != w->want_status || r->tries != w->want_tries
                                              || r->redirects != w->want_redirects))
             || (rc && !strstr(err.msg, w->want_msg)))
@@ -253,8 +246,6 @@ static void test_table(void **state)
             assert_non_null(r->body);
             assert_int_equal(r->body[r->body_len], '\0');
         }
-        /* every row ends well inside its time-outs times its tries, plus slack for sanitizers */
-        assert_true(took < 10000);
         mw_response_free(r);
     }
 }
@@ -374,7 +365,9 @@ static void retry_after_case(const char *mode, const char *extra)
     assert_int_equal(fetch_with(&o, path, &r, &err), 0);
     assert_int_equal(r->status, 200);
     assert_int_equal(r->tries, 2);
-    assert_true(r->ms >= (*extra ? 0 : 950));   /* a date has 1 s resolution: only the count is sure */
+    /* it waited for the Retry-After: a lower bound its own wait sets (load only lengthens it); a date has
+     * 1 s resolution, so there only the count is sure */
+    assert_true(r->ms >= (*extra ? 0 : 950));
     mw_response_free(r);
     assert_int_equal(server_count(key), 2);
 }
@@ -477,11 +470,13 @@ static void test_slow_timeout_bound(void **state)
     o.retries = 1;
     struct mw_err err;
     struct mw_response *r = NULL;
-    double t0 = now_ms();
-    assert_int_equal(fetch_with(&o, "/_fault/slow?ms=100", &r, &err), MW_ELIMIT);
-    double took = now_ms() - t0;
+    char path[96], key[48];
+    snprintf(key, sizeof key, "slow-bound-%ld", (long)getpid());
+    snprintf(path, sizeof path, "/_fault/slow?ms=100&key=%s", key);
+    assert_int_equal(fetch_with(&o, path, &r, &err), MW_ELIMIT);
     assert_non_null(strstr(err.msg, "after 2 tries"));
-    assert_true(took >= 600 && took < 5000);   /* two 300 ms tries, generous above */
+    /* the server saw both tries, each cut off by the time-out (it would stream forever otherwise) */
+    assert_int_equal(server_count(key), 2);
 }
 
 static void test_bad_input(void **state)

@@ -100,6 +100,34 @@ static const struct row rows[] = {
      {"rebuild the old stone pier", "temporary pontoon", "stand for a century"},
      {"voted to rebuild the pier."}},
     {"empty page", "<html><body></body></html>", NULL, {NULL}, {NULL}},
+    /* libxml2 leaves a sidebar's unclosed <div>s open past </aside>: the story ends up inside the aside */
+    {"article nested in an unclosed aside",
+     "<html><body><div class='row'><aside id='secondary'><div class='inner'><div class='socialbar'>Follow us</div>"
+     "<p>Advertisement</p></aside><section id='content'><article><div class='article-text'>" P1 P2 P3
+     "</div></article></section></div></body></html>",
+     NULL,
+     {"rebuild the old stone pier", "temporary pontoon", "stand for a century"},
+     {NULL}},
+    {"a real sidebar aside still dropped",
+     "<html><body><article><h1>Pier</h1>" P1 P2 P3 "</article><aside><p>Lighthouse keeper retires after forty years "
+     "on the rock, and the town throws him a party on the quay with music and a brass band.</p></aside></body></html>",
+     NULL,
+     {"rebuild the old stone pier"},
+     {"Lighthouse keeper"}},
+    /* recovered markup can put a login dialog's form inside the article's container */
+    {"form inputs in the text's box",
+     "<html><body><div class='wrap'><div class='inner'><div class='col-main'>" P1 P2 P3 "</div>"
+     "<div class='login'><input type='text'><input type='password'><input type='checkbox'><input type='radio'>"
+     "<input type='radio'><input type='hidden'></div></div></div></body></html>",
+     NULL,
+     {"rebuild the old stone pier", "stand for a century"},
+     {NULL}},
+    {"soft hyphens are the page's",
+     "<html><body><article><h1>Pier</h1><p>The harbour council voted to rebuild the Hafen\xc2\xadmauer this year, at a "
+     "cost the town will share with the province and the fishermen.</p>" P2 "</article></body></html>",
+     NULL,
+     {"Hafen\xc2\xadmauer"},
+     {NULL}},
 };
 
 static json_t *run(const char *html, const char *url, const char *hint)

@@ -53,7 +53,7 @@ static const struct { const char *name, *code; } ROWS[] = {
     {"extract.generic", PAGE "local r = extract.generic(doc)\n"
                         "assert(r.rule == 'generic' and r.title == 'Harbour reopens')\n"
                         "assert(r.body:find('The harbour is open again.', 1, true) and not r.body:find('Share this'))\n"
-                        "assert(type(r.authors) == 'table' and r.origin.body == 'generic')"},
+                        "assert(type(r.authors) == 'table' and r.origin.body:match('^generic'))"},
     {"json", "local t = json.decode('{\"a\": [1, 2.5, null, \"x\"], \"b\": {\"c\": true}}')\n"
              "assert(t.a[1] == 1 and t.a[2] == 2.5 and t.a[3] == json.null and t.a[4] == 'x' and t.b.c == true)\n"
              "assert(json.encode({b = 1, a = {}, c = json.object()}) == '{\"a\":[],\"b\":1,\"c\":{}}')\n"
@@ -61,7 +61,7 @@ static const struct { const char *name, *code; } ROWS[] = {
              "assert(not pcall(json.encode, {f = print}))\n"
              "assert(not pcall(json.encode, '\\255'))\n"
              "local cyc = {} cyc.self = cyc assert(not pcall(json.encode, cyc))"},
-    {"date", "assert(date.parse('14.01.2020', {tz = '+03:00'}) == '2020-01-14T00:00:00+03:00')\n"
+    {"date", "assert(date.parse('14.01.2020', {tz = '+03:00'}) == '2020-01-14')   -- a date stays a date\n"
              "assert(date.parse('Tue, 14 Jan 2020 12:05:00 GMT') == '2020-01-14T12:05:00+00:00')\n"
              "assert(date.parse('January 14, 2020') == '2020-01-14')\n"
              "assert(date.parse('14 January 2020 12:05', {tz = '+03:00'}) == '2020-01-14T12:05:00+03:00')\n"
@@ -73,6 +73,42 @@ static const struct { const char *name, *code; } ROWS[] = {
                      "assert(text.clean('  a\\n\\t b\\u{a0}c ') == 'a b c')\n"
                      "assert(text.clean('a\\n\\n\\nb', {breaks = true}) == 'a\\n\\nb')"},
     {"http refused", "local ok, e = pcall(http.get, 'http://127.0.0.1:9/') assert(not ok and e:find('not allowed'), e)"},
+    /* issue 13 */
+    {"namespace axis", PAGE "local r = doc:xpath('//h1/namespace::*') assert(#r == 1 and r[1]:find('XML/1998'), r[1])\n"
+                       "assert(doc:xpath('count(//h1/namespace::*)') == 1)"},
+    {"closed document", "local n, d do local x <close> = html.parse('<p id=a class=b>x</p>') n = x:first('p') d = x end\n"
+                        "assert(tostring(n) == '<node of a closed document>', tostring(n))\n"
+                        "for _, m in ipairs({'text', 'attr', 'html', 'tag', 'parent', 'remove', 'select'}) do\n"
+                        "  local ok, e = pcall(n[m], n, 'p') assert(not ok and e:find('closed'), m .. ': ' .. tostring(e))\n"
+                        "end\n"
+                        "local ok, e = pcall(d.select, d, 'p') assert(not ok and e:find('already closed'), e)\n"
+                        "assert(not (n == n:doc()) and tostring(d) == 'document(-)')"},
+    {"long node names cut", "local d = html.parse('<p id=\"' .. string.rep('i', 400) .. '\" class=\"a b\">x</p>')\n"
+                            "local s = tostring(d:first('p')) assert(#s < 210 and s:sub(1, 5) == '<p#ii', s)"},
+    {"json.object locked", "local ok, e = pcall(json.object, string) assert(not ok and e:find('already has a metatable'), e)\n"
+                           "assert(getmetatable(json.object()) == 'json.object')\n"
+                           "local o = json.object({a = 1}) assert(json.object(o) == o)"},
+    {"selector limits", PAGE "local ok, e = pcall(doc.select, doc, 'p' .. string.rep(':has(', 17) .. 'b' .. string.rep(')', 17))\n"
+                        "assert(not ok and e:find('nested too deeply'), e)\n"
+                        "assert(#doc:select('article:has(p:has(b))') == 1)\n"
+                        "local ok2, e2 = pcall(doc.xpath, doc, string.rep('(', 9000)) assert(not ok2 and e2:find('longer than'), e2)"},
+    {"patterns and tables as Lua 5.4 has them", "local s, n = ('hello world'):gsub('o', '0', 1) assert(s == 'hell0 world' and n == 1)\n"
+        "assert(select(2, ('abc'):gsub('', '-')) == 4 and ('abc'):gsub('', '-') == '-a-b-c-')\n"
+        "assert(('x = 1, y = 2'):gsub('(%w+) = (%w+)', '%2 = %1') == '1 = x, 2 = y')\n"
+        "local a, b, c = ('[key] value'):find('^%[(%w+)%]%s*(.-)$') assert(a == 1 and b == 11 and c == 'key')\n"
+        "assert(('THE (quick) fox'):find('%((%a+)%)') == 5 and ('f(a(b)c)d'):match('%b()') == '(a(b)c)')\n"
+        "assert(('THE (quick) fox'):gsub('%f[%a]%a+', string.lower) == 'the (quick) fox')\n"
+        "local t = {} for k, v in ('a=1, b=2'):gmatch('(%w+)=(%w+)') do t[#t + 1] = k .. v end assert(table.concat(t, ' ') == 'a1 b2')\n"
+        "assert(('abc'):match('()b()') == 2 and select(2, ('abc'):match('()b()')) == 3)\n"
+        "assert(('a\\0b'):find('%z') == 2 and ('[x] {z'):find('%z') == nil and ('z\\0'):find('%Z+') == 1)\n"
+        "assert(not pcall(string.find, 'x', '[a') and not pcall(string.gsub, 'x', 'x', '%2') and not pcall(string.rep))\n"
+        "local u = {5, 2, 8, 1} table.sort(u) assert(table.concat(u, ',') == '1,2,5,8')\n"
+        "table.sort(u, function(x, y) return x > y end) assert(table.concat(u, ',') == '8,5,2,1')\n"
+        "table.insert(u, 1, 9) table.insert(u, 0) assert(table.concat(u, ',') == '9,8,5,2,1,0' and table.remove(u, 1) == 9)\n"
+        "assert(table.concat(table.move({1, 2, 3}, 1, 3, 2), ',') == '1,1,2,3' and select('#', table.unpack({1, 2, nil, 4}, 1, 4)) == 4)\n"
+        "local co = coroutine.wrap(function(x) local y = coroutine.yield(x + 1) return y * 2 end) assert(co(1) == 2 and co(5) == 10)\n"
+        "local c2 = coroutine.create(function() error('inside') end) local ok, e = coroutine.resume(c2) assert(not ok and e:find('inside'))\n"
+        "assert(coroutine.status(c2) == 'dead' and coroutine.close(c2) == false)"},
     {"charset", "local d = html.parse('<html><head><meta charset=\"windows-1251\"></head><body><p>\\xcf\\xf0\\xe8\\xe2\\xe5\\xf2</p></body></html>')\n"
                 "assert(d:first('p'):text() == '\\u{41f}\\u{440}\\u{438}\\u{432}\\u{435}\\u{442}', d:first('p'):text())"},
 };

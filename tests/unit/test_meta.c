@@ -80,9 +80,48 @@ static const struct row rows[] = {
                                   "\"2021-05-05T10:00:00\"}") "<meta name=\"date\" content=\"2021-05-05 10:00:00 +02:00\">"
                                   "</head></html>",
      NULL, "published", "\"2021-05-05T10:00:00+02:00\"", "jsonld"},
+    /* the CMS's default is no date; the day in the page's URL (URL, /2020/01/14/) is what is left */
     {"cms default date refused", "<html><head><meta property=\"article:published_time\" content=\"0001-01-01T00:00:00Z\">"
                                  "</head></html>",
-     NULL, "published", NULL, NULL},
+     NULL, "published", "\"2020-01-14\"", "url"},
+    {"suffix latin", "<html><head><title>Rates rise again | Example News</title><meta property=\"og:site_name\" content=\"Example News\"></head></html>",
+     NULL, "title", "\"Rates rise again\"", "title"},
+    {"suffix cyrillic", "<html><head><title>Цены снова растут — Пример Новости</title><meta property=\"og:site_name\" content=\"Пример Новости\"></head></html>",
+     NULL, "title", "\"Цены снова растут\"", "title"},
+    {"suffix arabic", "<html><head><title>ارتفاع الأسعار مجددا - أخبار المثال</title><meta property=\"og:site_name\" content=\"أخبار المثال\"></head></html>",
+     NULL, "title", "\"ارتفاع الأسعار مجددا\"", "title"},
+    {"suffix greek", "<html><head><title>Οι τιμές ανεβαίνουν ξανά | Παράδειγμα Ειδήσεις</title><meta property=\"og:site_name\" content=\"Παράδειγμα Ειδήσεις\"></head></html>",
+     NULL, "title", "\"Οι τιμές ανεβαίνουν ξανά\"", "title"},
+    {"suffix hebrew", "<html><head><title>המחירים עולים שוב | חדשות לדוגמה</title><meta property=\"og:site_name\" content=\"חדשות לדוגמה\"></head></html>",
+     NULL, "title", "\"המחירים עולים שוב\"", "title"},
+    {"suffix devanagari", "<html><head><title>कीमतें फिर बढ़ीं - उदाहरण समाचार</title><meta property=\"og:site_name\" content=\"उदाहरण समाचार\"></head></html>",
+     NULL, "title", "\"कीमतें फिर बढ़ीं\"", "title"},
+    {"suffix thai", "<html><head><title>ราคาขึ้นอีกครั้ง - ข่าวตัวอย่าง</title><meta property=\"og:site_name\" content=\"ข่าวตัวอย่าง\"></head></html>",
+     NULL, "title", "\"ราคาขึ้นอีกครั้ง\"", "title"},
+    {"suffix han fullwidth bar", "<html><head><title>物价再次上涨｜示例新闻网</title><meta property=\"og:site_name\" content=\"示例新闻网\"></head></html>",
+     NULL, "title", "\"物价再次上涨\"", "title"},
+    {"suffix japanese fullwidth colon", "<html><head><title>物価が再び上昇　政府が対策：例示新聞デジタル</title><meta property=\"og:site_name\" content=\"例示新聞デジタル\"></head></html>",
+     NULL, "title", "\"物価が再び上昇 政府が対策\"", "title"},   /* whitespace is folded, U+3000 too */
+    {"suffix hangul section and site", "<html><head><title>물가 다시 올라-경제ㅣ예시일보</title><meta property=\"og:site_name\" content=\"예시일보\"><meta property=\"article:section\" content=\"경제\"></head></html>",
+     NULL, "title", "\"물가 다시 올라\"", "title"},
+    {"suffix credit", "<html><head><title>Rates rise again | Example News | by Ann Bell</title><meta property=\"og:site_name\" content=\"Example News\"></head></html>",
+     NULL, "title", "\"Rates rise again\"", "title"},
+    {"curly quotes kept", "<html><head><title>Rates \xe2\x80\x9crise\xe2\x80\x9d again | Example News</title><meta property=\"og:site_name\" content=\"Example News\"></head></html>",
+     NULL, "title", "\"Rates \xe2\x80\x9crise\xe2\x80\x9d again\"", "title"},
+    {"kicker cut when the h1 gives the rest", "<html><head><meta property=\"og:title\" content=\"Economy | Rates rise again "
+                                              "and again\"></head><body><h1>Rates rise again and again</h1></body></html>",
+     NULL, "title", "\"Rates rise again and again\"", "og"},
+    {"h1 in a breadcrumb is no headline", "<html><head></head><body><nav><ul><li><h1>Breadcrumb title</h1></li></ul></nav>"
+                                          "<article><h1>Storm hits the coast</h1></article></body></html>",
+     NULL, "title", "\"Storm hits the coast\"", "h1"},
+    {"date only stays date only", "<html><head><meta name=\"date\" content=\"2025-04-05\"></head></html>",
+     "+03:00", "published", "\"2025-04-05\"", "meta"},
+    {"utc stays the instant", "<html><head><meta property=\"article:published_time\" content=\"2020-03-17T17:27:41Z\">"
+                              "</head></html>",
+     "+03:00", "published", "\"2020-03-17T17:27:41+00:00\"", "og"},
+    {"paywall", "<html><head>" LD("{\"@type\":\"NewsArticle\",\"headline\":\"H\",\"isAccessibleForFree\":\"False\"}")
+                "</head></html>",
+     NULL, "accessible", "false", "jsonld"},
     {"title suffix site name", "<html><head><title>Rates rise again | Example News</title>"
                                "<meta property=\"og:site_name\" content=\"Example News\"></head></html>",
      NULL, "title", "\"Rates rise again\"", "title"},
@@ -158,13 +197,13 @@ static const struct row rows[] = {
     {"empty page", "<html></html>", NULL, "title", NULL, NULL},
 };
 
-static int check_row(const struct row *r)
+static int check_row_at(const struct row *r, const char *url)
 {
     struct mw_err err = {0};
-    htmlDocPtr doc = mw_html_parse(r->html, strlen(r->html), URL, &err);
+    htmlDocPtr doc = mw_html_parse(r->html, strlen(r->html), url, &err);
     assert_non_null(doc);
-    struct mw_meta_opts opts = {r->tz, NULL};
-    json_t *m = mw_meta_extract(doc, URL, &opts, &err);
+    struct mw_meta_opts opts = {r->tz, NULL, 0};
+    json_t *m = mw_meta_extract(doc, url, &opts, &err);
     assert_non_null(m);
     json_t *got = json_object_get(m, r->field);
     int bad = 0;
@@ -188,6 +227,35 @@ static int check_row(const struct row *r)
     json_decref(m);
     xmlFreeDoc(doc);
     return bad;
+}
+
+static int check_row(const struct row *r) { return check_row_at(r, URL); }
+
+/* Dates printed in the page, read on an address without a date in it. */
+static const struct row page_rows[] = {
+    {"printed date by the headline", "<html><body><article><h1>Storm hits the coast</h1><p class=\"meta\">Posted on "
+                                     "March 1st, 2020 by Ann</p><p>Text.</p></article></body></html>",
+     NULL, "published", "\"2020-03-01\"", "page"},
+    {"comment dates do not count", "<html><body><article><h1>Storm hits the coast</h1><p>Text of the story, long enough "
+                                   "to be text.</p></article><div id=\"comments\"><span class=\"date\">14.01.2019</span>"
+                                   "</div></body></html>",
+     NULL, "published", NULL, NULL},
+    {"the page's own date against a lone meta date", "<html><head><meta name=\"date\" content=\"2021-06-01\"></head>"
+                                         "<body><article><h1>Storm hits</h1><time datetime=\"2020-01-14T09:30:00+01:00\">"
+                                         "14.01.2020</time><span class=\"date\">14.01.2020</span></article></body></html>",
+     NULL, "published", "\"2020-01-14T09:30:00+01:00\"", "time"},
+    {"relative date without fetch time", "<html><body><article><h1>Storm hits the coast</h1><span class=\"date\">3 hours "
+                                         "ago</span><p>Text.</p></article></body></html>",
+     NULL, "published_relative", "\"3 hours ago\"", "page"},
+};
+
+static void test_page_dates(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t i = 0; i < sizeof page_rows / sizeof *page_rows; i++)
+        bad += check_row_at(&page_rows[i], "https://news.example.com/story/storm-hits");
+    assert_int_equal(bad, 0);
 }
 
 static void test_table(void **state)
@@ -273,6 +341,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_page_dates),
         cmocka_unit_test(test_jsonld_concatenated),
         cmocka_unit_test(test_jsonld_rank),
         cmocka_unit_test(test_lang),

@@ -217,7 +217,7 @@ static void test_articles_and_revisions(void **state)
     enum mw_put got;
     assert_int_equal(mw_store_article_put_json(s, "[1]", NULL, "x", &got, &err), MW_EPARSE);
     int n = 0;
-    struct mw_store_filter f = {NULL, "A"};
+    struct mw_store_filter f = {.outlet = "A"};
     assert_int_equal(mw_store_export(s, &f, count_rec, &n, &err), 0);
     assert_int_equal(n, 1);
     n = 0;
@@ -225,7 +225,7 @@ static void test_articles_and_revisions(void **state)
     mw_store_export(s, &f, count_rec, &n, &err);
     assert_int_equal(n, 3);
     n = 0;
-    f = (struct mw_store_filter){"2027-01-01T00:00:00Z", NULL};
+    f = (struct mw_store_filter){.seen_since = "2027-01-01T00:00:00Z"};
     mw_store_export(s, &f, count_rec, &n, &err);
     assert_int_equal(n, 0);
     /* one copy of each record: revisions hold them, the current one is the article's latest */

@@ -112,7 +112,7 @@ static void test_articles_revisions_export(void **state)
     char want[2048];
     snprintf(want, sizeof want, "%s\n%s\n", ROWS[2].rec, ROWS[3].rec);   /* oldest first */
     assert_string_equal(all.buf, want);
-    struct mw_store_filter fb = {NULL, "b"}, fr = {"2026-03-05T00:00:00Z", NULL};
+    struct mw_store_filter fb = {.outlet = "b"}, fr = {.seen_since = "2026-03-05T00:00:00Z"};
     assert_int_equal(mw_store_export(f->t, &fb, keep_line, &b, &err), 0);
     assert_int_equal(mw_store_export(f->t, &fr, keep_line, &recent, &err), 0);
     assert_int_equal(b.n, 1);
@@ -126,6 +126,45 @@ static void test_articles_revisions_export(void **state)
     mw_store_rollback(f->s);
     assert_int_equal(mw_store_article_get(f->t, "http://c.test/", &js, &err), 0);
     assert_null(js);
+}
+
+/* Export's filters, as instants and columns (the back ends must agree on what a date is). */
+static void test_export_filters(void **state)
+{
+    struct fx *f = *state;
+    struct mw_err err = {0};
+    static const char *const RECS[] = {
+        "{\"url\":\"http://x.test/1\",\"title\":\"a\",\"body\":\"b\",\"lang\":\"en\",\"rule\":\"r1\","
+        "\"published\":\"2026-03-01T23:30:00-02:00\"}",   /* 2026-03-02T01:30Z */
+        "{\"url\":\"http://x.test/2\",\"title\":\"a\",\"body\":\"b\",\"lang\":\"de\",\"rule\":\"generic\","
+        "\"published\":\"2026-03-01\"}",
+        "{\"url\":\"http://x.test/3\",\"title\":\"\",\"body\":\"b\",\"lang\":\"en\",\"rule\":\"r1\","
+        "\"published\":\"2026-03-03T00:00:00Z\"}",
+        "{\"url\":\"http://x.test/4\",\"title\":\"a\",\"body\":\"b\",\"lang\":\"en\",\"rule\":\"r1\","
+        "\"published\":\"last Tuesday\"}",
+    };
+    for (int i = 0; i < 4; i++) {
+        enum mw_put put;
+        char when[32];
+        snprintf(when, sizeof when, "2026-03-0%dT00:00:00Z", i + 1);
+        assert_int_equal(mw_store_article_put_json(f->s, RECS[i], "x", when, &put, &err), 0);
+    }
+    static const struct { struct mw_store_filter f; int want; } ROWS[] = {
+        {{.published_since = "2026-03-02T00:00:00Z"}, 2},
+        {{.published_before = "2026-03-02T00:00:00Z"}, 1},
+        {{.published_since = "2026-03-02T01:00:00+00:00", .published_before = "2026-03-02T02:00:00Z"}, 1},
+        {{.lang = "en"}, 3},
+        {{.rule = "generic"}, 1},
+        {{.complete = 1}, 2},
+        {{.max = 3}, 3},
+        {{.lang = "en", .rule = "r1", .complete = 1}, 1},
+    };
+    for (size_t i = 0; i < sizeof ROWS / sizeof ROWS[0]; i++) {
+        struct lines l = {{0}, 0};
+        assert_int_equal(mw_store_export(f->t, &ROWS[i].f, keep_line, &l, &err), 0);
+        if (l.n != ROWS[i].want)
+            fail_msg("filter row %zu: %d records, want %d:\n%s", i, l.n, ROWS[i].want, l.buf);
+    }
 }
 
 /* ---- frontier and leases --------------------------------------------------------------------------- */
@@ -503,6 +542,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_articles_revisions_export, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leases_are_exclusive_and_finish_is_the_holders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_run_out_lease_is_taken_over, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_come_back_until_max_tries, setup, teardown),

@@ -58,6 +58,7 @@ static const struct { const char *in, *want; } NORMALIZE[] = {
     {"https://ex.com/a?fbclid=1", "https://ex.com/a"},
     {"https://ex.com/a?b=2&utm_medium=m&gclid=3&c=4", "https://ex.com/a?b=2&c=4"},
     {"https://www.ex.com./a", "https://www.ex.com/a"},
+    {"https://ex../om/a?fbclid=1", "https://ex/om/a"},   /* fuzz_url: idempotent with several trailing dots */
     {"ftp://ex.com/a", NULL},
     {"not a url", NULL},
 };

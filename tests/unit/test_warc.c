@@ -399,6 +399,9 @@ static const struct { const char *config, *want; } CONFIG_ERRORS[] = {
     {"{\"max_size\": \"big\", \"dir\": \"/tmp\"}", "warc: config key \"max_size\" has the wrong type"},
     {"[1]", "warc: config is not a flat JSON object: [1]"},
     {"{\"path\": \"unterminated", "warc: config is not a flat JSON object: {\"path\": \"unterminated"},
+    /* a repeated key whose second value is broken: the first value was freed and must not be freed again */
+    {"{\"path\": \"a.warc\", \"path\": \"bad\\u00zz\"}", "warc: config is not a flat JSON object"},
+    {"{\"dir\": \"/tmp\", \"prefix\": \"p\", \"prefix\": \"\\u12\"}", "warc: config is not a flat JSON object"},
     {"{\"path\": \"/nonexistent/dir/x.warc.gz\"}", "warc: /nonexistent/dir/x.warc.gz: No such file or directory"},
     {"{\"dir\": \"/nonexistent/dir\", \"prefix\": \"p\"}", "warc: /nonexistent/dir/p-"},
 };
@@ -712,9 +715,91 @@ static void test_damaged(void **state)
     mw_warc_reader_free(NULL);
 }
 
+/* A URI that holds a line break must not end its header line: each event stays one request and one
+ * response record, the forged lines stay inside the (percent-encoded) URI. */
+static void test_header_injection(void **state)
+{
+    struct fx *f = *state;
+    char path[PATH_MAX + 32], config[PATH_MAX + 64], err[256] = "";
+    snprintf(path, sizeof path, "%s/inject.warc", f->tmp);
+    snprintf(config, sizeof config, "{\"path\": \"%s\"}", path);
+    void *st = NULL;
+    assert_int_equal(f->ops->open(&st, config, err, sizeof err), 0);
+    static const char *const uris[] = {
+        "https://ex.com/a\r\nWARC-Type: resource\r\nContent-Length: 0\r\n\r\nWARC/1.1\r\nWARC-Type: metadata",
+        "https://ex.com/b\nX-Forged: 1", "https://ex.com/c d\te"};
+    for (size_t i = 0; i < 3; i++) {
+        struct mw_fetch_event ev = {.url = uris[i], .final_url = i == 1 ? "https://ex.com/b\r\nX-Final: 1" : NULL,
+                                    .method = "GET", .request_headers = "Host: ex.com\r\n", .status = 200,
+                                    .status_line = "HTTP/1.1 200 OK", .response_headers = "Content-Type: text/html\r\n",
+                                    .body = "<p>x</p>", .body_len = 8, .fetched = "2026-11-29T10:00:00Z\r\nX-Date: 1",
+                                    .remote_ip = "127.0.0.1\r\nX-IP: 1"};
+        assert_int_equal(f->ops->on_fetch(st, &ev, err, sizeof err), 0);
+    }
+    f->ops->close(st);
+    struct mw_err e = {0};
+    struct mw_warc_reader *r = mw_warc_reader_new(path, NULL, &e);
+    assert_non_null(r);
+    const struct mw_warc_record *rec = next(r);
+    assert_string_equal(rec->type, "warcinfo");
+    static const char *const want[] = {
+        "https://ex.com/a%0D%0AWARC-Type:%20resource%0D%0AContent-Length:%200%0D%0A%0D%0AWARC/1.1%0D%0AWARC-Type:%20metadata",
+        "https://ex.com/b%0D%0AX-Final:%201", "https://ex.com/c%20d%09e"};
+    for (size_t i = 0; i < 3; i++) {
+        for (int k = 0; k < 2; k++) {
+            rec = next(r);
+            assert_non_null(rec);
+            assert_string_equal(rec->type, k ? "response" : "request");
+            assert_string_equal(rec->target_uri, want[i]);
+            static const char *const forged[] = {"X-Forged", "X-Final", "X-IP", "X-Date", "Content-Length: 0"};
+            for (size_t j = 0; j < 5; j++) {   /* no header line of the forged names */
+                char line[64];
+                snprintf(line, sizeof line, "\n%s", forged[j]);
+                if (!strncmp(rec->warc_headers, forged[j], strlen(forged[j])) || strstr(rec->warc_headers, line))
+                    fail_msg("event %zu: a forged header line %s:\n%s", i, forged[j], rec->warc_headers);
+            }
+            assert_header(rec->warc_headers, "WARC-IP-Address", NULL);
+        }
+        if (i == 1)
+            assert_header(rec->warc_headers, "Moonwire-Requested-URI", "https://ex.com/b%0AX-Forged:%201");
+    }
+    assert_null(next(r));
+    mw_warc_reader_free(r);
+}
+
+/* fuzz_warc_write: a status line that is not one ("Content-Type: ...") made a response block that was no HTTP
+ * message, and the reader skipped the record: the plugin now writes a status line of its own. */
+static void test_status_line_not_http(void **state)
+{
+    struct fx *f = *state;
+    char path[PATH_MAX + 32], config[PATH_MAX + 64], err[256] = "";
+    snprintf(path, sizeof path, "%s/status.warc", f->tmp);
+    snprintf(config, sizeof config, "{\"path\": \"%s\"}", path);
+    void *st = NULL;
+    assert_int_equal(f->ops->open(&st, config, err, sizeof err), 0);
+    struct mw_fetch_event ev = {.url = "https://ex.com/s", .method = "GET", .status = 200,
+                                .status_line = "Content-Type: text/html", .response_headers = "X-A: 1\r\n",
+                                .body = "<p>x</p>", .body_len = 8};
+    assert_int_equal(f->ops->on_fetch(st, &ev, err, sizeof err), 0);
+    f->ops->close(st);
+    struct mw_err e = {0};
+    struct mw_warc_reader *r = mw_warc_reader_new(path, NULL, &e);
+    assert_non_null(r);
+    assert_string_equal(next(r)->type, "warcinfo");
+    const struct mw_warc_record *rec = next(r);
+    assert_non_null(rec);
+    assert_string_equal(rec->type, "response");
+    assert_int_equal(rec->status, 200);
+    assert_int_equal(rec->body_len, 8);
+    assert_null(next(r));
+    mw_warc_reader_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_status_line_not_http),
+        cmocka_unit_test(test_header_injection),
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_append_and_plain),
         cmocka_unit_test(test_truncation),

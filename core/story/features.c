@@ -1,0 +1,242 @@
+/* story/features.c: an article's terms. Content words (function words out) give three kinds of term: the
+ * word's first five letters (a stem that holds in every language the module meets), its consonant skeleton
+ * (the same name in another script or spelling) and numbers; the first ten words (headline, lead) count three
+ * times. Names (capitalised words inside a sentence) are kept with their spelling for labels. How the terms
+ * are weighted is similarity.c's. */
+#include "story/story.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "meta/lang.h"
+
+#define HEAD_WORDS 10
+#define HEAD_WEIGHT 3.0f
+#define MAX_TOKENS 3000        /* content words read per article: the event is told long before */
+#define SLOTS 4096             /* accumulator (a power of two) */
+#define MAX_DISTINCT 2048
+
+struct acc {
+    uint32_t id;
+    float tf;
+    int first;                 /* position of the first occurrence */
+    int used;
+};
+struct cand {                  /* a name candidate */
+    uint32_t id;
+    float w;
+    int first;
+    char surface[MW_STORY_NAMELEN];
+};
+struct fx {
+    const struct mw_story_stop *stop;
+    const char *text;
+    struct acc *slot;
+    size_t distinct;
+    int pos, words;
+    int scripts[MW_SCRIPT_OTHER + 1];
+    struct cand names[64];
+    size_t nnames;
+};
+
+static uint32_t term_id(int kind, const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return (h & 0x3FFFFFFFu) | (uint32_t)kind << 30;
+}
+
+static void add_term(struct fx *x, uint32_t id, float w)
+{
+    size_t i = (id * 2654435761u) & (SLOTS - 1);
+    while (x->slot[i].used && x->slot[i].id != id)
+        i = (i + 1) & (SLOTS - 1);
+    if (!x->slot[i].used) {
+        if (x->distinct >= MAX_DISTINCT)
+            return;
+        x->slot[i] = (struct acc){id, 0, x->pos, 1};
+        x->distinct++;
+    }
+    x->slot[i].tf += w;
+}
+
+static void surface_copy(char *dst, const char *src, size_t len)
+{
+    if (len >= MW_STORY_NAMELEN)
+        len = MW_STORY_NAMELEN - 1;
+    while (len && ((unsigned char)src[len] & 0xC0) == 0x80)   /* not inside a character */
+        len--;
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
+static void add_name(struct fx *x, uint32_t id, float w, const struct mw_story_token *t, int caseless)
+{
+    for (size_t i = 0; i < x->nnames; i++)
+        if (x->names[i].id == id) {
+            x->names[i].w += w;
+            return;
+        }
+    if (x->nnames >= sizeof x->names / sizeof x->names[0])
+        return;
+    struct cand *c = &x->names[x->nnames++];
+    c->id = id;
+    c->w = caseless ? w * 0.5f : w;   /* a caseless script cannot say which words are names */
+    c->first = x->pos;
+    surface_copy(c->surface, x->text + t->off, t->len);
+}
+
+static int on_token(void *ctx, const struct mw_story_token *t)
+{
+    struct fx *x = ctx;
+    float w = x->pos < HEAD_WORDS ? HEAD_WEIGHT : 1.0f;
+    if (t->digits) {
+        if (t->nchars >= 2)
+            add_term(x, term_id(MW_TERM_NUM, t->norm), w);
+        return 0;
+    }
+    if (t->nchars < 2 || mw_story_stop_has(x->stop, t->norm))
+        return 0;
+    x->scripts[t->script]++;
+    char stem[MW_STORY_TOKMAX];
+    memcpy(stem, t->norm, sizeof stem);
+    if (t->script == MW_SCRIPT_ARABIC)
+        mw_story_arabic_light(stem);
+    char skel[8];
+    size_t sk = t->nchars >= 4 ? mw_story_skeleton(stem, t->script, skel, 4) : 0;
+    mw_story_utf8_trunc(stem, 5);
+    add_term(x, term_id(MW_TERM_WORD, stem), w);
+    if (sk >= 2) {
+        uint32_t id = term_id(MW_TERM_SKEL, skel);
+        add_term(x, id, w);
+        int caseless = t->script == MW_SCRIPT_ARABIC || t->script == MW_SCRIPT_OTHER;
+        if ((t->cap && !t->initial) || caseless)
+            add_name(x, id, w, t, caseless);
+    }
+    x->pos++;
+    return ++x->words >= MAX_TOKENS;
+}
+
+static int by_weight(const void *a, const void *b)
+{
+    const struct acc *x = a, *y = b;
+    if (x->tf != y->tf)
+        return x->tf < y->tf ? 1 : -1;
+    if (x->first != y->first)
+        return x->first - y->first;
+    return x->id < y->id ? -1 : x->id > y->id;   /* a word and its skeleton come together: a total order */
+}
+
+static int by_id(const void *a, const void *b)
+{
+    const struct mw_story_term *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int name_order(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    if (x->w != y->w)
+        return x->w < y->w ? 1 : -1;
+    return x->first - y->first;
+}
+
+/* move the k most salient of a[0..n) to the front (quickselect; their order among themselves is left open) */
+static void select_top(struct acc *a, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1 && k > lo && k < hi) {
+        struct acc pivot = a[lo + (hi - lo) / 2], t;
+        size_t i = lo, j = hi - 1;
+        while (i <= j) {
+            while (by_weight(&a[i], &pivot) < 0)
+                i++;
+            while (by_weight(&a[j], &pivot) > 0)
+                j--;
+            if (i <= j) {
+                t = a[i], a[i] = a[j], a[j] = t;
+                i++;
+                if (j-- == 0)
+                    break;
+            }
+        }
+        if (k <= j + 1)
+            hi = j + 1;
+        else if (k >= i)
+            lo = i;
+        else
+            return;
+    }
+}
+
+static void finish(struct fx *x, struct mw_story_feats *f)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < SLOTS; i++)
+        if (x->slot[i].used)
+            x->slot[n++] = x->slot[i];
+    if (n > MW_STORY_MAXF)
+        select_top(x->slot, n, MW_STORY_MAXF);   /* which terms: the first positions break ties */
+    f->n = n < MW_STORY_MAXF ? n : MW_STORY_MAXF;
+    for (size_t i = 0; i < f->n; i++)
+        f->t[i] = (struct mw_story_term){x->slot[i].id, x->slot[i].tf};
+    qsort(f->t, f->n, sizeof f->t[0], by_id);
+    qsort(x->names, x->nnames, sizeof x->names[0], name_order);
+    f->nnames = x->nnames < MW_STORY_NAMES ? x->nnames : MW_STORY_NAMES;
+    for (size_t i = 0; i < f->nnames; i++) {
+        f->names[i].id = x->names[i].id;
+        f->names[i].w = x->names[i].w;
+        memcpy(f->names[i].surface, x->names[i].surface, MW_STORY_NAMELEN);
+    }
+    int best = MW_SCRIPT_NONE;
+    for (int s = MW_SCRIPT_LATIN; s <= MW_SCRIPT_OTHER; s++)
+        if (x->scripts[s] > x->scripts[best])
+            best = s;
+    f->script = (unsigned char)best;
+}
+
+static void read_part(struct fx *x, const char *s)
+{
+    if (!s || x->words >= MAX_TOKENS)
+        return;
+    x->text = s;
+    mw_story_tokens(s, strlen(s), on_token, x);
+}
+
+void mw_story_features(const struct mw_story_stop *stop, const char *title, const char *body,
+                       struct mw_story_feats *f)
+{
+    memset(f, 0, sizeof *f);
+    struct fx *x = calloc(1, sizeof *x);
+    if (!x)
+        return;   /* no terms: the article stays alone */
+    x->slot = calloc(SLOTS, sizeof *x->slot);
+    if (x->slot) {
+        x->stop = stop;
+        read_part(x, title);
+        read_part(x, body);
+        finish(x, f);
+    }
+    free(x->slot);
+    free(x);
+}
+
+void mw_story_features_record(const struct mw_story_stop *stop, const json_t *rec, struct mw_story_feats *f)
+{
+    const char *title = json_string_value(json_object_get(rec, "title"));
+    const char *body = json_string_value(json_object_get(rec, "body"));
+    if (!body || !*body)
+        body = json_string_value(json_object_get(rec, "lead"));
+    mw_story_features(stop, title, body, f);
+    char l[3];
+    const char *tag = json_string_value(json_object_get(rec, "lang"));
+    if (tag && !mw_lang_normalize(tag, l)) {
+        snprintf(f->lang, sizeof f->lang, "%s", l);
+        return;
+    }
+    const char *text = body && *body ? body : title;
+    const char *guess = text ? mw_lang_detect(text, strlen(text) < 4096 ? strlen(text) : 4096) : NULL;
+    snprintf(f->lang, sizeof f->lang, "%s", guess ? guess : "");
+}

@@ -1,0 +1,279 @@
+/* tests/unit/test_story.c: core/story's text side and decision: folding and tokens (accents, Turkish and Polish
+ * letters, mojibake, Arabic letter variants and digits), consonant skeletons across scripts, Arabic light
+ * stemming, stop words, sentence splitting, the pair similarity (identity, unrelated texts, time, scripts), and
+ * the online clustering over the in-memory backend. Rows are {input, want}. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "story/story.h"
+
+/* ---------- tokens ---------- */
+
+struct joined {
+    char s[512];
+    int caps, initials;
+};
+
+static int join(void *ctx, const struct mw_story_token *t)
+{
+    struct joined *j = ctx;
+    size_t n = strlen(j->s);
+    snprintf(j->s + n, sizeof j->s - n, "%s%s", n ? "|" : "", t->norm);
+    j->caps += t->cap;
+    j->initials += t->initial;
+    return 0;
+}
+
+static const struct {
+    const char *in, *want;
+} TOKENS[] = {
+    {"Für die Straße", "fur|die|strasse"},
+    {"Łódź, İstanbul ve Şişli", "lodz|istanbul|ve|sisli"},
+    {"fÃ¼r MÃ¼nchen", "fur|munchen"},                 /* UTF-8 read as Latin-1 */
+    {"Ã©tÃ© â€œquotedâ€\xC2\x9D", "ete|quoted"},     /* and as cp1252 (0x9D undefined there: U+009D) */
+    {"Хафтар покинул Москву, всё", "хафтар|покинул|москву|все"},
+    {"أحمد إلى القدس مُدَرِّسٌ", "احمد|الي|القدس|مدرس"},   /* alef forms, alef maksura, harakat */
+    {"عام ٢٠٢٠ و۱۹", "عام|2020|و|19"},                   /* Eastern Arabic and Persian digits */
+    {"COVID-19 covid19 3,5", "covid|19|covid|19|3|5"},
+    {"Ελλάδα Αθήνα", "ελλαδα|αθηνα"},
+    {"e-mail\xC2\xAD" "address it's", "e|mailaddress|it|s"},   /* a soft hyphen is no break */
+};
+
+static void test_tokens(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof TOKENS / sizeof TOKENS[0]; i++) {
+        struct joined j = {"", 0, 0};
+        mw_story_tokens(TOKENS[i].in, strlen(TOKENS[i].in), join, &j);
+        if (strcmp(j.s, TOKENS[i].want))
+            fail_msg("%s: got %s, want %s", TOKENS[i].in, j.s, TOKENS[i].want);
+    }
+    struct joined j = {"", 0, 0};
+    const char *s = "Haftar left. The Kremlin said: Moscow";
+    mw_story_tokens(s, strlen(s), join, &j);
+    assert_int_equal(j.caps, 4);
+    assert_int_equal(j.initials, 3);   /* Haftar, The, Moscow start sentences; Kremlin does not */
+}
+
+/* ---------- skeletons ---------- */
+
+static const struct {
+    const char *word, *want;
+} SKELETONS[] = {
+    {"Haftar", "ftr"}, {"Hifter", "ftr"}, {"Хафтар", "ftr"}, {"حفتر", "ftr"},
+    {"Sarraj", "srj"}, {"Siraj", "srj"}, {"السراج", "srj"}, {"Сарадж", "srj"},
+    {"Khalifa", "klf"}, {"Kalifa", "klf"}, {"خليفة", "klf"},
+    {"Moscow", "mskv"}, {"Москва", "mskv"}, {"Qassem", "ksm"}, {"Касем", "ksm"}, {"قاسم", "ksm"},
+    {"Philippines", "flpns"}, {"Schmidt", "smdt"}, {"Ελλάδα", ""},
+};
+
+static int first_norm(void *ctx, const struct mw_story_token *t)
+{
+    memcpy(ctx, t, sizeof *t);
+    return 1;
+}
+
+static void test_skeletons(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof SKELETONS / sizeof SKELETONS[0]; i++) {
+        struct mw_story_token t;
+        char sk[16];
+        mw_story_tokens(SKELETONS[i].word, strlen(SKELETONS[i].word), first_norm, &t);
+        mw_story_skeleton(t.norm, t.script, sk, 12);
+        if (strcmp(sk, SKELETONS[i].want))
+            fail_msg("%s: got \"%s\", want \"%s\"", SKELETONS[i].word, sk, SKELETONS[i].want);
+    }
+}
+
+static const struct {
+    const char *word, *want;
+} ARABIC[] = {
+    {"والحكومة", "حكوم"}, {"بالمدينة", "مدين"}, {"وزيرها", "وزير"}, {"المعلمون", "معلم"},
+    {"كتب", "كتب"}, {"لهم", "لهم"},   /* three letters stay */
+};
+
+static void test_arabic_light(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof ARABIC / sizeof ARABIC[0]; i++) {
+        struct mw_story_token t;
+        mw_story_tokens(ARABIC[i].word, strlen(ARABIC[i].word), first_norm, &t);
+        mw_story_arabic_light(t.norm);
+        if (strcmp(t.norm, ARABIC[i].want))
+            fail_msg("%s: got %s, want %s", ARABIC[i].word, t.norm, ARABIC[i].want);
+    }
+}
+
+static void test_stopwords(void **state)
+{
+    (void)state;
+    struct mw_story_stop *s = mw_story_stop_new();
+    assert_non_null(s);
+    static const char *const yes[] = {"the", "und", "fur", "для", "في", "ile", "według", "wedlug", "selon", NULL};
+    static const char *const no[] = {"haftar", "moscow", "ceasefire", "хафтар", NULL};
+    for (int i = 0; yes[i]; i++) {
+        struct mw_story_token t;
+        mw_story_tokens(yes[i], strlen(yes[i]), first_norm, &t);
+        if (!mw_story_stop_has(s, t.norm))
+            fail_msg("%s should be a stop word", yes[i]);
+    }
+    for (int i = 0; no[i]; i++)
+        if (mw_story_stop_has(s, no[i]))
+            fail_msg("%s should not be a stop word", no[i]);
+    mw_story_stop_free(s);
+}
+
+/* ---------- sentences ---------- */
+
+struct sents {
+    const char *text;
+    char s[1024];
+};
+
+static void add_sent(void *ctx, size_t off, size_t len)
+{
+    struct sents *c = ctx;
+    size_t n = strlen(c->s);
+    snprintf(c->s + n, sizeof c->s - n, "%s%.*s", n ? "|" : "", (int)len, c->text + off);
+}
+
+static const struct {
+    const char *in, *want;
+} SENTENCES[] = {
+    {"Haftar left. The talks failed!", "Haftar left.|The talks failed!"},
+    {"The U.S. envoy Mr. Smith arrived. He spoke.", "The U.S. envoy Mr. Smith arrived.|He spoke."},
+    {"“We will go on,” he said. Then he left.", "“We will go on,” he said.|Then he left."},
+    {"Title line\n\nFirst paragraph. Second one", "Title line|First paragraph.|Second one"},
+    {"Version 2.5 is out. هل انتهى؟ نعم", "Version 2.5 is out.|هل انتهى؟|نعم"},
+};
+
+static void test_sentences(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof SENTENCES / sizeof SENTENCES[0]; i++) {
+        struct sents c = {SENTENCES[i].in, ""};
+        mw_story_sentences(c.text, strlen(c.text), add_sent, &c);
+        if (strcmp(c.s, SENTENCES[i].want))
+            fail_msg("%s: got %s, want %s", SENTENCES[i].in, c.s, SENTENCES[i].want);
+    }
+}
+
+/* ---------- similarity ---------- */
+
+static const char *const EN1 = "Haftar leaves Moscow without signing Libya ceasefire. Libyan commander Khalifa Haftar "
+                               "left Moscow on Tuesday without signing the ceasefire deal that Fayez al-Sarraj signed.";
+static const char *const EN2 = "Libya's Hifter quits Moscow talks without signing truce. Field Marshal Khalifa Hifter "
+                               "refused to sign the Moscow ceasefire document already signed by Sarraj.";
+static const char *const EN3 = "City council approves new budget for road repairs. The council voted to spend more on "
+                               "potholes and bicycle lanes next year, the mayor said.";
+static const char *const RU1 = "Хафтар покинул Москву, не подписав соглашение о перемирии в Ливии. Халифа Хафтар "
+                               "уехал из Москвы; Сарадж документ подписал.";
+
+static void vec_of(const struct mw_story_stop *stop, const char *text, const char *lang, int32_t day,
+                   struct mw_story_vec *v)
+{
+    struct mw_story_feats *f = malloc(sizeof *f);
+    mw_story_features(stop, NULL, text, f);
+    snprintf(f->lang, sizeof f->lang, "%s", lang);
+    uint32_t df[MW_STORY_MAXF] = {0};   /* no other documents: every term equally rare */
+    mw_story_vec_make(f, df, 0, day, v);
+    free(f);
+}
+
+static const struct {
+    const char *a, *la, *b, *lb;
+    int32_t da, db;
+    int same;
+} PAIRS[] = {
+    {NULL, "en", NULL, "en", 18000, 18000, 1},                    /* EN1 with itself */
+    {NULL, "en", NULL, "en", 18000, 18001, 1},                    /* EN1, EN2: one event, other spellings */
+    {NULL, "en", NULL, "en", 18000, 18000, 0},                    /* EN1, EN3: unrelated */
+    {NULL, "en", NULL, "en", 18000, 18040, 0},                    /* EN1, EN2 forty days apart */
+    {NULL, "en", NULL, "ru", 18000, 18000, 1},                    /* EN1, RU1: across scripts */
+};
+
+static void test_similarity(void **state)
+{
+    (void)state;
+    const char *texts[][2] = {{EN1, EN1}, {EN1, EN2}, {EN1, EN3}, {EN1, EN2}, {EN1, RU1}};
+    struct mw_story_stop *stop = mw_story_stop_new();
+    struct mw_story_vec *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    for (size_t i = 0; i < sizeof PAIRS / sizeof PAIRS[0]; i++) {
+        vec_of(stop, texts[i][0], PAIRS[i].la, PAIRS[i].da, a);
+        vec_of(stop, texts[i][1], PAIRS[i].lb, PAIRS[i].db, b);
+        double s = mw_story_similarity(a, b);
+        assert_true(s >= 0 && s <= 1);
+        if (mw_story_same(s) != PAIRS[i].same)
+            fail_msg("pair %zu: similarity %.3f, want same_story %d", i, s, PAIRS[i].same);
+        if (i == 0)
+            assert_true(s > 0.999);
+    }
+    free(a);
+    free(b);
+    mw_story_stop_free(stop);
+}
+
+/* ---------- clustering over the in-memory backend ---------- */
+
+static void test_cluster(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *published;
+        int64_t want;   /* story: the smallest member id */
+    } DOCS[] = {
+        {NULL, "2020-01-14T08:00:00Z", 1},   /* EN1 */
+        {NULL, "2020-01-14T09:00:00Z", 2},   /* EN3 */
+        {NULL, "2020-01-14T10:00:00+03:00", 1},   /* EN2 */
+        {NULL, "2020-01-15T10:00:00Z", 1},   /* RU1 */
+        {NULL, "2020-03-20T10:00:00Z", 5},   /* EN1 again, two months later: another story */
+    };
+    const char *texts[] = {EN1, EN3, EN2, RU1, EN1};
+    const char *langs[] = {"en", "en", "en", "ru", "en"};
+    struct mw_story_stop *stop = mw_story_stop_new();
+    struct mw_story_index *x = mw_story_index_new();
+    struct mw_story_backend be = mw_story_index_backend(x);
+    struct mw_story_doc *d = malloc(sizeof *d);
+    for (size_t i = 0; i < sizeof DOCS / sizeof DOCS[0]; i++) {
+        json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "url", "x", "body", texts[i], "published", DOCS[i].published,
+                                "lang", langs[i]);
+        mw_story_doc_from_record(stop, rec, (int64_t)i + 1, d);
+        json_decref(rec);
+        struct mw_err err = {0};
+        assert_int_equal(mw_story_assign(&be, d, &err), 0);
+    }
+    for (size_t i = 0; i < sizeof DOCS / sizeof DOCS[0]; i++)
+        if (mw_story_index_story(x, (int64_t)i + 1) != DOCS[i].want)
+            fail_msg("document %zu: story %lld, want %lld", i + 1, (long long)mw_story_index_story(x, (int64_t)i + 1),
+                     (long long)DOCS[i].want);
+    free(d);
+    mw_story_index_free(x);
+    mw_story_stop_free(stop);
+}
+
+static void test_day(void **state)
+{
+    (void)state;
+    assert_int_equal(mw_story_day("1970-01-02T00:00:00Z"), 1);
+    assert_int_equal(mw_story_day("2020-01-14T01:00:00+03:00"), mw_story_day("2020-01-13T22:00:00Z"));
+    assert_int_equal(mw_story_day(NULL), MW_STORY_NODAY);
+    assert_int_equal(mw_story_day("yesterday"), MW_STORY_NODAY);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tokens),     cmocka_unit_test(test_skeletons), cmocka_unit_test(test_arabic_light),
+        cmocka_unit_test(test_stopwords),  cmocka_unit_test(test_sentences), cmocka_unit_test(test_similarity),
+        cmocka_unit_test(test_cluster),    cmocka_unit_test(test_day),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

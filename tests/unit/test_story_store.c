@@ -1,0 +1,255 @@
+/* tests/unit/test_story_store.c: core/story/story_store.c — the run hook assigns each new article through the
+ * store's "sqlite" sink in the article's own transaction; a revision stays one member; a full rebuild gives
+ * the same grouping as the hook did one article at a time; a store whose articles came without the hook is
+ * rebuilt by sync; members come back as their latest revision; a URL finds its story. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run/sink.h"
+#include "run/store.h"
+#include "story/story.h"
+
+static char path[64];
+
+static void unlink_store(void)
+{
+    char p[80];
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+}
+
+static int setup(void **state)
+{
+    snprintf(path, sizeof path, "/tmp/mw-test-story-%d.sqlite", (int)getpid());
+    unlink_store();
+    struct mw_err err = {0};
+    *state = mw_store_open(path, &err);
+    return *state ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    mw_store_free(*state);
+    unlink_store();
+    return 0;
+}
+
+/* {url, published, lang, text, story it must join (the smallest member's id)} */
+static const struct {
+    const char *url, *published, *lang, *text;
+    int64_t story;
+} ROWS[] = {
+    {"http://a.example/1", "2020-01-14T08:00:00Z", "en",
+     "Haftar leaves Moscow without signing Libya ceasefire. Libyan commander Khalifa Haftar left Moscow on Tuesday "
+     "without signing the ceasefire deal that Fayez al-Sarraj signed, the Russian foreign ministry said.", 1},
+    {"http://b.example/1", "2020-01-14T09:00:00Z", "en",
+     "City council approves new budget for road repairs. The council voted to spend more on potholes and bicycle "
+     "lanes next year, the mayor of Port Ellis said on Tuesday.", 2},
+    {"http://c.example/1", "2020-01-14T10:00:00+03:00", "en",
+     "Libya's Hifter quits Moscow talks without signing truce. Field Marshal Khalifa Hifter refused to sign the "
+     "Moscow ceasefire document already signed by Sarraj, Russia's foreign ministry confirmed.", 1},
+    {"http://d.example/1", "2020-01-15T10:00:00Z", "ru",
+     "Хафтар покинул Москву, не подписав соглашение о перемирии в Ливии. Халифа Хафтар уехал из Москвы, а Сарадж "
+     "документ подписал, сообщил МИД России.", 1},
+    {"http://e.example/1", "2020-01-15T11:00:00Z", "en",
+     "Port Ellis council budget passes with road repair money. Councillors in Port Ellis approved the budget for "
+     "potholes and bicycle lanes, the mayor said.", 2},
+    {"http://f.example/1", "2020-01-15T12:00:00Z", "en",
+     "Volcano erupts on remote island, flights cancelled. Ash from the volcano grounded flights across the region "
+     "as villagers fled the slopes.", 6},
+};
+#define NROWS (sizeof ROWS / sizeof ROWS[0])
+
+static char *record(size_t i, const char *suffix)
+{
+    char body[1024];
+    snprintf(body, sizeof body, "%s%s", ROWS[i].text, suffix);
+    json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:s}", "url", ROWS[i].url, "published", ROWS[i].published, "lang",
+                          ROWS[i].lang, "body", body, "fetched", "2026-01-01T00:00:00Z");
+    char *s = json_dumps(r, JSON_COMPACT);
+    json_decref(r);
+    return s;
+}
+
+/* one record through the sink, in its own transaction, as `moonwire run` does */
+static void through_sink(struct mw_store *s, void *sink, const char *rec)
+{
+    struct mw_err err = {0};
+    char msg[512] = "";
+    assert_int_equal(mw_store_begin(s, &err), 0);
+    int rc = mw_sink_sqlite_ops()->on_record(sink, rec, msg, sizeof msg);
+    if (rc)
+        fail_msg("sink: %s", msg);
+    assert_int_equal(mw_store_commit(s, &err), 0);
+}
+
+struct pairs {
+    int64_t id[32], story[32], via[32];
+    double sim[32];
+    size_t n;
+};
+
+static int collect(void *ctx, int64_t id, int64_t story, int64_t via, double sim)
+{
+    struct pairs *p = ctx;
+    if (p->n < 32) {
+        p->id[p->n] = id;
+        p->via[p->n] = via;
+        p->sim[p->n] = sim;
+        p->story[p->n++] = story;
+    }
+    return 0;
+}
+
+/* the same stories, each article joined through the same member with the same similarity */
+static void same_grouping(const struct pairs *a, const struct pairs *b)
+{
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++)
+        if (a->story[i] != b->story[i] || a->via[i] != b->via[i] || a->sim[i] != b->sim[i])
+            fail_msg("article %lld: story %lld via %lld (%.6f) one way, %lld via %lld (%.6f) the other",
+                     (long long)a->id[i], (long long)a->story[i], (long long)a->via[i], a->sim[i],
+                     (long long)b->story[i], (long long)b->via[i], b->sim[i]);
+}
+
+static void grouping(struct mw_story_store *ss, struct pairs *p)
+{
+    struct mw_err err = {0};
+    p->n = 0;
+    assert_int_equal(mw_story_store_each(ss, collect, p, &err), 0);
+}
+
+static void want_rows(const struct pairs *p)
+{
+    assert_int_equal(p->n, NROWS);
+    for (size_t i = 0; i < NROWS; i++)
+        if (p->id[i] != (int64_t)i + 1 || p->story[i] != ROWS[i].story)
+            fail_msg("article %lld: story %lld, want %lld", (long long)p->id[i], (long long)p->story[i],
+                     (long long)ROWS[i].story);
+}
+
+static int count_members(void *ctx, int64_t id, const char *rec, int64_t via, double sim)
+{
+    (void)id;
+    (void)via;
+    (void)sim;
+    if (strstr(rec, "(updated)"))
+        ((int *)ctx)[1]++;
+    ((int *)ctx)[0]++;
+    return 0;
+}
+
+static void test_hook_revision_rebuild(void **state)
+{
+    struct mw_store *s = *state;
+    void *sink = mw_sink_sqlite_bind(s);
+    for (size_t i = 0; i < NROWS; i++) {
+        char *r = record(i, "");
+        through_sink(s, sink, r);
+        free(r);
+    }
+    char *rev = record(0, " (updated)");   /* a revision of the first article: one member still */
+    through_sink(s, sink, rev);
+    free(rev);
+    mw_sink_sqlite_ops()->close(sink);
+
+    struct mw_err err = {0};
+    struct mw_story_store *ss = mw_story_store_open(s, &err);
+    assert_non_null(ss);
+    struct pairs hook, rebuilt;
+    grouping(ss, &hook);
+    want_rows(&hook);
+    int n[2] = {0, 0};
+    assert_int_equal(mw_story_store_members(ss, 1, count_members, n, &err), 0);
+    assert_int_equal(n[0], 3);   /* the first article, its two other reports... */
+    assert_int_equal(n[1], 1);   /* ...and the member shows its latest revision */
+    int64_t story = 0;
+    assert_int_equal(mw_story_store_find(ss, "http://d.example/1", &story, &err), 0);
+    assert_int_equal(story, 1);
+
+    int was_rebuilt = -1;
+    assert_int_equal(mw_story_store_sync(ss, &was_rebuilt, &err), 0);
+    assert_int_equal(was_rebuilt, 0);   /* in step: nothing to do */
+    assert_int_equal(mw_story_store_rebuild(ss, &err), 0);
+    grouping(ss, &rebuilt);
+    want_rows(&rebuilt);
+    same_grouping(&hook, &rebuilt);
+    mw_story_store_free(ss);
+}
+
+/* articles stored before any story table (an older store): the hook does not assign out of order, sync rebuilds */
+static void test_out_of_step(void **state)
+{
+    struct mw_store *s = *state;
+    struct mw_err err = {0};
+    for (size_t i = 0; i + 1 < NROWS; i++) {
+        char *r = record(i, "");
+        enum mw_put put;
+        assert_int_equal(mw_store_article_put_json(s, r, NULL, "2026-01-01T00:00:00Z", &put, &err), 0);
+        free(r);
+    }
+    void *sink = mw_sink_sqlite_bind(s);
+    char *last = record(NROWS - 1, "");
+    through_sink(s, sink, last);
+    free(last);
+    mw_sink_sqlite_ops()->close(sink);
+    struct mw_story_store *ss = mw_story_store_open(s, &err);
+    struct pairs p;
+    grouping(ss, &p);
+    assert_int_equal(p.n, 0);   /* nothing assigned out of order */
+    int rebuilt = 0;
+    assert_int_equal(mw_story_store_sync(ss, &rebuilt, &err), 0);
+    assert_int_equal(rebuilt, 1);
+    grouping(ss, &p);
+    want_rows(&p);
+    mw_story_store_free(ss);
+}
+
+/* a store that stopped taking stories at some article catches up in id order, like the hook would have */
+static void test_catch_up(void **state)
+{
+    struct mw_store *s = *state;
+    struct mw_err err = {0};
+    void *sink = mw_sink_sqlite_bind(s);
+    for (size_t i = 0; i < 3; i++) {
+        char *r = record(i, "");
+        through_sink(s, sink, r);
+        free(r);
+    }
+    mw_sink_sqlite_ops()->close(sink);
+    for (size_t i = 3; i < NROWS; i++) {   /* stored by something without the hook (an export/import) */
+        char *r = record(i, "");
+        enum mw_put put;
+        assert_int_equal(mw_store_article_put_json(s, r, NULL, "2026-01-01T00:00:00Z", &put, &err), 0);
+        free(r);
+    }
+    struct mw_story_store *ss = mw_story_store_open(s, &err);
+    int rebuilt = -1;
+    assert_int_equal(mw_story_store_sync(ss, &rebuilt, &err), 0);
+    assert_int_equal(rebuilt, 0);
+    struct pairs p;
+    grouping(ss, &p);
+    want_rows(&p);
+    mw_story_store_free(ss);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_hook_revision_rebuild, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_out_of_step, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_catch_up, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
