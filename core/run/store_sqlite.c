@@ -124,6 +124,7 @@ static const char MIGRATE_2_3[] =
     "ALTER TABLE frontier ADD COLUMN last_by INTEGER;"
     "ALTER TABLE frontier ADD COLUMN leases INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX frontier_claimed ON frontier(claimed_by) WHERE claimed_by IS NOT NULL;"
+    "CREATE INDEX frontier_todo ON frontier(id) WHERE state = 'queued' OR state = 'error';"
     "CREATE TABLE workers(id INTEGER PRIMARY KEY, name TEXT NOT NULL, host TEXT, pid INTEGER,"
     "  started INTEGER NOT NULL, beat INTEGER NOT NULL, pages INTEGER NOT NULL DEFAULT 0, stopped INTEGER);"
     "CREATE TABLE hosts(host TEXT PRIMARY KEY, busy_by INTEGER, busy_until INTEGER,"
@@ -192,9 +193,14 @@ static const char *const SQL[ST_N] = {
                          "field_stats g WHERE g.rule = f.rule AND g.field = f.field AND g.pages >= ?1) "
                          "ORDER BY f.rule, f.run_id, f.field",
     /* the shared crawl: ?now is epoch ms */
-    [ST_LEASE_SCAN] = "SELECT id, url, outlet, tries, claimed_by, lease_until FROM frontier WHERE id > ?1 AND "
-                      "(state = 'queued' OR (state = 'error' AND tries < ?2 AND last_by IS NOT ?5)) AND "
-                      "(claimed_by IS NULL OR lease_until < ?3) ORDER BY id LIMIT ?4",
+    /* up to ?4 rows to do that no live lease holds, at most ?1 per host, spread over hosts (as the PostgreSQL
+     * store does: a sitemap lists one host's pages together) */
+    [ST_LEASE_SCAN] = "WITH cand AS (SELECT id, substr(url, instr(url, '://') + 3, instr(substr(url, instr(url, "
+                      "'://') + 3) || '/', '/') - 1) AS h FROM frontier WHERE (state = 'queued' OR (state = 'error' "
+                      "AND tries < ?2 AND last_by IS NOT ?5)) AND (claimed_by IS NULL OR lease_until < ?3) "
+                      "ORDER BY id LIMIT 4096), rk AS (SELECT id, row_number() OVER (PARTITION BY h ORDER BY id) AS rn "
+                      "FROM cand) SELECT f.id, f.url, f.outlet, f.tries, f.claimed_by, f.lease_until FROM frontier f "
+                      "JOIN rk ON rk.id = f.id WHERE rk.rn <= ?1 ORDER BY rk.rn, f.id LIMIT ?4",
     [ST_LEASE_SET] = "UPDATE frontier SET claimed_by = ?2, lease_until = ?3, leases = leases + 1 WHERE id = ?1",
     [ST_TAKEOVER] = "INSERT INTO takeovers(url, worker, at, prev_worker, prev_until) VALUES(?1, ?2, ?3, ?4, ?5)",
     [ST_FR_FINISH] = "UPDATE frontier SET state = ?2, tries = CASE WHEN ?3 >= 0 THEN ?3 ELSE tries END, "
@@ -224,7 +230,6 @@ struct seen {
 
 struct sq {
     sqlite3 *db;
-    int64_t lease_cursor;   /* the last frontier row a lease scan passed (a scan goes on from there) */
     char *path;
     sqlite3_stmt *st[ST_N];
     int in_tx;
@@ -1265,15 +1270,15 @@ struct lease_arg {
     void *ctx;
 };
 
-/* One scan from the cursor: rows leased now; *seen the rows looked at. */
-static int lease_scan(struct sq *s, struct lease_arg *a, int64_t now, long *seen, struct mw_err *err)
+/* One scan: rows leased now, at most per_host of a host; *seen the rows found. */
+static int lease_scan(struct sq *s, struct lease_arg *a, int64_t now, long per_host, long *seen, struct mw_err *err)
 {
     struct row { int64_t id, prev, prev_until; char *url, *outlet; int tries; } rows[256];
     long want = a->n - a->got, n = 0;
     if (want > 256)
         want = 256;
     sqlite3_stmt *q = stmt(s, ST_LEASE_SCAN);
-    sqlite3_bind_int64(q, 1, s->lease_cursor);
+    sqlite3_bind_int64(q, 1, per_host);
     sqlite3_bind_int(q, 2, a->max_tries);
     sqlite3_bind_int64(q, 3, now);
     sqlite3_bind_int64(q, 4, want);
@@ -1310,7 +1315,6 @@ static int lease_scan(struct sq *s, struct lease_arg *a, int64_t now, long *seen
             out = step_done(s, q, err, "takeover log");
         }
         if (!out) {
-            s->lease_cursor = rows[i].id;
             a->got++;
             a->fn(a->ctx, rows[i].url, rows[i].outlet, rows[i].tries);
         }
@@ -1320,24 +1324,19 @@ static int lease_scan(struct sq *s, struct lease_arg *a, int64_t now, long *seen
     return out;
 }
 
-/* From the cursor on; when that runs dry, once more from the start (leases given back or run out, errors). */
+/* Spread over hosts first (an eighth of the lease per host), then what that left, in discovery order. */
 static int do_lease(struct sq *s, void *arg, struct mw_err *err)
 {
     struct lease_arg *a = arg;
     if (reap_dead(s, err))
         return MW_EIO;
     int64_t now = wall_ms();
-    int wrapped = s->lease_cursor == 0;
-    while (a->got < a->n) {
-        long seen = 0;
-        if (lease_scan(s, a, now, &seen, err))
-            return MW_EIO;
-        if (seen)
-            continue;
-        if (wrapped)
-            break;
-        wrapped = 1;
-        s->lease_cursor = 0;
+    long per_host = a->n / 8 > 4 ? a->n / 8 : 4;
+    for (int pass = 0; pass < 2 && a->got < a->n; pass++) {
+        long seen = 1;
+        while (seen && a->got < a->n)
+            if (lease_scan(s, a, now, pass ? a->n : per_host, &seen, err))
+                return MW_EIO;
     }
     return 0;
 }

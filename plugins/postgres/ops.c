@@ -420,13 +420,13 @@ static int pg_worker_leave(void *db, int64_t id, struct mw_err *err)
     return 0;
 }
 
-static int pg_frontier_lease(void *db, int64_t worker, int max_tries, long n, long lease_ms, mw_store_frontier_fn fn,
-                             void *ctx, long *got, struct mw_err *err)
+/* One lease of up to n rows, at most per_host of one host; *got counts them. */
+static int lease_once(struct pg *p, int64_t worker, int max_tries, long n, long lease_ms, long per_host,
+                      mw_store_frontier_fn fn, void *ctx, long *got, struct mw_err *err)
 {
-    char a[24], b[24], c[24], d[24];
-    const char *v[4] = {I64(a, worker), I64(b, max_tries), I64(c, n), I64(d, lease_ms)};
-    *got = 0;
-    PGresult *r = rows(db, 1, Q_LEASE, 4, v, "frontier lease", err);
+    char a[24], b[24], c[24], d[24], e[24];
+    const char *v[5] = {I64(a, worker), I64(b, max_tries), I64(c, n), I64(d, lease_ms), I64(e, per_host)};
+    PGresult *r = rows(p, 1, Q_LEASE, 5, v, "frontier lease", err);
     if (!r)
         return MW_EIO;
     for (int i = 0; i < PQntuples(r); i++) {
@@ -434,6 +434,19 @@ static int pg_frontier_lease(void *db, int64_t worker, int max_tries, long n, lo
         fn(ctx, PQgetvalue(r, i, 0), PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1), (int)lval(r, i, 2));
     }
     PQclear(r);
+    return 0;
+}
+
+/* Spread over hosts first (an eighth of the lease per host); what that leaves, in discovery order. */
+static int pg_frontier_lease(void *db, int64_t worker, int max_tries, long n, long lease_ms, mw_store_frontier_fn fn,
+                             void *ctx, long *got, struct mw_err *err)
+{
+    *got = 0;
+    long per_host = n / 8 > 4 ? n / 8 : 4;
+    if (lease_once(db, worker, max_tries, n, lease_ms, per_host, fn, ctx, got, err))
+        return MW_EIO;
+    if (*got < n && per_host < n)
+        return lease_once(db, worker, max_tries, n - *got, lease_ms, n, fn, ctx, got, err);
     return 0;
 }
 

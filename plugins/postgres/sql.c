@@ -164,11 +164,16 @@ static const char *const SQL[Q_N] = {
                   "WHERE busy_by = $1::bigint OR robots_by = $1::bigint",
     [Q_LEAVE_S] = "UPDATE source_claims SET taken_by = NULL WHERE taken_by = $1::bigint",
     [Q_LEAVE_W] = "UPDATE workers SET stopped = " NOW_MS ", beat = " NOW_MS " WHERE id = $1::bigint",
-    /* up to $3 rows nobody holds (or whose lease ran out), in discovery order; rows another worker is leasing
-     * or finishing right now are skipped, never waited for; a takeover is logged */
-    [Q_LEASE] = "WITH c AS (SELECT id, claimed_by AS prev, lease_until AS prev_until FROM frontier WHERE " TODO
-                " AND (claimed_by IS NULL OR lease_until < " NOW_MS ") ORDER BY id LIMIT $3::bigint "
-                "FOR UPDATE SKIP LOCKED),"
+    /* up to $3 rows nobody holds (or whose lease ran out), at most $5 per host, in discovery order within a
+     * host and spread over hosts (a sitemap lists one host's pages together: leasing them in plain discovery
+     * order would give every worker the same host, which the delay lets fetch one page at a time); rows
+     * another worker is leasing or finishing right now are skipped, never waited for; a takeover is logged */
+    [Q_LEASE] = "WITH cand AS (SELECT id, " HOST_OF_URL " AS h FROM frontier WHERE " TODO
+                " AND (claimed_by IS NULL OR lease_until < " NOW_MS ") ORDER BY id LIMIT 4096),"
+                " rk AS (SELECT id, row_number() OVER (PARTITION BY h ORDER BY id) AS rn FROM cand),"
+                " c AS (SELECT f.id, f.claimed_by AS prev, f.lease_until AS prev_until FROM frontier f JOIN rk ON "
+                "rk.id = f.id WHERE rk.rn <= $5::bigint AND (f.claimed_by IS NULL OR f.lease_until < " NOW_MS ") "
+                "ORDER BY rk.rn, f.id LIMIT $3::bigint FOR UPDATE OF f SKIP LOCKED),"
                 " u AS (UPDATE frontier f SET claimed_by = $1::bigint, lease_until = " NOW_MS " + $4::bigint, "
                 "leases = f.leases + 1 FROM c WHERE f.id = c.id RETURNING f.id, f.url, f.outlet, f.tries, c.prev, "
                 "c.prev_until),"
