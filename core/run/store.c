@@ -70,8 +70,14 @@ static struct mw_store *open_plugin(const char *where, const char *name, struct 
     struct mw_plugin_lib *lib = mw_plugin_load(name, dirs, &perr);
     const struct mw_plugin *info = mw_plugin_info(lib);
     if (!info || !info->store) {
-        mw_err_set(err, MW_EINVAL, "store", "%.*s...: a PostgreSQL store needs moonwire's %s plugin (%s.so, built "
-                   "with libpq): %s", 24, where, name, name, info ? "it is not a store" : perr.msg);
+        char shown[512];   /* the URL without a password */
+        snprintf(shown, sizeof shown, "%s", where);
+        char *scheme = strstr(shown, "://"), *at = strchr(shown, '@');
+        char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+        if (at && colon && colon < at)
+            memmove(colon, at, strlen(at) + 1);
+        mw_err_set(err, MW_EINVAL, "store", "%s: a PostgreSQL store needs moonwire's %s plugin (%s.so, built "
+                   "with libpq): %s", shown, name, name, info ? "it is not a store" : perr.msg);
         mw_plugin_unload(lib);
         return NULL;
     }
