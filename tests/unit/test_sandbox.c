@@ -217,6 +217,9 @@ static const struct found {
      "local parts = {} for i = 1, 200000 do parts[i] = '{\"a\":[1,2,\"xxxxxxxxxxxx\"]}' end\n"
      "local s = '[' .. table.concat(parts, ',') .. ']' local keep = {}\n"
      "for i = 1, 20 do local ok, v = pcall(json.decode, s) keep[i] = v end", 100000000, MW_ELIMIT, "memory limit", NULL},
+    {"json.encode of a big value outside the cap (jansson's memory was not counted)",
+     "local s = string.rep('x', 1 << 20) local t = {} for i = 1, 40 do t[i] = s end\nreturn json.encode(t)", 100000000,
+     MW_ELIMIT, "found.lua:2: memory limit of 64 MB", NULL},
     {"doc:select at the cap leaks (and libxml2's node sets were not counted)",
      "local d = html.parse(string.rep('<p>x</p>', 100000))\n"
      "for r = 1, 30 do pcall(function() local keep = {} for i = 1, 1e6 do keep[i] = d:select('p') end end) end",
