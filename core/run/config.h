@@ -60,6 +60,8 @@ struct mw_run_config {
     long long page_time_ms;     /* one page's extraction, decoding to record (10s; 0 = none): then an error record */
     size_t max_body;
     long long every_s;          /* schedule (0 = none given) */
+    long lease_ms;              /* a worker's hold on the pages it took, renewed by its heartbeat (60s) */
+    long source_period_ms;      /* workers read each source once per period (15m) */
 };
 
 /* Load path. getenv(name) is available to the file, so ports and paths can come from the environment.
