@@ -177,7 +177,7 @@ size_t mw_lua_doc_text_bytes(lua_State *L, int idx) { return estimated(L, idx)->
  * operations are charged, and its scratch memory (plain malloc, which the budget does not see) may take
  * half of what the cap leaves, reserved while it runs. Past a limit: the budget's stop when the budget was
  * the limit, else an error naming the selector. */
-static xmlXPathObjectPtr css_run(lua_State *L, xmlNodePtr ctx, const char *sel, struct mw_err *err)
+static void css_run(lua_State *L, xmlNodePtr ctx, const char *sel, xmlXPathObjectPtr *out, struct mw_err *err)
 {
     struct mw_budget *b = mw_budget_of(L);
     size_t used = mw_budget_mem(b), cap = mw_budget_mem_max(b);
@@ -185,7 +185,7 @@ static xmlXPathObjectPtr css_run(lua_State *L, xmlNodePtr ctx, const char *sel, 
     struct mw_css_limits lim = {.max_ops = (unsigned long long)(left < CSS_OPS_MAX ? left + 1 : CSS_OPS_MAX),
                                 .max_bytes = cap > used ? (cap - used) / 2 : 1};
     mw_budget_reserve(L, lim.max_bytes, "selector");
-    xmlXPathObjectPtr r = mw_css_select_limited(css_of(L), ctx, sel, &lim, err);
+    xmlXPathObjectPtr r = *out = mw_css_select_limited(css_of(L), ctx, sel, &lim, err);   /* boxed: may raise now */
     mw_budget_release(L, lim.max_bytes);
     mw_budget_charge(L, 8 + (long long)lim.ops * CSS_OP_UNITS);
     if (!r && err->code == MW_ELIMIT && lim.ops > lim.max_ops) {
@@ -195,7 +195,6 @@ static xmlXPathObjectPtr css_run(lua_State *L, xmlNodePtr ctx, const char *sel, 
     }
     if (!r && err->code == MW_ELIMIT)   /* the memory: the cap's stop, saying what needed it */
         mw_budget_out_of_memory(L, err->msg);
-    return r;
 }
 
 /* ---- evaluation under an operation limit ---- */
@@ -280,7 +279,7 @@ static int m_select_impl(lua_State *L, int first_only)
     xmlXPathObjectPtr *r = (xmlXPathObjectPtr *)mw_lua_box(L, free_xpath_obj);
     int box = lua_gettop(L);
     struct mw_err err = {0};
-    *r = css_run(L, ctx, sel, &err);
+    css_run(L, ctx, sel, r, &err);
     mw_budget_check(L);
     if (!*r)
         return luaL_error(L, "%s", err.msg);
@@ -555,7 +554,7 @@ static int n_closest(lua_State *L)
     xmlXPathObjectPtr *r = (xmlXPathObjectPtr *)mw_lua_box(L, free_xpath_obj);
     int box = lua_gettop(L);
     struct mw_err err = {0};
-    *r = css_run(L, (xmlNodePtr)n->doc, sel, &err);
+    css_run(L, (xmlNodePtr)n->doc, sel, r, &err);
     mw_budget_check(L);
     if (!*r)
         return luaL_error(L, "%s", err.msg);
