@@ -175,7 +175,7 @@ static int beside_article(struct mw_story_store **stories, struct mw_store *stor
 static int store_record(struct mw_sinks *s, const struct mw_record *r, const char *crawl_outlet,
                         const char *fetched, enum mw_put *stored, struct mw_err *err)
 {
-    struct mw_store_article a = {r->rec, r->json, r->len, crawl_outlet, fetched};
+    struct mw_store_article a = {r->rec, r->json, r->len, crawl_outlet, fetched, NULL, NULL};
     int64_t id = 0;
     int rc = mw_store_article_put(s->store, &a, stored, &id, err);
     return rc ? rc : beside_article(&s->stories, s->store, r, *stored, id, err);
@@ -258,7 +258,7 @@ static int sq_record(void *state, const char *record_json, char *errbuf, size_t 
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    struct mw_store_article a = {r.rec, record_json, r.len, NULL, f ? f : now};
+    struct mw_store_article a = {r.rec, record_json, r.len, NULL, f ? f : now, NULL, NULL};
     struct mw_err err = {0};
     enum mw_put put = MW_PUT_SAME;
     int64_t id;
