@@ -1,6 +1,6 @@
 /* tests/bench/stories.c: synthetic articles for the stories benchmark (tests/bench/stories.py), and the store
  * side of it.
- *   stories gen N SEED        N article records (JSON lines) of made-up events: each event has a day, a few
+ *   stories gen N SEED [DAYS] N article records (JSON lines) of made-up events over DAYS days (365): each has a day, a few
  *                             names and its own words; an article tells one event (its url says which) in
  *                             about 250 words, most of them background words drawn by Zipf's law
  *   stories load STORE FILE   put FILE's articles into a fresh store in one transaction (no stories)
@@ -163,7 +163,7 @@ static int emit(const struct event *ev, const struct slot *s, long id, char *tit
     return rc;
 }
 
-static int gen(long n, uint64_t seed)
+static int gen(long n, uint64_t seed, int days)
 {
     rng_state = seed;
     struct slot *s = malloc((size_t)n * sizeof *s);
@@ -173,7 +173,7 @@ static int gen(long n, uint64_t seed)
         return 1;
     long k = 0, nev = 0;
     while (k < n) {
-        make_event(&ev[nev], 365);
+        make_event(&ev[nev], days);
         for (int size = event_size(); size > 0 && k < n; size--, k++)
             s[k] = (struct slot){(long long)(ev[nev].day + (int)(rnd() % 3)) * 86400 + (long long)(rnd() % 86400), nev};
         nev++;
@@ -266,10 +266,10 @@ int main(int argc, char **argv)
 {
     if (argc >= 4 && !strcmp(argv[1], "rss"))
         return rss(argv + 2);
-    if (argc == 4 && !strcmp(argv[1], "gen"))
-        return gen(atol(argv[2]), strtoull(argv[3], NULL, 10));
+    if ((argc == 4 || argc == 5) && !strcmp(argv[1], "gen"))
+        return gen(atol(argv[2]), strtoull(argv[3], NULL, 10), argc == 5 && atoi(argv[4]) > 0 ? atoi(argv[4]) : 365);
     if ((argc != 4 && !(argc == 5 && !strcmp(argv[1], "add"))) || (strcmp(argv[1], "load") && strcmp(argv[1], "add"))) {
-        fputs("usage: stories gen N SEED | stories load STORE FILE | stories add STORE FILE [BATCH]\n", stderr);
+        fputs("usage: stories gen N SEED [DAYS] | stories load STORE FILE | stories add STORE FILE [BATCH]\n", stderr);
         return 2;
     }
     struct mw_err err = {0};
