@@ -64,12 +64,16 @@ $(B)/san/moonwire: $(SCLI_OBJ) $(B)/san/libmoonwire.a
 $(B)/tests/%: tests/unit/%.c $(B)/libmoonwire.a
 	@mkdir -p $(@D)
 	@echo "  TEST    $@"
-	@$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(B)/libmoonwire.a $(LIBS) -lcmocka
+	@$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(filter %.o,$^) $(B)/libmoonwire.a $(LIBS) -lcmocka
 
 $(B)/san/tests/%: tests/unit/%.c $(B)/san/libmoonwire.a
 	@mkdir -p $(@D)
 	@echo "  TEST    $@"
-	@$(CC) $(WARN) $(DEFS) $(SAN_CFLAGS) -Icore -Itests $(PKG_CFLAGS) -o $@ $< $(B)/san/libmoonwire.a $(LIBS) -lcmocka
+	@$(CC) $(WARN) $(DEFS) $(SAN_CFLAGS) -Icore -Itests $(PKG_CFLAGS) -o $@ $< $(filter %.o,$^) $(B)/san/libmoonwire.a $(LIBS) -lcmocka
+
+# a suite of cli/ files links their objects too
+$(B)/tests/test_format: $(B)/obj/core/cli/format.o $(B)/obj/core/cli/csv.o
+$(B)/san/tests/test_format: $(B)/san/core/cli/format.o $(B)/san/core/cli/csv.o
 
 # plugins: plugins/<name>/*.c -> build/plugins/<name>.so (dlopen'd; they see only core/plugin.h)
 PLUGIN_DIRS := $(sort $(dir $(wildcard plugins/*/*.c)))

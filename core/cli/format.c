@@ -2,6 +2,7 @@
  * The body's block kinds (headings, list items, quotes) are found by matching its paragraphs against the
  * page's block elements; the extractors themselves stay plain-text. */
 #include "cli/format.h"
+#include "cli/csv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ struct cli_out {
     enum fmt fmt;
     int meta, one, n, failed;
     FILE *f;
+    struct mw_buf row, cell;   /* csv from a record's text (cli/csv.c) */
 };
 
 /* what a paragraph of the body was on the page */
@@ -479,7 +481,7 @@ struct cli_out *cli_out_new(const char *name, int with_metadata, int one, FILE *
         struct cli_out *o = calloc(1, sizeof *o);
         if (!o)
             return NULL;
-        *o = (struct cli_out){NAMES[i].fmt, with_metadata, one, 0, 0, f};
+        *o = (struct cli_out){NAMES[i].fmt, with_metadata, one, 0, 0, f, {0}, {0}};
         if (o->fmt == F_CSV)
             for (int c = 0; CSV_COLS[c]; c++)
                 csv_cell(f, CSV_COLS[c], !CSV_COLS[c + 1]);
@@ -546,6 +548,13 @@ int cli_out_record_text(struct cli_out *o, const json_t *rec, const char *json, 
             o->failed = 1;
         return o->failed ? -1 : 0;
     }
+    if (o->fmt == F_CSV && json && !cli_csv_row(&o->row, &o->cell, json, len, CSV_COLS)) {
+        fwrite(o->row.data, 1, o->row.len, o->f);   /* the same row as put_csv's, without the tree */
+        o->n++;
+        if (ferror(o->f))
+            o->failed = 1;
+        return o->failed ? -1 : 0;
+    }
     json_t *parsed = rec ? NULL : json_loadb(json, len, 0, NULL);
     int rc = rec || parsed ? cli_out_record(o, rec ? rec : parsed, page, page_len, ctype) : 0;
     json_decref(parsed);
@@ -562,6 +571,8 @@ int cli_out_free(struct cli_out *o)
         fputs("</teiCorpus>\n", o->f);
     fflush(o->f);
     int rc = o->failed || ferror(o->f) ? -1 : 0;
+    mw_buf_free(&o->row);
+    mw_buf_free(&o->cell);
     free(o);
     return rc;
 }

@@ -391,6 +391,7 @@ int cmd_run(int argc, char **argv)
     mw_runner_opts_default(&ro);
     ro.scripts_dir = cli_scripts_dir();
     ro.explain = 1;   /* where each field came from: the crawl counts it for layout-change alerts */
+    ro.page_seconds = (double)cfg->page_time_ms / 1000;   /* limits.page_time */
     const char **dirs = rule_dirs(cfg);
     ro.rule_dirs = dirs;
     struct mw_runner *runner = mw_runner_new(&ro, &err);

@@ -20,6 +20,7 @@ struct mw_lua {
     struct mw_lua_limits lim;
     struct mw_budget *budget;
     FILE *out;                 /* where print() writes: stdout for eval and the shell, stderr for rules */
+    size_t live;               /* what the state held after its last full collection (mw_lua_call) */
 };
 
 static const char PROXIES = 'p';   /* registry key: the set of read-only proxies (weak keys) */
@@ -525,6 +526,12 @@ static int msgh_trace(lua_State *L)
     return 1;
 }
 
+static void collect(struct mw_lua *s)
+{
+    lua_gc(s->L, LUA_GCCOLLECT, 0);
+    s->live = mw_budget_mem(s->budget);
+}
+
 int mw_lua_call(struct mw_lua *s, int nargs, int nres, int traceback, struct mw_err *err)
 {
     lua_State *L = s->L;
@@ -542,8 +549,11 @@ int mw_lua_call(struct mw_lua *s, int nargs, int nres, int traceback, struct mw_
     lua_remove(L, fn);
     int outer = !mw_budget_depth(s->budget);
     if (st == LUA_OK) {
-        if (outer && mw_budget_mem(s->budget) > s->lim.mem_max / 8)
-            lua_gc(L, LUA_GCCOLLECT, 0);   /* garbage of one call must not crowd the next */
+        /* garbage of one call must not crowd the next: collect once an eighth of the cap has come since the
+         * last collection (what is still live then, e.g. 10,000 loaded rules, is not garbage: counting it
+         * made every call a full collection) */
+        if (outer && mw_budget_mem(s->budget) > s->live + s->lim.mem_max / 8)
+            collect(s);
         return MW_OK;
     }
     int limit = stopped || st == LUA_ERRMEM;
@@ -555,6 +565,6 @@ int mw_lua_call(struct mw_lua *s, int nargs, int nres, int traceback, struct mw_
                    lua_isstring(L, -1) ? lua_tostring(L, -1) : "error");
     lua_pop(L, 1);
     if (outer)
-        lua_gc(L, LUA_GCCOLLECT, 0);
+        collect(s);
     return limit ? MW_ELIMIT : MW_ESCRIPT;
 }

@@ -38,16 +38,23 @@ static int vec_push(struct mw_meta_vec *v, xmlNodePtr n, long ord)
     return 0;
 }
 
+/* strcasecmp's equality, the first bytes compared first: most names differ there, and a call is dear in
+ * the walks that ask every element for several names. */
+static int ci_eq(const char *a, const char *b)
+{
+    return !((a[0] ^ b[0]) & ~0x20) && !strcasecmp(a, b);
+}
+
 int mw_meta_name_is(xmlNodePtr n, const char *name)
 {
-    return n->type == XML_ELEMENT_NODE && n->name && !strcasecmp((const char *)n->name, name);
+    return n->type == XML_ELEMENT_NODE && n->name && ci_eq((const char *)n->name, name);
 }
 
 /* Attribute value borrowed from the tree (NULL when absent); libxml2 keeps a single text child for it. */
 const char *mw_meta_attr(xmlNodePtr n, const char *name)
 {
     for (xmlAttrPtr a = n->properties; a; a = a->next)
-        if (a->name && !strcasecmp((const char *)a->name, name))
+        if (a->name && ci_eq((const char *)a->name, name))
             return a->children && a->children->content ? (const char *)a->children->content : "";
     return NULL;
 }
@@ -200,6 +207,22 @@ void mw_meta_rtrim(char *s)
 
 /* ---- the walk ---- */
 
+/* strstr(tok, w) != NULL for a short token and a non-empty word, without a call per pair. */
+static int sub_in(const char *tok, const char *w)
+{
+    if (!w[0])
+        return 1;
+    for (const char *p = tok; *p; p++)
+        if (*p == w[0]) {
+            size_t j = 1;
+            while (w[j] && p[j] == w[j])
+                j++;
+            if (!w[j])
+                return 1;
+        }
+    return 0;
+}
+
 int mw_meta_class_says(const char *v, const char *const *yes, const char *const *no)
 {
     if (!v)
@@ -222,11 +245,11 @@ int mw_meta_class_says(const char *v, const char *const *yes, const char *const 
         p += n;
         int y = 0;
         for (int i = 0; yes[i]; i++)
-            if (strstr(tok, yes[i])) { y = 1; break; }
+            if (sub_in(tok, yes[i])) { y = 1; break; }
         if (!y)
             continue;
         for (int i = 0; no[i]; i++)
-            if (strstr(tok, no[i])) { y = 0; break; }
+            if (sub_in(tok, no[i])) { y = 0; break; }
         if (y)
             found = 1;
     }
@@ -281,7 +304,7 @@ static void add_meta(json_t *metas, const char *key, const char *content)
 
 /* <a href=".../author/jane-doe/">: a link to an author's page (WordPress and most CMSs) names the author. The
  * path's segments are compared, not searched: a page has hundreds of links. */
-static int author_link(xmlNodePtr n)
+int mw_meta_author_link(xmlNodePtr n)
 {
     static const char *const segs[] = {"author", "authors", "autor", "autoren", "auteur", "auteurs", "yazar",
                                        "journalist", "journalists", "reporter", NULL};
@@ -303,7 +326,7 @@ static int author_link(xmlNodePtr n)
 static void visit(struct mw_meta_scan *sc, xmlNodePtr n, long ord)
 {
     const char *nm = (const char *)n->name;
-    if (!strcasecmp(nm, "meta")) {
+    if (ci_eq(nm, "meta")) {
         const char *content = mw_meta_attr(n, "content");
         if (!content)
             return;
@@ -315,7 +338,7 @@ static void visit(struct mw_meta_scan *sc, xmlNodePtr n, long ord)
             vec_push(&sc->props, n, ord);
         return;
     }
-    if (!strcasecmp(nm, "script")) {
+    if (ci_eq(nm, "script")) {
         const char *type = mw_meta_attr(n, "type");
         if (type && strcasestr(type, "ld+json")) {
             xmlChar *txt = xmlNodeGetContent(n);
@@ -326,34 +349,36 @@ static void visit(struct mw_meta_scan *sc, xmlNodePtr n, long ord)
         }
         return;
     }
-    if (!strcasecmp(nm, "title") && !sc->title) {
+    if (ci_eq(nm, "title") && !sc->title) {
         sc->title = mw_text_inline(n);
         return;
     }
-    if (!strcasecmp(nm, "html") && !sc->html_lang) {
+    if (ci_eq(nm, "html") && !sc->html_lang) {
         const char *l = mw_meta_attr(n, "lang");
         if (!l)
             l = mw_meta_attr(n, "xml:lang");
         if (l && *l)
             sc->html_lang = strdup(l);
     }
-    if (!strcasecmp(nm, "link")) {
+    if (ci_eq(nm, "link")) {
         const char *rel = mw_meta_attr(n, "rel"), *href = mw_meta_attr(n, "href");
         if (rel && href && !strcasecmp(rel, "canonical") && !sc->canonical)
             sc->canonical = strdup(href);
         return;
     }
-    if (!strcasecmp(nm, "h1"))
+    if (ci_eq(nm, "h1"))
         vec_push(&sc->h1, n, ord);
-    if (!strcasecmp(nm, "time"))
+    else if (ci_eq(nm, "h2"))
+        vec_push(&sc->h2, n, ord);
+    if (ci_eq(nm, "time"))
         vec_push(&sc->times, n, ord);
-    if (!strcasecmp(nm, "img"))
+    if (ci_eq(nm, "img"))
         vec_push(&sc->imgs, n, ord);
     if (mw_meta_attr(n, "itemprop"))
         vec_push(&sc->props, n, ord);
     const char *cls = mw_meta_attr(n, "class"), *id = mw_meta_attr(n, "id"), *rel = mw_meta_attr(n, "rel");
     if ((mw_meta_class_says(cls, byline_yes, byline_no) || mw_meta_class_says(id, byline_yes, byline_no) ||
-         (rel && !strcasecmp(rel, "author")) || author_link(n)) && !mw_meta_in_skipped(n))
+         (rel && !strcasecmp(rel, "author")) || mw_meta_author_link(n)) && !mw_meta_in_skipped(n))
         vec_push(&sc->bylines, n, ord);
     if (mw_meta_class_says(cls, date_yes, date_no))
         vec_push(&sc->dated, n, ord);
@@ -654,6 +679,7 @@ static void scan_free(struct mw_meta_scan *sc)
     free(sc->html_lang);
     free(sc->canonical);
     free(sc->h1.v);
+    free(sc->h2.v);
     free(sc->times.v);
     free(sc->bylines.v);
     free(sc->props.v);

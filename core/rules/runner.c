@@ -396,27 +396,108 @@ static void load_dir(struct mw_runner *r, const char *dir)
     mw_dir_list_free(names, n);
 }
 
+/* One domain of one rule, for note_shared_domains: the rules' domains sorted by (folded domain, rule, index)
+ * bring the rules sharing a domain together without comparing every pair of rules. */
+struct dom_ref {
+    char *fold;       /* the domain in lower case (strcasecmp's equality, C locale) */
+    size_t rule, at;
+};
+
+struct dom_pair {
+    size_t i, j, a, b;   /* rules[i].domains[a] and rules[j].domains[b], i < j */
+};
+
+static int dom_ref_cmp(const void *x, const void *y)
+{
+    const struct dom_ref *p = x, *q = y;
+    int c = strcmp(p->fold, q->fold);
+    if (c)
+        return c;
+    return p->rule != q->rule ? (p->rule > q->rule ? 1 : -1) : (p->at > q->at) - (p->at < q->at);
+}
+
+static int dom_pair_cmp(const void *x, const void *y)
+{
+    const struct dom_pair *p = x, *q = y;
+    const size_t u[4] = {p->i, p->j, p->a, p->b}, v[4] = {q->i, q->j, q->a, q->b};
+    for (int k = 0; k < 4; k++)
+        if (u[k] != v[k])
+            return u[k] > v[k] ? 1 : -1;
+    return 0;
+}
+
+static void note_shared_pair(struct mw_runner *r, const struct dom_pair *p)
+{
+    const struct rule_ent *x = &r->rules[p->i], *y = &r->rules[p->j];
+    const char *d = x->domains[p->a];
+    char msg[1400];
+    snprintf(msg, sizeof msg, "%.400s:%d: rule %s and %.400s:%d: rule %s both claim domain \"%s\": "
+             "%s is used for its pages, as the rule loaded later (rule directories given later, "
+             "MOONWIRE_RULES and ~/.config/moonwire/rules, override scripts/outlets; in one "
+             "directory files load in name order)", y->file, find_line(y->file, d, 0), y->name,
+             x->file, find_line(x->file, d, 0), x->name, d, y->name);
+    json_array_append_new(r->load_notes, json_string(msg));
+}
+
+/* The pairs of refs [lo, hi) (one folded domain) from two different rules, appended to *ps. -1: no memory. */
+static int shared_pairs(const struct dom_ref *refs, size_t lo, size_t hi, struct dom_pair **ps, size_t *n,
+                        size_t *cap)
+{
+    for (size_t u = lo; u < hi; u++)
+        for (size_t v = u + 1; v < hi; v++) {
+            if (refs[u].rule == refs[v].rule)
+                continue;
+            if (*n == *cap) {
+                size_t c = *cap ? *cap * 2 : 16;
+                struct dom_pair *np = realloc(*ps, c * sizeof *np);
+                if (!np)
+                    return -1;
+                *ps = np;
+                *cap = c;
+            }
+            (*ps)[(*n)++] = (struct dom_pair){refs[u].rule, refs[v].rule, refs[u].at, refs[v].at};
+        }
+    return 0;
+}
+
 /* Two rules naming the same domain: find_rule takes the one loaded later (a rule directory given later
  * overrides an earlier one, as a rule of the same name does; within a directory, files load in name order).
- * Each pair is one note, so the writer of the losing rule learns why it never runs. */
+ * Each pair is one note, so the writer of the losing rule learns why it never runs; the notes come in the
+ * order of the rules, then of their domains. */
 static void note_shared_domains(struct mw_runner *r)
 {
+    size_t total = 0, n = 0, np = 0, cap = 0;
     for (size_t i = 0; i < r->nrules; i++)
-        for (size_t j = i + 1; j < r->nrules; j++)
-            for (size_t a = 0; a < r->rules[i].ndomains; a++)
-                for (size_t b = 0; b < r->rules[j].ndomains; b++) {
-                    const char *d = r->rules[i].domains[a];
-                    if (strcasecmp(d, r->rules[j].domains[b]))
-                        continue;
-                    const struct rule_ent *x = &r->rules[i], *y = &r->rules[j];
-                    char msg[1400];
-                    snprintf(msg, sizeof msg, "%.400s:%d: rule %s and %.400s:%d: rule %s both claim domain \"%s\": "
-                             "%s is used for its pages, as the rule loaded later (rule directories given later, "
-                             "MOONWIRE_RULES and ~/.config/moonwire/rules, override scripts/outlets; in one "
-                             "directory files load in name order)", y->file, find_line(y->file, d, 0), y->name,
-                             x->file, find_line(x->file, d, 0), x->name, d, y->name);
-                    json_array_append_new(r->load_notes, json_string(msg));
-                }
+        total += r->rules[i].ndomains;
+    struct dom_ref *refs = calloc(total ? total : 1, sizeof *refs);
+    struct dom_pair *pairs = NULL;
+    for (size_t i = 0; refs && i < r->nrules; i++)
+        for (size_t a = 0; a < r->rules[i].ndomains; a++) {
+            char *f = strdup(r->rules[i].domains[a]);
+            if (!f)
+                goto done;
+            for (char *c = f; *c; c++)
+                *c = (char)tolower((unsigned char)*c);
+            refs[n++] = (struct dom_ref){f, i, a};
+        }
+    if (!refs)
+        return;
+    qsort(refs, n, sizeof *refs, dom_ref_cmp);
+    for (size_t lo = 0, hi; lo < n; lo = hi) {
+        for (hi = lo + 1; hi < n && !strcmp(refs[hi].fold, refs[lo].fold); hi++)
+            ;
+        if (hi - lo > 1 && shared_pairs(refs, lo, hi, &pairs, &np, &cap))
+            goto done;
+    }
+    if (np)
+        qsort(pairs, np, sizeof *pairs, dom_pair_cmp);
+    for (size_t k = 0; k < np; k++)
+        note_shared_pair(r, &pairs[k]);
+done:
+    for (size_t k = 0; k < n; k++)
+        free(refs[k].fold);
+    free(refs);
+    free(pairs);
 }
 
 static int runtime_main(lua_State *L)   /* 1: the runner, 2: rule.lua's chunk */

@@ -737,6 +737,7 @@ static void parse_limits(struct ctx *c, json_t *L, struct mw_run_config *cfg)
     cfg->host_failures = (int)get_int(c, L, "host_failures", 3, 1, 1000);
     cfg->pass_time_ms = get_ms(c, L, "pass_time", 3600000);
     cfg->host_time_ms = get_ms(c, L, "host_time", 1800000);
+    cfg->page_time_ms = get_ms(c, L, "page_time", 10000);
     cfg->lease_ms = (long)get_ms(c, L, "lease", 60000);
     cfg->source_period_ms = (long)get_ms(c, L, "source_period", 900000);
     cfg->max_body = (size_t)16 << 20;
@@ -896,7 +897,7 @@ struct mw_run_config *mw_run_config_load(const char *path, struct mw_err *err)
     static const char *const lknown[] = {"pages_per_outlet", "max_age", "delay", "connections_per_host",
                                          "connections", "timeout", "connect_timeout", "retries", "backoff",
                                          "max_retry_after", "max_tries", "host_failures", "max_body", "pass_time",
-                                         "host_time", "workers", "lease", "source_period", NULL};
+                                         "host_time", "workers", "page_time", "lease", "source_period", NULL};
     if (lim && json_is_object(lim))
         check_keys(&c, lim, "limits", lknown);
     json_t *empty = json_object();

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "run/store.h"
 
@@ -40,13 +41,13 @@ static const char *const SQL[Q_N] = {
                   "via_sim, xnorm, vec, names) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [Q_MERGE] = "UPDATE story_docs SET story = ?2 WHERE story = ?1",
     [Q_STORY_DEL] = "DELETE FROM stories WHERE id = ?1",
-    [Q_SUM] = "SELECT count(*), count(DISTINCT outlet), min(CASE WHEN epoch > 0 THEN epoch END), max(epoch) "
-              "FROM story_docs WHERE story = ?1",
+    [Q_SUM] = "SELECT count(*), count(DISTINCT outlet), coalesce(min(CASE WHEN epoch > 0 THEN epoch END), 0), "
+              "coalesce(max(epoch), 0) FROM story_docs WHERE story = ?1",
     [Q_OUTLETS] = "SELECT group_concat(o, '; ') FROM (SELECT DISTINCT outlet AS o FROM story_docs "
                   "WHERE story = ?1 AND outlet <> '' ORDER BY o)",
     [Q_LANGS] = "SELECT group_concat(l, ' ') FROM (SELECT DISTINCT lang AS l FROM story_docs "
                 "WHERE story = ?1 AND lang <> '' ORDER BY l)",
-    [Q_HEAD] = "SELECT outlet, lang, epoch, names FROM story_docs WHERE story = ?1 ORDER BY article_id LIMIT 64",
+    [Q_HEAD] = "SELECT outlet, lang, epoch, names FROM story_docs WHERE story = ?1 ORDER BY article_id LIMIT 65",
     [Q_STORY_PUT] = "INSERT OR REPLACE INTO stories(id, first_published, first_epoch, last_epoch, articles, outlets, "
                     "outlet_list, langs, label) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_ART_KEY] = "SELECT id FROM article_rows WHERE key = ?1",
@@ -339,13 +340,16 @@ static int be_story_of(void *ctx, int64_t doc, int64_t *story, struct mw_err *er
     return one_int(ss, st, doc, story, err);
 }
 
-static char *names_json(const struct mw_story_name *n, size_t k)
+/* a member's label names as text, one "id weight surface" a line (surfaces are single tokens: no spaces) */
+static char *names_text(const struct mw_story_name *n, size_t k)
 {
-    json_t *a = json_array();
+    size_t cap = k * (MW_STORY_NAMELEN + 32) + 1, len = 0;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    s[0] = '\0';
     for (size_t i = 0; i < k; i++)
-        json_array_append_new(a, json_pack("[I, f, s]", (json_int_t)n[i].id, (double)n[i].w, n[i].surface));
-    char *s = json_dumps(a, JSON_COMPACT);
-    json_decref(a);
+        len += (size_t)snprintf(s + len, cap - len, "%u %.6g %s\n", (unsigned)n[i].id, (double)n[i].w, n[i].surface);
     return s;
 }
 
@@ -355,7 +359,7 @@ static int put_doc(struct mw_story_store *ss, const struct mw_story_doc *d, cons
     unsigned char blob[MW_STORY_MAXV * 8];
     memcpy(blob, v->id, v->n * 4);
     memcpy(blob + v->n * 4, v->w, v->n * 4);
-    char *names = names_json(d->feats.names, d->feats.nnames);
+    char *names = names_text(d->feats.names, d->feats.nnames);
     sqlite3_stmt *st = q(ss, Q_DOC_ADD);
     sqlite3_bind_int64(st, 1, d->id);
     sqlite3_bind_int64(st, 2, d->story);
@@ -368,7 +372,7 @@ static int put_doc(struct mw_story_store *ss, const struct mw_story_doc *d, cons
     sqlite3_bind_double(st, 9, d->via_sim);
     sqlite3_bind_double(st, 10, v->xnorm);
     sqlite3_bind_blob(st, 11, blob, (int)(v->n * 8), SQLITE_STATIC);
-    sqlite3_bind_text(st, 12, names ? names : "[]", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, names ? names : "", -1, SQLITE_STATIC);
     int rc = done(ss, st, err, "story document");
     free(names);
     return rc;
@@ -404,25 +408,34 @@ static int be_merge(void *ctx, int64_t from, int64_t to, struct mw_err *err)
     return rc;
 }
 
-static int read_names(const char *js, struct mw_story_name *n)
+static int read_names(const char *t, struct mw_story_name *n)
 {
-    json_t *a = json_loads(js ? js : "[]", 0, NULL);
-    size_t i, k = 0;
-    json_t *e;
-    json_array_foreach(a, i, e) {
-        if (k >= MW_STORY_NAMES)
+    int k = 0;
+    while (t && *t && k < MW_STORY_NAMES) {
+        char *end;
+        unsigned long id = strtoul(t, &end, 10);
+        if (*end != ' ')
             break;
-        n[k].id = (uint32_t)json_integer_value(json_array_get(e, 0));
-        n[k].w = (float)json_number_value(json_array_get(e, 1));
-        snprintf(n[k].surface, sizeof n[k].surface, "%s", json_string_value(json_array_get(e, 2)) ?: "");
+        double w = strtod(end + 1, &end);
+        if (*end != ' ')
+            break;
+        const char *surface = end + 1, *eol = strchr(surface, '\n');
+        size_t len = eol ? (size_t)(eol - surface) : strlen(surface);
+        if (len >= sizeof n[k].surface)
+            len = sizeof n[k].surface - 1;
+        n[k].id = (uint32_t)id;
+        n[k].w = (float)w;
+        memcpy(n[k].surface, surface, len);
+        n[k].surface[len] = '\0';
         k++;
+        t = eol ? eol + 1 : "";
     }
-    json_decref(a);
-    return (int)k;
+    return k;
 }
 
-/* the label from the first members */
-static int head_label(struct mw_story_store *ss, int64_t story, struct mw_story_summary *sum, struct mw_err *err)
+/* the summary from the first members (*more: the story has others beyond them) */
+static int head_label(struct mw_story_store *ss, int64_t story, struct mw_story_summary *sum, int *more,
+                      struct mw_err *err)
 {
     struct mw_story_member m[64];
     struct mw_story_name names[64][MW_STORY_NAMES];
@@ -431,7 +444,8 @@ static int head_label(struct mw_story_store *ss, int64_t story, struct mw_story_
     sqlite3_stmt *st = q(ss, Q_HEAD);
     sqlite3_bind_int64(st, 1, story);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
+    *more = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && !(*more = n == 64)) {
         text_col(st, 0, outlet[n], sizeof outlet[n]);
         text_col(st, 1, lang[n], sizeof lang[n]);
         m[n] = (struct mw_story_member){outlet[n], lang[n], sqlite3_column_double(st, 2), names[n], 0};
@@ -445,30 +459,47 @@ static int head_label(struct mw_story_store *ss, int64_t story, struct mw_story_
     return 0;
 }
 
-static int be_touch(void *ctx, int64_t story, struct mw_err *err)
+/* a story of more members than its head holds: counts, outlets, languages and times from all of them */
+static void summary_rest(struct mw_story_store *ss, int64_t story, struct mw_story_summary *s)
 {
-    struct mw_story_store *ss = ctx;
-    struct mw_story_summary s;
-    if (head_label(ss, story, &s, err))
-        return err->code;
     sqlite3_stmt *st = q(ss, Q_SUM);
     sqlite3_bind_int64(st, 1, story);
     if (sqlite3_step(st) == SQLITE_ROW) {
-        s.articles = (long)sqlite3_column_int64(st, 0);
-        s.outlets = (long)sqlite3_column_int64(st, 1);
+        s->articles = (long)sqlite3_column_int64(st, 0);
+        s->outlets = (long)sqlite3_column_int64(st, 1);
+        s->first_epoch = sqlite3_column_double(st, 2);
+        s->last_epoch = sqlite3_column_double(st, 3);
     }
     sqlite3_reset(st);
     st = q(ss, Q_OUTLETS);
     sqlite3_bind_int64(st, 1, story);
     if (sqlite3_step(st) == SQLITE_ROW)
-        text_col(st, 0, s.outlet_list, sizeof s.outlet_list);
+        text_col(st, 0, s->outlet_list, sizeof s->outlet_list);
     sqlite3_reset(st);
     st = q(ss, Q_LANGS);
     sqlite3_bind_int64(st, 1, story);
     if (sqlite3_step(st) == SQLITE_ROW)
-        text_col(st, 0, s.langs, sizeof s.langs);
+        text_col(st, 0, s->langs, sizeof s->langs);
     sqlite3_reset(st);
-    st = q(ss, Q_STORY_PUT);
+    s->first_published[0] = '\0';
+    if (s->first_epoch > 0) {
+        time_t t = (time_t)s->first_epoch;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(s->first_published, sizeof s->first_published, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+}
+
+static int be_touch(void *ctx, int64_t story, struct mw_err *err)
+{
+    struct mw_story_store *ss = ctx;
+    struct mw_story_summary s;
+    int more;
+    if (head_label(ss, story, &s, &more, err))
+        return err->code;
+    if (more)   /* else the head is every member: the summary is whole */
+        summary_rest(ss, story, &s);
+    sqlite3_stmt *st = q(ss, Q_STORY_PUT);
     sqlite3_bind_int64(st, 1, story);
     if (s.first_published[0])
         sqlite3_bind_text(st, 2, s.first_published, -1, SQLITE_STATIC);
@@ -489,13 +520,10 @@ static struct mw_story_backend backend(struct mw_story_store *ss)
 
 /* ---------- one article ---------- */
 
-static int assign_record(struct mw_story_store *ss, int64_t id, const char *record_json, struct mw_err *err)
+static int assign_record(struct mw_story_store *ss, int64_t id, const json_t *rec, struct mw_err *err)
 {
-    json_t *rec = json_loads(record_json, 0, NULL);
-    if (!json_is_object(rec)) {
-        json_decref(rec);
+    if (!json_is_object(rec))
         return mw_err_set(err, MW_EPARSE, "story", "article %lld: record is not a JSON object", (long long)id);
-    }
     struct mw_story_doc *d = malloc(sizeof *d);
     int rc = d ? cache_check(ss, err) : mw_err_set(err, MW_ENOMEM, "story", "out of memory");
     if (!rc) {
@@ -504,13 +532,11 @@ static int assign_record(struct mw_story_store *ss, int64_t id, const char *reco
         rc = mw_story_assign(&be, d, err);
     }
     free(d);
-    json_decref(rec);
     return rc;
 }
 
-static int record_key_id(struct mw_story_store *ss, const char *record_json, int64_t *id, struct mw_err *err)
+static int record_key_id(struct mw_story_store *ss, const json_t *rec, int64_t *id, struct mw_err *err)
 {
-    json_t *rec = json_loads(record_json, 0, NULL);
     const char *canon = json_string_value(json_object_get(rec, "canonical_url"));
     const char *url = json_string_value(json_object_get(rec, "url"));
     const char *key = canon && *canon ? canon : url;
@@ -521,7 +547,6 @@ static int record_key_id(struct mw_story_store *ss, const char *record_json, int
         sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
         rc = one_int(ss, st, 0, id, err);
     }
-    json_decref(rec);
     if (!rc && !*id)
         rc = mw_err_set(err, MW_ENOTFOUND, "story", "the article of %s is not in the store", key ? key : "a record");
     return rc;
@@ -542,12 +567,22 @@ static int in_step(struct mw_story_store *ss, int64_t id, int *ok, struct mw_err
 
 int mw_story_store_hook(struct mw_story_store **ssp, struct mw_store *s, const char *record_json, struct mw_err *err)
 {
+    json_t *rec = json_loads(record_json, 0, NULL);
+    int rc = mw_story_store_hook_record(ssp, s, 0, rec, err);
+    json_decref(rec);
+    return rc;
+}
+
+int mw_story_store_hook_record(struct mw_story_store **ssp, struct mw_store *s, int64_t id, const json_t *rec,
+                               struct mw_err *err)
+{
     if (!*ssp && !(*ssp = mw_story_store_open(s, err)))
         return err->code;
     struct mw_story_store *ss = *ssp;
-    int64_t id;
     int ok = 0;
-    if (record_key_id(ss, record_json, &id, err) || in_step(ss, id, &ok, err))
+    if (!json_is_object(rec))
+        return mw_err_set(err, MW_EPARSE, "story", "the record is not a JSON object");
+    if ((!id && record_key_id(ss, rec, &id, err)) || in_step(ss, id, &ok, err))
         return err->code;
     if (!ok)   /* out of step already: `moonwire stories` rebuilds; mark it for a new store's first article */
         return meta_set(ss, "dirty", 1, err);
@@ -558,7 +593,7 @@ int mw_story_store_hook(struct mw_story_store **ssp, struct mw_store *s, const c
     if (!rc && !stamped)   /* new tables: say which version made them */
         rc = meta_set(ss, "version", MW_STORY_VERSION, err);
     if (!rc)
-        rc = assign_record(ss, id, record_json, err);
+        rc = assign_record(ss, id, rec, err);
     if (rc) {   /* the story tables go back as they were; the article stays, and the tables want a rebuild */
         sqlite3_step(q(ss, Q_ROLLBACK_TO));
         sqlite3_reset(ss->q[Q_ROLLBACK_TO]);
@@ -601,10 +636,13 @@ struct catchup {
     struct mw_err *err;
 };
 
-static int catch_one(void *ctx, int64_t id, const char *rec)
+static int catch_one(void *ctx, int64_t id, const char *record_json)
 {
     struct catchup *c = ctx;
-    return assign_record(c->ss, id, rec ? rec : "", c->err) ? 1 : 0;
+    json_t *rec = json_loads(record_json ? record_json : "", 0, NULL);
+    int rc = assign_record(c->ss, id, rec, c->err);
+    json_decref(rec);
+    return rc ? 1 : 0;
 }
 
 int mw_story_store_sync(struct mw_story_store *ss, int *rebuilt, struct mw_err *err)

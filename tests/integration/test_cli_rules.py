@@ -77,6 +77,22 @@ def test_duplicate_domain_reported_and_test_agrees_with_extract():
     assert "rule tass_copy and" in r.err and "scripts/outlets/tass.lua" in r.err, r.err
 
 
+def multi_rule(name, domains):
+    return rule(name, domains[0]).replace(f'{{"{domains[0]}"}}', "{" + ", ".join(f'"{x}"' for x in domains) + "}")
+
+
+def test_shared_domains_each_pair_once_in_rule_order():
+    # a: x, y; b: Y (case differs), z; c: x, z, q; d: q, X -- one note per pair of rules and domain, in the
+    # order of the rules (the earlier rule, then the later one), then of the earlier rule's domains
+    d = rules_dir(a=multi_rule("a", ["x.example", "y.example"]), b=multi_rule("b", ["Y.example", "z.example"]),
+                  c=multi_rule("c", ["x.example", "z.example", "q.example"]), d=multi_rule("d", ["q.example", "X.example"]))
+    r = moonwire("rules", env={"MOONWIRE_RULES": d})
+    got = re.findall(r"rule (\w) and \S+ rule (\w) both claim domain \"([^\"]+)\"", r.err)
+    want = [("b", "a", "y.example"), ("c", "a", "x.example"), ("d", "a", "x.example"), ("c", "b", "z.example"),
+            ("d", "c", "x.example"), ("d", "c", "q.example")]
+    assert got == want, (got, r.err)
+
+
 def test_misspelled_option_is_a_load_error_at_its_line():
     d = rules_dir(typo=rule("typo", "typo.example", '\n  section = {"a.cat",\n             atr = "title"},'))
     f = os.path.join(d, "typo.lua")
@@ -133,6 +149,7 @@ def test_rules_finds_the_shared_corpus_from_any_directory():
 
 
 if __name__ == "__main__":
-    main([test_duplicate_domain_reported_and_test_agrees_with_extract, test_misspelled_option_is_a_load_error_at_its_line,
+    main([test_duplicate_domain_reported_and_test_agrees_with_extract, test_shared_domains_each_pair_once_in_rule_order,
+          test_misspelled_option_is_a_load_error_at_its_line,
           test_bad_selector_in_drop_is_a_load_error_at_its_line, test_error_in_fix_keeps_the_fields,
           test_rules_finds_the_shared_corpus_from_any_directory])

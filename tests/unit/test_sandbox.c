@@ -227,6 +227,19 @@ static const struct found {
      "local d = html.parse(string.rep('<div><p>x</p></div>', 2000))\n"
      "assert(#d:select('div:has(:has(:has(:has(p))))') == 0 and #d:select('div:has(p)') == 2000)", 1000000, 0, "",
      NULL},
+    /* the matcher's work was charged by the page's size alone: 200 selections of 31 :has() each fitted in 10
+     * million instructions; charged as done, the first one takes more */
+    {"31 :has() in one selector, 200 times",
+     "local d = html.parse(string.rep('<div><p>x</p></div>', 20000)) local sel = 'div:has(' .. string.rep(':has(p),', 30) .. 'p)'\n"
+     "for i = 1, 200 do d:select(sel) end error('200 selections fitted')", 10000000, MW_ELIMIT, "found.lua:2:", NULL},
+    {"*-of-type on 100,000 siblings (a walk along the siblings per element: 150 s)",
+     "local d = html.parse('<div>' .. string.rep('<p>x</p><i>y</i>', 50000) .. '</div>')\n"
+     "assert(#d:select('p:nth-of-type(2n)') == 25000 and #d:select('i:nth-last-of-type(1)') == 1)", 100000000, 0, "",
+     NULL},
+    {":contains() over 250 levels of a megabyte of text, 20 times (each selection reads 250 MB)",
+     "local d = html.parse(string.rep('<div>', 250) .. string.rep('x', 1 << 20))\n"
+     "for i = 1, 20 do d:select(\"div:contains('y')\") end error('20 selections fitted')", 10000000, MW_ELIMIT,
+     "found.lua:2:", NULL},
     {"the namespace axis", "local r = html.parse('<p>x</p>'):xpath('//p/namespace::*')\n"
      "assert(#r == 1 and r[1] == 'http://www.w3.org/XML/1998/namespace', tostring(r[1]))", 1000000, 0, "", NULL},
     {"a node of a closed document", "local n do local d <close> = html.parse('<p id=a>x</p>') n = d:first('p') end\n"
