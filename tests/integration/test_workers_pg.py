@@ -20,7 +20,9 @@ from harness import MOONWIRE, ROOT, SANITIZED, TESTD, Watch, main
 pg.skip_or_fail("test_workers_pg")
 CLUSTER = pg.Cluster()
 SEED = int(os.environ.get("MW_SEED", "16"))
-ENV = dict(os.environ, MOONWIRE_SCRIPTS=os.path.join(ROOT, "scripts"))
+# the plugins are built once, beside build/moonwire (a sanitized build/san/moonwire loads the same ones)
+ENV = dict(os.environ, MOONWIRE_SCRIPTS=os.path.join(ROOT, "scripts"),
+           MOONWIRE_PLUGIN_PATH=os.path.join(ROOT, "build", "plugins"))
 
 
 class Site:
