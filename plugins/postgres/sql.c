@@ -6,6 +6,11 @@
 #include <stddef.h>
 
 #define NOW_MS "(extract(epoch from clock_timestamp()) * 1000)::bigint"
+/* TODO again on the locked row and in the UPDATE itself (which, in READ COMMITTED, checks its WHERE again on the
+ * row as it is now): a row that changed since the statement's snapshot (leased, or even fetched and completed
+ * by another worker meanwhile) must not be leased a second time */
+#define TODO_F "(f.state = 'queued' OR (f.state = 'error' AND f.tries < $2::int AND f.last_by IS DISTINCT FROM " \
+    "$1::bigint))"
 #define TODO "(state = 'queued' OR (state = 'error' AND tries < $2::int AND last_by IS DISTINCT FROM $1::bigint))"
 /* the record's published date as an instant, NULL when it is not an ISO 8601 date */
 #define PUB_TS \
@@ -171,12 +176,13 @@ static const char *const SQL[Q_N] = {
     [Q_LEASE] = "WITH cand AS (SELECT id, " HOST_OF_URL " AS h FROM frontier WHERE " TODO
                 " AND (claimed_by IS NULL OR lease_until < " NOW_MS ") ORDER BY id LIMIT 4096),"
                 " rk AS (SELECT id, row_number() OVER (PARTITION BY h ORDER BY id) AS rn FROM cand),"
-                " c AS (SELECT f.id, f.claimed_by AS prev, f.lease_until AS prev_until FROM frontier f JOIN rk ON "
-                "rk.id = f.id WHERE rk.rn <= $5::bigint AND (f.claimed_by IS NULL OR f.lease_until < " NOW_MS ") "
+                " c AS MATERIALIZED (SELECT f.id, f.claimed_by AS prev, f.lease_until AS prev_until FROM frontier f JOIN rk ON "
+                "rk.id = f.id WHERE rk.rn <= $5::bigint AND " TODO_F " AND (f.claimed_by IS NULL OR f.lease_until < "
+                NOW_MS ") "
                 "ORDER BY rk.rn, f.id LIMIT $3::bigint FOR UPDATE OF f SKIP LOCKED),"
                 " u AS (UPDATE frontier f SET claimed_by = $1::bigint, lease_until = " NOW_MS " + $4::bigint, "
-                "leases = f.leases + 1 FROM c WHERE f.id = c.id RETURNING f.id, f.url, f.outlet, f.tries, c.prev, "
-                "c.prev_until),"
+                "leases = f.leases + 1 FROM c WHERE f.id = c.id AND " TODO_F " AND (f.claimed_by IS NULL OR "
+                "f.lease_until < " NOW_MS ") RETURNING f.id, f.url, f.outlet, f.tries, c.prev, c.prev_until),"
                 " t AS (INSERT INTO takeovers(url, worker, at, prev_worker, prev_until) SELECT url, $1::bigint, "
                 NOW_MS ", prev, prev_until FROM u WHERE prev IS NOT NULL AND prev <> $1::bigint)"
                 " SELECT url, outlet, tries FROM u ORDER BY id",

@@ -6,11 +6,19 @@ import os, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 import pg
-from harness import ROOT, SANITIZED, main, moonwire
+from harness import ROOT, SANITIZED, main, moonwire as _moonwire
 
 pg.skip_or_fail("test_store_pg")
 CLUSTER = pg.Cluster()
 SUITE_TESTS = 11   # the tests in tests/unit/test_store_shared.c (each gets database mwsuite<N>)
+
+
+PLUGINS = {"MOONWIRE_PLUGIN_PATH": os.path.join(ROOT, "build", "plugins")}
+
+
+def moonwire(*args):
+    # the plugins are built once, beside build/moonwire (a sanitized build/san/moonwire loads the same ones)
+    return _moonwire(*args, env=PLUGINS)
 
 
 def run_suite(binary):
