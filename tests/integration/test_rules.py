@@ -37,7 +37,10 @@ def setup():
 
 
 def extract(d, page, host):
-    r = moonwire("extract", "--url", f"https://www.{host}.example/news/1", page, env={"MOONWIRE_RULES": d}, guard=30)
+    # the looping rule is stopped by its instruction budget, not the page's wall-clock limit (which a loaded
+    # machine would reach first): --page-timeout 0
+    r = moonwire("extract", "--page-timeout", "0", "--url", f"https://www.{host}.example/news/1", page,
+                 env={"MOONWIRE_RULES": d}, guard=120)
     assert r.rc == 0, r.err
     (rec,) = r.records()
     return rec, r.err
