@@ -90,11 +90,25 @@ struct nd {
     double score;
 };
 
+/* A word list of classify() by first letter, made for each page (a few hundred bytes, a hundred entries):
+ * a word is compared with the entries sharing its first letter only. */
+#define WORDS_MAX 256
+struct words {
+    const char *const *list;        /* the list itself: used as it is when it has more than WORDS_MAX */
+    unsigned short at[28];          /* bucket b (a-z, then 26: anything else) is e[at[b] .. at[b + 1]) */
+    const char *e[WORDS_MAX];
+    unsigned char len[WORDS_MAX];
+    int big;
+};
+
+enum { W_SHARES, W_EMBEDS, W_STRONG, W_EXACT, W_LISTS };
+
 struct ctx {
     struct nd *v;
     int n, cap;
     int body;
     int oom;
+    struct words words[W_LISTS];
 };
 
 static int push(struct ctx *c, xmlNodePtr x, int parent, unsigned char tag)
@@ -158,12 +172,63 @@ static int word_in(const char *w, size_t n, const char *const *list, int prefix)
     return 0;
 }
 
+static const char *const embeds[] = {"embed", "tweet", "twitter", "instagram", NULL};
+static const char *const shares[] = {"share", "sharing", NULL};
+
+static int bucket(char ch) { return ch >= 'a' && ch <= 'z' ? ch - 'a' : 26; }
+
+static void words_index(struct words *ix, const char *const *list)
+{
+    size_t n = 0;
+    memset(ix, 0, sizeof *ix);
+    ix->list = list;
+    while (list[n])
+        n++;
+    if (n > WORDS_MAX) {
+        ix->big = 1;
+        return;
+    }
+    unsigned short fill[27];
+    for (size_t i = 0; i < n; i++)
+        ix->at[bucket(list[i][0]) + 1]++;
+    for (int b = 0; b < 27; b++) {
+        ix->at[b + 1] = (unsigned short)(ix->at[b + 1] + ix->at[b]);
+        fill[b] = ix->at[b];
+    }
+    for (size_t i = 0; i < n; i++) {
+        int b = bucket(list[i][0]);
+        ix->len[fill[b]] = (unsigned char)(strlen(list[i]) < 255 ? strlen(list[i]) : 255);
+        ix->e[fill[b]++] = list[i];
+    }
+}
+
+static void words_init(struct ctx *c)
+{
+    words_index(&c->words[W_SHARES], shares);
+    words_index(&c->words[W_EMBEDS], embeds);
+    words_index(&c->words[W_STRONG], neg_strong);
+    words_index(&c->words[W_EXACT], neg_exact);
+}
+
+/* word_in over an indexed list: the word's letter's bucket, and the bucket of entries not starting a-z. */
+static int word_in_ix(const char *w, size_t n, const struct words *ix, int prefix)
+{
+    if (ix->big)
+        return word_in(w, n, ix->list, prefix);
+    int bs[2] = {bucket(w[0]), 26};
+    for (int k = 0; k < (bs[0] == 26 ? 1 : 2); k++)
+        for (unsigned i = ix->at[bs[k]]; i < ix->at[bs[k] + 1]; i++) {
+            size_t l = ix->len[i] < 255 ? ix->len[i] : strlen(ix->e[i]);
+            if (prefix ? (n >= l && !memcmp(w, ix->e[i], l)) : (n == l && !memcmp(w, ix->e[i], l)))
+                return 1;
+        }
+    return 0;
+}
+
 /* Sets F_NEG/F_POS/F_STRONG from class and id. Words split at anything not a letter or digit. */
-static unsigned classify(xmlNodePtr x)
+static unsigned classify(const struct ctx *c, xmlNodePtr x)
 {
     const char *names[2] = {attr(x, "class"), attr(x, "id")};
-    static const char *const embeds[] = {"embed", "tweet", "twitter", "instagram", NULL};
-    static const char *const shares[] = {"share", "sharing", NULL};
     unsigned f = 0;
     char low[256];
     for (int k = 0; k < 2; k++) {
@@ -185,13 +250,13 @@ static unsigned classify(xmlNodePtr x)
                 i++;
             if (i == st)
                 continue;
-            if (word_in(low + st, i - st, shares, 1))
+            if (word_in_ix(low + st, i - st, &c->words[W_SHARES], 1))
                 f |= F_SHARE;
-            if (word_in(low + st, i - st, embeds, 1))
+            if (word_in_ix(low + st, i - st, &c->words[W_EMBEDS], 1))
                 continue;   /* an embedded post the article quotes is neither furniture nor content by name */
-            else if (word_in(low + st, i - st, neg_strong, 1))
+            else if (word_in_ix(low + st, i - st, &c->words[W_STRONG], 1))
                 f |= F_STRONG | F_NEG;
-            else if (word_in(low + st, i - st, neg_exact, 0))
+            else if (word_in_ix(low + st, i - st, &c->words[W_EXACT], 0))
                 f |= F_NEG;
         }
     }
@@ -251,6 +316,7 @@ static void build(struct ctx *c, xmlNodePtr root)
     int par = -1;
     xmlNodePtr x = root;
     c->body = -1;
+    words_init(c);
     while (x) {
         int i = -1, enter = 0;
         if (x->type == XML_ELEMENT_NODE) {
@@ -266,7 +332,7 @@ static void build(struct ctx *c, xmlNodePtr root)
             if (t == T_DROP || hidden(x) || (t == T_ASIDE && !holds_story(x)))
                 d->flags |= F_DROP | F_HIDDEN;
             else if (t != T_BODY && t != T_A && t != T_INLINE)
-                d->flags |= classify(x);
+                d->flags |= classify(c, x);
             enter = !(d->flags & F_DROP) && x->children;
         } else if ((x->type == XML_TEXT_NODE || x->type == XML_CDATA_SECTION_NODE) && par >= 0) {
             i = push(c, x, par, T_TEXT);

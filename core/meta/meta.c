@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -207,20 +208,21 @@ void mw_meta_rtrim(char *s)
 
 /* ---- the walk ---- */
 
-/* strstr(tok, w) != NULL for a short token and a non-empty word, without a call per pair. */
-static int sub_in(const char *tok, const char *w)
+/* The token's adjacent byte pairs, hashed into 64 bits: a word whose first pair is not there is not in it. */
+static uint64_t pairs_of(const char *tok)
 {
-    if (!w[0])
-        return 1;
-    for (const char *p = tok; *p; p++)
-        if (*p == w[0]) {
-            size_t j = 1;
-            while (w[j] && p[j] == w[j])
-                j++;
-            if (!w[j])
-                return 1;
-        }
-    return 0;
+    uint64_t m = 0;
+    for (const unsigned char *p = (const unsigned char *)tok; p[0] && p[1]; p++)
+        m |= 1ULL << ((p[0] * 31u + p[1]) & 63);
+    return m;
+}
+
+/* strstr(tok, w) != NULL, most misses decided by the pairs (m: pairs_of(tok)) without a call. */
+static int sub_in(const char *tok, uint64_t m, const char *w)
+{
+    if (w[0] && w[1] && !(m & 1ULL << (((unsigned char)w[0] * 31u + (unsigned char)w[1]) & 63)))
+        return 0;
+    return strstr(tok, w) != NULL;
 }
 
 int mw_meta_class_says(const char *v, const char *const *yes, const char *const *no)
@@ -244,12 +246,13 @@ int mw_meta_class_says(const char *v, const char *const *yes, const char *const 
         tok[k] = 0;
         p += n;
         int y = 0;
+        uint64_t m = pairs_of(tok);
         for (int i = 0; yes[i]; i++)
-            if (sub_in(tok, yes[i])) { y = 1; break; }
+            if (sub_in(tok, m, yes[i])) { y = 1; break; }
         if (!y)
             continue;
         for (int i = 0; no[i]; i++)
-            if (sub_in(tok, no[i])) { y = 0; break; }
+            if (sub_in(tok, m, no[i])) { y = 0; break; }
         if (y)
             found = 1;
     }
