@@ -27,10 +27,14 @@ static const char SCHEMA[] =
 enum {
     Q_META_GET, Q_META_SET, Q_DAY, Q_DOC_VEC, Q_DOC_STORY, Q_DOC_ADD,
     Q_MERGE, Q_STORY_DEL, Q_SUM, Q_OUTLETS, Q_LANGS, Q_HEAD, Q_STORY_PUT, Q_ART_KEY, Q_ART_PREV, Q_MAX_DOC,
-    Q_SAVE, Q_RELEASE, Q_ROLLBACK_TO, Q_N
+    Q_SAVE, Q_RELEASE, Q_ROLLBACK_TO, Q_ARTICLES, Q_OUTLET_SEEN, Q_LANG_SEEN, Q_ONE_MORE, Q_N
 };
 
 static const char *const SQL[Q_N] = {
+    [Q_ARTICLES] = "SELECT articles FROM stories WHERE id = ?1",
+    [Q_OUTLET_SEEN] = "SELECT count(*) FROM (SELECT 1 FROM story_docs WHERE story = ?1 AND outlet = ?2 LIMIT 2)",
+    [Q_LANG_SEEN] = "SELECT count(*) FROM (SELECT 1 FROM story_docs WHERE story = ?1 AND lang = ?2 LIMIT 2)",
+    [Q_ONE_MORE] = "UPDATE stories SET articles = articles + 1 WHERE id = ?1",
     [Q_META_GET] = "SELECT value FROM story_meta WHERE key = ?1",
     [Q_META_SET] = "INSERT INTO story_meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
     [Q_DAY] = "SELECT article_id, story, vec, script, xnorm, lang FROM story_docs WHERE day = ?1 ORDER BY article_id",
@@ -67,6 +71,11 @@ struct mw_story_store {
     size_t ndays, capdays;
     int nodays;                      /* the undated read */
     int64_t stamp;                   /* the tables' document count the cache agrees with (-1: none yet) */
+    struct {                         /* the document be_add put last, until be_touch or be_merge */
+        int set;
+        int64_t story;
+        char outlet[128], lang[8];
+    } added;
 };
 
 static int db_err(struct mw_story_store *ss, struct mw_err *err, const char *what)
@@ -378,6 +387,10 @@ static int be_add(void *ctx, const struct mw_story_doc *d, const struct mw_story
 {
     struct mw_story_store *ss = ctx;
     int rc = put_doc(ss, d, v, err);
+    ss->added.set = !rc;
+    ss->added.story = d->story;
+    snprintf(ss->added.outlet, sizeof ss->added.outlet, "%s", d->outlet);
+    snprintf(ss->added.lang, sizeof ss->added.lang, "%s", d->lang);
     if (!rc && mw_story_index_add(ss->cache, d, v))
         rc = mw_err_set(err, MW_ENOMEM, "story", "out of memory");
     if (!rc)
@@ -388,6 +401,7 @@ static int be_add(void *ctx, const struct mw_story_doc *d, const struct mw_story
 static int be_merge(void *ctx, int64_t from, int64_t to, struct mw_err *err)
 {
     struct mw_story_store *ss = ctx;
+    ss->added.set = 0;
     sqlite3_stmt *st = q(ss, Q_MERGE);
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
@@ -445,9 +459,48 @@ static int head_label(struct mw_story_store *ss, int64_t story, struct mw_story_
     return 0;
 }
 
+/* be_touch after be_add put one more article in a story of 64 or more: the summary's head (its first 64
+ * members) is the same, and when the story had the article's outlet and language already, so are the
+ * outlets and languages; only the count grows. *took: 1 when that held and the count is updated (otherwise
+ * the caller computes the summary afresh). A story of thousands of articles then costs an index probe per
+ * article, not a pass over its members. */
+static int touch_one_more(struct mw_story_store *ss, int64_t story, int *took, struct mw_err *err)
+{
+    int64_t articles = 0, seen = 0;
+    *took = 0;
+    sqlite3_stmt *st = q(ss, Q_ARTICLES);
+    sqlite3_bind_int64(st, 1, story);
+    if (one_int(ss, st, 0, &articles, err))
+        return err->code;
+    if (articles < 64)
+        return 0;
+    st = q(ss, Q_OUTLET_SEEN);
+    sqlite3_bind_int64(st, 1, story);
+    sqlite3_bind_text(st, 2, ss->added.outlet, -1, SQLITE_STATIC);
+    if (one_int(ss, st, 0, &seen, err))
+        return err->code;
+    if (seen < 2)
+        return 0;
+    st = q(ss, Q_LANG_SEEN);
+    sqlite3_bind_int64(st, 1, story);
+    sqlite3_bind_text(st, 2, ss->added.lang, -1, SQLITE_STATIC);
+    if (one_int(ss, st, 0, &seen, err))
+        return err->code;
+    if (seen < 2)
+        return 0;
+    st = q(ss, Q_ONE_MORE);
+    sqlite3_bind_int64(st, 1, story);
+    *took = 1;
+    return done(ss, st, err, "story summary");
+}
+
 static int be_touch(void *ctx, int64_t story, struct mw_err *err)
 {
     struct mw_story_store *ss = ctx;
+    int one_more = ss->added.set && ss->added.story == story, took = 0;
+    ss->added.set = 0;
+    if (one_more && (touch_one_more(ss, story, &took, err) || took))
+        return took ? 0 : err->code;
     struct mw_story_summary s;
     if (head_label(ss, story, &s, err))
         return err->code;
@@ -489,13 +542,10 @@ static struct mw_story_backend backend(struct mw_story_store *ss)
 
 /* ---------- one article ---------- */
 
-static int assign_record(struct mw_story_store *ss, int64_t id, const char *record_json, struct mw_err *err)
+static int assign_record(struct mw_story_store *ss, int64_t id, const json_t *rec, struct mw_err *err)
 {
-    json_t *rec = json_loads(record_json, 0, NULL);
-    if (!json_is_object(rec)) {
-        json_decref(rec);
+    if (!json_is_object(rec))
         return mw_err_set(err, MW_EPARSE, "story", "article %lld: record is not a JSON object", (long long)id);
-    }
     struct mw_story_doc *d = malloc(sizeof *d);
     int rc = d ? cache_check(ss, err) : mw_err_set(err, MW_ENOMEM, "story", "out of memory");
     if (!rc) {
@@ -504,13 +554,11 @@ static int assign_record(struct mw_story_store *ss, int64_t id, const char *reco
         rc = mw_story_assign(&be, d, err);
     }
     free(d);
-    json_decref(rec);
     return rc;
 }
 
-static int record_key_id(struct mw_story_store *ss, const char *record_json, int64_t *id, struct mw_err *err)
+static int record_key_id(struct mw_story_store *ss, const json_t *rec, int64_t *id, struct mw_err *err)
 {
-    json_t *rec = json_loads(record_json, 0, NULL);
     const char *canon = json_string_value(json_object_get(rec, "canonical_url"));
     const char *url = json_string_value(json_object_get(rec, "url"));
     const char *key = canon && *canon ? canon : url;
@@ -521,7 +569,6 @@ static int record_key_id(struct mw_story_store *ss, const char *record_json, int
         sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
         rc = one_int(ss, st, 0, id, err);
     }
-    json_decref(rec);
     if (!rc && !*id)
         rc = mw_err_set(err, MW_ENOTFOUND, "story", "the article of %s is not in the store", key ? key : "a record");
     return rc;
@@ -540,15 +587,9 @@ static int in_step(struct mw_story_store *ss, int64_t id, int *ok, struct mw_err
     return 0;
 }
 
-int mw_story_store_hook(struct mw_story_store **ssp, struct mw_store *s, const char *record_json, struct mw_err *err)
+/* The hook's work once the article is known: id, and whether the tables are in step (ok). */
+static int story_step(struct mw_story_store *ss, int64_t id, int ok, const json_t *rec, struct mw_err *err)
 {
-    if (!*ssp && !(*ssp = mw_story_store_open(s, err)))
-        return err->code;
-    struct mw_story_store *ss = *ssp;
-    int64_t id;
-    int ok = 0;
-    if (record_key_id(ss, record_json, &id, err) || in_step(ss, id, &ok, err))
-        return err->code;
     if (!ok)   /* out of step already: `moonwire stories` rebuilds; mark it for a new store's first article */
         return meta_set(ss, "dirty", 1, err);
     if (done(ss, q(ss, Q_SAVE), err, "story savepoint"))
@@ -558,7 +599,7 @@ int mw_story_store_hook(struct mw_story_store **ssp, struct mw_store *s, const c
     if (!rc && !stamped)   /* new tables: say which version made them */
         rc = meta_set(ss, "version", MW_STORY_VERSION, err);
     if (!rc)
-        rc = assign_record(ss, id, record_json, err);
+        rc = assign_record(ss, id, rec, err);
     if (rc) {   /* the story tables go back as they were; the article stays, and the tables want a rebuild */
         sqlite3_step(q(ss, Q_ROLLBACK_TO));
         sqlite3_reset(ss->q[Q_ROLLBACK_TO]);
@@ -570,6 +611,24 @@ int mw_story_store_hook(struct mw_story_store **ssp, struct mw_store *s, const c
         cache_reset(ss);
         ss->stamp = -1;
     }
+    return rc;
+}
+
+int mw_story_store_hook(struct mw_story_store **ssp, struct mw_store *s, const json_t *rec, const char *record_json,
+                        struct mw_err *err)
+{
+    if (!*ssp && !(*ssp = mw_story_store_open(s, err)))
+        return err->code;
+    struct mw_story_store *ss = *ssp;
+    int64_t id;
+    int ok = 0;
+    json_t *parsed = rec ? NULL : json_loads(record_json, 0, NULL);
+    if (!rec)
+        rec = parsed;
+    int rc = record_key_id(ss, rec, &id, err) || in_step(ss, id, &ok, err) ? err->code : 0;
+    if (!rc)
+        rc = story_step(ss, id, ok, rec, err);
+    json_decref(parsed);
     return rc;
 }
 
@@ -601,10 +660,13 @@ struct catchup {
     struct mw_err *err;
 };
 
-static int catch_one(void *ctx, int64_t id, const char *rec)
+static int catch_one(void *ctx, int64_t id, const char *json)
 {
     struct catchup *c = ctx;
-    return assign_record(c->ss, id, rec ? rec : "", c->err) ? 1 : 0;
+    json_t *rec = json_loads(json ? json : "", 0, NULL);
+    int rc = assign_record(c->ss, id, rec, c->err) ? 1 : 0;
+    json_decref(rec);
+    return rc;
 }
 
 int mw_story_store_sync(struct mw_story_store *ss, int *rebuilt, struct mw_err *err)
