@@ -53,6 +53,7 @@ void mw_record_free(struct mw_record *r)
     json_decref(r->rec);
     json_decref(r->origin);
     free(r->json);
+    free(r->story_doc);
     free(r);
 }
 
@@ -167,7 +168,7 @@ static int beside_article(struct mw_story_store **stories, struct mw_store *stor
 {
     if (put != MW_PUT_NEW || !mw_store_sqlite_db(store))
         return 0;
-    return mw_story_store_hook(stories, store, r->rec, r->json, err);
+    return mw_story_store_hook(stories, store, r->rec, r->json, r->story_doc, err);
 }
 
 /* The built-in sink's record path: the article, then what other modules keep beside it, in one transaction. */

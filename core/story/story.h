@@ -235,9 +235,11 @@ struct mw_story_store *mw_story_store_open(struct mw_store *s, struct mw_err *er
 void mw_story_store_free(struct mw_story_store *ss);
 /* The run hook: assign the article just stored from its record rec (parsed from record_json when NULL; keyed
  * as the store keys it: canonical_url, else url) inside the caller's transaction (a savepoint: on failure the
- * story tables are left as they were and marked for a rebuild, the article stays). *ss is opened on first use. */
+ * story tables are left as they were and marked for a rebuild, the article stays). doc, when not NULL, is
+ * what mw_story_doc_from_record makes of rec (any id), made beforehand on another thread. *ss is opened on
+ * first use. */
 int mw_story_store_hook(struct mw_story_store **ss, struct mw_store *s, const json_t *rec, const char *record_json,
-                        struct mw_err *err);
+                        const struct mw_story_doc *doc, struct mw_err *err);
 /* Bring the tables up to date: articles not yet assigned are assigned in id order; a version change, a
  * marked failure or articles assigned out of order make it a full rebuild. *rebuilt tells which. */
 int mw_story_store_sync(struct mw_story_store *ss, int *rebuilt, struct mw_err *err);

@@ -542,14 +542,20 @@ static struct mw_story_backend backend(struct mw_story_store *ss)
 
 /* ---------- one article ---------- */
 
-static int assign_record(struct mw_story_store *ss, int64_t id, const json_t *rec, struct mw_err *err)
+static int assign_record(struct mw_story_store *ss, int64_t id, const json_t *rec, const struct mw_story_doc *doc,
+                         struct mw_err *err)
 {
     if (!json_is_object(rec))
         return mw_err_set(err, MW_EPARSE, "story", "article %lld: record is not a JSON object", (long long)id);
     struct mw_story_doc *d = malloc(sizeof *d);
     int rc = d ? cache_check(ss, err) : mw_err_set(err, MW_ENOMEM, "story", "out of memory");
     if (!rc) {
-        mw_story_doc_from_record(ss->stop, rec, id, d);
+        if (doc) {
+            *d = *doc;
+            d->id = id;
+        } else {
+            mw_story_doc_from_record(ss->stop, rec, id, d);
+        }
         struct mw_story_backend be = backend(ss);
         rc = mw_story_assign(&be, d, err);
     }
@@ -588,7 +594,8 @@ static int in_step(struct mw_story_store *ss, int64_t id, int *ok, struct mw_err
 }
 
 /* The hook's work once the article is known: id, and whether the tables are in step (ok). */
-static int story_step(struct mw_story_store *ss, int64_t id, int ok, const json_t *rec, struct mw_err *err)
+static int story_step(struct mw_story_store *ss, int64_t id, int ok, const json_t *rec,
+                      const struct mw_story_doc *doc, struct mw_err *err)
 {
     if (!ok)   /* out of step already: `moonwire stories` rebuilds; mark it for a new store's first article */
         return meta_set(ss, "dirty", 1, err);
@@ -599,7 +606,7 @@ static int story_step(struct mw_story_store *ss, int64_t id, int ok, const json_
     if (!rc && !stamped)   /* new tables: say which version made them */
         rc = meta_set(ss, "version", MW_STORY_VERSION, err);
     if (!rc)
-        rc = assign_record(ss, id, rec, err);
+        rc = assign_record(ss, id, rec, doc, err);
     if (rc) {   /* the story tables go back as they were; the article stays, and the tables want a rebuild */
         sqlite3_step(q(ss, Q_ROLLBACK_TO));
         sqlite3_reset(ss->q[Q_ROLLBACK_TO]);
@@ -615,7 +622,7 @@ static int story_step(struct mw_story_store *ss, int64_t id, int ok, const json_
 }
 
 int mw_story_store_hook(struct mw_story_store **ssp, struct mw_store *s, const json_t *rec, const char *record_json,
-                        struct mw_err *err)
+                        const struct mw_story_doc *doc, struct mw_err *err)
 {
     if (!*ssp && !(*ssp = mw_story_store_open(s, err)))
         return err->code;
@@ -627,7 +634,7 @@ int mw_story_store_hook(struct mw_story_store **ssp, struct mw_store *s, const j
         rec = parsed;
     int rc = record_key_id(ss, rec, &id, err) || in_step(ss, id, &ok, err) ? err->code : 0;
     if (!rc)
-        rc = story_step(ss, id, ok, rec, err);
+        rc = story_step(ss, id, ok, rec, doc, err);
     json_decref(parsed);
     return rc;
 }
@@ -664,7 +671,7 @@ static int catch_one(void *ctx, int64_t id, const char *json)
 {
     struct catchup *c = ctx;
     json_t *rec = json_loads(json ? json : "", 0, NULL);
-    int rc = assign_record(c->ss, id, rec, c->err) ? 1 : 0;
+    int rc = assign_record(c->ss, id, rec, NULL, c->err) ? 1 : 0;
     json_decref(rec);
     return rc;
 }
