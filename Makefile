@@ -78,11 +78,16 @@ $(B)/san/tests/test_format: $(B)/san/core/cli/format.o $(B)/san/core/cli/csv.o
 # plugins: plugins/<name>/*.c -> build/plugins/<name>.so (dlopen'd; they see only core/plugin.h)
 PLUGIN_DIRS := $(sort $(dir $(wildcard plugins/*/*.c)))
 PLUGINS     := $(foreach d,$(PLUGIN_DIRS),$(B)/plugins/$(notdir $(patsubst %/,%,$(d))).so)
+# the PostgreSQL store (plugins/postgres) links libpq; without libpq-dev it is not built and nothing else changes
+PLUGIN_FLAGS_postgres := $(shell pkg-config --cflags --libs libpq 2>/dev/null)
+ifeq ($(PLUGIN_FLAGS_postgres),)
+PLUGINS := $(filter-out $(B)/plugins/postgres.so,$(PLUGINS))
+endif
 plugins: $(PLUGINS)
-$(B)/plugins/%.so: $$(wildcard plugins/%/*.c) core/plugin.h
+$(B)/plugins/%.so: $$(wildcard plugins/%/*.c) $$(wildcard plugins/%/*.h) core/plugin.h core/run/store.h
 	@mkdir -p $(@D)
 	@echo "  PLUGIN  $@"
-	@$(CC) $(WARN) $(DEFS) $(CFLAGS) -fPIC -shared -Icore $(PKG_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)
+	@$(CC) $(WARN) $(DEFS) $(CFLAGS) -fPIC -shared -Icore $(PKG_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS) $(PLUGIN_FLAGS_$*)
 
 # the project's own HTTP server for tests, the demo and benchmarks (127.0.0.1 only)
 tools: $(B)/mw-testd

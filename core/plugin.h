@@ -1,6 +1,7 @@
 /* core/plugin.h: the versioned C ABI for moonwire plugins (sinks and sources), loaded with dlopen from
  * build/plugins/, <prefix>/lib/moonwire/plugins and MOONWIRE_PLUGIN_PATH. A plugin is one shared object that
- * exports `const struct mw_plugin *moonwire_plugin(void)`; the host checks `abi` before anything else.
+ * exports `const struct mw_plugin *moonwire_plugin(void)`; the host checks `abi` before anything else
+ * (ABI 2 added store back ends: a plugin of ABI 1 is refused, to be rebuilt against this header).
  * Strings the host passes are borrowed for the duration of the call; a plugin copies what it keeps.
  * Errors: return non-zero and write one line into err (cap bytes). Plugins never exit() or print. */
 #ifndef MW_PLUGIN_H
@@ -8,7 +9,7 @@
 
 #include <stddef.h>
 
-#define MW_PLUGIN_ABI 1
+#define MW_PLUGIN_ABI 2
 #define MW_PLUGIN_ENTRY "moonwire_plugin"
 
 /* One HTTP exchange as the crawler saw it (every fetched response: pages, feeds, sitemaps, robots.txt). */
@@ -50,12 +51,26 @@ struct mw_source_ops {
     void (*close)(void *state);
 };
 
+/* A store back end (ABI 2): moonwire opens a store whose location starts with one of schemes through it
+ * ("postgresql://..."), and calls run/store.h's struct mw_store_ops on what open returned. A store plugin
+ * includes run/store.h and common/err.h for those two types only: it links nothing of moonwire's (its
+ * errors are struct mw_err fields it fills itself; the record's columns and text hash come precomputed). */
+struct mw_store_ops;
+struct mw_err;
+struct mw_store_backend {
+    const char *const *schemes;          /* NULL-terminated: "postgresql://", "postgres://" */
+    /* open, create or migrate the store at url; NULL with err (stage "store") */
+    void *(*open)(const char *url, struct mw_err *err);
+    const struct mw_store_ops *ops;
+};
+
 struct mw_plugin {
     unsigned abi;                        /* MW_PLUGIN_ABI */
     const char *name;                    /* as named in run configs: sinks = {"warc", ...} */
     const char *version;
     const struct mw_sink_ops *sink;      /* NULL when not a sink */
     const struct mw_source_ops *source;  /* NULL when not a source */
+    const struct mw_store_backend *store;   /* NULL when not a store back end */
 };
 
 typedef const struct mw_plugin *(*mw_plugin_entry_fn)(void);

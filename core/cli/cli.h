@@ -20,6 +20,7 @@ int cmd_new(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 int cmd_shell(int argc, char **argv);
 int cmd_stories(int argc, char **argv);
 int cmd_compare(int argc, char **argv);

@@ -174,7 +174,7 @@ int cmd_export(int argc, char **argv)
     }
     struct mw_store *s = NULL;
     struct out o = {NULL, 0};
-    if (access(store, R_OK))
+    if (!mw_store_is_url(store) && access(store, R_OK))
         cli_error("export: %s: no such store", store);
     else if (!(s = mw_store_open(store, &err)))
         cli_error("%s", err.msg);

@@ -27,6 +27,7 @@ static const struct {
     {"stories", cmd_stories, "group stored or given articles by the event they report"},
     {"compare", cmd_compare, "compare how each outlet told one story"},
     {"stats", cmd_stats, "per-outlet figures of a run store: articles, errors, missing fields"},
+    {"status", cmd_status, "the workers of a shared crawl, its queue per outlet and host, its errors"},
     {"shell", cmd_shell, "interactive Lua shell for exploring pages (alias: repl)"},
     {"repl", cmd_shell, NULL},
 };

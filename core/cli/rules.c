@@ -64,7 +64,7 @@ static int alert_json(void *ctx, int64_t run_id, const char *started, const stru
 /* The store's standing layout-change flags as a JSON array (new reference), or NULL after printing why. */
 static json_t *store_alerts(const char *path)
 {
-    if (access(path, R_OK)) {   /* opening would create an empty store */
+    if (!mw_store_is_url(path) && access(path, R_OK)) {   /* opening would create an empty store */
         cli_error("rules: %s: no such store", path);
         return NULL;
     }

@@ -37,7 +37,13 @@ static void help(FILE *f)
           "                     after each pass the next one's start time is printed\n"
           "  --schedule         the same, with the config's `every`\n"
           "  --jsonl            print every record (articles and errors) to stdout as JSON lines\n"
-          "  --store PATH       use this SQLite file instead of the config's `store`\n"
+          "  --store STORE      use this store instead of the config's `store`: a SQLite file, or\n"
+          "                     postgresql://user@host/db (the postgres plugin; many machines can share it)\n"
+          "  --worker           join a crawl shared by many workers over one store: each source is read by\n"
+          "                     one worker per limits.source_period, hosts are fetched at the configured rate\n"
+          "                     over all workers together, and the pass ends when no worker has work left\n"
+          "                     (see `moonwire status`). Pages are always leased (limits.lease), so two runs\n"
+          "                     on one store never fetch the same page\n"
           "  --resolve H:P:ADDR[:PORT]  add a resolve entry (as curl --resolve / --connect-to); repeatable\n"
           "  -q, --quiet        no per-page lines or progress; only the summary\n"
           "  -h, --help         this text\n\n"
@@ -316,8 +322,10 @@ int cmd_run(int argc, char **argv)
     static const struct option opts[] = {
         {"every", required_argument, 0, 'e'}, {"schedule", no_argument, 0, 'S'}, {"jsonl", no_argument, 0, 'j'},
         {"store", required_argument, 0, 's'}, {"resolve", required_argument, 0, 'R'},
-        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"worker", no_argument, 0, 'W'}, {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     const char *every = NULL, *store = NULL;
+    int worker = 0;
     const char *resolve[65];
     int nresolve = 0, schedule = 0, c;
     struct view v = {0};
@@ -335,6 +343,7 @@ int cmd_run(int argc, char **argv)
             }
             resolve[nresolve++] = optarg;
             break;
+        case 'W': worker = 1; break;
         case 'q': v.quiet = 1; break;
         case 'h': help(stdout); return 0;
         default: help(stderr); return EXIT_USAGE;
@@ -382,6 +391,7 @@ int cmd_run(int argc, char **argv)
     mw_runner_opts_default(&ro);
     ro.scripts_dir = cli_scripts_dir();
     ro.explain = 1;   /* where each field came from: the crawl counts it for layout-change alerts */
+    ro.page_seconds = (double)cfg->page_time_ms / 1000;   /* limits.page_time */
     const char **dirs = rule_dirs(cfg);
     ro.rule_dirs = dirs;
     struct mw_runner *runner = mw_runner_new(&ro, &err);
@@ -408,7 +418,7 @@ int cmd_run(int argc, char **argv)
     v.tty = isatty(2);
     v.summary = v.jsonl ? stderr : stdout;
     struct mw_crawl_opts co = {.cfg = cfg, .runner = runner, .plugin_dirs = plugin_dirs(), .stop = &g_stop,
-                               .on_event = on_event, .ctx = &v, .runner_opts = &ro};
+                               .on_event = on_event, .ctx = &v, .runner_opts = &ro, .worker = worker};
     int rc = 0;
     for (int pass = 1; !g_stop; pass++) {
         double start = mono();

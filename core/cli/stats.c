@@ -120,7 +120,7 @@ int cmd_stats(int argc, char **argv)
         store = "moonwire.sqlite";
     int rc = 1;
     struct mw_store *s = NULL;
-    if (access(store, R_OK))   /* opening would create an empty store */
+    if (!mw_store_is_url(store) && access(store, R_OK))   /* opening would create an empty store */
         cli_error("stats: %s: no such store", store);
     else if (!(s = mw_store_open(store, &err)))
         cli_error("%s", err.msg);

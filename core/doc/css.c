@@ -1512,7 +1512,7 @@ static xmlXPathObjectPtr eval_xpath(struct entry *e, xmlNodePtr ctx, struct mw_e
 }
 
 static xmlXPathObjectPtr select_with(struct mw_css_cache *c, xmlNodePtr ctx, const char *selector, int xpath,
-                                     struct mw_err *err)
+                                     struct mw_css_limits *lim, struct mw_err *err)
 {
     if (!ctx || !selector) {
         mw_err_set(err, MW_EINVAL, "css", "mw_css_select: NULL %s", ctx ? "selector" : "context node");
@@ -1522,7 +1522,7 @@ static xmlXPathObjectPtr select_with(struct mw_css_cache *c, xmlNodePtr ctx, con
     struct entry *e = cache_get(c, selector, &owned, err);
     if (!e)
         return NULL;
-    xmlXPathObjectPtr res = xpath ? eval_xpath(e, ctx, err) : mw_css_match_select(e->prog, ctx, selector, err);
+    xmlXPathObjectPtr res = xpath ? eval_xpath(e, ctx, err) : mw_css_match_select(e->prog, ctx, selector, lim, err);
     if (owned)
         entry_free(e);
     return res;
@@ -1531,11 +1531,17 @@ static xmlXPathObjectPtr select_with(struct mw_css_cache *c, xmlNodePtr ctx, con
 xmlXPathObjectPtr mw_css_select(struct mw_css_cache *c, xmlNodePtr ctx, const char *selector,
                                 struct mw_err *err)
 {
-    return select_with(c, ctx, selector, 0, err);
+    return select_with(c, ctx, selector, 0, NULL, err);
+}
+
+xmlXPathObjectPtr mw_css_select_limited(struct mw_css_cache *c, xmlNodePtr ctx, const char *selector,
+                                        struct mw_css_limits *lim, struct mw_err *err)
+{
+    return select_with(c, ctx, selector, 0, lim, err);
 }
 
 xmlXPathObjectPtr mw_css_select_xpath(struct mw_css_cache *c, xmlNodePtr ctx, const char *selector,
                                       struct mw_err *err)
 {
-    return select_with(c, ctx, selector, 1, err);
+    return select_with(c, ctx, selector, 1, NULL, err);
 }

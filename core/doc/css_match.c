@@ -149,6 +149,15 @@ struct el {
  * whether it or an ancestor (a previous sibling, for '~') does (Q): each worked out at most once. */
 enum { M_KNOWN = 1, M_YES = 2, Q_KNOWN = 4, Q_YES = 8 };
 
+/* Per element type the *-of-type tests count siblings of: made in one pass when first needed, so the
+ * tests take O(1) each instead of a walk along the siblings (quadratic on a long flat list). */
+struct typed {
+    const char *name;        /* borrowed from the test */
+    unsigned char qname;
+    int *upto;               /* per element: element siblings of the type up to it, itself included */
+    int *total;              /* per parent element + 1 (0: the top level): its children of the type */
+};
+
 struct run {
     struct el *e;
     int n, cap;
@@ -156,9 +165,75 @@ struct run {
     int ctx, end;            /* candidates: indexes ctx+1 .. end-1 */
     unsigned char **memo;    /* per compound id, n bytes each, made when first needed */
     unsigned char **has;     /* per :has list id: the elements it holds for */
+    struct typed *typed;     /* ntyped of them */
+    int ntyped;
     struct mw_buf text;      /* scratch: string values */
+    size_t text_held;        /* text's capacity as counted in held */
     int nomem;
+    unsigned long long ops, max_ops;   /* operations so far and their limit (0: none) */
+    unsigned long long stop_at;        /* spend looks further only past this: max_ops, or 0 once stopped */
+    size_t held, peak, max_bytes;      /* scratch bytes held now, at most, and their limit (0: none) */
+    int over;                /* 1: past max_ops, 2: past max_bytes; the run stops and its result is void */
 };
+
+/* Operations are weighted to take about 20 ns each (measured on 100,000-element pages): indexing a node
+ * of the tree or running a test on an element is several, a step along ancestors or siblings two, reading
+ * or comparing text one per 32 bytes. */
+#define OP_NODE 4
+#define OP_TEST 4
+#define OP_STEP 2
+#define TEXT_PER_OP 32
+
+/* The run stops from now on (every spend says so). */
+static void halt(struct run *R, int over)
+{
+    if (over && !R->over)
+        R->over = over;
+    R->stop_at = 0;
+}
+
+static void no_memory(struct run *R)
+{
+    R->nomem = 1;
+    halt(R, 0);
+}
+
+static int past_stop(struct run *R)
+{
+    if (!R->over && !R->nomem && R->ops > R->max_ops)
+        halt(R, 1);
+    return R->over || R->nomem;
+}
+
+/* Count k operations. 1 when the run must stop (past a limit, or out of memory): every test fails from
+ * then on, every loop ends, and the caller gets an error instead of a result. One comparison while under. */
+static inline int spend(struct run *R, unsigned long long k)
+{
+    R->ops += k;
+    return R->ops > R->stop_at && past_stop(R);
+}
+
+/* Count n more bytes of scratch memory held; 1 (and the run stops) past the limit. */
+static int hold(struct run *R, size_t n)
+{
+    R->held += n;
+    if (R->held > R->peak)
+        R->peak = R->held;
+    if (R->max_bytes && R->held > R->max_bytes)
+        halt(R, 2);
+    return R->over != 0;
+}
+
+static void unhold(struct run *R, size_t n) { R->held = n > R->held ? 0 : R->held - n; }
+
+/* The text buffer grew (or not): count its capacity. */
+static void text_grew(struct run *R)
+{
+    if (R->text.cap > R->text_held) {
+        hold(R, R->text.cap - R->text_held);
+        R->text_held = R->text.cap;
+    }
+}
 
 static int add_el(struct run *R, xmlNodePtr n, int parent, int prev)
 {
@@ -166,6 +241,8 @@ static int add_el(struct run *R, xmlNodePtr n, int parent, int prev)
         if (R->cap > INT_MAX / 2)
             return -1;
         int cap = R->cap ? R->cap * 2 : 256;
+        if (hold(R, (size_t)(cap - R->cap) * sizeof *R->e))
+            return -1;
         struct el *v = realloc(R->e, (size_t)cap * sizeof *v);
         if (!v)
             return -1;
@@ -186,16 +263,21 @@ static int add_el(struct run *R, xmlNodePtr n, int parent, int prev)
     return i;
 }
 
-/* Index the elements under top (a document, or the top element of a detached tree) in document order. */
-static int build(struct run *R, xmlNodePtr top, xmlNodePtr ctx)
+/* Index the elements under top (a document, or the top element of a detached tree) in document order, into
+ * *nodes the nodes walked. */
+static int walk(struct run *R, xmlNodePtr top, xmlNodePtr ctx, unsigned long long *nodes)
 {
-    int parent = -1, last = -1;
+    int parent = -1, last = -1, rc = 0;
+    unsigned long long k = 0;   /* local: *nodes could alias R's counters */
     xmlNodePtr n = top->type == XML_ELEMENT_NODE ? top : top->children;
     while (n) {
+        k++;
         if (n->type == XML_ELEMENT_NODE) {
             int i = add_el(R, n, parent, last);
-            if (i < 0)
-                return -1;
+            if (i < 0) {
+                rc = -1;
+                break;
+            }
             if (n == ctx)
                 R->ctx = i;
             last = i;
@@ -210,30 +292,43 @@ static int build(struct run *R, xmlNodePtr top, xmlNodePtr ctx)
         }
         for (;;) {   /* on to the next node, climbing out of finished elements */
             if (n == top)
-                return 0;
+                goto out;
             if (n->next) {
                 n = n->next;
                 break;
             }
             n = n->parent;
             if (!n || n->type != XML_ELEMENT_NODE)
-                return 0;
+                goto out;
             if (n == ctx)
                 R->end = R->n;
             last = parent;
             parent = R->e[parent].parent;
         }
     }
-    return 0;
+out:
+    *nodes = k;
+    return rc;
+}
+
+/* The index, charged when made: its size is the document's, which memory bounds, and the walk is bound by
+ * memory loads, so a count per node would slow it for nothing. */
+static int build(struct run *R, xmlNodePtr top, xmlNodePtr ctx)
+{
+    unsigned long long nodes = 0;
+    int rc = walk(R, top, ctx, &nodes);
+    return spend(R, nodes * OP_NODE) ? -1 : rc;
 }
 
 static unsigned char *memo_of(struct run *R, const struct mw_css_compound *c)
 {
     unsigned char *m = R->memo[c->id];
     if (!m) {
+        if (hold(R, (size_t)R->n) || spend(R, (unsigned long long)R->n / TEXT_PER_OP))
+            return NULL;
         m = calloc((size_t)R->n, 1);
         if (!m)
-            R->nomem = 1;
+            no_memory(R);
         R->memo[c->id] = m;
     }
     return m;
@@ -318,9 +413,11 @@ static const char *attr_value(struct run *R, xmlAttrPtr a, size_t *len)
         return (const char *)c->content;
     }
     mw_buf_reset(&R->text);
-    for (; c; c = c->next)
+    for (; c && !spend(R, 1); c = c->next)
         if (c->content && mw_buf_appends(&R->text, (const char *)c->content))
-            R->nomem = 1;
+            no_memory(R);
+    text_grew(R);
+    spend(R, R->text.len / TEXT_PER_OP);
     *len = R->text.len;
     return R->text.data ? R->text.data : "";
 }
@@ -330,10 +427,10 @@ static const char *text_value(struct run *R, xmlNodePtr n, size_t *len)
 {
     mw_buf_reset(&R->text);
     xmlNodePtr c = n->children;
-    while (c) {
+    while (c && !spend(R, 1)) {
         if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content &&
             mw_buf_appends(&R->text, (const char *)c->content))
-            R->nomem = 1;
+            no_memory(R);
         if (c->type == XML_ELEMENT_NODE && c->children) {
             c = c->children;
             continue;
@@ -346,6 +443,8 @@ static const char *text_value(struct run *R, xmlNodePtr n, size_t *len)
         if (c)
             c = c->next;
     }
+    text_grew(R);
+    spend(R, R->text.len / TEXT_PER_OP);
     *len = R->text.len;
     return R->text.data ? R->text.data : "";
 }
@@ -367,6 +466,8 @@ static int attr_test(struct run *R, xmlNodePtr n, const struct mw_css_test *t)
     const char *w = t->val;
     size_t wn = t->vlen;
     int ci = t->ci;
+    if (spend(R, (vn / TEXT_PER_OP + 1) * (t->aop == '*' && ci ? wn / 8 + 1 : 1)))
+        return 0;
     switch (t->aop) {
     case '=': return vn == wn && eq(v, w, wn, ci);
     case '!': return !(vn == wn && eq(v, w, wn, ci));
@@ -385,7 +486,8 @@ static int class_test(struct run *R, xmlNodePtr n, const struct mw_css_test *t)
     if (!a)
         return 0;
     size_t vn;
-    return has_token(attr_value(R, a, &vn), t->name, t->nlen, 0);
+    const char *v = attr_value(R, a, &vn);
+    return !spend(R, vn / TEXT_PER_OP) && has_token(v, t->name, t->nlen, 0);
 }
 
 static int id_test(struct run *R, xmlNodePtr n, const struct mw_css_test *t)
@@ -398,6 +500,66 @@ static int id_test(struct run *R, xmlNodePtr n, const struct mw_css_test *t)
     return vn == t->nlen && memcmp(v, t->name, vn) == 0;
 }
 
+/* The sibling counts of t's type (struct typed), made in one pass over the index; NULL when the run stops. */
+static const struct typed *typed_counts(struct run *R, const struct mw_css_test *t)
+{
+    for (int k = 0; k < R->ntyped; k++)
+        if (R->typed[k].qname == t->qname && strcmp(R->typed[k].name, t->name) == 0)
+            return &R->typed[k];
+    size_t n = (size_t)R->n;
+    if (hold(R, sizeof(struct typed) + (2 * n + 1) * sizeof(int)) || spend(R, n))
+        return NULL;
+    struct typed *v = realloc(R->typed, ((size_t)R->ntyped + 1) * sizeof *v);
+    if (!v) {
+        no_memory(R);
+        return NULL;
+    }
+    R->typed = v;
+    struct typed *ty = &v[R->ntyped];
+    ty->upto = malloc(n * sizeof(int) + 1);
+    ty->total = calloc(n + 1, sizeof(int));
+    if (!ty->upto || !ty->total) {
+        free(ty->upto);
+        free(ty->total);
+        no_memory(R);
+        return NULL;
+    }
+    R->ntyped++;
+    ty->name = t->name;
+    ty->qname = t->qname;
+    for (int i = 0; i < R->n; i++) {   /* a previous sibling comes before in the index */
+        const struct el *e = &R->e[i];
+        int is = type_is(e->n, t);
+        ty->upto[i] = (e->prev >= 0 ? ty->upto[e->prev] : 0) + is;
+        ty->total[e->parent + 1] += is;
+    }
+    return ty;
+}
+
+/* Position among the element siblings of t's type, counted from the end when t->last: a walk along the
+ * siblings while it is short (most pages), else the counts of typed_counts, so a long flat list of siblings
+ * costs one pass instead of a walk per element. Past b, when nothing more can match, the walk stops. -1
+ * when the run stops. */
+#define WALK_MAX 24
+static long typed_pos(struct run *R, int i, const struct mw_css_test *t)
+{
+    const struct el *e = &R->e[i];
+    long stop = t->a <= 0 ? t->b : LONG_MAX, p = 1;
+    int k = 0;
+    for (xmlNodePtr s = t->last ? e->n->next : e->n->prev; s && p <= stop; s = t->last ? s->next : s->prev) {
+        if (++k > WALK_MAX) {
+            const struct typed *ty = typed_counts(R, t);
+            if (!ty)
+                return -1;
+            int upto = ty->upto[i];   /* siblings of the type before it, and it if it is one */
+            return t->last ? (long)ty->total[e->parent + 1] - upto + 1 : (long)upto - type_is(e->n, t) + 1;
+        }
+        if (s->type == XML_ELEMENT_NODE && type_is(s, t))
+            p++;
+    }
+    return spend(R, (unsigned long long)k * OP_STEP) ? -1 : p;
+}
+
 /* position p among the (typed) siblings, counted from the end when last, for p = an + b */
 static int nth_test(struct run *R, int i, const struct mw_css_test *t)
 {
@@ -407,11 +569,9 @@ static int nth_test(struct run *R, int i, const struct mw_css_test *t)
         int kids = e->parent >= 0 ? R->e[e->parent].nkids : R->ntop;
         p = t->last ? kids - e->pos + 1 : e->pos;
     } else {
-        long stop = t->a <= 0 ? t->b : LONG_MAX;   /* past b nothing more can match */
-        p = 1;
-        for (xmlNodePtr s = t->last ? e->n->next : e->n->prev; s && p <= stop; s = t->last ? s->next : s->prev)
-            if (s->type == XML_ELEMENT_NODE && type_is(s, t))
-                p++;
+        p = typed_pos(R, i, t);
+        if (p < 0)
+            return 0;
     }
     if (t->a == 0)
         return p == t->b;
@@ -419,15 +579,18 @@ static int nth_test(struct run *R, int i, const struct mw_css_test *t)
     return d % t->a == 0 && d / t->a >= 0;
 }
 
-static int empty_test(xmlNodePtr n)
+static int empty_test(struct run *R, xmlNodePtr n)
 {
     for (xmlNodePtr c = n->children; c; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE)
+        if (c->type == XML_ELEMENT_NODE || spend(R, 1))
             return 0;
-        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
-            for (const xmlChar *s = c->content; *s; s++)
-                if (!is_xws(*s))
-                    return 0;
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
+            const xmlChar *s = c->content;
+            while (is_xws(*s))
+                s++;
+            if (*s || spend(R, (unsigned long long)(s - c->content) / TEXT_PER_OP))
+                return 0;
+        }
     }
     return 1;
 }
@@ -448,7 +611,7 @@ static int checked_test(struct run *R, xmlNodePtr n)
 
 static int lang_test(struct run *R, xmlNodePtr n, const struct mw_css_test *t)
 {
-    for (; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
+    for (; n && n->type == XML_ELEMENT_NODE && !spend(R, OP_STEP); n = n->parent) {
         xmlAttrPtr a = find_attr(n, "lang", 0);
         if (!a)
             continue;
@@ -463,7 +626,7 @@ static int contains_test(struct run *R, xmlNodePtr n, const struct mw_css_test *
 {
     size_t len;
     const char *s = text_value(R, n, &len);
-    for (size_t k = 0; k < t->nstrs; k++)
+    for (size_t k = 0; k < t->nstrs && !spend(R, len / TEXT_PER_OP + 1); k++)
         if (t->slens[k] == 0 || memmem(s, len, t->strs[k], t->slens[k]))
             return 1;
     return 0;
@@ -472,10 +635,11 @@ static int contains_test(struct run *R, xmlNodePtr n, const struct mw_css_test *
 /* The elements with a match of one of l's relative selectors, anchored at them. A selector c1 .. cn gives the
  * set of cn, then of each c(k) with a c(k+1) in the right relation, right to left, then of the anchors:
  * each step one pass over the index, whatever the nesting. */
-static void related(const struct run *R, char comb, const unsigned char *T, unsigned char *U)
+static void related(struct run *R, char comb, const unsigned char *T, unsigned char *U)
 {
     const struct el *e = R->e;
     memset(U, 0, (size_t)R->n);
+    spend(R, (unsigned long long)R->n);
     switch (comb) {
     case '>':   /* U: has a child in T */
         for (int j = 0; j < R->n; j++)
@@ -505,14 +669,16 @@ static const unsigned char *has_set(struct run *R, const struct mw_css_list *l)
     if (R->has[l->id])
         return R->has[l->id];
     size_t n = (size_t)R->n;
+    if (hold(R, 3 * (n + 1)))
+        return NULL;
     unsigned char *out = calloc(n + 1, 1), *T = malloc(n + 1), *U = malloc(n + 1);
     if (!out || !T || !U) {
-        R->nomem = 1;
+        no_memory(R);
         free(out);
         out = NULL;
         goto done;
     }
-    for (size_t x = 0; x < l->n; x++) {
+    for (size_t x = 0; x < l->n && !spend(R, 0); x++) {
         const struct mw_css_complex *cx = &l->v[x];
         for (int i = 0; i < R->n; i++)
             T[i] = (unsigned char)compound_tests(R, &cx->c[cx->n - 1], i);
@@ -529,6 +695,7 @@ static const unsigned char *has_set(struct run *R, const struct mw_css_list *l)
 done:
     free(T);
     free(U);
+    unhold(R, 2 * (n + 1));
     return out;
 }
 
@@ -553,7 +720,7 @@ static int test(struct run *R, const struct mw_css_test *t, int i)
     case MW_CSS_LAST_CHILD: return e->pos == (e->parent >= 0 ? R->e[e->parent].nkids : R->ntop);
     case MW_CSS_ONLY_CHILD: return (e->parent >= 0 ? R->e[e->parent].nkids : R->ntop) == 1;
     case MW_CSS_NTH: return nth_test(R, i, t);
-    case MW_CSS_EMPTY: return empty_test(n);
+    case MW_CSS_EMPTY: return empty_test(R, n);
     case MW_CSS_ROOT: return e->parent < 0;
     case MW_CSS_LINK: return (is_html(n, "a") || is_html(n, "area")) && find_attr(n, "href", 0);
     case MW_CSS_CHECKED: return checked_test(R, n);
@@ -570,12 +737,18 @@ static int test(struct run *R, const struct mw_css_test *t, int i)
     return 0;
 }
 
-static int compound_tests(struct run *R, const struct mw_css_compound *c, int i)
+/* The tests of c on element i, charged by the caller. */
+static int tests_of(struct run *R, const struct mw_css_compound *c, int i)
 {
     for (size_t j = 0; j < c->n; j++)
         if (!test(R, &c->t[j], i))
             return 0;
     return 1;
+}
+
+static int compound_tests(struct run *R, const struct mw_css_compound *c, int i)
+{
+    return !spend(R, OP_TEST * c->n) && tests_of(R, c, i);
 }
 
 /* ---- combinators, right to left ---- */
@@ -588,7 +761,7 @@ static int exists(struct run *R, const struct mw_css_complex *cx, size_t k, int 
     if (!m)
         return 0;
     int floor = sib ? -1 : limit, y = x, r = 0;
-    while (y > floor) {
+    while (y > floor && !spend(R, OP_STEP)) {
         if (m[y] & Q_KNOWN) {
             r = (m[y] & Q_YES) != 0;
             break;
@@ -638,6 +811,11 @@ static void run_free(struct run *R, const struct mw_css_prog *p)
         free(R->memo[k]);
     for (int k = 0; R->has && k < p->nhas; k++)
         free(R->has[k]);
+    for (int k = 0; k < R->ntyped; k++) {
+        free(R->typed[k].upto);
+        free(R->typed[k].total);
+    }
+    free(R->typed);
     free(R->memo);
     free(R->has);
     free(R->e);
@@ -664,26 +842,31 @@ static int run_select(struct run *R, const struct mw_css_prog *p, xmlNodePtr ctx
         R->end = R->n;
     else if (R->ctx < 0 || R->end < 0)
         return 0;   /* not reachable from its own top: nothing under it is indexed */
+    if (hold(R, ((size_t)p->ncompounds + (size_t)p->nhas + 2) * sizeof *R->memo))
+        return -1;
     R->memo = calloc((size_t)p->ncompounds + 1, sizeof *R->memo);
     R->has = calloc((size_t)p->nhas + 1, sizeof *R->has);
     if (!R->memo || !R->has)
         return -1;
-    for (int i = R->ctx + 1; i < R->end && !R->nomem; i++) {
+    unsigned long long per = 0;   /* what the candidates' own compounds cost, charged once per candidate */
+    for (size_t x = 0; x < p->top.n; x++)
+        per += OP_TEST * p->top.v[x].c[p->top.v[x].n - 1].n;
+    for (int i = R->ctx + 1; i < R->end && ((i & 63) || !spend(R, 64 * per)); i++) {
         for (size_t x = 0; x < p->top.n; x++) {
             const struct mw_css_complex *cx = &p->top.v[x];
             size_t k = cx->n - 1;   /* the candidate's own compound: no memo, it is asked once */
-            if (compound_tests(R, &cx->c[k], i) && step(R, cx, k, i, R->ctx)) {
+            if (tests_of(R, &cx->c[k], i) && step(R, cx, k, i, R->ctx)) {
                 if (xmlXPathNodeSetAddUnique(ns, R->e[i].n) < 0)
                     return -1;
                 break;
             }
         }
     }
-    return R->nomem ? -1 : 0;
+    return R->nomem || R->over ? -1 : 0;
 }
 
 xmlXPathObjectPtr mw_css_match_select(const struct mw_css_prog *p, xmlNodePtr ctx, const char *sel,
-                                      struct mw_err *err)
+                                      struct mw_css_limits *lim, struct mw_err *err)
 {
     if (!p || !ctx) {
         mw_err_set(err, MW_EINVAL, "css", "mw_css_match_select: NULL %s", p ? "context node" : "program");
@@ -692,14 +875,32 @@ xmlXPathObjectPtr mw_css_match_select(const struct mw_css_prog *p, xmlNodePtr ct
     xmlNodeSetPtr ns = xmlXPathNodeSetCreate(NULL);
     struct run R = {0};
     mw_buf_init(&R.text, 0);
+    if (lim) {
+        R.max_ops = lim->max_ops;
+        R.max_bytes = lim->max_bytes;
+    }
+    R.stop_at = R.max_ops ? R.max_ops : ULLONG_MAX;
+    if (!R.max_ops)
+        R.max_ops = ULLONG_MAX;
     int rc = ns ? 0 : -1;
     if (!rc && is_container(ctx))
         rc = run_select(&R, p, ctx, ns);
     run_free(&R, p);
+    if (lim) {
+        lim->ops = R.ops;
+        lim->bytes = R.peak;
+    }
     xmlXPathObjectPtr o = rc ? NULL : xmlXPathWrapNodeSet(ns);
     if (!o) {
         xmlXPathFreeNodeSet(ns);
-        mw_err_set(err, MW_ENOMEM, "css", "out of memory selecting \"%.200s\"", sel ? sel : "");
+        if (R.over == 1)
+            mw_err_set(err, MW_ELIMIT, "css", "selector \"%.200s\" needs more than %llu operations", sel ? sel : "",
+                       R.max_ops);
+        else if (R.over == 2)
+            mw_err_set(err, MW_ELIMIT, "css", "selector \"%.200s\" needs more than %zu KB of memory",
+                       sel ? sel : "", R.max_bytes >> 10);
+        else
+            mw_err_set(err, MW_ENOMEM, "css", "out of memory selecting \"%.200s\"", sel ? sel : "");
     }
     return o;
 }

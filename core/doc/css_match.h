@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <libxml/xpath.h>
 #include "common/err.h"
+#include "doc/css.h"
 
 /* One test on one element. Each has the semantics of the XPath predicate doc/css.c writes for it. */
 enum mw_css_op {
@@ -84,10 +85,11 @@ struct mw_css_prog *mw_css_match_new(struct mw_css_list *top);
 void mw_css_match_free(struct mw_css_prog *p);
 
 /* Matches of p among the descendants of ctx (a document or an element), as doc/css.h's mw_css_select:
- * a new node-set object in document order, no duplicates, or NULL with err set (out of memory).
- * sel only names the selector in messages. Work is O(elements x compounds), plus the sibling counts of
- * *-of-type and the text :contains reads; memory O(elements x compounds) bytes, freed before it returns. */
+ * a new node-set object in document order, no duplicates, or NULL with err set (out of memory; MW_ELIMIT
+ * past a limit of lim, which may be NULL: no limits). sel only names the selector in messages. Work is
+ * O(elements x compounds), plus the text :contains reads; memory O(elements x compounds) bytes, freed
+ * before it returns. */
 xmlXPathObjectPtr mw_css_match_select(const struct mw_css_prog *p, xmlNodePtr ctx, const char *sel,
-                                      struct mw_err *err);
+                                      struct mw_css_limits *lim, struct mw_err *err);
 
 #endif

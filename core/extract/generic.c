@@ -263,6 +263,26 @@ static unsigned classify(const struct ctx *c, xmlNodePtr x)
     return f;
 }
 
+/* class="... hidden": the utility class that hides a box until a script shows it (sign-in walls, popups),
+ * unless a responsive variant ("lg:block") shows it on some screens. */
+static int hidden_class(const char *cls)
+{
+    if (!cls || !strstr(cls, "hidden"))
+        return 0;
+    int hid = 0;
+    for (const char *p = cls; *p;) {
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, " ");
+        if (memchr(p, ':', n))
+            return 0;
+        if (n == 6 && !memcmp(p, "hidden", 6))
+            hid = 1;
+        p += n;
+    }
+    return hid;
+}
+
 static int hidden(xmlNodePtr x)
 {
     if (attr(x, "hidden"))
@@ -272,6 +292,8 @@ static int hidden(xmlNodePtr x)
         return 1;
     a = attr(x, "role");
     if (a && (!strcmp(a, "dialog") || !strcmp(a, "alertdialog")))
+        return 1;
+    if (hidden_class(attr(x, "class")))
         return 1;
     const char *st = attr(x, "style");
     if (st) {
@@ -499,6 +521,36 @@ static void drop_named(struct ctx *c)
             d->flags |= F_DROP;
             i = d->end - 1;
         }
+    }
+}
+
+/* Pages that preload the next stories below the article (infinite scroll) stack <article>s that each hold
+ * their own <h1> (Dagbladet, Kleine Zeitung): the page's story is the first of them; the later ones are
+ * dropped when the first holds text enough to be an article. */
+static void drop_next_stories(struct ctx *c)
+{
+    int first = -1;
+    for (int i = 0; i < c->n; i++) {
+        struct nd *d = &c->v[i];
+        if (d->flags & F_DROP) {
+            i = d->end - 1;
+            continue;
+        }
+        if (d->tag != T_ARTICLE)
+            continue;
+        int h1 = 0;
+        for (int j = i + 1; j < d->end && !h1; j++)
+            h1 = c->v[j].tag == T_H1 && !(c->v[j].flags & F_DROP);
+        if (!h1)
+            continue;
+        if (first < 0) {
+            if (d->ptxt < 500)
+                return;
+            first = i;
+        } else {
+            d->flags |= F_DROP;
+        }
+        i = d->end - 1;   /* an article's own nested articles are its parts */
     }
 }
 
@@ -740,6 +792,23 @@ static int contains_ci(const char *s, const char *p)
     return 0;
 }
 
+/* A line that only stamps the page: "Stand: 22.04.2024, 06:00 Uhr" (WDR, Frankfurter Rundschau), "Uppdaterad
+ * 15.59 | Publicerad 14.14" (Aftonbladet), "Published Jun 05, 2026 • 6 minute read" (Financial Post, The
+ * Province), "15.04.2025, 17:59Lesezeit: 5 Min." (FAZ): a stamp word, then a date, time or reading time. */
+static int stamp_line(const char *s)
+{
+    static const char *const words[] = {"published", "updated", "posted", "last updated", "stand:",
+                                        "aktualisiert", "veröffentlicht", "uppdaterad", "publicerad",
+                                        "publicado", "actualizado", "publié", "mis à jour", NULL};
+    int digit = strpbrk(s, "0123456789") != NULL;
+    for (int i = 0; words[i] && digit; i++)
+        if (starts_ci(s, words[i]))
+            return 1;
+    if (contains_ci(s, "lesezeit") || contains_ci(s, "minute read") || contains_ci(s, "min read"))
+        return strlen(s) < 60;
+    return 0;
+}
+
 /* Short lines that are furniture in any English-language layout. */
 static int boiler_line(const char *s, size_t len)
 {
@@ -748,8 +817,10 @@ static int boiler_line(const char *s, size_t len)
         "follow us", "share this", "click here", "all rights reserved", "advertisement", "getty images",
         "photo:", "image:", "photograph:", "(photo", "(image", "download the app", "log in", "sign in",
         "share on", "email this", "don't miss", "don\xE2\x80\x99t miss", "copyright", "\xC2\xA9", "recommended", NULL};
+    /* ad labels in the page's language: "Publicidad" (Público), "REKLAM" (Habertürk) */
     static const char *const whole[] = {"advert", "advertisement", "ad", "comments", "comment", "share",
-                                        "print", "email", "more", "related", "anzeige", "publicité", NULL};
+                                        "print", "email", "more", "related", "anzeige", "publicité",
+                                        "publicidad", "pubblicità", "reklam", "reklame", "annonse", "werbung", NULL};
     static const char *const stamps[] = {"posted:", "updated:", "published:", "updated at", "posted at",
                                          "published at", "last updated", NULL};
     if (len > 160)
@@ -761,6 +832,8 @@ static int boiler_line(const char *s, size_t len)
         for (int i = 0; stamps[i]; i++)
             if (starts_ci(s, stamps[i]))
                 return 1;
+    if (len < 80 && stamp_line(s))
+        return 1;
     if (contains_ci(s, "requires javascript") || contains_ci(s, "enable javascript"))
         return 1;
     for (int i = 0; phrases[i]; i++)
@@ -775,6 +848,25 @@ static int boiler_line(const char *s, size_t len)
             return 1;
     }
     return 0;
+}
+
+/* A line that reads as a sentence of prose: eight words or more, no "Label:" opening its first words ("Related:",
+ * "Lesen Sie auch:", "SEE MORE:"), and a full stop, "!" or "?" ending it (a closing quote or bracket may follow).
+ * A news story links names and titles inside its sentences (iNews, The Sun, The Telegraph, Business Insider);
+ * a menu or a teaser list does not end its lines with a sentence. */
+static int sentence_line(const char *s, size_t len)
+{
+    int words = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == ':' && (i + 1 == len || s[i + 1] == ' ') && words <= 4)
+            return 0;
+        words += s[i] == ' ';
+    }
+    while (len > 0 && strchr(")]\"'\xC2\xBB", s[len - 1]))
+        len--;
+    if (len >= 3 && (!memcmp(s + len - 3, "\xE2\x80\x9D", 3) || !memcmp(s + len - 3, "\xE2\x80\x99", 3)))
+        len -= 3;   /* ” ’ */
+    return words >= 8 && len > 0 && strchr(".!?", s[len - 1]) != NULL;
 }
 
 static void add_par(struct out *o, char *s)
@@ -803,8 +895,9 @@ static void flush(struct out *o)
         return;
     }
     size_t len = strlen(s);
-    /* Mostly-link lines are menus and teasers; a long paragraph that links many names is still text. */
-    int linky = txt > 0 && lnk * 2 > txt && (txt - lnk < 60 || lnk * 4 > txt * 3);
+    /* Mostly-link lines are menus and teasers; a long paragraph that links many names is still text, and so is
+     * a short line that reads as a sentence and is not three quarters link. */
+    int linky = txt > 0 && lnk * 2 > txt && (lnk * 4 > txt * 3 || (txt < 200 && !sentence_line(s, len)));
     if (!len || linky || boiler_line(s, len)) {
         free(s);
         return;
@@ -1305,6 +1398,7 @@ static int analyse(struct ctx *c, xmlDocPtr doc)
     stats(c);
     drop_asides(c);
     drop_named(c);
+    drop_next_stories(c);
     stats(c);
     int top = choose(c);
     if (top < 0) {

@@ -354,6 +354,14 @@ void mw_budget_reserve(lua_State *L, size_t bytes, const char *what)
     b->reserved += bytes;
 }
 
+void mw_budget_out_of_memory(lua_State *L, const char *why)
+{
+    struct mw_budget *b = mw_budget_of(L);
+    b->mem_tripped = 1;
+    trip(b, "memory limit of %zu MB exceeded (%s)", b->mem_max >> 20, why);
+    raise_stop(L, b);
+}
+
 void mw_budget_release(lua_State *L, size_t bytes)
 {
     struct mw_budget *b = mw_budget_of(L);

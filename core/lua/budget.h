@@ -59,6 +59,9 @@ long long mw_budget_left(lua_State *L);
  * not fit); mw_budget_release gives them back. what names the operation in the message. */
 void mw_budget_reserve(lua_State *L, size_t bytes, const char *what);
 void mw_budget_release(lua_State *L, size_t bytes);
+/* [-0, +0, v] The memory stop, for C work that found it would need more than the cap leaves (nothing was
+ * allocated past it): "memory limit of N MB exceeded (why)". */
+void mw_budget_out_of_memory(lua_State *L, const char *why);
 /* [-0, +0, e] Raise the stop if the call was already stopped (for example a libxml2 allocation was refused
  * at the cap): bindings call it after C work that may have failed for that reason. */
 void mw_budget_check(lua_State *L);

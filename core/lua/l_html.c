@@ -23,8 +23,8 @@
 #define XPATH_MAX_LEN 8192          /* bytes of an XPath expression */
 #define XPATH_OPS_MAX 20000000UL    /* libxml2 operations one evaluation may take (about 0.4 s) */
 #define XPATH_OP_UNITS 2            /* budget units per libxml2 operation */
-#define CSS_BYTES_PER_ELEMENT 160   /* the matcher's index and memo tables, at the most compounds */
-#define CSS_ELEMENTS_PER_UNIT 2     /* one budget unit per this many elements a selector runs over */
+#define CSS_OPS_MAX 12000000LL      /* matcher operations one selection may take (about 0.4 s) */
+#define CSS_OP_UNITS 4              /* budget units per matcher operation (one takes 10-90 ns, 40 typical) */
 
 static const char CSS_KEY = 'c';   /* registry: this state's selector cache */
 
@@ -173,17 +173,28 @@ static struct ldoc *estimated(lua_State *L, int idx)
 
 size_t mw_lua_doc_text_bytes(lua_State *L, int idx) { return estimated(L, idx)->text_bytes; }
 
-/* [-0, +0, e] Run a selector natively (doc/css_match.c: work and memory both O(elements x compounds)):
- * its memory is reserved and its work charged by the size of the document at owner. */
-static xmlXPathObjectPtr css_run(lua_State *L, int owner, xmlNodePtr ctx, const char *sel, struct mw_err *err)
+/* [-0, +0, e] Run a selector natively (doc/css_match.c) under limits from the call's budget: its
+ * operations are charged, and its scratch memory (plain malloc, which the budget does not see) may take
+ * half of what the cap leaves, reserved while it runs. Past a limit: the budget's stop when the budget was
+ * the limit, else an error naming the selector. */
+static void css_run(lua_State *L, xmlNodePtr ctx, const char *sel, xmlXPathObjectPtr *out, struct mw_err *err)
 {
-    size_t els = estimated(L, owner)->elements;
-    size_t need = 4096 + els * CSS_BYTES_PER_ELEMENT;
-    mw_budget_reserve(L, need, "selector");
-    mw_budget_charge(L, 8 + (long long)(els / CSS_ELEMENTS_PER_UNIT));
-    xmlXPathObjectPtr r = mw_css_select(css_of(L), ctx, sel, err);
-    mw_budget_release(L, need);
-    return r;
+    struct mw_budget *b = mw_budget_of(L);
+    size_t used = mw_budget_mem(b), cap = mw_budget_mem_max(b);
+    long long left = mw_budget_left(L) / CSS_OP_UNITS;
+    struct mw_css_limits lim = {.max_ops = (unsigned long long)(left < CSS_OPS_MAX ? left + 1 : CSS_OPS_MAX),
+                                .max_bytes = cap > used ? (cap - used) / 2 : 1};
+    mw_budget_reserve(L, lim.max_bytes, "selector");
+    xmlXPathObjectPtr r = *out = mw_css_select_limited(css_of(L), ctx, sel, &lim, err);   /* boxed: may raise now */
+    mw_budget_release(L, lim.max_bytes);
+    mw_budget_charge(L, 8 + (long long)lim.ops * CSS_OP_UNITS);
+    if (!r && err->code == MW_ELIMIT && lim.ops > lim.max_ops) {
+        if (lim.max_ops < (unsigned long long)CSS_OPS_MAX)
+            mw_budget_charge(L, mw_budget_left(L) + 1);   /* the budget was the limit: stop */
+        luaL_error(L, "%s", err->msg);
+    }
+    if (!r && err->code == MW_ELIMIT)   /* the memory: the cap's stop, saying what needed it */
+        mw_budget_out_of_memory(L, err->msg);
 }
 
 /* ---- evaluation under an operation limit ---- */
@@ -268,7 +279,7 @@ static int m_select_impl(lua_State *L, int first_only)
     xmlXPathObjectPtr *r = (xmlXPathObjectPtr *)mw_lua_box(L, free_xpath_obj);
     int box = lua_gettop(L);
     struct mw_err err = {0};
-    *r = css_run(L, owner, ctx, sel, &err);
+    css_run(L, ctx, sel, r, &err);
     mw_budget_check(L);
     if (!*r)
         return luaL_error(L, "%s", err.msg);
@@ -543,7 +554,7 @@ static int n_closest(lua_State *L)
     xmlXPathObjectPtr *r = (xmlXPathObjectPtr *)mw_lua_box(L, free_xpath_obj);
     int box = lua_gettop(L);
     struct mw_err err = {0};
-    *r = css_run(L, owner, (xmlNodePtr)n->doc, sel, &err);
+    css_run(L, (xmlNodePtr)n->doc, sel, r, &err);
     mw_budget_check(L);
     if (!*r)
         return luaL_error(L, "%s", err.msg);

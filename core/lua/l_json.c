@@ -136,8 +136,10 @@ static json_t *sorted(json_t *o)
     return out;
 }
 
-/* Second pass: build; raises nothing (validate ran). A part jansson could not allocate (the budget's
- * cap) is left out: the caller checks the budget afterwards. */
+/* Second pass: build; raises nothing (validate ran, UTF-8 included). A part jansson could not allocate (the
+ * budget's cap) is left out, and once the call is stopped the rest too: the caller checks the budget. */
+static int at_cap(lua_State *L) { return mw_budget_mem_tripped(mw_budget_of(L)); }
+
 static json_t *build(lua_State *L, int idx)
 {
     idx = lua_absindex(L, idx);
@@ -152,7 +154,7 @@ static json_t *build(lua_State *L, int idx)
     case LUA_TSTRING: {
         size_t n;
         const char *s = lua_tolstring(L, idx, &n);
-        return json_stringn(s, n);
+        return json_stringn_nocheck(s, n);
     }
     case LUA_TTABLE: {
         lua_Integer n = (lua_Integer)lua_rawlen(L, idx), count = 0;
@@ -163,7 +165,7 @@ static json_t *build(lua_State *L, int idx)
         }
         if (!is_object_table(L, idx) && count == n) {
             json_t *a = json_array();
-            for (lua_Integer i = 1; i <= n; i++) {
+            for (lua_Integer i = 1; i <= n && !at_cap(L); i++) {
                 lua_rawgeti(L, idx, i);
                 json_array_append_new(a, build(L, -1));
                 lua_pop(L, 1);
@@ -173,6 +175,10 @@ static json_t *build(lua_State *L, int idx)
         json_t *o = json_object();
         lua_pushnil(L);
         while (lua_next(L, idx)) {
+            if (at_cap(L)) {
+                lua_pop(L, 2);
+                break;
+            }
             char key[64];
             const char *k;
             if (lua_type(L, -2) == LUA_TSTRING) {

@@ -797,6 +797,18 @@ static int num_date_at(const struct cx *c, int i, struct dt *d)
     return mdy ? set_date(d, z, a, b, i + 5) : set_date(d, z, b, a, i + 5);
 }
 
+/* "06. 01. 2026", "4. 2. 2022": day and month with their dots, spaces after them, a four-digit year (Salzburger
+ * Nachrichten, dtb-tennis.de, and the Czech and Slovak way of writing a date). Always day first. */
+static int spaced_dot_date_at(const struct cx *c, int i, struct dt *d)
+{
+    if (!is_num(c, i, 1, 2) || !is_sym(c, i + 1, '.') || !adj(c, i + 1) || !is_num(c, i + 2, 1, 2) ||
+        !is_sym(c, i + 3, '.') || !adj(c, i + 3) || !is_num(c, i + 4, 4, 4) || !(c->t[i + 2].sp || c->t[i + 4].sp))
+        return -1;
+    if (is_sym(c, i + 5, ':') && adj(c, i + 5))
+        return -1;
+    return set_date(d, (int)c->t[i + 4].val, (int)c->t[i + 2].val, (int)c->t[i].val, i + 5);
+}
+
 /* "14 January 2020", "14. Januar 2020", "14 de enero de 2020", "1er janvier 2020", "14 كانون الثاني 2020". */
 static int dmy_word_at(const struct cx *c, int i, struct dt *d)
 {
@@ -868,6 +880,8 @@ static int date_at(const struct cx *c, int i, struct dt *d)
     if ((r = cjk_date_at(c, i, d)) != -1)
         return r;
     if ((r = num_date_at(c, i, d)) != -1)
+        return r;
+    if ((r = spaced_dot_date_at(c, i, d)) != -1)
         return r;
     if ((r = dmy_word_at(c, i, d)) != -1)
         return r;

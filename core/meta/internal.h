@@ -32,7 +32,7 @@ struct mw_meta_scan {
     char *title;        /* <title> */
     char *html_lang;
     char *canonical;
-    struct mw_meta_vec h1, times, bylines, props, dated, imgs;
+    struct mw_meta_vec h1, h2, times, bylines, props, dated, imgs;
     long nodes;
 };
 
@@ -69,6 +69,8 @@ int mw_meta_class_says(const char *v, const char *const *yes, const char *const 
 int mw_meta_in_skipped(xmlNodePtr n);
 /* Inside a link that wraps a teaser card: another article's date or byline. */
 int mw_meta_in_teaser(xmlNodePtr n);
+/* <a href=".../author/jane-doe/">: a link to an author's page. */
+int mw_meta_author_link(xmlNodePtr n);
 /* First non-blank value of a <meta> key (lower case), borrowed. */
 const char *mw_meta_get(struct mw_meta_scan *sc, const char *key);
 /* A JSON-LD value as text: a string, an array's first string, an object's name. Borrowed. */

@@ -307,7 +307,7 @@ static void add_meta(json_t *metas, const char *key, const char *content)
 
 /* <a href=".../author/jane-doe/">: a link to an author's page (WordPress and most CMSs) names the author. The
  * path's segments are compared, not searched: a page has hundreds of links. */
-static int author_link(xmlNodePtr n)
+int mw_meta_author_link(xmlNodePtr n)
 {
     static const char *const segs[] = {"author", "authors", "autor", "autoren", "auteur", "auteurs", "yazar",
                                        "journalist", "journalists", "reporter", NULL};
@@ -371,6 +371,8 @@ static void visit(struct mw_meta_scan *sc, xmlNodePtr n, long ord)
     }
     if (ci_eq(nm, "h1"))
         vec_push(&sc->h1, n, ord);
+    else if (ci_eq(nm, "h2"))
+        vec_push(&sc->h2, n, ord);
     if (ci_eq(nm, "time"))
         vec_push(&sc->times, n, ord);
     if (ci_eq(nm, "img"))
@@ -379,7 +381,7 @@ static void visit(struct mw_meta_scan *sc, xmlNodePtr n, long ord)
         vec_push(&sc->props, n, ord);
     const char *cls = mw_meta_attr(n, "class"), *id = mw_meta_attr(n, "id"), *rel = mw_meta_attr(n, "rel");
     if ((mw_meta_class_says(cls, byline_yes, byline_no) || mw_meta_class_says(id, byline_yes, byline_no) ||
-         (rel && !strcasecmp(rel, "author")) || author_link(n)) && !mw_meta_in_skipped(n))
+         (rel && !strcasecmp(rel, "author")) || mw_meta_author_link(n)) && !mw_meta_in_skipped(n))
         vec_push(&sc->bylines, n, ord);
     if (mw_meta_class_says(cls, date_yes, date_no))
         vec_push(&sc->dated, n, ord);
@@ -680,6 +682,7 @@ static void scan_free(struct mw_meta_scan *sc)
     free(sc->html_lang);
     free(sc->canonical);
     free(sc->h1.v);
+    free(sc->h2.v);
     free(sc->times.v);
     free(sc->bylines.v);
     free(sc->props.v);

@@ -17,6 +17,12 @@
 
 enum { TIER_TEXT = 1, TIER_URL = 2, TIER_TIME = 2, TIER_META = 3 };
 
+/* The date an element whose class says date prints is also the first date after the headline, a few lines from
+ * it: the markup and the layout both show it as the page's date, two voices against a lone meta tag. */
+#define SAME_PRINTED "the first date after the headline, the same day"
+#define NEAR_TEXT 600   /* characters of text after the headline */
+#define NKINDS 7
+
 struct date_cand {
     char iso[MW_DATE_MAX];
     char src[128];   /* where it came from, for --explain: "jsonld: datePublished", "meta: pubdate", "url" */
@@ -159,6 +165,8 @@ static int related(xmlNodePtr a, xmlNodePtr b)
     return 0;
 }
 
+static int in_other_item(struct mw_meta_ctx *c, xmlNodePtr n);
+
 /* A short element whose class says date, by the headline ("<span class=tarih>03.04.2025</span>"), or a machine
  * date in its attributes ("<div class=news-time-ago title=2020-09-20T14:20:02Z>Acum 15 minute</div>"). *which
  * names what was read, for --explain. */
@@ -174,7 +182,7 @@ static int dated_text(struct mw_meta_ctx *c, char out[MW_DATE_MAX], const char *
         if (dist > MW_META_NEAR_H1 * 3 || mw_meta_in_teaser(d->v[i].n) || in_comments(d->v[i].n) ||
             related(d->v[i].n, c->time_node))
             continue;   /* the <time> already read is not a second voice */
-        if (best >= 0 && dist >= best)
+        if ((best >= 0 && dist >= best) || in_other_item(c, d->v[i].n))
             continue;
         char iso[MW_DATE_MAX];
         const char *attr = NULL;
@@ -260,8 +268,9 @@ static int labelled_date(struct mw_meta_ctx *c, char out[MW_DATE_MAX], const cha
     return -1;
 }
 
-/* Keys compared without their separators: "article:published_time", "article:published:time" and
- * "article-published-time" are one key spelled three ways. */
+/* Keys compared without their separators: "article:published_time", "article:published:time" (Boersen-Zeitung),
+ * "article_published_time" (Washington Post) and "article:published" (finanztreff, NBC News, for the key
+ * "article.published") are one key spelled several ways. */
 static int same_key(const char *a, const char *b)
 {
     for (;;) {
@@ -299,6 +308,8 @@ static void collect_meta_dates(struct mw_meta_ctx *c, const char *const *keys, s
     }
 }
 
+static long day_of(const char *iso);
+
 /* ---- the date in the URL ---- */
 
 static int two(const char *p) { return isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]); }
@@ -321,7 +332,19 @@ static int valid_ymd(int y, int m, int d)
            !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
 }
 
-/* The day a URL's path states: "/2020/02/17/", "/2017/7/12/", "/2020-02-17", "/20200428/", "_20200428",
+/* "nov/" at p: the month an English three-letter name followed by a slash states, 1-12; else 0. */
+static int url_month(const char *p)
+{
+    static const char names[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+    if (!p[0] || !p[1] || !p[2] || p[3] != '/')
+        return 0;
+    for (int i = 0; i < 12; i++)
+        if (!strncasecmp(p, names + 3 * i, 3))
+            return i + 1;
+    return 0;
+}
+
+/* The day a URL's path states: "/2020/02/17/", "/2019/nov/18/", "/2017/7/12/", "/2020-02-17", "/20200428/", "_20200428",
  * "/29-10-2021". Writes "YYYY-MM-DD"; 0, or -1 when the path states none (a month alone, "/2020/02/", states
  * no day). Query strings and the host are not read: ids there are numbers too. */
 static int url_day(const char *url, char out[MW_DATE_MAX])
@@ -339,7 +362,14 @@ static int url_day(const char *url, char out[MW_DATE_MAX])
         if (!boundary || !isdigit((unsigned char)*q))
             continue;
         int y = num(q, 4), m = -1, d = -1;
-        if (y >= 1995 && y <= 2099 && (q[4] == '/' || q[4] == '-' || q[4] == '_' || q[4] == '.')) {
+        if (y >= 1995 && y <= 2099 && q[4] == '/' && (m = url_month(q + 5)) > 0) {
+            /* YYYY/mon/DD: "/2019/nov/18/" (The Guardian, PolitiFact, The Spokesman-Review, Washington Times) */
+            const char *r = q + 9;
+            int dl = two(r) ? 2 : isdigit((unsigned char)*r) ? 1 : 0;
+            if (!dl || !(r[dl] == '/' || r[dl] == 0 || r[dl] == '?' || r[dl] == '#'))
+                continue;
+            d = num(r, dl);
+        } else if (y >= 1995 && y <= 2099 && (q[4] == '/' || q[4] == '-' || q[4] == '_' || q[4] == '.')) {
             /* YYYY/MM/DD, YYYY-MM-DD, YYYY/M/D */
             const char *r = q + 5;
             int ml = two(r) ? 2 : isdigit((unsigned char)*r) ? 1 : 0;
@@ -382,6 +412,96 @@ static xmlNodePtr headline(struct mw_meta_ctx *c)
         if (c->sc->h1.v[i].ord == c->h1_ord)
             return c->sc->h1.v[i].n;
     return NULL;
+}
+
+/* 1 when a link's target can be a story: not the site's home (rel=home), an author's page (a byline's link,
+ * "/autoren/kathrin-fuehres-684124") nor a short landing path ("/fkk/", "/sport"). */
+static int story_href(xmlNodePtr a)
+{
+    const char *rel = mw_meta_attr(a, "rel"), *href = mw_meta_attr(a, "href");
+    if (!href || (rel && (strcasestr(rel, "home") || strcasestr(rel, "author"))) || mw_meta_author_link(a))
+        return 0;
+    const char *p = strstr(href, "://");
+    p = p ? strchr(p + 3, '/') : href;
+    if (!p)
+        return 0;
+    size_t n = strcspn(p, "?#");
+    while (n && p[n - 1] == '/')
+        n--;
+    while (n && *p == '/')
+        p++, n--;
+    return n > 12 || memchr(p, '/', n) != NULL;
+}
+
+/* The text under p as a reader sees it, counted without copying it: characters (a run of white space is one)
+ * up to cap, and words. */
+static size_t text_size(xmlNodePtr p, size_t cap, int *words)
+{
+    size_t len = 0;
+    int space = 1, budget = 2000;
+    *words = 0;
+    for (xmlNodePtr n = p->children; n && len < cap && budget-- > 0;) {
+        if (n->type == XML_TEXT_NODE && n->content)
+            for (const unsigned char *q = n->content; *q && len < cap; q++) {
+                int sp = isspace(*q);
+                if (!sp && space)
+                    ++*words, len += len > 0;
+                len += !sp;
+                space = sp;
+            }
+        if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "script") &&
+            !mw_meta_name_is(n, "style"))
+            n = n->children;
+        else {
+            while (n && n != p && !n->next)
+                n = n->parent;
+            if (!n || n == p)
+                break;
+            n = n->next;
+        }
+    }
+    return len;
+}
+
+/* 1 when an <a> under p (a few hundred nodes looked at) reads as another story's headline: five words or more,
+ * to a story's address. */
+static int holds_headline_link(xmlNodePtr p)
+{
+    int budget = 300, words;
+    for (xmlNodePtr n = p->children; n && budget-- > 0;) {
+        if (n->type == XML_ELEMENT_NODE && mw_meta_name_is(n, "a") && text_size(n, 200, &words) >= 30 &&
+            words >= 5 && story_href(n))
+            return 1;
+        if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "a"))
+            n = n->children;
+        else {
+            while (n && n != p && !n->next)
+                n = n->parent;
+            if (!n || n == p)
+                break;
+            n = n->next;
+        }
+    }
+    return 0;
+}
+
+/* A date printed in another story's item: climbing a few levels from it, a box holds a link that reads as a
+ * headline before any box holds the page's own headline ("<li><a>Other story's title</a><span>09.08.2020</span>"
+ * in a list of related stories). */
+static int in_other_item(struct mw_meta_ctx *c, xmlNodePtr n)
+{
+    xmlNodePtr h = headline(c);
+    xmlNodePtr p = n->type == XML_ELEMENT_NODE ? n : n->parent;
+    for (int up = 0; p && p->type == XML_ELEMENT_NODE && up < 4 && !mw_meta_name_is(p, "body"); up++, p = p->parent) {
+        if (h && related(p, h))
+            return 0;
+        int words;
+        if (text_size(p, 401, &words) > 400)
+            return 0;   /* a box that big is the article's, not an item of a list */
+        if (holds_headline_link(p))
+            return 1;
+    }
+    return 0;
 }
 
 /* The next node in document order, scripts and styles not entered. */
@@ -452,7 +572,7 @@ static int node_date(struct mw_meta_ctx *c, xmlNodePtr n, char out[MW_DATE_MAX],
  * 19:51", "January 18, 2020"), before the text runs on, else just before it (a date line above the headline):
  * the byline line of blogs and small sites that give no metadata. Comments, teasers, navigation and footers are
  * passed over; a time alone is no date. */
-static int text_after_headline(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
+static int text_after_headline(struct mw_meta_ctx *c, char out[MW_DATE_MAX], long *at)
 {
     xmlNodePtr h = headline(c);
     if (!h)
@@ -466,8 +586,10 @@ static int text_after_headline(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
     long seen = 0, chars;   /* text passed: the date stands by the headline, not deep in the article */
     xmlNodePtr n = h;
     for (int budget = 4000; (n = next_node(n)) && budget > 0 && seen < 3000; budget--) {
-        if (!node_date(c, n, out, &chars))
+        if (!node_date(c, n, out, &chars) && !in_other_item(c, n)) {
+            *at = seen;
             return 0;
+        }
         seen += chars;
     }
     /* before it: back through the headline's preceding text, a few lines at most */
@@ -484,10 +606,25 @@ static int text_after_headline(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
                 break;
             continue;
         }
-        if (!node_date(c, n, out, &chars))
+        if (!node_date(c, n, out, &chars) && !in_other_item(c, n)) {
+            *at = seen;
             return 0;
+        }
         seen += chars;
     }
+    return -1;
+}
+
+/* No source states a date: the first date printed anywhere in the page's text, navigation, footers, comments and
+ * other stories' items passed over (small sites' "Aktualisiert: 30.12.2016" below the text, a forum's or a
+ * club's news item without a headline element). */
+static int printed_anywhere(struct mw_meta_ctx *c, char out[MW_DATE_MAX])
+{
+    long chars;
+    int budget = 30000;
+    for (xmlNodePtr n = c->sc->root; n && budget-- > 0; n = next_node(n))
+        if (!node_date(c, n, out, &chars) && !in_other_item(c, n))
+            return 0;
     return -1;
 }
 
@@ -666,6 +803,8 @@ static int kind_of(const struct date_cand *d)
         return 3;
     if (!strcmp(d->src, "the date in the URL"))
         return 4;
+    if (!strcmp(d->src, SAME_PRINTED))
+        return 6;
     return 5;
 }
 
@@ -673,12 +812,12 @@ static void choose(struct mw_meta_ctx *c, struct cands *cs, int published)
 {
     if (!cs->n)
         return;
-    /* Each kind of source (JSON-LD, meta tags, microdata, <time>, the URL, the printed date) votes once, for the
-     * day of its first candidate; the day most kinds state wins, a tie goes to the most trusted source. A lone
+    /* Each kind of source (JSON-LD, meta tags, microdata, <time>, the URL, the printed date, the same printed date
+     * found again as the first date after the headline) votes once, for the day of its first candidate; the day most kinds state wins, a tie goes to the most trusted source. A lone
      * JSON-LD or meta date that the page's <time>, printed date and URL all contradict is a template's or a
      * modification's. */
-    long days[6];
-    int voted[6] = {0};
+    long days[NKINDS];
+    int voted[NKINDS] = {0};
     for (int i = 0; i < cs->n; i++) {
         int k = kind_of(&cs->v[i]);
         if (!voted[k]) {
@@ -690,7 +829,7 @@ static void choose(struct mw_meta_ctx *c, struct cands *cs, int published)
     for (int i = 0; i < cs->n; i++) {
         long d = cand_day(cs->v[i].iso);
         int votes = 0;
-        for (int k = 0; k < 6; k++)
+        for (int k = 0; k < NKINDS; k++)
             votes += voted[k] && days[k] == d;
         if (best < 0 || votes > best_votes || (votes == best_votes && cs->v[i].tier > cs->v[best].tier)) {
             best = i;
@@ -713,14 +852,15 @@ static void choose(struct mw_meta_ctx *c, struct cands *cs, int published)
             memcpy(iso, o, MW_DATE_MAX);
             break;
         }
-        if (!has_time(iso) && has_time(o) && !strncmp(iso, o, 10) && cs->v[i].tier >= TIER_TIME) {
+        if (!has_time(iso) && has_time(o) && !strncmp(iso, o, 10) &&
+            (cs->v[i].tier >= TIER_TIME || kind_of(&cs->v[best]) == 4)) {   /* the URL's day, the page's clock */
             memcpy(iso, o, MW_DATE_MAX);
             break;
         }
     }
     if (is_utc(iso))
         local_clock(c, cs, iso);
-    static const char *const coarse[] = {"jsonld", "meta", "microdata", "time", "url", "page"};
+    static const char *const coarse[] = {"jsonld", "meta", "microdata", "time", "url", "page", "page"};
     const struct date_cand *b = &cs->v[best];
     int k = kind_of(b);
     const char *src = coarse[k];
@@ -732,7 +872,7 @@ static void choose(struct mw_meta_ctx *c, struct cands *cs, int published)
 /* 1 when at least two kinds of source state one day and no source states another. */
 static int settled(const struct cands *cs)
 {
-    int kinds[6] = {0}, n = 0;
+    int kinds[NKINDS] = {0}, n = 0;
     for (int i = 0; i < cs->n; i++) {
         if (cand_day(cs->v[i].iso) != cand_day(cs->v[0].iso))
             return 0;
@@ -771,16 +911,22 @@ void mw_meta_dates(struct mw_meta_ctx *c, int published)
         if (!url_day(c->url, iso))
             add(&cs, iso, TIER_URL, "the date in the URL", NULL);
         const char *label = NULL, *which = NULL;
+        char d2[MW_DATE_MAX];
         if (settled(&cs))
             ;   /* two kinds of source agree and none dissents: a printed date's one vote cannot change it */
         else if (!labelled_date(c, iso, &label))
             add(&cs, iso, TIER_TEXT, "label \"%s\" by the headline", label);
-        else if (!dated_text(c, iso, &which))
+        else if (!dated_text(c, iso, &which)) {
             add(&cs, iso, TIER_TEXT, "%s", which);
-        else if (!text_after_headline(c, iso))
+            long at = 0;
+            if (!text_after_headline(c, d2, &at) && at < NEAR_TEXT && day_of(d2) == day_of(iso))
+                add(&cs, d2, TIER_TEXT, SAME_PRINTED, NULL);
+        } else if (!text_after_headline(c, iso, &(long){0}))
             add(&cs, iso, TIER_TEXT, "text after the headline", NULL);
     }
     if (published && !cs.n)
         relative(c, &cs);
+    if (published && !cs.n && !printed_anywhere(c, iso))
+        add(&cs, iso, TIER_TEXT, "the first date printed in the page", NULL);
     choose(c, &cs, published);
 }

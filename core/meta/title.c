@@ -173,6 +173,104 @@ static int in_nav(xmlNodePtr n)
     return 0;
 }
 
+/* A headline as a reader compares it: ASCII case, runs of spaces, soft hyphens and the kind of quote marks
+ * aside ("Foden’s" = "Foden's", "„Dem Teufel“" = "\"Dem Teufel\""). */
+static void fold_headline(const char *s, char *out, size_t cap)
+{
+    size_t o = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && o + 1 < cap) {
+        char c = 0;
+        size_t skip = 1;
+        if (p[0] == 0xc2 && p[1] == 0xad)
+            skip = 2;                                   /* soft hyphen */
+        else if (p[0] == 0xc2 && (p[1] == 0xab || p[1] == 0xbb))
+            c = '"', skip = 2;                          /* « » */
+        else if (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0x98 && p[2] <= 0x9b)
+            c = '\'', skip = 3;                         /* ‘ ’ ‚ ‛ */
+        else if (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0x9c && p[2] <= 0x9f)
+            c = '"', skip = 3;                          /* “ ” „ ‟ */
+        else if (*p == ' ') {
+            if (o && out[o - 1] != ' ')
+                c = ' ';
+        } else
+            c = (char)tolower(*p);
+        for (size_t k = 1; k < skip; k++)
+            if (!p[k])
+                skip = k;
+        p += skip;
+        if (c)
+            out[o++] = c;
+    }
+    while (o && out[o - 1] == ' ')
+        o--;
+    out[o] = 0;
+}
+
+static const char *const front_seps[] = {": ", " | ", " - ", " \xe2\x80\x93 ", " / ", NULL};
+
+/* 1 when the part of v at h (n bytes) is all of v after a kicker ("Bei Protesten 2022: " + h): a candidate
+ * without the kicker the headline shows is less than the one with it (Mitteldeutsche Zeitung; n-tv,
+ * Tages-Anzeiger and Rheinische Post state kicker and headline in og:title). */
+static int after_kicker(const char *v, const char *h, size_t n)
+{
+    if (h[n])
+        return 0;
+    for (int k = 0; front_seps[k]; k++) {
+        size_t sl = strlen(front_seps[k]);
+        if ((size_t)(h - v) >= sl + 2 && !strncmp(h - sl, front_seps[k], sl))
+            return 1;
+    }
+    return 0;
+}
+
+/* How well candidate c states the visible headline v: 3 the same words or a part of them, 2 the same with an
+ * ellipsis added
+ * ("Who is …?..." beside "Who is …?") or with a kicker in front ("Olympische Spiele: X" beside "X"), else 0. */
+static int shows(const char *c, const char *v)
+{
+    char fc[1024], fv[1024];
+    if (!c || !v)
+        return 0;
+    fold_headline(c, fc, sizeof fc);
+    fold_headline(v, fv, sizeof fv);
+    size_t nc = strlen(fc), nv = strlen(fv);
+    if (nv < 8 || nc < 8)
+        return 0;
+    if (nc < nv) {
+        /* a shortened form of it, cut at word edges ("X - here's how to check" of "X - here's how to check if
+         * you have …"): the same headline (Daily Mail, Evening Standard, kicker) */
+        for (const char *h = strstr(fv, fc); h; h = strstr(h + 1, fc))
+            if ((h == fv || !isalnum((unsigned char)h[-1])) && !isalnum((unsigned char)h[nc]) &&
+                mw_meta_words(fc) >= 3)
+                return after_kicker(fv, h, nc) ? 2 : 3;
+        return 0;
+    }
+    if (nc == nv)
+        return strcmp(fc, fv) ? 0 : 3;
+    if (!strncmp(fc, fv, nv) && strspn(fc + nv, ".!? \xe2\x80\xa6") == nc - nv)
+        return 2;
+    return !strcmp(fc + nc - nv, fv) && after_kicker(fc, fc + nc - nv, nv) ? 2 : 0;
+}
+
+/* An <h2> that states one of the candidates when every <h1> sits in a breadcrumb: templates that put the SEO
+ * headline in the breadcrumb's h1 show the headline in an h2 (BSZ, Hamburger Abendblatt; on n-tv, Tages-Anzeiger,
+ * Spiegel and Rheinische Post the h2 is the og:title's back part after its kicker). malloc'd or NULL. */
+static char *visible_h2(struct mw_meta_ctx *c, char **cands, int ncands)
+{
+    for (size_t i = 0; i < c->sc->h2.n && i < 40; i++) {
+        xmlNodePtr n = c->sc->h2.v[i].n;
+        if (mw_meta_in_skipped(n))
+            continue;
+        char *t = mw_text_inline(n);
+        for (int k = 0; t && k < ncands; k++)
+            if (shows(cands[k], t))
+                return t;
+        free(t);
+    }
+    return NULL;
+}
+
 /* The h1 that agrees with the other sources, else the first one with text. Sets c->h1_ord. */
 static char *pick_h1(struct mw_meta_ctx *c, char **cands, int ncands)
 {
@@ -213,6 +311,88 @@ static char *pick_h1(struct mw_meta_ctx *c, char **cands, int ncands)
     return first;
 }
 
+/* "Section | Headline" where the page shows the headline: the front goes (" | " joins what a <title> adds, a
+ * kicker is set off by ": " or " / " and stays). */
+static void cut_section_front(char *t, const char *visible)
+{
+    for (char *bar = strstr(t, " | "); bar; bar = strstr(bar + 1, " | "))
+        if (shows(bar + 3, visible) == 3) {
+            memmove(t, bar + 3, strlen(bar + 3) + 1);
+            return;
+        }
+}
+
+struct cand {
+    char *s;
+    const char *src, *detail;
+};
+
+/* The candidate (og:title, JSON-LD headline, twitter:title, microdata; what a <title>-like value adds cut off)
+ * that states the headline the page shows (its <h1>, or an h2 when the h1 is a breadcrumb's). A page whose
+ * og:title was rewritten for social feeds keeps the headline it shows (CBC, Corriere, iNews, Kleine Zeitung,
+ * NDR, Nikkei, TechRadar, The Sun). The first of the best in the usual order; 1 when set. */
+static int by_visible(struct mw_meta_ctx *c, const struct cand *cands, int n, const char *visible,
+                      const char *const *sections)
+{
+    int best = -1, best_tier = 1;
+    char *best_t = NULL;
+    for (int i = 0; visible && i < n; i++) {
+        if (!cands[i].s || is_only_site(c, cands[i].s))
+            continue;
+        char *t = strdup(cands[i].s);
+        if (!t)
+            break;
+        for (int cut = 0; cut_suffix(c, t, sections, cut); cut = 1)
+            ;
+        int tier = shows(t, visible);
+        if (tier > best_tier) {
+            free(best_t);
+            best_t = t;
+            best = i;
+            best_tier = tier;
+        } else
+            free(t);
+    }
+    if (best < 0)
+        return 0;
+    if (best_tier == 2)
+        cut_section_front(best_t, visible);
+    char detail[128];
+    snprintf(detail, sizeof detail, "%s, the one that states the visible headline%s", cands[best].detail,
+             strcmp(best_t, cands[best].s) ? " (site, section or credit cut off)" : "");
+    mw_meta_set(c, "title", json_string(best_t), cands[best].src, detail);
+    free(best_t);
+    return 1;
+}
+
+/* The first usable candidate in order, what it adds to the headline cut off. */
+static void by_order(struct mw_meta_ctx *c, const struct cand *order, int n, char **others, int nothers,
+                     const char *const *sections)
+{
+    for (int i = 0; i < n; i++) {
+        char *s = order[i].s;
+        if (!s || strlen(s) < 2 || is_only_site(c, s))
+            continue;
+        char *t = strdup(s);
+        if (!t)
+            break;
+        char *o2[8];
+        int k = 0;
+        for (int j = 0; j < nothers && k < 8; j++)
+            if (others[j] && others[j] != s)
+                o2[k++] = others[j];
+        strip_title(c, t, o2, k, sections);
+        if (*t) {
+            char detail[96];
+            snprintf(detail, sizeof detail, "%s%s", order[i].detail,
+                     strcmp(t, s) ? ", without what it adds to the headline (site, section, credit)" : "");
+            mw_meta_set(c, "title", json_string(t), order[i].src, detail);
+        }
+        free(t);
+        break;
+    }
+}
+
 void mw_meta_title(struct mw_meta_ctx *c)
 {
     struct mw_meta_scan *sc = c->sc;
@@ -230,45 +410,30 @@ void mw_meta_title(struct mw_meta_ctx *c)
     char *tt = mw_meta_clean(sc->title);
     char *agree[] = {og, ld, tw, tt};
     char *h1 = pick_h1(c, agree, 4);
+    char *h2 = h1 ? NULL : visible_h2(c, agree, 3);
     const char *sections[3] = {NULL, NULL, NULL};   /* NULL-terminated */
     const char *ls = c->art ? mw_meta_ld_str(json_object_get(c->art, "articleSection")) : NULL;
     const char *os = mw_meta_get(sc, "article:section");
+    static const char *const keys[] = {"og:section", "parsely-section", "section", "content_category", NULL};
+    for (int i = 0; !os && keys[i]; i++)
+        os = mw_meta_get(sc, keys[i]);
     int ns = 0;
     if (ls)
         sections[ns++] = ls;
     if (os)
         sections[ns++] = os;
 
-    struct { char *s; const char *src, *detail; } order[] = {
+    const struct cand order[] = {
         {og, "og", "og:title"}, {ld, "jsonld", "JSON-LD headline"}, {tw, "meta", "twitter:title"},
         {md, "microdata", "itemprop=headline"}, {h1, "h1", "<h1>"}, {tt, "title", "<title>"}};
-    for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
-        char *s = order[i].s;
-        if (!s || strlen(s) < 2 || is_only_site(c, s))
-            continue;
-        char *t = strdup(s);
-        if (!t)
-            break;
-        char *others[] = {ld, h1, tw, md, og};
-        char *o2[5];
-        int k = 0;
-        for (int j = 0; j < 5; j++)
-            if (others[j] && others[j] != s)
-                o2[k++] = others[j];
-        strip_title(c, t, o2, k, sections);
-        if (*t) {
-            char detail[96];
-            snprintf(detail, sizeof detail, "%s%s", order[i].detail,
-                     strcmp(t, s) ? ", without what it adds to the headline (site, section, credit)" : "");
-            mw_meta_set(c, "title", json_string(t), order[i].src, detail);
-        }
-        free(t);
-        break;
-    }
+    char *others[] = {ld, h1, tw, md, og};
+    if (!by_visible(c, order, 4, h1 ? h1 : h2, sections))
+        by_order(c, order, 6, others, 5, sections);
     free(og);
     free(tw);
     free(ld);
     free(md);
     free(tt);
     free(h1);
+    free(h2);
 }

@@ -737,6 +737,9 @@ static void parse_limits(struct ctx *c, json_t *L, struct mw_run_config *cfg)
     cfg->host_failures = (int)get_int(c, L, "host_failures", 3, 1, 1000);
     cfg->pass_time_ms = get_ms(c, L, "pass_time", 3600000);
     cfg->host_time_ms = get_ms(c, L, "host_time", 1800000);
+    cfg->page_time_ms = get_ms(c, L, "page_time", 10000);
+    cfg->lease_ms = (long)get_ms(c, L, "lease", 60000);
+    cfg->source_period_ms = (long)get_ms(c, L, "source_period", 900000);
     cfg->max_body = (size_t)16 << 20;
     json_t *mbv = json_object_get(L, "max_body");
     if (json_is_integer(mbv) && json_integer_value(mbv) > 0)
@@ -753,6 +756,8 @@ static void parse_limits(struct ctx *c, json_t *L, struct mw_run_config *cfg)
         bad(c, "pass_time", "must be more than 0");
     if (!c->failed && cfg->host_time_ms <= 0)
         bad(c, "host_time", "must be more than 0");
+    if (!c->failed && cfg->lease_ms < 1000)
+        bad(c, "lease", "must be at least 1s");
     c->prefix = NULL;
 }
 
@@ -822,7 +827,8 @@ static void parse_top(struct ctx *c, json_t *j, struct mw_run_config *cfg)
                         check_resolve);
     const char *store = get_str(c, j, "store", "a file name (a string)");
     if (!c->failed)
-        cfg->store = rel_path(c, cfg->dir, store ? store : "moonwire.sqlite");
+        cfg->store = store && (!strncmp(store, "postgresql://", 13) || !strncmp(store, "postgres://", 11))
+                         ? xstrdup(c, store) : rel_path(c, cfg->dir, store ? store : "moonwire.sqlite");
     cfg->user_agent = xstrdup(c, get_str(c, j, "user_agent", NULL));
     if (!c->failed)
         parse_http(c, j, cfg);
@@ -891,7 +897,7 @@ struct mw_run_config *mw_run_config_load(const char *path, struct mw_err *err)
     static const char *const lknown[] = {"pages_per_outlet", "max_age", "delay", "connections_per_host",
                                          "connections", "timeout", "connect_timeout", "retries", "backoff",
                                          "max_retry_after", "max_tries", "host_failures", "max_body", "pass_time",
-                                         "host_time", "workers", NULL};
+                                         "host_time", "workers", "page_time", "lease", "source_period", NULL};
     if (lim && json_is_object(lim))
         check_keys(&c, lim, "limits", lknown);
     json_t *empty = json_object();

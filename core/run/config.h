@@ -57,8 +57,11 @@ struct mw_run_config {
     int host_failures;          /* consecutive connect errors/time-outs before a host is parked (default 3) */
     long long pass_time_ms;     /* whole-pass deadline: then the pass stops and leaves the rest queued (1h) */
     long long host_time_ms;     /* one host's share of a pass, from its first request, before it is parked (30m) */
+    long long page_time_ms;     /* one page's extraction, decoding to record (10s; 0 = none): then an error record */
     size_t max_body;
     long long every_s;          /* schedule (0 = none given) */
+    long lease_ms;              /* a worker's hold on the pages it took, renewed by its heartbeat (60s) */
+    long source_period_ms;      /* workers read each source once per period (15m) */
 };
 
 /* Load path. getenv(name) is available to the file, so ports and paths can come from the environment.

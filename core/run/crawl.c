@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "extract/article.h"
@@ -36,6 +37,11 @@
  * nothing in flight: one commit per page was a quarter of the crawl's CPU. */
 #define BATCH_PAGES 256
 #define BATCH_MS 500.0
+/* Pages are leased from the store's frontier this many at a time (at least), and more when fewer are left in
+ * memory than half that; a lease that finds nothing is asked again after LEASE_POLL_MS. */
+#define LEASE_MIN 64
+#define LEASE_POLL_MS 250.0
+#define ROBOTS_TTL_MS (24L * 3600 * 1000)   /* RFC 9309 2.4: a cached robots.txt is good for 24 hours */
 
 struct outlet {
     char *name;
@@ -107,6 +113,7 @@ struct xfer {
     struct curl_slist *headers;
     char errbuf[CURL_ERROR_SIZE];
     double t0;
+    int turn;                       /* holds its host's turn in the store (shared politeness) */
     struct mw_crawl *c;
 };
 
@@ -149,6 +156,13 @@ struct mw_crawl {
     char **given;                   /* pages given by mw_crawl_add_page before the pass, in the caller's order */
     char **given_outlet;
     size_t ngiven;
+    /* the shared crawl (run/store.h): this pass's worker row, its leases and heartbeat */
+    int64_t worker;
+    int shared;                     /* politeness and robots.txt through the store */
+    int turn_pending;               /* start() hands the host's turn to its transfer */
+    long lease_n;
+    long dry;                       /* c->done + 1 when the last lease found nothing, else 0 */
+    double next_lease, next_beat, next_busy;
 };
 
 /* ---------- small helpers ---------- */
@@ -752,6 +766,15 @@ static int source_add(struct mw_crawl *c, const char *url, enum mw_source_type t
         free(norm);
         return 0;
     }
+    if (c->o.worker) {   /* one worker reads a source per period */
+        int granted = 0;
+        long hold = c->cfg->timeout_ms * (c->cfg->retries + 1) + 60000;
+        if (mw_store_source_take(c->store, norm, c->worker, c->cfg->source_period_ms, hold, &granted, NULL) ||
+            !granted) {
+            free(norm);
+            return 0;
+        }
+    }
     struct source *p = realloc(c->sources, (c->nsources + 1) * sizeof *p);
     struct mw_host *h = mw_frontier_host(c->fr, norm, outlet);
     if (!p || !h) {
@@ -872,11 +895,13 @@ static int on_found(void *ctx, const char *url, const char *date, enum mw_found_
     int added = 0;
     if (is_article(c, o, norm, c->sources[f->src].type, c->sources[f->src].url)) {
         struct mw_err err = {0};
+        /* queued in the store only: a worker (this one or another) leases it from there */
         if (mw_store_frontier_add(c->store, norm, o->name, (int64_t)epoch, f->now, &added, &err))
             f->fail = err.code ? err.code : MW_EIO;
-        struct mw_host *h = added ? mw_frontier_host(c->fr, norm, outlet) : NULL;
-        if (h && !mw_frontier_push(c->fr, h, norm, outlet, MW_JOB_PAGE, 0, 0))
+        else if (added) {
             f->found++;
+            c->next_lease = 0;   /* lease it without waiting for the poll */
+        }
     }
     free(norm);
     return f->fail;
@@ -998,6 +1023,8 @@ static void start(struct mw_crawl *c, struct mw_host *h, struct mw_job *j, doubl
     x->job = j;
     x->host = h;
     x->t0 = now;
+    x->turn = c->turn_pending;
+    c->turn_pending = 0;
     if (h->first_ms <= 0)
         h->first_ms = now;
     j->tries++;
@@ -1024,8 +1051,10 @@ static void skip(struct mw_crawl *c, struct mw_job *j, int robots)
 {
     if (j->src == MW_JOB_PAGE) {
         c->outlets[j->outlet].st.skipped++;
+        int owned = 0;
         if (robots && !batch_open(c, NULL))
-            mw_store_frontier_set(c->store, j->url, MW_FS_ROBOTS, -1, (int64_t)time(NULL), NULL);
+            mw_store_frontier_finish(c->store, c->worker, j->url, MW_FS_ROBOTS, -1, (int64_t)time(NULL), &owned,
+                                     NULL);
     }
     free(j);
 }
@@ -1117,16 +1146,62 @@ static void start_robots(struct mw_crawl *c, struct mw_host *h, double now)
  * bodies pile up in memory (the pool is the bottleneck then; fetching faster would not help). */
 static int room(const struct mw_crawl *c) { return c->inflight < c->nxfers && c->extracting < c->max_extracting; }
 
+/* Shared politeness: may h start a request now, over all workers? With a delay, one request at a time per
+ * host in the whole crawl, the next no sooner than the delay after the last one ended (the store keeps the
+ * host's turn). 1 with the turn in c->turn_pending; 0 with h->next_ok moved to when to ask again. */
+static int host_turn(struct mw_crawl *c, struct mw_host *h, double now)
+{
+    if (!c->shared || h->delay_ms <= 0 || c->turn_pending)
+        return 1;
+    if (h->inflight)
+        return 0;
+    long wait = 0;
+    if (mw_store_host_take(c->store, h->key, c->worker, c->cfg->timeout_ms + 2000, &wait, NULL))
+        wait = 1000;
+    if (wait > 0) {
+        h->next_ok = now + (double)wait;
+        return 0;
+    }
+    c->turn_pending = 1;
+    return 1;
+}
+
+static void robots_ready(struct mw_crawl *c, struct mw_host *h, const char *body, size_t len, long status,
+                         double now);
+
+/* Shared robots.txt: 1 when h's robots.txt is for this worker to fetch, 0 when it came from the store's cache
+ * (h is ready) or another worker is fetching it (ask again soon). */
+static int robots_mine(struct mw_crawl *c, struct mw_host *h, double now)
+{
+    if (!c->shared)
+        return 1;
+    enum mw_robots_cache st = MW_RC_WAIT;
+    char *body = NULL;
+    size_t len = 0;
+    long status = 0;
+    if (mw_store_robots_get(c->store, h->key, c->worker, c->cfg->timeout_ms * (c->cfg->retries + 1) + 10000, &st,
+                            &body, &len, &status, NULL))
+        st = MW_RC_WAIT;
+    if (st == MW_RC_CACHED)
+        robots_ready(c, h, body, len, status, now);
+    else if (st == MW_RC_WAIT && h->next_ok < now + 100)
+        h->next_ok = now + 100;
+    free(body);
+    return st == MW_RC_YOURS;
+}
+
 /* Start a host's jobs that may start now (robots.txt first, then politeness and the page limit). */
 static void start_host(struct mw_crawl *c, struct mw_host *h, double now)
 {
     const struct mw_run_config *cfg = c->cfg;
     if (cfg->robots && h->robots_state != MW_ROBOTS_READY) {
-        if (h->robots_state == MW_ROBOTS_UNKNOWN && h->inflight == 0 && now >= h->next_ok)
+        if (h->robots_state == MW_ROBOTS_UNKNOWN && h->inflight == 0 && now >= h->next_ok && robots_mine(c, h, now)
+            && host_turn(c, h, now))
             start_robots(c, h, now);
-        return;
+        if (h->robots_state != MW_ROBOTS_READY)
+            return;
     }
-    while (h->queued && h->inflight < cfg->per_host && room(c) && now >= h->next_ok) {
+    while (h->queued && h->inflight < cfg->per_host && room(c) && now >= h->next_ok && host_turn(c, h, now)) {
         struct mw_job *j = mw_frontier_pop(c->fr, h);
         if (cfg->robots && h->robots) {
             char path[4096];
@@ -1145,6 +1220,10 @@ static void start_host(struct mw_crawl *c, struct mw_host *h, double now)
             o->started++;
         }
         start(c, h, j, now);
+    }
+    if (c->turn_pending) {   /* every job taken was skipped: the turn goes back unused */
+        c->turn_pending = 0;
+        mw_store_host_release(c->store, h->key, c->worker, 0, 0, NULL);
     }
 }
 
@@ -1257,26 +1336,16 @@ static void transfer_error(struct mw_crawl *c, struct xfer *x, CURLcode cc, long
 /* RFC 9309 2.3.1: a 2xx is the rules; "unavailable" (4xx, or redirects past curl's limit) allows all;
  * "unreachable" (5xx, 408/429, network errors and time-outs, after the retries) means complete disallow: the
  * host is parked for this pass, its pages stay queued and are tried when robots.txt answers again. */
-static void finish_robots(struct mw_crawl *c, struct xfer *x, CURLcode cc, long status, const char *error)
+/* h's robots.txt is known: a 2xx body (status 2xx), or "allow all" (body NULL). */
+static void robots_ready(struct mw_crawl *c, struct mw_host *h, const char *body, size_t len, long status,
+                         double now)
 {
-    struct mw_host *h = x->host;
+    (void)now;
     mw_robots_free(h->robots);
-    h->robots = NULL;
     h->robots_state = MW_ROBOTS_READY;
-    int ok = cc == CURLE_OK && status >= 200 && status < 300;
-    int unavailable = cc == CURLE_OK && status >= 300 && status < 500 && status != 408 && status != 429;
-    if (ok)
-        h->robots = mw_robots_parse(x->body.data, x->body.len > ROBOTS_MAX ? ROBOTS_MAX : x->body.len,
-                                    c->cfg->agent);
-    else if (unavailable)
-        h->robots = mw_robots_parse(NULL, 0, c->cfg->agent);
-    else {
-        char why[900];
-        snprintf(why, sizeof why, "robots.txt unreachable (%s): host skipped for this run, as RFC 9309 asks",
-                 error ? error : "no answer");
-        park_host(c, h, why);
-        return;
-    }
+    int ok = status >= 200 && status < 300 && body;
+    h->robots = ok ? mw_robots_parse(body, len > ROBOTS_MAX ? ROBOTS_MAX : len, c->cfg->agent)
+                   : mw_robots_parse(NULL, 0, c->cfg->agent);
     long d = mw_robots_delay_ms(h->robots);
     if (d > h->delay_ms) {
         h->delay_ms = d;
@@ -1287,6 +1356,28 @@ static void finish_robots(struct mw_crawl *c, struct xfer *x, CURLcode cc, long 
     if (c->cfg->robots_sitemaps)
         for (size_t i = 0; i < mw_robots_sitemap_count(h->robots); i++)
             source_add(c, mw_robots_sitemap(h->robots, i), MW_SRC_SITEMAP, h->outlet, NULL);
+}
+
+static void finish_robots(struct mw_crawl *c, struct xfer *x, CURLcode cc, long status, const char *error)
+{
+    struct mw_host *h = x->host;
+    int ok = cc == CURLE_OK && status >= 200 && status < 300;
+    int unavailable = cc == CURLE_OK && status >= 300 && status < 500 && status != 408 && status != 429;
+    size_t len = x->body.len > ROBOTS_MAX ? ROBOTS_MAX : x->body.len;
+    if (c->shared)   /* the answer for every worker; an unreachable one only gives the fetch back */
+        mw_store_robots_put(c->store, h->key, ok ? x->body.data : NULL, ok ? len : 0, ok || unavailable ? status : 0,
+                            ROBOTS_TTL_MS, NULL);
+    if (ok || unavailable) {
+        robots_ready(c, h, ok ? (x->body.data ? x->body.data : "") : NULL, len, status, now_ms());
+        return;
+    }
+    mw_robots_free(h->robots);
+    h->robots = NULL;
+    h->robots_state = MW_ROBOTS_READY;
+    char why[900];
+    snprintf(why, sizeof why, "robots.txt unreachable (%s): host skipped for this run, as RFC 9309 asks",
+             error ? error : "no answer");
+    park_host(c, h, why);
 }
 
 static void finish_source(struct mw_crawl *c, struct xfer *x, long status, const char *final_url,
@@ -1332,6 +1423,8 @@ static void finish_source(struct mw_crawl *c, struct xfer *x, long status, const
         free(lm);
     }
     c->done++;
+    if (c->o.worker)
+        mw_store_source_done(c->store, j->url, c->worker, NULL);
     if (msg[0]) {
         if (error)
             log_fetch(c, j, status, x->body.len, ms, msg, fetched);
@@ -1444,16 +1537,20 @@ static void page_stored(struct mw_crawl *c, struct mw_record *r, const char *fet
                  json_string_value(json_object_get(json_object_get(r->rec, "error"), "message")));
     struct mw_err err = {0};
     enum mw_put stored = MW_PUT_SAME;
+    int owned = 1;
     if (batch_open(c, &err) == 0) {
-        int rc = mw_sinks_record(c->sinks, r, o->name, pg->fetched, &stored, &err);
-        log_fetch(c, j, pg->status, pg->bytes, pg->ms, r->is_error ? msg : NULL, pg->fetched);
         /* a 4xx other than 408/429 will not mend by itself: no more tries in later runs */
         int perm = !fetch_error ? 0 : (pg->status >= 400 && pg->status < 500 && pg->status != 408 &&
                                        pg->status != 429);
         int tries = r->is_error ? (perm ? c->cfg->max_tries : j->past + 1) : -1;
-        if (!rc)
-            rc = mw_store_frontier_set(c->store, j->url, r->is_error ? MW_FS_ERROR : MW_FS_DONE, tries,
-                                       (int64_t)time(NULL), &err);
+        /* the page is this worker's to store only while it holds the lease: its frontier row completes in the
+         * same transaction as the article, so a page is stored once whichever worker fetched it */
+        int rc = mw_store_frontier_finish(c->store, c->worker, j->url, r->is_error ? MW_FS_ERROR : MW_FS_DONE,
+                                          tries, (int64_t)time(NULL), &owned, &err);
+        if (!rc && owned)
+            rc = mw_sinks_record(c->sinks, r, o->name, pg->fetched, &stored, &err);
+        log_fetch(c, j, pg->status, pg->bytes, pg->ms, r->is_error ? msg : !owned ? "taken over by another worker "
+                  "(its lease had run out): not stored here" : NULL, pg->fetched);
         if (rc) {
             stored = MW_PUT_SAME;
             batch_fail(c, err.msg);   /* the pages before it in the batch are not stored either */
@@ -1606,6 +1703,10 @@ static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
     curl_multi_remove_handle(c->multi, x->h);
     h->inflight--;
     c->inflight--;
+    if (x->turn) {   /* the host's next turn, over all workers, comes the delay after this one ended */
+        x->turn = 0;
+        mw_store_host_release(c->store, h->key, c->worker, h->delay_ms, host_failure(cc), NULL);
+    }
     /* politeness counts from the end of a transfer as well as from its start */
     if (h->next_ok < now + (double)h->delay_ms)
         h->next_ok = now + (double)h->delay_ms;
@@ -1696,6 +1797,51 @@ static int resume_row(void *ctx, const char *url, const char *outlet, int tries)
     return h ? mw_frontier_push(c->fr, h, url, (uint32_t)idx, MW_JOB_PAGE, tries, 0) != 0 : 0;
 }
 
+/* Lease more pages when fewer than half a lease are left in memory (the batch commits first, so the rows it
+ * queued are there for every worker to lease). force: now, whatever the poll interval. Returns pages leased. */
+static long lease_more(struct mw_crawl *c, double now, int force, struct mw_err *err)
+{
+    if (!force && (now < c->next_lease || (long)mw_frontier_queued(c->fr) >= c->lease_n / 2))
+        return 0;
+    batch_commit(c);
+    long got = 0;
+    if (mw_store_frontier_lease(c->store, c->worker, c->cfg->max_tries, c->lease_n, c->cfg->lease_ms, resume_row, c,
+                                &got, err))
+        return -1;
+    c->next_lease = got ? now : now + LEASE_POLL_MS;
+    c->dry = got ? 0 : c->done + 1;
+    return got;
+}
+
+/* The heartbeat: the worker is alive, and its leases move on by limits.lease. */
+static void beat(struct mw_crawl *c, double now)
+{
+    if (now < c->next_beat)
+        return;
+    c->next_beat = now + (double)c->cfg->lease_ms / 4;
+    mw_store_worker_beat(c->store, c->worker, c->pages, c->cfg->lease_ms, NULL);
+}
+
+/* Nothing left here: lease again; a worker waits while other workers hold leases or read sources (what they
+ * do may queue more). 1 when the pass is over. */
+static int pass_over(struct mw_crawl *c, double now, struct mw_err *err)
+{
+    if (c->dry != c->done + 1) {   /* no lease found nothing since the last job ended: ask now */
+        long got = lease_more(c, now, 1, err);
+        if (got != 0)
+            return got < 0;
+    }
+    if (!c->o.worker)
+        return 1;
+    if (now < c->next_busy)
+        return 0;
+    c->next_busy = now + LEASE_POLL_MS;
+    long leased = 0, reading = 0;
+    if (mw_store_frontier_busy(c->store, c->worker, &leased, &reading, err))
+        return 1;
+    return leased == 0 && reading == 0;
+}
+
 /* limits.pass_time: the transfers in flight are dropped; their pages keep their stored state (queued, or an
  * error with its tries), so the next pass takes them up. */
 static void drop_inflight(struct mw_crawl *c)
@@ -1707,6 +1853,9 @@ static void drop_inflight(struct mw_crawl *c)
         curl_multi_remove_handle(c->multi, x->h);
         x->host->inflight--;
         c->inflight--;
+        if (x->turn)
+            mw_store_host_release(c->store, x->host->key, c->worker, x->host->delay_ms, 0, NULL);
+        x->turn = 0;
         struct mw_job *j = x->job;
         x->job = NULL;
         if (j->src == MW_JOB_PAGE)
@@ -1809,8 +1958,19 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
     iso_now(started);
     if (mw_store_run_begin(c->store, started, &c->run_id, err))
         return err->code;
+    char host[256] = "", name[300];
+    gethostname(host, sizeof host - 1);
+    snprintf(name, sizeof name, "%s/%ld", host, (long)getpid());
+    c->shared = c->o.worker || !strcmp(mw_store_kind(c->store), "postgresql");
+    c->lease_n = c->cfg->connections * 4 > LEASE_MIN ? c->cfg->connections * 4 : LEASE_MIN;
+    c->next_lease = c->next_beat = c->next_busy = 0;
+    c->dry = 0;
+    c->turn_pending = 0;
+    if (mw_store_worker_join(c->store, name, host, (long)getpid(), &c->worker, err))
+        return err->code;
+    c->next_beat = now_ms() + (double)c->cfg->lease_ms / 4;
     /* what an earlier pass (or a killed one) left queued goes first */
-    if (mw_store_frontier_pending(c->store, c->cfg->max_tries, resume_row, c, err))
+    if (lease_more(c, 0, 1, err) < 0)
         return err->code;
     for (size_t i = 0; i < c->nseeds; i++) {
         size_t n = c->nsources;
@@ -1837,11 +1997,19 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
                 c->stopped_by = "pass_time";
             drop_inflight(c);
         }
+        beat(c, now);
+        if (!c->stopped_by && lease_more(c, now, 0, err) < 0)
+            break;
         if (!c->stopped_by)
             start_ready(c, now, &wait);
         /* pages in extraction are fetched already: they are stored even when the pass stops */
-        if (c->inflight == 0 && c->extracting == 0 && (c->stopped_by || mw_frontier_queued(c->fr) == 0))
+        if (c->inflight == 0 && c->extracting == 0 &&
+            (c->stopped_by || (mw_frontier_queued(c->fr) == 0 && pass_over(c, now, err))))
             break;
+        if (c->next_lease > now && c->next_lease - now < wait)
+            wait = c->next_lease - now;
+        if (c->dry && c->next_busy > now && c->next_busy - now < wait)
+            wait = c->next_busy - now;
         if (c->inflight == 0 && wait > 1000)
             wait = 1000;
         if (!c->stopped_by && wait > c->deadline - now)
@@ -1869,13 +2037,17 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
     batch_commit(c);
     drain_all(c);
     batch_commit(c);
+    /* what this worker still leased goes back to the queue at once */
+    c->next_beat = 0;
+    beat(c, now_ms());
+    mw_store_worker_leave(c->store, c->worker, NULL);
     save_stats(c);
     mw_sinks_flush(c->sinks);
     char finished[32];
     iso_now(finished);
     mw_store_run_end(c->store, c->run_id, finished, c->pages, c->articles, c->errors, NULL);
     c->secs = (now_ms() - c->t0) / 1000.0;
-    return 0;
+    return err->code;   /* a lease or the store's state of other workers could not be read */
 }
 
 size_t mw_crawl_outlet_count(const struct mw_crawl *c) { return c->noutlets; }
@@ -1914,7 +2086,8 @@ const struct mw_crawl_alert *mw_crawl_alert_at(const struct mw_crawl *c, size_t 
     return i < c->nalerts ? &c->alerts[i] : NULL;
 }
 
-/* norm into the store's frontier and, when new, the running pass's queue. 1 queued, 0 known, -code. */
+/* norm into the store's frontier, queued (in the order given: leases go in discovery order). 1 queued, 0
+ * known, -code. A worker of the pass leases it from there, like every page. */
 static int add_page_now(struct mw_crawl *c, const char *norm, const char *name, struct mw_err *err)
 {
     int idx = outlet_find(c, name), added = 0, rc = 0;
@@ -1922,11 +2095,8 @@ static int add_page_now(struct mw_crawl *c, const char *norm, const char *name, 
         idx = outlet_add(c, name, NULL, NULL);
     if (idx < 0)
         rc = mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
-    else if (!(rc = mw_store_frontier_add(c->store, norm, name, 0, (int64_t)time(NULL), &added, err)) && added) {
-        struct mw_host *h = mw_frontier_host(c->fr, norm, (uint32_t)idx);
-        if (!h || mw_frontier_push(c->fr, h, norm, (uint32_t)idx, MW_JOB_PAGE, 0, 0))
-            rc = mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
-    }
+    else if (!(rc = mw_store_frontier_add(c->store, norm, name, 0, (int64_t)time(NULL), &added, err)) && added)
+        c->next_lease = 0;
     return rc ? -rc : added;
 }
 

@@ -69,6 +69,11 @@ struct mw_crawl_opts {
     /* borrowed, may be NULL: how to make one runner per extraction thread (limits.workers of them; its explain
      * set like runner's). NULL: every page is extracted with runner, in the loop's thread. */
     const struct mw_runner_opts *runner_opts;
+    /* 1: join the crawl as one of many workers (moonwire run --worker): sources are read by one worker per
+     * limits.source_period, politeness and robots.txt are shared through the store, and the pass ends only when
+     * no other worker holds leases or reads a source. Every pass leases its pages (limits.lease), so two runs
+     * on one store never fetch the same page. */
+    int worker;
 };
 
 struct mw_crawl;

@@ -30,9 +30,11 @@ static int check_ops(const struct mw_plugin *p, const char *path, struct mw_err 
 {
     if (!p->name || !*p->name)
         return mw_err_set(err, MW_EINVAL, "plugin", "%s: plugin has no name", path);
-    if (!p->sink && !p->source)
-        return mw_err_set(err, MW_EINVAL, "plugin", "%s: plugin \"%s\" is neither a sink nor a source", path,
-                          p->name);
+    if (!p->sink && !p->source && !p->store)
+        return mw_err_set(err, MW_EINVAL, "plugin", "%s: plugin \"%s\" is neither a sink, a source nor a store",
+                          path, p->name);
+    if (p->store && (!p->store->schemes || !p->store->open || !p->store->ops))
+        return mw_err_set(err, MW_EINVAL, "plugin", "%s: store \"%s\" lacks schemes, open or ops", path, p->name);
     if (p->sink && (!p->sink->open || !p->sink->close))
         return mw_err_set(err, MW_EINVAL, "plugin", "%s: sink \"%s\" lacks open or close", path, p->name);
     if (p->source && (!p->source->open || !p->source->discover || !p->source->close))

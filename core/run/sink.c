@@ -164,21 +164,22 @@ void mw_sinks_fetch(struct mw_sinks *s, const struct mw_fetch_event *ev)
 /* What other modules keep beside a new article, in its transaction: core/story assigns it to a story (in a
  * savepoint of its own; stories live in SQLite stores, `moonwire stories` builds them elsewhere). */
 static int beside_article(struct mw_story_store **stories, struct mw_store *store, const struct mw_record *r,
-                          enum mw_put put, struct mw_err *err)
+                          enum mw_put put, int64_t id, struct mw_err *err)
 {
     if (put != MW_PUT_NEW || !mw_store_sqlite_db(store))
         return 0;
-    return mw_story_store_hook(stories, store, r->rec, r->json, r->story_doc, err);
+    return r->rec ? mw_story_store_hook_record(stories, store, id, r->rec, r->story_doc, err)
+                  : mw_story_store_hook(stories, store, r->json, err);
 }
 
 /* The built-in sink's record path: the article, then what other modules keep beside it, in one transaction. */
 static int store_record(struct mw_sinks *s, const struct mw_record *r, const char *crawl_outlet,
                         const char *fetched, enum mw_put *stored, struct mw_err *err)
 {
-    struct mw_store_article a = {r->rec, r->json, r->len, crawl_outlet, fetched};
+    struct mw_store_article a = {r->rec, r->json, r->len, crawl_outlet, fetched, NULL, NULL};
     int64_t id = 0;
     int rc = mw_store_article_put(s->store, &a, stored, &id, err);
-    return rc ? rc : beside_article(&s->stories, s->store, r, *stored, err);
+    return rc ? rc : beside_article(&s->stories, s->store, r, *stored, id, err);
 }
 
 int mw_sinks_record(struct mw_sinks *s, const struct mw_record *r, const char *crawl_outlet, const char *fetched,
@@ -258,13 +259,13 @@ static int sq_record(void *state, const char *record_json, char *errbuf, size_t 
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    struct mw_store_article a = {r.rec, record_json, r.len, NULL, f ? f : now};
+    struct mw_store_article a = {r.rec, record_json, r.len, NULL, f ? f : now, NULL, NULL};
     struct mw_err err = {0};
     enum mw_put put = MW_PUT_SAME;
     int64_t id;
     int rc = is_error ? 0 : mw_store_article_put(k->store, &a, &put, &id, &err);
     if (!rc && !is_error)
-        rc = beside_article(&k->stories, k->store, &r, put, &err);
+        rc = beside_article(&k->stories, k->store, &r, put, id, &err);
     json_decref(r.rec);
     json_decref(r.origin);
     if (rc)

@@ -5,10 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "run/plugins.h"
+#include "meta/date.h"
 
 struct mw_store {
     const struct mw_store_ops *ops;
     void *db;
+    struct mw_plugin_lib *lib;   /* the back end's plugin, unloaded after close (NULL: built in) */
 };
 
 const char *const mw_store_stat_fields[MW_STORE_STAT_FIELDS] = {
@@ -33,17 +40,75 @@ struct mw_store *mw_store_wrap(const struct mw_store_ops *ops, void *db)
     return s;
 }
 
+/* Where plugins are looked for besides MOONWIRE_PLUGIN_PATH: beside the running binary (build/plugins) and
+ * the installed lib dir. */
+static void exe_dirs(char a[4200], char b[4200], const char *dirs[3])
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    int k = 0;
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        snprintf(a, 4200, "%s/plugins", exe);
+        snprintf(b, 4200, "%s/../lib/moonwire/plugins", exe);
+        dirs[k++] = a;
+        dirs[k++] = b;
+    }
+    dirs[k] = NULL;
+}
+
+/* A store behind a plugin's back end (core/plugin.h: struct mw_store_backend). */
+static struct mw_store *open_plugin(const char *where, const char *name, struct mw_err *err)
+{
+    char a[4200], b[4200];
+    const char *dirs[3];
+    exe_dirs(a, b, dirs);
+    struct mw_err perr = {0};
+    struct mw_plugin_lib *lib = mw_plugin_load(name, dirs, &perr);
+    const struct mw_plugin *info = mw_plugin_info(lib);
+    if (!info || !info->store) {
+        char shown[512];   /* the URL without a password */
+        snprintf(shown, sizeof shown, "%s", where);
+        char *scheme = strstr(shown, "://"), *at = strchr(shown, '@');
+        char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+        if (at && colon && colon < at)
+            memmove(colon, at, strlen(at) + 1);
+        mw_err_set(err, MW_EINVAL, "store", "%s: a PostgreSQL store needs moonwire's %s plugin (%s.so, built "
+                   "with libpq): %s", shown, name, name, info ? "it is not a store" : perr.msg);
+        mw_plugin_unload(lib);
+        return NULL;
+    }
+    void *db = info->store->open(where, err);
+    if (!db) {
+        mw_plugin_unload(lib);
+        return NULL;
+    }
+    struct mw_store *s = mw_store_wrap(info->store->ops, db);
+    if (!s) {
+        mw_plugin_unload(lib);
+        mw_err_set(err, MW_ENOMEM, "store", "out of memory");
+        return NULL;
+    }
+    s->lib = lib;
+    return s;
+}
+
+int mw_store_is_url(const char *where)
+{
+    return where && (!strncmp(where, "postgres://", 11) || !strncmp(where, "postgresql://", 13));
+}
+
 struct mw_store *mw_store_open(const char *where, struct mw_err *err)
 {
     if (!where || !*where) {
         mw_err_set(err, MW_EINVAL, "store", "no store path given");
         return NULL;
     }
-    if (!strncmp(where, "postgres://", 11) || !strncmp(where, "postgresql://", 13)) {
-        mw_err_set(err, MW_EINVAL, "store", "%s: this build has no PostgreSQL store (a store is a file path)",
-                   where);
-        return NULL;
-    }
+    if (mw_store_is_url(where))
+        return open_plugin(where, "postgres", err);
     void *db = mw_store_sqlite_open(where, err);
     if (!db)
         return NULL;
@@ -58,6 +123,7 @@ void mw_store_free(struct mw_store *s)
     if (!s)
         return;
     s->ops->close(s->db);
+    mw_plugin_unload(s->lib);
     free(s);
 }
 
@@ -96,7 +162,20 @@ long mw_store_frontier_count(struct mw_store *s, enum mw_fstate st) { return s->
 int mw_store_article_put(struct mw_store *s, const struct mw_store_article *a, enum mw_put *result, int64_t *id,
                          struct mw_err *err)
 {
-    return s->ops->article_put(s->db, a, result, id, err);
+    if (!s->lib || a->cols)
+        return s->ops->article_put(s->db, a, result, id, err);
+    /* a plugin's back end reads no JSON: the columns and the hash come with the article */
+    struct mw_store_cols cols;
+    char hash[17];
+    if (mw_store_cols_of(a->rec, &cols))
+        return mw_err_set(err, MW_ENOMEM, "store", "out of memory");
+    mw_store_text_hash(a->rec, hash);
+    struct mw_store_article b = *a;
+    b.cols = &cols;
+    b.hash = hash;
+    int rc = s->ops->article_put(s->db, &b, result, id, err);
+    free(cols.authors);
+    return rc;
 }
 
 int mw_store_article_put_json(struct mw_store *s, const char *record_json, const char *crawl_outlet,
@@ -109,7 +188,7 @@ int mw_store_article_put_json(struct mw_store *s, const char *record_json, const
         json_decref(rec);
         return mw_err_set(err, MW_EPARSE, "store", "record is not a JSON object: %s", je.text);
     }
-    struct mw_store_article a = {rec, record_json, strlen(record_json), crawl_outlet, fetched};
+    struct mw_store_article a = {rec, record_json, strlen(record_json), crawl_outlet, fetched, NULL, NULL};
     int64_t id = 0;
     int rc = mw_store_article_put(s, &a, result, &id, err);
     json_decref(rec);
@@ -174,6 +253,145 @@ int mw_store_layout_alerts(struct mw_store *s, long min_pages, mw_store_alert_fn
 int mw_store_outlet_stats(struct mw_store *s, mw_store_stats_fn fn, void *ctx, struct mw_err *err)
 {
     return s->ops->outlet_stats(s->db, fn, ctx, err);
+}
+
+int mw_store_worker_join(struct mw_store *s, const char *name, const char *host, long pid, int64_t *id,
+                         struct mw_err *err)
+{
+    return s->ops->worker_join(s->db, name, host, pid, id, err);
+}
+
+int mw_store_worker_beat(struct mw_store *s, int64_t id, long pages, long lease_ms, struct mw_err *err)
+{
+    return s->ops->worker_beat(s->db, id, pages, lease_ms, err);
+}
+
+int mw_store_worker_leave(struct mw_store *s, int64_t id, struct mw_err *err)
+{
+    return s->ops->worker_leave(s->db, id, err);
+}
+
+int mw_store_frontier_lease(struct mw_store *s, int64_t worker, int max_tries, long n, long lease_ms,
+                            mw_store_frontier_fn fn, void *ctx, long *got, struct mw_err *err)
+{
+    return s->ops->frontier_lease(s->db, worker, max_tries, n, lease_ms, fn, ctx, got, err);
+}
+
+int mw_store_frontier_finish(struct mw_store *s, int64_t worker, const char *url, enum mw_fstate st, int tries,
+                             int64_t now, int *owned, struct mw_err *err)
+{
+    return s->ops->frontier_finish(s->db, worker, url, st, tries, now, owned, err);
+}
+
+int mw_store_frontier_busy(struct mw_store *s, int64_t worker, long *leased, long *reading, struct mw_err *err)
+{
+    return s->ops->frontier_busy(s->db, worker, leased, reading, err);
+}
+
+int mw_store_host_take(struct mw_store *s, const char *host, int64_t worker, long hold_ms, long *wait_ms,
+                       struct mw_err *err)
+{
+    return s->ops->host_take(s->db, host, worker, hold_ms, wait_ms, err);
+}
+
+int mw_store_host_release(struct mw_store *s, const char *host, int64_t worker, long delay_ms, int failed,
+                          struct mw_err *err)
+{
+    return s->ops->host_release(s->db, host, worker, delay_ms, failed, err);
+}
+
+int mw_store_robots_get(struct mw_store *s, const char *host, int64_t worker, long hold_ms,
+                        enum mw_robots_cache *state, char **body, size_t *len, long *status, struct mw_err *err)
+{
+    return s->ops->robots_get(s->db, host, worker, hold_ms, state, body, len, status, err);
+}
+
+int mw_store_robots_put(struct mw_store *s, const char *host, const char *body, size_t len, long status,
+                        long ttl_ms, struct mw_err *err)
+{
+    return s->ops->robots_put(s->db, host, body, len, status, ttl_ms, err);
+}
+
+int mw_store_source_take(struct mw_store *s, const char *url, int64_t worker, long period_ms, long hold_ms,
+                         int *granted, struct mw_err *err)
+{
+    return s->ops->source_take(s->db, url, worker, period_ms, hold_ms, granted, err);
+}
+
+int mw_store_source_done(struct mw_store *s, const char *url, int64_t worker, struct mw_err *err)
+{
+    return s->ops->source_done(s->db, url, worker, err);
+}
+
+int mw_store_status(struct mw_store *s, mw_store_status_fn fn, void *ctx, struct mw_err *err)
+{
+    return s->ops->status(s->db, fn, ctx, err);
+}
+
+const char *mw_store_kind(const struct mw_store *s) { return s->ops->name; }
+
+
+static const char *str(const json_t *rec, const char *k)
+{
+    const char *v = json_string_value(json_object_get(rec, k));
+    return v && *v ? v : NULL;
+}
+
+/* Characters of UTF-8 text: bytes that are not continuation bytes (10xxxxxx), counted eight at a time. */
+static long utf8_chars(const char *p, size_t n)
+{
+    long cont = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        cont += __builtin_popcountll(w & ~(w << 1) & 0x8080808080808080ULL);   /* bit 7 set, bit 6 clear */
+    }
+    for (; i < n; i++)
+        cont += ((unsigned char)p[i] & 0xC0) == 0x80;
+    return (long)n - cont;
+}
+
+int mw_store_cols_of(const json_t *rec, struct mw_store_cols *c)
+{
+    memset(c, 0, sizeof *c);
+    c->url = str(rec, "url");
+    const char *canon = str(rec, "canonical_url");
+    c->key = canon ? canon : c->url;
+    c->outlet = str(rec, "outlet");
+    c->rule = str(rec, "rule");
+    c->title = str(rec, "title");
+    c->published = str(rec, "published");
+    double secs;
+    int zone = 0;
+    if (c->published && !mw_date_epoch(c->published, &secs, &zone) && zone) {
+        time_t t = (time_t)secs;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(c->published_utc, sizeof c->published_utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        c->published = c->published_utc;
+    }
+    c->lang = str(rec, "lang");
+    json_t *body = json_object_get(rec, "body");
+    c->body_chars = json_is_string(body) ? utf8_chars(json_string_value(body), json_string_length(body)) : 0;
+    json_t *au = json_object_get(rec, "authors");
+    if (json_is_array(au) && json_array_size(au)) {
+        struct mw_buf b;
+        mw_buf_init(&b, 0);
+        size_t i;
+        json_t *v;
+        json_array_foreach(au, i, v) {
+            if (!json_is_string(v))
+                continue;
+            if ((b.len && mw_buf_append(&b, "; ", 2)) || mw_buf_append(&b, json_string_value(v), json_string_length(v))) {
+                mw_buf_free(&b);
+                return -1;
+            }
+        }
+        c->authors = b.len ? mw_buf_steal(&b, NULL) : NULL;
+        mw_buf_free(&b);
+    }
+    return 0;
 }
 
 /* Eight bytes at a time (a multiply-xorshift step per word, FNV-1a for the tail): a 16 KB body costs 2,000

@@ -24,7 +24,22 @@ struct mw_store_article {
     size_t json_len;
     const char *crawl_outlet;   /* the run config's outlet name (may be NULL) */
     const char *fetched;        /* ISO 8601 UTC */
+    /* for back ends outside libmoonwire (plugins), which read no JSON: the record's columns and its text hash,
+     * filled by run/store.c (NULL for the built-in SQLite back end, which reads rec) */
+    const struct mw_store_cols *cols;
+    const char *hash;
 };
+
+/* The columns a back end keeps beside the record, read from the record itself (no JSON text is parsed). */
+struct mw_store_cols {
+    const char *key, *url, *outlet, *rule, *title, *published, *lang;   /* borrowed from the record */
+    char *authors;          /* "A; B", malloc'd, NULL when none */
+    long body_chars;
+    char published_utc[32]; /* published in UTC, so the column sorts; a date without a zone stays as it is */
+};
+/* key: canonical_url, else url (NULL when the record has neither). 0, or -1 when memory runs out. Free
+ * c->authors after. */
+int mw_store_cols_of(const json_t *rec, struct mw_store_cols *c);
 
 struct mw_store_fetch {
     const char *url, *kind, *outlet, *fetched, *error;  /* error NULL on success */
@@ -72,6 +87,19 @@ typedef int (*mw_store_frontier_fn)(void *ctx, const char *url, const char *outl
 typedef int (*mw_store_article_fn)(void *ctx, const char *record_json, size_t len);
 typedef int (*mw_store_alert_fn)(void *ctx, int64_t run_id, const char *started, const struct mw_store_fields *f);
 typedef int (*mw_store_stats_fn)(void *ctx, const struct mw_store_outlet_stats *st);
+
+/* A crawl shared by many workers (processes, machines) over one store: see run/store.h's shared operations. */
+enum mw_robots_cache { MW_RC_CACHED = 0, MW_RC_YOURS = 1, MW_RC_WAIT = 2 };
+
+/* One line of `moonwire status`: kind "worker" (name, age_s since its heartbeat, n1 pages, n2 leases held,
+ * detail "running"/"stopped"), "queue" (name an outlet or host, n1 queued, n2 leased), "error" (name the
+ * outlet, n1 pages failed after their tries, detail the latest error message, may be NULL). */
+struct mw_store_status {
+    const char *kind, *name, *detail;
+    long n1, n2;
+    double age_s;
+};
+typedef int (*mw_store_status_fn)(void *ctx, const struct mw_store_status *row);
 
 /* What a back end implements. db is its own state. Every operation returns 0 or MW_E* with err set (stage
  * "store"), except close/rollback/frontier_count. Strings passed in are borrowed for the call; strings passed
@@ -122,6 +150,48 @@ struct mw_store_ops {
     int (*layout_alerts)(void *db, long min_pages, mw_store_alert_fn fn, void *ctx, struct mw_err *err);
     /* per outlet figures, outlets in name order */
     int (*outlet_stats)(void *db, mw_store_stats_fn fn, void *ctx, struct mw_err *err);
+
+    /* ---- the shared crawl: N workers, one store. Times and leases run on the store's own clock (the database
+     * server's, so machines whose clocks differ agree); *_ms are milliseconds. None of these runs inside the
+     * caller's transaction on a back end that can avoid it (PostgreSQL uses a second connection), so a lease
+     * or a host's turn is seen by every worker at once. */
+    /* a worker joins (a row in workers: name, machine, pid), beats (its heartbeat and pages done; its leases
+     * on rows not finished move to now + lease_ms) and leaves (its leases go back to the queue) */
+    int (*worker_join)(void *db, const char *name, const char *host, long pid, int64_t *id, struct mw_err *err);
+    int (*worker_beat)(void *db, int64_t id, long pages, long lease_ms, struct mw_err *err);
+    int (*worker_leave)(void *db, int64_t id, struct mw_err *err);
+    /* lease: up to n rows to (re)try (queued, or errors with fewer than max_tries tries) that no live lease
+     * holds, now held by worker until now + lease_ms, in discovery order (fn gets each; *got counts them). A
+     * lease that ran out (its worker died or lost the machine) is taken over, and the takeover logged.
+     * finish: frontier_complete for a leased url, only while worker still holds it (*owned = 1; the lease
+     * ends); *owned = 0 when another worker took it over: nothing changes, and the caller must not store the
+     * page either. busy: *leased = rows that other live workers hold, *reading = sources being read now. */
+    int (*frontier_lease)(void *db, int64_t worker, int max_tries, long n, long lease_ms, mw_store_frontier_fn fn,
+                          void *ctx, long *got, struct mw_err *err);
+    int (*frontier_finish)(void *db, int64_t worker, const char *url, enum mw_fstate st, int tries, int64_t now,
+                           int *owned, struct mw_err *err);
+    int (*frontier_busy)(void *db, int64_t worker, long *leased, long *reading, struct mw_err *err);
+    /* politeness of host ("host:port") over all workers: take gives worker the host's one turn (*wait_ms 0)
+     * when nobody holds it and its next allowed time has come, for at most hold_ms; else *wait_ms says how
+     * long until it may come. release ends the turn: next allowed time = now + delay_ms (the host's delay,
+     * robots Crawl-delay included, which is kept); failed counts failures in a row (0 resets them). */
+    int (*host_take)(void *db, const char *host, int64_t worker, long hold_ms, long *wait_ms, struct mw_err *err);
+    int (*host_release)(void *db, const char *host, int64_t worker, long delay_ms, int failed, struct mw_err *err);
+    /* robots.txt of host, cached with an expiry: MW_RC_CACHED (*body malloc'd, may be NULL for "allow all",
+     * *status the answer's), MW_RC_YOURS (this worker fetches it, for at most hold_ms), MW_RC_WAIT (another
+     * is fetching it). put: the answer, kept ttl_ms; status 0 (unreachable) only gives the turn back. */
+    int (*robots_get)(void *db, const char *host, int64_t worker, long hold_ms, enum mw_robots_cache *state,
+                      char **body, size_t *len, long *status, struct mw_err *err);
+    int (*robots_put)(void *db, const char *host, const char *body, size_t len, long status, long ttl_ms,
+                      struct mw_err *err);
+    /* sources (feeds, sitemaps, listings) are read by one worker per period: take grants url to worker when
+     * nobody read it in the last period_ms and nobody is reading it (a reader holds it at most hold_ms);
+     * done marks it read now */
+    int (*source_take)(void *db, const char *url, int64_t worker, long period_ms, long hold_ms, int *granted,
+                       struct mw_err *err);
+    int (*source_done)(void *db, const char *url, int64_t worker, struct mw_err *err);
+    /* moonwire status: workers, queue depth per outlet and per host, errors per outlet */
+    int (*status)(void *db, mw_store_status_fn fn, void *ctx, struct mw_err *err);
 };
 
 struct mw_store;
@@ -129,6 +199,8 @@ struct mw_store;
 /* Open or create the store at where: a file path is SQLite (its directory is created when missing; a store of
  * an older schema is migrated in one transaction). Owned: mw_store_free. NULL with err (stage "store"). */
 struct mw_store *mw_store_open(const char *where, struct mw_err *err);
+/* 1 when where names a database server (postgresql://, postgres://) rather than a SQLite file. */
+int mw_store_is_url(const char *where);
 /* A store over another back end's operations and state (which mw_store_free closes). NULL when out of memory
  * (then db is closed). */
 struct mw_store *mw_store_wrap(const struct mw_store_ops *ops, void *db);
@@ -168,6 +240,29 @@ int mw_store_fields_before(struct mw_store *s, int64_t run_id, const char *rule,
                            long *rule_n, struct mw_err *err);
 int mw_store_layout_alerts(struct mw_store *s, long min_pages, mw_store_alert_fn fn, void *ctx, struct mw_err *err);
 int mw_store_outlet_stats(struct mw_store *s, mw_store_stats_fn fn, void *ctx, struct mw_err *err);
+int mw_store_worker_join(struct mw_store *s, const char *name, const char *host, long pid, int64_t *id,
+                         struct mw_err *err);
+int mw_store_worker_beat(struct mw_store *s, int64_t id, long pages, long lease_ms, struct mw_err *err);
+int mw_store_worker_leave(struct mw_store *s, int64_t id, struct mw_err *err);
+int mw_store_frontier_lease(struct mw_store *s, int64_t worker, int max_tries, long n, long lease_ms,
+                            mw_store_frontier_fn fn, void *ctx, long *got, struct mw_err *err);
+int mw_store_frontier_finish(struct mw_store *s, int64_t worker, const char *url, enum mw_fstate st, int tries,
+                             int64_t now, int *owned, struct mw_err *err);
+int mw_store_frontier_busy(struct mw_store *s, int64_t worker, long *leased, long *reading, struct mw_err *err);
+int mw_store_host_take(struct mw_store *s, const char *host, int64_t worker, long hold_ms, long *wait_ms,
+                       struct mw_err *err);
+int mw_store_host_release(struct mw_store *s, const char *host, int64_t worker, long delay_ms, int failed,
+                          struct mw_err *err);
+int mw_store_robots_get(struct mw_store *s, const char *host, int64_t worker, long hold_ms,
+                        enum mw_robots_cache *state, char **body, size_t *len, long *status, struct mw_err *err);
+int mw_store_robots_put(struct mw_store *s, const char *host, const char *body, size_t len, long status,
+                        long ttl_ms, struct mw_err *err);
+int mw_store_source_take(struct mw_store *s, const char *url, int64_t worker, long period_ms, long hold_ms,
+                         int *granted, struct mw_err *err);
+int mw_store_source_done(struct mw_store *s, const char *url, int64_t worker, struct mw_err *err);
+int mw_store_status(struct mw_store *s, mw_store_status_fn fn, void *ctx, struct mw_err *err);
+/* The back end's name ("sqlite", "postgresql"). */
+const char *mw_store_kind(const struct mw_store *s);
 
 /* The SQLite back end (run/store_sqlite.c): path as for mw_store_open. NULL with err. */
 void *mw_store_sqlite_open(const char *path, struct mw_err *err);
@@ -176,7 +271,7 @@ const struct mw_store_ops *mw_store_sqlite_ops(void);
  * (core/story); NULL on another back end. Borrowed. */
 struct sqlite3 *mw_store_sqlite_db(struct mw_store *s);
 /* The schema version a store of this build writes (examples/store.md describes it). */
-#define MW_STORE_SCHEMA 2
+#define MW_STORE_SCHEMA 3
 
 /* The text hash of a record (over title and body), as stored: 16 hex digits and a NUL. */
 void mw_store_text_hash(const json_t *rec, char out[17]);

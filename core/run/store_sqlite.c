@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "meta/date.h"
@@ -113,7 +115,27 @@ static const char MIGRATE_1_2[] =
 
 /* Migrations in order: MIGRATIONS[v] takes a store of version v to v + 1. Other modules' tables (stories,
  * core/story) join as a further step here, and MW_STORE_SCHEMA moves up with it. */
-static const char *const MIGRATIONS[MW_STORE_SCHEMA] = {NULL, MIGRATE_1_2};
+/* Version 2 -> 3: the shared crawl (many workers over one store, run/store.h): frontier leases, workers and
+ * their heartbeats, per-host politeness and the robots.txt cache, which worker reads a source when, and a log
+ * of leases taken over from a worker that died. Times here are epoch milliseconds of the store's clock. */
+static const char MIGRATE_2_3[] =
+    "ALTER TABLE frontier ADD COLUMN claimed_by INTEGER;"
+    "ALTER TABLE frontier ADD COLUMN lease_until INTEGER;"
+    "ALTER TABLE frontier ADD COLUMN last_by INTEGER;"
+    "ALTER TABLE frontier ADD COLUMN leases INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX frontier_claimed ON frontier(claimed_by) WHERE claimed_by IS NOT NULL;"
+    "CREATE INDEX frontier_todo ON frontier(id) WHERE state = 'queued' OR state = 'error';"
+    "CREATE TABLE workers(id INTEGER PRIMARY KEY, name TEXT NOT NULL, host TEXT, pid INTEGER,"
+    "  started INTEGER NOT NULL, beat INTEGER NOT NULL, pages INTEGER NOT NULL DEFAULT 0, stopped INTEGER);"
+    "CREATE TABLE hosts(host TEXT PRIMARY KEY, busy_by INTEGER, busy_until INTEGER,"
+    "  next_at INTEGER NOT NULL DEFAULT 0, delay_ms INTEGER, failures INTEGER NOT NULL DEFAULT 0,"
+    "  robots TEXT, robots_status INTEGER, robots_expires INTEGER, robots_by INTEGER, robots_until INTEGER);"
+    "CREATE TABLE source_claims(url TEXT PRIMARY KEY, taken_by INTEGER, taken_until INTEGER, read_at INTEGER);"
+    "CREATE TABLE takeovers(url TEXT NOT NULL, worker INTEGER NOT NULL, at INTEGER NOT NULL,"
+    "  prev_worker INTEGER NOT NULL, prev_until INTEGER);"
+    "UPDATE schema_version SET version = 3;";
+
+static const char *const MIGRATIONS[MW_STORE_SCHEMA] = {NULL, MIGRATE_1_2, MIGRATE_2_3};
 
 /* ---- statements ------------------------------------------------------------------------------------ */
 
@@ -123,6 +145,8 @@ enum {
     ST_ART_GET, ST_ART_INSERT, ST_ART_UPDATE, ST_ART_SEEN, ST_REV_INSERT, ST_ART_RECORD,
     ST_LOG, ST_FEED_GET, ST_FEED_PUT, ST_RUN_BEGIN, ST_RUN_END,
     ST_FIELDS_PUT, ST_FIELDS_BEFORE, ST_FIELDS_ALERTS,
+    ST_LEASE_SCAN, ST_LEASE_SET, ST_TAKEOVER, ST_FR_FINISH, ST_BEAT_W, ST_BEAT_F,
+    ST_HOST_ADD, ST_HOST_TAKE, ST_HOST_ROW, ST_HOST_RELEASE,
     ST_N
 };
 
@@ -168,6 +192,28 @@ static const char *const SQL[ST_N] = {
                          "ON r.id = f.run_id WHERE f.flagged = 1 AND f.run_id = (SELECT max(run_id) FROM "
                          "field_stats g WHERE g.rule = f.rule AND g.field = f.field AND g.pages >= ?1) "
                          "ORDER BY f.rule, f.run_id, f.field",
+    /* the shared crawl: ?now is epoch ms */
+    /* up to ?4 rows to do that no live lease holds, at most ?1 per host, spread over hosts (as the PostgreSQL
+     * store does: a sitemap lists one host's pages together) */
+    [ST_LEASE_SCAN] = "WITH cand AS (SELECT id, substr(url, instr(url, '://') + 3, instr(substr(url, instr(url, "
+                      "'://') + 3) || '/', '/') - 1) AS h FROM frontier WHERE (state = 'queued' OR (state = 'error' "
+                      "AND tries < ?2 AND last_by IS NOT ?5)) AND (claimed_by IS NULL OR lease_until < ?3) "
+                      "ORDER BY id LIMIT 4096), rk AS (SELECT id, row_number() OVER (PARTITION BY h ORDER BY id) AS rn "
+                      "FROM cand) SELECT f.id, f.url, f.outlet, f.tries, f.claimed_by, f.lease_until FROM frontier f "
+                      "JOIN rk ON rk.id = f.id WHERE rk.rn <= ?1 ORDER BY rk.rn, f.id LIMIT ?4",
+    [ST_LEASE_SET] = "UPDATE frontier SET claimed_by = ?2, lease_until = ?3, leases = leases + 1 WHERE id = ?1",
+    [ST_TAKEOVER] = "INSERT INTO takeovers(url, worker, at, prev_worker, prev_until) VALUES(?1, ?2, ?3, ?4, ?5)",
+    [ST_FR_FINISH] = "UPDATE frontier SET state = ?2, tries = CASE WHEN ?3 >= 0 THEN ?3 ELSE tries END, "
+                     "fetched = CASE WHEN ?2 = 'done' THEN ?4 ELSE fetched END, claimed_by = NULL, "
+                     "lease_until = NULL, last_by = ?6 WHERE id = ?1 AND url = ?5 AND claimed_by = ?6",
+    [ST_BEAT_W] = "UPDATE workers SET beat = ?2, pages = ?3 WHERE id = ?1",
+    [ST_BEAT_F] = "UPDATE frontier SET lease_until = ?2 WHERE claimed_by = ?1 AND state IN ('queued', 'error')",
+    [ST_HOST_ADD] = "INSERT OR IGNORE INTO hosts(host) VALUES(?1)",
+    [ST_HOST_TAKE] = "UPDATE hosts SET busy_by = ?2, busy_until = ?3 + ?4 WHERE host = ?1 AND next_at <= ?3 AND "
+                     "(busy_by IS NULL OR busy_until < ?3) AND ?2 = ?2",
+    [ST_HOST_ROW] = "SELECT next_at, busy_by, busy_until, coalesce(delay_ms, 0) FROM hosts WHERE host = ?1",
+    [ST_HOST_RELEASE] = "UPDATE hosts SET busy_by = NULL, busy_until = NULL, next_at = ?3 + ?4, delay_ms = ?4, "
+                        "failures = CASE WHEN ?5 THEN failures + 1 ELSE 0 END WHERE host = ?1 AND busy_by = ?2",
 };
 
 /* ---- the seen-set ------------------------------------------------------------------------------------
@@ -682,77 +728,6 @@ static long sq_frontier_count(void *db, enum mw_fstate st)
 
 /* ---- articles -------------------------------------------------------------------------------------- */
 
-/* The record's columns, read from the record itself (no JSON text is parsed). */
-struct cols {
-    const char *key, *url, *outlet, *rule, *title, *published, *lang;
-    char *authors;          /* "A; B", malloc'd, NULL when none */
-    long body_chars;
-    char published_utc[32]; /* published in UTC, so the column sorts; a date without a zone stays as it is */
-};
-
-static const char *str(const json_t *rec, const char *k)
-{
-    const char *v = json_string_value(json_object_get(rec, k));
-    return v && *v ? v : NULL;
-}
-
-/* Characters of UTF-8 text: bytes that are not continuation bytes (10xxxxxx), counted eight at a time. */
-static long utf8_chars(const char *p, size_t n)
-{
-    long cont = 0;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        cont += __builtin_popcountll(w & ~(w << 1) & 0x8080808080808080ULL);   /* bit 7 set, bit 6 clear */
-    }
-    for (; i < n; i++)
-        cont += ((unsigned char)p[i] & 0xC0) == 0x80;
-    return (long)n - cont;
-}
-
-static int cols_of(const json_t *rec, struct cols *c)
-{
-    memset(c, 0, sizeof *c);
-    c->url = str(rec, "url");
-    const char *canon = str(rec, "canonical_url");
-    c->key = canon ? canon : c->url;
-    c->outlet = str(rec, "outlet");
-    c->rule = str(rec, "rule");
-    c->title = str(rec, "title");
-    c->published = str(rec, "published");
-    double secs;
-    int zone = 0;
-    if (c->published && !mw_date_epoch(c->published, &secs, &zone) && zone) {
-        time_t t = (time_t)secs;
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(c->published_utc, sizeof c->published_utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        c->published = c->published_utc;
-    }
-    c->lang = str(rec, "lang");
-    json_t *body = json_object_get(rec, "body");
-    c->body_chars = json_is_string(body) ? utf8_chars(json_string_value(body), json_string_length(body)) : 0;
-    json_t *au = json_object_get(rec, "authors");
-    if (json_is_array(au) && json_array_size(au)) {
-        struct mw_buf b;
-        mw_buf_init(&b, 0);
-        size_t i;
-        json_t *v;
-        json_array_foreach(au, i, v) {
-            if (!json_is_string(v))
-                continue;
-            if ((b.len && mw_buf_append(&b, "; ", 2)) || mw_buf_append(&b, json_string_value(v), json_string_length(v))) {
-                mw_buf_free(&b);
-                return -1;
-            }
-        }
-        c->authors = b.len ? mw_buf_steal(&b, NULL) : NULL;
-        mw_buf_free(&b);
-    }
-    return 0;
-}
-
 static int rev_insert(struct sq *s, int64_t id, int rev, const char *hash, const struct mw_store_article *a,
                       struct mw_err *err)
 {
@@ -765,7 +740,7 @@ static int rev_insert(struct sq *s, int64_t id, int rev, const char *hash, const
     return step_done(s, q, err, "revision insert");
 }
 
-static int art_insert(struct sq *s, const struct cols *c, const char *hash, const struct mw_store_article *a,
+static int art_insert(struct sq *s, const struct mw_store_cols *c, const char *hash, const struct mw_store_article *a,
                       int64_t *id, struct mw_err *err)
 {
     sqlite3_stmt *q = stmt(s, ST_ART_INSERT);
@@ -782,7 +757,7 @@ static int art_insert(struct sq *s, const struct cols *c, const char *hash, cons
     return rev_insert(s, *id, 1, hash, a, err);
 }
 
-static int art_update(struct sq *s, int64_t id, int rev, const struct cols *c, const char *hash,
+static int art_update(struct sq *s, int64_t id, int rev, const struct mw_store_cols *c, const char *hash,
                       const struct mw_store_article *a, struct mw_err *err)
 {
     if (rev_insert(s, id, rev, hash, a, err))
@@ -805,10 +780,10 @@ static int sq_article_put(void *db, const struct mw_store_article *a, enum mw_pu
     struct sq *s = db;
     *result = MW_PUT_SAME;
     *id_out = 0;
-    struct cols c;
+    struct mw_store_cols c;
     if (!json_is_object(a->rec))
         return mw_err_set(err, MW_EINVAL, "store", "record is not a JSON object");
-    if (cols_of(a->rec, &c))
+    if (mw_store_cols_of(a->rec, &c))
         return mw_err_set(err, MW_ENOMEM, "store", "out of memory");
     if (!c.key) {
         free(c.authors);
@@ -1142,6 +1117,571 @@ static int sq_outlet_stats(void *db, mw_store_stats_fn fn, void *ctx, struct mw_
     return out;
 }
 
+/* ---- the shared crawl (run/store.h): leases, workers, hosts, robots.txt, sources ---------------------
+ * On one machine: SQLite's write lock orders every worker's writes, and a worker whose process is gone (same
+ * machine, no such pid) loses its leases at once, without waiting for them to run out. */
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Run fn inside a write transaction: the caller's when one is open, else one of its own (BEGIN IMMEDIATE). */
+static int in_write(struct sq *s, int (*fn)(struct sq *s, void *arg, struct mw_err *err), void *arg,
+                    struct mw_err *err)
+{
+    if (s->in_tx)
+        return fn(s, arg, err);
+    int rc = step_done(s, stmt(s, ST_BEGIN), err, "begin");
+    if (rc)
+        return rc;
+    rc = fn(s, arg, err);
+    if (!rc && (rc = step_done(s, stmt(s, ST_COMMIT), err, "commit")) == 0)
+        return 0;
+    sqlite3_stmt *q = stmt(s, ST_ROLLBACK);
+    sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc;
+}
+
+/* One statement prepared for this call (the rare ones: join, leave, status). */
+static int exec_bound(struct sq *s, const char *sql, int64_t a, int64_t b, struct mw_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_err(s, err, "shared crawl");
+    sqlite3_bind_int64(q, 1, a);
+    sqlite3_bind_int64(q, 2, b);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : db_err(s, err, "shared crawl");
+}
+
+/* Workers of this machine whose process is gone: stopped now, their leases run out at once. */
+static int reap_dead(struct sq *s, struct mw_err *err)
+{
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, pid FROM workers WHERE stopped IS NULL AND host = ?1", -1, &q,
+                           NULL) != SQLITE_OK)
+        return db_err(s, err, "workers");
+    bind_text(q, 1, host);
+    int64_t dead[64];
+    int n = 0;
+    while (sqlite3_step(q) == SQLITE_ROW && n < 64) {
+        long pid = (long)sqlite3_column_int64(q, 1);
+        if (pid > 0 && kill((pid_t)pid, 0) && errno == ESRCH)
+            dead[n++] = sqlite3_column_int64(q, 0);
+    }
+    sqlite3_finalize(q);
+    int rc = 0;
+    for (int i = 0; i < n && !rc; i++) {
+        rc = exec_bound(s, "UPDATE workers SET stopped = ?2 WHERE id = ?1", dead[i], wall_ms(), err);
+        if (!rc)
+            rc = exec_bound(s, "UPDATE frontier SET lease_until = 0 WHERE claimed_by = ?1 AND ?2 = ?2", dead[i], 0,
+                            err);
+        if (!rc)
+            rc = exec_bound(s, "UPDATE hosts SET busy_by = NULL, robots_by = NULL WHERE (busy_by = ?1 OR "
+                            "robots_by = ?1) AND ?2 = ?2", dead[i], 0, err);
+        if (!rc)
+            rc = exec_bound(s, "UPDATE source_claims SET taken_by = NULL WHERE taken_by = ?1 AND ?2 = ?2", dead[i], 0,
+                            err);
+    }
+    return rc;
+}
+
+struct join_arg { const char *name, *host; long pid; int64_t id; };
+
+static int do_join(struct sq *s, void *arg, struct mw_err *err)
+{
+    struct join_arg *a = arg;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO workers(name, host, pid, started, beat) VALUES(?1, ?2, ?3, ?4, ?4)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return db_err(s, err, "workers");
+    bind_text(q, 1, a->name);
+    bind_text(q, 2, a->host);
+    sqlite3_bind_int64(q, 3, a->pid);
+    sqlite3_bind_int64(q, 4, wall_ms());
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return db_err(s, err, "workers");
+    a->id = sqlite3_last_insert_rowid(s->db);
+    return reap_dead(s, err);
+}
+
+static int sq_worker_join(void *db, const char *name, const char *host, long pid, int64_t *id, struct mw_err *err)
+{
+    struct join_arg a = {name, host, pid, 0};
+    int rc = in_write(db, do_join, &a, err);
+    *id = rc ? 0 : a.id;
+    return rc;
+}
+
+struct beat_arg { int64_t id; long pages, lease_ms; };
+
+static int do_beat(struct sq *s, void *arg, struct mw_err *err)
+{
+    struct beat_arg *a = arg;
+    int64_t now = wall_ms();
+    sqlite3_stmt *q = stmt(s, ST_BEAT_W);
+    sqlite3_bind_int64(q, 1, a->id);
+    sqlite3_bind_int64(q, 2, now);
+    sqlite3_bind_int64(q, 3, a->pages);
+    if (step_done(s, q, err, "heartbeat"))
+        return MW_EIO;
+    q = stmt(s, ST_BEAT_F);
+    sqlite3_bind_int64(q, 1, a->id);
+    sqlite3_bind_int64(q, 2, now + a->lease_ms);
+    return step_done(s, q, err, "lease renewal");
+}
+
+static int sq_worker_beat(void *db, int64_t id, long pages, long lease_ms, struct mw_err *err)
+{
+    struct beat_arg a = {id, pages, lease_ms};
+    return in_write(db, do_beat, &a, err);
+}
+
+static int do_leave(struct sq *s, void *arg, struct mw_err *err)
+{
+    int64_t id = *(int64_t *)arg;
+    int64_t now = wall_ms();
+    if (exec_bound(s, "UPDATE frontier SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ?1 AND ?2 = ?2",
+                   id, 0, err) ||
+        exec_bound(s, "UPDATE hosts SET busy_by = NULL, busy_until = NULL WHERE busy_by = ?1 AND ?2 = ?2", id, 0,
+                   err) ||
+        exec_bound(s, "UPDATE hosts SET robots_by = NULL WHERE robots_by = ?1 AND ?2 = ?2", id, 0, err) ||
+        exec_bound(s, "UPDATE source_claims SET taken_by = NULL WHERE taken_by = ?1 AND ?2 = ?2", id, 0, err))
+        return MW_EIO;
+    return exec_bound(s, "UPDATE workers SET stopped = ?2, beat = ?2 WHERE id = ?1", id, now, err);
+}
+
+static int sq_worker_leave(void *db, int64_t id, struct mw_err *err) { return in_write(db, do_leave, &id, err); }
+
+struct lease_arg {
+    int64_t worker;
+    int max_tries;
+    long n, lease_ms, got;
+    mw_store_frontier_fn fn;
+    void *ctx;
+};
+
+/* One scan: rows leased now, at most per_host of a host; *seen the rows found. */
+static int lease_scan(struct sq *s, struct lease_arg *a, int64_t now, long per_host, long *seen, struct mw_err *err)
+{
+    struct row { int64_t id, prev, prev_until; char *url, *outlet; int tries; } rows[256];
+    long want = a->n - a->got, n = 0;
+    if (want > 256)
+        want = 256;
+    sqlite3_stmt *q = stmt(s, ST_LEASE_SCAN);
+    sqlite3_bind_int64(q, 1, per_host);
+    sqlite3_bind_int(q, 2, a->max_tries);
+    sqlite3_bind_int64(q, 3, now);
+    sqlite3_bind_int64(q, 4, want);
+    sqlite3_bind_int64(q, 5, a->worker);
+    int rc;
+    while (n < want && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *o = (const char *)sqlite3_column_text(q, 2);
+        rows[n] = (struct row){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 4), sqlite3_column_int64(q, 5),
+                               strdup((const char *)sqlite3_column_text(q, 1)), o ? strdup(o) : NULL,
+                               sqlite3_column_int(q, 3)};
+        n++;
+    }
+    int bad = n < want && rc != SQLITE_DONE;
+    sqlite3_reset(q);
+    *seen = n;
+    int out = bad ? db_err(s, err, "frontier lease") : 0;
+    for (long i = 0; i < n; i++) {
+        if (!out && !rows[i].url)
+            out = mw_err_set(err, MW_ENOMEM, "store", "out of memory");
+        if (!out) {
+            q = stmt(s, ST_LEASE_SET);
+            sqlite3_bind_int64(q, 1, rows[i].id);
+            sqlite3_bind_int64(q, 2, a->worker);
+            sqlite3_bind_int64(q, 3, now + a->lease_ms);
+            out = step_done(s, q, err, "frontier lease");
+        }
+        if (!out && rows[i].prev && rows[i].prev != a->worker) {
+            q = stmt(s, ST_TAKEOVER);
+            bind_text(q, 1, rows[i].url);
+            sqlite3_bind_int64(q, 2, a->worker);
+            sqlite3_bind_int64(q, 3, now);
+            sqlite3_bind_int64(q, 4, rows[i].prev);
+            sqlite3_bind_int64(q, 5, rows[i].prev_until);
+            out = step_done(s, q, err, "takeover log");
+        }
+        if (!out) {
+            a->got++;
+            a->fn(a->ctx, rows[i].url, rows[i].outlet, rows[i].tries);
+        }
+        free(rows[i].url);
+        free(rows[i].outlet);
+    }
+    return out;
+}
+
+/* Spread over hosts first (an eighth of the lease per host), then what that left, in discovery order. */
+static int do_lease(struct sq *s, void *arg, struct mw_err *err)
+{
+    struct lease_arg *a = arg;
+    if (reap_dead(s, err))
+        return MW_EIO;
+    int64_t now = wall_ms();
+    long per_host = a->n / 8 > 4 ? a->n / 8 : 4;
+    for (int pass = 0; pass < 2 && a->got < a->n; pass++) {
+        long seen = 1;
+        while (seen && a->got < a->n)
+            if (lease_scan(s, a, now, pass ? a->n : per_host, &seen, err))
+                return MW_EIO;
+    }
+    return 0;
+}
+
+static int sq_frontier_lease(void *db, int64_t worker, int max_tries, long n, long lease_ms, mw_store_frontier_fn fn,
+                             void *ctx, long *got, struct mw_err *err)
+{
+    struct sq *s = db;
+    /* rows other connections added must be in the seen-set before this one finishes them */
+    if (seen_ready(s, err))
+        return err ? err->code : MW_EIO;
+    struct lease_arg a = {worker, max_tries, n, lease_ms, 0, fn, ctx};
+    int rc = in_write(s, do_lease, &a, err);
+    *got = a.got;
+    return rc;
+}
+
+static int sq_frontier_finish(void *db, int64_t worker, const char *url, enum mw_fstate st, int tries, int64_t now,
+                              int *owned, struct mw_err *err)
+{
+    struct sq *s = db;
+    *owned = 0;
+    if (seen_ready(s, err))
+        return err ? err->code : MW_EIO;
+    uint64_t h = url_hash(url);
+    struct seen *m = &s->seen;
+    for (size_t k = m->cap ? h & (m->cap - 1) : 0; m->cap && m->hash[k]; k = (k + 1) & (m->cap - 1)) {
+        if (m->hash[k] != h)
+            continue;
+        sqlite3_stmt *q = stmt(s, ST_FR_FINISH);
+        sqlite3_bind_int64(q, 1, m->id[k]);
+        bind_text(q, 2, mw_store_state_name(st));
+        sqlite3_bind_int(q, 3, tries);
+        bind_text(q, 4, iso_of(s, now));
+        bind_text(q, 5, url);
+        sqlite3_bind_int64(q, 6, worker);
+        if (step_done(s, q, err, "frontier update"))
+            return err ? err->code : MW_EIO;
+        if (sqlite3_changes(s->db) > 0) {
+            *owned = 1;
+            break;
+        }
+    }
+    return 0;
+}
+
+static int count_of(struct sq *s, const char *sql, int64_t a, int64_t b, long *out, struct mw_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_err(s, err, "shared crawl");
+    sqlite3_bind_int64(q, 1, a);
+    sqlite3_bind_int64(q, 2, b);
+    int rc = sqlite3_step(q);
+    *out = rc == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? 0 : db_err(s, err, "shared crawl");
+}
+
+static int do_reap(struct sq *s, void *arg, struct mw_err *err) { (void)arg; return reap_dead(s, err); }
+
+static int sq_frontier_busy(void *db, int64_t worker, long *leased, long *reading, struct mw_err *err)
+{
+    struct sq *s = db;
+    int64_t now = wall_ms();
+    *leased = *reading = 0;
+    if (in_write(s, do_reap, NULL, err))
+        return MW_EIO;
+    if (count_of(s, "SELECT count(*) FROM frontier WHERE claimed_by IS NOT NULL AND claimed_by <> ?1 AND "
+                 "lease_until >= ?2 AND state IN ('queued', 'error')", worker, now, leased, err))
+        return MW_EIO;
+    return count_of(s, "SELECT count(*) FROM source_claims WHERE taken_by IS NOT NULL AND taken_by <> ?1 AND "
+                    "taken_until >= ?2", worker, now, reading, err);
+}
+
+struct host_arg { const char *host; int64_t worker; long hold_ms, delay_ms, wait_ms; int failed; };
+
+static int do_host_take(struct sq *s, void *arg, struct mw_err *err)
+{
+    struct host_arg *a = arg;
+    int64_t now = wall_ms();
+    sqlite3_stmt *q = stmt(s, ST_HOST_ADD);
+    bind_text(q, 1, a->host);
+    if (step_done(s, q, err, "host"))
+        return MW_EIO;
+    q = stmt(s, ST_HOST_TAKE);
+    bind_text(q, 1, a->host);
+    sqlite3_bind_int64(q, 2, a->worker);
+    sqlite3_bind_int64(q, 3, now);
+    sqlite3_bind_int64(q, 4, a->hold_ms);
+    if (step_done(s, q, err, "host"))
+        return MW_EIO;
+    a->wait_ms = 0;
+    if (sqlite3_changes(s->db) > 0)
+        return 0;
+    q = stmt(s, ST_HOST_ROW);
+    bind_text(q, 1, a->host);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        int64_t next = sqlite3_column_int64(q, 0), until = sqlite3_column_int64(q, 2);
+        int busy = sqlite3_column_type(q, 1) != SQLITE_NULL && until >= now;
+        long delay = (long)sqlite3_column_int64(q, 3);
+        a->wait_ms = busy ? (delay > 20 ? delay : 20) : (long)(next - now);
+    }
+    sqlite3_reset(q);
+    if (a->wait_ms < 1)
+        a->wait_ms = 1;
+    return 0;
+}
+
+static int sq_host_take(void *db, const char *host, int64_t worker, long hold_ms, long *wait_ms, struct mw_err *err)
+{
+    struct host_arg a = {host, worker, hold_ms, 0, 0, 0};
+    int rc = in_write(db, do_host_take, &a, err);
+    *wait_ms = rc ? 1000 : a.wait_ms;
+    return rc;
+}
+
+static int do_host_release(struct sq *s, void *arg, struct mw_err *err)
+{
+    struct host_arg *a = arg;
+    sqlite3_stmt *q = stmt(s, ST_HOST_RELEASE);
+    bind_text(q, 1, a->host);
+    sqlite3_bind_int64(q, 2, a->worker);
+    sqlite3_bind_int64(q, 3, wall_ms());
+    sqlite3_bind_int64(q, 4, a->delay_ms);
+    sqlite3_bind_int(q, 5, a->failed);
+    return step_done(s, q, err, "host");
+}
+
+static int sq_host_release(void *db, const char *host, int64_t worker, long delay_ms, int failed, struct mw_err *err)
+{
+    struct host_arg a = {host, worker, 0, delay_ms, 0, failed};
+    return in_write(db, do_host_release, &a, err);
+}
+
+struct robots_arg {
+    const char *host;
+    int64_t worker;
+    long hold_ms, ttl_ms, status;
+    enum mw_robots_cache state;
+    const char *in;
+    size_t in_len;
+    char *body;
+    size_t len;
+};
+
+static int do_robots_get(struct sq *s, void *arg, struct mw_err *err)
+{
+    struct robots_arg *a = arg;
+    int64_t now = wall_ms();
+    sqlite3_stmt *q = stmt(s, ST_HOST_ADD);
+    bind_text(q, 1, a->host);
+    if (step_done(s, q, err, "host"))
+        return MW_EIO;
+    sqlite3_stmt *r = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT robots, robots_status, coalesce(robots_expires, 0) FROM hosts WHERE "
+                           "host = ?1", -1, &r, NULL) != SQLITE_OK)
+        return db_err(s, err, "robots cache");
+    bind_text(r, 1, a->host);
+    int rc = sqlite3_step(r);
+    if (rc == SQLITE_ROW && sqlite3_column_int64(r, 2) > now) {
+        a->state = MW_RC_CACHED;
+        a->status = (long)sqlite3_column_int64(r, 1);
+        const void *b = sqlite3_column_blob(r, 0);
+        a->len = (size_t)sqlite3_column_bytes(r, 0);
+        if (b && !(a->body = malloc(a->len + 1)))
+            rc = SQLITE_NOMEM;
+        else if (b) {
+            memcpy(a->body, b, a->len);
+            a->body[a->len] = '\0';
+        }
+    }
+    sqlite3_finalize(r);
+    if (rc != SQLITE_ROW)
+        return db_err(s, err, "robots cache");
+    if (a->state == MW_RC_CACHED)
+        return 0;
+    if (sqlite3_prepare_v2(s->db, "UPDATE hosts SET robots_by = ?2, robots_until = ?3 + ?4 WHERE host = ?1 AND "
+                           "(robots_by IS NULL OR robots_until < ?3 OR robots_by = ?2)", -1, &r, NULL) != SQLITE_OK)
+        return db_err(s, err, "robots cache");
+    bind_text(r, 1, a->host);
+    sqlite3_bind_int64(r, 2, a->worker);
+    sqlite3_bind_int64(r, 3, now);
+    sqlite3_bind_int64(r, 4, a->hold_ms);
+    rc = sqlite3_step(r);
+    sqlite3_finalize(r);
+    if (rc != SQLITE_DONE)
+        return db_err(s, err, "robots cache");
+    a->state = sqlite3_changes(s->db) > 0 ? MW_RC_YOURS : MW_RC_WAIT;
+    return 0;
+}
+
+static int sq_robots_get(void *db, const char *host, int64_t worker, long hold_ms, enum mw_robots_cache *state,
+                         char **body, size_t *len, long *status, struct mw_err *err)
+{
+    struct robots_arg a = {.host = host, .worker = worker, .hold_ms = hold_ms, .state = MW_RC_WAIT};
+    int rc = in_write(db, do_robots_get, &a, err);
+    if (rc) {
+        free(a.body);
+        a.body = NULL;
+        a.state = MW_RC_WAIT;
+    }
+    *state = a.state;
+    *body = a.body;
+    *len = a.len;
+    *status = a.status;
+    return rc;
+}
+
+static int do_robots_put(struct sq *s, void *arg, struct mw_err *err)
+{
+    struct robots_arg *a = arg;
+    sqlite3_stmt *q = NULL;
+    const char *sql = a->status > 0 ? "UPDATE hosts SET robots = ?2, robots_status = ?3, robots_expires = ?4 + ?5, "
+                                      "robots_by = NULL, robots_until = NULL WHERE host = ?1"
+                                    : "UPDATE hosts SET robots_by = NULL, robots_until = NULL WHERE host = ?1 AND "
+                                      "?2 IS ?2 AND ?3 = ?3 AND ?4 = ?4 AND ?5 = ?5";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_err(s, err, "robots cache");
+    bind_text(q, 1, a->host);
+    if (a->in)
+        sqlite3_bind_text(q, 2, a->in, (int)a->in_len, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, a->status);
+    sqlite3_bind_int64(q, 4, wall_ms());
+    sqlite3_bind_int64(q, 5, a->ttl_ms);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : db_err(s, err, "robots cache");
+}
+
+static int sq_robots_put(void *db, const char *host, const char *body, size_t len, long status, long ttl_ms,
+                         struct mw_err *err)
+{
+    struct robots_arg a = {.host = host, .status = status, .ttl_ms = ttl_ms, .in = body, .in_len = len};
+    return in_write(db, do_robots_put, &a, err);
+}
+
+struct source_arg { const char *url; int64_t worker; long period_ms, hold_ms; int granted; };
+
+static int do_source_take(struct sq *s, void *arg, struct mw_err *err)
+{
+    struct source_arg *a = arg;
+    int64_t now = wall_ms();
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO source_claims(url) VALUES(?1)", -1, &q, NULL) != SQLITE_OK)
+        return db_err(s, err, "sources");
+    bind_text(q, 1, a->url);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE ||
+        sqlite3_prepare_v2(s->db, "UPDATE source_claims SET taken_by = ?2, taken_until = ?3 + ?5 WHERE url = ?1 AND "
+                           "(taken_by IS NULL OR taken_until < ?3) AND (read_at IS NULL OR read_at <= ?3 - ?4)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return db_err(s, err, "sources");
+    bind_text(q, 1, a->url);
+    sqlite3_bind_int64(q, 2, a->worker);
+    sqlite3_bind_int64(q, 3, now);
+    sqlite3_bind_int64(q, 4, a->period_ms);
+    sqlite3_bind_int64(q, 5, a->hold_ms);
+    rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return db_err(s, err, "sources");
+    a->granted = sqlite3_changes(s->db) > 0;
+    return 0;
+}
+
+static int sq_source_take(void *db, const char *url, int64_t worker, long period_ms, long hold_ms, int *granted,
+                          struct mw_err *err)
+{
+    struct source_arg a = {url, worker, period_ms, hold_ms, 0};
+    int rc = in_write(db, do_source_take, &a, err);
+    *granted = !rc && a.granted;
+    return rc;
+}
+
+static int do_source_done(struct sq *s, void *arg, struct mw_err *err)
+{
+    struct source_arg *a = arg;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, "UPDATE source_claims SET taken_by = NULL, taken_until = NULL, read_at = ?3 "
+                           "WHERE url = ?1 AND taken_by = ?2", -1, &q, NULL) != SQLITE_OK)
+        return db_err(s, err, "sources");
+    bind_text(q, 1, a->url);
+    sqlite3_bind_int64(q, 2, a->worker);
+    sqlite3_bind_int64(q, 3, wall_ms());
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : db_err(s, err, "sources");
+}
+
+static int sq_source_done(void *db, const char *url, int64_t worker, struct mw_err *err)
+{
+    struct source_arg a = {url, worker, 0, 0, 0};
+    return in_write(db, do_source_done, &a, err);
+}
+
+/* moonwire status: every row of one query, as kind, name, detail, n1, n2, age */
+static int status_rows(struct sq *s, const char *kind, const char *sql, mw_store_status_fn fn, void *ctx,
+                       struct mw_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_err(s, err, "status");
+    sqlite3_bind_int64(q, 1, wall_ms());
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct mw_store_status row = {kind, (const char *)sqlite3_column_text(q, 0),
+                                      (const char *)sqlite3_column_text(q, 1), (long)sqlite3_column_int64(q, 2),
+                                      (long)sqlite3_column_int64(q, 3), sqlite3_column_double(q, 4)};
+        if (fn(ctx, &row))
+            break;
+    }
+    int bad = rc != SQLITE_ROW && rc != SQLITE_DONE;
+    sqlite3_finalize(q);
+    return bad ? db_err(s, err, "status") : 0;
+}
+
+#define HOST_OF_URL "substr(url, instr(url, '://') + 3, instr(substr(url, instr(url, '://') + 3) || '/', '/') - 1)"
+
+static int sq_status(void *db, mw_store_status_fn fn, void *ctx, struct mw_err *err)
+{
+    struct sq *s = db;
+    if (in_write(s, do_reap, NULL, err))
+        return MW_EIO;
+    static const char *const SQLS[][2] = {
+        {"worker", "SELECT w.name, CASE WHEN w.stopped IS NULL THEN 'running' ELSE 'stopped' END, w.pages, "
+                   "(SELECT count(*) FROM frontier f WHERE f.claimed_by = w.id AND f.state IN ('queued', 'error')), "
+                   "(?1 - w.beat) / 1000.0 FROM workers w WHERE w.stopped IS NULL OR w.id IN (SELECT id FROM workers "
+                   "WHERE stopped IS NOT NULL ORDER BY id DESC LIMIT 10) ORDER BY w.id"},
+        {"queue", "SELECT 'outlet ' || coalesce(outlet, '-'), NULL, count(*), sum(claimed_by IS NOT NULL), 0 "
+                  "FROM frontier WHERE state = 'queued' GROUP BY 1 ORDER BY 1"},
+        {"queue", "SELECT 'host ' || " HOST_OF_URL ", NULL, count(*), sum(claimed_by IS NOT NULL), 0 "
+                  "FROM frontier WHERE state = 'queued' GROUP BY 1 ORDER BY 1"},
+        {"error", "SELECT coalesce(f.outlet, '-') AS o, (SELECT l.error FROM fetch_log l WHERE l.error IS NOT NULL "
+                  "AND coalesce(l.outlet, '-') = coalesce(f.outlet, '-') ORDER BY l.id DESC LIMIT 1), count(*), 0, 0 "
+                  "FROM frontier f WHERE f.state = 'error' GROUP BY 1 ORDER BY 1"},
+    };
+    for (size_t i = 0; i < sizeof SQLS / sizeof SQLS[0]; i++)
+        if (status_rows(s, SQLS[i][0], SQLS[i][1], fn, ctx, err))
+            return MW_EIO;
+    return 0;
+}
+
+
 static const struct mw_store_ops OPS = {
     .name = "sqlite",
     .close = sq_close,
@@ -1164,6 +1704,19 @@ static const struct mw_store_ops OPS = {
     .fields_before = sq_fields_before,
     .layout_alerts = sq_layout_alerts,
     .outlet_stats = sq_outlet_stats,
+    .worker_join = sq_worker_join,
+    .worker_beat = sq_worker_beat,
+    .worker_leave = sq_worker_leave,
+    .frontier_lease = sq_frontier_lease,
+    .frontier_finish = sq_frontier_finish,
+    .frontier_busy = sq_frontier_busy,
+    .host_take = sq_host_take,
+    .host_release = sq_host_release,
+    .robots_get = sq_robots_get,
+    .robots_put = sq_robots_put,
+    .source_take = sq_source_take,
+    .source_done = sq_source_done,
+    .status = sq_status,
 };
 
 const struct mw_store_ops *mw_store_sqlite_ops(void) { return &OPS; }

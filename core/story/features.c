@@ -16,6 +16,9 @@
 #define MAX_TOKENS 3000        /* content words read per article: the event is told long before */
 #define SLOTS 4096             /* accumulator (a power of two) */
 #define MAX_DISTINCT 2048
+#define SENT_TOKENS 96         /* a longer run without a sentence end counts as several sentences */
+#define MAX_SENTS 1024         /* sentences judged per part; the rest are taken as they are */
+#define CHROME_PAGE 0.6        /* a part whose words are this much chrome is chrome whole */
 
 struct acc {
     uint32_t id;
@@ -38,6 +41,19 @@ struct fx {
     int scripts[MW_SCRIPT_OTHER + 1];
     struct cand names[64];
     size_t nnames;
+    struct sents *sents;       /* the part's sentences as chrome.c judges them */
+};
+
+/* the tokens of one part, read once, with the sentence each is in, and its sentences as chrome.c judges them */
+struct sents {
+    struct mw_story_token *tok;
+    uint16_t *sent;
+    size_t ntok, cap;
+    int weight[MAX_SENTS], words[MAX_SENTS];
+    unsigned char drop[MAX_SENTS];
+    size_t n;                  /* sentences met */
+    int in_sent;               /* tokens of the current one */
+    size_t head;               /* the first tokens, kept whatever their sentence: the title's words before chrome */
 };
 
 static uint32_t term_id(int kind, const char *s)
@@ -88,9 +104,9 @@ static void add_name(struct fx *x, uint32_t id, float w, const struct mw_story_t
     surface_copy(c->surface, x->text + t->off, t->len);
 }
 
-static int on_token(void *ctx, const struct mw_story_token *t)
+/* a token of a sentence that is not chrome */
+static int take_token(struct fx *x, const struct mw_story_token *t)
 {
-    struct fx *x = ctx;
     float w = x->pos < HEAD_WORDS ? HEAD_WEIGHT : 1.0f;
     if (t->digits) {
         if (t->nchars >= 2)
@@ -117,6 +133,122 @@ static int on_token(void *ctx, const struct mw_story_token *t)
     }
     x->pos++;
     return ++x->words >= MAX_TOKENS;
+}
+
+/* tokens into sentences: a sentence starts at the first token after a sentence end, or after SENT_TOKENS */
+static size_t sentence_of(struct sents *ss, const struct mw_story_token *t)
+{
+    if (!ss->n || t->initial || ss->in_sent >= SENT_TOKENS) {
+        ss->n++;
+        ss->in_sent = 0;
+    }
+    ss->in_sent++;
+    return ss->n - 1;
+}
+
+static int collect(void *ctx, const struct mw_story_token *t)
+{
+    struct sents *ss = ctx;
+    if (ss->ntok == ss->cap) {
+        size_t c = ss->cap ? ss->cap * 2 : 512;
+        struct mw_story_token *nt = realloc(ss->tok, c * sizeof *nt);
+        if (nt)
+            ss->tok = nt;
+        uint16_t *ns = nt ? realloc(ss->sent, c * sizeof *ns) : NULL;
+        if (!ns)
+            return 1;   /* out of memory: the text read so far is the text */
+        ss->sent = ns;
+        ss->cap = c;
+    }
+    size_t i = sentence_of(ss, t);
+    ss->tok[ss->ntok] = *t;
+    ss->sent[ss->ntok++] = (uint16_t)(i < MAX_SENTS ? i : MAX_SENTS);
+    return ss->ntok >= (size_t)MAX_TOKENS * 4;   /* far more than the content words taken */
+}
+
+static int content_word(const struct mw_story_stop *stop, const struct mw_story_token *t)
+{
+    return !t->digits && t->nchars >= 2 && !mw_story_stop_has(stop, t->norm);
+}
+
+static int chrome_weight(const struct mw_story_stop *stop, const struct mw_story_token *t)
+{
+    if (t->digits)
+        return 0;
+    char stem[MW_STORY_TOKMAX];
+    memcpy(stem, t->norm, sizeof stem);
+    if (t->script == MW_SCRIPT_ARABIC)
+        mw_story_arabic_light(stem);
+    return mw_story_stop_chrome(stop, stem);
+}
+
+/* The first tokens that stand for a title when the title and the text come as one: those before the first
+ * word of chrome (at chrome_at), at most HEAD_WORDS content words. A chrome sentence opens with a few words
+ * of its own ("To improve our website..."): when the chrome begins in a later sentence the head ends where
+ * that sentence begins, and when it begins in the first sentence (the title and the banner run together)
+ * its last two words go. No head (0) when fewer than three words are left. */
+static size_t head_of(const struct mw_story_stop *stop, const struct sents *ss, size_t chrome_at)
+{
+    size_t end = chrome_at;
+    int in_first = chrome_at < ss->ntok && ss->sent[chrome_at] == ss->sent[0];
+    if (chrome_at < ss->ntok && !in_first)
+        while (end > 0 && ss->sent[end - 1] == ss->sent[chrome_at])
+            end--;
+    size_t at[HEAD_WORDS], words = 0;   /* where each content word of the head ends */
+    for (size_t k = 0; k < end && words < HEAD_WORDS; k++)
+        if (content_word(stop, &ss->tok[k]))
+            at[words++] = k + 1;
+    if (in_first)
+        words = words > 2 ? words - 2 : 0;
+    return words >= 3 ? at[words - 1] : 0;
+}
+
+/* a sentence next to chrome is chrome too when it has a word of chrome or is a button's few words */
+static int spreads(const struct sents *ss, size_t i)
+{
+    return !ss->drop[i] && (ss->weight[i] > 0 || ss->words[i] <= 2)
+        && ((i > 0 && ss->drop[i - 1]) || (i + 1 < ss->n && ss->drop[i + 1]));
+}
+
+/* which sentences of the part are the page's chrome (cookie banners, paywalls, captchas, share links): those
+ * whose words weigh MW_STORY_CHROME, the sentences around them that share their words, and the whole part when
+ * it is mostly chrome; but in the record's first part the first words before any chrome stay (a cookie wall or
+ * a paywall in front of an article: its title, when the title and the text come as one, is what is left) */
+static void judge(const struct mw_story_stop *stop, int first, struct sents *ss)
+{
+    size_t n = ss->n < MAX_SENTS ? ss->n : MAX_SENTS, chrome_at = ss->ntok;
+    memset(ss->weight, 0, n * sizeof *ss->weight);
+    memset(ss->words, 0, n * sizeof *ss->words);
+    for (size_t k = 0; k < ss->ntok; k++) {
+        const struct mw_story_token *t = &ss->tok[k];
+        int w = chrome_weight(stop, t);
+        if (w && chrome_at == ss->ntok)
+            chrome_at = k;
+        if (ss->sent[k] < MAX_SENTS) {
+            ss->weight[ss->sent[k]] += w;
+            ss->words[ss->sent[k]] += content_word(stop, t);
+        }
+    }
+    ss->head = first ? head_of(stop, ss, chrome_at) : 0;
+    ss->n = n;
+    for (size_t i = 0; i < n; i++)
+        ss->drop[i] = ss->weight[i] >= MW_STORY_CHROME;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t i = 0; i < n; i++)
+            if (spreads(ss, i))
+                ss->drop[i] = 1, changed = 1;
+        for (size_t i = n; i-- > 0;)
+            if (spreads(ss, i))
+                ss->drop[i] = 1, changed = 1;
+    }
+    long all = 0, chrome = 0;
+    for (size_t i = 0; i < n; i++) {
+        all += ss->words[i];
+        chrome += ss->drop[i] ? ss->words[i] : 0;
+    }
+    if (chrome && chrome >= CHROME_PAGE * (double)all)
+        memset(ss->drop, 1, n);
 }
 
 static int by_weight(const void *a, const void *b)
@@ -202,7 +334,14 @@ static void read_part(struct fx *x, const char *s)
     if (!s || x->words >= MAX_TOKENS)
         return;
     x->text = s;
-    mw_story_tokens(s, strlen(s), on_token, x);
+    struct sents *ss = x->sents;
+    ss->ntok = ss->n = 0;
+    ss->in_sent = 0;
+    mw_story_tokens(s, strlen(s), collect, ss);
+    judge(x->stop, !x->words, ss);
+    for (size_t k = 0; k < ss->ntok; k++)
+        if ((k < ss->head || ss->sent[k] >= MAX_SENTS || !ss->drop[ss->sent[k]]) && take_token(x, &ss->tok[k]))
+            break;
 }
 
 void mw_story_features(const struct mw_story_stop *stop, const char *title, const char *body,
@@ -213,13 +352,19 @@ void mw_story_features(const struct mw_story_stop *stop, const char *title, cons
     if (!x)
         return;   /* no terms: the article stays alone */
     x->slot = calloc(SLOTS, sizeof *x->slot);
-    if (x->slot) {
+    x->sents = calloc(1, sizeof *x->sents);
+    if (x->slot && x->sents) {
         x->stop = stop;
         read_part(x, title);
         read_part(x, body);
         finish(x, f);
     }
     free(x->slot);
+    if (x->sents) {
+        free(x->sents->tok);
+        free(x->sents->sent);
+    }
+    free(x->sents);
     free(x);
 }
 

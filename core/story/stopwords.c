@@ -116,6 +116,7 @@ static const char *const LISTS[] = {
 
 /* open addressing over folded words kept in one arena */
 struct mw_story_stop {
+    struct mw_story_chrome *chrome;
     char **slot;
     size_t cap;
     char *arena;
@@ -160,8 +161,9 @@ struct mw_story_stop *mw_story_stop_new(void)
         st->size = bytes * 2 + 64;
         st->slot = calloc(st->cap, sizeof *st->slot);
         st->arena = malloc(st->size);
+        st->chrome = mw_story_chrome_new();
     }
-    if (!st || !st->slot || !st->arena) {
+    if (!st || !st->slot || !st->arena || !st->chrome) {
         mw_story_stop_free(st);
         return NULL;
     }
@@ -174,6 +176,7 @@ void mw_story_stop_free(struct mw_story_stop *s)
 {
     if (!s)
         return;
+    mw_story_chrome_free(s->chrome);
     free(s->slot);
     free(s->arena);
     free(s);
@@ -182,4 +185,9 @@ void mw_story_stop_free(struct mw_story_stop *s)
 int mw_story_stop_has(const struct mw_story_stop *s, const char *norm)
 {
     return s->slot[find(s, norm)] != NULL;
+}
+
+int mw_story_stop_chrome(const struct mw_story_stop *s, const char *stem)
+{
+    return mw_story_chrome_weight(s->chrome, stem);
 }

@@ -2,6 +2,7 @@
  * each outlet told it. One header for the module; one file per job:
  *   text.c        UTF-8 tokens: case and accent folding, mojibake repair, scripts, consonant skeletons
  *   stopwords.c   function words of en de es fr tr pl ru ar (+ it pt), as one set
+ *   chrome.c      the words of a page's chrome (consent banners, paywalls, captchas, share links)
  *   features.c    an article record -> weighted terms (word stems, skeletons, numbers) and label names
  *   similarity.c  terms + document frequencies -> vectors; the pair similarity and the same-story decision
  *   index.c       the in-memory backend (document frequencies, postings by day, documents, stories)
@@ -22,7 +23,7 @@
 #include "common/err.h"
 
 /* Bump when features, weights or the decision change: stored story tables made by another version are rebuilt. */
-#define MW_STORY_VERSION 1
+#define MW_STORY_VERSION 2
 
 /* ======================================================================= text.c */
 
@@ -62,6 +63,21 @@ struct mw_story_stop;
 struct mw_story_stop *mw_story_stop_new(void);
 void mw_story_stop_free(struct mw_story_stop *s);
 int mw_story_stop_has(const struct mw_story_stop *s, const char *norm);
+/* The chrome weight (below) of a token as features.c stems it: its folded form, Arabic light-stemmed. */
+int mw_story_stop_chrome(const struct mw_story_stop *s, const char *stem);
+
+/* ======================================================================= chrome.c */
+
+/* A sentence whose words weigh this much together is the page's chrome (a cookie banner, a paywall, a captcha,
+ * share links), not the article: it gives no terms. */
+#define MW_STORY_CHROME 3
+struct mw_story_chrome;
+/* The words of chrome in the module's languages, each weighing 1 to 3. Owned: mw_story_chrome_free. NULL when
+ * out of memory. */
+struct mw_story_chrome *mw_story_chrome_new(void);
+void mw_story_chrome_free(struct mw_story_chrome *c);
+/* 0 for most words; 1..3 for a word of chrome ("cookies" 3, "subscribe" 2, "twitter" 1). */
+int mw_story_chrome_weight(const struct mw_story_chrome *c, const char *stem);
 
 /* ======================================================================= features.c */
 
@@ -101,7 +117,7 @@ void mw_story_features_record(const struct mw_story_stop *stop, const json_t *re
 #define MW_STORY_MAXV MW_STORY_MAXF
 #define MW_STORY_NODAY INT32_MIN   /* no published date */
 #define MW_STORY_WINDOW 7          /* days: reports of one event are days apart, not weeks */
-#define MW_STORY_THRESHOLD 0.41    /* same_story when similarity >= this (set on the dev pairs, see README) */
+#define MW_STORY_THRESHOLD 0.42    /* same_story when similarity >= this (set on the dev pairs, see README) */
 
 struct mw_story_vec {
     uint32_t id[MW_STORY_MAXV];    /* sorted */
@@ -116,7 +132,7 @@ struct mw_story_vec {
  * other documents (of the batch, or of the article's window) holding it. */
 void mw_story_vec_make(const struct mw_story_feats *f, const uint32_t *df, int64_t ndocs, int32_t day,
                        struct mw_story_vec *v);
-/* 0..1: sqrt of the cosine (over skeletons and numbers only when the scripts differ; times 1.44 when the
+/* 0..1: sqrt of the cosine (over skeletons and numbers only when the scripts differ; times 1.55 when the
  * languages differ, as two languages share only names, numbers and cognates), times a time factor that is 1
  * within 3 days and 3/days beyond (3/3.5 when only one of the two has a date). */
 double mw_story_similarity(const struct mw_story_vec *a, const struct mw_story_vec *b);
@@ -233,13 +249,15 @@ struct mw_story_store;
  * caller's and must outlive it). NULL with err. */
 struct mw_story_store *mw_story_store_open(struct mw_store *s, struct mw_err *err);
 void mw_story_store_free(struct mw_story_store *ss);
-/* The run hook: assign the article just stored from its record rec (parsed from record_json when NULL; keyed
- * as the store keys it: canonical_url, else url) inside the caller's transaction (a savepoint: on failure the
- * story tables are left as they were and marked for a rebuild, the article stays). doc, when not NULL, is
- * what mw_story_doc_from_record makes of rec (any id), made beforehand on another thread. *ss is opened on
- * first use. */
-int mw_story_store_hook(struct mw_story_store **ss, struct mw_store *s, const json_t *rec, const char *record_json,
-                        const struct mw_story_doc *doc, struct mw_err *err);
+/* The run hook: assign the article just stored from record_json (keyed as the store keys it: canonical_url,
+ * else url) inside the caller's transaction (a savepoint: on failure the story tables are left as they were
+ * and marked for a rebuild, the article stays). *ss is opened on first use. */
+int mw_story_store_hook(struct mw_story_store **ss, struct mw_store *s, const char *record_json, struct mw_err *err);
+/* The same from the record already parsed and, when the caller knows it, the article's id in the store (0: look
+ * it up by the record's key): what a sink that has both calls, the record read once. doc, when not NULL, is what
+ * mw_story_doc_from_record makes of rec (any id), made beforehand (a crawl makes it on its extraction thread). */
+int mw_story_store_hook_record(struct mw_story_store **ss, struct mw_store *s, int64_t article_id, const json_t *rec,
+                               const struct mw_story_doc *doc, struct mw_err *err);
 /* Bring the tables up to date: articles not yet assigned are assigned in id order; a version change, a
  * marked failure or articles assigned out of order make it a full rebuild. *rebuilt tells which. */
 int mw_story_store_sync(struct mw_story_store *ss, int *rebuilt, struct mw_err *err);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "run/store.h"
 
@@ -27,14 +28,15 @@ static const char SCHEMA[] =
 enum {
     Q_META_GET, Q_META_SET, Q_DAY, Q_DOC_VEC, Q_DOC_STORY, Q_DOC_ADD,
     Q_MERGE, Q_STORY_DEL, Q_SUM, Q_OUTLETS, Q_LANGS, Q_HEAD, Q_STORY_PUT, Q_ART_KEY, Q_ART_PREV, Q_MAX_DOC,
-    Q_SAVE, Q_RELEASE, Q_ROLLBACK_TO, Q_ARTICLES, Q_OUTLET_SEEN, Q_LANG_SEEN, Q_ONE_MORE, Q_N
+    Q_SAVE, Q_RELEASE, Q_ROLLBACK_TO, Q_ROW, Q_OUTLET_SEEN, Q_LANG_SEEN, Q_ONE_MORE, Q_N
 };
 
 static const char *const SQL[Q_N] = {
-    [Q_ARTICLES] = "SELECT articles FROM stories WHERE id = ?1",
+    [Q_ROW] = "SELECT articles, first_epoch, last_epoch FROM stories WHERE id = ?1",
     [Q_OUTLET_SEEN] = "SELECT count(*) FROM (SELECT 1 FROM story_docs WHERE story = ?1 AND outlet = ?2 LIMIT 2)",
     [Q_LANG_SEEN] = "SELECT count(*) FROM (SELECT 1 FROM story_docs WHERE story = ?1 AND lang = ?2 LIMIT 2)",
-    [Q_ONE_MORE] = "UPDATE stories SET articles = articles + 1 WHERE id = ?1",
+    [Q_ONE_MORE] = "UPDATE stories SET articles = articles + 1, first_published = ?2, first_epoch = ?3, last_epoch = ?4 "
+                   "WHERE id = ?1",
     [Q_META_GET] = "SELECT value FROM story_meta WHERE key = ?1",
     [Q_META_SET] = "INSERT INTO story_meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
     [Q_DAY] = "SELECT article_id, story, vec, script, xnorm, lang FROM story_docs WHERE day = ?1 ORDER BY article_id",
@@ -44,13 +46,13 @@ static const char *const SQL[Q_N] = {
                   "via_sim, xnorm, vec, names) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [Q_MERGE] = "UPDATE story_docs SET story = ?2 WHERE story = ?1",
     [Q_STORY_DEL] = "DELETE FROM stories WHERE id = ?1",
-    [Q_SUM] = "SELECT count(*), count(DISTINCT outlet), min(CASE WHEN epoch > 0 THEN epoch END), max(epoch) "
-              "FROM story_docs WHERE story = ?1",
+    [Q_SUM] = "SELECT count(*), count(DISTINCT outlet), coalesce(min(CASE WHEN epoch > 0 THEN epoch END), 0), "
+              "coalesce(max(epoch), 0) FROM story_docs WHERE story = ?1",
     [Q_OUTLETS] = "SELECT group_concat(o, '; ') FROM (SELECT DISTINCT outlet AS o FROM story_docs "
                   "WHERE story = ?1 AND outlet <> '' ORDER BY o)",
     [Q_LANGS] = "SELECT group_concat(l, ' ') FROM (SELECT DISTINCT lang AS l FROM story_docs "
                 "WHERE story = ?1 AND lang <> '' ORDER BY l)",
-    [Q_HEAD] = "SELECT outlet, lang, epoch, names FROM story_docs WHERE story = ?1 ORDER BY article_id LIMIT 64",
+    [Q_HEAD] = "SELECT outlet, lang, epoch, names FROM story_docs WHERE story = ?1 ORDER BY article_id LIMIT 65",
     [Q_STORY_PUT] = "INSERT OR REPLACE INTO stories(id, first_published, first_epoch, last_epoch, articles, outlets, "
                     "outlet_list, langs, label) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_ART_KEY] = "SELECT id FROM article_rows WHERE key = ?1",
@@ -74,6 +76,7 @@ struct mw_story_store {
     struct {                         /* the document be_add put last, until be_touch or be_merge */
         int set;
         int64_t story;
+        double epoch;
         char outlet[128], lang[8];
     } added;
 };
@@ -348,13 +351,16 @@ static int be_story_of(void *ctx, int64_t doc, int64_t *story, struct mw_err *er
     return one_int(ss, st, doc, story, err);
 }
 
-static char *names_json(const struct mw_story_name *n, size_t k)
+/* a member's label names as text, one "id weight surface" a line (surfaces are single tokens: no spaces) */
+static char *names_text(const struct mw_story_name *n, size_t k)
 {
-    json_t *a = json_array();
+    size_t cap = k * (MW_STORY_NAMELEN + 32) + 1, len = 0;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    s[0] = '\0';
     for (size_t i = 0; i < k; i++)
-        json_array_append_new(a, json_pack("[I, f, s]", (json_int_t)n[i].id, (double)n[i].w, n[i].surface));
-    char *s = json_dumps(a, JSON_COMPACT);
-    json_decref(a);
+        len += (size_t)snprintf(s + len, cap - len, "%u %.6g %s\n", (unsigned)n[i].id, (double)n[i].w, n[i].surface);
     return s;
 }
 
@@ -364,7 +370,7 @@ static int put_doc(struct mw_story_store *ss, const struct mw_story_doc *d, cons
     unsigned char blob[MW_STORY_MAXV * 8];
     memcpy(blob, v->id, v->n * 4);
     memcpy(blob + v->n * 4, v->w, v->n * 4);
-    char *names = names_json(d->feats.names, d->feats.nnames);
+    char *names = names_text(d->feats.names, d->feats.nnames);
     sqlite3_stmt *st = q(ss, Q_DOC_ADD);
     sqlite3_bind_int64(st, 1, d->id);
     sqlite3_bind_int64(st, 2, d->story);
@@ -377,7 +383,7 @@ static int put_doc(struct mw_story_store *ss, const struct mw_story_doc *d, cons
     sqlite3_bind_double(st, 9, d->via_sim);
     sqlite3_bind_double(st, 10, v->xnorm);
     sqlite3_bind_blob(st, 11, blob, (int)(v->n * 8), SQLITE_STATIC);
-    sqlite3_bind_text(st, 12, names ? names : "[]", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, names ? names : "", -1, SQLITE_STATIC);
     int rc = done(ss, st, err, "story document");
     free(names);
     return rc;
@@ -389,6 +395,7 @@ static int be_add(void *ctx, const struct mw_story_doc *d, const struct mw_story
     int rc = put_doc(ss, d, v, err);
     ss->added.set = !rc;
     ss->added.story = d->story;
+    ss->added.epoch = d->epoch;
     snprintf(ss->added.outlet, sizeof ss->added.outlet, "%s", d->outlet);
     snprintf(ss->added.lang, sizeof ss->added.lang, "%s", d->lang);
     if (!rc && mw_story_index_add(ss->cache, d, v))
@@ -418,25 +425,34 @@ static int be_merge(void *ctx, int64_t from, int64_t to, struct mw_err *err)
     return rc;
 }
 
-static int read_names(const char *js, struct mw_story_name *n)
+static int read_names(const char *t, struct mw_story_name *n)
 {
-    json_t *a = json_loads(js ? js : "[]", 0, NULL);
-    size_t i, k = 0;
-    json_t *e;
-    json_array_foreach(a, i, e) {
-        if (k >= MW_STORY_NAMES)
+    int k = 0;
+    while (t && *t && k < MW_STORY_NAMES) {
+        char *end;
+        unsigned long id = strtoul(t, &end, 10);
+        if (*end != ' ')
             break;
-        n[k].id = (uint32_t)json_integer_value(json_array_get(e, 0));
-        n[k].w = (float)json_number_value(json_array_get(e, 1));
-        snprintf(n[k].surface, sizeof n[k].surface, "%s", json_string_value(json_array_get(e, 2)) ?: "");
+        double w = strtod(end + 1, &end);
+        if (*end != ' ')
+            break;
+        const char *surface = end + 1, *eol = strchr(surface, '\n');
+        size_t len = eol ? (size_t)(eol - surface) : strlen(surface);
+        if (len >= sizeof n[k].surface)
+            len = sizeof n[k].surface - 1;
+        n[k].id = (uint32_t)id;
+        n[k].w = (float)w;
+        memcpy(n[k].surface, surface, len);
+        n[k].surface[len] = '\0';
         k++;
+        t = eol ? eol + 1 : "";
     }
-    json_decref(a);
-    return (int)k;
+    return k;
 }
 
-/* the label from the first members */
-static int head_label(struct mw_story_store *ss, int64_t story, struct mw_story_summary *sum, struct mw_err *err)
+/* the summary from the first members (*more: the story has others beyond them) */
+static int head_label(struct mw_story_store *ss, int64_t story, struct mw_story_summary *sum, int *more,
+                      struct mw_err *err)
 {
     struct mw_story_member m[64];
     struct mw_story_name names[64][MW_STORY_NAMES];
@@ -445,7 +461,8 @@ static int head_label(struct mw_story_store *ss, int64_t story, struct mw_story_
     sqlite3_stmt *st = q(ss, Q_HEAD);
     sqlite3_bind_int64(st, 1, story);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
+    *more = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && !(*more = n == 64)) {
         text_col(st, 0, outlet[n], sizeof outlet[n]);
         text_col(st, 1, lang[n], sizeof lang[n]);
         m[n] = (struct mw_story_member){outlet[n], lang[n], sqlite3_column_double(st, 2), names[n], 0};
@@ -459,37 +476,87 @@ static int head_label(struct mw_story_store *ss, int64_t story, struct mw_story_
     return 0;
 }
 
-/* be_touch after be_add put one more article in a story of 64 or more: the summary's head (its first 64
- * members) is the same, and when the story had the article's outlet and language already, so are the
- * outlets and languages; only the count grows. *took: 1 when that held and the count is updated (otherwise
- * the caller computes the summary afresh). A story of thousands of articles then costs an index probe per
- * article, not a pass over its members. */
+/* a story of more members than its head holds: counts, outlets, languages and times from all of them */
+static void summary_rest(struct mw_story_store *ss, int64_t story, struct mw_story_summary *s)
+{
+    sqlite3_stmt *st = q(ss, Q_SUM);
+    sqlite3_bind_int64(st, 1, story);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        s->articles = (long)sqlite3_column_int64(st, 0);
+        s->outlets = (long)sqlite3_column_int64(st, 1);
+        s->first_epoch = sqlite3_column_double(st, 2);
+        s->last_epoch = sqlite3_column_double(st, 3);
+    }
+    sqlite3_reset(st);
+    st = q(ss, Q_OUTLETS);
+    sqlite3_bind_int64(st, 1, story);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        text_col(st, 0, s->outlet_list, sizeof s->outlet_list);
+    sqlite3_reset(st);
+    st = q(ss, Q_LANGS);
+    sqlite3_bind_int64(st, 1, story);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        text_col(st, 0, s->langs, sizeof s->langs);
+    sqlite3_reset(st);
+    s->first_published[0] = '\0';
+    if (s->first_epoch > 0) {
+        time_t t = (time_t)s->first_epoch;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(s->first_published, sizeof s->first_published, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+}
+
+/* be_touch after be_add put one more article in a story already past its head (65 members or more, so the
+ * summary is summary_rest's): the label is the head's, unchanged; when the story had the article's outlet and
+ * language already, so are the outlets and languages; the count grows and the dates take the article's in.
+ * *took: 1 when that held and the row is updated (otherwise the caller computes the summary afresh). A story of
+ * thousands of articles then costs an index probe per article, not passes over its members. */
 static int touch_one_more(struct mw_story_store *ss, int64_t story, int *took, struct mw_err *err)
 {
     int64_t articles = 0, seen = 0;
+    double first = 0, last = 0, e = ss->added.epoch;
     *took = 0;
-    sqlite3_stmt *st = q(ss, Q_ARTICLES);
+    sqlite3_stmt *st = q(ss, Q_ROW);
     sqlite3_bind_int64(st, 1, story);
-    if (one_int(ss, st, 0, &articles, err))
-        return err->code;
-    if (articles < 64)
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        articles = sqlite3_column_int64(st, 0);
+        first = sqlite3_column_double(st, 1);
+        last = sqlite3_column_double(st, 2);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_err(ss, err, "story summary");
+    if (articles < 65 || last <= 0)   /* max(epoch) of the members: kept exact only while it is a date */
         return 0;
-    st = q(ss, Q_OUTLET_SEEN);
-    sqlite3_bind_int64(st, 1, story);
-    sqlite3_bind_text(st, 2, ss->added.outlet, -1, SQLITE_STATIC);
-    if (one_int(ss, st, 0, &seen, err))
-        return err->code;
-    if (seen < 2)
-        return 0;
-    st = q(ss, Q_LANG_SEEN);
-    sqlite3_bind_int64(st, 1, story);
-    sqlite3_bind_text(st, 2, ss->added.lang, -1, SQLITE_STATIC);
-    if (one_int(ss, st, 0, &seen, err))
-        return err->code;
-    if (seen < 2)
-        return 0;
+    const char *const probe[2] = {ss->added.outlet, ss->added.lang};
+    for (int k = 0; k < 2; k++) {
+        st = q(ss, k ? Q_LANG_SEEN : Q_OUTLET_SEEN);
+        sqlite3_bind_int64(st, 1, story);
+        sqlite3_bind_text(st, 2, probe[k], -1, SQLITE_STATIC);
+        if (one_int(ss, st, 0, &seen, err))
+            return err->code;
+        if (seen < 2)
+            return 0;
+    }
+    if (e > 0 && (first <= 0 || e < first))
+        first = e;
+    if (e > last)
+        last = e;
+    char pub[48] = "";
+    if (first > 0) {   /* as summary_rest writes it */
+        time_t t = (time_t)first;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(pub, sizeof pub, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
     st = q(ss, Q_ONE_MORE);
     sqlite3_bind_int64(st, 1, story);
+    if (pub[0])
+        sqlite3_bind_text(st, 2, pub, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(st, 3, first);
+    sqlite3_bind_double(st, 4, last);
     *took = 1;
     return done(ss, st, err, "story summary");
 }
@@ -502,26 +569,12 @@ static int be_touch(void *ctx, int64_t story, struct mw_err *err)
     if (one_more && (touch_one_more(ss, story, &took, err) || took))
         return took ? 0 : err->code;
     struct mw_story_summary s;
-    if (head_label(ss, story, &s, err))
+    int more;
+    if (head_label(ss, story, &s, &more, err))
         return err->code;
-    sqlite3_stmt *st = q(ss, Q_SUM);
-    sqlite3_bind_int64(st, 1, story);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        s.articles = (long)sqlite3_column_int64(st, 0);
-        s.outlets = (long)sqlite3_column_int64(st, 1);
-    }
-    sqlite3_reset(st);
-    st = q(ss, Q_OUTLETS);
-    sqlite3_bind_int64(st, 1, story);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        text_col(st, 0, s.outlet_list, sizeof s.outlet_list);
-    sqlite3_reset(st);
-    st = q(ss, Q_LANGS);
-    sqlite3_bind_int64(st, 1, story);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        text_col(st, 0, s.langs, sizeof s.langs);
-    sqlite3_reset(st);
-    st = q(ss, Q_STORY_PUT);
+    if (more)   /* else the head is every member: the summary is whole */
+        summary_rest(ss, story, &s);
+    sqlite3_stmt *st = q(ss, Q_STORY_PUT);
     sqlite3_bind_int64(st, 1, story);
     if (s.first_published[0])
         sqlite3_bind_text(st, 2, s.first_published, -1, SQLITE_STATIC);
@@ -593,10 +646,25 @@ static int in_step(struct mw_story_store *ss, int64_t id, int *ok, struct mw_err
     return 0;
 }
 
-/* The hook's work once the article is known: id, and whether the tables are in step (ok). */
-static int story_step(struct mw_story_store *ss, int64_t id, int ok, const json_t *rec,
-                      const struct mw_story_doc *doc, struct mw_err *err)
+int mw_story_store_hook(struct mw_story_store **ssp, struct mw_store *s, const char *record_json, struct mw_err *err)
 {
+    json_t *rec = json_loads(record_json, 0, NULL);
+    int rc = mw_story_store_hook_record(ssp, s, 0, rec, NULL, err);
+    json_decref(rec);
+    return rc;
+}
+
+int mw_story_store_hook_record(struct mw_story_store **ssp, struct mw_store *s, int64_t id, const json_t *rec,
+                               const struct mw_story_doc *doc, struct mw_err *err)
+{
+    if (!*ssp && !(*ssp = mw_story_store_open(s, err)))
+        return err->code;
+    struct mw_story_store *ss = *ssp;
+    int ok = 0;
+    if (!json_is_object(rec))
+        return mw_err_set(err, MW_EPARSE, "story", "the record is not a JSON object");
+    if ((!id && record_key_id(ss, rec, &id, err)) || in_step(ss, id, &ok, err))
+        return err->code;
     if (!ok)   /* out of step already: `moonwire stories` rebuilds; mark it for a new store's first article */
         return meta_set(ss, "dirty", 1, err);
     if (done(ss, q(ss, Q_SAVE), err, "story savepoint"))
@@ -618,24 +686,6 @@ static int story_step(struct mw_story_store *ss, int64_t id, int ok, const json_
         cache_reset(ss);
         ss->stamp = -1;
     }
-    return rc;
-}
-
-int mw_story_store_hook(struct mw_story_store **ssp, struct mw_store *s, const json_t *rec, const char *record_json,
-                        const struct mw_story_doc *doc, struct mw_err *err)
-{
-    if (!*ssp && !(*ssp = mw_story_store_open(s, err)))
-        return err->code;
-    struct mw_story_store *ss = *ssp;
-    int64_t id;
-    int ok = 0;
-    json_t *parsed = rec ? NULL : json_loads(record_json, 0, NULL);
-    if (!rec)
-        rec = parsed;
-    int rc = record_key_id(ss, rec, &id, err) || in_step(ss, id, &ok, err) ? err->code : 0;
-    if (!rc)
-        rc = story_step(ss, id, ok, rec, doc, err);
-    json_decref(parsed);
     return rc;
 }
 
@@ -667,13 +717,13 @@ struct catchup {
     struct mw_err *err;
 };
 
-static int catch_one(void *ctx, int64_t id, const char *json)
+static int catch_one(void *ctx, int64_t id, const char *record_json)
 {
     struct catchup *c = ctx;
-    json_t *rec = json_loads(json ? json : "", 0, NULL);
-    int rc = assign_record(c->ss, id, rec, NULL, c->err) ? 1 : 0;
+    json_t *rec = json_loads(record_json ? record_json : "", 0, NULL);
+    int rc = assign_record(c->ss, id, rec, NULL, c->err);
     json_decref(rec);
-    return rc;
+    return rc ? 1 : 0;
 }
 
 int mw_story_store_sync(struct mw_story_store *ss, int *rebuilt, struct mw_err *err)

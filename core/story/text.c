@@ -478,36 +478,59 @@ static size_t chars(const char *s)
     return n;
 }
 
-/* the article forms first, then one suffix, then a one-letter clitic (wa-, fa-, bi-, li-) when four letters
- * stay: "والحكومة" -> "حكوم", "وزيرها" -> "وزير" (its waw is the word's own) */
+/* starts with prefix p (UTF-8) and keeps at least min letters after it */
+static int has_prefix(const char *w, const char *p, size_t min)
+{
+    size_t n = strlen(p);
+    return !strncmp(w, p, n) && chars(w + n) >= min;
+}
+
+static void drop_front(char *w, size_t bytes) { memmove(w, w + bytes, strlen(w + bytes) + 1); }
+
+/* A conjunction (wa-, fa-), then the article forms, then one suffix, then a one-letter clitic (wa-, fa-, bi-,
+ * li-) when four letters stay: "والحكومة" -> "حكوم", "وللمصريين" -> "مصري", "وزيرها" -> "وزير" (its waw is the
+ * word's own). A taa marbuta before a pronoun is written as taa ("حيازته", "his holding"): it goes with the
+ * pronoun, as the folded taa marbuta of "حيازة" goes as a suffix, so both are "حياز". */
 void mw_story_arabic_light(char *w)
 {
     static const char *const ART[] = {"وال", "بال", "كال", "فال", "لل", "ال"};
     static const char *const CLITIC[] = {"و", "ف", "ب", "ل"};
-    static const char *const SUF[] = {"ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"};
-    for (size_t i = 0; i < sizeof ART / sizeof ART[0]; i++) {
-        size_t n = strlen(ART[i]);
-        if (!strncmp(w, ART[i], n) && chars(w + n) >= 3) {
-            memmove(w, w + n, strlen(w + n) + 1);
+    static const char *const BEFORE[] = {"ال", "لل", "ب", "ل", "ك"};   /* what a conjunction stands before */
+    static const struct {
+        const char *s;
+        int pronoun;
+    } SUF[] = {{"هما", 1}, {"كما", 1}, {"ها", 1}, {"هم", 1}, {"هن", 1}, {"كم", 1}, {"نا", 1}, {"ان", 0},
+               {"ات", 0},  {"ون", 0},  {"ين", 0}, {"يه", 0}, {"ه", 1},  {"ي", 0}};
+    if (!strncmp(w, "و", 2) || !strncmp(w, "ف", 2))
+        for (size_t i = 0; i < sizeof BEFORE / sizeof BEFORE[0]; i++)
+            if (has_prefix(w + 2, BEFORE[i], 3)) {
+                drop_front(w, 2);   /* "وبالتالي", "فللمرة" */
+                break;
+            }
+    for (size_t i = 0; i < sizeof ART / sizeof ART[0]; i++)
+        if (has_prefix(w, ART[i], 3)) {
+            drop_front(w, strlen(ART[i]));
             break;
         }
-    }
     size_t len = strlen(w);
     for (size_t i = 0; i < sizeof SUF / sizeof SUF[0]; i++) {
-        size_t n = strlen(SUF[i]);
-        if (len > n && !strcmp(w + len - n, SUF[i])) {
-            char keep = w[len - n];
-            w[len - n] = '\0';
-            if (chars(w) >= 3)
-                break;
+        size_t n = strlen(SUF[i].s);
+        if (len <= n || strcmp(w + len - n, SUF[i].s))
+            continue;
+        char keep = w[len - n];
+        w[len - n] = '\0';
+        if (chars(w) < 3) {
             w[len - n] = keep;
+            continue;
         }
+        size_t m = strlen(w);
+        if (SUF[i].pronoun && chars(w) >= 4 && !strcmp(w + m - 2, "ت"))
+            w[m - 2] = '\0';   /* the taa marbuta before the pronoun */
+        break;
     }
-    for (size_t i = 0; i < sizeof CLITIC / sizeof CLITIC[0]; i++) {
-        size_t n = strlen(CLITIC[i]);
-        if (!strncmp(w, CLITIC[i], n) && chars(w + n) >= 4) {
-            memmove(w, w + n, strlen(w + n) + 1);
+    for (size_t i = 0; i < sizeof CLITIC / sizeof CLITIC[0]; i++)
+        if (has_prefix(w, CLITIC[i], 4)) {
+            drop_front(w, strlen(CLITIC[i]));
             break;
         }
-    }
 }

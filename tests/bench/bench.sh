@@ -30,6 +30,11 @@ if command -v python3 >/dev/null 2>&1; then
   python3 tests/bench/scale.py --corpus "$CORPUS" || status=1
 fi
 
+if command -v python3 >/dev/null 2>&1; then
+  echo
+  python3 tests/bench/workers.py || status=1
+fi
+
 if [ -f tests/bench/crawl.sh ]; then
   echo
   sh tests/bench/crawl.sh || status=1

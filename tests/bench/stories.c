@@ -1,11 +1,12 @@
 /* tests/bench/stories.c: synthetic articles for the stories benchmark (tests/bench/stories.py), and the store
  * side of it.
- *   stories gen N SEED        N article records (JSON lines) of made-up events: each event has a day, a few
+ *   stories gen N SEED [DAYS] N article records (JSON lines) of made-up events over DAYS days (365): each has a day, a few
  *                             names and its own words; an article tells one event (its url says which) in
  *                             about 250 words, most of them background words drawn by Zipf's law
  *   stories load STORE FILE   put FILE's articles into a fresh store in one transaction (no stories)
- *   stories add STORE FILE    put FILE's articles through the store's "sqlite" sink, one transaction each,
- *                             as `moonwire run` does: each new article is assigned to its story (the run hook)
+ *   stories add STORE FILE [BATCH]  put FILE's articles through the store's "sqlite" sink, BATCH articles a
+ *                             transaction (1 when left out; `moonwire run` commits up to 256 pages at once):
+ *                             each new article is assigned to its story (the run hook)
  *   stories rss OUT CMD...    run CMD (stdout to OUT) and print "rss USER SYS PEAK_KB" on stderr: the peak of
  *                             CMD alone (a child forked by a big parent starts with the parent's size)
  * Fixed seeds: the same N and SEED give the same articles. */
@@ -162,7 +163,7 @@ static int emit(const struct event *ev, const struct slot *s, long id, char *tit
     return rc;
 }
 
-static int gen(long n, uint64_t seed)
+static int gen(long n, uint64_t seed, int days)
 {
     rng_state = seed;
     struct slot *s = malloc((size_t)n * sizeof *s);
@@ -172,7 +173,7 @@ static int gen(long n, uint64_t seed)
         return 1;
     long k = 0, nev = 0;
     while (k < n) {
-        make_event(&ev[nev], 365);
+        make_event(&ev[nev], days);
         for (int size = event_size(); size > 0 && k < n; size--, k++)
             s[k] = (struct slot){(long long)(ev[nev].day + (int)(rnd() % 3)) * 86400 + (long long)(rnd() % 86400), nev};
         nev++;
@@ -223,6 +224,7 @@ static int load_one(void *ctx, const char *line)
 struct adder {
     struct mw_store *s;
     void *sink;
+    long batch, in_batch;   /* articles per transaction, and in the open one */
 };
 
 static int add_one(void *ctx, const char *line)
@@ -230,11 +232,14 @@ static int add_one(void *ctx, const char *line)
     struct adder *a = ctx;
     struct mw_err err = {0};
     char msg[512] = "";
-    if (mw_store_begin(a->s, &err))
+    if (!a->in_batch && mw_store_begin(a->s, &err))
         return 1;
     int rc = mw_sink_sqlite_ops()->on_record(a->sink, line, msg, sizeof msg);
     if (rc)
         fprintf(stderr, "stories: %s\n", msg);
+    if (++a->in_batch < a->batch)
+        return rc;
+    a->in_batch = 0;
     return mw_store_commit(a->s, &err) || rc;
 }
 
@@ -261,10 +266,10 @@ int main(int argc, char **argv)
 {
     if (argc >= 4 && !strcmp(argv[1], "rss"))
         return rss(argv + 2);
-    if (argc == 4 && !strcmp(argv[1], "gen"))
-        return gen(atol(argv[2]), strtoull(argv[3], NULL, 10));
-    if (argc != 4 || (strcmp(argv[1], "load") && strcmp(argv[1], "add"))) {
-        fputs("usage: stories gen N SEED | stories load STORE FILE | stories add STORE FILE\n", stderr);
+    if ((argc == 4 || argc == 5) && !strcmp(argv[1], "gen"))
+        return gen(atol(argv[2]), strtoull(argv[3], NULL, 10), argc == 5 && atoi(argv[4]) > 0 ? atoi(argv[4]) : 365);
+    if ((argc != 4 && !(argc == 5 && !strcmp(argv[1], "add"))) || (strcmp(argv[1], "load") && strcmp(argv[1], "add"))) {
+        fputs("usage: stories gen N SEED [DAYS] | stories load STORE FILE | stories add STORE FILE [BATCH]\n", stderr);
         return 2;
     }
     struct mw_err err = {0};
@@ -277,8 +282,12 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "load")) {
         rc = mw_store_begin(s, &err) || each_line(argv[3], load_one, s) || mw_store_commit(s, &err);
     } else {
-        struct adder a = {s, mw_sink_sqlite_bind(s)};
+        struct adder a = {s, mw_sink_sqlite_bind(s), argc == 5 ? atol(argv[4]) : 1, 0};
+        if (a.batch < 1)
+            a.batch = 1;
         rc = !a.sink || each_line(argv[3], add_one, &a);
+        if (!rc && a.in_batch)
+            rc = mw_store_commit(s, &err);
         mw_sink_sqlite_ops()->close(a.sink);
     }
     mw_store_free(s);

@@ -128,6 +128,7 @@ def peak_rss(*args, guard=60):
         fe.seek(0)
         r = Result(p.returncode, fo.read().decode("utf-8", "replace"), fe.read().decode("utf-8", "replace"),
                    time.monotonic() - t0, ru.ru_maxrss)
+        r.cpu_seconds = ru.ru_utime + ru.ru_stime   # the child's CPU time: wall time on a loaded machine is not
     return r
 
 

@@ -57,7 +57,7 @@ def test_questions_answered_with_plain_sqlite3():
     assert all(r == ["1", "1"] for r in body), body
     assert set(x for (x,) in sql(store, "select distinct state from frontier")) <= {"queued", "done", "error",
                                                                                    "robots"}
-    assert sql(store, "select version from schema_version") == [["2"]]
+    assert sql(store, "select version from schema_version") == [["3"]]
     for table, col in TIME_COLUMNS:
         for (v,) in sql(store, f"select {col} from {table} where {col} is not null"):
             assert ISO_UTC.match(v), (table, col, v)
@@ -113,7 +113,7 @@ def test_a_store_made_by_moonwire_0_1_0_is_migrated():
     assert r.rc == 0, r.err
     after = {(json.loads(l).get("canonical_url") or json.loads(l)["url"]): l for l in r.out.splitlines()}
     assert after == before, set(after) ^ set(before)
-    assert sql(store, "select version from schema_version") == [["2"]]
+    assert sql(store, "select version from schema_version") == [["3"]]
     names = {0: "queued", 1: "done", 2: "error", 3: "robots"}
     assert dict(sql(store, "select url, state from frontier")) == {u: names[s] for u, s in states.items()}
     assert [u for (u,) in sql(store, "select url from frontier where state <> 'done' order by id")] == pending

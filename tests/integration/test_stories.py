@@ -97,7 +97,7 @@ def test_pairs_dev():
     print(f"        dev pairs: Pearson r {r_:.3f}, same-story F1 {f1:.3f} (tests/bench/stories_eval.py has the rest)")
     # floors against regressions (the figures themselves are reported by the benchmark, not tuned here)
     assert r_ >= 0.65, r_
-    assert f1 >= 0.78, f1
+    assert f1 >= 0.80, f1   # the goal (in-sample here; the benchmark reports it cross-validated)
     shutil.rmtree(d)
 
 

@@ -138,7 +138,7 @@ static void test_generic_fills_from_meta_then_generic(void **state)
     assert_null(strstr(str(rec, "body"), "Home"));
     /* the lead comes from the description (metadata) before the generic first paragraph */
     assert_string_equal(str(rec, "lead"), "The council votes to rebuild the pier.");
-    assert_string_equal(str(origin, "title"), "meta: og:title");
+    assert_string_equal(str(origin, "title"), "meta: og:title, the one that states the visible headline");
     assert_string_equal(str(origin, "body"), "generic: the text of <article>");
     assert_string_equal(str(origin, "lead"), "meta: <meta name=description>");
     assert_string_equal(str(origin, "images"), "meta: og:image");

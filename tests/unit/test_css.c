@@ -909,6 +909,113 @@ static void test_differential(void **state)
     mw_css_cache_free(c);
 }
 
+/* ---- issue 13: a selection's work and scratch memory are bounded by the limits it is given ---- */
+
+/* pre + n times rep + post, parsed */
+static htmlDocPtr repeat_doc(const char *pre, const char *rep, int n, const char *post)
+{
+    struct mw_buf b;
+    mw_buf_init(&b, 0);
+    bput(&b, pre);
+    for (int i = 0; i < n; i++)
+        bput(&b, rep);
+    bput(&b, post);
+    htmlDocPtr doc = htmlReadMemory(b.data, (int)b.len, NULL, "UTF-8",
+                                    HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+    mw_buf_free(&b);
+    assert_non_null(doc);
+    return doc;
+}
+
+static const struct {
+    const char *pre, *rep;
+    int n;
+    const char *post, *sel;
+    unsigned long long max_ops;
+    size_t max_bytes;
+    int want;               /* matches, or -1: MW_ELIMIT with msg */
+    const char *msg;
+    unsigned long long ops_per_el;   /* when matched: the operations stay under this many per element */
+} LIMIT_ROWS[] = {
+    /* *-of-type walked the siblings from each element: 100,000 siblings took 150 s in one select */
+    {"<div>", "<p>x</p><span>y</span>", 50000, "</div>", "p:nth-of-type(2n)", 5000000, 0, 25000, NULL, 40},
+    {"<div>", "<p>x</p><span>y</span>", 50000, "</div>", "span:nth-last-of-type(n+2)", 5000000, 0, 49999, NULL, 40},
+    {"<div>", "<p>x</p>", 100000, "</div>", "p:not(:first-of-type):not(:last-of-type)", 5000000, 0, 99998, NULL, 40},
+    /* :contains reads each element's text: 255 nested elements over 1 MB of text is 255 MB read */
+    {"", "<div>", 255, "", "div:contains('y')", 1000000, 0, -1,
+     "selector \"div:contains('y')\" needs more than 1000000 operations", 0},
+    /* nested :has() stays linear */
+    {"<body>", "<div><p>x</p></div>", 2000, "</body>", "div:has(:has(:has(:has(:has(:has(p))))))", 1000000, 0, 0, NULL,
+     400},
+    /* scratch memory: the element index alone passes 64 KB */
+    {"<body>", "<p>x</p>", 10000, "</body>", "body p", 0, 64 << 10, -1, "selector \"body p\" needs more than 64 KB of memory",
+     0},
+    {"<body>", "<p>x</p>", 10000, "</body>", "body p", 0, 0, 10000, NULL, 40},
+};
+
+/* The row's page at n repeats, with a megabyte of text in the deepest element for the :contains row. */
+static htmlDocPtr limit_doc(size_t i, int n)
+{
+    htmlDocPtr doc = repeat_doc(LIMIT_ROWS[i].pre, LIMIT_ROWS[i].rep, n, LIMIT_ROWS[i].post);
+    if (!strcmp(LIMIT_ROWS[i].sel, "div:contains('y')")) {
+        xmlNodePtr deepest = xmlDocGetRootElement(doc);
+        while (deepest->last && deepest->last->type == XML_ELEMENT_NODE)
+            deepest = deepest->last;
+        char *text = malloc(1 << 20);
+        assert_non_null(text);
+        memset(text, 'x', (1 << 20) - 1);
+        text[(1 << 20) - 1] = '\0';
+        xmlNodeAddContent(deepest, BAD_CAST text);
+        free(text);
+    }
+    return doc;
+}
+
+/* The XPath translation takes quadratic time on the rows' long sibling lists: the reference runs on the
+ * same page at REF_REPEATS repeats, the native matcher with no limits. */
+#define REF_REPEATS 300
+
+static void test_limits(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof LIMIT_ROWS / sizeof LIMIT_ROWS[0]; i++) {
+        const char *sel = LIMIT_ROWS[i].sel;
+        htmlDocPtr doc = limit_doc(i, LIMIT_ROWS[i].n);
+        struct mw_css_limits lim = {.max_ops = LIMIT_ROWS[i].max_ops, .max_bytes = LIMIT_ROWS[i].max_bytes};
+        struct mw_err err = {0};
+        xmlXPathObjectPtr o = mw_css_select_limited(NULL, (xmlNodePtr)doc, sel, &lim, &err);
+        if (LIMIT_ROWS[i].want < 0) {
+            if (o || err.code != MW_ELIMIT || strcmp(err.msg, LIMIT_ROWS[i].msg))
+                fail_msg("row %zu %s: want \"%s\", got %s (%s)", i, sel, LIMIT_ROWS[i].msg, o ? "a result" : "an error",
+                         err.msg);
+            assert_string_equal(err.stage, "css");
+        } else {
+            if (!o)
+                fail_msg("row %zu %s: %s", i, sel, err.msg);
+            int n = o->nodesetval ? o->nodesetval->nodeNr : 0;
+            if (n != LIMIT_ROWS[i].want)
+                fail_msg("row %zu %s: %d matches, want %d", i, sel, n, LIMIT_ROWS[i].want);
+            /* linear: the operations per element of the page stay under a small bound */
+            unsigned long long els = (unsigned long long)LIMIT_ROWS[i].n * 2;
+            if (lim.ops > els * LIMIT_ROWS[i].ops_per_el || lim.bytes == 0)
+                fail_msg("row %zu %s: %llu operations, %zu bytes for %llu elements", i, sel, lim.ops, lim.bytes, els);
+        }
+        xmlXPathFreeObject(o);
+        xmlFreeDoc(doc);
+        /* the same selector on a smaller page: native (no limits) and the XPath translation agree */
+        doc = limit_doc(i, LIMIT_ROWS[i].n < REF_REPEATS ? LIMIT_ROWS[i].n : REF_REPEATS);
+        xmlXPathObjectPtr a = mw_css_select(NULL, (xmlNodePtr)doc, sel, &err);
+        xmlXPathObjectPtr x = mw_css_select_xpath(NULL, (xmlNodePtr)doc, sel, &err);
+        assert_non_null(a);
+        assert_non_null(x);
+        if (!same_result(a, x))
+            fail_msg("row %zu %s: native and XPath differ on %d repeats", i, sel, REF_REPEATS);
+        xmlXPathFreeObject(a);
+        xmlXPathFreeObject(x);
+        xmlFreeDoc(doc);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -920,6 +1027,7 @@ int main(void)
         cmocka_unit_test(test_detached_context),
         cmocka_unit_test(test_cache),
         cmocka_unit_test(test_differential),
+        cmocka_unit_test(test_limits),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     xmlCleanupParser();

@@ -128,6 +128,54 @@ static const struct row rows[] = {
      NULL,
      {"Hafen\xc2\xadmauer"},
      {NULL}},
+    /* infinite scroll: the next story, longer than the page's own, is preloaded below it in its own <article> */
+    {"next story preloaded below the article",
+     "<html><body><article id='main'><h1>Pier to be rebuilt</h1><div class='bodytext'>" P1 P2 P3
+     "<p>Work will start in May, once the council has chosen a contractor from the four bidders.</p><p>The old pier, "
+     "built in 1872, will stay open to walkers until then, except on days of gales.</p></div></article>"
+     "<article id='second'><h1>Ferry timetable changes</h1><div class='bodytext'>"
+     "<p>The ferry company, which runs four boats to the islands, will cut the winter timetable to two crossings a day, "
+     "citing the cost of fuel and a shortage of crew.</p><p>Islanders, who depend on the early boat to reach the "
+     "mainland school and the hospital, said the change, announced without consultation, would cut them off.</p>"
+     "<p>The company's manager, speaking on local radio, promised a review in the spring, once the new boat, which "
+     "is being built at the yard in the north, has been delivered and tested.</p><p>The council, which owns the "
+     "harbour, said it would ask the province, which licenses the route, to step in before December.</p></div>"
+     "</article></body></html>",
+     NULL,
+     {"rebuild the old stone pier", "stand for a century"},
+     {"ferry company", "Islanders"}},
+    {"articles of a listing without a long first one are all kept",
+     "<html><body><article><h1>Pier</h1><p>Short teaser.</p></article><article><h1>Pier, the story</h1>" P1 P2 P3
+     "</article></body></html>",
+     NULL,
+     {"rebuild the old stone pier", "stand for a century"},
+     {NULL}},
+    {"class=hidden boxes are not shown",
+     "<html><body><article><h1>Pier</h1>" P1 P2 "<div class='article-block article-content__sign-in hidden'>"
+     "<p>Create an account or sign in to continue with your reading experience, and get the newsletters too.</p>"
+     "<ul><li>Access articles from across the country with one account.</li></ul></div>"
+     "<div class='story-text hidden lg:block'><p>The lifeboat crew, who train on the pier every week, welcomed the vote.</p></div>"
+     P3 "</article></body></html>",
+     NULL,
+     {"rebuild the old stone pier", "stand for a century", "lifeboat crew"},
+     {"Create an account", "Access articles"}},
+    {"ad labels and stamp lines in several languages",
+     "<html><body><article><h1>Pier</h1><p>Stand: 22.04.2024, 06:00 Uhr</p><p>Uppdaterad 15.59 | Publicerad 14.14</p>"
+     "<p>Published Jun 05, 2026 â¢ 6 minute read</p>" P1 "<p>Publicidad</p>" P2 "<p>REKLAM</p>" P3
+     "<p>Published in 1872, the first map of the pier still hangs in the harbour office, beside the tide tables and "
+     "the old lifeboat's bell.</p></article></body></html>",
+     NULL,
+     {"rebuild the old stone pier", "stand for a century", "Published in 1872"},
+     {"Stand:", "Uppdaterad", "minute read", "Publicidad", "REKLAM"}},
+    {"a sentence that links its names is text, a label and its link is not",
+     "<html><body><article><h1>Pier</h1>" P1 "<p><a href='/crew'>The lifeboat crew of the harbour</a> rescued "
+     "<a href='/kayak'>two kayakers off the point</a> on Sunday night.</p>" P2
+     "<p>Related: <a href='/keeper'>Lighthouse keeper retires after forty years on the rock</a></p>"
+     "<p><a href='/ferry'>Ferry timetable changes for the winter season are announced.</a></p>" P3
+     "</article></body></html>",
+     NULL,
+     {"rebuild the old stone pier", "rescued two kayakers off the point on Sunday night.", "stand for a century"},
+     {"Lighthouse keeper", "Ferry timetable"}},
 };
 
 static json_t *run(const char *html, const char *url, const char *hint)

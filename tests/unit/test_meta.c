@@ -114,6 +114,50 @@ static const struct row rows[] = {
     {"h1 in a breadcrumb is no headline", "<html><head></head><body><nav><ul><li><h1>Breadcrumb title</h1></li></ul></nav>"
                                           "<article><h1>Storm hits the coast</h1></article></body></html>",
      NULL, "title", "\"Storm hits the coast\"", "h1"},
+    {"og rewritten for feeds: the candidate the h1 shows", "<html><head><meta property=\"og:title\" content=\"Palestinians "
+     "fear the worst | Example News\">" LD("{\"@type\":\"NewsArticle\",\"headline\":\"What next for Gaza after the vote?\"}")
+     "</head><body><h1>What next for Gaza after the vote?</h1></body></html>",
+     NULL, "title", "\"What next for Gaza after the vote?\"", "jsonld"},
+    {"og a shortened form of the h1 stays first", "<html><head><meta property=\"og:title\" content=\"Your old coin could "
+     "be worth thousands\">" LD("{\"@type\":\"NewsArticle\",\"headline\":\"Your old coin could be worth thousands if it "
+     "is rare\"}") "</head><body><h1>Your old coin could be worth thousands if it is rare</h1></body></html>",
+     NULL, "title", "\"Your old coin could be worth thousands\"", "og"},
+    {"og without the h1's kicker loses to the one with it", "<html><head><meta property=\"og:title\" content=\"Report: "
+     "activist killed in custody\">" LD("{\"@type\":\"NewsArticle\",\"headline\":\"Protests of 2022: Report: activist "
+     "killed in custody\"}") "</head><body><h1>Protests of 2022: Report: activist killed in custody</h1></body></html>",
+     NULL, "title", "\"Protests of 2022: Report: activist killed in custody\"", "jsonld"},
+    {"breadcrumb h1: the h2 shows the headline", "<html><head><meta property=\"og:title\" content=\"Blackout in the city: "
+     "how safe is the grid?\">" LD("{\"@type\":\"NewsArticle\",\"headline\":\"Lights out, trains stop: how safe is our "
+     "grid?\"}") "</head><body><nav><ul><li><h1>Blackout in the city: how safe is the grid?</h1></li></ul></nav>"
+     "<aside><h2>Blackout in the city: how safe is the grid?</h2></aside>"
+     "<hgroup><h2>Lights out, trains stop: how safe is our grid?</h2></hgroup></body></html>",
+     NULL, "title", "\"Lights out, trains stop: how safe is our grid?\"", "jsonld"},
+    {"breadcrumb h1: og's kicker stays when the h2 shows the rest", "<html><head><meta property=\"og:title\" "
+     "content=\"Olympic Games: German guard impresses, France falls apart\">" LD("{\"@type\":\"NewsArticle\","
+     "\"headline\":\"German guard impresses as hosts struggle\"}") "</head><body><nav><h1>German guard impresses as hosts "
+     "struggle</h1></nav><h2>German guard impresses, France falls apart</h2></body></html>",
+     NULL, "title", "\"Olympic Games: German guard impresses, France falls apart\"", "og"},
+    {"visible headline plus an ellipsis", "<html><head><meta property=\"og:title\" content=\"Who is the striker's partner?\">"
+     LD("{\"@type\":\"NewsArticle\",\"headline\":\"Who is the striker\xe2\x80\x99s partner and how long are they together?...\"}")
+     "</head><body><h1>Who is the striker\xe2\x80\x99s partner and how long are they together?</h1></body></html>",
+     NULL, "title", "\"Who is the striker\xe2\x80\x99s partner and how long are they together?...\"", "jsonld"},
+    {"quote marks and soft hyphens compared folded, the candidate's own kept", "<html><head><meta property=\"og:title\" "
+     "content=\"A different social line\">" LD("{\"@type\":\"NewsArticle\",\"headline\":\"\xe2\x80\x9e" "Devil met\xe2\x80\x9c: "
+     "hostage tells of heli\xc2\xadport abuse\"}") "</head><body><h1>\"Devil met\": Hostage tells of heliport abuse</h1>"
+     "</body></html>",
+     NULL, "title", "\"\xe2\x80\x9e" "Devil met\xe2\x80\x9c: hostage tells of heli\xc2\xadport abuse\"", "jsonld"},
+    {"section named by content_category, glued before the site", "<html><head><title>물가 다시 올라-경제ㅣ예시일보</title>"
+     "<meta property=\"og:site_name\" content=\"예시일보\"><meta name=\"content_category\" content=\"경제\"></head></html>",
+     NULL, "title", "\"물가 다시 올라\"", "title"},
+    {"meta date key spelled with underscores (Washington Post)", "<html><head><meta property=\"article_published_time\" "
+     "content=\"2020-01-14T15:24:04.336Z\"></head></html>",
+     NULL, "published", "\"2020-01-14T15:24:04+00:00\"", "meta"},
+    {"meta date key spelled with colons (Boersen-Zeitung)", "<html><head><meta property=\"article:published:time\" "
+     "content=\"2020-01-14T15:48:15+01:00\"></head></html>",
+     NULL, "published", "\"2020-01-14T15:48:15+01:00\"", "og"},
+    {"the URL's day keeps the clock the page prints that day", "<html><body><h1>Storm hits the coast</h1><p>"
+     "<span class=\"date\">14.01.2020, 09:30</span></p><p>Text of the story.</p></body></html>",
+     NULL, "published", "\"2020-01-14T09:30:00\"", "url"},
     {"date only stays date only", "<html><head><meta name=\"date\" content=\"2025-04-05\"></head></html>",
      "+03:00", "published", "\"2025-04-05\"", "meta"},
     {"utc stays the instant", "<html><head><meta property=\"article:published_time\" content=\"2020-03-17T17:27:41Z\">"
@@ -244,6 +288,26 @@ static const struct row page_rows[] = {
                                          "<body><article><h1>Storm hits</h1><time datetime=\"2020-01-14T09:30:00+01:00\">"
                                          "14.01.2020</time><span class=\"date\">14.01.2020</span></article></body></html>",
      NULL, "published", "\"2020-01-14T09:30:00+01:00\"", "time"},
+    {"the printed date, marked as a date and the first after the headline, outvotes a lone meta date",
+     "<html><head><meta name=\"date\" content=\"2021-06-01\"></head><body><article><h1>Storm hits</h1>"
+     "<p class=\"info\"><span class=\"date\">05.02.2020</span></p><p>Text of the story.</p></article></body></html>",
+     NULL, "published", "\"2020-02-05\"", "page"},
+    {"a date in another story's item is that story's", "<html><body><article><h1>Storm hits the coast</h1><p>Text "
+     "of the story, long enough to be text.</p></article><ul class=\"more\"><li><a href=\"/news/ferry-timetable\">"
+     "Ferry timetable changes for the winter season</a><span class=\"date\">09.08.2019</span></li></ul></body></html>",
+     NULL, "published", NULL, NULL},
+    {"a date beside the blog's own name is the page's", "<html><body><h1>Storm hits the coast</h1><div "
+     "class=\"meta\"><a href=\"https://blog.example.com/fkk/\" rel=\"home\">Photos, art and capers of a harbour "
+     "town</a><span class=\"date\">09.08.2019</span></div><p>Text of the story.</p></body></html>",
+     NULL, "published", "\"2019-08-09\"", "page"},
+    {"a date beside its author's link is the page's", "<html><body><h1>Storm hits the coast</h1><div "
+     "class=\"byline\"><a href=\"/autoren/kathrin-harbour-684124\">Kathrin Harbour, harbour town reporter</a><span "
+     "class=\"date\">09.08.2019</span></div><p>Text of the story.</p></body></html>",
+     NULL, "published", "\"2019-08-09\"", "page"},
+    {"no source states a date: the first one printed in the page, navigation passed over", "<html><body><nav><a "
+     "href=\"/\">Home</a> <span>01.01.2015</span></nav><div class=\"content\"><p>The club met again and talked "
+     "about the season, long enough to be text.</p><p class=\"info\">Aktualisiert: 30.12.2016</p></div></body></html>",
+     NULL, "published", "\"2016-12-30\"", "page"},
     {"relative date without fetch time", "<html><body><article><h1>Storm hits the coast</h1><span class=\"date\">3 hours "
                                          "ago</span><p>Text.</p></article></body></html>",
      NULL, "published_relative", "\"3 hours ago\"", "page"},
@@ -255,6 +319,26 @@ static void test_page_dates(void **state)
     int bad = 0;
     for (size_t i = 0; i < sizeof page_rows / sizeof *page_rows; i++)
         bad += check_row_at(&page_rows[i], "https://news.example.com/story/storm-hits");
+    assert_int_equal(bad, 0);
+}
+
+/* The day a URL states, the page stating none. */
+static const struct { const char *url, *want; } url_rows[] = {
+    {"https://www.example.com/world/2019/nov/18/the-view-on-the-harbour", "\"2019-11-18\""},
+    {"https://www.example.com/news/2023/Apr/28/governor-endorses-budget/?utm_source=rss", "\"2023-04-28\""},
+    {"https://www.example.com/stories/2019/nov/meth-were-on-it/", NULL},   /* a month states no day */
+    {"https://www.example.com/2020/02/17/storm", "\"2020-02-17\""},
+};
+
+static void test_url_dates(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t i = 0; i < sizeof url_rows / sizeof *url_rows; i++) {
+        struct row r = {url_rows[i].url, "<html><body><p>No date here.</p></body></html>", NULL, "published",
+                        url_rows[i].want, url_rows[i].want ? "url" : NULL};
+        bad += check_row_at(&r, url_rows[i].url);
+    }
     assert_int_equal(bad, 0);
 }
 
@@ -342,6 +426,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_page_dates),
+        cmocka_unit_test(test_url_dates),
         cmocka_unit_test(test_jsonld_concatenated),
         cmocka_unit_test(test_jsonld_rank),
         cmocka_unit_test(test_lang),

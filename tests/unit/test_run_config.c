@@ -82,7 +82,7 @@ static void test_full_config(void **state)
         "  resolve = {'x.test:80:127.0.0.1:' .. port}, robots = false, every = '15m',\n"
         "  limits = {pages_per_outlet = 7, max_age = '2d', delay = '250ms', connections_per_host = 2,\n"
         "            connections = 8, timeout = '5s', retries = 1, max_tries = 4, host_failures = 2, max_body = '1MB',\n"
-        "            pass_time = '10m', host_time = '1h30m', backoff = 0},\n"
+        "            pass_time = '10m', host_time = '1h30m', backoff = 0, page_time = '2s'},\n"
         "}\n");
     struct mw_err err = {0};
     struct mw_run_config *c = mw_run_config_load(p, &err);
@@ -126,6 +126,7 @@ static void test_full_config(void **state)
     assert_int_equal(c->max_body, 1 << 20);
     assert_int_equal(c->pass_time_ms, 600000);
     assert_int_equal(c->host_time_ms, 5400000);
+    assert_int_equal(c->page_time_ms, 2000);
     assert_int_equal(c->backoff_ms, 0);
     assert_string_equal(c->agent, "moonwire");
     mw_run_config_free(c);
@@ -140,6 +141,7 @@ static void test_full_config(void **state)
     assert_int_equal(c->robots, 1);
     assert_int_equal(c->pass_time_ms, 3600000);   /* the documented defaults */
     assert_int_equal(c->host_time_ms, 1800000);
+    assert_int_equal(c->page_time_ms, 10000);
     assert_int_equal(c->timeout_ms, 30000);
     mw_run_config_free(c);
 }

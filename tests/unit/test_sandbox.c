@@ -163,6 +163,30 @@ static void test_syntax_error(void **state)
     mw_lua_free(s);
 }
 
+/* A stop found by the charge after a selection ran (here a deadline already past, read at the first clock
+ * check, which comes with the selection's charge of a few million units): the result the selection made
+ * must be freed (LeakSanitizer, on the sanitized build, saw it lost). */
+static void test_stop_after_a_selection(void **state)
+{
+    (void)state;
+    struct mw_err err = {0};
+    struct mw_lua *s = mw_lua_new(NULL, &err);
+    assert_non_null(s);
+    static const char *const code[] = {"local d = html.parse(string.rep('<p>', 100000))\nreturn #d:select('p')",
+                                       "local d = html.parse(string.rep('<p>', 100000))\nreturn d:first('p')",
+                                       "local d = html.parse(string.rep('<p>', 100000)) local p = d:xpath('(//p)[1]')[1]\n"
+                                       "return p:closest('body')"};
+    for (size_t i = 0; i < sizeof code / sizeof *code; i++) {
+        mw_lua_set_deadline(s, mw_lua_now() - 1, "test deadline");
+        assert_int_equal(run(s, code[i], "@after.lua", &err), MW_ELIMIT);
+        if (!strstr(err.msg, "after.lua:2:") || !strstr(err.msg, "test deadline exceeded"))
+            fail_msg("row %zu: %s", i, err.msg);
+    }
+    mw_lua_set_deadline(s, 0, NULL);
+    assert_int_equal(run(s, "assert(#html.parse('<p>a</p><p>b</p>'):select('p') == 2)", "@then.lua", &err), 0);
+    mw_lua_free(s);
+}
+
 /* ---- issue 13: what broke against the old sandbox, one row each, each in a child process of its own with
  * its own state and limits (a crash or a hang of the old code ends the child, not the suite) ---- */
 
@@ -217,6 +241,9 @@ static const struct found {
      "local parts = {} for i = 1, 200000 do parts[i] = '{\"a\":[1,2,\"xxxxxxxxxxxx\"]}' end\n"
      "local s = '[' .. table.concat(parts, ',') .. ']' local keep = {}\n"
      "for i = 1, 20 do local ok, v = pcall(json.decode, s) keep[i] = v end", 100000000, MW_ELIMIT, "memory limit", NULL},
+    {"json.encode of a big value outside the cap (jansson's memory was not counted)",
+     "local s = string.rep('x', 1 << 20) local t = {} for i = 1, 40 do t[i] = s end\nreturn json.encode(t)", 100000000,
+     MW_ELIMIT, "found.lua:2: memory limit of 64 MB", NULL},
     {"doc:select at the cap leaks (and libxml2's node sets were not counted)",
      "local d = html.parse(string.rep('<p>x</p>', 100000))\n"
      "for r = 1, 30 do pcall(function() local keep = {} for i = 1, 1e6 do keep[i] = d:select('p') end end) end",
@@ -227,6 +254,19 @@ static const struct found {
      "local d = html.parse(string.rep('<div><p>x</p></div>', 2000))\n"
      "assert(#d:select('div:has(:has(:has(:has(p))))') == 0 and #d:select('div:has(p)') == 2000)", 1000000, 0, "",
      NULL},
+    /* the matcher's work was charged by the page's size alone: 200 selections of 31 :has() each fitted in 10
+     * million instructions; charged as done, the first one takes more */
+    {"31 :has() in one selector, 200 times",
+     "local d = html.parse(string.rep('<div><p>x</p></div>', 20000)) local sel = 'div:has(' .. string.rep(':has(p),', 30) .. 'p)'\n"
+     "for i = 1, 200 do d:select(sel) end error('200 selections fitted')", 10000000, MW_ELIMIT, "found.lua:2:", NULL},
+    {"*-of-type on 100,000 siblings (a walk along the siblings per element: 150 s)",
+     "local d = html.parse('<div>' .. string.rep('<p>x</p><i>y</i>', 50000) .. '</div>')\n"
+     "assert(#d:select('p:nth-of-type(2n)') == 25000 and #d:select('i:nth-last-of-type(1)') == 1)", 100000000, 0, "",
+     NULL},
+    {":contains() over 250 levels of a megabyte of text, 20 times (each selection reads 250 MB)",
+     "local d = html.parse(string.rep('<div>', 250) .. string.rep('x', 1 << 20))\n"
+     "for i = 1, 20 do d:select(\"div:contains('y')\") end error('20 selections fitted')", 10000000, MW_ELIMIT,
+     "found.lua:2:", NULL},
     {"the namespace axis", "local r = html.parse('<p>x</p>'):xpath('//p/namespace::*')\n"
      "assert(#r == 1 and r[1] == 'http://www.w3.org/XML/1998/namespace', tostring(r[1]))", 1000000, 0, "", NULL},
     {"a node of a closed document", "local n do local d <close> = html.parse('<p id=a>x</p>') n = d:first('p') end\n"
@@ -313,6 +353,7 @@ int main(int argc, char **argv)
         run_found(&FOUND[atoi(argv[2])]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hostile), cmocka_unit_test(test_allowed), cmocka_unit_test(test_limits_configurable),
-        cmocka_unit_test(test_syntax_error), cmocka_unit_test(test_issue13_found)};
+        cmocka_unit_test(test_syntax_error), cmocka_unit_test(test_stop_after_a_selection),
+        cmocka_unit_test(test_issue13_found)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

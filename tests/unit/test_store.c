@@ -313,7 +313,7 @@ static void test_migration_from_v1(void **state)
     if (!s)
         fail_msg("%s", err.msg);
     *state = s;
-    want("select version from schema_version", "2");
+    want("select version from schema_version", "3");
     want("select title || '|' || authors || '|' || lang || '|' || revisions || '|' || published from articles",
          "Second|Ann; Bo|en|2|2026-01-02T00:00:00Z");
     want("select json_extract(record, '$.body') from articles", "two");

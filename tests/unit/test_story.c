@@ -98,6 +98,9 @@ static const struct {
 } ARABIC[] = {
     {"والحكومة", "حكوم"}, {"بالمدينة", "مدين"}, {"وزيرها", "وزير"}, {"المعلمون", "معلم"},
     {"كتب", "كتب"}, {"لهم", "لهم"},   /* three letters stay */
+    {"لحيازته", "حياز"}, {"الحيازة", "حياز"}, {"سيارته", "سيار"},   /* taa marbuta before a pronoun */
+    {"بيته", "بيت"},   /* a root's own taa */
+    {"وللمصريين", "مصري"}, {"وبالتالي", "تال"},   /* a conjunction before a preposition or the article */
 };
 
 static void test_arabic_light(void **state)
@@ -129,6 +132,82 @@ static void test_stopwords(void **state)
         if (mw_story_stop_has(s, no[i]))
             fail_msg("%s should not be a stop word", no[i]);
     mw_story_stop_free(s);
+}
+
+/* ---------- chrome ---------- */
+
+static void vec_of(const struct mw_story_stop *stop, const char *text, const char *lang, int32_t day,
+                   struct mw_story_vec *v);
+
+static const struct {
+    const char *word;
+    int want;
+} CHROME_WORDS[] = {
+    {"Cookies", 3}, {"Datenschutzerklärung", 3}, {"subscribers", 2}, {"Twitter", 1}, {"your", 1},
+    {"gizliliği", 3}, {"الخصوصية", 3}, {"ceasefire", 0}, {"agreement", 0}, {"подписали", 0}, {"zaznaczył", 0},
+    {"sitemap", 0},   /* "site=" is the word alone */
+};
+
+/* made-up texts: an article, the same with a cookie banner and share links around it, another article behind
+ * the same banner, and a blocked-address page */
+static const char *const ARTICLE =
+    "Harbour bridge closed after barge strikes pillar. The Norrvik harbour bridge was closed on Monday after a "
+    "gravel barge struck one of its pillars, the port authority said. Engineers were inspecting the damage.";
+static const char *const BANNER =
+    "We use cookies and similar technologies on our website to show you personalised advertising. By clicking "
+    "\"Accept\" you consent to the processing of your data as described in our privacy policy. ";
+static const char *const SHARE = " Share on Facebook Share on Twitter Follow us on Instagram and YouTube";
+static const char *const OTHER =
+    "Choir wins regional contest with folk medley. The Varberg youth choir took first prize on Sunday with a "
+    "medley of old fishing songs, the jury announced.";
+static const char *const BLOCKED =
+    "Sorry, we have detected unusual traffic from your IP address. Please confirm you are not a robot by "
+    "clicking the checkbox below. Your IP: 192.0.2.1";
+
+static void test_chrome(void **state)
+{
+    (void)state;
+    struct mw_story_stop *stop = mw_story_stop_new();
+    for (size_t i = 0; i < sizeof CHROME_WORDS / sizeof CHROME_WORDS[0]; i++) {
+        struct mw_story_token t;
+        mw_story_tokens(CHROME_WORDS[i].word, strlen(CHROME_WORDS[i].word), first_norm, &t);
+        if (t.script == MW_SCRIPT_ARABIC)
+            mw_story_arabic_light(t.norm);
+        int w = mw_story_stop_chrome(stop, t.norm);
+        if (w != CHROME_WORDS[i].want)
+            fail_msg("%s: chrome weight %d, want %d", CHROME_WORDS[i].word, w, CHROME_WORDS[i].want);
+    }
+    char wrapped[2048], other[2048];
+    /* the title first, then the banner (as a naive extractor joins them), the article, share links */
+    snprintf(wrapped, sizeof wrapped, "%.50s %s%s%s", ARTICLE, BANNER, ARTICLE + 50, SHARE);
+    snprintf(other, sizeof other, "%s%s", BANNER, OTHER);
+    struct mw_story_feats *f = malloc(sizeof *f), *g = malloc(sizeof *g);
+    mw_story_features(stop, NULL, ARTICLE, f);
+    mw_story_features(stop, NULL, wrapped, g);
+    assert_int_equal(g->n, f->n);   /* the banner and the links add no term */
+    for (size_t i = 0; i < f->n; i++)
+        assert_int_equal(g->t[i].id, f->t[i].id);
+    mw_story_features(stop, "Access check", NULL, f);
+    mw_story_features(stop, "Access check", BLOCKED, g);
+    assert_int_equal(g->n, f->n);   /* a blocked-address page is chrome whole: its title is all there is */
+    mw_story_features(stop, NULL, BLOCKED + 25, g);   /* "unusual traffic from your IP address. ..." */
+    assert_int_equal(g->n, 0);
+    char wall[2048];   /* a sentence without a word of chrome, in a text that is mostly chrome */
+    snprintf(wall, sizeof wall, "%sThese technologies keep the service running smoothly for everyone. %s", BANNER,
+             BANNER);
+    mw_story_features(stop, NULL, wall, g);
+    assert_int_equal(g->n, 0);
+    struct mw_story_vec *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    char banner2[1024];
+    snprintf(banner2, sizeof banner2, "%s%s", BANNER, BANNER);
+    vec_of(stop, banner2, "en", 18000, a);
+    vec_of(stop, other, "en", 18000, b);
+    assert_false(mw_story_same(mw_story_similarity(a, b)));   /* one banner, two events */
+    free(a);
+    free(b);
+    free(f);
+    free(g);
+    mw_story_stop_free(stop);
 }
 
 /* ---------- sentences ---------- */
@@ -273,7 +352,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tokens),     cmocka_unit_test(test_skeletons), cmocka_unit_test(test_arabic_light),
         cmocka_unit_test(test_stopwords),  cmocka_unit_test(test_sentences), cmocka_unit_test(test_similarity),
-        cmocka_unit_test(test_cluster),    cmocka_unit_test(test_day),
+        cmocka_unit_test(test_cluster),    cmocka_unit_test(test_day),       cmocka_unit_test(test_chrome),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

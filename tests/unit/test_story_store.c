@@ -152,6 +152,36 @@ static int count_members(void *ctx, int64_t id, const char *rec, int64_t via, do
     return 0;
 }
 
+struct summaries {
+    struct mw_story_summary s[8];
+    size_t n;
+};
+
+static int keep_summary(void *ctx, const struct mw_story_summary *s)
+{
+    struct summaries *c = ctx;
+    if (c->n < 8)
+        c->s[c->n++] = *s;
+    return 0;
+}
+
+/* the story summaries as the hook kept them (from each member's stored label names) and as a rebuild makes them */
+static void summaries(struct mw_story_store *ss, struct summaries *c)
+{
+    struct mw_err err = {0};
+    c->n = 0;
+    assert_int_equal(mw_story_store_list(ss, 0, 0, 1, 1, keep_summary, c, &err), 0);
+}
+
+static const struct mw_story_summary *summary_of(const struct summaries *c, int64_t id)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->s[i].id == id)
+            return &c->s[i];
+    fail_msg("no summary of story %lld", (long long)id);
+    return NULL;
+}
+
 static void test_hook_revision_rebuild(void **state)
 {
     struct mw_store *s = *state;
@@ -180,6 +210,16 @@ static void test_hook_revision_rebuild(void **state)
     assert_int_equal(mw_story_store_find(ss, "http://d.example/1", &story, &err), 0);
     assert_int_equal(story, 1);
 
+    struct summaries by_hook, by_rebuild;
+    summaries(ss, &by_hook);
+    const struct mw_story_summary *libya = summary_of(&by_hook, 1);
+    assert_int_equal(libya->articles, 3);
+    assert_int_equal(libya->outlets, 3);
+    assert_string_equal(libya->langs, "en ru");
+    assert_string_equal(libya->first_published, "2020-01-14T07:00:00Z");   /* c.example's +03:00 is the first */
+    if (!strstr(libya->label, "Moscow") || (!strstr(libya->label, "Haftar") && !strstr(libya->label, "Hifter")))
+        fail_msg("label of the Libya story: %s", libya->label);
+
     int was_rebuilt = -1;
     assert_int_equal(mw_story_store_sync(ss, &was_rebuilt, &err), 0);
     assert_int_equal(was_rebuilt, 0);   /* in step: nothing to do */
@@ -187,6 +227,15 @@ static void test_hook_revision_rebuild(void **state)
     grouping(ss, &rebuilt);
     want_rows(&rebuilt);
     same_grouping(&hook, &rebuilt);
+    summaries(ss, &by_rebuild);
+    assert_int_equal(by_rebuild.n, by_hook.n);
+    for (size_t i = 0; i < by_hook.n; i++) {
+        const struct mw_story_summary *a = &by_hook.s[i], *b = summary_of(&by_rebuild, a->id);
+        assert_string_equal(a->label, b->label);
+        assert_string_equal(a->outlet_list, b->outlet_list);
+        assert_string_equal(a->langs, b->langs);
+        assert_int_equal(a->articles, b->articles);
+    }
     mw_story_store_free(ss);
 }
 
@@ -266,7 +315,7 @@ static char *stories_text(struct mw_store *s)
 }
 
 /* Articles lo..hi-1 of one story, through the sink: outlets "One" and "Two", then "Late Outlet" (the 71st)
- * and one without an outlet (the 76th) past the head, a language first seen at the 91st. */
+ * and one without an outlet (the 76th) past the head, a language first seen at the 91st, dates that widen. */
 static void big_story(struct mw_store *s, int lo, int hi)
 {
     void *sink = mw_sink_sqlite_bind(s);
@@ -274,7 +323,9 @@ static void big_story(struct mw_store *s, int lo, int hi)
         char url[64], outlet[16], day[32], body[1024];
         snprintf(url, sizeof url, "http://o%d.example/libya/%d", i % 3, i);
         snprintf(outlet, sizeof outlet, "%s", i == 70 ? "Late Outlet" : i == 75 ? "" : i % 3 ? "Two" : "One");
-        snprintf(day, sizeof day, "2020-01-%02dT%02d:00:00Z", 14 + i % 3, i % 24);
+        /* past the head the story's dates widen: later days, and one earlier than any */
+        snprintf(day, sizeof day, "2020-01-%02dT%02d:00:00Z", i == 95 ? 10 : i >= 66 ? 17 + (i - 66) / 3 : 14 + i % 3,
+                 i % 24);
         snprintf(body, sizeof body, "%s Report %d.", ROWS[0].text, i);
         json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "url", url, "published", day, "lang",
                               i == 90 ? "fr" : "en", "body", body, "fetched", "2026-01-01T00:00:00Z", "outlet", outlet);
