@@ -28,6 +28,7 @@
 #include "run/sink.h"
 #include "run/store.h"
 #include "run/workers.h"
+#include "story/story.h"
 
 #define HEADERS_MAX (256 * 1024)
 #define ROBOTS_MAX (512 * 1024)     /* RFC 9309 asks for at least 500 KiB to be read */
@@ -70,6 +71,7 @@ struct page {
     char *label;                    /* the config's outlet name, when records carry it */
     char *final_url;
     struct kept_fetch *fetch;       /* owned, may be NULL: the exchange, for the page's event (keep_fetch) */
+    const struct mw_story_stop *stop;  /* borrowed: set when new articles get stories (the store's hook) */
 };
 
 /* A page's exchange kept until its event is out (mw_crawl_opts.keep_fetch): the event and its strings' copies. */
@@ -122,6 +124,7 @@ struct mw_crawl {
     struct mw_sinks *sinks;
     struct mw_sink_queue *done_q;   /* extracted pages, from the pool's threads */
     struct mw_workers *pool;
+    struct mw_story_stop *stop;     /* owned, may be NULL: for the stories hook's documents, made by the pool */
     int extracting, max_extracting; /* pages handed to the pool and not back yet; the most at once */
     int in_batch;                   /* a batch transaction is open */
     long batch_pages;
@@ -495,6 +498,8 @@ struct mw_crawl *mw_crawl_new(const struct mw_crawl_opts *o, struct mw_err *err)
         mw_crawl_free(c);
         return NULL;
     }
+    if (mw_sinks_store(c->sinks) && mw_store_sqlite_db(c->store))
+        c->stop = mw_story_stop_new();   /* NULL (no memory): the hook makes the documents itself */
     return c;
 }
 
@@ -538,6 +543,7 @@ void mw_crawl_free(struct mw_crawl *c)
         curl_multi_cleanup(c->multi);
     mw_sinks_free(c->sinks);
     mw_store_free(c->store);
+    mw_story_stop_free(c->stop);
     mw_match_free(c->match);
     for (size_t i = 0; i < c->noutlets; i++) {
         free(c->outlets[i].name);
@@ -1499,7 +1505,15 @@ static void page_fields(struct page *p, json_t *rec)
     json_object_set_new(rec, "status", json_integer(p->status));
 }
 
-static void page_prepare(struct mw_work *w, json_t *rec) { page_fields(w->user, rec); }
+/* ... and what the stories hook reads of it, made here rather than in the loop's thread. */
+static void page_prepare(struct mw_work *w, json_t *rec)
+{
+    struct page *p = w->user;
+    page_fields(p, rec);
+    json_t *e = json_object_get(rec, "error");
+    if (p->stop && w->out && (!e || json_is_null(e)) && (w->out->story_doc = malloc(sizeof *w->out->story_doc)))
+        mw_story_doc_from_record(p->stop, rec, 0, w->out->story_doc);
+}
 
 /* A page's record is back: the article, its fetch log row and its frontier state go into the batch together,
  * so after a crash the page is either stored and done, or neither, and so fetched again. fetch_error: the
@@ -1576,6 +1590,8 @@ static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const c
     mw_sinks_fetch(c->sinks, fev);
     struct page *pg = calloc(1, sizeof *pg);
     struct mw_work *w = error ? NULL : mw_work_new();
+    if (pg)
+        pg->stop = c->stop;
     if (!pg || (!error && !w) || (o->labelled && !(pg->label = strdup(o->name))) ||
         !(pg->final_url = strdup(final_url))) {
         fail_event(c, j, "out of memory making a record");

@@ -53,6 +53,7 @@ void mw_record_free(struct mw_record *r)
     json_decref(r->rec);
     json_decref(r->origin);
     free(r->json);
+    free(r->story_doc);
     free(r);
 }
 
@@ -167,7 +168,7 @@ static int beside_article(struct mw_story_store **stories, struct mw_store *stor
 {
     if (put != MW_PUT_NEW || !mw_store_sqlite_db(store))
         return 0;
-    return r->rec ? mw_story_store_hook_record(stories, store, id, r->rec, err)
+    return r->rec ? mw_story_store_hook_record(stories, store, id, r->rec, r->story_doc, err)
                   : mw_story_store_hook(stories, store, r->json, err);
 }
 

@@ -24,6 +24,8 @@ struct mw_record {
     int is_error;               /* rec has "error" set */
     uint64_t seq;               /* the producer's order (extract -j prints in it) */
     void *user;                 /* the producer's context, untouched here */
+    struct mw_story_doc *story_doc; /* owned (free), may be NULL: rec as the stories hook reads it, made on the
+                                       extracting thread so the loop does not (core/story) */
 };
 /* A record around rec (owned from here on), "origin" taken out of it. NULL when memory runs out (rec freed). */
 struct mw_record *mw_record_new(json_t *rec);

@@ -254,9 +254,10 @@ void mw_story_store_free(struct mw_story_store *ss);
  * and marked for a rebuild, the article stays). *ss is opened on first use. */
 int mw_story_store_hook(struct mw_story_store **ss, struct mw_store *s, const char *record_json, struct mw_err *err);
 /* The same from the record already parsed and, when the caller knows it, the article's id in the store (0: look
- * it up by the record's key): what a sink that has both calls, the record read once. */
+ * it up by the record's key): what a sink that has both calls, the record read once. doc, when not NULL, is what
+ * mw_story_doc_from_record makes of rec (any id), made beforehand (a crawl makes it on its extraction thread). */
 int mw_story_store_hook_record(struct mw_story_store **ss, struct mw_store *s, int64_t article_id, const json_t *rec,
-                               struct mw_err *err);
+                               const struct mw_story_doc *doc, struct mw_err *err);
 /* Bring the tables up to date: articles not yet assigned are assigned in id order; a version change, a
  * marked failure or articles assigned out of order make it a full rebuild. *rebuilt tells which. */
 int mw_story_store_sync(struct mw_story_store *ss, int *rebuilt, struct mw_err *err);

@@ -28,10 +28,15 @@ static const char SCHEMA[] =
 enum {
     Q_META_GET, Q_META_SET, Q_DAY, Q_DOC_VEC, Q_DOC_STORY, Q_DOC_ADD,
     Q_MERGE, Q_STORY_DEL, Q_SUM, Q_OUTLETS, Q_LANGS, Q_HEAD, Q_STORY_PUT, Q_ART_KEY, Q_ART_PREV, Q_MAX_DOC,
-    Q_SAVE, Q_RELEASE, Q_ROLLBACK_TO, Q_N
+    Q_SAVE, Q_RELEASE, Q_ROLLBACK_TO, Q_ROW, Q_OUTLET_SEEN, Q_LANG_SEEN, Q_ONE_MORE, Q_N
 };
 
 static const char *const SQL[Q_N] = {
+    [Q_ROW] = "SELECT articles, first_epoch, last_epoch FROM stories WHERE id = ?1",
+    [Q_OUTLET_SEEN] = "SELECT count(*) FROM (SELECT 1 FROM story_docs WHERE story = ?1 AND outlet = ?2 LIMIT 2)",
+    [Q_LANG_SEEN] = "SELECT count(*) FROM (SELECT 1 FROM story_docs WHERE story = ?1 AND lang = ?2 LIMIT 2)",
+    [Q_ONE_MORE] = "UPDATE stories SET articles = articles + 1, first_published = ?2, first_epoch = ?3, last_epoch = ?4 "
+                   "WHERE id = ?1",
     [Q_META_GET] = "SELECT value FROM story_meta WHERE key = ?1",
     [Q_META_SET] = "INSERT INTO story_meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
     [Q_DAY] = "SELECT article_id, story, vec, script, xnorm, lang FROM story_docs WHERE day = ?1 ORDER BY article_id",
@@ -68,6 +73,12 @@ struct mw_story_store {
     size_t ndays, capdays;
     int nodays;                      /* the undated read */
     int64_t stamp;                   /* the tables' document count the cache agrees with (-1: none yet) */
+    struct {                         /* the document be_add put last, until be_touch or be_merge */
+        int set;
+        int64_t story;
+        double epoch;
+        char outlet[128], lang[8];
+    } added;
 };
 
 static int db_err(struct mw_story_store *ss, struct mw_err *err, const char *what)
@@ -382,6 +393,11 @@ static int be_add(void *ctx, const struct mw_story_doc *d, const struct mw_story
 {
     struct mw_story_store *ss = ctx;
     int rc = put_doc(ss, d, v, err);
+    ss->added.set = !rc;
+    ss->added.story = d->story;
+    ss->added.epoch = d->epoch;
+    snprintf(ss->added.outlet, sizeof ss->added.outlet, "%s", d->outlet);
+    snprintf(ss->added.lang, sizeof ss->added.lang, "%s", d->lang);
     if (!rc && mw_story_index_add(ss->cache, d, v))
         rc = mw_err_set(err, MW_ENOMEM, "story", "out of memory");
     if (!rc)
@@ -392,6 +408,7 @@ static int be_add(void *ctx, const struct mw_story_doc *d, const struct mw_story
 static int be_merge(void *ctx, int64_t from, int64_t to, struct mw_err *err)
 {
     struct mw_story_store *ss = ctx;
+    ss->added.set = 0;
     sqlite3_stmt *st = q(ss, Q_MERGE);
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
@@ -490,9 +507,67 @@ static void summary_rest(struct mw_story_store *ss, int64_t story, struct mw_sto
     }
 }
 
+/* be_touch after be_add put one more article in a story already past its head (65 members or more, so the
+ * summary is summary_rest's): the label is the head's, unchanged; when the story had the article's outlet and
+ * language already, so are the outlets and languages; the count grows and the dates take the article's in.
+ * *took: 1 when that held and the row is updated (otherwise the caller computes the summary afresh). A story of
+ * thousands of articles then costs an index probe per article, not passes over its members. */
+static int touch_one_more(struct mw_story_store *ss, int64_t story, int *took, struct mw_err *err)
+{
+    int64_t articles = 0, seen = 0;
+    double first = 0, last = 0, e = ss->added.epoch;
+    *took = 0;
+    sqlite3_stmt *st = q(ss, Q_ROW);
+    sqlite3_bind_int64(st, 1, story);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        articles = sqlite3_column_int64(st, 0);
+        first = sqlite3_column_double(st, 1);
+        last = sqlite3_column_double(st, 2);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_err(ss, err, "story summary");
+    if (articles < 65 || last <= 0)   /* max(epoch) of the members: kept exact only while it is a date */
+        return 0;
+    const char *const probe[2] = {ss->added.outlet, ss->added.lang};
+    for (int k = 0; k < 2; k++) {
+        st = q(ss, k ? Q_LANG_SEEN : Q_OUTLET_SEEN);
+        sqlite3_bind_int64(st, 1, story);
+        sqlite3_bind_text(st, 2, probe[k], -1, SQLITE_STATIC);
+        if (one_int(ss, st, 0, &seen, err))
+            return err->code;
+        if (seen < 2)
+            return 0;
+    }
+    if (e > 0 && (first <= 0 || e < first))
+        first = e;
+    if (e > last)
+        last = e;
+    char pub[48] = "";
+    if (first > 0) {   /* as summary_rest writes it */
+        time_t t = (time_t)first;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(pub, sizeof pub, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    st = q(ss, Q_ONE_MORE);
+    sqlite3_bind_int64(st, 1, story);
+    if (pub[0])
+        sqlite3_bind_text(st, 2, pub, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(st, 3, first);
+    sqlite3_bind_double(st, 4, last);
+    *took = 1;
+    return done(ss, st, err, "story summary");
+}
+
 static int be_touch(void *ctx, int64_t story, struct mw_err *err)
 {
     struct mw_story_store *ss = ctx;
+    int one_more = ss->added.set && ss->added.story == story, took = 0;
+    ss->added.set = 0;
+    if (one_more && (touch_one_more(ss, story, &took, err) || took))
+        return took ? 0 : err->code;
     struct mw_story_summary s;
     int more;
     if (head_label(ss, story, &s, &more, err))
@@ -520,14 +595,20 @@ static struct mw_story_backend backend(struct mw_story_store *ss)
 
 /* ---------- one article ---------- */
 
-static int assign_record(struct mw_story_store *ss, int64_t id, const json_t *rec, struct mw_err *err)
+static int assign_record(struct mw_story_store *ss, int64_t id, const json_t *rec, const struct mw_story_doc *doc,
+                         struct mw_err *err)
 {
     if (!json_is_object(rec))
         return mw_err_set(err, MW_EPARSE, "story", "article %lld: record is not a JSON object", (long long)id);
     struct mw_story_doc *d = malloc(sizeof *d);
     int rc = d ? cache_check(ss, err) : mw_err_set(err, MW_ENOMEM, "story", "out of memory");
     if (!rc) {
-        mw_story_doc_from_record(ss->stop, rec, id, d);
+        if (doc) {
+            *d = *doc;
+            d->id = id;
+        } else {
+            mw_story_doc_from_record(ss->stop, rec, id, d);
+        }
         struct mw_story_backend be = backend(ss);
         rc = mw_story_assign(&be, d, err);
     }
@@ -568,13 +649,13 @@ static int in_step(struct mw_story_store *ss, int64_t id, int *ok, struct mw_err
 int mw_story_store_hook(struct mw_story_store **ssp, struct mw_store *s, const char *record_json, struct mw_err *err)
 {
     json_t *rec = json_loads(record_json, 0, NULL);
-    int rc = mw_story_store_hook_record(ssp, s, 0, rec, err);
+    int rc = mw_story_store_hook_record(ssp, s, 0, rec, NULL, err);
     json_decref(rec);
     return rc;
 }
 
 int mw_story_store_hook_record(struct mw_story_store **ssp, struct mw_store *s, int64_t id, const json_t *rec,
-                               struct mw_err *err)
+                               const struct mw_story_doc *doc, struct mw_err *err)
 {
     if (!*ssp && !(*ssp = mw_story_store_open(s, err)))
         return err->code;
@@ -593,7 +674,7 @@ int mw_story_store_hook_record(struct mw_story_store **ssp, struct mw_store *s, 
     if (!rc && !stamped)   /* new tables: say which version made them */
         rc = meta_set(ss, "version", MW_STORY_VERSION, err);
     if (!rc)
-        rc = assign_record(ss, id, rec, err);
+        rc = assign_record(ss, id, rec, doc, err);
     if (rc) {   /* the story tables go back as they were; the article stays, and the tables want a rebuild */
         sqlite3_step(q(ss, Q_ROLLBACK_TO));
         sqlite3_reset(ss->q[Q_ROLLBACK_TO]);
@@ -640,7 +721,7 @@ static int catch_one(void *ctx, int64_t id, const char *record_json)
 {
     struct catchup *c = ctx;
     json_t *rec = json_loads(record_json ? record_json : "", 0, NULL);
-    int rc = assign_record(c->ss, id, rec, c->err);
+    int rc = assign_record(c->ss, id, rec, NULL, c->err);
     json_decref(rec);
     return rc ? 1 : 0;
 }

@@ -195,6 +195,15 @@ def grouping(store):
     return rows, urls
 
 
+def story_tables(store):
+    """Every column of the story tables (the documents the run made on its extraction threads, the summaries)."""
+    db = sqlite3.connect(store)
+    t = (db.execute("select * from story_docs order by article_id").fetchall(),
+         db.execute("select * from stories order by id").fetchall())
+    db.close()
+    return t
+
+
 def test_run_store_rebuild():
     d = tempfile.mkdtemp(prefix="mw-stories-run-")
     with Server(root=SITE) as srv:
@@ -208,6 +217,7 @@ def test_run_store_rebuild():
         assert multi == [sorted(SHARED_EVENT)], multi
         crawl(srv, d)   # a second pass: nothing new, nothing moves
         assert grouping(store)[0] == rows
+        tables = story_tables(store)
     r = moonwire("stories", "--store", store, "--format", "jsonl")
     assert r.rc == 0, r.err
     listed = jsonl(r.out)
@@ -216,6 +226,7 @@ def test_run_store_rebuild():
     assert r.rc == 0, r.err
     assert len(jsonl(r.out)) == 16
     assert grouping(store)[0] == rows   # the full re-cluster is the grouping the run made article by article
+    assert story_tables(store) == tables   # ...down to each document's vector and each summary
     html = os.path.join(d, "story.html")
     c = moonwire("compare", "--store", store, SHARED_EVENT[1], "--html", html)
     assert c.rc == 0, c.err

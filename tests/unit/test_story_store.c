@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "run/sink.h"
 #include "run/store.h"
 #include "story/story.h"
@@ -293,12 +295,88 @@ static void test_catch_up(void **state)
     mw_story_store_free(ss);
 }
 
+/* The stories table as text (every column of every row). */
+static char *stories_text(struct mw_store *s)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(mw_store_sqlite_db(s), "SELECT * FROM stories ORDER BY id", -1, &st, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int c = 0; c < sqlite3_column_count(st); c++)
+            fprintf(f, "%s|", sqlite3_column_text(st, c) ? (const char *)sqlite3_column_text(st, c) : "NULL");
+        fputc('\n', f);
+    }
+    sqlite3_finalize(st);
+    fclose(f);
+    return out;
+}
+
+/* Articles lo..hi-1 of one story, through the sink: outlets "One" and "Two", then "Late Outlet" (the 71st)
+ * and one without an outlet (the 76th) past the head, a language first seen at the 91st, dates that widen. */
+static void big_story(struct mw_store *s, int lo, int hi)
+{
+    void *sink = mw_sink_sqlite_bind(s);
+    for (int i = lo; i < hi; i++) {
+        char url[64], outlet[16], day[32], body[1024];
+        snprintf(url, sizeof url, "http://o%d.example/libya/%d", i % 3, i);
+        snprintf(outlet, sizeof outlet, "%s", i == 70 ? "Late Outlet" : i == 75 ? "" : i % 3 ? "Two" : "One");
+        /* past the head the story's dates widen: later days, and one earlier than any */
+        snprintf(day, sizeof day, "2020-01-%02dT%02d:00:00Z", i == 95 ? 10 : i >= 66 ? 17 + (i - 66) / 3 : 14 + i % 3,
+                 i % 24);
+        snprintf(body, sizeof body, "%s Report %d.", ROWS[0].text, i);
+        json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "url", url, "published", day, "lang",
+                              i == 90 ? "fr" : "en", "body", body, "fetched", "2026-01-01T00:00:00Z", "outlet", outlet);
+        char *js = json_dumps(r, JSON_COMPACT);
+        through_sink(s, sink, js);
+        free(js);
+        json_decref(r);
+    }
+    mw_sink_sqlite_ops()->close(sink);
+}
+
+/* The hook's stories table is what a rebuild makes of the same articles. */
+static void summary_as_rebuilt(struct mw_store *s, const char *articles)
+{
+    char *hook = stories_text(s);
+    assert_non_null(strstr(hook, articles));   /* one story of all of them */
+    struct mw_err err = {0};
+    struct mw_story_store *ss = mw_story_store_open(s, &err);
+    assert_non_null(ss);
+    assert_int_equal(mw_story_store_rebuild(ss, &err), 0);
+    char *rebuilt = stories_text(s);
+    if (strcmp(hook, rebuilt))
+        fail_msg("the hook's summary:\n%s\nthe rebuild's:\n%s", hook, rebuilt);
+    mw_story_store_free(ss);
+    free(hook);
+    free(rebuilt);
+}
+
+/* A story growing past the 64 members its summary's head is made of: the hook keeps the summary (articles,
+ * outlets, languages, dates, label) what a rebuild computes, before the head is full, and when an outlet or a
+ * language first comes after the 64th member (each checked right after: a later full summary would mend it). */
+static void test_big_story_summary(void **state)
+{
+    struct mw_store *s = *state;
+    big_story(s, 0, 40);
+    summary_as_rebuilt(s, "|40|");
+    big_story(s, 40, 72);
+    summary_as_rebuilt(s, "|72|");
+    big_story(s, 72, 80);
+    summary_as_rebuilt(s, "|80|");
+    big_story(s, 80, 100);
+    summary_as_rebuilt(s, "|100|");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_hook_revision_rebuild, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_step, setup, teardown),
         cmocka_unit_test_setup_teardown(test_catch_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_big_story_summary, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
