@@ -33,13 +33,12 @@ def run_suite(binary):
 
 
 def test_store_suite_on_postgresql():
-    run_suite(os.path.join(ROOT, "build", "tests", "test_store_shared"))
-
-
-def test_store_suite_on_postgresql_sanitized():
-    b = os.path.join(ROOT, "build", "san", "tests", "test_store_shared")
+    # the plain run drives the plain suite; the sanitized run (san-test_store_pg.py, phase 2 of make test,
+    # after the ASan+UBSan build has finished) drives the sanitized one
+    sub = ["san", "tests"] if SANITIZED else ["tests"]
+    b = os.path.join(ROOT, "build", *sub, "test_store_shared")
     if not os.path.exists(b):
-        raise AssertionError(f"{b} is missing: make sanitize")
+        raise AssertionError(f"{b} is missing: make {'sanitize' if SANITIZED else 'all'}")
     run_suite(b)
 
 
@@ -76,7 +75,7 @@ def test_without_the_plugin_the_error_says_what_is_missing():
 
 if __name__ == "__main__":
     try:
-        main([test_store_suite_on_postgresql, test_store_suite_on_postgresql_sanitized,
+        main([test_store_suite_on_postgresql,
               test_commands_read_a_postgresql_store, test_unreachable_database_is_one_clear_error,
               test_without_the_plugin_the_error_says_what_is_missing])
     finally:
