@@ -137,6 +137,8 @@ struct mw_crawl {
     size_t nseeds;
     struct source *sources;         /* this pass: seeds plus what indexes and robots.txt add */
     size_t nsources;
+    struct source *deferred;        /* shared crawl: sources other workers held when asked (source_add) */
+    size_t ndeferred;
     struct mw_frontier *fr;
     CURLM *multi;
     struct xfer *xfers;
@@ -516,6 +518,20 @@ static void clear_stats(struct mw_crawl *c)
     c->nfstats = c->nalerts = 0;
 }
 
+static void source_clear(struct source *s)
+{
+    free(s->url);
+    free(s->links);
+    free(s->next);
+}
+
+static void sources_free(struct source *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        source_clear(&v[i]);
+    free(v);
+}
+
 void mw_crawl_free(struct mw_crawl *c)
 {
     if (!c)
@@ -551,18 +567,9 @@ void mw_crawl_free(struct mw_crawl *c)
         strv_free(c->outlets[i].domains);
     }
     free(c->outlets);
-    for (size_t i = 0; i < c->nseeds; i++) {
-        free(c->seeds[i].url);
-        free(c->seeds[i].links);
-        free(c->seeds[i].next);
-    }
-    free(c->seeds);
-    for (size_t i = 0; i < c->nsources; i++) {
-        free(c->sources[i].url);
-        free(c->sources[i].links);
-        free(c->sources[i].next);
-    }
-    free(c->sources);
+    sources_free(c->seeds, c->nseeds);
+    sources_free(c->sources, c->nsources);
+    sources_free(c->deferred, c->ndeferred);
     mw_frontier_free(c->fr);
     curl_slist_free_all(c->resolve);
     curl_slist_free_all(c->connect_to);
@@ -750,45 +757,95 @@ static int batch_due(struct mw_crawl *c, double now)
 
 /* ---------- sources ---------- */
 
-/* Queue a source for this pass unless it is already there. */
-static int source_add(struct mw_crawl *c, const char *url, enum mw_source_type type, uint32_t outlet,
-                      const char *links)
+/* The pass's sources are c->sources (this worker reads them). In a shared crawl a source another worker holds
+ * (or read within the source period) goes to c->deferred: its reader may die holding it, so a waiting worker
+ * asks for it again (retry_sources) until the pass is over. */
+static int source_known(const struct source *v, size_t n, const char *norm)
 {
-    char *norm = mw_url_normalize(url);
-    if (!norm)
-        return 0;
-    for (size_t i = 0; i < c->nsources; i++)
-        if (!strcmp(c->sources[i].url, norm)) {
-            free(norm);
-            return 0;
-        }
-    if (c->nsources >= SOURCES_MAX) {
-        free(norm);
-        return 0;
-    }
-    if (c->o.worker) {   /* one worker reads a source per period */
-        int granted = 0;
-        long hold = c->cfg->timeout_ms * (c->cfg->retries + 1) + 60000;
-        if (mw_store_source_take(c->store, norm, c->worker, c->cfg->source_period_ms, hold, &granted, NULL) ||
-            !granted) {
-            free(norm);
-            return 0;
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i].url, norm))
+            return 1;
+    return 0;
+}
+
+/* Another worker may be reading norm: 1 when this one may (a shared crawl asks the store; the claim lives as
+ * long as this worker's heartbeat, so a dead reader's claim runs out after limits.lease) */
+static int source_granted(struct mw_crawl *c, const char *norm)
+{
+    int granted = 1;
+    if (c->o.worker && mw_store_source_take(c->store, norm, c->worker, c->cfg->source_period_ms,
+                                            c->cfg->lease_ms, &granted, NULL))
+        granted = 0;
+    return granted;
+}
+
+static int listing_pattern_pages(struct mw_crawl *c, size_t src);
+
+/* s (owned, url normalised) joins this pass's sources and the frontier; a seed's {n} pattern gives its pages */
+static int source_queue(struct mw_crawl *c, struct source s)
+{
     struct source *p = realloc(c->sources, (c->nsources + 1) * sizeof *p);
-    struct mw_host *h = mw_frontier_host(c->fr, norm, outlet);
+    struct mw_host *h = mw_frontier_host(c->fr, s.url, s.outlet);
+    if (p)
+        c->sources = p;
     if (!p || !h) {
-        if (p)
-            c->sources = p;
-        free(norm);
+        source_clear(&s);
         return p ? 0 : -1;
     }
-    c->sources = p;
-    p[c->nsources] = (struct source){norm, type, outlet, links ? strdup(links) : NULL, NULL, 1, 1};
-    if (mw_frontier_push(c->fr, h, norm, outlet, (int32_t)c->nsources, 0, 0))
+    size_t i = c->nsources;
+    p[i] = s;
+    if (mw_frontier_push(c->fr, h, s.url, s.outlet, (int32_t)i, 0, 0))
         return -1;
     c->nsources++;
+    return s.page == 1 && s.next && strstr(s.next, "{n}") ? listing_pattern_pages(c, i) : 0;
+}
+
+/* Queue a source like t (its url not yet normalised; strings copied) for this pass unless it is already there,
+ * or defer it while another worker holds it. 0, or -1 when memory runs out. */
+static int source_add(struct mw_crawl *c, const struct source *t)
+{
+    char *norm = mw_url_normalize(t->url);
+    if (!norm)
+        return 0;
+    if (source_known(c->sources, c->nsources, norm) || source_known(c->deferred, c->ndeferred, norm) ||
+        c->nsources + c->ndeferred >= SOURCES_MAX) {
+        free(norm);
+        return 0;
+    }
+    struct source s = {norm, t->type, t->outlet, t->links ? strdup(t->links) : NULL,
+                       t->next ? strdup(t->next) : NULL, t->page, t->pages};
+    if ((t->links && !s.links) || (t->next && !s.next)) {
+        source_clear(&s);
+        return -1;
+    }
+    if (source_granted(c, norm))
+        return source_queue(c, s);
+    struct source *p = realloc(c->deferred, (c->ndeferred + 1) * sizeof *p);
+    if (!p) {
+        source_clear(&s);
+        return -1;
+    }
+    c->deferred = p;
+    p[c->ndeferred++] = s;
     return 0;
+}
+
+/* A waiting worker asks again for the sources others held: 1 when one is now this worker's */
+static int retry_sources(struct mw_crawl *c)
+{
+    int got = 0;
+    for (size_t i = 0; i < c->ndeferred;) {
+        if (!source_granted(c, c->deferred[i].url)) {
+            i++;
+            continue;
+        }
+        struct source s = c->deferred[i];
+        c->deferred[i] = c->deferred[--c->ndeferred];
+        if (source_queue(c, s))
+            return -1;
+        got = 1;
+    }
+    return got;
 }
 
 /* Does url (normalised) belong to outlet o as an article, found through a source of type t at src_url? */
@@ -822,20 +879,11 @@ static int is_article(struct mw_crawl *c, struct outlet *o, const char *url, enu
 /* Page `page` of listing source src (its links, next and limit carried over). 0, or -1 when memory runs out. */
 static int listing_page(struct mw_crawl *c, size_t src, const char *url, int page)
 {
-    size_t n = c->nsources;
-    char *links = c->sources[src].links ? strdup(c->sources[src].links) : NULL;
-    char *next = c->sources[src].next ? strdup(c->sources[src].next) : NULL;
-    int pages = c->sources[src].pages;
-    int rc = source_add(c, url, MW_SRC_LISTING, c->sources[src].outlet, links);
-    if (!rc && c->nsources > n) {
-        c->sources[n].next = next;
-        next = NULL;
-        c->sources[n].page = page;
-        c->sources[n].pages = pages;
-    }
-    free(links);
-    free(next);
-    return rc;
+    struct source t = c->sources[src];
+    t.url = (char *)url;
+    t.type = MW_SRC_LISTING;
+    t.page = page;
+    return source_add(c, &t);
 }
 
 /* A seed listing whose next pages are a URL pattern ("?page={n}"): pages 2..pages are known at once. */
@@ -870,7 +918,7 @@ static int on_found(void *ctx, const char *url, const char *date, enum mw_found_
     struct mw_crawl *c = f->c;
     uint32_t outlet = c->sources[f->src].outlet;
     if (kind == MW_FOUND_SOURCE) {
-        if (source_add(c, url, MW_SRC_SITEMAP, outlet, NULL))
+        if (source_add(c, &(struct source){(char *)url, MW_SRC_SITEMAP, outlet, NULL, NULL, 1, 1}))
             f->fail = MW_ENOMEM;
         return f->fail;
     }
@@ -1355,7 +1403,8 @@ static void robots_ready(struct mw_crawl *c, struct mw_host *h, const char *body
     }
     if (c->cfg->robots_sitemaps)
         for (size_t i = 0; i < mw_robots_sitemap_count(h->robots); i++)
-            source_add(c, mw_robots_sitemap(h->robots, i), MW_SRC_SITEMAP, h->outlet, NULL);
+            source_add(c, &(struct source){(char *)mw_robots_sitemap(h->robots, i), MW_SRC_SITEMAP, h->outlet,
+                                           NULL, NULL, 1, 1});
 }
 
 static void finish_robots(struct mw_crawl *c, struct xfer *x, CURLcode cc, long status, const char *error)
@@ -1823,7 +1872,7 @@ static void beat(struct mw_crawl *c, double now)
 }
 
 /* Nothing left here: lease again; a worker waits while other workers hold leases or read sources (what they
- * do may queue more). 1 when the pass is over. */
+ * do may queue more), and takes up the sources they held when it asked. 1 when the pass is over. */
 static int pass_over(struct mw_crawl *c, double now, struct mw_err *err)
 {
     if (c->dry != c->done + 1) {   /* no lease found nothing since the last job ended: ask now */
@@ -1836,6 +1885,9 @@ static int pass_over(struct mw_crawl *c, double now, struct mw_err *err)
     if (now < c->next_busy)
         return 0;
     c->next_busy = now + LEASE_POLL_MS;
+    int got = retry_sources(c);   /* a source whose reader died is this worker's now */
+    if (got)
+        return got < 0;
     long leased = 0, reading = 0;
     if (mw_store_frontier_busy(c->store, c->worker, &leased, &reading, err))
         return 1;
@@ -1942,12 +1994,10 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
         c->outlets[i].st.name = c->outlets[i].name;
         c->outlets[i].started = 0;
     }
-    for (size_t i = 0; i < c->nsources; i++) {
-        free(c->sources[i].url);
-        free(c->sources[i].links);
-        free(c->sources[i].next);
-    }
-    free(c->sources);
+    sources_free(c->sources, c->nsources);
+    sources_free(c->deferred, c->ndeferred);
+    c->deferred = NULL;
+    c->ndeferred = 0;
     c->sources = NULL;
     c->nsources = 0;
     mw_frontier_free(c->fr);
@@ -1972,16 +2022,9 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
     /* what an earlier pass (or a killed one) left queued goes first */
     if (lease_more(c, 0, 1, err) < 0)
         return err->code;
-    for (size_t i = 0; i < c->nseeds; i++) {
-        size_t n = c->nsources;
-        if (source_add(c, c->seeds[i].url, c->seeds[i].type, c->seeds[i].outlet, c->seeds[i].links))
+    for (size_t i = 0; i < c->nseeds; i++)
+        if (source_add(c, &c->seeds[i]))   /* a seed's paging goes with it */
             return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
-        if (c->nsources > n && c->seeds[i].next) {   /* the seed's paging goes with it */
-            c->sources[n].pages = c->seeds[i].pages;
-            if (!(c->sources[n].next = strdup(c->seeds[i].next)) || listing_pattern_pages(c, n))
-                return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
-        }
-    }
     if (queue_given(c, err))
         return err->code;
 

@@ -185,8 +185,10 @@ struct mw_store_ops {
     int (*robots_put)(void *db, const char *host, const char *body, size_t len, long status, long ttl_ms,
                       struct mw_err *err);
     /* sources (feeds, sitemaps, listings) are read by one worker per period: take grants url to worker when
-     * nobody read it in the last period_ms and nobody is reading it (a reader holds it at most hold_ms);
-     * done marks it read now */
+     * nobody read it in the last period_ms and nobody is reading it (a reader holds it hold_ms, and each of
+     * its heartbeats renews that by its lease_ms, so a dead reader's hold runs out); done marks it read now,
+     * inside the caller's transaction (with the URLs the source gave: a crash before the commit leaves the
+     * source unread) */
     int (*source_take)(void *db, const char *url, int64_t worker, long period_ms, long hold_ms, int *granted,
                        struct mw_err *err);
     int (*source_done)(void *db, const char *url, int64_t worker, struct mw_err *err);

@@ -1237,7 +1237,11 @@ static int do_beat(struct sq *s, void *arg, struct mw_err *err)
     q = stmt(s, ST_BEAT_F);
     sqlite3_bind_int64(q, 1, a->id);
     sqlite3_bind_int64(q, 2, now + a->lease_ms);
-    return step_done(s, q, err, "lease renewal");
+    if (step_done(s, q, err, "lease renewal"))
+        return MW_EIO;
+    /* the sources it is reading: a dead reader's run out after the lease, as its pages do */
+    return exec_bound(s, "UPDATE source_claims SET taken_until = ?2 WHERE taken_by = ?1", a->id, now + a->lease_ms,
+                      err);
 }
 
 static int sq_worker_beat(void *db, int64_t id, long pages, long lease_ms, struct mw_err *err)

@@ -406,7 +406,9 @@ static int pg_worker_beat(void *db, int64_t id, long pages, long lease_ms, struc
     if (pg_exec(db, 1, Q_BEAT_W, 2, v, "heartbeat", err))
         return MW_EIO;
     const char *w[2] = {a, I64(c, lease_ms)};
-    return pg_exec(db, 1, Q_BEAT_F, 2, w, "lease renewal", err);
+    if (pg_exec(db, 1, Q_BEAT_F, 2, w, "lease renewal", err))
+        return MW_EIO;
+    return pg_exec(db, 1, Q_BEAT_S, 2, w, "source renewal", err);
 }
 
 static int pg_worker_leave(void *db, int64_t id, struct mw_err *err)
@@ -611,7 +613,8 @@ static int pg_source_done(void *db, const char *url, int64_t worker, struct mw_e
 {
     char a[24];
     const char *v[2] = {url, I64(a, worker)};
-    return pg_exec(db, 1, Q_SRC_DONE, 2, v, "sources", err);
+    /* in the caller's batch, with the URLs the source gave: a crash before the commit leaves it unread */
+    return pg_exec(db, 0, Q_SRC_DONE, 2, v, "sources", err);
 }
 
 static int pg_status(void *db, mw_store_status_fn fn, void *ctx, struct mw_err *err)

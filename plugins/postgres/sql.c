@@ -162,6 +162,9 @@ static const char *const SQL[Q_N] = {
     /* rows this worker's own open batch has finished are locked by it: skip them, they are done */
     [Q_BEAT_F] = "UPDATE frontier SET lease_until = " NOW_MS " + $2::bigint WHERE id IN (SELECT id FROM frontier "
                  "WHERE claimed_by = $1::bigint AND state IN ('queued', 'error') FOR UPDATE SKIP LOCKED)",
+    /* the sources it is reading; one its open batch has marked read is locked by it: skip it */
+    [Q_BEAT_S] = "UPDATE source_claims SET taken_until = " NOW_MS " + $2::bigint WHERE url IN (SELECT url FROM "
+                 "source_claims WHERE taken_by = $1::bigint FOR UPDATE SKIP LOCKED)",
     [Q_LEAVE_F] = "UPDATE frontier SET claimed_by = NULL, lease_until = NULL WHERE id IN (SELECT id FROM frontier "
                   "WHERE claimed_by = $1::bigint FOR UPDATE SKIP LOCKED)",
     [Q_LEAVE_H] = "UPDATE hosts SET busy_by = CASE WHEN busy_by = $1::bigint THEN NULL ELSE busy_by END, "

@@ -9,6 +9,7 @@ event waited for; the spans are read once the server holds no connection.
 - the crash test: one worker of four is SIGKILLed at 20 moments (after a random number of its pages, fixed
   printed seed) and started again; at the end every page is stored once and none is lost, and the dead
   workers' leases were taken over, each only after its lease had run out;
+- a worker that died reading a sitemap leaves a claim that runs out; a waiting worker asks again and reads it;
 - export gives the same output from a SQLite and a PostgreSQL store filled by the same crawl;
 - two plain `moonwire run` on one SQLite file never fetch a page twice."""
 import json, os, random, signal, subprocess, sys, tempfile, time
@@ -251,6 +252,33 @@ def test_export_same_from_sqlite_and_postgresql():
         site.stop()
 
 
+def test_a_source_whose_reader_died_is_read_by_a_waiting_worker():
+    """A worker died while reading a sitemap (its claim stands, as a SIGKILL leaves it, until its lease runs
+    out): a worker that was told "another is reading it" waits, asks again, and reads it; no page is lost."""
+    site = Site()
+    try:
+        url = CLUSTER.new_db()
+        db = url.rsplit("/", 1)[1]
+        pages = 40
+        cfg = config(os.path.join(site.dir, "w.lua"), site, url, 1, pages, "0", ', lease = "3s"')
+        r = subprocess.run([MOONWIRE, "status", "--store", url], env=ENV, capture_output=True, timeout=120)
+        assert r.returncode == 0, r.stderr   # the store's tables
+        now = "(extract(epoch from clock_timestamp()) * 1000)::bigint"
+        dead = CLUSTER.psql(db, f"insert into workers(name, host, pid, started, beat) values ('gone/1', 'gone', "
+                                f"1, {now}, {now}) returning id")[0][0]
+        sm = f"http://h0.test:{site.port}/_gen/sitemap.xml?n={pages}"
+        CLUSTER.psql(db, f"insert into source_claims(url, taken_by, taken_until) values ('{sm}', {dead}, "
+                         f"{now} + 3000)")
+        rc, out, err = worker(cfg, "-q").finish(cap=300)
+        assert rc == 0, err[-3000:]
+        c = db_counts(url)
+        claims = CLUSTER.psql(db, "select url, taken_by is null, read_at is not null from source_claims")
+        assert claims == [[sm, "t", "t"]], claims   # one row: the dead worker's claim was the one asked for
+        assert c["articles"] == pages and c["done"] == pages and c["not_done"] == 0, c
+    finally:
+        site.stop()
+
+
 def test_two_plain_runs_on_one_sqlite_file_never_fetch_a_page_twice():
     site = Site()
     try:
@@ -271,7 +299,7 @@ def test_two_plain_runs_on_one_sqlite_file_never_fetch_a_page_twice():
 if __name__ == "__main__":
     try:
         main([test_four_workers_every_page_once_at_the_host_rate, test_crash_sigkill_one_worker_twenty_times,
-              test_export_same_from_sqlite_and_postgresql,
+              test_export_same_from_sqlite_and_postgresql, test_a_source_whose_reader_died_is_read_by_a_waiting_worker,
               test_two_plain_runs_on_one_sqlite_file_never_fetch_a_page_twice])
     finally:
         CLUSTER.stop()

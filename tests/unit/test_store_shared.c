@@ -3,7 +3,8 @@
  * the test's number, one empty database each: tests/integration/test_store_pg.py makes them and runs this).
  * Articles and revisions, export, the frontier and its leases (two workers never hold one page; a finished page
  * is the holder's only; a run-out lease is taken over; leaving gives leases back), host turns, the robots.txt
- * cache (any bytes), sources once per period, runs and field stats, per-outlet figures, status. */
+ * cache (any bytes), sources once per period (a reader's hold renewed by its heartbeat, read when its batch
+ * commits), runs and field stats, per-outlet figures, status. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -411,6 +412,43 @@ static int keep_alert(void *ctx, int64_t run_id, const char *started, const stru
     return 0;
 }
 
+/* A reader's hold lives by its heartbeat (a run-out hold is anyone's; a beat renews it), and "read" lands with
+ * the reader's transaction: rolled back (the reader died before its commit), the source is still unread. */
+static void test_source_hold_lives_by_heartbeat_and_read_commits_with_the_batch(void **state)
+{
+    struct fx *f = *state;
+    struct mw_err err = {0};
+    int64_t a, b;
+    int got = -1;
+    long leased = 0, reading = 0;
+    const char *u = "http://h.test/sitemap.xml";
+    assert_int_equal(mw_store_worker_join(f->s, "a", "m", 0, &a, &err), 0);
+    assert_int_equal(mw_store_worker_join(f->t, "b", "m", 0, &b, &err), 0);
+    /* a's hold ran out (taken with a hold already past): b may read it, until a's heartbeat renews it */
+    assert_int_equal(mw_store_source_take(f->s, u, a, 600000, -60000, &got, &err), 0);
+    assert_int_equal(got, 1);
+    assert_int_equal(mw_store_frontier_busy(f->t, b, &leased, &reading, &err), 0);
+    assert_int_equal(reading, 0);
+    assert_int_equal(mw_store_worker_beat(f->s, a, 0, 600000, &err), 0);
+    assert_int_equal(mw_store_frontier_busy(f->t, b, &leased, &reading, &err), 0);
+    assert_int_equal(reading, 1);
+    assert_int_equal(mw_store_source_take(f->t, u, b, 600000, 600000, &got, &err), 0);
+    assert_int_equal(got, 0);
+    /* a marks it read in a batch that never commits, then leaves: it was never read */
+    assert_int_equal(mw_store_begin(f->s, &err), 0);
+    assert_int_equal(mw_store_source_done(f->s, u, a, &err), 0);
+    mw_store_rollback(f->s);
+    assert_int_equal(mw_store_worker_leave(f->s, a, &err), 0);
+    assert_int_equal(mw_store_source_take(f->t, u, b, 600000, 600000, &got, &err), 0);
+    assert_int_equal(got, 1);
+    /* b reads it and commits: read for the period */
+    assert_int_equal(mw_store_begin(f->t, &err), 0);
+    assert_int_equal(mw_store_source_done(f->t, u, b, &err), 0);
+    assert_int_equal(mw_store_commit(f->t, &err), 0);
+    assert_int_equal(mw_store_source_take(f->s, u, a, 600000, 600000, &got, &err), 0);
+    assert_int_equal(got, 0);
+}
+
 static void test_runs_feeds_and_field_stats(void **state)
 {
     struct fx *f = *state;
@@ -549,6 +587,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_host_has_one_turn_over_all_workers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_robots_fetched_once_then_cached, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sources_read_once_per_period, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_source_hold_lives_by_heartbeat_and_read_commits_with_the_batch, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_runs_feeds_and_field_stats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outlet_figures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_rows, setup, teardown),
