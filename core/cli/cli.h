@@ -58,16 +58,17 @@ struct mw_runner *cli_runner_timed(int generic, const char *rule, int explain, d
 void cli_runner_opts(int generic, const char *rule, int explain, struct mw_runner_opts *o);
 
 /* The subcommands that read a run store (cli/storearg.c). Their options, [--store STORE] [--json] [CONFIG]:
- * 0 with *a filled (store, config: NULL when not given); -1 after printing help (exit 0), or EXIT_USAGE after
- * printing why ("CMD: ..."). */
+ * 0 with *a filled (store: the one named, as cli_store_path; cfg: CONFIG read, mw_run_config_free); -1 after
+ * printing help (exit 0), or EXIT_USAGE after printing why. */
+struct mw_run_config;
 struct cli_store_args {
-    const char *store, *config;
+    const char *store;
+    struct mw_run_config *cfg;
     int json;
 };
 int cli_store_args(const char *cmd, int argc, char **argv, void (*help)(FILE *), struct cli_store_args *a);
 /* The store named: store (--store), else the `store` of the run config at config, else ./moonwire.sqlite.
  * *cfg is the config read (mw_run_config_free; NULL when none was); NULL after printing why it cannot be. */
-struct mw_run_config;
 const char *cli_store_path(const char *store, const char *config, struct mw_run_config **cfg);
 /* The store opened, an existing one only (a missing file is "CMD: STORE: no such store", not created);
  * NULL after printing why. mw_store_free. */

@@ -91,13 +91,9 @@ int cmd_stats(int argc, char **argv)
     int rc = cli_store_args("stats", argc, argv, help, &a);
     if (rc)
         return rc < 0 ? 0 : rc;
-    struct mw_run_config *cfg;
-    const char *store = cli_store_path(a.store, a.config, &cfg);
-    if (!store)
-        return EXIT_USAGE;
     struct view v = {a.json, NULL, 0};
     struct mw_err err = {0};
-    struct mw_store *s = cli_store_open("stats", store);
+    struct mw_store *s = cli_store_open("stats", a.store);
     rc = 1;
     if (!s) {
         /* cli_store_open said why */
@@ -110,9 +106,9 @@ int cmd_stats(int argc, char **argv)
     if (!rc && v.json)
         cli_print_record(v.out);
     else if (!rc && !v.header)
-        printf("%s: no articles and no pages tried yet\n", store);
+        printf("%s: no articles and no pages tried yet\n", a.store);
     json_decref(v.out);
     mw_store_free(s);
-    mw_run_config_free(cfg);
+    mw_run_config_free(a.cfg);
     return rc;
 }

@@ -71,13 +71,9 @@ int cmd_status(int argc, char **argv)
     int rc = cli_store_args("status", argc, argv, help, &a);
     if (rc)
         return rc < 0 ? 0 : rc;
-    struct mw_run_config *cfg;
-    const char *store = cli_store_path(a.store, a.config, &cfg);
-    if (!store)
-        return EXIT_USAGE;
     struct view v = {a.json ? json_pack("{s:[], s:[], s:[]}", "workers", "queue", "errors") : NULL, NULL};
     struct mw_err err = {0};
-    struct mw_store *s = cli_store_open("status", store);
+    struct mw_store *s = cli_store_open("status", a.store);
     rc = 1;
     if (s && mw_store_status(s, row, &v, &err))
         cli_error("%s", err.msg);
@@ -86,9 +82,9 @@ int cmd_status(int argc, char **argv)
     if (!rc && v.out)
         cli_print_record(v.out);
     else if (!rc && !v.section)
-        printf("%s: no workers have joined this store yet\n", store);
+        printf("%s: no workers have joined this store yet\n", a.store);
     json_decref(v.out);
     mw_store_free(s);
-    mw_run_config_free(cfg);
+    mw_run_config_free(a.cfg);
     return rc;
 }

@@ -29,8 +29,8 @@ int cli_store_args(const char *cmd, int argc, char **argv, void (*help)(FILE *),
         cli_error("%s: at most one CONFIG", cmd);
         return EXIT_USAGE;
     }
-    a->config = optind < argc ? argv[optind] : NULL;
-    return 0;
+    a->store = cli_store_path(a->store, optind < argc ? argv[optind] : NULL, &a->cfg);
+    return a->store ? 0 : EXIT_USAGE;
 }
 
 const char *cli_store_path(const char *store, const char *config, struct mw_run_config **cfg)
