@@ -51,6 +51,28 @@ int mw_meta_name_is(xmlNodePtr n, const char *name)
     return n->type == XML_ELEMENT_NODE && n->name && ci_eq((const char *)n->name, name);
 }
 
+const char *const mw_meta_code[] = {"script", "style", NULL}, *const mw_meta_code_or_p[] = {"p", "script", "style", NULL};
+
+xmlNodePtr mw_meta_next(xmlNodePtr n, const char *const *closed)
+{
+    int enter = n->children && n->type == XML_ELEMENT_NODE;
+    for (size_t i = 0; enter && closed && closed[i]; i++)
+        enter = !mw_meta_name_is(n, closed[i]);
+    if (enter)
+        return n->children;
+    while (n && !n->next)
+        n = n->parent;
+    return n ? n->next : NULL;
+}
+
+xmlNodePtr mw_meta_headline(struct mw_meta_ctx *c)
+{
+    for (size_t i = 0; i < c->sc->h1.n; i++)
+        if (c->sc->h1.v[i].ord == c->h1_ord)
+            return c->sc->h1.v[i].n;
+    return NULL;
+}
+
 /* Attribute value borrowed from the tree (NULL when absent); libxml2 keeps a single text child for it. */
 const char *mw_meta_attr(xmlNodePtr n, const char *name)
 {
