@@ -429,16 +429,7 @@ static size_t text_size(xmlNodePtr p, size_t cap, int *words)
                 len += !sp;
                 space = sp;
             }
-        if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "script") &&
-            !mw_meta_name_is(n, "style"))
-            n = n->children;
-        else {
-            while (n && n != p && !n->next)
-                n = n->parent;
-            if (!n || n == p)
-                break;
-            n = n->next;
-        }
+        n = mw_meta_next_in(n, p, mw_meta_code);
     }
     return len;
 }
@@ -447,20 +438,13 @@ static size_t text_size(xmlNodePtr p, size_t cap, int *words)
  * to a story's address. */
 static int holds_headline_link(xmlNodePtr p)
 {
+    static const char *const links[] = {"a", NULL};
     int budget = 300, words;
     for (xmlNodePtr n = p->children; n && budget-- > 0;) {
         if (n->type == XML_ELEMENT_NODE && mw_meta_name_is(n, "a") && text_size(n, 200, &words) >= 30 &&
             words >= 5 && story_href(n))
             return 1;
-        if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "a"))
-            n = n->children;
-        else {
-            while (n && n != p && !n->next)
-                n = n->parent;
-            if (!n || n == p)
-                break;
-            n = n->next;
-        }
+        n = mw_meta_next_in(n, p, links);
     }
     return 0;
 }
