@@ -314,6 +314,14 @@ static const struct row page_rows[] = {
      "of the story, long enough to be text.</p></article><ul class=\"more\"><li><a href=\"/news/ferry-timetable\">"
      "Ferry timetable changes for the winter season</a><span class=\"date\">09.08.2019</span></li></ul></body></html>",
      NULL, "published", NULL, NULL},
+    {"an item's size is its own, not what follows it", "<html><body><article><h1>Storm hits the coast</h1><p>Text "
+     "of the story, long enough to be text.</p></article><ul class=\"more\"><li><a href=\"/news/ferry-timetable\">"
+     "Ferry timetable changes for the winter season</a><span class=\"date\">09.08.2019</span></li></ul><p>The "
+     "harbour board met on Tuesday evening and talked about the ferries, the winter timetable, the new pier and the "
+     "fish market for a long time, and then about the lighthouse, the storm shutters on the promenade, the school "
+     "boats to the islands, the rope works by the quay, the moorings of the lifeboat and the price of diesel, long "
+     "enough to make this one paragraph far longer than any item of a list of other stories.</p></body></html>",
+     NULL, "published", NULL, NULL},
     {"a date beside the blog's own name is the page's", "<html><body><h1>Storm hits the coast</h1><div "
      "class=\"meta\"><a href=\"https://blog.example.com/fkk/\" rel=\"home\">Photos, art and capers of a harbour "
      "town</a><span class=\"date\">09.08.2019</span></div><p>Text of the story.</p></body></html>",
