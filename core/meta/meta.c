@@ -51,7 +51,8 @@ int mw_meta_name_is(xmlNodePtr n, const char *name)
     return n->type == XML_ELEMENT_NODE && n->name && ci_eq((const char *)n->name, name);
 }
 
-const char *const mw_meta_code[] = {"script", "style", NULL}, *const mw_meta_code_or_p[] = {"p", "script", "style", NULL};
+const char *const mw_meta_code[] = {"script", "style", NULL};
+const char *const mw_meta_code_or_p[] = {"p", "script", "style", NULL};
 
 xmlNodePtr mw_meta_next_in(xmlNodePtr n, xmlNodePtr root, const char *const *closed)
 {
