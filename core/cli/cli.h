@@ -1,5 +1,6 @@
 /* cli/cli.h: what the subcommands share: locating scripts/, reading page files (.html, .html.gz, -),
- * printing records, and the runner options every extracting subcommand accepts. */
+ * printing records, the runner options every extracting subcommand accepts, and naming and opening the
+ * run store of those that read one. */
 #ifndef MW_CLI_H
 #define MW_CLI_H
 
@@ -55,6 +56,24 @@ struct mw_runner *cli_runner(int generic, const char *rule, int explain);
 struct mw_runner *cli_runner_timed(int generic, const char *rule, int explain, double page_seconds);
 /* The options cli_runner uses, for making more runners alike (one per extraction thread). */
 void cli_runner_opts(int generic, const char *rule, int explain, struct mw_runner_opts *o);
+
+/* The subcommands that read a run store (cli/storearg.c). Their options, [--store STORE] [--json] [CONFIG]:
+ * 0 with *a filled (store: the one named, as cli_store_path; cfg: CONFIG read, mw_run_config_free); -1 after
+ * printing help (exit 0), or EXIT_USAGE after printing why. */
+struct mw_run_config;
+struct cli_store_args {
+    const char *store;
+    struct mw_run_config *cfg;
+    int json;
+};
+int cli_store_args(const char *cmd, int argc, char **argv, void (*help)(FILE *), struct cli_store_args *a);
+/* The store named: store (--store), else the `store` of the run config at config, else ./moonwire.sqlite.
+ * *cfg is the config read (mw_run_config_free; NULL when none was); NULL after printing why it cannot be. */
+const char *cli_store_path(const char *store, const char *config, struct mw_run_config **cfg);
+/* The store opened, an existing one only (a missing file is "CMD: STORE: no such store", not created);
+ * NULL after printing why. mw_store_free. */
+struct mw_store;
+struct mw_store *cli_store_open(const char *cmd, const char *store);
 
 /* Print "moonwire: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -9,7 +9,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "run/store.h"
 
@@ -75,14 +74,12 @@ static int on_member(void *ctx, int64_t id, const char *record_json, int64_t via
 
 static int from_store(const struct opts *o, struct members *m, int64_t *story)
 {
-    if (access(o->store, R_OK)) {
-        cli_error("compare: %s: no such store", o->store);
-        return 1;
-    }
     struct mw_err err = {0};
-    struct mw_store *s = mw_store_open(o->store, &err);
-    struct mw_story_store *ss = s ? mw_story_store_open(s, &err) : NULL;
-    int rebuilt, rc = !ss || mw_story_store_sync(ss, &rebuilt, &err);
+    struct mw_store *s;
+    struct mw_story_store *ss;
+    int rebuilt, rc = cli_story_store_open("compare", o->store, 0, &s, &ss, &rebuilt, &err);
+    if (rc < 0)
+        return 1;
     *story = 0;
     if (!rc && is_number(o->story))
         *story = strtoll(o->story, NULL, 10);

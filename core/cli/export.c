@@ -154,31 +154,19 @@ int cmd_export(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc)
         return rc < 0 ? 0 : rc;
-    struct mw_err err = {0};
-    struct mw_run_config *cfg = NULL;
-    const char *store = a.store;
-    if (!store && a.config) {
-        cfg = mw_run_config_load(a.config, &err);
-        if (!cfg) {
-            cli_error("%s", err.msg);
-            return EXIT_USAGE;
-        }
-        store = cfg->store;
-    }
+    struct mw_run_config *cfg;
+    const char *store = cli_store_path(a.store, a.config, &cfg);
     if (!store)
-        store = "moonwire.sqlite";
+        return EXIT_USAGE;
     if (!cli_out_known(a.format)) {
         cli_error("export: --format is " CLI_FORMATS " (got \"%s\")", a.format);
         mw_run_config_free(cfg);
         return EXIT_USAGE;
     }
-    struct mw_store *s = NULL;
+    struct mw_err err = {0};
+    struct mw_store *s = cli_store_open("export", store);
     struct out o = {NULL, 0};
-    if (!mw_store_is_url(store) && access(store, R_OK))
-        cli_error("export: %s: no such store", store);
-    else if (!(s = mw_store_open(store, &err)))
-        cli_error("%s", err.msg);
-    else if (!(o.o = cli_out_new(a.format, a.with_meta, 0, stdout)))
+    if (s && !(o.o = cli_out_new(a.format, a.with_meta, 0, stdout)))
         cli_error("export: out of memory");
     rc = !o.o || mw_store_export(s, &a.f, on_row, &o, &err);
     if (o.o && rc)

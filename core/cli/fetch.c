@@ -559,6 +559,18 @@ static void on_event(void *ctx, const struct mw_crawl_event *ev)
     }
 }
 
+/* An error record for url (err: what failed), printed as the run's other records are. */
+static void print_error_record(struct run *r, const char *url, const struct mw_err *err)
+{
+    json_t *rec = mw_article_new(url);
+    mw_article_set_error(rec, err);
+    char *js = json_dumps(rec, JSON_COMPACT);
+    if (js)
+        print_record(r, js, NULL);
+    free(js);
+    json_decref(rec);
+}
+
 /* A URL asked for that gave no record: robots.txt refused it, or its host was given up. */
 static void report_missing(struct run *r)
 {
@@ -567,17 +579,11 @@ static void report_missing(struct run *r)
     json_object_foreach(r->asked, url, v) {
         if (json_is_true(v))
             continue;
-        json_t *rec = mw_article_new(url);
         struct mw_err err = {0};
         mw_err_set(&err, MW_EFETCH, "fetch", "%s: not fetched: %s", url,
                    r->a->robots == 0 ? "its host was given up (see above)"
                                      : "robots.txt disallows it, or its host was given up (see above)");
-        mw_article_set_error(rec, &err);
-        char *js = json_dumps(rec, JSON_COMPACT);
-        if (js)
-            print_record(r, js, NULL);
-        free(js);
-        json_decref(rec);
+        print_error_record(r, url, &err);
     }
 }
 
@@ -594,15 +600,9 @@ static void queue_urls(struct run *r, char **urls)
             if (!json_object_get(r->asked, norm))
                 json_object_set_new(r->asked, norm, json_false());
         } else {
-            json_t *rec = mw_article_new(urls[i]);
             if (!norm)
                 mw_err_set(&err, MW_EINVAL, "fetch", "%s: only http and https URLs are fetched", urls[i]);
-            mw_article_set_error(rec, &err);
-            char *js = json_dumps(rec, JSON_COMPACT);
-            if (js)
-                print_record(r, js, NULL);
-            free(js);
-            json_decref(rec);
+            print_error_record(r, urls[i], &err);
         }
         free(norm);
     }

@@ -2,10 +2,8 @@
  * length and the fields most often missing, as a table or JSON. The figures are run/store.h's. */
 #include "cli/cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "run/config.h"
 #include "run/store.h"
@@ -89,42 +87,17 @@ static int row(void *ctx, const struct mw_store_outlet_stats *st)
 
 int cmd_stats(int argc, char **argv)
 {
-    static const struct option opts[] = {{"store", required_argument, 0, 's'}, {"json", no_argument, 0, 'j'},
-                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *store = NULL;
-    struct view v = {0};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 's': store = optarg; break;
-        case 'j': v.json = 1; break;
-        case 'h': help(stdout); return 0;
-        default: help(stderr); return EXIT_USAGE;
-        }
-    }
-    if (argc - optind > 1) {
-        cli_error("stats: at most one CONFIG");
-        return EXIT_USAGE;
-    }
+    struct cli_store_args a;
+    int rc = cli_store_args("stats", argc, argv, help, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    struct view v = {a.json, NULL, 0};
     struct mw_err err = {0};
-    struct mw_run_config *cfg = NULL;
-    if (!store && optind < argc) {
-        if (!(cfg = mw_run_config_load(argv[optind], &err))) {
-            cli_error("%s", err.msg);
-            return EXIT_USAGE;
-        }
-        store = cfg->store;
-    }
-    if (!store)
-        store = "moonwire.sqlite";
-    int rc = 1;
-    struct mw_store *s = NULL;
-    if (!mw_store_is_url(store) && access(store, R_OK))   /* opening would create an empty store */
-        cli_error("stats: %s: no such store", store);
-    else if (!(s = mw_store_open(store, &err)))
-        cli_error("%s", err.msg);
-    else if (v.json && !(v.out = json_array()))
+    struct mw_store *s = cli_store_open("stats", a.store);
+    rc = 1;
+    if (!s) {
+        /* cli_store_open said why */
+    } else if (v.json && !(v.out = json_array()))
         cli_error("stats: out of memory");
     else if (mw_store_outlet_stats(s, row, &v, &err))
         cli_error("%s", err.msg);
@@ -133,9 +106,9 @@ int cmd_stats(int argc, char **argv)
     if (!rc && v.json)
         cli_print_record(v.out);
     else if (!rc && !v.header)
-        printf("%s: no articles and no pages tried yet\n", store);
+        printf("%s: no articles and no pages tried yet\n", a.store);
     json_decref(v.out);
     mw_store_free(s);
-    mw_run_config_free(cfg);
+    mw_run_config_free(a.cfg);
     return rc;
 }

@@ -3,10 +3,8 @@
  * are run/store.h's (mw_store_status). */
 #include "cli/cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "run/config.h"
 #include "run/store.h"
@@ -69,50 +67,24 @@ static int row(void *ctx, const struct mw_store_status *r)
 
 int cmd_status(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"store", required_argument, 0, 's'}, {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    const char *store = NULL;
-    int json = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 's': store = optarg; break;
-        case 'j': json = 1; break;
-        case 'h': help(stdout); return 0;
-        default: help(stderr); return EXIT_USAGE;
-        }
-    }
-    if (argc - optind > 1) {
-        cli_error("status: at most one CONFIG");
-        return EXIT_USAGE;
-    }
+    struct cli_store_args a;
+    int rc = cli_store_args("status", argc, argv, help, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    struct view v = {a.json ? json_pack("{s:[], s:[], s:[]}", "workers", "queue", "errors") : NULL, NULL};
     struct mw_err err = {0};
-    struct mw_run_config *cfg = NULL;
-    if (!store && optind < argc) {
-        if (!(cfg = mw_run_config_load(argv[optind], &err))) {
-            cli_error("%s", err.msg);
-            return EXIT_USAGE;
-        }
-        store = cfg->store;
-    }
-    if (!store)
-        store = "moonwire.sqlite";
-    struct view v = {json ? json_pack("{s:[], s:[], s:[]}", "workers", "queue", "errors") : NULL, NULL};
-    struct mw_store *s = NULL;
-    int rc = 1;
-    if (!mw_store_is_url(store) && access(store, R_OK))   /* opening would create an empty store */
-        cli_error("status: %s: no such store", store);
-    else if (!(s = mw_store_open(store, &err)) || mw_store_status(s, row, &v, &err))
+    struct mw_store *s = cli_store_open("status", a.store);
+    rc = 1;
+    if (s && mw_store_status(s, row, &v, &err))
         cli_error("%s", err.msg);
-    else
+    else if (s)
         rc = 0;
     if (!rc && v.out)
         cli_print_record(v.out);
     else if (!rc && !v.section)
-        printf("%s: no workers have joined this store yet\n", store);
+        printf("%s: no workers have joined this store yet\n", a.store);
     json_decref(v.out);
     mw_store_free(s);
-    mw_run_config_free(cfg);
+    mw_run_config_free(a.cfg);
     return rc;
 }

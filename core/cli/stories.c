@@ -235,16 +235,12 @@ static int on_story(void *ctx, const struct mw_story_summary *s)
 
 static int from_store(const struct opts *o)
 {
-    if (access(o->store, R_OK)) {
-        cli_error("stories: %s: no such store", o->store);
-        return 1;
-    }
     struct mw_err err = {0};
-    struct mw_store *s = mw_store_open(o->store, &err);
-    struct mw_story_store *ss = s ? mw_story_store_open(s, &err) : NULL;
-    int rebuilt = 0, rc = !ss;
-    if (!rc)
-        rc = o->rebuild ? mw_story_store_rebuild(ss, &err) : mw_story_store_sync(ss, &rebuilt, &err);
+    struct mw_store *s;
+    struct mw_story_store *ss;
+    int rebuilt, rc = cli_story_store_open("stories", o->store, o->rebuild, &s, &ss, &rebuilt, &err);
+    if (rc < 0)
+        return 1;
     if (!rc && rebuilt)
         cli_error("stories: note: %s: the story tables were out of step (another version, or a failed run): "
                   "grouped every article again", o->store);

@@ -1,12 +1,16 @@
 /* cli/storyin.c: what `stories` and `compare` share when their input is JSON lines (files, "-", stdin): read
  * the article records, keep one document per article (revisions of one URL are one member: the first
- * version is the one grouped, the latest the one shown), and cluster them in memory (core/story). */
+ * version is the one grouped, the latest the one shown), and cluster them in memory (core/story); or, from a
+ * run store, its story tables brought in step. */
 #include "cli/cli.h"
 #include "cli/storyin.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "run/store.h"
 
 static uint64_t hash_str(const char *s)
 {
@@ -234,4 +238,21 @@ int cli_story_summary(const struct cli_story_set *st, const size_t *docs, size_t
     free(m);
     free(names);
     return 0;
+}
+
+int cli_story_store_open(const char *cmd, const char *path, int rebuild, struct mw_store **s,
+                         struct mw_story_store **ss, int *rebuilt, struct mw_err *err)
+{
+    *s = NULL;
+    *ss = NULL;
+    *rebuilt = 0;
+    if (access(path, R_OK)) {
+        cli_error("%s: %s: no such store", cmd, path);
+        return -1;
+    }
+    *s = mw_store_open(path, err);
+    *ss = *s ? mw_story_store_open(*s, err) : NULL;
+    if (!*ss)
+        return 1;
+    return (rebuild ? mw_story_store_rebuild(*ss, err) : mw_story_store_sync(*ss, rebuilt, err)) ? 1 : 0;
 }

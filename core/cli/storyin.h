@@ -1,4 +1,5 @@
-/* cli/storyin.h: JSON-line input of `stories` and `compare`, clustered in memory (cli/storyin.c). */
+/* cli/storyin.h: the input of `stories` and `compare` (cli/storyin.c): JSON lines clustered in memory, or the
+ * story tables of a run store. */
 #ifndef MW_CLI_STORYIN_H
 #define MW_CLI_STORYIN_H
 
@@ -29,5 +30,12 @@ void cli_story_free(struct cli_story_set *st);
 size_t *cli_story_order(const struct cli_story_set *st);
 /* The summary of one story from its members' document indices. 0 or -1 (out of memory). */
 int cli_story_summary(const struct cli_story_set *st, const size_t *docs, size_t n, struct mw_story_summary *s);
+
+/* The story tables of the run store at path, an existing SQLite file (a missing one is not created), in step
+ * with its articles: synced (*rebuilt: the sync had to group every article again), or every article grouped
+ * again when rebuild. 0 with *s and *ss open; 1 with err filled; -1 after printing "CMD: PATH: no such store".
+ * The caller frees *s and *ss (mw_story_store_free, then mw_store_free) whatever the result. */
+int cli_story_store_open(const char *cmd, const char *path, int rebuild, struct mw_store **s,
+                         struct mw_story_store **ss, int *rebuilt, struct mw_err *err);
 
 #endif

@@ -186,24 +186,12 @@ static const char *const line_labels[] = {"By ", "BY ", "Von ", "Von:", "Par ", 
 /* "By ..." lines: text nodes starting with a label near the headline; the element holding the line is read. */
 static int line_authors(struct mw_meta_ctx *c, json_t *names, int agency_only)
 {
-    xmlNodePtr start = NULL;
-    for (size_t i = 0; i < c->sc->h1.n; i++)
-        if (c->sc->h1.v[i].ord == c->h1_ord)
-            start = c->sc->h1.v[i].n;
-    if (!start)
+    xmlNodePtr n = mw_meta_headline(c);
+    if (!n)
         return 0;
     int budget = agency_only ? 60 : 3000;
-    xmlNodePtr n = start;
     while (n && budget-- > 0) {
-        if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "script") && !mw_meta_name_is(n, "style"))
-            n = n->children;
-        else {
-            while (n && !n->next)
-                n = n->parent;
-            if (!n)
-                break;
-            n = n->next;
-        }
+        n = mw_meta_next(n, mw_meta_code);
         if (!n || n->type != XML_TEXT_NODE || !n->content)
             continue;
         const char *s = (const char *)n->content;
@@ -315,15 +303,7 @@ static int bold_authors(struct mw_meta_ctx *c, json_t *names)
                 }
             }
         }
-        if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "p") && !mw_meta_name_is(n, "script") &&
-            !mw_meta_name_is(n, "style")) {
-            n = n->children;
-            continue;
-        }
-        while (n && !n->next)
-            n = n->parent;
-        if (n)
-            n = n->next;
+        n = mw_meta_next(n, mw_meta_code_or_p);
     }
     return 0;
 }

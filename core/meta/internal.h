@@ -55,6 +55,15 @@ struct mw_meta_ctx {
 /* ---- helpers (meta.c) ---- */
 
 int mw_meta_name_is(xmlNodePtr n, const char *name);
+/* The node after n in document order: its first child unless n is an element named in closed (NULL-terminated:
+ * not entered), else the next sibling of n or of its nearest ancestor that has one; NULL at the document's end,
+ * or (mw_meta_next_in) past the last node under root. */
+xmlNodePtr mw_meta_next(xmlNodePtr n, const char *const *closed);
+xmlNodePtr mw_meta_next_in(xmlNodePtr n, xmlNodePtr root, const char *const *closed);
+/* For mw_meta_next: what holds no text a reader sees (script, style), and that or a paragraph (read whole). */
+extern const char *const mw_meta_code[], *const mw_meta_code_or_p[];
+/* The headline element (the <h1> c->h1_ord stands for), or NULL. */
+xmlNodePtr mw_meta_headline(struct mw_meta_ctx *c);
 /* Attribute value borrowed from the tree (NULL when absent). */
 const char *mw_meta_attr(xmlNodePtr n, const char *name);
 /* Text as a reader sees it: entities decoded, tags dropped, whitespace folded. malloc'd; NULL when empty. */

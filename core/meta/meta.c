@@ -51,6 +51,34 @@ int mw_meta_name_is(xmlNodePtr n, const char *name)
     return n->type == XML_ELEMENT_NODE && n->name && ci_eq((const char *)n->name, name);
 }
 
+const char *const mw_meta_code[] = {"script", "style", NULL};
+const char *const mw_meta_code_or_p[] = {"p", "script", "style", NULL};
+
+xmlNodePtr mw_meta_next_in(xmlNodePtr n, xmlNodePtr root, const char *const *closed)
+{
+    int enter = n->children && n->type == XML_ELEMENT_NODE;
+    for (size_t i = 0; enter && closed && closed[i]; i++)
+        enter = !mw_meta_name_is(n, closed[i]);
+    if (enter)
+        return n->children;
+    while (n && n != root && !n->next)
+        n = n->parent;
+    return n && n != root ? n->next : NULL;
+}
+
+xmlNodePtr mw_meta_next(xmlNodePtr n, const char *const *closed)
+{
+    return mw_meta_next_in(n, NULL, closed);
+}
+
+xmlNodePtr mw_meta_headline(struct mw_meta_ctx *c)
+{
+    for (size_t i = 0; i < c->sc->h1.n; i++)
+        if (c->sc->h1.v[i].ord == c->h1_ord)
+            return c->sc->h1.v[i].n;
+    return NULL;
+}
+
 /* Attribute value borrowed from the tree (NULL when absent); libxml2 keeps a single text child for it. */
 const char *mw_meta_attr(xmlNodePtr n, const char *name)
 {
@@ -390,24 +418,10 @@ static void visit(struct mw_meta_scan *sc, xmlNodePtr n, long ord)
 static void walk(struct mw_meta_scan *sc, xmlNodePtr root)
 {
     long ord = 0;
-    xmlNodePtr n = root;
-    while (n) {
-        int descend = 1;
-        if (n->type == XML_ELEMENT_NODE) {
+    static const char *const closed[] = {"script", "style", "template", "svg", NULL};
+    for (xmlNodePtr n = root; n; n = mw_meta_next_in(n, root, closed))
+        if (n->type == XML_ELEMENT_NODE)
             visit(sc, n, ord++);
-            if (mw_meta_name_is(n, "script") || mw_meta_name_is(n, "style") || mw_meta_name_is(n, "template") || mw_meta_name_is(n, "svg"))
-                descend = 0;
-        }
-        if (descend && n->children && n->type == XML_ELEMENT_NODE) {
-            n = n->children;
-            continue;
-        }
-        while (n && !n->next && n != root)
-            n = n->parent;
-        if (!n || n == root)
-            break;
-        n = n->next;
-    }
     sc->nodes = ord;
 }
 

@@ -28,15 +28,7 @@ static char *sample_text(struct mw_meta_ctx *c)
                 }
                 free(t);
             }
-            if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "p") && !mw_meta_name_is(n, "script") &&
-                !mw_meta_name_is(n, "style")) {
-                n = n->children;
-                continue;
-            }
-            while (n && !n->next)
-                n = n->parent;
-            if (n)
-                n = n->next;
+            n = mw_meta_next(n, mw_meta_code_or_p);
         }
     }
     /* an empty buffer is not stolen: mw_buf_steal hands out unterminated memory then */

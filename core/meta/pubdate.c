@@ -214,20 +214,9 @@ static int labelled_date(struct mw_meta_ctx *c, char out[MW_DATE_MAX], const cha
 {
     static const char *const labels[] = {"Datum", "Date", "Fecha", "Tarih", "Дата", "Data", "Published", "Publié le",
                                          "Veröffentlicht", "Publicado", "Tanggal", "Tarikh", NULL};
-    xmlNodePtr n = NULL;
-    for (size_t i = 0; i < c->sc->h1.n; i++)
-        if (c->sc->h1.v[i].ord == c->h1_ord)
-            n = c->sc->h1.v[i].n;
+    xmlNodePtr n = mw_meta_headline(c);
     for (int budget = 3000; n && budget > 0; budget--) {
-        if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "script") && !mw_meta_name_is(n, "style"))
-            n = n->children;
-        else {
-            while (n && !n->next)
-                n = n->parent;
-            if (!n)
-                break;
-            n = n->next;
-        }
+        n = mw_meta_next(n, mw_meta_code);
         if (!n || n->type != XML_TEXT_NODE || !n->content)
             continue;
         /* a label is a word or two, compared as it stands (spaces and a colon around it aside): most text nodes
@@ -405,15 +394,6 @@ static int url_day(const char *url, char out[MW_DATE_MAX])
 
 /* ---- dates printed by the headline ---- */
 
-/* The headline element c->h1_ord stands for, or NULL. */
-static xmlNodePtr headline(struct mw_meta_ctx *c)
-{
-    for (size_t i = 0; i < c->sc->h1.n; i++)
-        if (c->sc->h1.v[i].ord == c->h1_ord)
-            return c->sc->h1.v[i].n;
-    return NULL;
-}
-
 /* 1 when a link's target can be a story: not the site's home (rel=home), an author's page (a byline's link,
  * "/autoren/kathrin-fuehres-684124") nor a short landing path ("/fkk/", "/sport"). */
 static int story_href(xmlNodePtr a)
@@ -449,16 +429,7 @@ static size_t text_size(xmlNodePtr p, size_t cap, int *words)
                 len += !sp;
                 space = sp;
             }
-        if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "script") &&
-            !mw_meta_name_is(n, "style"))
-            n = n->children;
-        else {
-            while (n && n != p && !n->next)
-                n = n->parent;
-            if (!n || n == p)
-                break;
-            n = n->next;
-        }
+        n = mw_meta_next_in(n, p, mw_meta_code);
     }
     return len;
 }
@@ -467,20 +438,13 @@ static size_t text_size(xmlNodePtr p, size_t cap, int *words)
  * to a story's address. */
 static int holds_headline_link(xmlNodePtr p)
 {
+    static const char *const links[] = {"a", NULL};
     int budget = 300, words;
     for (xmlNodePtr n = p->children; n && budget-- > 0;) {
         if (n->type == XML_ELEMENT_NODE && mw_meta_name_is(n, "a") && text_size(n, 200, &words) >= 30 &&
             words >= 5 && story_href(n))
             return 1;
-        if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "a"))
-            n = n->children;
-        else {
-            while (n && n != p && !n->next)
-                n = n->parent;
-            if (!n || n == p)
-                break;
-            n = n->next;
-        }
+        n = mw_meta_next_in(n, p, links);
     }
     return 0;
 }
@@ -490,7 +454,7 @@ static int holds_headline_link(xmlNodePtr p)
  * in a list of related stories). */
 static int in_other_item(struct mw_meta_ctx *c, xmlNodePtr n)
 {
-    xmlNodePtr h = headline(c);
+    xmlNodePtr h = mw_meta_headline(c);
     xmlNodePtr p = n->type == XML_ELEMENT_NODE ? n : n->parent;
     for (int up = 0; p && p->type == XML_ELEMENT_NODE && up < 4 && !mw_meta_name_is(p, "body"); up++, p = p->parent) {
         if (h && related(p, h))
@@ -504,15 +468,11 @@ static int in_other_item(struct mw_meta_ctx *c, xmlNodePtr n)
     return 0;
 }
 
-/* The next node in document order, scripts and styles not entered. */
+/* The next node in document order, scripts, styles and templates not entered. */
 static xmlNodePtr next_node(xmlNodePtr n)
 {
-    if (n->children && n->type == XML_ELEMENT_NODE && !mw_meta_name_is(n, "script") && !mw_meta_name_is(n, "style") &&
-        !mw_meta_name_is(n, "template"))
-        return n->children;
-    while (n && !n->next)
-        n = n->parent;
-    return n ? n->next : NULL;
+    static const char *const closed[] = {"script", "style", "template", NULL};
+    return mw_meta_next(n, closed);
 }
 
 /* The first date printed in a short text after the headline ("Veröffentlicht am 12.03.2020 von X", "15.2.2018,
@@ -574,7 +534,7 @@ static int node_date(struct mw_meta_ctx *c, xmlNodePtr n, char out[MW_DATE_MAX],
  * passed over; a time alone is no date. */
 static int text_after_headline(struct mw_meta_ctx *c, char out[MW_DATE_MAX], long *at)
 {
-    xmlNodePtr h = headline(c);
+    xmlNodePtr h = mw_meta_headline(c);
     if (!h)
         h = title_heading(c);
     for (xmlNodePtr m = c->sc->root; !h && m; m = next_node(m))   /* no headline: the article's start */
@@ -649,7 +609,7 @@ static void relative(struct mw_meta_ctx *c, struct cands *cs)
         else
             free(t);
     }
-    xmlNodePtr n = headline(c);
+    xmlNodePtr n = mw_meta_headline(c);
     long seen = 0;
     for (int budget = 2000; !phrase && n && (n = next_node(n)) && budget > 0 && seen < 1500; budget--) {
         if (n->type != XML_TEXT_NODE || !n->content || mw_meta_in_skipped(n) || mw_meta_in_teaser(n) ||

@@ -1,32 +1,18 @@
 """tests/integration/cli_lib.py: what the test_cli_*.py scripts share: mw-testd with --spans/--latency (the
 request spans show which requests were in the server at once), virtual hosts through --resolve."""
-import os, subprocess, tempfile, time
+import os, tempfile
 
-from harness import TESTD, Server
+from harness import Server
 
 
 class SpanServer(Server):
     """mw-testd on 127.0.0.1 at a free port, logging request spans; latency_ms delays every answer."""
 
     def __init__(self, root=None, latency_ms=0, extra=()):
-        self.dir = tempfile.mkdtemp(prefix="mw-cli-")
-        self.log = os.path.join(self.dir, "requests.log")
-        self.spans_file = os.path.join(self.dir, "spans.log")
-        args = [TESTD, "--port", "0", "--port-file", os.path.join(self.dir, "port"), "--quiet", "--log", self.log,
-                "--spans", self.spans_file, "--latency", str(latency_ms), *extra]
-        if root:
-            args += ["--root", root]
-        self.proc = subprocess.Popen(args)
-        pf = os.path.join(self.dir, "port")
-        for _ in range(400):
-            if os.path.exists(pf) and open(pf).read().strip():
-                break
-            time.sleep(0.025)
-        else:
-            self.stop()
-            raise RuntimeError("mw-testd did not start")
-        self.port = int(open(pf).read())
-        self.base = f"http://127.0.0.1:{self.port}"
+        d = tempfile.mkdtemp(prefix="mw-cli-")
+        self.spans_file = os.path.join(d, "spans.log")
+        super().__init__(root, log=True, dirname=d,
+                         extra=["--spans", self.spans_file, "--latency", str(latency_ms), *extra])
 
     def spans(self):
         """[(start_us, end_us, host without port, target, status)] in the order answered. A span is written once

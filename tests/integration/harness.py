@@ -12,27 +12,43 @@ SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
 SANITIZED = bool(os.environ.get("MW_SANITIZED"))
 
 
-class Server:
-    """mw-testd on 127.0.0.1 (never another address), a free port, optional --root and --log."""
+def start_testd(dirname, args):
+    """build/mw-testd on 127.0.0.1 at a free port (it writes the port to DIR/port) with ARGS; returns (process,
+    port) once it listens. The wait is on the port file, capped at 10 s; RuntimeError when it does not start."""
+    pf = os.path.join(dirname, "port")
+    proc = subprocess.Popen([TESTD, "--port", "0", "--port-file", pf, "--quiet", *args])
+    for _ in range(400):
+        if os.path.exists(pf) and open(pf).read().strip():
+            return proc, int(open(pf).read())
+        time.sleep(0.025)
+    stop_process(proc)
+    raise RuntimeError("mw-testd did not start")
 
-    def __init__(self, root=None, log=False):
-        self.dir = tempfile.mkdtemp(prefix="mw-it-")
+
+def stop_process(proc, cap=10):
+    """SIGTERM, then SIGKILL when it is still there after cap seconds; waits for it."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(cap)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+class Server:
+    """mw-testd on 127.0.0.1 (never another address), a free port, optional --root, --log (DIR/requests.log)
+    and further options (extra); its files in dirname (a new temp dir when None)."""
+
+    def __init__(self, root=None, log=False, extra=(), dirname=None):
+        self.dir = dirname or tempfile.mkdtemp(prefix="mw-it-")
         self.log = os.path.join(self.dir, "requests.log") if log else None
-        args = [TESTD, "--port", "0", "--port-file", os.path.join(self.dir, "port"), "--quiet"]
+        args = list(extra)
         if root:
             args += ["--root", root]
         if self.log:
             args += ["--log", self.log]
-        self.proc = subprocess.Popen(args)
-        pf = os.path.join(self.dir, "port")
-        for _ in range(200):
-            if os.path.exists(pf) and open(pf).read().strip():
-                break
-            time.sleep(0.025)
-        else:
-            self.stop()
-            raise RuntimeError("mw-testd did not start")
-        self.port = int(open(pf).read())
+        self.proc, self.port = start_testd(self.dir, args)
         self.base = f"http://127.0.0.1:{self.port}"
 
     def url(self, path):
@@ -63,13 +79,7 @@ class Server:
             time.sleep(0.01)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
     def __enter__(self):
         return self

@@ -2,36 +2,21 @@
 options they need (--overlay, --host-fault), a port nothing listens on, and a `moonwire run` child whose
 stderr is read line by line so a test can wait for a pass's log line instead of sleeping."""
 import os, select, signal, socket, sqlite3, subprocess, tempfile, time
-from harness import ROOT, MOONWIRE, TESTD
+from harness import ROOT, MOONWIRE, Server
 
 GUARD = 120   # seconds: only keeps a hang from stalling CI, never a performance assertion
 RULES = os.path.join(ROOT, "examples", "rules")
 DEMO = os.path.join(ROOT, "examples", "demo-site")
 
 
-class Testd:
+class Testd(Server):
     """build/mw-testd on 127.0.0.1 at a free port with --root, --overlay, --host-fault HOST=MODE and a log."""
 
     def __init__(self, root=DEMO, overlay=None, faults=(), log=True):
-        self.dir = tempfile.mkdtemp(prefix="mw-runs-srv-")
-        self.log = os.path.join(self.dir, "requests.log") if log else None
-        pf = os.path.join(self.dir, "port")
-        args = [TESTD, "--port", "0", "--port-file", pf, "--quiet", "--root", root]
-        if overlay:
-            args += ["--overlay", overlay]
+        extra = ["--overlay", overlay] if overlay else []
         for host, mode in faults:
-            args += ["--host-fault", f"{host}={mode}"]
-        if self.log:
-            args += ["--log", self.log]
-        self.proc = subprocess.Popen(args)
-        for _ in range(400):
-            if os.path.exists(pf) and open(pf).read().strip():
-                break
-            time.sleep(0.025)
-        else:
-            self.stop()
-            raise RuntimeError("mw-testd did not start")
-        self.port = int(open(pf).read())
+            extra += ["--host-fault", f"{host}={mode}"]
+        super().__init__(root, log=log, extra=extra, dirname=tempfile.mkdtemp(prefix="mw-runs-srv-"))
 
     def requests(self):
         """(host, target, status) of every request logged so far."""
@@ -42,21 +27,6 @@ class Testd:
             _, _, host, target, status, _ = line.split()
             out.append((host, target, int(status)))
         return out
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *a):
-        self.stop()
 
 
 def closed_port():

@@ -1,5 +1,6 @@
 /* tests/unit/test_meta.c: mw_meta_extract on small pages written for the test: JSON-LD shapes and breakage,
- * precedence between sources, title suffixes, lazy images, microdata, bylines, dates and zones, language. */
+ * precedence between sources, title suffixes, lazy images, microdata, bylines, dates and zones, language. Rows
+ * of one page shape (title suffixes, article:published_time) are tables of their own, the page made from them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -68,46 +69,10 @@ static const struct row rows[] = {
                             LD("{\"@type\":\"NewsArticle\",\"headline\":\"H\",\"datePublished\":\"2021-05-04T09:00:00Z\"}")
                             "</head></html>",
      NULL, "published", "\"2021-05-04T09:00:00+00:00\"", "jsonld"},
-    {"og date", "<html><head><meta property=\"article:published_time\" content=\"2021-05-05T10:00:00+02:00\"></head></html>",
-     NULL, "published", "\"2021-05-05T10:00:00+02:00\"", "og"},
-    {"no zone stays without", "<html><head><meta property=\"article:published_time\" content=\"2021-05-05T10:00:00\">"
-                              "</head></html>",
-     NULL, "published", "\"2021-05-05T10:00:00\"", "og"},
-    {"no zone takes opts tz", "<html><head><meta property=\"article:published_time\" content=\"2021-05-05T10:00:00\">"
-                              "</head></html>",
-     "+03:00", "published", "\"2021-05-05T10:00:00+03:00\"", "og"},
     {"zone from a second source", "<html><head>" LD("{\"@type\":\"NewsArticle\",\"headline\":\"H\",\"datePublished\":"
                                   "\"2021-05-05T10:00:00\"}") "<meta name=\"date\" content=\"2021-05-05 10:00:00 +02:00\">"
                                   "</head></html>",
      NULL, "published", "\"2021-05-05T10:00:00+02:00\"", "jsonld"},
-    /* the CMS's default is no date; the day in the page's URL (URL, /2020/01/14/) is what is left */
-    {"cms default date refused", "<html><head><meta property=\"article:published_time\" content=\"0001-01-01T00:00:00Z\">"
-                                 "</head></html>",
-     NULL, "published", "\"2020-01-14\"", "url"},
-    {"suffix latin", "<html><head><title>Rates rise again | Example News</title><meta property=\"og:site_name\" content=\"Example News\"></head></html>",
-     NULL, "title", "\"Rates rise again\"", "title"},
-    {"suffix cyrillic", "<html><head><title>Цены снова растут — Пример Новости</title><meta property=\"og:site_name\" content=\"Пример Новости\"></head></html>",
-     NULL, "title", "\"Цены снова растут\"", "title"},
-    {"suffix arabic", "<html><head><title>ارتفاع الأسعار مجددا - أخبار المثال</title><meta property=\"og:site_name\" content=\"أخبار المثال\"></head></html>",
-     NULL, "title", "\"ارتفاع الأسعار مجددا\"", "title"},
-    {"suffix greek", "<html><head><title>Οι τιμές ανεβαίνουν ξανά | Παράδειγμα Ειδήσεις</title><meta property=\"og:site_name\" content=\"Παράδειγμα Ειδήσεις\"></head></html>",
-     NULL, "title", "\"Οι τιμές ανεβαίνουν ξανά\"", "title"},
-    {"suffix hebrew", "<html><head><title>המחירים עולים שוב | חדשות לדוגמה</title><meta property=\"og:site_name\" content=\"חדשות לדוגמה\"></head></html>",
-     NULL, "title", "\"המחירים עולים שוב\"", "title"},
-    {"suffix devanagari", "<html><head><title>कीमतें फिर बढ़ीं - उदाहरण समाचार</title><meta property=\"og:site_name\" content=\"उदाहरण समाचार\"></head></html>",
-     NULL, "title", "\"कीमतें फिर बढ़ीं\"", "title"},
-    {"suffix thai", "<html><head><title>ราคาขึ้นอีกครั้ง - ข่าวตัวอย่าง</title><meta property=\"og:site_name\" content=\"ข่าวตัวอย่าง\"></head></html>",
-     NULL, "title", "\"ราคาขึ้นอีกครั้ง\"", "title"},
-    {"suffix han fullwidth bar", "<html><head><title>物价再次上涨｜示例新闻网</title><meta property=\"og:site_name\" content=\"示例新闻网\"></head></html>",
-     NULL, "title", "\"物价再次上涨\"", "title"},
-    {"suffix japanese fullwidth colon", "<html><head><title>物価が再び上昇　政府が対策：例示新聞デジタル</title><meta property=\"og:site_name\" content=\"例示新聞デジタル\"></head></html>",
-     NULL, "title", "\"物価が再び上昇 政府が対策\"", "title"},   /* whitespace is folded, U+3000 too */
-    {"suffix hangul section and site", "<html><head><title>물가 다시 올라-경제ㅣ예시일보</title><meta property=\"og:site_name\" content=\"예시일보\"><meta property=\"article:section\" content=\"경제\"></head></html>",
-     NULL, "title", "\"물가 다시 올라\"", "title"},
-    {"suffix credit", "<html><head><title>Rates rise again | Example News | by Ann Bell</title><meta property=\"og:site_name\" content=\"Example News\"></head></html>",
-     NULL, "title", "\"Rates rise again\"", "title"},
-    {"curly quotes kept", "<html><head><title>Rates \xe2\x80\x9crise\xe2\x80\x9d again | Example News</title><meta property=\"og:site_name\" content=\"Example News\"></head></html>",
-     NULL, "title", "\"Rates \xe2\x80\x9crise\xe2\x80\x9d again\"", "title"},
     {"kicker cut when the h1 gives the rest", "<html><head><meta property=\"og:title\" content=\"Economy | Rates rise again "
                                               "and again\"></head><body><h1>Rates rise again and again</h1></body></html>",
      NULL, "title", "\"Rates rise again and again\"", "og"},
@@ -160,25 +125,12 @@ static const struct row rows[] = {
      NULL, "published", "\"2020-01-14T09:30:00\"", "url"},
     {"date only stays date only", "<html><head><meta name=\"date\" content=\"2025-04-05\"></head></html>",
      "+03:00", "published", "\"2025-04-05\"", "meta"},
-    {"utc stays the instant", "<html><head><meta property=\"article:published_time\" content=\"2020-03-17T17:27:41Z\">"
-                              "</head></html>",
-     "+03:00", "published", "\"2020-03-17T17:27:41+00:00\"", "og"},
     {"paywall", "<html><head>" LD("{\"@type\":\"NewsArticle\",\"headline\":\"H\",\"isAccessibleForFree\":\"False\"}")
                 "</head></html>",
      NULL, "accessible", "false", "jsonld"},
-    {"title suffix site name", "<html><head><title>Rates rise again | Example News</title>"
-                               "<meta property=\"og:site_name\" content=\"Example News\"></head></html>",
-     NULL, "title", "\"Rates rise again\"", "title"},
-    {"title section and site", "<html><head><title>Rates rise again \xe2\x80\x94 Business \xe2\x80\x94 Example News</title>"
-                               "<meta property=\"og:site_name\" content=\"Example News\">"
-                               "<meta property=\"article:section\" content=\"Business\"></head></html>",
-     NULL, "title", "\"Rates rise again\"", "title"},
     {"og title suffix by agreement", "<html><head><meta property=\"og:title\" content=\"Rates rise: what now? | EN | 28.04.2023\">"
                                      "</head><body><h1>Rates rise: what now?</h1></body></html>",
      NULL, "title", "\"Rates rise: what now?\"", "og"},
-    {"title keeps its own dash", "<html><head><title>Rates rise - and stay high</title>"
-                                 "<meta property=\"og:site_name\" content=\"Example News\"></head></html>",
-     NULL, "title", "\"Rates rise - and stay high\"", "title"},
     {"title host name suffix", "<html><head><title>Storm hits coast - News Example</title></head></html>",
      NULL, "title", "\"Storm hits coast\"", "title"},
     {"h1 agreeing with title", "<html><head></head><body><h1>Logo</h1><article><h1>Storm hits coast</h1></article>"
@@ -275,6 +227,72 @@ static int check_row_at(const struct row *r, const char *url)
 
 static int check_row(const struct row *r) { return check_row_at(r, URL); }
 
+/* Title suffixes: <title>TITLE</title> beside og:site_name SITE (and article:section SECTION), in scripts
+ * and separators of many languages; the title is what is left. */
+static const struct { const char *name, *title, *site, *section, *want; } suffix_rows[] = {
+    {"suffix latin", "Rates rise again | Example News", "Example News", NULL, "Rates rise again"},
+    {"suffix cyrillic", "Цены снова растут — Пример Новости", "Пример Новости", NULL, "Цены снова растут"},
+    {"suffix arabic", "ارتفاع الأسعار مجددا - أخبار المثال", "أخبار المثال", NULL, "ارتفاع الأسعار مجددا"},
+    {"suffix greek", "Οι τιμές ανεβαίνουν ξανά | Παράδειγμα Ειδήσεις", "Παράδειγμα Ειδήσεις", NULL,
+     "Οι τιμές ανεβαίνουν ξανά"},
+    {"suffix hebrew", "המחירים עולים שוב | חדשות לדוגמה", "חדשות לדוגמה", NULL, "המחירים עולים שוב"},
+    {"suffix devanagari", "कीमतें फिर बढ़ीं - उदाहरण समाचार", "उदाहरण समाचार", NULL, "कीमतें फिर बढ़ीं"},
+    {"suffix thai", "ราคาขึ้นอีกครั้ง - ข่าวตัวอย่าง", "ข่าวตัวอย่าง", NULL, "ราคาขึ้นอีกครั้ง"},
+    {"suffix han fullwidth bar", "物价再次上涨｜示例新闻网", "示例新闻网", NULL, "物价再次上涨"},
+    {"suffix japanese fullwidth colon", "物価が再び上昇　政府が対策：例示新聞デジタル", "例示新聞デジタル", NULL,
+     "物価が再び上昇 政府が対策"},   /* whitespace is folded, U+3000 too */
+    {"suffix hangul section and site", "물가 다시 올라-경제ㅣ예시일보", "예시일보", "경제", "물가 다시 올라"},
+    {"suffix credit", "Rates rise again | Example News | by Ann Bell", "Example News", NULL, "Rates rise again"},
+    {"curly quotes kept", "Rates \xe2\x80\x9crise\xe2\x80\x9d again | Example News", "Example News", NULL,
+     "Rates \xe2\x80\x9crise\xe2\x80\x9d again"},
+    {"title section and site", "Rates rise again \xe2\x80\x94 Business \xe2\x80\x94 Example News", "Example News",
+     "Business", "Rates rise again"},
+    {"title keeps its own dash", "Rates rise - and stay high", "Example News", NULL, "Rates rise - and stay high"},
+};
+
+static void test_title_suffixes(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t i = 0; i < sizeof suffix_rows / sizeof *suffix_rows; i++) {
+        char html[1024], section[256] = "", want[256];
+        if (suffix_rows[i].section)
+            snprintf(section, sizeof section, "<meta property=\"article:section\" content=\"%s\">",
+                     suffix_rows[i].section);
+        snprintf(html, sizeof html, "<html><head><title>%s</title><meta property=\"og:site_name\" content=\"%s\">%s"
+                 "</head></html>", suffix_rows[i].title, suffix_rows[i].site, section);
+        snprintf(want, sizeof want, "\"%s\"", suffix_rows[i].want);
+        struct row r = {suffix_rows[i].name, html, NULL, "title", want, "title"};
+        bad += check_row(&r);
+    }
+    assert_int_equal(bad, 0);
+}
+
+/* article:published_time as pages give it, with and without the outlet's zone (opts.tz); a CMS's default
+ * (0001-01-01) is no date, and the day in the page's URL (URL, /2020/01/14/) is what is left. */
+static const struct { const char *name, *content, *tz, *want, *source; } og_date_rows[] = {
+    {"og date", "2021-05-05T10:00:00+02:00", NULL, "2021-05-05T10:00:00+02:00", "og"},
+    {"no zone stays without", "2021-05-05T10:00:00", NULL, "2021-05-05T10:00:00", "og"},
+    {"no zone takes opts tz", "2021-05-05T10:00:00", "+03:00", "2021-05-05T10:00:00+03:00", "og"},
+    {"cms default date refused", "0001-01-01T00:00:00Z", NULL, "2020-01-14", "url"},
+    {"utc stays the instant", "2020-03-17T17:27:41Z", "+03:00", "2020-03-17T17:27:41+00:00", "og"},
+};
+
+static void test_og_dates(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t i = 0; i < sizeof og_date_rows / sizeof *og_date_rows; i++) {
+        char html[256], want[64];
+        snprintf(html, sizeof html, "<html><head><meta property=\"article:published_time\" content=\"%s\"></head>"
+                 "</html>", og_date_rows[i].content);
+        snprintf(want, sizeof want, "\"%s\"", og_date_rows[i].want);
+        struct row r = {og_date_rows[i].name, html, og_date_rows[i].tz, "published", want, og_date_rows[i].source};
+        bad += check_row(&r);
+    }
+    assert_int_equal(bad, 0);
+}
+
 /* Dates printed in the page, read on an address without a date in it. */
 static const struct row page_rows[] = {
     {"printed date by the headline", "<html><body><article><h1>Storm hits the coast</h1><p class=\"meta\">Posted on "
@@ -295,6 +313,14 @@ static const struct row page_rows[] = {
     {"a date in another story's item is that story's", "<html><body><article><h1>Storm hits the coast</h1><p>Text "
      "of the story, long enough to be text.</p></article><ul class=\"more\"><li><a href=\"/news/ferry-timetable\">"
      "Ferry timetable changes for the winter season</a><span class=\"date\">09.08.2019</span></li></ul></body></html>",
+     NULL, "published", NULL, NULL},
+    {"an item's size is its own, not what follows it", "<html><body><article><h1>Storm hits the coast</h1><p>Text "
+     "of the story, long enough to be text.</p></article><ul class=\"more\"><li><a href=\"/news/ferry-timetable\">"
+     "Ferry timetable changes for the winter season</a><span class=\"date\">09.08.2019</span></li></ul><p>The "
+     "harbour board met on Tuesday evening and talked about the ferries, the winter timetable, the new pier and the "
+     "fish market for a long time, and then about the lighthouse, the storm shutters on the promenade, the school "
+     "boats to the islands, the rope works by the quay, the moorings of the lifeboat and the price of diesel, long "
+     "enough to make this one paragraph far longer than any item of a list of other stories.</p></body></html>",
      NULL, "published", NULL, NULL},
     {"a date beside the blog's own name is the page's", "<html><body><h1>Storm hits the coast</h1><div "
      "class=\"meta\"><a href=\"https://blog.example.com/fkk/\" rel=\"home\">Photos, art and capers of a harbour "
@@ -425,6 +451,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_title_suffixes),
+        cmocka_unit_test(test_og_dates),
         cmocka_unit_test(test_page_dates),
         cmocka_unit_test(test_url_dates),
         cmocka_unit_test(test_jsonld_concatenated),

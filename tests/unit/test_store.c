@@ -1,7 +1,8 @@
 /* tests/unit/test_store.c: run/store.h over SQLite (run/store_sqlite.c) — the frontier as seen-set (named
  * states, ISO times, exact across two connections), articles kept once with their revisions, a store of schema
- * version 1 (as moonwire made them before schema_version) migrated, feed state, the fetch log, export, the
- * per-outlet figures and the sinks (run/sink.c); a rolled-back transaction leaves nothing behind. */
+ * version 1 (as moonwire made them before schema_version) migrated, feed state, the fetch log, export and the
+ * sinks (run/sink.c); a rolled-back transaction leaves nothing behind. The per-outlet figures, like all that
+ * every back end must keep, are test_store_shared.c's (run on SQLite by default). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,40 +16,17 @@
 
 #include "run/sink.h"
 #include "run/store.h"
-
-static char path[64];
-
-static void unlink_store(void)
-{
-    char p[80];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
-}
+#include "unit/tmp_store.h"
 
 static int setup(void **state)
 {
-    snprintf(path, sizeof path, "/tmp/mw-test-store-%d.sqlite", (int)getpid());
-    unlink_store();
-    struct mw_err err = {0};
-    *state = mw_store_open(path, &err);
-    return *state ? 0 : -1;
+    return tmp_store_setup(state, "store");
 }
 
 static int setup_empty(void **state)
 {
-    snprintf(path, sizeof path, "/tmp/mw-test-store-%d.sqlite", (int)getpid());
-    unlink_store();
+    tmp_store_fresh("store");
     *state = NULL;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    mw_store_free(*state);
-    unlink_store();
     return 0;
 }
 
@@ -58,7 +36,7 @@ static char *ask(const char *sql)
     sqlite3 *db = NULL;
     sqlite3_stmt *q = NULL;
     char *out = NULL;
-    if (sqlite3_open(path, &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
+    if (sqlite3_open(tmp_store_path, &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
         sqlite3_step(q) == SQLITE_ROW)
         out = strdup(sqlite3_column_text(q, 0) ? (const char *)sqlite3_column_text(q, 0) : "(null)");
     if (!out)
@@ -167,7 +145,7 @@ static void test_seen_set_exact(void **state)
         assert_int_equal(added, 1);
     }
     assert_int_equal(mw_store_commit(s, &err), 0);
-    struct mw_store *other = mw_store_open(path, &err);
+    struct mw_store *other = mw_store_open(tmp_store_path, &err);
     assert_non_null(other);
     int added = 0;
     assert_int_equal(mw_store_frontier_add(other, "https://late.test/1", "y", 0, 1, &added, &err), 0);
@@ -289,7 +267,7 @@ static void make_v1(void)
 {
     sqlite3 *db = NULL;
     char *msg = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(tmp_store_path, &db), SQLITE_OK);
     if (sqlite3_exec(db, V1, NULL, NULL, &msg) != SQLITE_OK)
         fail_msg("v1 schema: %s", msg);
     sqlite3_close(db);
@@ -309,7 +287,7 @@ static void test_migration_from_v1(void **state)
 {
     make_v1();
     struct mw_err err = {0};
-    struct mw_store *s = mw_store_open(path, &err);
+    struct mw_store *s = mw_store_open(tmp_store_path, &err);
     if (!s)
         fail_msg("%s", err.msg);
     *state = s;
@@ -340,7 +318,7 @@ static void test_migration_from_v1(void **state)
     want("select revisions || title from articles", "3Third");
     /* a second open finds version 2 and changes nothing */
     mw_store_free(s);
-    *state = s = mw_store_open(path, &err);
+    *state = s = mw_store_open(tmp_store_path, &err);
     assert_non_null(s);
     want("select count(*) from schema_version", "1");
 }
@@ -349,12 +327,12 @@ static void test_newer_schema_is_refused(void **state)
 {
     (void)state;
     sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(tmp_store_path, &db), SQLITE_OK);
     sqlite3_exec(db, "CREATE TABLE schema_version(version INTEGER); INSERT INTO schema_version VALUES(99);", NULL,
                  NULL, NULL);
     sqlite3_close(db);
     struct mw_err err = {0};
-    assert_null(mw_store_open(path, &err));
+    assert_null(mw_store_open(tmp_store_path, &err));
     assert_non_null(strstr(err.msg, "schema version 99 is newer"));
     mw_err_clear(&err);
     assert_null(mw_store_open("postgres://db/x", &err));
@@ -420,7 +398,7 @@ static void test_feed_state_log_and_sinks(void **state)
     const struct mw_sink_ops *ops = mw_sink_sqlite_ops();
     void *own = NULL;
     char conf[128], msg[128];
-    snprintf(conf, sizeof conf, "{\"path\":\"%s\"}", path);
+    snprintf(conf, sizeof conf, "{\"path\":\"%s\"}", tmp_store_path);
     assert_int_equal(ops->open(&own, conf, msg, sizeof msg), 0);
     assert_int_equal(ops->on_record(own, "{\"url\":\"http://c.test/3\",\"title\":\"x\",\"body\":\"y\"}", msg,
                                     sizeof msg), 0);
@@ -432,80 +410,15 @@ static void test_feed_state_log_and_sinks(void **state)
     assert_non_null(strstr(msg, "path"));
 }
 
-struct stat_rows {
-    int n;
-    struct mw_store_outlet_stats v[4];
-    char names[4][16], last[4][32];
-};
-
-static int keep_stats(void *ctx, const struct mw_store_outlet_stats *st)
-{
-    struct stat_rows *r = ctx;
-    if (r->n == 4)
-        return 1;
-    r->v[r->n] = *st;
-    snprintf(r->names[r->n], 16, "%s", st->outlet);
-    snprintf(r->last[r->n], 32, "%s", st->last_success ? st->last_success : "-");
-    r->n++;
-    return 0;
-}
-
-static void test_outlet_stats(void **state)
-{
-    struct mw_store *s = *state;
-    struct mw_err err = {0};
-    /* outlet b: three articles with bodies of 1, 5 and 100 characters, one without authors or date */
-    static const char *const RECS[] = {
-        "{\"url\":\"http://b.test/1\",\"title\":\"x\",\"authors\":[\"A\"],\"published\":\"2026\",\"body\":\"a\","
-        "\"tags\":[\"t\"],\"lang\":\"en\"}",
-        "{\"url\":\"http://b.test/2\",\"title\":\"x\",\"authors\":[\"A\"],\"published\":\"2026\",\"body\":\"abcde\","
-        "\"lang\":\"en\"}",
-        "{\"url\":\"http://b.test/3\",\"title\":\"\",\"body\":\"%0100d\",\"lang\":\"en\"}"};
-    for (int i = 0; i < 3; i++) {
-        char rec[400];
-        snprintf(rec, sizeof rec, RECS[i], 0);
-        enum mw_put put;
-        assert_int_equal(mw_store_article_put_json(s, rec, "b", "2026-03-01T00:00:00Z", &put, &err), 0);
-    }
-    int added;
-    static const char *const URLS[] = {"http://b.test/1", "http://b.test/2", "http://b.test/3", "http://b.test/4",
-                                       "http://c.test/1"};
-    for (int i = 0; i < 5; i++) {
-        mw_store_frontier_add(s, URLS[i], i < 4 ? "b" : "c", 0, 1, &added, &err);
-        mw_store_frontier_set(s, URLS[i], i == 3 || i == 4 ? MW_FS_ERROR : MW_FS_DONE, 1, 2, &err);
-    }
-    struct mw_store_fetch f1 = {"http://b.test/1", "page", "b", "2026-03-01T00:00:00Z", NULL, 200, 1, 1};
-    struct mw_store_fetch f2 = {"http://b.test/4", "page", "b", "2026-03-02T00:00:00Z", "HTTP 500", 500, 1, 1};
-    mw_store_log(s, 1, &f1, &err);
-    mw_store_log(s, 1, &f2, &err);
-    struct stat_rows r = {0};
-    assert_int_equal(mw_store_outlet_stats(s, keep_stats, &r, &err), 0);
-    assert_int_equal(r.n, 2);
-    assert_string_equal(r.names[0], "b");
-    assert_int_equal(r.v[0].articles, 3);
-    assert_int_equal(r.v[0].median_body, 5);
-    assert_int_equal(r.v[0].pages, 4);
-    assert_int_equal(r.v[0].page_errors, 1);
-    assert_string_equal(r.last[0], "2026-03-01T00:00:00Z");
-    assert_int_equal(r.v[0].missing[0], 1);   /* title */
-    assert_int_equal(r.v[0].missing[1], 1);   /* authors */
-    assert_int_equal(r.v[0].missing[5], 2);   /* tags */
-    assert_int_equal(r.v[0].missing[8], 0);   /* body */
-    assert_string_equal(r.names[1], "c");    /* tried, nothing stored */
-    assert_int_equal(r.v[1].articles, 0);
-    assert_int_equal(r.v[1].page_errors, 1);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_frontier, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_seen_set_exact, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_articles_and_revisions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_migration_from_v1, setup_empty, teardown),
-        cmocka_unit_test_setup_teardown(test_newer_schema_is_refused, setup_empty, teardown),
-        cmocka_unit_test_setup_teardown(test_feed_state_log_and_sinks, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_outlet_stats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_frontier, setup, tmp_store_teardown),
+        cmocka_unit_test_setup_teardown(test_seen_set_exact, setup, tmp_store_teardown),
+        cmocka_unit_test_setup_teardown(test_articles_and_revisions, setup, tmp_store_teardown),
+        cmocka_unit_test_setup_teardown(test_migration_from_v1, setup_empty, tmp_store_teardown),
+        cmocka_unit_test_setup_teardown(test_newer_schema_is_refused, setup_empty, tmp_store_teardown),
+        cmocka_unit_test_setup_teardown(test_feed_state_log_and_sinks, setup, tmp_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

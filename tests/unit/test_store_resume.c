@@ -17,10 +17,9 @@
 #include <unistd.h>
 
 #include "run/store.h"
+#include "unit/tmp_store.h"
 
 enum { N = 1000000, BATCH = 10000 };
-
-static char path[64];
 
 static void url_of(long i, char out[96])
 {
@@ -36,7 +35,7 @@ static int is_done(long i, long committed)
 static void child(int fd)
 {
     struct mw_err err = {0};
-    struct mw_store *s = mw_store_open(path, &err);
+    struct mw_store *s = mw_store_open(tmp_store_path, &err);
     if (!s)
         _exit(2);
     char url[96];
@@ -94,8 +93,7 @@ static void test_kill9_at_a_commit_then_resume(void **state)
     srand(seed);
     long kill_at = (long)(rand() % (N / BATCH - 10) + 5) * BATCH;   /* after the 5th to the 95th commit */
     printf("  test_store_resume: seed %u, SIGKILL after the commit of %ld URLs\n", seed, kill_at);
-    snprintf(path, sizeof path, "/tmp/mw-test-resume-%d.sqlite", (int)getpid());
-    unlink(path);
+    tmp_store_fresh("resume");
     int fds[2];
     assert_int_equal(pipe(fds), 0);
     pid_t pid = fork();
@@ -116,7 +114,7 @@ static void test_kill9_at_a_commit_then_resume(void **state)
     assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 
     struct mw_err err = {0};
-    struct mw_store *s = mw_store_open(path, &err);
+    struct mw_store *s = mw_store_open(tmp_store_path, &err);
     assert_non_null(s);
     long q = mw_store_frontier_count(s, MW_FS_QUEUED), d = mw_store_frontier_count(s, MW_FS_DONE);
     long committed = q + d;
@@ -146,12 +144,7 @@ static void test_kill9_at_a_commit_then_resume(void **state)
     assert_int_equal(w.bad, 0);
     assert_int_equal(w.seen, N - want_done);
     mw_store_free(s);
-    char p[80];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
+    tmp_store_unlink(tmp_store_path);
 }
 
 int main(void)

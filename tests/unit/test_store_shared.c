@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "run/store.h"
+#include "unit/tmp_store.h"
 
 struct fx {
     struct mw_store *s, *t;   /* two connections to one store: two workers */
@@ -24,16 +25,6 @@ struct fx {
 };
 
 static int ntest;
-
-static void unlink_sqlite(const char *p)
-{
-    char q[600];
-    unlink(p);
-    snprintf(q, sizeof q, "%s-wal", p);
-    unlink(q);
-    snprintf(q, sizeof q, "%s-shm", p);
-    unlink(q);
-}
 
 static int setup(void **state)
 {
@@ -43,8 +34,9 @@ static int setup(void **state)
     if (env && *env)
         snprintf(f->where, sizeof f->where, env, ntest);
     else {
-        snprintf(f->where, sizeof f->where, "/tmp/mw-test-shared-%d-%d.sqlite", (int)getpid(), ntest);
-        unlink_sqlite(f->where);
+        char name[32];
+        snprintf(name, sizeof name, "shared-%d", ntest);
+        snprintf(f->where, sizeof f->where, "%s", tmp_store_fresh(name));
     }
     struct mw_err err = {0};
     f->s = mw_store_open(f->where, &err);
@@ -62,7 +54,7 @@ static int teardown(void **state)
     mw_store_free(f->s);
     mw_store_free(f->t);
     if (!mw_store_is_url(f->where))
-        unlink_sqlite(f->where);
+        tmp_store_unlink(f->where);
     free(f);
     return 0;
 }
@@ -541,6 +533,7 @@ static void test_outlet_figures(void **state)
     assert_int_equal(r.v[1].missing[5], 2);   /* tags */
     assert_int_equal(r.v[1].missing[8], 0);   /* body */
     assert_string_equal(r.names[2], "c");    /* tried, nothing stored */
+    assert_int_equal(r.v[2].articles, 0);
     assert_int_equal(r.v[2].page_errors, 1);
 }
 

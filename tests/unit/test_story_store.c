@@ -18,33 +18,11 @@
 #include "run/sink.h"
 #include "run/store.h"
 #include "story/story.h"
-
-static char path[64];
-
-static void unlink_store(void)
-{
-    char p[80];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
-}
+#include "unit/tmp_store.h"
 
 static int setup(void **state)
 {
-    snprintf(path, sizeof path, "/tmp/mw-test-story-%d.sqlite", (int)getpid());
-    unlink_store();
-    struct mw_err err = {0};
-    *state = mw_store_open(path, &err);
-    return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    mw_store_free(*state);
-    unlink_store();
-    return 0;
+    return tmp_store_setup(state, "story");
 }
 
 /* {url, published, lang, text, story it must join (the smallest member's id)} */
@@ -373,10 +351,10 @@ static void test_big_story_summary(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_hook_revision_rebuild, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_out_of_step, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_catch_up, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_big_story_summary, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hook_revision_rebuild, setup, tmp_store_teardown),
+        cmocka_unit_test_setup_teardown(test_out_of_step, setup, tmp_store_teardown),
+        cmocka_unit_test_setup_teardown(test_catch_up, setup, tmp_store_teardown),
+        cmocka_unit_test_setup_teardown(test_big_story_summary, setup, tmp_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
