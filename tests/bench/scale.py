@@ -11,7 +11,7 @@ measured here, in interleaved rounds, each run a child process measured with wai
               CPU time less the same run without them.
   extract -j  the corpus pages (../shared/corpus/*/, each 10 times) with -j 1 and -j 2: wall and CPU.
 
-    scale.py [--corpus ../shared/corpus] [--rounds 3]
+    scale.py [--corpus ../shared/corpus] [--rounds 3] [--only pages|rules|jobs]
 The machine's load is printed with the figures: the cores may be shared."""
 import argparse, base64, json, os, random, statistics, subprocess, sys, tempfile, time
 
@@ -152,13 +152,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus"))
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--only", choices=["pages", "rules", "jobs"], help="one part of the bench")
     a = ap.parse_args()
     load = lambda: " ".join(open("/proc/loadavg").read().split()[:3])
     print(f"scale bench: {os.cpu_count()} cores, load {load()}")
     with tempfile.TemporaryDirectory() as tmp:
-        big_pages(tmp, a.rounds)
-        rules_load(tmp, a.rounds)
-        extract_jobs(a.corpus, a.rounds)
+        if a.only in (None, "pages"):
+            big_pages(tmp, a.rounds)
+        if a.only in (None, "rules"):
+            rules_load(tmp, a.rounds)
+        if a.only in (None, "jobs"):
+            extract_jobs(a.corpus, a.rounds)
     print(f"scale bench: load after {load()}")
 
 
