@@ -251,6 +251,7 @@ static void submit(struct driver *d, struct input *in, char *bytes, size_t len, 
     w->len = len;
     w->fetched = in->fetched;
     w->keep_origin = in->a->explain;
+    w->keep_bytes = in->keep_page;
     w->ready = ready;
     w->load = in->path ? load_file : NULL;
     w->prepare = prepare;

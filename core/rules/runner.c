@@ -898,12 +898,17 @@ json_t *mw_runner_extract_rule(struct mw_runner *r, const char *rule, const char
     return mw_runner_extract_at(r, rule, bytes, len, url, content_type, NULL);
 }
 
-json_t *mw_runner_extract_at(struct mw_runner *r, const char *rule, const char *bytes, size_t len, const char *url,
-                             const char *content_type, const char *fetched)
+/* own: the caller's pointer to bytes, freed once they are parsed (NULL: lent) */
+static json_t *extract_page(struct mw_runner *r, const char *rule, const char *bytes, size_t len, char **own,
+                            const char *url, const char *content_type, const char *fetched)
 {
     double deadline = r->o.page_seconds > 0 ? mw_lua_now() + r->o.page_seconds : 0;
     struct mw_err err = {0};
     xmlDocPtr doc = mw_html_parse_bytes(bytes, len, content_type, url, NULL, &err);
+    if (own) {
+        free(*own);
+        *own = NULL;
+    }
     if (!doc || past(deadline)) {
         json_t *rec = mw_article_new(url);
         if (rec && doc)
@@ -933,6 +938,18 @@ json_t *mw_runner_extract_at(struct mw_runner *r, const char *rule, const char *
     xmlFreeDoc(doc);
     free(found);
     return rec;
+}
+
+json_t *mw_runner_extract_at(struct mw_runner *r, const char *rule, const char *bytes, size_t len, const char *url,
+                             const char *content_type, const char *fetched)
+{
+    return extract_page(r, rule, bytes, len, NULL, url, content_type, fetched);
+}
+
+json_t *mw_runner_extract_take(struct mw_runner *r, const char *rule, char **bytes, size_t len, const char *url,
+                               const char *content_type, const char *fetched)
+{
+    return extract_page(r, rule, *bytes ? *bytes : "", len, bytes, url, content_type, fetched);
 }
 
 json_t *mw_runner_rules(struct mw_runner *r)

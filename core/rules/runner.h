@@ -76,6 +76,11 @@ json_t *mw_runner_extract_rule(struct mw_runner *r, const char *rule, const char
 json_t *mw_runner_extract_at(struct mw_runner *r, const char *rule, const char *bytes, size_t len, const char *url,
                              const char *content_type, const char *fetched);
 
+/* The same, taking *bytes (malloc'd, len bytes): freed, and *bytes set NULL, as soon as the page is parsed, so
+ * that a big page's bytes and its tree are not in memory together. */
+json_t *mw_runner_extract_take(struct mw_runner *r, const char *rule, char **bytes, size_t len, const char *url,
+                               const char *content_type, const char *fetched);
+
 /* 1 when the rule named has a domain that url's host falls under. */
 int mw_runner_handles(struct mw_runner *r, const char *rule, const char *url);
 
