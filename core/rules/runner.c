@@ -409,13 +409,11 @@ static int index_rule_file(struct mw_runner *r, int dirfd, const char *name, con
     int fd = dirfd >= 0 ? openat(dirfd, name, O_RDONLY | O_CLOEXEC) : -1;   /* no walk of the whole path */
     if (fd < 0)
         return 0;
-    size_t len = 0;
-    ssize_t got;
-    while (len < sizeof text && (got = read(fd, text + len, sizeof text - len)) > 0)
-        len += (size_t)got;
+    /* one read: a regular file gives all it has up to the buffer's size (a short text ends the scan unsure) */
+    ssize_t got = read(fd, text, sizeof text);
     close(fd);
     struct mw_rule_scan sc;
-    if (len == sizeof text || !mw_rule_scan(text, len, &sc))
+    if (got <= 0 || (size_t)got == sizeof text || !mw_rule_scan(text, (size_t)got, &sc))
         return 0;
     struct rule_ent e = {.name = sc.name, .domains = sc.domains, .ndomains = sc.ndomains, .chunk = LUA_NOREF,
                          .pending = 1, .file = strdup(path)};
