@@ -193,14 +193,28 @@ struct mw_runner *cli_runner(int generic, const char *rule, int explain)
 {
     struct mw_runner_opts o;
     mw_runner_opts_default(&o);
-    return cli_runner_timed(generic, rule, explain, o.page_seconds);
+    return cli_runner_timed(generic, rule, explain, o.page_seconds, 0);
 }
 
-struct mw_runner *cli_runner_timed(int generic, const char *rule, int explain, double page_seconds)
+static void report_load_error(void *ctx, const char *msg)
+{
+    (void)ctx;
+    cli_error("rule not loaded: %s", msg);
+}
+
+void cli_runner_lazy(struct mw_runner_opts *o)
+{
+    o->lazy = 1;
+    o->on_load_error = report_load_error;
+}
+
+struct mw_runner *cli_runner_timed(int generic, const char *rule, int explain, double page_seconds, int lazy)
 {
     struct mw_runner_opts o;
     cli_runner_opts(generic, rule, explain, &o);
     o.page_seconds = page_seconds;
+    if (lazy)
+        cli_runner_lazy(&o);
     if (!o.scripts_dir && !generic)
         cli_error("warning: no scripts/ directory found (set MOONWIRE_SCRIPTS); using the generic extractor only");
     struct mw_err err = {0};

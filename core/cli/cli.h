@@ -52,8 +52,11 @@ void cli_print_record(const json_t *rec);
 
 /* A runner for extract/fetch from the common flags; NULL after printing an error. */
 struct mw_runner *cli_runner(int generic, const char *rule, int explain);
-/* The same with a wall-clock limit per page (seconds; 0 = none; cli_runner takes the runner's default). */
-struct mw_runner *cli_runner_timed(int generic, const char *rule, int explain, double page_seconds);
+/* The same with a wall-clock limit per page (seconds; 0 = none; cli_runner takes the runner's default), lazy
+ * or not (cli_runner_lazy). */
+struct mw_runner *cli_runner_timed(int generic, const char *rule, int explain, double page_seconds, int lazy);
+/* Make o lazy (mw_runner_opts.lazy): a rule that fails to load when first needed is reported on stderr then. */
+void cli_runner_lazy(struct mw_runner_opts *o);
 /* The options cli_runner uses, for making more runners alike (one per extraction thread). */
 void cli_runner_opts(int generic, const char *rule, int explain, struct mw_runner_opts *o);
 

@@ -251,6 +251,7 @@ static void submit(struct driver *d, struct input *in, char *bytes, size_t len, 
     w->len = len;
     w->fetched = in->fetched;
     w->keep_origin = in->a->explain;
+    w->keep_bytes = in->keep_page;
     w->ready = ready;
     w->load = in->path ? load_file : NULL;
     w->prepare = prepare;
@@ -445,7 +446,7 @@ int cmd_extract(int argc, char **argv)
         cli_strv_free(inputs);
         return EXIT_USAGE;
     }
-    struct mw_runner *r = cli_runner_timed(a.generic, a.rule, a.explain, a.page_seconds);
+    struct mw_runner *r = cli_runner_timed(a.generic, a.rule, a.explain, a.page_seconds, 1);
     if (!r) {
         cli_out_free(out);
         cli_strv_free(inputs);
@@ -453,6 +454,7 @@ int cmd_extract(int argc, char **argv)
     }
     struct mw_runner_opts ro;   /* the extraction threads' runners, made like r */
     cli_runner_opts(a.generic, a.rule, a.explain, &ro);
+    cli_runner_lazy(&ro);
     ro.page_seconds = a.page_seconds;
     int cores = mw_workers_cores();
     if (!a.jobs)   /* one per core, but no more threads than pages when the count is known */

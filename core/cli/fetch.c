@@ -230,13 +230,8 @@ static char **rule_patterns(struct mw_runner *r, const char *url, char **name)
     const char *rn = mw_runner_pick(r, url);
     if (!rn || !strcmp(rn, "generic"))
         return NULL;
-    json_t *rules = mw_runner_rules(r), *e, *pats = NULL;
+    json_t *rules = mw_runner_rule_info(r, rn), *pats = json_object_get(rules, "article");
     size_t i;
-    json_array_foreach(rules, i, e) {
-        const char *n = json_string_value(json_object_get(e, "name"));
-        if (n && !strcmp(n, rn))
-            pats = json_object_get(e, "article");
-    }
     char **out = NULL;
     size_t n = json_is_array(pats) ? json_array_size(pats) : json_is_string(pats) ? 1 : 0;
     if (n && (out = calloc(n + 1, sizeof *out)))

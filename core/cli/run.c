@@ -392,6 +392,7 @@ int cmd_run(int argc, char **argv)
     ro.scripts_dir = cli_scripts_dir();
     ro.explain = 1;   /* where each field came from: the crawl counts it for layout-change alerts */
     ro.page_seconds = (double)cfg->page_time_ms / 1000;   /* limits.page_time */
+    cli_runner_lazy(&ro);   /* 10,000 rules cost a scan each until their outlet's pages come */
     const char **dirs = rule_dirs(cfg);
     ro.rule_dirs = dirs;
     struct mw_runner *runner = mw_runner_new(&ro, &err);

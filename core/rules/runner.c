@@ -10,14 +10,17 @@
 #include "extract/article.h"
 #include "lua/modules.h"
 #include "net/url.h"
+#include "rules/scan.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <lauxlib.h>
 #include <libxml/xpath.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define COPY_DEPTH 12       /* mw_runner_push_rule: nesting and entries copied out of a rule table */
 #define COPY_ENTRIES 10000
@@ -29,6 +32,7 @@ struct rule_ent {
     int chunk;                /* the compiled file in the Lua registry; LUA_NOREF for a broken file */
     json_t *info;             /* what mw_runner_rules lists for it (NULL: not JSON, so not listed) */
     char *broken;             /* why the file did not load: its pages get the generic result and this */
+    int pending;              /* lazy: name and domains scanned from the text, the file not run yet */
 };
 
 struct mw_runner {
@@ -351,7 +355,11 @@ static void with_position(const char *path, const char *msg, char *out, size_t c
         snprintf(out + n, cap - n, "%s", msg);
 }
 
-static void load_rule_file(struct mw_runner *r, const char *path)
+#define AT_CAP (sizeof(((struct mw_err *)0)->msg) + sizeof(((struct load_job *)0)->msg) + 320)
+
+/* Compile and run the file at path into *e: 1; or 0 with at ("file:line: why", AT_CAP bytes) and *ran
+ * (1: the file itself failed, not only its shape). */
+static int compile_rule(struct mw_runner *r, const char *path, struct rule_ent *e, char *at, int *ran)
 {
     lua_State *L = mw_lua_state(r->lua);
     struct mw_err err = {0};
@@ -367,32 +375,102 @@ static void load_rule_file(struct mw_runner *r, const char *path)
             j.e.file = strdup(path);
             if (!j.e.name)
                 j.e.name = strdup("?");
-            add_entry(r, &j.e);
             lua_settop(L, 0);
-            return;
+            *e = j.e;
+            return 1;
         }
     }
     lua_settop(L, 0);
     rule_ent_clear(&j.e);
-    char at[sizeof err.msg + sizeof j.msg + 320];   /* the position and either message */
-    with_position(path, err.msg[0] ? err.msg : j.msg, at, sizeof at);
+    with_position(path, err.msg[0] ? err.msg : j.msg, at, AT_CAP);
+    *ran = err.msg[0] != 0;
+    return 0;
+}
+
+static void load_rule_file(struct mw_runner *r, const char *path)
+{
+    struct rule_ent e;
+    char at[AT_CAP];
+    int ran = 0;
+    if (compile_rule(r, path, &e, at, &ran)) {
+        add_entry(r, &e);
+        return;
+    }
     load_error(r, at);
-    if (err.msg[0])
+    if (ran)
         add_broken(r, path, at);
+}
+
+/* Lazy: an entry for the file from its scanned name and domains (1), or 0 when the file must be run now (it
+ * has another shape, or is over 64 KB). The text is read into the stack: no heap to grow and trim per file. */
+static int index_rule_file(struct mw_runner *r, int dirfd, const char *name, const char *path)
+{
+    char text[65536];
+    int fd = dirfd >= 0 ? openat(dirfd, name, O_RDONLY | O_CLOEXEC) : -1;   /* no walk of the whole path */
+    if (fd < 0)
+        return 0;
+    /* one read: a regular file gives all it has up to the buffer's size (a short text ends the scan unsure) */
+    ssize_t got = read(fd, text, sizeof text);
+    close(fd);
+    struct mw_rule_scan sc;
+    if (got <= 0 || (size_t)got == sizeof text || !mw_rule_scan(text, (size_t)got, &sc))
+        return 0;
+    struct rule_ent e = {.name = sc.name, .domains = sc.domains, .ndomains = sc.ndomains, .chunk = LUA_NOREF,
+                         .pending = 1, .file = strdup(path)};
+    if (!e.file) {
+        mw_rule_scan_clear(&sc);
+        return 0;
+    }
+    add_entry(r, &e);
+    return 1;
+}
+
+/* Run a pending entry's file now: the entry becomes the loaded rule, or broken with the load error (reported
+ * through opts.on_load_error as it happens). Its name stays the scanned one (the one it is known by). */
+static void ensure_loaded(struct mw_runner *r, struct rule_ent *e)
+{
+    if (!e || !e->pending)
+        return;
+    e->pending = 0;
+    struct rule_ent got;
+    char at[AT_CAP];
+    int ran = 0;
+    if (!compile_rule(r, e->file, &got, at, &ran)) {
+        e->broken = strdup(at);
+        load_error(r, at);
+        if (r->o.on_load_error)
+            r->o.on_load_error(r->o.on_load_ctx, at);
+        return;
+    }
+    free(got.name);
+    got.name = e->name;
+    e->name = NULL;
+    rule_ent_clear(e);
+    *e = got;
+}
+
+static void ensure_all_loaded(struct mw_runner *r)
+{
+    for (size_t i = 0; i < r->nrules; i++)
+        ensure_loaded(r, &r->rules[i]);
 }
 
 static void load_dir(struct mw_runner *r, const char *dir)
 {
     size_t n;
     char **names = mw_dir_list(dir, &n);
+    int dirfd = r->o.lazy ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     for (size_t i = 0; i < n; i++) {
         size_t l = strlen(names[i]);
         if (l < 5 || strcmp(names[i] + l - 4, ".lua"))
             continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        load_rule_file(r, path);
+        if (!r->o.lazy || !index_rule_file(r, dirfd, names[i], path))
+            load_rule_file(r, path);
     }
+    if (dirfd >= 0)
+        close(dirfd);
     mw_dir_list_free(names, n);
 }
 
@@ -818,12 +896,17 @@ json_t *mw_runner_extract_rule(struct mw_runner *r, const char *rule, const char
     return mw_runner_extract_at(r, rule, bytes, len, url, content_type, NULL);
 }
 
-json_t *mw_runner_extract_at(struct mw_runner *r, const char *rule, const char *bytes, size_t len, const char *url,
-                             const char *content_type, const char *fetched)
+/* own: the caller's pointer to bytes, freed once they are parsed (NULL: lent) */
+static json_t *extract_page(struct mw_runner *r, const char *rule, const char *bytes, size_t len, char **own,
+                            const char *url, const char *content_type, const char *fetched)
 {
     double deadline = r->o.page_seconds > 0 ? mw_lua_now() + r->o.page_seconds : 0;
     struct mw_err err = {0};
     xmlDocPtr doc = mw_html_parse_bytes(bytes, len, content_type, url, NULL, &err);
+    if (own) {
+        free(*own);
+        *own = NULL;
+    }
     if (!doc || past(deadline)) {
         json_t *rec = mw_article_new(url);
         if (rec && doc)
@@ -836,6 +919,7 @@ json_t *mw_runner_extract_at(struct mw_runner *r, const char *rule, const char *
     char *found = url ? NULL : page_url(doc);
     const char *u = url ? url : found;
     struct rule_ent *e = (r->lua && !r->o.generic_only) ? (rule ? rule_named(r, rule) : find_rule(r, u)) : NULL;
+    ensure_loaded(r, e);
     json_t *rec;
     if (e && e->broken) {
         rec = generic_record(r, doc, u, fetched, deadline);
@@ -854,13 +938,33 @@ json_t *mw_runner_extract_at(struct mw_runner *r, const char *rule, const char *
     return rec;
 }
 
+json_t *mw_runner_extract_at(struct mw_runner *r, const char *rule, const char *bytes, size_t len, const char *url,
+                             const char *content_type, const char *fetched)
+{
+    return extract_page(r, rule, bytes, len, NULL, url, content_type, fetched);
+}
+
+json_t *mw_runner_extract_take(struct mw_runner *r, const char *rule, char **bytes, size_t len, const char *url,
+                               const char *content_type, const char *fetched)
+{
+    return extract_page(r, rule, *bytes ? *bytes : "", len, bytes, url, content_type, fetched);
+}
+
 json_t *mw_runner_rules(struct mw_runner *r)
 {
+    ensure_all_loaded(r);
     json_t *out = json_array();
     for (size_t i = 0; out && i < r->nrules; i++)
         if (!r->rules[i].broken && r->rules[i].info)
             json_array_append_new(out, json_deep_copy(r->rules[i].info));
     return out;
+}
+
+json_t *mw_runner_rule_info(struct mw_runner *r, const char *name)
+{
+    struct rule_ent *e = rule_named(r, name);
+    ensure_loaded(r, e);
+    return e && !e->broken && e->info ? json_deep_copy(e->info) : NULL;
 }
 
 /* ---- a rule's table for the shell, copied out of the runner's state ---- */
@@ -929,6 +1033,7 @@ static int copy_main(lua_State *to)
 int mw_runner_push_rule(struct mw_runner *r, const char *name, lua_State *to, struct mw_err *err)
 {
     struct rule_ent *e = rule_named(r, name);
+    ensure_loaded(r, e);
     if (!e || e->broken || !r->lua)
         return mw_err_set(err, MW_ENOTFOUND, "rule", "no rule named \"%s\" is loaded", name ? name : "");
     lua_State *L = mw_lua_state(r->lua);

@@ -19,6 +19,12 @@ struct mw_runner_opts {
     struct mw_lua_limits limits;    /* per rule call */
     double page_seconds;            /* wall-clock limit per page: decode, parse, rule, fallbacks; default 10,
                                        0 = none. An overrun ends the page with an error record. */
+    int lazy;                       /* 1: a rule file whose name and domains its text states plainly
+                                       (rules/scan.h) is run and checked only when a page of its domains
+                                       comes (or its listing is asked for); its load error is then reported
+                                       through on_load_error and mw_runner_load_errors. 0: every file at once. */
+    void (*on_load_error)(void *ctx, const char *msg);   /* lazy: a rule failed to load (may be NULL) */
+    void *on_load_ctx;
 };
 void mw_runner_opts_default(struct mw_runner_opts *o);
 
@@ -28,14 +34,18 @@ struct mw_runner;
 struct mw_runner *mw_runner_new(const struct mw_runner_opts *o, struct mw_err *err);
 void mw_runner_free(struct mw_runner *r);
 
-/* Messages ("file:line: ...") of the rule files that failed to load: a JSON array, borrowed. */
+/* Messages ("file:line: ...") of the rule files that failed to load so far (lazy: those run so far): a JSON
+ * array, borrowed. */
 const json_t *mw_runner_load_errors(struct mw_runner *r);
 /* What loaded but may surprise ("file:line: rule a and file:line: rule b both claim domain ...: b is used"): a
  * JSON array of one-line messages, borrowed. */
 const json_t *mw_runner_load_notes(struct mw_runner *r);
 /* The loaded rules as a JSON array of {name, outlet, domains, article, layouts, file, lang, tz,
- * sources, verified, fixtures}: new reference. */
+ * sources, verified, fixtures}: new reference. Lazy: runs every file not run yet. */
 json_t *mw_runner_rules(struct mw_runner *r);
+/* The same object for the rule called name (run now if lazy), new reference; NULL when there is no such
+ * rule or it did not load. */
+json_t *mw_runner_rule_info(struct mw_runner *r, const char *name);
 /* The Lua sandbox (for eval and the shell). Borrowed. */
 struct mw_lua *mw_runner_lua(struct mw_runner *r);
 
@@ -65,6 +75,11 @@ json_t *mw_runner_extract_rule(struct mw_runner *r, const char *rule, const char
  * resolved against it, and it is the record's "fetched". */
 json_t *mw_runner_extract_at(struct mw_runner *r, const char *rule, const char *bytes, size_t len, const char *url,
                              const char *content_type, const char *fetched);
+
+/* The same, taking *bytes (malloc'd, len bytes): freed, and *bytes set NULL, as soon as the page is parsed, so
+ * that a big page's bytes and its tree are not in memory together. */
+json_t *mw_runner_extract_take(struct mw_runner *r, const char *rule, char **bytes, size_t len, const char *url,
+                               const char *content_type, const char *fetched);
 
 /* 1 when the rule named has a domain that url's host falls under. */
 int mw_runner_handles(struct mw_runner *r, const char *rule, const char *url);

@@ -359,30 +359,21 @@ static int seed_rule_sources(struct mw_crawl *c, json_t *s, uint32_t outlet)
 static int setup_outlets(struct mw_crawl *c, struct mw_err *err)
 {
     const struct mw_run_config *cfg = c->cfg;
-    json_t *rules = mw_runner_rules(c->o.runner);
     for (size_t i = 0; cfg->outlets && cfg->outlets[i]; i++) {
-        json_t *r = NULL, *e;
-        size_t k;
-        json_array_foreach(rules, k, e) {
-            const char *n = json_string_value(json_object_get(e, "name"));
-            if (n && !strcmp(n, cfg->outlets[i]))
-                r = e;
-        }
+        json_t *r = mw_runner_rule_info(c->o.runner, cfg->outlets[i]);   /* the one rule, not all 10,000 */
         if (!r) {
-            json_decref(rules);
             return mw_err_set(err, MW_ENOTFOUND, "config", "%s: outlets[%zu]: no rule named \"%s\" (see `moonwire "
                               "rules`; rules come from scripts/outlets, the config's `rules` and MOONWIRE_RULES)",
                               cfg->file, i + 1, cfg->outlets[i]);
         }
         int idx = outlet_add(c, cfg->outlets[i], json_strv(json_object_get(r, "article")),
                              json_strv(json_object_get(r, "domains")));
-        if (idx < 0 || seed_rule_sources(c, json_object_get(r, "sources"), (uint32_t)idx)) {
-            json_decref(rules);
+        int bad = idx < 0 || seed_rule_sources(c, json_object_get(r, "sources"), (uint32_t)idx);
+        json_decref(r);
+        if (bad)
             return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
-        }
         c->outlets[idx].labelled = 1;
     }
-    json_decref(rules);
     for (size_t i = 0; i < cfg->nsources; i++) {
         const struct mw_run_source *s = &cfg->sources[i];
         char *host = NULL;

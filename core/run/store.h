@@ -273,7 +273,7 @@ const struct mw_store_ops *mw_store_sqlite_ops(void);
  * (core/story); NULL on another back end. Borrowed. */
 struct sqlite3 *mw_store_sqlite_db(struct mw_store *s);
 /* The schema version a store of this build writes (examples/store.md describes it). */
-#define MW_STORE_SCHEMA 3
+#define MW_STORE_SCHEMA 4
 
 /* The text hash of a record (over title and body), as stored: 16 hex digits and a NUL. */
 void mw_store_text_hash(const json_t *rec, char out[17]);

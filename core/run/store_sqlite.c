@@ -15,6 +15,7 @@
 
 #include "common/buf.h"
 #include "meta/date.h"
+#include "run/sqlar.h"
 
 /* ---- schema ---------------------------------------------------------------------------------------- */
 
@@ -135,7 +136,20 @@ static const char MIGRATE_2_3[] =
     "  prev_worker INTEGER NOT NULL, prev_until INTEGER);"
     "UPDATE schema_version SET version = 3;";
 
-static const char *const MIGRATIONS[MW_STORE_SCHEMA] = {NULL, MIGRATE_1_2, MIGRATE_2_3};
+/* Version 3 -> 4: records are stored compressed (run/sqlar.h): revisions.record holds zlib's bytes and
+ * revisions.size the JSON's length; a row with size NULL holds its JSON as text (every row written before
+ * version 4: they stay as they are, the migration rewrites nothing). The view reads both through
+ * sqlar_uncompress, which the sqlite3 tool has built in and moonwire defines on its connections. */
+#define RECORD_OF(r) "CAST(sqlar_uncompress(" r ".record, " r ".size) AS TEXT)"
+static const char MIGRATE_3_4[] =
+    "ALTER TABLE revisions ADD COLUMN size INTEGER;"
+    "DROP VIEW articles;"
+    "CREATE VIEW articles AS SELECT a.id, a.key, a.url, a.outlet, a.rule, a.crawl_outlet, a.title, a.authors,"
+    "  a.published, a.lang, a.body_chars, a.hash, " RECORD_OF("r") " AS record, a.first_seen, a.last_seen,"
+    "  a.revisions FROM article_rows a JOIN revisions r ON r.article_id = a.id AND r.rev = a.revisions;"
+    "UPDATE schema_version SET version = 4;";
+
+static const char *const MIGRATIONS[MW_STORE_SCHEMA] = {NULL, MIGRATE_1_2, MIGRATE_2_3, MIGRATE_3_4};
 
 /* ---- statements ------------------------------------------------------------------------------------ */
 
@@ -172,7 +186,8 @@ static const char *const SQL[ST_N] = {
                       "published = ?7, lang = ?8, body_chars = ?9, hash = ?10, last_seen = ?11, revisions = ?12 "
                       "WHERE id = ?1",
     [ST_ART_SEEN] = "UPDATE article_rows SET last_seen = ?2 WHERE id = ?1",
-    [ST_REV_INSERT] = "INSERT INTO revisions(article_id, rev, hash, record, fetched) VALUES(?1, ?2, ?3, ?4, ?5)",
+    [ST_REV_INSERT] = "INSERT INTO revisions(article_id, rev, hash, record, fetched, size) VALUES(?1, ?2, ?3, ?4, "
+                      "?5, ?6)",
     [ST_ART_RECORD] = "SELECT record FROM articles WHERE key = ?1",
     [ST_LOG] = "INSERT INTO fetch_log(run_id, url, kind, outlet, status, bytes, ms, error, fetched) "
                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -237,6 +252,8 @@ struct sq {
     struct seen seen;
     int64_t iso_t;       /* the last epoch second formatted, and its text */
     char iso[32];
+    unsigned char *zbuf; /* a record compressed, reused (zcap bytes) */
+    size_t zcap;
 };
 
 static int db_err(struct sq *s, struct mw_err *err, const char *what)
@@ -490,6 +507,7 @@ static int schema(struct sq *s, struct mw_err *err)
         return MW_EIO;
     sqlite3_create_function(s->db, "mw_text_hash", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_text_hash,
                             NULL, NULL);
+    mw_sqlar_register(s->db);   /* the view reads records through sqlar_uncompress */
     long v = 0;
     int rc = schema_version(s, &v, err);
     if (!rc && v > MW_STORE_SCHEMA)
@@ -556,6 +574,7 @@ static void sq_close(void *db)
         sqlite3_finalize(s->st[i]);
     sqlite3_close(s->db);
     seen_clear(&s->seen);
+    free(s->zbuf);
     free(s->path);
     free(s);
 }
@@ -735,7 +754,13 @@ static int rev_insert(struct sq *s, int64_t id, int rev, const char *hash, const
     sqlite3_bind_int64(q, 1, id);
     sqlite3_bind_int(q, 2, rev);
     bind_text(q, 3, hash);
-    sqlite3_bind_text(q, 4, a->json, (int)a->json_len, SQLITE_STATIC);
+    size_t zlen;
+    if (mw_sqlar_compress(a->json, a->json_len, &s->zbuf, &s->zcap, &zlen)) {
+        sqlite3_bind_blob(q, 4, s->zbuf, (int)zlen, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 6, (sqlite3_int64)a->json_len);
+    } else {   /* it would not be smaller: the JSON as text, size NULL */
+        sqlite3_bind_text(q, 4, a->json, (int)a->json_len, SQLITE_STATIC);
+    }
     bind_text(q, 5, a->fetched);
     return step_done(s, q, err, "revision insert");
 }
@@ -845,14 +870,16 @@ static int sq_export(void *db, const struct mw_store_filter *f, mw_store_article
     sqlite3_stmt *q = NULL;
     /* dates through julianday, which reads the zone of the record's own value */
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT r.record FROM article_rows a JOIN revisions r ON r.article_id = a.id AND r.rev = "
-                           "a.revisions WHERE (?1 IS NULL OR a.last_seen >= ?1) AND (?2 IS NULL OR a.outlet = ?2 OR "
-                           "a.rule = ?2 OR a.crawl_outlet = ?2) "
-                           "AND (?3 IS NULL OR julianday(json_extract(r.record, '$.published')) >= julianday(?3)) "
-                           "AND (?4 IS NULL OR julianday(json_extract(r.record, '$.published')) < julianday(?4)) "
+                           "SELECT " RECORD_OF("r") " FROM article_rows a JOIN revisions r ON r.article_id = a.id "
+                           "AND r.rev = a.revisions WHERE (?1 IS NULL OR a.last_seen >= ?1) AND (?2 IS NULL OR "
+                           "a.outlet = ?2 OR a.rule = ?2 OR a.crawl_outlet = ?2) "
+                           "AND (?3 IS NULL OR julianday(json_extract(" RECORD_OF("r") ", '$.published')) >= "
+                           "julianday(?3)) "
+                           "AND (?4 IS NULL OR julianday(json_extract(" RECORD_OF("r") ", '$.published')) < "
+                           "julianday(?4)) "
                            "AND (?5 IS NULL OR a.lang = ?5) AND (?6 IS NULL OR a.rule = ?6) "
                            "AND (?7 = 0 OR (coalesce(a.title, '') <> '' AND coalesce(a.body_chars, 0) > 0 AND "
-                           "julianday(json_extract(r.record, '$.published')) IS NOT NULL)) "
+                           "julianday(json_extract(" RECORD_OF("r") ", '$.published')) IS NOT NULL)) "
                            "ORDER BY a.first_seen, a.id LIMIT ?8",
                            -1, &q, NULL) != SQLITE_OK)
         return db_err(s, err, "export");

@@ -79,8 +79,11 @@ static void run_one(struct mw_workers *p, struct mw_runner *r, struct mw_work *w
     if (!failed) {
         /* the runner's per-page time limit (--page-timeout) holds inside: a page that runs past it comes back
          * as the generic result with a warning, like any rule failure */
-        rec = mw_runner_extract_at(r, NULL, w->bytes ? w->bytes : "", w->len, w->url, w->content_type,
-                                   w->fetched);
+        if (w->keep_bytes || !w->bytes)
+            rec = mw_runner_extract_at(r, NULL, w->bytes ? w->bytes : "", w->len, w->url, w->content_type,
+                                       w->fetched);
+        else   /* the bytes go once the tree is made: a big page's two copies are never alive together */
+            rec = mw_runner_extract_take(r, NULL, &w->bytes, w->len, w->url, w->content_type, w->fetched);
     }
     if (!rec)
         rec = oom_record(w->url);

@@ -16,13 +16,14 @@
  * except user, which comes back in the record (struct mw_record.user). */
 struct mw_work {
     struct mw_work *next;
-    char *bytes;                 /* owned; freed as soon as the page is extracted */
+    char *bytes;                 /* owned; freed as soon as the page is parsed (before its tree is walked) */
     size_t len;
     char *url;                   /* owned, may be NULL */
     char *content_type;          /* owned, may be NULL */
     const char *fetched;         /* borrowed, may be NULL: when the page was fetched (ISO 8601 UTC), for dates
                                     the page gives relative to it ("3 hours ago") */
     int keep_origin;             /* the record keeps the runner's "origin" (explain) in its text */
+    int keep_bytes;              /* prepare takes bytes: kept until the record is made */
     uint64_t seq;
     void *user;
     /* Both optional, both run in the extracting thread. load fills bytes (and url) from what user names (a

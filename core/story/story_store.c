@@ -697,8 +697,8 @@ static int each_article(struct mw_story_store *ss, int64_t after, int (*fn)(void
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ss->db,
-                           "SELECT a.id, coalesce((SELECT r.record FROM revisions r WHERE r.article_id = a.id "
-                           "ORDER BY r.rev LIMIT 1), a.record) FROM articles a WHERE a.id > ?1 ORDER BY a.id",
+                           "SELECT a.id, coalesce((SELECT CAST(sqlar_uncompress(r.record, r.size) AS TEXT) FROM "
+                           "revisions r WHERE r.article_id = a.id ORDER BY r.rev LIMIT 1), a.record) FROM articles a WHERE a.id > ?1 ORDER BY a.id",
                            -1, &st, NULL) != SQLITE_OK)
         return db_err(ss, err, "articles");
     sqlite3_bind_int64(st, 1, after);

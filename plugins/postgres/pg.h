@@ -34,7 +34,7 @@ struct pg {
 
 const char *pg_sql(int i);
 const char *pg_schema_sql(void);
-/* MIGRATIONS[v]: from version v to v + 1 (none yet: the PostgreSQL store starts at MW_STORE_SCHEMA). */
+/* MIGRATIONS[v]: from version v to v + 1 (3 -> 4 only renumbers: the PostgreSQL store starts at 3). */
 const char *pg_migration_sql(int v);
 
 /* err (when given and still clear) = stage "store", one line; pg_failc sets code and returns it. */

@@ -60,14 +60,15 @@ static const char SCHEMA[] =
     "CREATE TABLE source_claims(url text PRIMARY KEY, taken_by bigint, taken_until bigint, read_at bigint);"
     "CREATE TABLE takeovers(url text NOT NULL, worker bigint NOT NULL, at bigint NOT NULL,"
     "  prev_worker bigint NOT NULL, prev_until bigint);"
-    "INSERT INTO schema_version VALUES(3);";
+    "INSERT INTO schema_version VALUES(4);";
 
 const char *pg_schema_sql(void) { return SCHEMA; }
 
 const char *pg_migration_sql(int v)
 {
-    (void)v;
-    return "SELECT 1";   /* no PostgreSQL store older than version 3 exists */
+    /* no PostgreSQL store older than version 3 exists; version 4 changed only the SQLite store (its records
+     * compressed): a PostgreSQL store keeps its text records and just says 4 */
+    return v == 3 ? "UPDATE schema_version SET version = 4" : "SELECT 1";
 }
 
 /* outlet_stats: as the SQLite store's (run/store_sqlite.c), names in byte order (COLLATE "C") */

@@ -8,10 +8,12 @@ measured here, in interleaved rounds, each run a child process measured with wai
               paragraphs, the worst case for the tree and the body. Peak RSS of `moonwire extract` on each,
               against the page size, and against a one-line page (the process itself).
   rules       10,000 generated rules loaded (`moonwire extract` of a one-line page with MOONWIRE_RULES set):
-              CPU time less the same run without them.
+              CPU time less the same run without them. extract loads lazily (a rule file is indexed by its
+              name and domains, run when a page of its comes), so also: a page of one of them, and `moonwire
+              rules`, which runs and checks every file.
   extract -j  the corpus pages (../shared/corpus/*/, each 10 times) with -j 1 and -j 2: wall and CPU.
 
-    scale.py [--corpus ../shared/corpus] [--rounds 3]
+    scale.py [--corpus ../shared/corpus] [--rounds 3] [--only pages|rules|jobs]
 The machine's load is printed with the figures: the cores may be shared."""
 import argparse, base64, json, os, random, statistics, subprocess, sys, tempfile, time
 
@@ -120,14 +122,19 @@ def rules_load(tmp, rounds):
                     f'  title = "h1.title", body = {{".article p", drop = {{".ad"}}}},\n}}\n')
     tiny = os.path.join(tmp, "tiny.html")
     env = dict(os.environ, MOONWIRE_RULES=d)
-    with_r, without = [], []
+    with_r, without, one, listed = [], [], [], []
     for _ in range(rounds):
-        with_r.append(run([MW, "extract", tiny], env)[1])
-        without.append(run([MW, "extract", tiny])[1])
-    extra = statistics.median(with_r) - statistics.median(without)
+        with_r.append(run([MW, "extract", tiny], env))
+        without.append(run([MW, "extract", tiny]))
+        one.append(run([MW, "extract", "--url", "https://o5000.example/news/1", tiny], env))
+        listed.append(run([MW, "rules"], env))
+    med = lambda rs, k: statistics.median(r[k] for r in rs)
+    extra = med(with_r, 1) - med(without, 1)
     print(f"rules: 10,000 rules load in {1000 * extra:.0f} ms CPU ({1e6 * extra / 10000:.0f} us a rule; the run "
-          f"with them {1000 * statistics.median(with_r):.0f} ms, without {1000 * statistics.median(without):.0f} ms; "
-          f"medians of {rounds})")
+          f"with them {1000 * med(with_r, 1):.0f} ms CPU, {1000 * med(with_r, 0):.0f} ms wall, peak RSS "
+          f"{med(with_r, 2):.1f} MB; without {1000 * med(without, 1):.0f} ms, {med(without, 2):.1f} MB; a page of "
+          f"one of them {1000 * med(one, 1):.0f} ms CPU; `moonwire rules`, every file run and checked: "
+          f"{med(listed, 1):.2f} s CPU; medians of {rounds})")
 
 
 def extract_jobs(corpus, rounds):
@@ -152,13 +159,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus"))
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--only", choices=["pages", "rules", "jobs"], help="one part of the bench")
     a = ap.parse_args()
     load = lambda: " ".join(open("/proc/loadavg").read().split()[:3])
     print(f"scale bench: {os.cpu_count()} cores, load {load()}")
     with tempfile.TemporaryDirectory() as tmp:
-        big_pages(tmp, a.rounds)
-        rules_load(tmp, a.rounds)
-        extract_jobs(a.corpus, a.rounds)
+        if a.only in (None, "pages"):
+            big_pages(tmp, a.rounds)
+        if a.only in (None, "rules"):
+            rules_load(tmp, a.rounds)
+        if a.only in (None, "jobs"):
+            extract_jobs(a.corpus, a.rounds)
     print(f"scale bench: load after {load()}")
 
 

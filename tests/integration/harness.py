@@ -96,6 +96,23 @@ class Result:
         return [json.loads(l) for l in self.out.splitlines() if l.strip()]
 
 
+def _sqlar_uncompress(data, size):
+    """The sqlite3 tool's sqlar_uncompress(X, SIZE): X as it is when SIZE is NULL, <= 0 or X's length."""
+    if data is None or not size or size <= 0 or size == len(data):
+        return data
+    import zlib
+    return zlib.decompress(data)
+
+
+def store_db(path):
+    """A connection to a store, as examples/store.md tells a Python user to open one: the `articles` view reads
+    the (compressed) records through sqlar_uncompress, which the sqlite3 tool has built in."""
+    import sqlite3
+    con = sqlite3.connect(path)
+    con.create_function("sqlar_uncompress", 2, _sqlar_uncompress, deterministic=True)
+    return con
+
+
 def moonwire(*args, stdin=None, guard=60, env=None):
     """Run build/moonwire; returns Result with exit code, output and the child's peak RSS (wait4).
     guard only stops a hang from stalling CI; it is not a performance assertion."""

@@ -2,7 +2,7 @@
 options they need (--overlay, --host-fault), a port nothing listens on, and a `moonwire run` child whose
 stderr is read line by line so a test can wait for a pass's log line instead of sleeping."""
 import os, select, signal, socket, sqlite3, subprocess, tempfile, time
-from harness import ROOT, MOONWIRE, Server
+from harness import ROOT, MOONWIRE, Server, store_db
 
 GUARD = 120   # seconds: only keeps a hang from stalling CI, never a performance assertion
 RULES = os.path.join(ROOT, "examples", "rules")
@@ -90,4 +90,4 @@ class Run:
 
 
 def db(path):
-    return sqlite3.connect(path)
+    return store_db(path)

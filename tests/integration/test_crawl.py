@@ -5,7 +5,7 @@ feeds (RSS, Atom, RDF), sitemaps (index, gzip, Google News), listing pages throu
 revisions, a host that always hangs not stalling the others, failures as records, SIGTERM."""
 import gzip, json, os, signal, sqlite3, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Server, Watch, moonwire, main, ROOT, MOONWIRE
+from harness import Server, Watch, moonwire, main, store_db, ROOT, MOONWIRE
 
 ARTICLE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <link rel="canonical" href="http://{host}{path}"></head><body><header><nav><a href="/">Home</a></nav></header>
@@ -55,7 +55,7 @@ def config(d, port, hosts, body, name="run.lua"):
 
 
 def db(d):
-    return sqlite3.connect(os.path.join(d, "store.sqlite"))
+    return store_db(os.path.join(d, "store.sqlite"))
 
 
 def log_lines(srv):
@@ -213,8 +213,9 @@ def test_changed_page_is_a_new_revision():
         revs = dict(con.execute("select url, revisions from articles").fetchall())
         assert revs == {"http://rev.test/p/1.html": 2, "http://rev.test/p/2.html": 1}, revs
         bodies = [json.loads(x[0])["body"] for x in
-                  con.execute("select revisions.record from revisions join articles on articles.id = article_id "
-                              "where url = 'http://rev.test/p/1.html' order by rev")]
+                  con.execute("select cast(sqlar_uncompress(revisions.record, revisions.size) as text) from revisions "
+                              "join articles on articles.id = article_id where url = 'http://rev.test/p/1.html' "
+                              "order by rev")]
         assert "First version." in bodies[0] and "Second version" in bodies[1], bodies
         fetched = [t for _, h, t, _ in log_lines(srv) if t.startswith("/p/")]
         assert sorted(fetched) == ["/p/1.html", "/p/1.html", "/p/2.html"], fetched

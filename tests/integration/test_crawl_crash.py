@@ -11,7 +11,7 @@ kills land does not depend on how fast the machine is. The choices come from a f
 nothing to report; what they check there is the resume after each kill)."""
 import os, random, signal, sqlite3, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Server, main, ROOT, MOONWIRE, SANITIZED
+from harness import Server, main, store_db, ROOT, MOONWIRE, SANITIZED
 
 PAGES, KILLS = (150, 8) if SANITIZED else (500, 20)
 SEED = int(os.environ.get("MW_CRASH_SEED", "20261201"))
@@ -21,7 +21,7 @@ CAP = 120   # seconds any one wait may take before the test calls it a hang
 def pages_stored(store):
     if not os.path.exists(store):
         return set()
-    con = sqlite3.connect(store)
+    con = store_db(store)
     try:
         return {r[0] for r in con.execute("select url from articles")}
     except sqlite3.OperationalError:   # killed before the schema was committed
@@ -107,7 +107,7 @@ def test_sigkill_at_chosen_moments_loses_and_repeats_nothing():
         runs.append((final_start, final_before))
         targets = log_targets(srv.log)
 
-    con = sqlite3.connect(store)
+    con = store_db(store)
     n, distinct = con.execute("select count(*), count(distinct url) from articles").fetchone()
     assert n == distinct == PAGES, (SEED, n, distinct)
     revs = con.execute("select count(*) from revisions").fetchone()[0]

@@ -4,7 +4,7 @@ sink beside SQLite: every response lands in the WARC, and `moonwire extract` ove
 articles as the store."""
 import json, os, sqlite3, sys, tempfile
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Server, moonwire, main, ROOT
+from harness import Server, moonwire, main, store_db, ROOT
 
 HOSTS = ["harbor-times.example", "steppe-wire.example", "alsahil-news.example", "valley-ledger.example"]
 
@@ -22,7 +22,7 @@ def test_warc_sink_beside_sqlite():
         r = moonwire("run", "-q", cfg, env={"MOONWIRE_PLUGIN_PATH": os.path.join(ROOT, "build", "plugins")},
                      guard=120)
         assert r.rc == 0, r.err
-    stored = {row[0] for row in sqlite3.connect(os.path.join(d, "store.sqlite")).execute("select url from articles")}
+    stored = {row[0] for row in store_db(os.path.join(d, "store.sqlite")).execute("select url from articles")}
     assert len(stored) == 15, stored
     warc = os.path.join(d, "crawl.warc.gz")
     assert os.path.getsize(warc) > 0

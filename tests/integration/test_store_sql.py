@@ -57,13 +57,18 @@ def test_questions_answered_with_plain_sqlite3():
     assert all(r == ["1", "1"] for r in body), body
     assert set(x for (x,) in sql(store, "select distinct state from frontier")) <= {"queued", "done", "error",
                                                                                    "robots"}
-    assert sql(store, "select version from schema_version") == [["3"]]
+    assert sql(store, "select version from schema_version") == [["4"]]
     for table, col in TIME_COLUMNS:
         for (v,) in sql(store, f"select {col} from {table} where {col} is not null"):
             assert ISO_UTC.match(v), (table, col, v)
     # one copy of each record: in revisions; the current one is the latest
     assert sql(store, "select count(*) from revisions") == [[str(DEMO_ARTICLES)]]
     assert sql(store, "select count(*) from pragma_table_info('article_rows') where name = 'record'") == [["0"]]
+    # kept compressed (zlib, as sqlar): the view reads them through the tool's own sqlar_uncompress
+    assert sql(store, "select count(*) from revisions where typeof(record) = 'blob' and length(record) < size") == \
+        [[str(DEMO_ARTICLES)]]
+    assert sql(store, "select count(*) from revisions r join articles a on a.id = r.article_id where "
+                      "cast(sqlar_uncompress(r.record, r.size) as text) = a.record") == [[str(DEMO_ARTICLES)]]
     st = moonwire("stats", "--store", store)
     assert st.rc == 0, st.err
     lines = st.out.splitlines()
@@ -113,7 +118,7 @@ def test_a_store_made_by_moonwire_0_1_0_is_migrated():
     assert r.rc == 0, r.err
     after = {(json.loads(l).get("canonical_url") or json.loads(l)["url"]): l for l in r.out.splitlines()}
     assert after == before, set(after) ^ set(before)
-    assert sql(store, "select version from schema_version") == [["3"]]
+    assert sql(store, "select version from schema_version") == [["4"]]
     names = {0: "queued", 1: "done", 2: "error", 3: "robots"}
     assert dict(sql(store, "select url, state from frontier")) == {u: names[s] for u, s in states.items()}
     assert [u for (u,) in sql(store, "select url from frontier where state <> 'done' order by id")] == pending

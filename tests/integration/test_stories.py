@@ -11,7 +11,7 @@
 Data under ../shared is read at run time, never copied; without it those tests skip (and fail under CI=1)."""
 import json, math, os, shutil, sqlite3, struct, subprocess, sys, tempfile, zlib
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Server, Skip, moonwire, main, shared, ROOT, SANITIZED
+from harness import Server, Skip, moonwire, main, shared, store_db, ROOT, SANITIZED
 
 RULES = {"MOONWIRE_RULES": os.path.join(ROOT, "examples", "rules")}
 SITE = os.path.join(ROOT, "examples", "demo-site")
@@ -188,7 +188,7 @@ def crawl(srv, d):
 
 
 def grouping(store):
-    db = sqlite3.connect(store)
+    db = store_db(store)
     rows = db.execute("select article_id, story, via, via_sim from story_docs order by 1").fetchall()
     urls = dict(db.execute("select id, url from articles"))
     db.close()

@@ -1,0 +1,72 @@
+/* run/sqlar.c: zlib compression of stored records in sqlar's format, and its two SQL functions (see
+ * run/sqlar.h). Which column holds what is run/store_sqlite.c's schema. */
+#include "run/sqlar.h"
+
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <zlib.h>
+
+int mw_sqlar_compress(const char *p, size_t len, unsigned char **buf, size_t *cap, size_t *out_len)
+{
+    uLong bound = compressBound((uLong)len);
+    if (len > INT_MAX)
+        return 0;
+    if (*cap < bound) {
+        unsigned char *b = realloc(*buf, bound);
+        if (!b)
+            return 0;
+        *buf = b;
+        *cap = bound;
+    }
+    uLongf n = (uLongf)*cap;
+    /* the fastest level: records are compressed as they are stored, on the crawl's path */
+    if (compress2(*buf, &n, (const Bytef *)p, (uLong)len, Z_BEST_SPEED) != Z_OK || n >= len)
+        return 0;
+    *out_len = n;
+    return 1;
+}
+
+static void sql_compress(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+    (void)argc;
+    const char *p = sqlite3_value_blob(v[0]);
+    size_t len = (size_t)sqlite3_value_bytes(v[0]), cap = 0, n;
+    unsigned char *buf = NULL;
+    if (mw_sqlar_compress(p, len, &buf, &cap, &n))
+        sqlite3_result_blob(cx, buf, (int)n, SQLITE_TRANSIENT);
+    else
+        sqlite3_result_value(cx, v[0]);
+    free(buf);
+}
+
+static void sql_uncompress(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+    (void)argc;
+    sqlite3_int64 sz = sqlite3_value_int64(v[1]);
+    int n = sqlite3_value_bytes(v[0]);
+    if (sz <= 0 || sz == n) {
+        sqlite3_result_value(cx, v[0]);
+        return;
+    }
+    unsigned char *out = sz < INT_MAX ? sqlite3_malloc64((sqlite3_uint64)sz) : NULL;
+    uLongf got = (uLongf)sz;
+    if (!out) {
+        sqlite3_result_error_nomem(cx);
+        return;
+    }
+    if (uncompress(out, &got, sqlite3_value_blob(v[0]), (uLong)n) != Z_OK || got != (uLongf)sz) {
+        sqlite3_free(out);
+        sqlite3_result_error(cx, "sqlar_uncompress: the data does not inflate to its size", -1);
+        return;
+    }
+    sqlite3_result_blob(cx, out, (int)got, sqlite3_free);
+}
+
+int mw_sqlar_register(struct sqlite3 *db)
+{
+    int rc = sqlite3_create_function(db, "sqlar_compress", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                     sql_compress, NULL, NULL);
+    return rc ? rc : sqlite3_create_function(db, "sqlar_uncompress", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                             NULL, sql_uncompress, NULL, NULL);
+}

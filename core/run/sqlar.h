@@ -1,0 +1,19 @@
+/* run/sqlar.h: the store's record compression — zlib, the format of SQLite's sqlar archives, so that the
+ * sqlite3 command-line tool's own sqlar_uncompress(data, size) reads what moonwire wrote — as a C call and as
+ * the SQL functions sqlar_compress(X) and sqlar_uncompress(X, SIZE) on moonwire's own connections. */
+#ifndef MW_SQLAR_H
+#define MW_SQLAR_H
+
+#include <stddef.h>
+
+struct sqlite3;
+
+/* Deflate len bytes of p into *buf (grown as needed: *cap bytes, free() it), *out_len. 1 when that is smaller
+ * than len (store it with its size); 0 when it is not or memory ran out (store the bytes as they are). */
+int mw_sqlar_compress(const char *p, size_t len, unsigned char **buf, size_t *cap, size_t *out_len);
+
+/* Register sqlar_compress and sqlar_uncompress on db, as the sqlite3 shell defines them: uncompress returns
+ * X itself when SIZE is NULL, <= 0 or X's own length (a record stored as text). 0, or an SQLite code. */
+int mw_sqlar_register(struct sqlite3 *db);
+
+#endif
