@@ -147,22 +147,30 @@ static size_t sentence_of(struct sents *ss, const struct mw_story_token *t)
     return ss->n - 1;
 }
 
+/* room for c tokens; 1 when memory runs out */
+static int reserve(struct sents *ss, size_t c)
+{
+    struct mw_story_token *nt = realloc(ss->tok, c * sizeof *nt);
+    if (nt)
+        ss->tok = nt;
+    uint16_t *ns = nt ? realloc(ss->sent, c * sizeof *ns) : NULL;
+    if (ns)
+        ss->sent = ns;
+    unsigned char *nc = ns ? realloc(ss->content, c) : NULL;
+    if (!nc)
+        return 1;
+    ss->content = nc;
+    ss->cap = c;
+    return 0;
+}
+
 static int collect(void *ctx, const struct mw_story_token *t)
 {
     struct sents *ss = ctx;
     if (ss->ntok == ss->cap) {
         size_t c = ss->cap ? ss->cap * 2 : 512;
-        struct mw_story_token *nt = realloc(ss->tok, c * sizeof *nt);
-        if (nt)
-            ss->tok = nt;
-        uint16_t *ns = nt ? realloc(ss->sent, c * sizeof *ns) : NULL;
-        if (ns)
-            ss->sent = ns;
-        unsigned char *nc = ns ? realloc(ss->content, c) : NULL;
-        if (!nc)
+        if (reserve(ss, c))
             return 1;   /* out of memory: the text read so far is the text */
-        ss->content = nc;
-        ss->cap = c;
     }
     size_t i = sentence_of(ss, t);
     ss->tok[ss->ntok] = *t;
@@ -179,10 +187,11 @@ static int chrome_weight(const struct mw_story_stop *stop, const struct mw_story
 {
     if (t->digits)
         return 0;
+    if (t->script != MW_SCRIPT_ARABIC)
+        return mw_story_stop_chrome(stop, t->norm);
     char stem[MW_STORY_TOKMAX];
     memcpy(stem, t->norm, sizeof stem);
-    if (t->script == MW_SCRIPT_ARABIC)
-        mw_story_arabic_light(stem);
+    mw_story_arabic_light(stem);
     return mw_story_stop_chrome(stop, stem);
 }
 
@@ -342,7 +351,12 @@ static void read_part(struct fx *x, const char *s)
     struct sents *ss = x->sents;
     ss->ntok = ss->n = 0;
     ss->in_sent = 0;
-    mw_story_tokens(s, strlen(s), collect, ss);
+    size_t len = strlen(s), guess = len / 5 + 64;   /* a token and its space: about six bytes */
+    if (guess > (size_t)MAX_TOKENS * 4)
+        guess = (size_t)MAX_TOKENS * 4;
+    if (guess > ss->cap)
+        reserve(ss, guess);   /* out of memory: collect() asks again */
+    mw_story_tokens(s, len, collect, ss);
     judge(x->stop, !x->words, ss);
     for (size_t k = 0; k < ss->ntok; k++)
         if ((k < ss->head || ss->sent[k] >= MAX_SENTS || !ss->drop[ss->sent[k]]) &&
