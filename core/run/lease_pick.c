@@ -128,7 +128,7 @@ static int by_rank(const void *a, const void *b)
 
 long mw_lease_pick_next(struct mw_lease_pick *p, long per_host, long want, int64_t *out)
 {
-    if (per_host <= 0 || want <= 0)
+    if (per_host <= 0 || want <= 0 || !p->n)   /* no candidates: nothing allocated yet */
         return 0;
     memset(p->count, 0, p->nhosts * sizeof *p->count);
     size_t nsel = 0, window = 0;

@@ -145,13 +145,15 @@ static void test_same_rows_in_the_same_order(void **state)
     }
 }
 
-/* Hosts are bytes: a NUL inside is one more byte; NULL counts as empty (the store never gives one: url is
- * NOT NULL); a reset forgets the candidates. */
+/* A pick from no candidates is empty. Hosts are bytes: a NUL inside is one more byte; NULL counts as empty
+ * (the store never gives one: url is NOT NULL); a reset forgets the candidates. */
 static void test_hosts_are_bytes(void **state)
 {
     (void)state;
     struct mw_lease_pick *p = mw_lease_pick_new();
     assert_non_null(p);
+    int64_t none[1];
+    assert_int_equal(mw_lease_pick_next(p, 8, 1, none), 0);   /* no candidates yet (nothing allocated) */
     assert_int_equal(mw_lease_pick_add(p, 10, "a\0b", 3), 0);
     assert_int_equal(mw_lease_pick_add(p, 11, "a\0c", 3), 0);
     assert_int_equal(mw_lease_pick_add(p, 12, "a\0b", 3), 0);
