@@ -34,6 +34,9 @@ static size_t space_at(const unsigned char *s, size_t left, int *drop, int *is_b
     return 0;
 }
 
+/* Can a whitespace character start with byte c (space_at's lead bytes)? The others above ' ' never do. */
+static int maybe_space(unsigned c) { return c == 0xC2 || c == 0xE2 || c == 0xE3 || c == 0xEF; }
+
 char *mw_text_fold(const char *s, size_t n, int keep_breaks)
 {
     char *out = malloc(n + 1);
@@ -44,6 +47,21 @@ char *mw_text_fold(const char *s, size_t n, int keep_breaks)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
+        if (p[i] > ' ' && !maybe_space(p[i])) {   /* a run of plain bytes: copied as they are */
+            size_t j = i + 1;
+            while (j < n && p[j] > ' ' && !maybe_space(p[j]))
+                j++;
+            if (o > 0 && (pend_breaks || pend_space)) {
+                if (pend_breaks > 1)
+                    out[o++] = '\n';
+                out[o++] = pend_breaks ? '\n' : ' ';
+            }
+            pend_space = pend_breaks = 0;
+            memcpy(out + o, p + i, j - i);
+            o += j - i;
+            i = j;
+            continue;
+        }
         int drop, brk;
         size_t k = space_at(p + i, n - i, &drop, &brk);
         if (k) {

@@ -87,6 +87,7 @@ struct nd {
     int inl, ilnk, icommas;   /* the same for the element's own inline text (what a <p> would hold) */
     int ptxt;                 /* characters inside paragraph units in the subtree */
     int nimg, nli, np, ninput;
+    int own, own_commas;      /* a text node's count_text(), once: stats() runs twice (-1 not yet) */
     double score;
 };
 
@@ -129,6 +130,7 @@ static int push(struct ctx *c, xmlNodePtr x, int parent, unsigned char tag)
     d->parent = parent;
     d->tag = tag;
     d->end = c->n + 1;
+    d->own = -1;
     if (parent >= 0 && (c->v[parent].flags & F_LINK))
         d->flags |= F_LINK;
     return c->n++;
@@ -457,7 +459,10 @@ static void stats(struct ctx *c)
         d->txt = d->lnk = d->commas = d->inl = d->ilnk = d->icommas = d->ptxt = 0;
         d->nimg = d->nli = d->np = d->ninput = 0;
         if (d->tag == T_TEXT && d->x->content) {
-            count_text(d->x->content, &d->txt, &d->commas);
+            if (d->own < 0)
+                count_text(d->x->content, &d->own, &d->own_commas);
+            d->txt = d->own;
+            d->commas = d->own_commas;
             d->inl = d->txt;
             d->icommas = d->commas;
             if (d->flags & F_LINK)

@@ -15,6 +15,7 @@
 
 #include "common/buf.h"
 #include "meta/date.h"
+#include "run/lease_pick.h"
 #include "run/sqlar.h"
 
 /* ---- schema ---------------------------------------------------------------------------------------- */
@@ -159,7 +160,7 @@ enum {
     ST_ART_GET, ST_ART_INSERT, ST_ART_UPDATE, ST_ART_SEEN, ST_REV_INSERT, ST_ART_RECORD,
     ST_LOG, ST_FEED_GET, ST_FEED_PUT, ST_RUN_BEGIN, ST_RUN_END,
     ST_FIELDS_PUT, ST_FIELDS_BEFORE, ST_FIELDS_ALERTS,
-    ST_LEASE_SCAN, ST_LEASE_SET, ST_TAKEOVER, ST_FR_FINISH, ST_BEAT_W, ST_BEAT_F,
+    ST_LEASE_CAND, ST_LEASE_ROW, ST_LEASE_SET, ST_TAKEOVER, ST_FR_FINISH, ST_BEAT_W, ST_BEAT_F,
     ST_HOST_ADD, ST_HOST_TAKE, ST_HOST_ROW, ST_HOST_RELEASE,
     ST_N
 };
@@ -208,14 +209,13 @@ static const char *const SQL[ST_N] = {
                          "field_stats g WHERE g.rule = f.rule AND g.field = f.field AND g.pages >= ?1) "
                          "ORDER BY f.rule, f.run_id, f.field",
     /* the shared crawl: ?now is epoch ms */
-    /* up to ?4 rows to do that no live lease holds, at most ?1 per host, spread over hosts (as the PostgreSQL
-     * store does: a sitemap lists one host's pages together) */
-    [ST_LEASE_SCAN] = "WITH cand AS (SELECT id, substr(url, instr(url, '://') + 3, instr(substr(url, instr(url, "
-                      "'://') + 3) || '/', '/') - 1) AS h FROM frontier WHERE (state = 'queued' OR (state = 'error' "
-                      "AND tries < ?2 AND last_by IS NOT ?5)) AND (claimed_by IS NULL OR lease_until < ?3) "
-                      "ORDER BY id LIMIT 4096), rk AS (SELECT id, row_number() OVER (PARTITION BY h ORDER BY id) AS rn "
-                      "FROM cand) SELECT f.id, f.url, f.outlet, f.tries, f.claimed_by, f.lease_until FROM frontier f "
-                      "JOIN rk ON rk.id = f.id WHERE rk.rn <= ?1 ORDER BY rk.rn, f.id LIMIT ?4",
+    /* the first ?4 rows to do that no live lease holds, in discovery order, with their host as the PostgreSQL
+     * store computes it (a sitemap lists one host's pages together); the first term is frontier_todo's */
+    [ST_LEASE_CAND] = "SELECT id, substr(url, instr(url, '://') + 3, instr(substr(url, instr(url, '://') + 3) || "
+                      "'/', '/') - 1) FROM frontier WHERE (state = 'queued' OR state = 'error') AND (state = "
+                      "'queued' OR (state = 'error' AND tries < ?1 AND last_by IS NOT ?3)) AND (claimed_by IS NULL "
+                      "OR lease_until < ?2) ORDER BY id LIMIT ?4",
+    [ST_LEASE_ROW] = "SELECT url, outlet, tries, claimed_by, lease_until FROM frontier WHERE id = ?1",
     [ST_LEASE_SET] = "UPDATE frontier SET claimed_by = ?2, lease_until = ?3, leases = leases + 1 WHERE id = ?1",
     [ST_TAKEOVER] = "INSERT INTO takeovers(url, worker, at, prev_worker, prev_until) VALUES(?1, ?2, ?3, ?4, ?5)",
     [ST_FR_FINISH] = "UPDATE frontier SET state = ?2, tries = CASE WHEN ?3 >= 0 THEN ?3 ELSE tries END, "
@@ -1299,75 +1299,89 @@ struct lease_arg {
     long n, lease_ms, got;
     mw_store_frontier_fn fn;
     void *ctx;
+    struct mw_lease_pick *pick;
 };
 
-/* One scan: rows leased now, at most per_host of a host; *seen the rows found. */
-static int lease_scan(struct sq *s, struct lease_arg *a, int64_t now, long per_host, long *seen, struct mw_err *err)
+/* The candidates: the first MW_LEASE_WINDOW + n rows to do that no live lease holds, enough for the window of
+ * every pick of this lease (it takes at most n of them, and nothing else changes them in its transaction). */
+static int lease_candidates(struct sq *s, struct lease_arg *a, int64_t now, struct mw_err *err)
 {
-    struct row { int64_t id, prev, prev_until; char *url, *outlet; int tries; } rows[256];
-    long want = a->n - a->got, n = 0;
-    if (want > 256)
-        want = 256;
-    sqlite3_stmt *q = stmt(s, ST_LEASE_SCAN);
-    sqlite3_bind_int64(q, 1, per_host);
-    sqlite3_bind_int(q, 2, a->max_tries);
-    sqlite3_bind_int64(q, 3, now);
-    sqlite3_bind_int64(q, 4, want);
-    sqlite3_bind_int64(q, 5, a->worker);
-    int rc;
-    while (n < want && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *o = (const char *)sqlite3_column_text(q, 2);
-        rows[n] = (struct row){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 4), sqlite3_column_int64(q, 5),
-                               strdup((const char *)sqlite3_column_text(q, 1)), o ? strdup(o) : NULL,
-                               sqlite3_column_int(q, 3)};
-        n++;
-    }
-    int bad = n < want && rc != SQLITE_DONE;
+    sqlite3_stmt *q = stmt(s, ST_LEASE_CAND);
+    sqlite3_bind_int(q, 1, a->max_tries);
+    sqlite3_bind_int64(q, 2, now);
+    sqlite3_bind_int64(q, 3, a->worker);
+    sqlite3_bind_int64(q, 4, MW_LEASE_WINDOW + a->n);
+    int rc, oom = 0;
+    while (!oom && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        oom = mw_lease_pick_add(a->pick, sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
+                                (size_t)sqlite3_column_bytes(q, 1)) != 0;
     sqlite3_reset(q);
-    *seen = n;
-    int out = bad ? db_err(s, err, "frontier lease") : 0;
-    for (long i = 0; i < n; i++) {
-        if (!out && !rows[i].url)
-            out = mw_err_set(err, MW_ENOMEM, "store", "out of memory");
-        if (!out) {
-            q = stmt(s, ST_LEASE_SET);
-            sqlite3_bind_int64(q, 1, rows[i].id);
-            sqlite3_bind_int64(q, 2, a->worker);
-            sqlite3_bind_int64(q, 3, now + a->lease_ms);
-            out = step_done(s, q, err, "frontier lease");
-        }
-        if (!out && rows[i].prev && rows[i].prev != a->worker) {
-            q = stmt(s, ST_TAKEOVER);
-            bind_text(q, 1, rows[i].url);
-            sqlite3_bind_int64(q, 2, a->worker);
-            sqlite3_bind_int64(q, 3, now);
-            sqlite3_bind_int64(q, 4, rows[i].prev);
-            sqlite3_bind_int64(q, 5, rows[i].prev_until);
-            out = step_done(s, q, err, "takeover log");
-        }
-        if (!out) {
-            a->got++;
-            a->fn(a->ctx, rows[i].url, rows[i].outlet, rows[i].tries);
-        }
-        free(rows[i].url);
-        free(rows[i].outlet);
+    if (oom)
+        return mw_err_set(err, MW_ENOMEM, "store", "out of memory");
+    return rc == SQLITE_DONE ? 0 : db_err(s, err, "frontier lease");
+}
+
+/* Row id leased now: the lease, the takeover log when another worker held it, then the caller's callback. */
+static int lease_row(struct sq *s, struct lease_arg *a, int64_t id, int64_t now, struct mw_err *err)
+{
+    sqlite3_stmt *q = stmt(s, ST_LEASE_ROW);
+    sqlite3_bind_int64(q, 1, id);
+    if (sqlite3_step(q) != SQLITE_ROW) {
+        sqlite3_reset(q);
+        return db_err(s, err, "frontier lease");
     }
+    const char *o = (const char *)sqlite3_column_text(q, 1);
+    char *url = strdup((const char *)sqlite3_column_text(q, 0)), *outlet = o ? strdup(o) : NULL;
+    int tries = sqlite3_column_int(q, 2);
+    int64_t prev = sqlite3_column_int64(q, 3), prev_until = sqlite3_column_int64(q, 4);
+    sqlite3_reset(q);
+    int out = url && (outlet || !o) ? 0 : mw_err_set(err, MW_ENOMEM, "store", "out of memory");
+    if (!out) {
+        q = stmt(s, ST_LEASE_SET);
+        sqlite3_bind_int64(q, 1, id);
+        sqlite3_bind_int64(q, 2, a->worker);
+        sqlite3_bind_int64(q, 3, now + a->lease_ms);
+        out = step_done(s, q, err, "frontier lease");
+    }
+    if (!out && prev && prev != a->worker) {
+        q = stmt(s, ST_TAKEOVER);
+        bind_text(q, 1, url);
+        sqlite3_bind_int64(q, 2, a->worker);
+        sqlite3_bind_int64(q, 3, now);
+        sqlite3_bind_int64(q, 4, prev);
+        sqlite3_bind_int64(q, 5, prev_until);
+        out = step_done(s, q, err, "takeover log");
+    }
+    if (!out) {
+        a->got++;
+        a->fn(a->ctx, url, outlet, tries);
+    }
+    free(url);
+    free(outlet);
     return out;
 }
 
-/* Spread over hosts first (an eighth of the lease per host), then what that left, in discovery order. */
+/* Spread over hosts first (an eighth of the lease per host), then what that left, in discovery order: picks
+ * of at most 256 rows from the window of the candidates not yet leased, until one finds nothing. */
 static int do_lease(struct sq *s, void *arg, struct mw_err *err)
 {
     struct lease_arg *a = arg;
     if (reap_dead(s, err))
         return MW_EIO;
     int64_t now = wall_ms();
+    if (lease_candidates(s, a, now, err))
+        return MW_EIO;
     long per_host = a->n / 8 > 4 ? a->n / 8 : 4;
+    int64_t ids[256];
     for (int pass = 0; pass < 2 && a->got < a->n; pass++) {
         long seen = 1;
-        while (seen && a->got < a->n)
-            if (lease_scan(s, a, now, pass ? a->n : per_host, &seen, err))
-                return MW_EIO;
+        while (seen && a->got < a->n) {
+            seen = mw_lease_pick_next(a->pick, pass ? a->n : per_host, a->n - a->got > 256 ? 256 : a->n - a->got,
+                                      ids);
+            for (long i = 0; i < seen; i++)
+                if (lease_row(s, a, ids[i], now, err))
+                    return MW_EIO;
+        }
     }
     return 0;
 }
@@ -1379,8 +1393,9 @@ static int sq_frontier_lease(void *db, int64_t worker, int max_tries, long n, lo
     /* rows other connections added must be in the seen-set before this one finishes them */
     if (seen_ready(s, err))
         return err ? err->code : MW_EIO;
-    struct lease_arg a = {worker, max_tries, n, lease_ms, 0, fn, ctx};
-    int rc = in_write(s, do_lease, &a, err);
+    struct lease_arg a = {worker, max_tries, n, lease_ms, 0, fn, ctx, mw_lease_pick_new()};
+    int rc = a.pick ? in_write(s, do_lease, &a, err) : mw_err_set(err, MW_ENOMEM, "store", "out of memory");
+    mw_lease_pick_free(a.pick);
     *got = a.got;
     return rc;
 }

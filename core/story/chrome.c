@@ -161,14 +161,13 @@ void mw_story_chrome_free(struct mw_story_chrome *c)
 
 int mw_story_chrome_weight(const struct mw_story_chrome *c, const char *norm)
 {
-    size_t len = strlen(norm);
-    uint32_t h = 2166136261u;   /* fnv() of each prefix in turn */
-    for (size_t n = 1; n <= len && n < 32; n++) {
+    uint32_t h = 2166136261u;   /* fnv() of each prefix in turn; norm[n] == '\0': the prefix is the word */
+    for (size_t n = 1; n < 32 && norm[n - 1]; n++) {
         h = (h ^ (unsigned char)norm[n - 1]) * 16777619u;
         if (!(c->lengths & (1u << n)))
             continue;
         const struct word *s = find_hashed(c, norm, n, h);
-        if (s->w && (!s->exact || n == len))
+        if (s->w && (!s->exact || !norm[n]))
             return s->weight;
     }
     return 0;

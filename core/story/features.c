@@ -48,6 +48,7 @@ struct fx {
 struct sents {
     struct mw_story_token *tok;
     uint16_t *sent;
+    unsigned char *content;    /* content_word() of each token, as judge() found it */
     size_t ntok, cap;
     int weight[MAX_SENTS], words[MAX_SENTS];
     unsigned char drop[MAX_SENTS];
@@ -104,8 +105,8 @@ static void add_name(struct fx *x, uint32_t id, float w, const struct mw_story_t
     surface_copy(c->surface, x->text + t->off, t->len);
 }
 
-/* a token of a sentence that is not chrome */
-static int take_token(struct fx *x, const struct mw_story_token *t)
+/* a token of a sentence that is not chrome; content: content_word() of it */
+static int take_token(struct fx *x, const struct mw_story_token *t, int content)
 {
     float w = x->pos < HEAD_WORDS ? HEAD_WEIGHT : 1.0f;
     if (t->digits) {
@@ -113,7 +114,7 @@ static int take_token(struct fx *x, const struct mw_story_token *t)
             add_term(x, term_id(MW_TERM_NUM, t->norm), w);
         return 0;
     }
-    if (t->nchars < 2 || mw_story_stop_has(x->stop, t->norm))
+    if (!content)
         return 0;
     x->scripts[t->script]++;
     char stem[MW_STORY_TOKMAX];
@@ -146,19 +147,30 @@ static size_t sentence_of(struct sents *ss, const struct mw_story_token *t)
     return ss->n - 1;
 }
 
+/* room for c tokens; 1 when memory runs out */
+static int reserve(struct sents *ss, size_t c)
+{
+    struct mw_story_token *nt = realloc(ss->tok, c * sizeof *nt);
+    if (nt)
+        ss->tok = nt;
+    uint16_t *ns = nt ? realloc(ss->sent, c * sizeof *ns) : NULL;
+    if (ns)
+        ss->sent = ns;
+    unsigned char *nc = ns ? realloc(ss->content, c) : NULL;
+    if (!nc)
+        return 1;
+    ss->content = nc;
+    ss->cap = c;
+    return 0;
+}
+
 static int collect(void *ctx, const struct mw_story_token *t)
 {
     struct sents *ss = ctx;
     if (ss->ntok == ss->cap) {
         size_t c = ss->cap ? ss->cap * 2 : 512;
-        struct mw_story_token *nt = realloc(ss->tok, c * sizeof *nt);
-        if (nt)
-            ss->tok = nt;
-        uint16_t *ns = nt ? realloc(ss->sent, c * sizeof *ns) : NULL;
-        if (!ns)
+        if (reserve(ss, c))
             return 1;   /* out of memory: the text read so far is the text */
-        ss->sent = ns;
-        ss->cap = c;
     }
     size_t i = sentence_of(ss, t);
     ss->tok[ss->ntok] = *t;
@@ -175,10 +187,11 @@ static int chrome_weight(const struct mw_story_stop *stop, const struct mw_story
 {
     if (t->digits)
         return 0;
+    if (t->script != MW_SCRIPT_ARABIC)
+        return mw_story_stop_chrome(stop, t->norm);
     char stem[MW_STORY_TOKMAX];
     memcpy(stem, t->norm, sizeof stem);
-    if (t->script == MW_SCRIPT_ARABIC)
-        mw_story_arabic_light(stem);
+    mw_story_arabic_light(stem);
     return mw_story_stop_chrome(stop, stem);
 }
 
@@ -187,7 +200,7 @@ static int chrome_weight(const struct mw_story_stop *stop, const struct mw_story
  * of its own ("To improve our website..."): when the chrome begins in a later sentence the head ends where
  * that sentence begins, and when it begins in the first sentence (the title and the banner run together)
  * its last two words go. No head (0) when fewer than three words are left. */
-static size_t head_of(const struct mw_story_stop *stop, const struct sents *ss, size_t chrome_at)
+static size_t head_of(const struct sents *ss, size_t chrome_at)
 {
     size_t end = chrome_at;
     int in_first = chrome_at < ss->ntok && ss->sent[chrome_at] == ss->sent[0];
@@ -196,7 +209,7 @@ static size_t head_of(const struct mw_story_stop *stop, const struct sents *ss, 
             end--;
     size_t at[HEAD_WORDS], words = 0;   /* where each content word of the head ends */
     for (size_t k = 0; k < end && words < HEAD_WORDS; k++)
-        if (content_word(stop, &ss->tok[k]))
+        if (ss->content[k])
             at[words++] = k + 1;
     if (in_first)
         words = words > 2 ? words - 2 : 0;
@@ -222,14 +235,15 @@ static void judge(const struct mw_story_stop *stop, int first, struct sents *ss)
     for (size_t k = 0; k < ss->ntok; k++) {
         const struct mw_story_token *t = &ss->tok[k];
         int w = chrome_weight(stop, t);
+        ss->content[k] = (unsigned char)content_word(stop, t);
         if (w && chrome_at == ss->ntok)
             chrome_at = k;
         if (ss->sent[k] < MAX_SENTS) {
             ss->weight[ss->sent[k]] += w;
-            ss->words[ss->sent[k]] += content_word(stop, t);
+            ss->words[ss->sent[k]] += ss->content[k];
         }
     }
-    ss->head = first ? head_of(stop, ss, chrome_at) : 0;
+    ss->head = first ? head_of(ss, chrome_at) : 0;
     ss->n = n;
     for (size_t i = 0; i < n; i++)
         ss->drop[i] = ss->weight[i] >= MW_STORY_CHROME;
@@ -337,10 +351,16 @@ static void read_part(struct fx *x, const char *s)
     struct sents *ss = x->sents;
     ss->ntok = ss->n = 0;
     ss->in_sent = 0;
-    mw_story_tokens(s, strlen(s), collect, ss);
+    size_t len = strlen(s), guess = len / 5 + 64;   /* a token and its space: about six bytes */
+    if (guess > (size_t)MAX_TOKENS * 4)
+        guess = (size_t)MAX_TOKENS * 4;
+    if (guess > ss->cap)
+        reserve(ss, guess);   /* out of memory: collect() asks again */
+    mw_story_tokens(s, len, collect, ss);
     judge(x->stop, !x->words, ss);
     for (size_t k = 0; k < ss->ntok; k++)
-        if ((k < ss->head || ss->sent[k] >= MAX_SENTS || !ss->drop[ss->sent[k]]) && take_token(x, &ss->tok[k]))
+        if ((k < ss->head || ss->sent[k] >= MAX_SENTS || !ss->drop[ss->sent[k]]) &&
+            take_token(x, &ss->tok[k], ss->content[k]))
             break;
 }
 
@@ -363,6 +383,7 @@ void mw_story_features(const struct mw_story_stop *stop, const char *title, cons
     if (x->sents) {
         free(x->sents->tok);
         free(x->sents->sent);
+        free(x->sents->content);
     }
     free(x->sents);
     free(x);
