@@ -21,7 +21,7 @@ static void help(FILE *f)
           "otherwise than the others; and which of its sentences only it has and which it shares with k of the\n"
           "others. STORY is a story id as `moonwire stories` prints it, or the URL of one of its articles.\n"
           "Input as for `stories`: --store, or article records as JSON lines (FILE..., \"-\" or stdin).\n\n"
-          "  --store PATH       the SQLite store of `moonwire run`\n"
+          "  --store STORE      the store of `moonwire run`: a SQLite file or postgresql://user@host/db\n"
           "  --format text|json text (default) or one JSON object\n"
           "  --html FILE        also write the comparison as one self-contained HTML page (outlets as columns)\n"
           "  --max N            compare at most the first N articles of the story (default 24)\n"
@@ -75,7 +75,7 @@ static int on_member(void *ctx, int64_t id, const char *record_json, int64_t via
 
 static int from_store(const struct opts *o, struct members *m, int64_t *story)
 {
-    if (access(o->store, R_OK)) {
+    if (!mw_store_is_url(o->store) && access(o->store, R_OK)) {   /* opening would create an empty store */
         cli_error("compare: %s: no such store", o->store);
         return 1;
     }

@@ -46,7 +46,7 @@ def test_commands_read_a_postgresql_store():
     url = CLUSTER.new_db()
     r = moonwire("status", "--store", url)   # an empty store is created and migrated on first open
     assert r.rc == 0 and "no workers have joined" in r.out, r.err
-    assert CLUSTER.psql(url.rsplit("/", 1)[1], "select version from schema_version") == [["3"]]
+    assert CLUSTER.psql(url.rsplit("/", 1)[1], "select version from schema_version") == [["4"]]
     for cmd in (["export", "--store", url], ["stats", "--store", url], ["status", "--json", "--store", url]):
         r = moonwire(*cmd)
         assert r.rc == 0, (cmd, r.err)
