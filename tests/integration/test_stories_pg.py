@@ -6,7 +6,9 @@ module (core/story/story_store.c) over the store's SQL seam, on both back ends.
   every stories command (`stories` in its formats and filters, `--rebuild`, `compare` by URL and by story, text,
   JSON and HTML) print the same on both; only the fetch time, which two crawls cannot share, is blanked;
 - a PostgreSQL store of schema version 3 (before the story tables) is migrated to 4 when opened, and `moonwire
-  stories` then builds its stories: the same as the SQLite store's."""
+  stories` then builds its stories: the same as the SQLite store's;
+- three workers at once on one PostgreSQL store (build/mw-testd's generated site): the stories `moonwire stories`
+  lists are a full rebuild's."""
 import json, os, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -144,8 +146,59 @@ def test_a_store_of_schema_3_is_migrated_and_gets_its_stories():
     assert got == want, (got, want)
 
 
+def gen_site():
+    """build/mw-testd's generated site (pages of random news words, a day apart): hosts h0.test ... resolve to it."""
+    import subprocess, time
+    from harness import TESTD
+    d = tempfile.mkdtemp(prefix="mw-stories-gen-")
+    pf = os.path.join(d, "port")
+    proc = subprocess.Popen([TESTD, "--port", "0", "--port-file", pf, "--quiet"])
+    for _ in range(400):
+        if os.path.exists(pf) and open(pf).read().strip():
+            break
+        time.sleep(0.025)
+    return d, proc, int(open(pf).read())
+
+
+def test_workers_at_once_leave_stories_a_rebuild_agrees_with():
+    """Three `moonwire run --worker` at once on one PostgreSQL store over 4 hosts of 100 generated pages: their
+    hooks take turns at the story tables (a worker that finds them held leaves its article to `moonwire
+    stories`); whatever the interleaving, what `moonwire stories` then lists is what a full rebuild lists."""
+    from harness import MOONWIRE, Watch
+    hosts, pages = 4, 100
+    d, proc, port = gen_site()
+    try:
+        url = CLUSTER.new_db()
+        srcs = ", ".join(f'{{sitemap = "http://h{i}.test:{port}/_gen/sitemap.xml?n={pages}", outlet = "gen"}}'
+                         for i in range(hosts))
+        res = ", ".join(f'"h{i}.test:{port}:127.0.0.1"' for i in range(hosts))
+        cfg = os.path.join(d, "run.lua")
+        open(cfg, "w").write(f'return {{\n  sources = {{{srcs}}},\n  store = "{url}", robots = false,\n'
+                             f'  resolve = {{{res}}},\n  limits = {{delay = "0ms", connections = 4, '
+                             'connections_per_host = 2, pages_per_outlet = 0, timeout = "10s"},\n}\n')
+        env = dict(os.environ, MOONWIRE_SCRIPTS=os.path.join(ROOT, "scripts"), **ENV)
+        ws = [Watch([MOONWIRE, "run", "--worker", "-q", cfg], env=env) for _ in range(3)]
+        for w in ws:
+            rc, _, err = w.finish(cap=600)
+            assert rc == 0, err[-3000:]
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    db = url.rsplit("/", 1)[1]
+    assert CLUSTER.psql(db, "select count(*) from article_rows") == [[str(hosts * pages)]]
+    n, dirty = pg_story_rows(db)
+    print(f"    the workers' hooks assigned {n} of {hosts * pages} articles"
+          + (", then found the tables out of step" if dirty == "1" else ""))
+    synced = out("stories", "--store", url, "--format", "jsonl", "--min-articles", "1")
+    assert pg_story_rows(db) == (str(hosts * pages), "0"), pg_story_rows(db)
+    rebuilt = out("stories", "--store", url, "--rebuild", "--format", "jsonl", "--min-articles", "1")
+    assert synced == rebuilt, "the stories listed after the workers differ from a rebuild's"
+    assert sum(json.loads(l)["articles"] for l in synced.splitlines()) == hosts * pages
+
+
 if __name__ == "__main__":
     try:
-        main([test_same_output_from_sqlite_and_postgresql, test_a_store_of_schema_3_is_migrated_and_gets_its_stories])
+        main([test_same_output_from_sqlite_and_postgresql, test_a_store_of_schema_3_is_migrated_and_gets_its_stories,
+              test_workers_at_once_leave_stories_a_rebuild_agrees_with])
     finally:
         CLUSTER.stop()
