@@ -52,8 +52,9 @@ struct mw_source_ops {
     void (*close)(void *state);
 };
 
-/* A store back end (ABI 2; its ops table gained the SQL seam in ABI 3): moonwire opens a store whose location starts with one of schemes through it
- * ("postgresql://..."), and calls run/store.h's struct mw_store_ops on what open returned. A store plugin
+/* A store back end (ABI 2; its ops table gained the SQL seam in ABI 3): moonwire opens a store whose location
+ * starts with one of schemes through it ("postgresql://..."), and calls run/store.h's struct mw_store_ops on
+ * what open returned. A store plugin
  * includes run/store.h and common/err.h for those two types only: it links nothing of moonwire's (its
  * errors are struct mw_err fields it fills itself; the record's columns and text hash come precomputed). */
 struct mw_store_ops;

@@ -30,9 +30,9 @@ static const char SCHEMA_SQLITE[] =
 
 enum {
     Q_META_GET, Q_META_SET, Q_DAY, Q_DOC_VEC, Q_DOC_STORY, Q_DOC_ADD,
-    Q_MERGE, Q_STORY_DEL, Q_SUM, Q_OUTLETS, Q_LANGS, Q_HEAD, Q_STORY_PUT, Q_ART_KEY, Q_ART_PREV, Q_MAX_DOC,
+    Q_MERGE, Q_STORY_DEL, Q_SUM, Q_OUTLETS, Q_LANGS, Q_HEAD, Q_STORY_PUT, Q_ART_KEY, Q_MAX_DOC,
     Q_SAVE, Q_RELEASE, Q_ROLLBACK_TO, Q_ROW, Q_OUTLET_SEEN, Q_LANG_SEEN, Q_ONE_MORE, Q_ARTICLES, Q_OLDER,
-    Q_LIST, Q_MEMBERS, Q_FIND, Q_EACH, Q_CLEAR_DOCS, Q_CLEAR_STORIES, Q_N
+    Q_LIST, Q_MEMBERS, Q_FIND, Q_EACH, Q_CLEAR_DOCS, Q_CLEAR_STORIES, Q_STEP, Q_N
 };
 
 /* One text for both dialects: $n parameters, ON CONFLICT upserts, no aggregate that differs (lists of outlets and
@@ -41,8 +41,8 @@ static const char *const SQL[Q_N] = {
     [Q_ROW] = "SELECT articles, first_epoch, last_epoch FROM stories WHERE id = $1",
     [Q_OUTLET_SEEN] = "SELECT count(*) FROM (SELECT 1 FROM story_docs WHERE story = $1 AND outlet = $2 LIMIT 2) t",
     [Q_LANG_SEEN] = "SELECT count(*) FROM (SELECT 1 FROM story_docs WHERE story = $1 AND lang = $2 LIMIT 2) t",
-    [Q_ONE_MORE] = "UPDATE stories SET articles = articles + 1, first_published = $2, first_epoch = $3, last_epoch = $4 "
-                   "WHERE id = $1",
+    [Q_ONE_MORE] = "UPDATE stories SET articles = articles + 1, first_published = $2, first_epoch = $3, "
+                   "last_epoch = $4 WHERE id = $1",
     [Q_META_GET] = "SELECT value FROM story_meta WHERE key = $1",
     [Q_META_SET] = "INSERT INTO story_meta(key, value) VALUES($1, $2) ON CONFLICT(key) DO UPDATE SET value = "
                    "excluded.value",
@@ -67,7 +67,6 @@ static const char *const SQL[Q_N] = {
                     "excluded.last_epoch, articles = excluded.articles, outlets = excluded.outlets, outlet_list = "
                     "excluded.outlet_list, langs = excluded.langs, label = excluded.label",
     [Q_ART_KEY] = "SELECT id FROM article_rows WHERE key = $1",
-    [Q_ART_PREV] = "SELECT max(id) FROM article_rows WHERE id < $1",
     [Q_MAX_DOC] = "SELECT max(article_id) FROM story_docs",
     [Q_SAVE] = "SAVEPOINT mw_story",
     [Q_RELEASE] = "RELEASE SAVEPOINT mw_story",
@@ -86,6 +85,10 @@ static const char *const SQL[Q_N] = {
     [Q_EACH] = "SELECT article_id, story, via, via_sim FROM story_docs ORDER BY article_id",
     [Q_CLEAR_DOCS] = "DELETE FROM story_docs",
     [Q_CLEAR_STORIES] = "DELETE FROM stories",
+    /* in one round trip: the tables' version and mark, the article before $1, the last one assigned */
+    [Q_STEP] = "SELECT (SELECT value FROM story_meta WHERE key = 'version'), (SELECT value FROM story_meta WHERE "
+               "key = 'dirty'), (SELECT max(id) FROM article_rows WHERE id < $1), (SELECT max(article_id) FROM "
+               "story_docs)",
 };
 
 /* PostgreSQL: workers of a shared crawl write their batches at once, so one holds the story tables at a time (to
@@ -705,14 +708,18 @@ static int record_key_id(struct mw_story_store *ss, const json_t *rec, int64_t *
     return rc;
 }
 
-/* the tables can take article id as their next one: same version, not marked, every older article assigned */
-static int in_step(struct mw_story_store *ss, int64_t id, int *ok, struct mw_err *err)
+/* the tables can take article id as their next one: same version, not marked, every older article assigned
+ * (*dirty: they are marked already) */
+static int in_step(struct mw_story_store *ss, int64_t id, int *ok, int *dirty, struct mw_err *err)
 {
-    int64_t version, dirty, prev, last;
-    if (meta_get(ss, "version", MW_STORY_VERSION, &version, err) || meta_get(ss, "dirty", 0, &dirty, err)
-        || ONE(ss, Q_ART_PREV, 0, &prev, err, MW_SQL_I(id)) || one_int_of(ss, SQL[Q_MAX_DOC], NULL, 0, 0, &last, err))
+    struct nums r = {0};
+    if (RUN(ss, Q_STEP, nums_row, &r, err, MW_SQL_I(id)))
         return err->code;
-    *ok = version == MW_STORY_VERSION && !dirty && prev == last;
+    if (!r.got || r.n < 4)
+        return mw_err_set(err, MW_EIO, "story", "the story tables' state: no row");
+    int64_t version = r.v[0].type == MW_SQL_NULL ? MW_STORY_VERSION : mw_sql_int(&r.v[0]);
+    *dirty = mw_sql_int(&r.v[1]) != 0;
+    *ok = version == MW_STORY_VERSION && !*dirty && mw_sql_int(&r.v[2]) == mw_sql_int(&r.v[3]);
     return 0;
 }
 
@@ -730,17 +737,17 @@ int mw_story_store_hook_record(struct mw_story_store **ssp, struct mw_store *s, 
     if (!*ssp && !(*ssp = mw_story_store_open(s, err)))
         return err->code;
     struct mw_story_store *ss = *ssp;
-    int ok = 0, mine = 1;
+    int ok = 0, mine = 1, dirty = 0;
     if (!json_is_object(rec))
         return mw_err_set(err, MW_EPARSE, "story", "the record is not a JSON object");
     if (lock_tables(ss, 1, &mine, err))
         return err->code;
     if (!mine)   /* another worker is assigning: `moonwire stories` catches this article up */
         return 0;
-    if ((!id && record_key_id(ss, rec, &id, err)) || in_step(ss, id, &ok, err))
+    if ((!id && record_key_id(ss, rec, &id, err)) || in_step(ss, id, &ok, &dirty, err))
         return err->code;
     if (!ok)   /* out of step already: `moonwire stories` rebuilds; mark it for a new store's first article */
-        return meta_set(ss, "dirty", 1, err);
+        return dirty ? 0 : meta_set(ss, "dirty", 1, err);
     if (RUN0(ss, Q_SAVE, NULL, NULL, err))
         return err->code;
     int64_t stamped;
