@@ -28,6 +28,13 @@ static const char SCHEMA_SQLITE[] =
     /* a page cache that holds the days an article's window reads */
     "PRAGMA cache_size=-65536;";
 
+/* The hook's look at the tables, in one round trip: whether they are this transaction's to write (PG_STEP), their
+ * version and mark, the article before $1, the last one assigned, the documents assigned. */
+#define STEP_COLS \
+    "(SELECT value FROM story_meta WHERE key = 'version'), (SELECT value FROM story_meta WHERE key = 'dirty'), " \
+    "(SELECT max(id) FROM article_rows WHERE id < $1), (SELECT max(article_id) FROM story_docs), " \
+    "(SELECT value FROM story_meta WHERE key = 'ndocs')"
+
 enum {
     Q_META_GET, Q_META_SET, Q_DAY, Q_DOC_VEC, Q_DOC_STORY, Q_DOC_ADD,
     Q_MERGE, Q_STORY_DEL, Q_SUM, Q_OUTLETS, Q_LANGS, Q_HEAD, Q_STORY_PUT, Q_ART_KEY, Q_MAX_DOC,
@@ -85,17 +92,14 @@ static const char *const SQL[Q_N] = {
     [Q_EACH] = "SELECT article_id, story, via, via_sim FROM story_docs ORDER BY article_id",
     [Q_CLEAR_DOCS] = "DELETE FROM story_docs",
     [Q_CLEAR_STORIES] = "DELETE FROM stories",
-    /* in one round trip: the tables' version and mark, the article before $1, the last one assigned */
-    [Q_STEP] = "SELECT (SELECT value FROM story_meta WHERE key = 'version'), (SELECT value FROM story_meta WHERE "
-               "key = 'dirty'), (SELECT max(id) FROM article_rows WHERE id < $1), (SELECT max(article_id) FROM "
-               "story_docs)",
+    [Q_STEP] = "SELECT 1, " STEP_COLS,
 };
 
 /* PostgreSQL: workers of a shared crawl write their batches at once, so one holds the story tables at a time (to
  * the end of its transaction): the run hook tries (an article it cannot assign is left to `moonwire stories`,
  * which finds the tables out of step), catching up and rebuilding wait. SQLite's write lock does this itself. */
 #define STORY_LOCK "7270017"
-static const char PG_TRY_LOCK[] = "SELECT pg_try_advisory_xact_lock(" STORY_LOCK ")";
+static const char PG_STEP[] = "SELECT pg_try_advisory_xact_lock(" STORY_LOCK "), " STEP_COLS;
 static const char PG_LOCK[] = "SELECT pg_advisory_xact_lock(" STORY_LOCK ")";
 
 struct mw_story_store {
@@ -209,14 +213,10 @@ void mw_story_store_free(struct mw_story_store *ss)
     free(ss);
 }
 
-/* PostgreSQL: the story tables for this transaction (try: *got 0 when another worker holds them) */
-static int lock_tables(struct mw_story_store *ss, int try, int *got, struct mw_err *err)
+/* PostgreSQL: the story tables for this transaction, waiting for a worker that holds them */
+static int lock_tables(struct mw_story_store *ss, struct mw_err *err)
 {
-    int64_t v = 1;
-    int rc = ss->pg ? one_int_of(ss, try ? PG_TRY_LOCK : PG_LOCK, NULL, 0, 0, &v, err) : 0;
-    if (got)
-        *got = try ? v != 0 : 1;
-    return rc;
+    return ss->pg ? mw_store_sql(ss->store, PG_LOCK, NULL, 0, NULL, NULL, err) : 0;
 }
 
 static void text_col(const struct mw_sql_val *v, char *out, size_t cap)
@@ -235,11 +235,12 @@ static void cache_reset(struct mw_story_store *ss)
     ss->nodays = 0;
 }
 
-/* another writer changed the tables since the cache was read (or a rollback undid what it holds): forget it */
-static int cache_check(struct mw_story_store *ss, struct mw_err *err)
+/* another writer changed the tables since the cache was read (or a rollback undid what it holds): forget it.
+ * ndocs: the tables' document count when the caller has just read it, else -1 */
+static int cache_check(struct mw_story_store *ss, int64_t ndocs, struct mw_err *err)
 {
-    int64_t n;
-    if (meta_get(ss, "ndocs", 0, &n, err))
+    int64_t n = ndocs;
+    if (n < 0 && meta_get(ss, "ndocs", 0, &n, err))
         return err->code;
     if (n != ss->stamp)
         cache_reset(ss);
@@ -674,12 +675,12 @@ static struct mw_story_backend backend(struct mw_story_store *ss)
 /* ---------- one article ---------- */
 
 static int assign_record(struct mw_story_store *ss, int64_t id, const json_t *rec, const struct mw_story_doc *doc,
-                         struct mw_err *err)
+                         int64_t ndocs, struct mw_err *err)
 {
     if (!json_is_object(rec))
         return mw_err_set(err, MW_EPARSE, "story", "article %lld: record is not a JSON object", (long long)id);
     struct mw_story_doc *d = malloc(sizeof *d);
-    int rc = d ? cache_check(ss, err) : mw_err_set(err, MW_ENOMEM, "story", "out of memory");
+    int rc = d ? cache_check(ss, ndocs, err) : mw_err_set(err, MW_ENOMEM, "story", "out of memory");
     if (!rc) {
         if (doc) {
             *d = *doc;
@@ -708,18 +709,27 @@ static int record_key_id(struct mw_story_store *ss, const json_t *rec, int64_t *
     return rc;
 }
 
-/* the tables can take article id as their next one: same version, not marked, every older article assigned
- * (*dirty: they are marked already) */
-static int in_step(struct mw_story_store *ss, int64_t id, int *ok, int *dirty, struct mw_err *err)
+struct step {
+    int mine;        /* the tables are this transaction's to write (PostgreSQL: another worker's may hold them) */
+    int ok;          /* they can take the article as their next one: same version, not marked, every older one in */
+    int dirty;       /* they are marked out of step */
+    int stamped;     /* they say which version made them */
+    int64_t ndocs;
+};
+
+static int in_step(struct mw_story_store *ss, int64_t id, struct step *st, struct mw_err *err)
 {
     struct nums r = {0};
-    if (RUN(ss, Q_STEP, nums_row, &r, err, MW_SQL_I(id)))
+    if (mw_store_sql(ss->store, ss->pg ? PG_STEP : SQL[Q_STEP], P(MW_SQL_I(id)), 1, nums_row, &r, err))
         return err->code;
-    if (!r.got || r.n < 4)
+    if (!r.got || r.n < 6)
         return mw_err_set(err, MW_EIO, "story", "the story tables' state: no row");
-    int64_t version = r.v[0].type == MW_SQL_NULL ? MW_STORY_VERSION : mw_sql_int(&r.v[0]);
-    *dirty = mw_sql_int(&r.v[1]) != 0;
-    *ok = version == MW_STORY_VERSION && !*dirty && mw_sql_int(&r.v[2]) == mw_sql_int(&r.v[3]);
+    st->mine = mw_sql_int(&r.v[0]) != 0;
+    st->stamped = r.v[1].type != MW_SQL_NULL;
+    int64_t version = st->stamped ? mw_sql_int(&r.v[1]) : MW_STORY_VERSION;
+    st->dirty = mw_sql_int(&r.v[2]) != 0;
+    st->ok = version == MW_STORY_VERSION && !st->dirty && mw_sql_int(&r.v[3]) == mw_sql_int(&r.v[4]);
+    st->ndocs = mw_sql_int(&r.v[5]);
     return 0;
 }
 
@@ -737,25 +747,20 @@ int mw_story_store_hook_record(struct mw_story_store **ssp, struct mw_store *s, 
     if (!*ssp && !(*ssp = mw_story_store_open(s, err)))
         return err->code;
     struct mw_story_store *ss = *ssp;
-    int ok = 0, mine = 1, dirty = 0;
+    struct step st = {0};
     if (!json_is_object(rec))
         return mw_err_set(err, MW_EPARSE, "story", "the record is not a JSON object");
-    if (lock_tables(ss, 1, &mine, err))
+    if ((!id && record_key_id(ss, rec, &id, err)) || in_step(ss, id, &st, err))
         return err->code;
-    if (!mine)   /* another worker is assigning: `moonwire stories` catches this article up */
+    if (!st.mine)   /* another worker is assigning: `moonwire stories` catches this article up */
         return 0;
-    if ((!id && record_key_id(ss, rec, &id, err)) || in_step(ss, id, &ok, &dirty, err))
-        return err->code;
-    if (!ok)   /* out of step already: `moonwire stories` rebuilds; mark it for a new store's first article */
-        return dirty ? 0 : meta_set(ss, "dirty", 1, err);
+    if (!st.ok)   /* out of step already: `moonwire stories` rebuilds; mark it for a new store's first article */
+        return st.dirty ? 0 : meta_set(ss, "dirty", 1, err);
     if (RUN0(ss, Q_SAVE, NULL, NULL, err))
         return err->code;
-    int64_t stamped;
-    int rc = meta_get(ss, "version", 0, &stamped, err);
-    if (!rc && !stamped)   /* new tables: say which version made them */
-        rc = meta_set(ss, "version", MW_STORY_VERSION, err);
+    int rc = st.stamped ? 0 : meta_set(ss, "version", MW_STORY_VERSION, err);   /* new tables: which version */
     if (!rc)
-        rc = assign_record(ss, id, rec, doc, err);
+        rc = assign_record(ss, id, rec, doc, st.ndocs, err);
     if (rc)   /* the story tables go back as they were; the article stays, and the tables want a rebuild */
         RUN0(ss, Q_ROLLBACK_TO, NULL, NULL, NULL);
     RUN0(ss, Q_RELEASE, NULL, NULL, NULL);
@@ -810,7 +815,7 @@ static int catch_one(void *ctx, int64_t id, const char *record_json)
 {
     struct catchup *c = ctx;
     json_t *rec = json_loads(record_json ? record_json : "", 0, NULL);
-    int rc = assign_record(c->ss, id, rec, NULL, c->err);
+    int rc = assign_record(c->ss, id, rec, NULL, -1, c->err);
     json_decref(rec);
     return rc ? 1 : 0;
 }
@@ -843,7 +848,7 @@ static int in_tx(struct mw_story_store *ss, int (*f)(struct mw_story_store *, in
 {
     if (mw_store_begin(ss->store, err))
         return err->code;
-    int rc = lock_tables(ss, 0, NULL, err);
+    int rc = lock_tables(ss, err);
     if (!rc)
         rc = f(ss, flag, err);
     if (rc) {
