@@ -85,7 +85,7 @@ static struct stmt *prepare(sqlite3 *db, struct mw_sqlite_sql *c, const char *sq
     }
     s->key = sql;
     for (int k = 1; k <= MAXP; k++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "$%d", k);
         s->at[k] = sqlite3_bind_parameter_index(s->st, name);
     }
