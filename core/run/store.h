@@ -108,7 +108,7 @@ struct mw_sql_val {
     enum mw_sql_type type;
     int64_t i;          /* INT */
     double d;           /* REAL */
-    const void *p;      /* TEXT (NUL-terminated) or BLOB bytes; borrowed */
+    const void *p;      /* TEXT (NUL-terminated) or BLOB bytes, never NULL for them; borrowed */
     size_t n;           /* their length in bytes */
 };
 #define MW_SQL_I(x) ((struct mw_sql_val){.type = MW_SQL_INT, .i = (x)})

@@ -131,6 +131,8 @@ static int row(sqlite3_stmt *st, mw_store_row_fn fn, void *ctx)
             v->type = MW_SQL_BLOB;
             v->p = sqlite3_column_blob(st, i);
             v->n = (size_t)sqlite3_column_bytes(st, i);
+            if (!v->p)   /* an empty blob: never NULL, as on every back end */
+                v->p = "";
             break;
         default: v->type = MW_SQL_NULL; break;
         }
