@@ -1,7 +1,8 @@
 /* core/plugin.h: the versioned C ABI for moonwire plugins (sinks and sources), loaded with dlopen from
  * build/plugins/, <prefix>/lib/moonwire/plugins and MOONWIRE_PLUGIN_PATH. A plugin is one shared object that
  * exports `const struct mw_plugin *moonwire_plugin(void)`; the host checks `abi` before anything else
- * (ABI 2 added store back ends: a plugin of ABI 1 is refused, to be rebuilt against this header).
+ * (ABI 2 added store back ends, ABI 3 their SQL seam (run/store.h's sql, sql_script, for core/story's tables): a
+ * plugin of an older ABI is refused, to be rebuilt against this header).
  * Strings the host passes are borrowed for the duration of the call; a plugin copies what it keeps.
  * Errors: return non-zero and write one line into err (cap bytes). Plugins never exit() or print. */
 #ifndef MW_PLUGIN_H
@@ -9,7 +10,7 @@
 
 #include <stddef.h>
 
-#define MW_PLUGIN_ABI 2
+#define MW_PLUGIN_ABI 3
 #define MW_PLUGIN_ENTRY "moonwire_plugin"
 
 /* One HTTP exchange as the crawler saw it (every fetched response: pages, feeds, sitemaps, robots.txt). */
@@ -51,8 +52,9 @@ struct mw_source_ops {
     void (*close)(void *state);
 };
 
-/* A store back end (ABI 2): moonwire opens a store whose location starts with one of schemes through it
- * ("postgresql://..."), and calls run/store.h's struct mw_store_ops on what open returned. A store plugin
+/* A store back end (ABI 2; its ops table gained the SQL seam in ABI 3): moonwire opens a store whose location
+ * starts with one of schemes through it ("postgresql://..."), and calls run/store.h's struct mw_store_ops on
+ * what open returned. A store plugin
  * includes run/store.h and common/err.h for those two types only: it links nothing of moonwire's (its
  * errors are struct mw_err fields it fills itself; the record's columns and text hash come precomputed). */
 struct mw_store_ops;

@@ -20,7 +20,7 @@ static void help(FILE *f)
           "otherwise than the others; and which of its sentences only it has and which it shares with k of the\n"
           "others. STORY is a story id as `moonwire stories` prints it, or the URL of one of its articles.\n"
           "Input as for `stories`: --store, or article records as JSON lines (FILE..., \"-\" or stdin).\n\n"
-          "  --store PATH       the SQLite store of `moonwire run`\n"
+          "  --store STORE      the store of `moonwire run`: a SQLite file or postgresql://user@host/db\n"
           "  --format text|json text (default) or one JSON object\n"
           "  --html FILE        also write the comparison as one self-contained HTML page (outlets as columns)\n"
           "  --max N            compare at most the first N articles of the story (default 24)\n"

@@ -13,8 +13,9 @@ static void help(FILE *f)
 {
     fputs("usage: moonwire status [--store STORE] [--json] [CONFIG]\n\n"
           "What the workers of a crawl are doing (moonwire run --worker), from the store they share:\n"
-          "  workers   name (machine/pid), running or stopped, seconds since its last heartbeat, pages done,\n"
-          "            pages it holds leased now (a worker whose heartbeat stopped loses them after limits.lease)\n"
+          "  workers   name (machine/pid), running, lost or stopped, seconds since its last heartbeat, pages done,\n"
+          "            pages it holds leased now; lost: no heartbeat for longer than the lease (limits.lease of\n"
+          "            CONFIG, else 60 s), so it died or lost the machine, and its leases go to the others\n"
           "  queue     pages queued per outlet and per host, and how many of them are leased\n"
           "  errors    pages failed after their tries, per outlet, with the latest error\n\n"
           "  --store STORE  a SQLite file or postgresql://user@host/db (default: the `store` of CONFIG, else\n"
@@ -27,14 +28,23 @@ static void help(FILE *f)
 struct view {
     json_t *out;          /* --json */
     const char *section;  /* the kind printed last */
+    double lease_s;       /* a running worker silent for longer is lost */
 };
+
+/* A worker the store says is running but whose heartbeat is older than its lease: killed, or its machine gone
+ * (a worker beats every quarter lease; its leases ran out and are taken over). */
+static const char *state_of(const struct view *v, const struct mw_store_status *r)
+{
+    const char *st = r->detail ? r->detail : "";
+    return !strcmp(st, "running") && r->age_s > v->lease_s ? "lost" : st;
+}
 
 static int row(void *ctx, const struct mw_store_status *r)
 {
     struct view *v = ctx;
     if (v->out) {
         json_t *o = !strcmp(r->kind, "worker")
-            ? json_pack("{s:s, s:s, s:f, s:i, s:i}", "name", r->name, "state", r->detail ? r->detail : "", "beat_s",
+            ? json_pack("{s:s, s:s, s:f, s:i, s:i}", "name", r->name, "state", state_of(v, r), "beat_s",
                         r->age_s, "pages", (json_int_t)r->n1, "leases", (json_int_t)r->n2)
             : !strcmp(r->kind, "queue")
             ? json_pack("{s:s, s:i, s:i}", "name", r->name, "queued", (json_int_t)r->n1, "leased", (json_int_t)r->n2)
@@ -57,7 +67,7 @@ static int row(void *ctx, const struct mw_store_status *r)
             printf("\n%-24s %8s  %s\n", "errors", "failed", "last error");
     }
     if (!strcmp(r->kind, "worker"))
-        printf("%-32s %-8s %7.1fs %8ld %8ld\n", r->name, r->detail ? r->detail : "", r->age_s, r->n1, r->n2);
+        printf("%-32s %-8s %7.1fs %8ld %8ld\n", r->name, state_of(v, r), r->age_s, r->n1, r->n2);
     else if (!strcmp(r->kind, "queue"))
         printf("%-42s %8ld %8ld\n", r->name, r->n1, r->n2);
     else
@@ -71,7 +81,8 @@ int cmd_status(int argc, char **argv)
     int rc = cli_store_args("status", argc, argv, help, &a);
     if (rc)
         return rc < 0 ? 0 : rc;
-    struct view v = {a.json ? json_pack("{s:[], s:[], s:[]}", "workers", "queue", "errors") : NULL, NULL};
+    struct view v = {a.json ? json_pack("{s:[], s:[], s:[]}", "workers", "queue", "errors") : NULL, NULL,
+                     a.cfg ? (double)a.cfg->lease_ms / 1000 : 60};
     struct mw_err err = {0};
     struct mw_store *s = cli_store_open("status", a.store);
     rc = 1;

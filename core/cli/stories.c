@@ -22,7 +22,7 @@ static void help(FILE *f)
           "story (id, first published, articles, outlets, languages, a label of its most telling names).\n"
           "Input: the run store (--store; each `moonwire run` assigns its new articles to stories), or article\n"
           "records as JSON lines (FILE..., \"-\" or stdin: what extract, fetch and export print).\n\n"
-          "  --store PATH         the SQLite store of `moonwire run`\n"
+          "  --store STORE        the store of `moonwire run`: a SQLite file or postgresql://user@host/db\n"
           "  --rebuild            with --store: forget the stored stories and group every article again (the\n"
           "                       same grouping the runs made one article at a time)\n"
           "  --pairs FILE         for each line {\"a\": record, \"b\": record} print {\"similarity\": 0..1,\n"

@@ -246,7 +246,7 @@ int cli_story_store_open(const char *cmd, const char *path, int rebuild, struct 
     *s = NULL;
     *ss = NULL;
     *rebuilt = 0;
-    if (access(path, R_OK)) {
+    if (!mw_store_is_url(path) && access(path, R_OK)) {   /* opening would create an empty store */
         cli_error("%s: %s: no such store", cmd, path);
         return -1;
     }

@@ -491,7 +491,7 @@ struct mw_crawl *mw_crawl_new(const struct mw_crawl_opts *o, struct mw_err *err)
         mw_crawl_free(c);
         return NULL;
     }
-    if (mw_sinks_store(c->sinks) && mw_store_sqlite_db(c->store))
+    if (mw_sinks_store(c->sinks) && mw_store_has_sql(c->store))
         c->stop = mw_story_stop_new();   /* NULL (no memory): the hook makes the documents itself */
     return c;
 }

@@ -162,11 +162,11 @@ void mw_sinks_fetch(struct mw_sinks *s, const struct mw_fetch_event *ev)
 }
 
 /* What other modules keep beside a new article, in its transaction: core/story assigns it to a story (in a
- * savepoint of its own; stories live in SQLite stores, `moonwire stories` builds them elsewhere). */
+ * savepoint of its own), on every store with the SQL seam (SQLite, PostgreSQL). */
 static int beside_article(struct mw_story_store **stories, struct mw_store *store, const struct mw_record *r,
                           enum mw_put put, int64_t id, struct mw_err *err)
 {
-    if (put != MW_PUT_NEW || !mw_store_sqlite_db(store))
+    if (put != MW_PUT_NEW || !mw_store_has_sql(store))
         return 0;
     return r->rec ? mw_story_store_hook_record(stories, store, id, r->rec, r->story_doc, err)
                   : mw_story_store_hook(stories, store, r->json, err);

@@ -330,6 +330,53 @@ int mw_store_status(struct mw_store *s, mw_store_status_fn fn, void *ctx, struct
 
 const char *mw_store_kind(const struct mw_store *s) { return s->ops->name; }
 
+/* ---- the SQL seam ---- */
+
+int mw_store_has_sql(const struct mw_store *s) { return s && s->ops->sql && s->ops->sql_script; }
+
+int mw_store_sql_script(struct mw_store *s, const char *sql, struct mw_err *err)
+{
+    if (!mw_store_has_sql(s))
+        return mw_err_set(err, MW_EINVAL, "store", "the %s store has no SQL seam", s->ops->name);
+    return s->ops->sql_script(s->db, sql, err);
+}
+
+int mw_store_sql(struct mw_store *s, const char *sql, const struct mw_sql_val *params, int nparams,
+                 mw_store_row_fn fn, void *ctx, struct mw_err *err)
+{
+    if (!mw_store_has_sql(s))
+        return mw_err_set(err, MW_EINVAL, "store", "the %s store has no SQL seam", s->ops->name);
+    return s->ops->sql(s->db, sql, params, nparams, fn, ctx, err);
+}
+
+struct mw_sql_val mw_sql_text(const char *t)
+{
+    struct mw_sql_val v = {.type = t ? MW_SQL_TEXT : MW_SQL_NULL, .p = t, .n = t ? strlen(t) : 0};
+    return v;
+}
+
+int64_t mw_sql_int(const struct mw_sql_val *v)
+{
+    switch (v->type) {
+    case MW_SQL_INT: return v->i;
+    case MW_SQL_REAL: return (int64_t)v->d;
+    case MW_SQL_TEXT: return strtoll(v->p, NULL, 10);
+    default: return 0;
+    }
+}
+
+double mw_sql_real(const struct mw_sql_val *v)
+{
+    switch (v->type) {
+    case MW_SQL_INT: return (double)v->i;
+    case MW_SQL_REAL: return v->d;
+    case MW_SQL_TEXT: return strtod(v->p, NULL);
+    default: return 0;
+    }
+}
+
+const char *mw_sql_str(const struct mw_sql_val *v) { return v->type == MW_SQL_TEXT ? v->p : NULL; }
+
 
 static const char *str(const json_t *rec, const char *k)
 {

@@ -101,6 +101,27 @@ struct mw_store_status {
 };
 typedef int (*mw_store_status_fn)(void *ctx, const struct mw_store_status *row);
 
+/* The SQL seam, for modules keeping tables of their own beside the store's (core/story): statements in the back
+ * end's dialect (ops->name: "sqlite", "postgresql"), parameters $1..$n in both, values typed as below. */
+enum mw_sql_type { MW_SQL_NULL = 0, MW_SQL_INT, MW_SQL_REAL, MW_SQL_TEXT, MW_SQL_BLOB };
+struct mw_sql_val {
+    enum mw_sql_type type;
+    int64_t i;          /* INT */
+    double d;           /* REAL */
+    const void *p;      /* TEXT (NUL-terminated) or BLOB bytes, never NULL for them; borrowed */
+    size_t n;           /* their length in bytes */
+};
+#define MW_SQL_I(x) ((struct mw_sql_val){.type = MW_SQL_INT, .i = (x)})
+#define MW_SQL_R(x) ((struct mw_sql_val){.type = MW_SQL_REAL, .d = (x)})
+#define MW_SQL_B(b, len) ((struct mw_sql_val){.type = MW_SQL_BLOB, .p = (b), .n = (len)})
+struct mw_sql_val mw_sql_text(const char *s);   /* NULL is SQL NULL */
+/* A column read as the type wanted (a back end may hand back a number as text): NULL is 0, "" or NULL. */
+int64_t mw_sql_int(const struct mw_sql_val *v);
+double mw_sql_real(const struct mw_sql_val *v);
+const char *mw_sql_str(const struct mw_sql_val *v);   /* TEXT, else NULL */
+/* One row of a statement, borrowed for the call; non-zero stops the statement (which then returns 0). */
+typedef int (*mw_store_row_fn)(void *ctx, const struct mw_sql_val *cols, int ncols);
+
 /* What a back end implements. db is its own state. Every operation returns 0 or MW_E* with err set (stage
  * "store"), except close/rollback/frontier_count. Strings passed in are borrowed for the call; strings passed
  * to callbacks are borrowed for the callback. Writes happen inside a transaction when the caller holds one
@@ -194,6 +215,13 @@ struct mw_store_ops {
     int (*source_done)(void *db, const char *url, int64_t worker, struct mw_err *err);
     /* moonwire status: workers, queue depth per outlet and per host, errors per outlet */
     int (*status)(void *db, mw_store_status_fn fn, void *ctx, struct mw_err *err);
+
+    /* ---- the SQL seam (see struct mw_sql_val), on the caller's transaction when one is open. script: statements
+     * without parameters or rows (a module's tables); sql: one statement, prepared once per text and kept until
+     * close, each row to fn (may be NULL). */
+    int (*sql_script)(void *db, const char *sql, struct mw_err *err);
+    int (*sql)(void *db, const char *sql, const struct mw_sql_val *params, int nparams, mw_store_row_fn fn,
+               void *ctx, struct mw_err *err);
 };
 
 struct mw_store;
@@ -263,14 +291,19 @@ int mw_store_source_take(struct mw_store *s, const char *url, int64_t worker, lo
                          int *granted, struct mw_err *err);
 int mw_store_source_done(struct mw_store *s, const char *url, int64_t worker, struct mw_err *err);
 int mw_store_status(struct mw_store *s, mw_store_status_fn fn, void *ctx, struct mw_err *err);
+int mw_store_sql_script(struct mw_store *s, const char *sql, struct mw_err *err);
+int mw_store_sql(struct mw_store *s, const char *sql, const struct mw_sql_val *params, int nparams,
+                 mw_store_row_fn fn, void *ctx, struct mw_err *err);
+/* 1 when the back end has the SQL seam (modules' own tables: stories). */
+int mw_store_has_sql(const struct mw_store *s);
 /* The back end's name ("sqlite", "postgresql"). */
 const char *mw_store_kind(const struct mw_store *s);
 
 /* The SQLite back end (run/store_sqlite.c): path as for mw_store_open. NULL with err. */
 void *mw_store_sqlite_open(const char *path, struct mw_err *err);
 const struct mw_store_ops *mw_store_sqlite_ops(void);
-/* The SQLite handle of a store on the SQLite back end, for modules keeping tables of their own in it
- * (core/story); NULL on another back end. Borrowed. */
+/* The SQLite handle of a store on the SQLite back end (tests); NULL on another back end. Borrowed. Modules
+ * keeping tables of their own use the SQL seam (mw_store_sql), which every back end has. */
 struct sqlite3 *mw_store_sqlite_db(struct mw_store *s);
 /* The schema version a store of this build writes (examples/store.md describes it). */
 #define MW_STORE_SCHEMA 4

@@ -17,6 +17,7 @@
 #include "meta/date.h"
 #include "run/lease_pick.h"
 #include "run/sqlar.h"
+#include "run/store_sqlite_sql.h"
 
 /* ---- schema ---------------------------------------------------------------------------------------- */
 
@@ -254,6 +255,7 @@ struct sq {
     char iso[32];
     unsigned char *zbuf; /* a record compressed, reused (zcap bytes) */
     size_t zcap;
+    struct mw_sqlite_sql *sql;   /* other modules' statements (the SQL seam) */
 };
 
 static int db_err(struct sq *s, struct mw_err *err, const char *what)
@@ -572,6 +574,7 @@ static void sq_close(void *db)
         sq_rollback(s);
     for (int i = 0; i < ST_N; i++)
         sqlite3_finalize(s->st[i]);
+    mw_sqlite_sql_free(s->sql);
     sqlite3_close(s->db);
     seen_clear(&s->seen);
     free(s->zbuf);
@@ -1727,6 +1730,17 @@ static int sq_status(void *db, mw_store_status_fn fn, void *ctx, struct mw_err *
     return 0;
 }
 
+static int sq_sql_script(void *db, const char *sql, struct mw_err *err)
+{
+    return mw_sqlite_sql_script(((struct sq *)db)->db, sql, err);
+}
+
+static int sq_sql(void *db, const char *sql, const struct mw_sql_val *params, int nparams, mw_store_row_fn fn,
+                  void *ctx, struct mw_err *err)
+{
+    struct sq *s = db;
+    return mw_sqlite_sql(s->db, &s->sql, sql, params, nparams, fn, ctx, err);
+}
 
 static const struct mw_store_ops OPS = {
     .name = "sqlite",
@@ -1763,6 +1777,8 @@ static const struct mw_store_ops OPS = {
     .source_take = sq_source_take,
     .source_done = sq_source_done,
     .status = sq_status,
+    .sql_script = sq_sql_script,
+    .sql = sq_sql,
 };
 
 const struct mw_store_ops *mw_store_sqlite_ops(void) { return &OPS; }

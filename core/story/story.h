@@ -7,7 +7,7 @@
  *   similarity.c  terms + document frequencies -> vectors; the pair similarity and the same-story decision
  *   index.c       the in-memory backend (document frequencies, postings by day, documents, stories)
  *   cluster.c     the online assignment of one article to a story over any backend; story summaries
- *   story_store.c the SQLite backend: story tables beside the crawl store's articles, the run hook, rebuild
+ *   story_store.c the store backend (SQLite, PostgreSQL): story tables beside the articles, the run hook, rebuild
  *   align.c       sentences and their alignment across the members of a story
  *   attrib.c      the sources a text cites and its direct quotes with their speakers
  *   names.c       the names a story's members share, and who spells them how
@@ -241,7 +241,7 @@ int mw_story_index_add(struct mw_story_index *x, const struct mw_story_doc *d, c
 /* Bytes held (for the benchmark). */
 size_t mw_story_index_bytes(const struct mw_story_index *x);
 
-/* ======================================================================= story_store.c (SQLite) */
+/* ============================================================ story_store.c (SQLite, PostgreSQL) */
 
 struct mw_store;
 struct mw_story_store;
@@ -251,7 +251,9 @@ struct mw_story_store *mw_story_store_open(struct mw_store *s, struct mw_err *er
 void mw_story_store_free(struct mw_story_store *ss);
 /* The run hook: assign the article just stored from record_json (keyed as the store keys it: canonical_url,
  * else url) inside the caller's transaction (a savepoint: on failure the story tables are left as they were
- * and marked for a rebuild, the article stays). *ss is opened on first use. */
+ * and marked for a rebuild, the article stays). *ss is opened on first use. On PostgreSQL, workers take turns
+ * at the tables (to the end of their transactions): when another holds them, the article is left for
+ * mw_story_store_sync. */
 int mw_story_store_hook(struct mw_story_store **ss, struct mw_store *s, const char *record_json, struct mw_err *err);
 /* The same from the record already parsed and, when the caller knows it, the article's id in the store (0: look
  * it up by the record's key): what a sink that has both calls, the record read once. doc, when not NULL, is what

@@ -674,4 +674,6 @@ const struct mw_store_ops pg_store_ops = {
     .source_take = pg_source_take,
     .source_done = pg_source_done,
     .status = pg_status,
+    .sql_script = pg_seam_script,
+    .sql = pg_seam_sql,
 };

@@ -1,4 +1,4 @@
-/* plugins/postgres/pg.c: the PostgreSQL store back end (core/plugin.h ABI 2, run/store.h's operations) through
+/* plugins/postgres/pg.c: the PostgreSQL store back end (core/plugin.h ABI 3, run/store.h's operations) through
  * libpq: connection, schema and its migrations (a version table, under an advisory lock so workers starting
  * together agree), prepared statements, and text made safe for the server. The operations are in ops.c. */
 #include "pg.h"
@@ -57,7 +57,7 @@ int pg_result_err(struct pg *p, PGconn *c, PGresult *r, const char *what, struct
 
 /* Valid UTF-8 stays as it is; otherwise a copy in *tmp with each bad byte as '?' (the server refuses text
  * that is not UTF-8, and an error message or a title from a broken page must not fail a batch). */
-static const char *utf8_safe(const char *s, char **tmp)
+const char *pg_utf8_safe(const char *s, char **tmp)
 {
     *tmp = NULL;
     if (!s)
@@ -102,7 +102,7 @@ PGresult *pg_run(struct pg *p, int side, int i, int n, const char *const *params
     const char *safe[16];
     char *tmp[16];
     for (int k = 0; k < n && k < 16; k++)
-        safe[k] = utf8_safe(params[k], &tmp[k]);
+        safe[k] = pg_utf8_safe(params[k], &tmp[k]);
     PGresult *r = PQexecPrepared(c, name, n, safe, NULL, NULL, 0);
     for (int k = 0; k < n && k < 16; k++)
         free(tmp[k]);
@@ -162,15 +162,15 @@ static int schema(struct pg *p, struct mw_err *err)
     int rc = exec_plain(p, p->main, "SELECT pg_advisory_xact_lock(7270016)", err);
     if (!rc)
         rc = schema_version(p, &v, err);
-    if (!rc && v > MW_STORE_SCHEMA) {
+    if (!rc && v > PG_SCHEMA) {
         rc = pg_failc(err, MW_EINVAL, "%s: schema version %ld is newer than this moonwire's (%d): upgrade moonwire",
-                      p->where, v, MW_STORE_SCHEMA);
+                      p->where, v, PG_SCHEMA);
     }
     if (!rc && v == 0) {
         rc = exec_plain(p, p->main, pg_schema_sql(), err);
-        v = MW_STORE_SCHEMA;
+        v = PG_SCHEMA;
     }
-    for (long k = v; !rc && k < MW_STORE_SCHEMA; k++)
+    for (long k = v; !rc && k < PG_SCHEMA; k++)
         rc = exec_plain(p, p->main, pg_migration_sql((int)k), err);
     if (rc) {
         PQclear(PQexec(p->main, "ROLLBACK"));
@@ -217,6 +217,7 @@ static void pg_close(void *db)
         return;
     if (p->in_tx)
         PQclear(PQexec(p->main, "ROLLBACK"));
+    pg_seam_free(p->seam);
     PQfinish(p->main);
     PQfinish(p->side);
     free(p->where);

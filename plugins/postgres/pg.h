@@ -24,17 +24,24 @@ enum {
     Q_N
 };
 
+struct pg_seam;
+
 struct pg {
     PGconn *main;                 /* the caller's transactions */
     PGconn *side;                 /* the shared crawl's writes, each committed at once */
     unsigned char main_prepared[Q_N], side_prepared[Q_N];
     char *where;                  /* the URL without its password, for messages */
     int in_tx;
+    struct pg_seam *seam;         /* other modules' statements (seam.c) */
 };
+
+/* The schema version this back end writes: 3 was run/store.h's (MW_STORE_SCHEMA) first one; 4 adds core/story's
+ * tables. A store of an older version is migrated when opened. */
+#define PG_SCHEMA 4
 
 const char *pg_sql(int i);
 const char *pg_schema_sql(void);
-/* MIGRATIONS[v]: from version v to v + 1 (3 -> 4 only renumbers: the PostgreSQL store starts at 3). */
+/* From version v to v + 1 (the PostgreSQL store starts at 3). */
 const char *pg_migration_sql(int v);
 
 /* err (when given and still clear) = stage "store", one line; pg_failc sets code and returns it. */
@@ -48,6 +55,13 @@ int pg_ok(PGresult *r);
 /* pg_run for a statement whose rows are not wanted: 0 or MW_EIO with err. */
 int pg_exec(struct pg *p, int side, int i, int n, const char *const *params, const char *what, struct mw_err *err);
 void pg_ops_close(void *db);
+/* Valid UTF-8 as it is, else a copy in *tmp (free it) with each bad byte as '?'. */
+const char *pg_utf8_safe(const char *s, char **tmp);
+/* the SQL seam (seam.c) */
+int pg_seam_script(void *db, const char *sql, struct mw_err *err);
+int pg_seam_sql(void *db, const char *sql, const struct mw_sql_val *params, int n, mw_store_row_fn fn, void *ctx,
+           struct mw_err *err);
+void pg_seam_free(struct pg_seam *c);
 
 extern const struct mw_store_ops pg_store_ops;
 

@@ -18,6 +18,21 @@
     "(\\.[0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$' THEN (r.record::jsonb->>'published')::timestamptz END)"
 #define HOST_OF_URL "substring(url from '^[A-Za-z]+://([^/?#]+)')"
 
+/* core/story's tables (story/story_store.c reads and writes them through the SQL seam, seam.c): the columns of
+ * its SQLite tables, in PostgreSQL's types */
+#define STORY_TABLES \
+    "CREATE TABLE IF NOT EXISTS story_meta(key text PRIMARY KEY, value text);" \
+    "CREATE TABLE IF NOT EXISTS story_docs(" \
+    "  article_id bigint PRIMARY KEY, story bigint NOT NULL, day integer NOT NULL, script integer, lang text," \
+    "  outlet text, epoch double precision, via bigint, via_sim double precision, xnorm double precision," \
+    "  vec bytea NOT NULL, names text);" \
+    "CREATE INDEX IF NOT EXISTS story_docs_story ON story_docs(story);" \
+    "CREATE INDEX IF NOT EXISTS story_docs_day ON story_docs(day);" \
+    "CREATE TABLE IF NOT EXISTS stories(" \
+    "  id bigint PRIMARY KEY, first_published text, first_epoch double precision, last_epoch double precision," \
+    "  articles bigint, outlets bigint, outlet_list text, langs text, label text);" \
+    "CREATE INDEX IF NOT EXISTS stories_first ON stories(first_epoch);"
+
 static const char SCHEMA[] =
     "CREATE TABLE schema_version(version integer NOT NULL);"
     "CREATE TABLE article_rows("
@@ -60,16 +75,15 @@ static const char SCHEMA[] =
     "CREATE TABLE source_claims(url text PRIMARY KEY, taken_by bigint, taken_until bigint, read_at bigint);"
     "CREATE TABLE takeovers(url text NOT NULL, worker bigint NOT NULL, at bigint NOT NULL,"
     "  prev_worker bigint NOT NULL, prev_until bigint);"
+    STORY_TABLES
     "INSERT INTO schema_version VALUES(4);";
 
 const char *pg_schema_sql(void) { return SCHEMA; }
 
-const char *pg_migration_sql(int v)
-{
-    /* no PostgreSQL store older than version 3 exists; version 4 changed only the SQLite store (its records
-     * compressed): a PostgreSQL store keeps its text records and just says 4 */
-    return v == 3 ? "UPDATE schema_version SET version = 4" : "SELECT 1";
-}
+/* 3 -> 4: core/story's tables (a store of version 3 has none) */
+static const char MIGRATE_3_4[] = STORY_TABLES "UPDATE schema_version SET version = 4;";
+
+const char *pg_migration_sql(int v) { return v == 3 ? MIGRATE_3_4 : "SELECT 1"; }
 
 /* outlet_stats: as the SQLite store's (run/store_sqlite.c), names in byte order (COLLATE "C") */
 #define STATS_SQL \

@@ -10,7 +10,7 @@ from harness import ROOT, SANITIZED, main, moonwire as _moonwire
 
 pg.skip_or_fail("test_store_pg")
 CLUSTER = pg.Cluster()
-SUITE_TESTS = 12   # the tests in tests/unit/test_store_shared.c (each gets database mwsuite<N>)
+SUITE_TESTS = 13   # the tests in tests/unit/test_store_shared.c (each gets database mwsuite<N>)
 
 
 PLUGINS = {"MOONWIRE_PLUGIN_PATH": os.path.join(ROOT, "build", "plugins")}

@@ -42,7 +42,7 @@ def sink():
     lib = ctypes.CDLL(PLUGIN)
     lib.moonwire_plugin.restype = ctypes.POINTER(Plugin)
     p = lib.moonwire_plugin().contents
-    assert p.abi == 2 and p.name == b"warc", (p.abi, p.name)   # core/plugin.h MW_PLUGIN_ABI
+    assert p.abi == 3 and p.name == b"warc", (p.abi, p.name)   # core/plugin.h MW_PLUGIN_ABI
     return lib, p.sink.contents
 
 

@@ -11,7 +11,8 @@ event waited for; the spans are read once the server holds no connection.
   workers' leases were taken over, each only after its lease had run out;
 - a worker that died reading a sitemap leaves a claim that runs out; a waiting worker asks again and reads it;
 - export gives the same output from a SQLite and a PostgreSQL store filled by the same crawl;
-- two plain `moonwire run` on one SQLite file never fetch a page twice."""
+- two plain `moonwire run` on one SQLite file never fetch a page twice;
+- `moonwire status` says a SIGKILLed worker is lost once its heartbeat is older than its lease."""
 import json, os, random, signal, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -227,6 +228,43 @@ def masked_csv(text):
     return rows
 
 
+def status_json(cfg):
+    p = subprocess.run([MOONWIRE, "status", "--json", cfg], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=120, env=ENV)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def test_status_says_a_killed_worker_is_lost():
+    site = Site()
+    try:
+        url = CLUSTER.new_db()
+        # a lease of 2 s: a worker beats every half second; silent for longer than 2 s, it is lost
+        cfg = config(os.path.join(site.dir, "w.lua"), site, url, 2, 200, "100ms", ', lease = "2s"')
+        v = worker(cfg)
+        v.wait(lambda out, err: err.count("\npage ") >= 2 or v.proc.poll() is not None, cap=300,
+               what="the worker's first pages")
+        assert v.proc.poll() is None, "the crawl ended before the kill"
+        states = [w["state"] for w in status_json(cfg)["workers"]]
+        v.proc.send_signal(signal.SIGKILL)
+        v.finish(cap=60)
+        # the event: status says lost (the store still has the worker as running: nobody told it otherwise)
+        deadline, lost = time.monotonic() + 120, None
+        while time.monotonic() < deadline:
+            ws = status_json(cfg)["workers"]
+            if ws and ws[0]["state"] == "lost":
+                lost = ws[0]
+                break
+            time.sleep(0.2)
+        assert lost and lost["beat_s"] > 2, status_json(cfg)
+        db = url.rsplit("/", 1)[1]
+        assert CLUSTER.psql(db, "select count(*) from workers where stopped is null") == [["1"]]
+        print(f"    a worker while it ran: {states}; SIGKILLed: lost after {lost['beat_s']:.1f} s without a heartbeat")
+        assert "running" in states or "lost" in states, states
+    finally:
+        site.stop()
+
+
 def test_export_same_from_sqlite_and_postgresql():
     site = Site()
     try:
@@ -300,6 +338,7 @@ if __name__ == "__main__":
     try:
         main([test_four_workers_every_page_once_at_the_host_rate, test_crash_sigkill_one_worker_twenty_times,
               test_export_same_from_sqlite_and_postgresql, test_a_source_whose_reader_died_is_read_by_a_waiting_worker,
-              test_two_plain_runs_on_one_sqlite_file_never_fetch_a_page_twice])
+              test_two_plain_runs_on_one_sqlite_file_never_fetch_a_page_twice,
+              test_status_says_a_killed_worker_is_lost])
     finally:
         CLUSTER.stop()

@@ -55,12 +55,12 @@ static int teardown(void **state)
 /* Each broken plugin, loaded by path ("%s" is the temp dir) or by name: the code and the whole message. */
 static const struct { const char *name; int by_path; int code; const char *want; } FAILS[] = {
     {"%s/nosym.so", 1, MW_EINVAL, "%s/nosym.so: no symbol moonwire_plugin (not a moonwire plugin?)"},
-    {"%s/badabi.so", 1, MW_EINVAL, "%s/badabi.so: plugin ABI 7, this moonwire speaks 2"},
+    {"%s/badabi.so", 1, MW_EINVAL, "%s/badabi.so: plugin ABI 7, this moonwire speaks 3"},
     {"%s/nullentry.so", 1, MW_EINVAL, "%s/nullentry.so: moonwire_plugin() returned NULL"},
     {"%s/noclose.so", 1, MW_EINVAL, "%s/noclose.so: sink \"noclose\" lacks open or close"},
     {"%s/notelf.so", 1, MW_EIO, "%s/notelf.so: cannot load: "},
     {"%s/absent.so", 1, MW_EIO, "%s/absent.so: cannot load: "},
-    {"badabi", 0, MW_EINVAL, "%s/badabi.so: plugin ABI 7, this moonwire speaks 2"},
+    {"badabi", 0, MW_EINVAL, "%s/badabi.so: plugin ABI 7, this moonwire speaks 3"},
     {"nosym", 0, MW_EINVAL, "%s/nosym.so: no symbol moonwire_plugin (not a moonwire plugin?)"},
     {"nothere", 0, MW_ENOTFOUND, "no plugin \"nothere\" in MOONWIRE_PLUGIN_PATH (/nonexistent), %s"},
     {"", 0, MW_EINVAL, "empty plugin name"},

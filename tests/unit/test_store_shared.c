@@ -4,7 +4,8 @@
  * Articles and revisions, export, the frontier and its leases (two workers never hold one page; a finished page
  * is the holder's only; a run-out lease is taken over; leaving gives leases back), host turns, the robots.txt
  * cache (any bytes), sources once per period (a reader's hold renewed by its heartbeat, read when its batch
- * commits), runs and field stats, per-outlet figures, status. */
+ * commits), runs and field stats, per-outlet figures, status, and the SQL seam other modules' tables go through
+ * (every value type exactly, the caller's transaction). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -569,6 +570,90 @@ static void test_status_rows(void **state)
                                 "queue|host h.test|-|3|2\n");
 }
 
+/* ---- the SQL seam (other modules' tables: core/story) ---------------------------------------------- */
+
+struct seam_rows { int n, stop_at; struct mw_sql_val v[2][5]; unsigned char blob[2][300]; char text[2][64]; };
+
+static int keep_seam_row(void *ctx, const struct mw_sql_val *c, int n)
+{
+    struct seam_rows *r = ctx;
+    assert_int_equal(n, 5);
+    int k = r->n++;
+    for (int i = 0; i < 5; i++)
+        r->v[k][i] = c[i];
+    if (c[2].type == MW_SQL_TEXT)
+        snprintf(r->text[k], sizeof r->text[k], "%s", (const char *)c[2].p);
+    if (c[3].type == MW_SQL_BLOB && c[3].n <= sizeof r->blob[k])
+        memcpy(r->blob[k], c[3].p, c[3].n);
+    return r->n == r->stop_at;
+}
+
+static int keep_text(void *ctx, const struct mw_sql_val *c, int n)
+{
+    assert_int_equal(n, 1);
+    snprintf(ctx, 64, "%s", mw_sql_str(&c[0]) ? mw_sql_str(&c[0]) : "(not text)");
+    return 0;
+}
+
+static void test_sql_seam_keeps_every_type(void **state)
+{
+    struct fx *f = *state;
+    struct mw_err err = {0};
+    int pg = !strcmp(mw_store_kind(f->s), "postgresql");
+    assert_int_equal(mw_store_sql_script(f->s, pg ? "CREATE TABLE seam_t(id bigint PRIMARY KEY, r double precision,"
+                                                    " t text, b bytea, n text);"
+                                                  : "CREATE TABLE seam_t(id INTEGER PRIMARY KEY, r REAL, t TEXT,"
+                                                    " b BLOB, n TEXT);", &err), 0);
+    unsigned char blob[300];
+    for (size_t i = 0; i < sizeof blob; i++)
+        blob[i] = (unsigned char)(i * 7);   /* zero bytes and high ones */
+    const double r = 1773478800.123456789 / 3;
+    const char *ins = "INSERT INTO seam_t(id, r, t, b, n) VALUES($1, $2, $3, $4, $5)";
+    struct mw_sql_val row1[] = {MW_SQL_I(INT64_C(1) << 40), MW_SQL_R(r), mw_sql_text("naïve «x»"),
+                                MW_SQL_B(blob, sizeof blob), mw_sql_text(NULL)};
+    assert_int_equal(mw_store_sql(f->s, ins, row1, 5, NULL, NULL, &err), 0);
+    char *again = strdup(ins);   /* the same text at another address: the same statement */
+    struct mw_sql_val row2[] = {MW_SQL_I(-3), MW_SQL_R(0.1 + 0.2), mw_sql_text(""), MW_SQL_B(blob, 0),
+                                mw_sql_text("x")};
+    assert_int_equal(mw_store_sql(f->s, again, row2, 5, NULL, NULL, &err), 0);
+    free(again);
+    struct seam_rows got = {0};
+    const char *sel = "SELECT id, r, t, b, n FROM seam_t WHERE id >= $1 ORDER BY id DESC";
+    assert_int_equal(mw_store_sql(f->t, sel, (struct mw_sql_val[]){MW_SQL_I(-10)}, 1, keep_seam_row, &got, &err), 0);
+    assert_int_equal(got.n, 2);
+    assert_int_equal(mw_sql_int(&got.v[0][0]), INT64_C(1) << 40);
+    assert_true(mw_sql_real(&got.v[0][1]) == r);   /* exactly: stories compare epochs */
+    assert_string_equal(got.text[0], "naïve «x»");
+    assert_int_equal(got.v[0][3].type, MW_SQL_BLOB);
+    assert_int_equal(got.v[0][3].n, sizeof blob);
+    assert_memory_equal(got.blob[0], blob, sizeof blob);
+    assert_int_equal(got.v[0][4].type, MW_SQL_NULL);
+    assert_int_equal(mw_sql_int(&got.v[1][0]), -3);
+    assert_true(mw_sql_real(&got.v[1][1]) == 0.1 + 0.2);
+    assert_string_equal(got.text[1], "");
+    assert_int_equal(got.v[1][3].n, 0);
+    /* a row function that stops: no more rows, and no error */
+    struct seam_rows one = {.stop_at = 1};
+    assert_int_equal(mw_store_sql(f->t, sel, (struct mw_sql_val[]){MW_SQL_I(-10)}, 1, keep_seam_row, &one, &err), 0);
+    assert_int_equal(one.n, 1);
+    /* parameters by number, whatever their order in the text */
+    char text[64] = "";
+    struct mw_sql_val ab[] = {mw_sql_text("a"), mw_sql_text("b")};
+    assert_int_equal(mw_store_sql(f->t, "SELECT $2 || '-' || $1", ab, 2, keep_text, text, &err), 0);
+    assert_string_equal(text, "b-a");
+    /* the caller's transaction: what it rolls back is not there */
+    assert_int_equal(mw_store_begin(f->s, &err), 0);
+    struct mw_sql_val row3[] = {MW_SQL_I(5), MW_SQL_R(1), mw_sql_text("t"), MW_SQL_B(blob, 1), mw_sql_text(NULL)};
+    assert_int_equal(mw_store_sql(f->s, ins, row3, 5, NULL, NULL, &err), 0);
+    mw_store_rollback(f->s);
+    struct seam_rows after = {0};
+    assert_int_equal(mw_store_sql(f->s, sel, (struct mw_sql_val[]){MW_SQL_I(-10)}, 1, keep_seam_row, &after, &err), 0);
+    assert_int_equal(after.n, 2);
+    /* a bad statement: one error naming it */
+    assert_int_equal(mw_store_sql(f->s, "SELECT * FROM no_such_table", NULL, 0, NULL, NULL, &err), MW_EIO);
+    assert_non_null(strstr(err.msg, "no_such_table"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -585,6 +670,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_runs_feeds_and_field_stats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outlet_figures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sql_seam_keeps_every_type, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
