@@ -1026,7 +1026,8 @@ static int pat_num(struct pat *p, int mind, int maxd, int *v)
     int n = 0;
     *v = 0;
     while (n < maxd && p->s[n] >= '0' && p->s[n] <= '9') {
-        *v = *v * 10 + (p->s[n] - '0');
+        if (n < 9)   /* %f may run on for 64 digits: the value keeps the first nine, never overflows */
+            *v = *v * 10 + (p->s[n] - '0');
         n++;
     }
     if (n < mind)

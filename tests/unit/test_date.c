@@ -210,6 +210,8 @@ static const struct row good[] = {
     {"14 янв 2020", NULL, NULL, "%d %b %Y", "2020-01-14"},
     {"2020-01-14T12:05:00+0300", NULL, NULL, "%Y-%m-%dT%H:%M:%S%z", "2020-01-14T12:05:00+03:00"},
     {"01/14/20 01:05 PM", NULL, NULL, "%m/%d/%y %I:%M %p", "2020-01-14T13:05:00"},
+    /* %f takes up to 64 digits of a fraction; a long run must not overflow (UBSan, the fuzz crash of stop 19) */
+    {"14.01.2020 12:05:00.66666666666666666666666666", NULL, NULL, "%d.%m.%Y %H:%M:%S.%f", "2020-01-14T12:05:00"},
     {"14 Jan 2020 12:05 GMT", NULL, "+03:00", "%d %b %Y %R %Z", "2020-01-14T12:05:00+00:00"},
 };
 
