@@ -12,15 +12,9 @@ Data under ../shared is read at run time, never copied; without it those tests s
 import json, math, os, shutil, sqlite3, struct, subprocess, sys, tempfile, zlib
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Server, Skip, moonwire, main, shared, store_db, ROOT, SANITIZED
+from demo_lib import SITE, SHARED_EVENT, demo_crawl
 
 RULES = {"MOONWIRE_RULES": os.path.join(ROOT, "examples", "rules")}
-SITE = os.path.join(ROOT, "examples", "demo-site")
-HOSTS = ["harbor-times.example", "steppe-wire.example", "alsahil-news.example", "valley-ledger.example",
-         "coastline-wire.example", "al-marsad.example", "volna-news.example"]
-OUTLETS = ["harbor_times", "steppe_wire", "alsahil_news", "valley_ledger", "coastline_wire", "al_marsad",
-           "volna_news"]
-SHARED_EVENT = ["http://coastline-wire.example/wire/2026/03/14/marisol-star-aground.html",
-                "http://al-marsad.example/akhbar/2026/03/8817/", "http://volna-news.example/news/3391.html"]
 # the seeds' outlets, as ../shared/seeds/README.md names them
 SEED_OUTLETS = {"000": "Sputnik Arabic (relayed)", "001": "Al-Ahed News", "002": "teleSUR English",
                 "003": "Anadolu Agency", "004": "TASS"}
@@ -176,15 +170,7 @@ def test_usage_errors():
 # ---------- the store ----------
 
 def crawl(srv, d):
-    resolve = ", ".join(f'"{h}:80:127.0.0.1:{srv.port}"' for h in HOSTS)
-    cfg = os.path.join(d, "run.lua")
-    outlets = ", ".join(f'"{o}"' for o in OUTLETS)
-    open(cfg, "w").write(f'return {{\n  outlets = {{{outlets}}},\n  rules = "{ROOT}/examples/rules",\n'
-                         f'  store = "store.sqlite",\n  resolve = {{{resolve}}},\n'
-                         '  limits = {delay = "0ms", timeout = "10s"},\n}\n')
-    r = moonwire("run", "-q", cfg, guard=180)
-    assert r.rc == 0, r.err
-    return os.path.join(d, "store.sqlite")
+    return demo_crawl(srv, d)
 
 
 def grouping(store):

@@ -14,18 +14,12 @@ import json, os, sys, tempfile
 sys.path.insert(0, os.path.dirname(__file__))
 import pg
 from harness import Server, ROOT, main, moonwire as _moonwire
+from demo_lib import SITE, SHARED_EVENT, demo_crawl, masked_jsonl, masked_csv
 
 pg.skip_or_fail("test_stories_pg")
 CLUSTER = pg.Cluster()
 ENV = {"MOONWIRE_PLUGIN_PATH": os.path.join(ROOT, "build", "plugins"),
        "MOONWIRE_RULES": os.path.join(ROOT, "examples", "rules")}
-SITE = os.path.join(ROOT, "examples", "demo-site")
-HOSTS = ["harbor-times.example", "steppe-wire.example", "alsahil-news.example", "valley-ledger.example",
-         "coastline-wire.example", "al-marsad.example", "volna-news.example"]
-OUTLETS = ["harbor_times", "steppe_wire", "alsahil_news", "valley_ledger", "coastline_wire", "al_marsad",
-           "volna_news"]
-SHARED_EVENT = ["http://coastline-wire.example/wire/2026/03/14/marisol-star-aground.html",
-                "http://al-marsad.example/akhbar/2026/03/8817/", "http://volna-news.example/news/3391.html"]
 ARTICLES = 18   # the demo site's
 
 
@@ -36,32 +30,7 @@ def moonwire(*args, **kw):
 def crawl(srv, d, store):
     """One pass over the demo site into store; one connection and extraction in the loop's thread, so the
     articles are stored in the same order (the same ids) whatever the store."""
-    resolve = ", ".join(f'"{h}:80:127.0.0.1:{srv.port}"' for h in HOSTS)
-    cfg = os.path.join(d, "run.lua")
-    outlets = ", ".join(f'"{o}"' for o in OUTLETS)
-    open(cfg, "w").write(f'return {{\n  outlets = {{{outlets}}},\n  rules = "{ROOT}/examples/rules",\n'
-                         f'  store = "{store}",\n  resolve = {{{resolve}}},\n'
-                         '  limits = {delay = "0ms", timeout = "10s", connections = 1, workers = 0},\n}\n')
-    r = moonwire("run", "-q", cfg, guard=180)
-    assert r.rc == 0, r.err
-
-
-def masked(text):
-    """JSON lines with the fetch time blanked."""
-    rows = [json.loads(l) for l in text.splitlines() if l.strip()]
-    for r in rows:
-        if "fetched" in r:
-            r["fetched"] = "-"
-    return rows
-
-
-def masked_csv(text):
-    import csv, io
-    rows = list(csv.reader(io.StringIO(text)))
-    k = rows[0].index("fetched")
-    for r in rows[1:]:
-        r[k] = "-"
-    return rows
+    demo_crawl(srv, d, store, limits='delay = "0ms", timeout = "10s", connections = 1, workers = 0', env=ENV)
 
 
 def out(*args):
@@ -73,7 +42,7 @@ def out(*args):
 def outputs(store, d):
     """What every command that reads the store prints, keyed by the command."""
     o = {}
-    o["export"] = masked(out("export", "--store", store))
+    o["export"] = masked_jsonl(out("export", "--store", store))
     o["export csv"] = masked_csv(out("export", "--store", store, "--format", "csv"))
     o["stories"] = out("stories", "--store", store, "--format", "jsonl")
     o["stories text"] = out("stories", "--store", store, "--format", "text")
