@@ -83,8 +83,10 @@ PLUGIN_FLAGS_postgres := $(shell pkg-config --cflags --libs libpq 2>/dev/null)
 ifeq ($(PLUGIN_FLAGS_postgres),)
 PLUGINS := $(filter-out $(B)/plugins/postgres.so,$(PLUGINS))
 endif
+# core sources a plugin compiles in (it does not link against the host's symbols)
+PLUGIN_SRC_postgres := core/common/keyed.c
 plugins: $(PLUGINS)
-$(B)/plugins/%.so: $$(wildcard plugins/%/*.c) $$(wildcard plugins/%/*.h) core/plugin.h core/run/store.h
+$(B)/plugins/%.so: $$(wildcard plugins/%/*.c) $$(wildcard plugins/%/*.h) $$(PLUGIN_SRC_$$*) core/plugin.h core/run/store.h
 	@mkdir -p $(@D)
 	@echo "  PLUGIN  $@"
 	@$(CC) $(WARN) $(DEFS) $(CFLAGS) -fPIC -shared -Icore $(PKG_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS) $(PLUGIN_FLAGS_$*)

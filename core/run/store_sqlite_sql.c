@@ -3,6 +3,8 @@
  * statements are run/store_sqlite.c's. */
 #include "run/store_sqlite_sql.h"
 
+#include "common/keyed.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,26 +12,25 @@
 #define MAXP 32   /* parameters and columns a statement may have */
 
 struct stmt {
-    const char *key;       /* the caller's text, as passed (looked up by address first) */
-    char *text;
+    struct mw_keyed_head h;   /* the caller's text */
     sqlite3_stmt *st;
     int at[MAXP + 1];      /* at[k]: the index of $k in st, 0 when the text has none */
 };
 
 struct mw_sqlite_sql {
-    struct stmt *v;
-    size_t n, cap;
+    struct mw_keyed stmts;   /* struct stmt */
 };
+
+static void finalize(void *e)
+{
+    sqlite3_finalize(((struct stmt *)e)->st);
+}
 
 void mw_sqlite_sql_free(struct mw_sqlite_sql *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->n; i++) {
-        sqlite3_finalize(c->v[i].st);
-        free(c->v[i].text);
-    }
-    free(c->v);
+    mw_keyed_free(&c->stmts, finalize);
     free(c);
 }
 
@@ -48,48 +49,24 @@ int mw_sqlite_sql_script(sqlite3 *db, const char *sql, struct mw_err *err)
     return rc == SQLITE_OK ? 0 : MW_EIO;
 }
 
-static struct stmt *find(struct mw_sqlite_sql *c, const char *sql)
-{
-    for (size_t i = 0; i < c->n; i++)
-        if (c->v[i].key == sql)
-            return &c->v[i];
-    for (size_t i = 0; i < c->n; i++)
-        if (!strcmp(c->v[i].text, sql))
-            return &c->v[i];
-    return NULL;
-}
-
 static struct stmt *prepare(sqlite3 *db, struct mw_sqlite_sql *c, const char *sql, struct mw_err *err)
 {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 32;
-        struct stmt *v = realloc(c->v, cap * sizeof *v);
-        if (!v) {
-            mw_err_set(err, MW_ENOMEM, "store", "out of memory");
-            return NULL;
-        }
-        c->v = v;
-        c->cap = cap;
-    }
-    struct stmt *s = &c->v[c->n];
-    memset(s, 0, sizeof *s);
-    if (!(s->text = strdup(sql))) {
+    struct stmt *s = mw_keyed_add(&c->stmts, sql);
+    if (!s) {
         mw_err_set(err, MW_ENOMEM, "store", "out of memory");
         return NULL;
     }
     if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL) != SQLITE_OK) {
         fail(db, sql, err);
         sqlite3_finalize(s->st);
-        free(s->text);
         return NULL;
     }
-    s->key = sql;
     for (int k = 1; k <= MAXP; k++) {
         char name[16];
         snprintf(name, sizeof name, "$%d", k);
         s->at[k] = sqlite3_bind_parameter_index(s->st, name);
     }
-    c->n++;
+    mw_keyed_keep(&c->stmts);
     return s;
 }
 
@@ -143,9 +120,12 @@ static int row(sqlite3_stmt *st, mw_store_row_fn fn, void *ctx)
 int mw_sqlite_sql(sqlite3 *db, struct mw_sqlite_sql **cache, const char *sql, const struct mw_sql_val *params,
                   int nparams, mw_store_row_fn fn, void *ctx, struct mw_err *err)
 {
-    if (!*cache && !(*cache = calloc(1, sizeof **cache)))
-        return mw_err_set(err, MW_ENOMEM, "store", "out of memory");
-    struct stmt *s = find(*cache, sql);
+    if (!*cache) {
+        if (!(*cache = malloc(sizeof **cache)))
+            return mw_err_set(err, MW_ENOMEM, "store", "out of memory");
+        mw_keyed_init(&(*cache)->stmts, sizeof(struct stmt));
+    }
+    struct stmt *s = mw_keyed_find(&(*cache)->stmts, sql);
     if (!s && !(s = prepare(db, *cache, sql, err)))
         return err->code ? err->code : MW_EIO;
     sqlite3_reset(s->st);

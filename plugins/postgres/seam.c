@@ -3,6 +3,7 @@
  * (the caller's transaction), prepared once per text with the parameter types of their first use, numbers and
  * text sent as text, blobs as bytea; rows come back typed by their column's type. */
 #include "pg.h"
+#include "common/keyed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,23 +22,19 @@
 #define OID_NUMERIC 1700
 
 struct seam_stmt {
-    const char *key;   /* the caller's text, as passed (looked up by address first) */
-    char *text;
+    struct mw_keyed_head h;   /* the caller's text */
     char name[24];
 };
 
 struct pg_seam {
-    struct seam_stmt *v;
-    size_t n, cap;
+    struct mw_keyed stmts;   /* struct seam_stmt */
 };
 
 void pg_seam_free(struct pg_seam *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->n; i++)
-        free(c->v[i].text);
-    free(c->v);
+    mw_keyed_free(&c->stmts, NULL);
     free(c);
 }
 
@@ -69,37 +66,15 @@ static Oid type_of(const struct mw_sql_val *v)
     }
 }
 
-static struct seam_stmt *find(struct pg_seam *c, const char *sql)
-{
-    for (size_t i = 0; i < c->n; i++)
-        if (c->v[i].key == sql)
-            return &c->v[i];
-    for (size_t i = 0; i < c->n; i++)
-        if (!strcmp(c->v[i].text, sql))
-            return &c->v[i];
-    return NULL;
-}
-
 static struct seam_stmt *prepare(struct pg *p, const char *sql, const struct mw_sql_val *params, int n,
                                  struct mw_err *err)
 {
-    struct pg_seam *c = p->seam;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 32;
-        struct seam_stmt *v = realloc(c->v, cap * sizeof *v);
-        if (!v) {
-            pg_failc(err, MW_ENOMEM, "out of memory");
-            return NULL;
-        }
-        c->v = v;
-        c->cap = cap;
-    }
-    struct seam_stmt *s = &c->v[c->n];
-    if (!(s->text = strdup(sql))) {
+    struct mw_keyed *c = &p->seam->stmts;
+    struct seam_stmt *s = mw_keyed_add(c, sql);
+    if (!s) {
         pg_failc(err, MW_ENOMEM, "out of memory");
         return NULL;
     }
-    s->key = sql;
     snprintf(s->name, sizeof s->name, "mwseam%zu", c->n);
     Oid types[MAXP];
     for (int k = 0; k < n; k++)
@@ -107,11 +82,10 @@ static struct seam_stmt *prepare(struct pg *p, const char *sql, const struct mw_
     PGresult *r = PQprepare(p->main, s->name, sql, n, types);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         fail(p, r, sql, err);
-        free(s->text);
         return NULL;
     }
     PQclear(r);
-    c->n++;
+    mw_keyed_keep(c);
     return s;
 }
 
@@ -170,9 +144,11 @@ int pg_seam_sql(void *db, const char *sql, const struct mw_sql_val *params, int 
     struct pg *p = db;
     if (n > MAXP)
         return pg_failc(err, MW_EINVAL, "a statement of %d parameters (at most %d)", n, MAXP);
-    if (!p->seam && !(p->seam = calloc(1, sizeof *p->seam)))
+    if (!p->seam && (p->seam = malloc(sizeof *p->seam)))
+        mw_keyed_init(&p->seam->stmts, sizeof(struct seam_stmt));
+    if (!p->seam)
         return pg_failc(err, MW_ENOMEM, "out of memory");
-    struct seam_stmt *s = find(p->seam, sql);
+    struct seam_stmt *s = mw_keyed_find(&p->seam->stmts, sql);
     if (!s && !(s = prepare(p, sql, params, n, err)))
         return err && err->code ? err->code : MW_EIO;
     const char *vals[MAXP];

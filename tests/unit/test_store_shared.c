@@ -652,6 +652,18 @@ static void test_sql_seam_keeps_every_type(void **state)
     /* a bad statement: one error naming it */
     assert_int_equal(mw_store_sql(f->s, "SELECT * FROM no_such_table", NULL, 0, NULL, NULL, &err), MW_EIO);
     assert_non_null(strstr(err.msg, "no_such_table"));
+    /* after it the statements kept still answer, and new ones past the cache's first growth, each by its own
+     * text even when the caller's buffer is reused */
+    memset(&err, 0, sizeof err);
+    char q[48], want[16];
+    for (int i = 0; i < 40; i++) {
+        snprintf(q, sizeof q, "SELECT 'v%d' || $1", i);
+        snprintf(want, sizeof want, "v%d-", i);
+        assert_int_equal(mw_store_sql(f->t, q, (struct mw_sql_val[]){mw_sql_text("-")}, 1, keep_text, text, &err), 0);
+        assert_string_equal(text, want);
+    }
+    assert_int_equal(mw_store_sql(f->t, "SELECT $2 || '-' || $1", ab, 2, keep_text, text, &err), 0);
+    assert_string_equal(text, "b-a");
 }
 
 int main(void)
