@@ -2,13 +2,16 @@
 by --latency ms as a distant server's would be) at once versus one by one (--connections 1, the same code), versus
 one process per URL (a shell loop of 40 `moonwire fetch URL`, as a user without -i would write it; each process
 loads its rules and connects anew), and, when OLD_MOONWIRE names a binary, that binary fetching them as arguments.
-Prints wall and CPU (user+sys of the processes a row ran) times and the speed-up of `fetch -i` against each row.
-Usage: python3 tests/bench/fetch_many.py [LATENCY_MS]   (a benchmark: nothing is asserted)"""
-import os, resource, shlex, subprocess, sys, time
+ROUNDS rounds (default 5), the rows interleaved and their order rotated each round; prints per row the median and
+range of wall and CPU (user+sys of the processes a row ran) times, what mw-testd's spans saw (requests, connections,
+most requests in the server at once, overlapping pairs to one host and to different hosts), the load average, and
+the speed-up of `fetch -i` against each row (ratio of medians).
+Usage: ROUNDS=N python3 tests/bench/fetch_many.py [LATENCY_MS]   (a benchmark: nothing is asserted)"""
+import os, resource, shlex, statistics, subprocess, sys, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from harness import MOONWIRE
-from cli_lib import SpanServer
+from cli_lib import SpanServer, overlaps
 
 HOSTS = ["one.test", "two.test", "three.test", "four.test"]
 
@@ -36,29 +39,71 @@ def shell_loop(opts, urls):
     return ["sh", "-c", script]
 
 
+def span_summary(spans):
+    """(requests, connections, most in the server at once, overlapping pairs to one host, to different hosts)"""
+    pairs = overlaps(spans)
+    most = max((sum(1 for s in spans if s[0] <= t < s[1]) for t in (x[0] for x in spans)), default=0)
+    return (len(spans), len({s[5] for s in spans}), most, sum(a[2] == b[2] for a, b in pairs),
+            sum(a[2] != b[2] for a, b in pairs))
+
+
+def new_spans(srv, seen):
+    """The spans answered since the last call (seen: lines already read), with the connection number."""
+    srv.wait_quiet()
+    lines = open(srv.spans_file).read().splitlines()
+    out = []
+    for line in lines[seen[0]:]:
+        t0, t1, _, host, target, status, conn = line.split()
+        out.append((int(t0), int(t1), host.split(":")[0], target, int(status), conn))
+    seen[0] = len(lines)
+    return out
+
+
+def fmt(xs):
+    return f"{statistics.median(xs):6.2f} [{min(xs):.2f}-{max(xs):.2f}]"
+
+
 def main():
     latency = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    rounds = int(os.environ.get("ROUNDS", "5"))
     with SpanServer(latency_ms=latency) as srv:
         urls = [f"http://{h}:{srv.port}/_gen/a/{k * 100 + i + 1}.html" for k, h in enumerate(HOSTS) for i in range(10)]
         lst = os.path.join(srv.dir, "urls.txt")
         open(lst, "w").write("\n".join(urls) + "\n")
         res = srv.resolve(*HOSTS)
-        rows = []
         common = ["--delay", "0", *res]
-        for label, args in (("at once (4 hosts, 1 per host)", [MOONWIRE, "fetch", *common, "-i", lst]),
-                            ("one by one (--connections 1)", [MOONWIRE, "fetch", *common, "--connections", "1",
-                                                               "-i", lst]),
-                            ("one process per URL (a shell loop, as without -i)", shell_loop(common, urls))):
-            rows.append((label, *timed(args)))
+        rows = [("at once (4 hosts, 1 per host)", [MOONWIRE, "fetch", *common, "-i", lst]),
+                ("one by one (--connections 1)", [MOONWIRE, "fetch", *common, "--connections", "1", "-i", lst]),
+                ("one process per URL (a shell loop, as without -i)", shell_loop(common, urls))]
         old = os.environ.get("OLD_MOONWIRE")
         if old:
-            rows.append(("one by one (OLD_MOONWIRE, URLs as arguments)", *timed([old, "fetch", *res, *urls])))
-    print(f"fetch of 40 URLs on 4 hosts, server latency {latency} ms:")
-    for label, dt, cpu, n, rc in rows:
-        print(f"  {label:50s} {dt:6.2f} s wall  {cpu:6.2f} s cpu  {n} records  exit {rc}")
-    base, base_cpu = rows[0][1], rows[0][2]
-    for label, dt, cpu, _, _ in rows[1:]:
-        print(f"  speed-up of fetch -i against {label}: {dt / base:.2f}x wall (it takes {cpu / base_cpu:.2f}x the cpu)")
+            rows.append(("one by one (OLD_MOONWIRE, URLs as arguments)", [old, "fetch", *res, *urls]))
+        runs = {label: [] for label, _ in rows}
+        seen, loads = [0], [os.getloadavg()[0]]
+        new_spans(srv, seen)
+        for r in range(rounds):
+            for label, args in rows[r % len(rows):] + rows[:r % len(rows)]:
+                dt, cpu, n, rc = timed(args)
+                runs[label].append((dt, cpu, n, rc, span_summary(new_spans(srv, seen))))
+            loads.append(os.getloadavg()[0])
+    print(f"fetch of 40 URLs on 4 hosts, server latency {latency} ms, {rounds} rounds interleaved, "
+          f"1-min load {min(loads):.1f}-{max(loads):.1f}; median [min-max]:")
+    for label, _ in rows:
+        x = runs[label]
+        recs, rcs, sp = {v[2] for v in x}, {v[3] for v in x}, {v[4] for v in x}
+        print(f"  {label:50s} {fmt([v[0] for v in x])} s wall  {fmt([v[1] for v in x])} s cpu  "
+              f"records {sorted(recs)} exit {sorted(rcs)}")
+        for s in sorted(sp):
+            print(f"      server: {s[0]} requests on {s[1]} connections, at most {s[2]} at once, "
+                  f"overlapping pairs: {s[3]} to one host, {s[4]} to different hosts")
+    base = statistics.median(v[0] for v in runs[rows[0][0]])
+    base_cpu = statistics.median(v[1] for v in runs[rows[0][0]])
+    for label, _ in rows[1:]:
+        dt = statistics.median(v[0] for v in runs[label])
+        cpu = statistics.median(v[1] for v in runs[label])
+        ratios = sorted(a[0] / b[0] for a, b in zip(runs[label], runs[rows[0][0]]))
+        print(f"  speed-up of fetch -i against {label}: {dt / base:.2f}x wall (per round "
+              f"{ratios[0]:.2f}-{ratios[-1]:.2f}; it takes {cpu / base_cpu:.2f}x the cpu)")
 
 
 if __name__ == "__main__":
