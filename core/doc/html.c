@@ -6,7 +6,11 @@
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* HTML_PARSE_IGNORE_ENC: the bytes are UTF-8 already; a stale <meta charset> must not re-decode them. */
 #define PARSE_OPTS (HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | \
@@ -19,7 +23,25 @@
 struct reader {
     const char *p;
     size_t left;
+    char *spend;   /* input the parser may spend: from here to p is read and not yet given back (NULL: lent) */
 };
+
+/* Input read this far past the last give-back is given back, in whole pages. */
+#define SPEND_STEP ((uintptr_t)1 << 20)
+
+/* The whole pages of the input that libxml2 has read (it copies what it reads and never looks back) go back
+ * to the system: a big page's bytes shrink as its tree grows, not both whole at once. MADV_DONTNEED on memory
+ * that is ours and never read again: whole pages strictly inside the block, so malloc's own bookkeeping at
+ * its edges is not touched; the block is freed as usual afterwards. */
+static void spend(struct reader *r)
+{
+    uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t from = ((uintptr_t)r->spend + pg - 1) & ~(pg - 1), to = (uintptr_t)r->p & ~(pg - 1);
+    if (to <= from || to - from < SPEND_STEP)
+        return;
+    if (!madvise((void *)from, to - from, MADV_DONTNEED))
+        r->spend = (char *)to;
+}
 
 static int read_some(void *ctx, char *out, int len)
 {
@@ -28,12 +50,15 @@ static int read_some(void *ctx, char *out, int len)
     memcpy(out, r->p, n);
     r->p += n;
     r->left -= n;
+    if (r->spend)
+        spend(r);
     return (int)n;
 }
 
-static htmlDocPtr parse_utf8(const char *p, int n, const char *url)
+/* spend: p is the caller's to give back as it is read (it is freed after the parse, never read again). */
+static htmlDocPtr parse_utf8(const char *p, int n, const char *url, int spend_input)
 {
-    struct reader rd = {p, (size_t)n};
+    struct reader rd = {p, (size_t)n, spend_input ? (char *)p : NULL};
     htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
     xmlParserInputBufferPtr buf = ctxt ? xmlParserInputBufferCreateIO(read_some, NULL, &rd, XML_CHAR_ENCODING_NONE)
                                        : NULL;
@@ -63,7 +88,7 @@ static htmlDocPtr parse_utf8(const char *p, int n, const char *url)
     return doc;
 }
 
-htmlDocPtr mw_html_parse(const char *utf8, size_t len, const char *url, struct mw_err *err)
+static htmlDocPtr parse(const char *utf8, size_t len, const char *url, int spend_input, struct mw_err *err)
 {
     if (len > INT_MAX) {
         mw_err_set(err, MW_ELIMIT, "parse", "%s: document of %zu bytes is too large", url ? url : "-", len);
@@ -71,7 +96,7 @@ htmlDocPtr mw_html_parse(const char *utf8, size_t len, const char *url, struct m
     }
     const char *p = len ? utf8 : "<html></html>";
     int n = len ? (int)len : (int)strlen(p);
-    htmlDocPtr doc = parse_utf8(p, n, url);
+    htmlDocPtr doc = parse_utf8(p, n, url, spend_input && len);
     if (!doc) {
         mw_err_set(err, MW_EPARSE, "parse", "%s: libxml2 could not parse the document", url ? url : "-");
         return NULL;
@@ -83,17 +108,44 @@ htmlDocPtr mw_html_parse(const char *utf8, size_t len, const char *url, struct m
     return doc;
 }
 
-htmlDocPtr mw_html_parse_bytes(const char *bytes, size_t len, const char *content_type, const char *url,
-                               char *charset_out, struct mw_err *err)
+htmlDocPtr mw_html_parse(const char *utf8, size_t len, const char *url, struct mw_err *err)
+{
+    return parse(utf8, len, url, 0, err);
+}
+
+/* own: the caller's pointer to bytes, which the parse spends and frees (NULL: lent, left as they are). */
+static htmlDocPtr parse_bytes(const char *bytes, size_t len, char **own, const char *content_type,
+                              const char *url, char *charset_out, struct mw_err *err)
 {
     struct mw_decoded d;
-    if (mw_charset_view(bytes, len, content_type, &d, err))
+    int rc = mw_charset_view(bytes, len, content_type, &d, err);
+    if (own && (rc || !d.borrowed)) {   /* decoded into a copy (or not at all): the bytes are done with */
+        free(*own);
+        *own = NULL;
+    }
+    if (rc)
         return NULL;
     if (charset_out)
         memcpy(charset_out, d.charset, sizeof d.charset);
-    htmlDocPtr doc = mw_html_parse(d.data, d.len, url, err);
+    htmlDocPtr doc = parse(d.data, d.len, url, own != NULL, err);
     mw_decoded_free(&d);
+    if (own) {
+        free(*own);
+        *own = NULL;
+    }
     return doc;
+}
+
+htmlDocPtr mw_html_parse_bytes(const char *bytes, size_t len, const char *content_type, const char *url,
+                               char *charset_out, struct mw_err *err)
+{
+    return parse_bytes(bytes, len, NULL, content_type, url, charset_out, err);
+}
+
+htmlDocPtr mw_html_parse_take(char **bytes, size_t len, const char *content_type, const char *url,
+                              char *charset_out, struct mw_err *err)
+{
+    return parse_bytes(*bytes ? *bytes : "", len, bytes, content_type, url, charset_out, err);
 }
 
 const char *mw_html_base(htmlDocPtr doc)
