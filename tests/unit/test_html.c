@@ -1,7 +1,8 @@
-/* tests/unit/test_html.c: doc/html.c's parse that spends the page's bytes (mw_html_parse_take) makes the same
- * document as the parse that lends them, on pages big enough that their read pages are given back while the
- * parse runs (UTF-8, read in place) and on a page decoded into a copy (windows-1252); the bytes are freed and
- * the caller's pointer cleared. Pages are generated here with a fixed pattern. */
+/* tests/unit/test_html.c: doc/html.c — the parse that spends the page's bytes (mw_html_parse_take) makes the
+ * same document as the parse that lends them, on pages big enough that their read pages are given back while
+ * the parse runs (UTF-8, read in place) and on a page decoded into a copy (windows-1252); the bytes are freed
+ * and the caller's pointer cleared. Pages are generated here with a fixed pattern. And which white space makes
+ * no node (after a block element's end) and which stays. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -103,6 +104,64 @@ static void test_empty_and_null(void **state)
     xmlFreeDoc(d);
 }
 
+/* The element of the given name first in document order, and the types of its children as a string
+ * (e: element, t: text, with the text's bytes in brackets). */
+static xmlNodePtr find(xmlNodePtr n, const char *name)
+{
+    for (; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name))
+            return n;
+        xmlNodePtr in = find(n->children, name);
+        if (in)
+            return in;
+    }
+    return NULL;
+}
+
+static void kids(htmlDocPtr d, const char *name, char *out, size_t cap)
+{
+    xmlNodePtr n = find(xmlDocGetRootElement(d), name);
+    assert_non_null(n);
+    size_t k = 0;
+    out[0] = '\0';
+    for (xmlNodePtr c = n->children; c && k + 40 < cap; c = c->next)
+        k += (size_t)snprintf(out + k, cap - k, c->type == XML_TEXT_NODE ? "t[%s]" : "e", (const char *)c->content);
+}
+
+/* White space right after a block element's end makes no text node (a page of paragraphs is a third
+ * smaller); white space between inline elements, text after a block, and anything inside <pre> stay. */
+static void test_blank_after_blocks(void **state)
+{
+    (void)state;
+    const char *html = "<body><div id=a><p>a</p>\n  <p>b</p>\n<h2>c</h2> \t\n<ul><li>x</li>\n <li>y</li>\n</ul>\n</div>"
+                       "<p id=b><b>a</b> <i>b</i>\n<span>c</span></p><div id=c><p>x</p> tail</div>"
+                       "<pre><div>a</div>\n<div>b</div>\n</pre><div id=d><img src=x> <br>\n</div></body>";
+    struct mw_err err = {0};
+    htmlDocPtr d = mw_html_parse(html, strlen(html), NULL, &err);
+    char got[512];
+    kids(d, "div", got, sizeof got);
+    assert_string_equal(got, "eeee");
+    kids(d, "ul", got, sizeof got);
+    assert_string_equal(got, "ee");
+    kids(d, "p", got, sizeof got);   /* the first <p>: "a" */
+    assert_string_equal(got, "t[a]");
+    xmlNodePtr b = find(xmlDocGetRootElement(d), "b");
+    assert_non_null(b->next);
+    assert_string_equal((const char *)b->next->content, " ");
+    assert_string_equal((const char *)b->parent->last->prev->content, "\n");
+    xmlNodePtr pre = find(xmlDocGetRootElement(d), "pre");
+    int texts = 0;
+    for (xmlNodePtr c = pre->children; c; c = c->next)
+        texts += c->type == XML_TEXT_NODE;
+    assert_int_equal(texts, 2);
+    xmlNodePtr c = find(xmlDocGetRootElement(d), "pre")->prev;   /* div id=c: <p>x</p> tail */
+    assert_string_equal((const char *)c->last->content, " tail");
+    xmlNodePtr img = find(xmlDocGetRootElement(d), "img");
+    assert_string_equal((const char *)img->next->content, " ");   /* after inline elements: kept */
+    assert_string_equal((const char *)img->next->next->next->content, "\n");
+    xmlFreeDoc(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -110,6 +169,7 @@ int main(void)
         cmocka_unit_test(test_small_utf8),
         cmocka_unit_test(test_decoded_copy),
         cmocka_unit_test(test_empty_and_null),
+        cmocka_unit_test(test_blank_after_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
