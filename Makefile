@@ -7,7 +7,8 @@ VERSION  := 0.1.0
 PREFIX   ?= /usr/local
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcurl is not linked: net/curl_dl.c loads it when a fetch first needs it
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
 
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 DEFS     := -D_GNU_SOURCE -DMW_VERSION='"$(VERSION)"'

@@ -17,6 +17,13 @@ htmlDocPtr mw_html_parse(const char *utf8, size_t len, const char *url, struct m
 htmlDocPtr mw_html_parse_bytes(const char *bytes, size_t len, const char *content_type, const char *url,
                                char *charset_out, struct mw_err *err);
 
+/* The same for bytes that are the parser's (*bytes, malloc'd, may be NULL when len is 0): they are freed, and
+ * *bytes set to NULL, before it returns. As the parser reads them their pages go back to the system, and
+ * when they are decoded into a copy they are freed before the parse: a big page's bytes and its tree are
+ * never both whole at once. */
+htmlDocPtr mw_html_parse_take(char **bytes, size_t len, const char *content_type, const char *url,
+                              char *charset_out, struct mw_err *err);
+
 /* The element that the HTML <base href> or the document URL names as base; returned string is borrowed
  * from the document (lives as long as it) or NULL. */
 const char *mw_html_base(htmlDocPtr doc);

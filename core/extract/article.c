@@ -7,6 +7,7 @@
 #include "meta/date.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const KEYS[] = {
@@ -101,9 +102,25 @@ static const char *img_who(json_t *meta, const char *who, char *buf, size_t cap)
     return buf;
 }
 
+/* take() of the generic body that the caller sets later (o->late_body): its origin now, the text handed
+ * back, or freed (NULL returned) when take() would have left it (empty, or a field the rule settled). */
+static char *take_late(json_t *g, char *body, json_t *origin, const json_t *settled)
+{
+    if (!*body || (settled && json_object_get(settled, "body"))) {
+        free(body);
+        return NULL;
+    }
+    if (origin) {
+        const char *detail = json_string_value(json_object_get(json_object_get(g, "origins"), "body"));
+        json_object_set_new(origin, "body", detail ? json_sprintf("%s: %s", "generic", detail) : json_string("generic"));
+    }
+    return body;
+}
+
 int mw_article_fill(json_t *rec, xmlDocPtr doc, const struct mw_article_opts *o, json_t *origin,
                     struct mw_err *err)
 {
+    char *late = NULL;   /* the generic body, for o->late_body */
     char buf[160];
     struct mw_meta_opts mo = {o ? o->tz : NULL, o ? o->lang : NULL, 0};
     double fetched;
@@ -131,12 +148,17 @@ int mw_article_fill(json_t *rec, xmlDocPtr doc, const struct mw_article_opts *o,
 
     if (mw_article_empty(json_object_get(rec, "body"))) {
         const char *hint = json_string_value(json_object_get(meta, "body"));
-        json_t *g = mw_generic_extract(doc, url, hint, err);
-        if (!g) {
+        json_t *g = o && o->late_body ? mw_generic_extract_late(doc, url, hint, &late, err)
+                                      : mw_generic_extract(doc, url, hint, err);
+        if (!g || (o && o->late_body && !late)) {
+            json_decref(g);
             json_decref(meta);
             return err ? err->code : MW_ENOMEM;
         }
-        take(rec, "body", g, "body", origin, "generic", set);
+        if (late)
+            late = take_late(g, late, origin, set);
+        else
+            take(rec, "body", g, "body", origin, "generic", set);
         take(rec, "lead", meta, "lead", origin, "meta", set);
         take(rec, "lead", g, "lead", origin, "generic", set);
         merge_images(rec, json_object_get(meta, "images"), origin, img_who(meta, "meta", buf, sizeof buf));
@@ -147,12 +169,15 @@ int mw_article_fill(json_t *rec, xmlDocPtr doc, const struct mw_article_opts *o,
         merge_images(rec, json_object_get(meta, "images"), origin, img_who(meta, "meta", buf, sizeof buf));
     }
     if (mw_article_empty(json_object_get(rec, "kind"))) {
-        json_object_set_new(rec, "kind", json_string(mw_kind_of(doc, meta, rec)));
+        const char *kind = late ? mw_kind_of_len(doc, meta, rec, strlen(late)) : mw_kind_of(doc, meta, rec);
+        json_object_set_new(rec, "kind", json_string(kind));
         if (origin)
             json_object_set_new(origin, "kind", json_string("generic: page signals (text, headline links, "
                                                             "consent and error wording, metadata)"));
     }
     json_decref(meta);
+    if (o && o->late_body)
+        *o->late_body = late;
     return MW_OK;
 }
 

@@ -22,6 +22,9 @@ struct mw_article_opts {
                                 those are never filled from metadata or the generic extractor */
     const char *fetched;  /* when the page was fetched (ISO 8601), NULL = unknown: relative dates resolve
                              against it and it fills the record's "fetched" */
+    char **late_body;     /* may be NULL. Set: a body from the generic extractor is not put in the record but
+                             handed back here (malloc'd; NULL when there is none), for the caller to set as
+                             the record's "body" once it has freed the document (its origin is set already) */
 };
 
 /* Fill rec's fields that are still null/empty from doc metadata and the generic extractor.

@@ -952,9 +952,36 @@ static int junk(const struct ctx *c, int i, int content_txt)
     return 0;
 }
 
-static void emit(struct ctx *c, struct out *o, int i, int content_txt, int depth)
+/* What emit() reads of a node once the content is chosen, a third of struct nd: the table is shrunk to this in
+ * place before the body is built, so a big page's body does not grow beside the whole table. */
+struct en {
+    xmlNodePtr x;
+    int end, txt;
+    unsigned short flags;
+    unsigned char tag;
+    unsigned char junk;   /* not content and junk(): left out with its subtree */
+};
+
+/* c->v becomes an array of c->n struct en (returned, c->v set NULL): entry i is written over bytes of entries
+ * before i only (an en is smaller than an nd), each read whole first; then the block is cut down to size. */
+static struct en *compact(struct ctx *c, int content_txt)
 {
-    struct nd *d = &c->v[i];
+    struct en *e = (struct en *)(void *)c->v;
+    for (int i = 0; i < c->n; i++) {
+        const struct nd *d = &c->v[i];
+        struct en t = {d->x, d->end, d->txt, d->flags, d->tag,
+                       (unsigned char)(!(d->flags & F_CONTENT) && junk(c, i, content_txt))};
+        memcpy((char *)e + (size_t)i * sizeof t, &t, sizeof t);
+    }
+    struct en *small = realloc(e, (size_t)(c->n ? c->n : 1) * sizeof *e);
+    c->v = NULL;
+    c->cap = 0;
+    return small ? small : e;
+}
+
+static void emit(const struct en *e, struct out *o, int i, int depth)
+{
+    const struct en *d = &e[i];
     if (d->flags & F_DROP)
         return;
     if (d->tag == T_TEXT) {
@@ -972,7 +999,7 @@ static void emit(struct ctx *c, struct out *o, int i, int content_txt, int depth
     }
     if (d->tag == T_H1 || depth > 200)
         return;
-    if (!(d->flags & F_CONTENT) && junk(c, i, content_txt))
+    if (d->junk)
         return;
     int block = !is_inline(d->tag);
     if (block)
@@ -981,8 +1008,8 @@ static void emit(struct ctx *c, struct out *o, int i, int content_txt, int depth
         mw_buf_appendc(&o->par, ' ');
     if (d->tag == T_HX)
         o->heading = 1;
-    for (int j = i + 1; j < d->end; j = c->v[j].end)
-        emit(c, o, j, content_txt, depth + 1);
+    for (int j = i + 1; j < d->end; j = e[j].end)
+        emit(e, o, j, depth + 1);
     if (block)
         flush(o);
 }
@@ -1476,33 +1503,55 @@ static void describe(const struct ctx *c, int top, char *out, size_t cap)
 
 /* ---- entry ---------------------------------------------------------------------------------------- */
 
-json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, struct mw_err *err)
+/* late: NULL, or where the body goes instead of into the result */
+static json_t *extract(xmlDocPtr doc, const char *url, const char *hint, char **late, struct mw_err *err)
 {
     struct ctx c = {0};
     struct out o = {0};
+    struct en *e = NULL;
     mw_buf_init(&o.par, 0);
     mw_buf_init(&o.body, 0);
     json_t *res = NULL, *imgs = NULL;
-    char *body = NULL, *base = NULL;
+    char *body = NULL, *base = NULL, *title = NULL;
     char how[200] = "";   /* where the body came from, for --explain */
 
     int top = analyse(&c, doc);
     if (c.oom)
         goto oom;
-    if (c.n) {
-        if (top >= 0 && alive(&c, top)) {
-            describe(&c, top, how, sizeof how);
-            int ct = 0;
-            for (int i = 0; i < c.n; i++)
-                if (c.v[i].flags & F_CONTENT)
-                    ct += c.v[i].txt;
-            for (int i = 0; i < c.n; i++)
-                if (c.v[i].flags & F_CONTENT) {
-                    emit(&c, &o, i, ct, 0);
-                    flush(&o);
-                }
-        }
+    res = json_object();
+    imgs = json_array();
+    if (!res || !imgs)
+        goto oom;
+    {
+        const char *b = doc ? mw_html_base(doc) : NULL;
+        base = b && url ? mw_url_resolve(url, b) : b ? strdup(b) : url ? strdup(url) : NULL;
     }
+    /* what needs the whole table is taken before the body is built on the small one */
+    if (add_images(&c, imgs, base))
+        goto oom;
+    json_object_set_new(res, "images", imgs);
+    imgs = NULL;
+    title = doc ? page_title(&c) : NULL;
+    if (c.n && top >= 0 && alive(&c, top)) {
+        describe(&c, top, how, sizeof how);
+        int ct = 0;
+        for (int i = 0; i < c.n; i++)
+            if (c.v[i].flags & F_CONTENT)
+                ct += c.v[i].txt;
+        int n = c.n;
+        e = compact(&c, ct);
+        for (int i = 0; i < n; i++)
+            if (e[i].flags & F_CONTENT) {
+                emit(e, &o, i, 0);
+                flush(&o);
+            }
+    }
+    /* on a big page the node table and the body's text are each the page's size again: the table goes
+     * before the body is copied */
+    free(e);
+    e = NULL;
+    free(c.v);
+    c.v = NULL;
     free(o.pending);
     o.pending = NULL;
     if (o.oom)
@@ -1514,9 +1563,7 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
     /* A thin result may be a page that renders its text from a script's state. */
     if (doc && strlen(body) < 3000) {
         size_t sl = 0;
-        char *title = page_title(&c);
         char *st = title && strlen(title) >= 12 ? state_text(doc, title, &sl) : NULL;
-        free(title);
         if (st && sl > 400 && sl > 2 * strlen(body)) {
             free(body);
             body = st;
@@ -1536,30 +1583,17 @@ json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, str
             snprintf(how, sizeof how, "JSON-LD articleBody (the markup gave less)");
         }
     }
-
-    res = json_object();
-    imgs = json_array();
-    if (!res || !imgs)
-        goto oom;
-    {
-        const char *b = doc ? mw_html_base(doc) : NULL;
-        base = b && url ? mw_url_resolve(url, b) : b ? strdup(b) : url ? strdup(url) : NULL;
-    }
-    if (add_images(&c, imgs, base))
-        goto oom;
-    json_object_set_new(res, "images", imgs);
-    imgs = NULL;
-    /* on a big page the node table and the body's text are each the page's size again: the table goes
-     * before jansson copies the body, and the body right after */
-    free(c.v);
-    c.v = NULL;
     {
         char *nl = strstr(body, "\n\n");
         json_t *lead = *body ? (nl ? json_stringn(body, (size_t)(nl - body)) : json_string(body)) : json_null();
         json_object_set_new(res, "lead", lead ? lead : json_null());
     }
-    json_object_set_new(res, "body", json_string(body));
-    free(body);
+    if (late) {
+        *late = body;
+    } else {
+        json_object_set_new(res, "body", json_string(body));
+        free(body);
+    }
     body = NULL;
     json_object_set_new(res, "origins", json_pack("{s:s, s:s}", "body", how[0] ? how : "nothing found",
                                                  "lead", "the text's first paragraph"));
@@ -1572,9 +1606,22 @@ done:
     json_decref(imgs);
     free(base);
     free(body);
+    free(title);
+    free(e);
     mw_buf_free(&o.body);
     free(o.pending);
     mw_buf_free(&o.par);
     free(c.v);
     return res;
+}
+
+json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, struct mw_err *err)
+{
+    return extract(doc, url, hint, NULL, err);
+}
+
+json_t *mw_generic_extract_late(xmlDocPtr doc, const char *url, const char *hint, char **body, struct mw_err *err)
+{
+    *body = NULL;
+    return extract(doc, url, hint, body, err);
 }

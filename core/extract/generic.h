@@ -16,6 +16,11 @@
  * the markup yields less. NULL with err set only on out-of-memory. */
 json_t *mw_generic_extract(xmlDocPtr doc, const char *url, const char *hint, struct mw_err *err);
 
+/* The same, except that the result has no "body": *body gets it (malloc'd, "" when nothing was found; NULL on
+ * out-of-memory), for a caller that makes it a JSON string once the document is freed, so that a big page's
+ * tree and two copies of its text are never alive together. The result's "lead" and "origins" are as above. */
+json_t *mw_generic_extract_late(xmlDocPtr doc, const char *url, const char *hint, char **body, struct mw_err *err);
+
 /* What the extractor chose, for tools that write rules (`moonwire new`): the top content root and the
  * elements inside it that were left out as boilerplate (outermost only). Node pointers are borrowed from doc.
  * 0 or MW_ENOMEM; root is NULL when nothing was found. Free with mw_generic_pick_free. */

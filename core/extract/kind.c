@@ -152,8 +152,12 @@ static int article_meta(const json_t *meta, const json_t *rec)
 
 const char *mw_kind_of(xmlDocPtr doc, const json_t *meta, const json_t *rec)
 {
+    return mw_kind_of_len(doc, meta, rec, len_of(rec, "body"));
+}
+
+const char *mw_kind_of_len(xmlDocPtr doc, const json_t *meta, const json_t *rec, size_t body)
+{
     struct walk w = {0};
-    size_t body = len_of(rec, "body");
     int art = article_meta(meta, rec);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     if (root && !art) {   /* with article metadata only the title and the metadata can say otherwise */

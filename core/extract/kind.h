@@ -15,5 +15,7 @@
  *   "error"       an error page ("404", "Page not found", "Seite nicht gefunden", ...)
  * meta is mw_meta_extract's object (may be NULL), rec the record with its body (may be NULL). */
 const char *mw_kind_of(xmlDocPtr doc, const json_t *meta, const json_t *rec);
+/* The same with the body's length given (the record's "body" is set later). */
+const char *mw_kind_of_len(xmlDocPtr doc, const json_t *meta, const json_t *rec, size_t body);
 
 #endif

@@ -16,6 +16,9 @@
 #include <fcntl.h>
 #include <lauxlib.h>
 #include <libxml/xpath.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -775,7 +778,7 @@ static json_t *run_rule(struct mw_runner *r, struct rule_ent *e, xmlDocPtr doc, 
                         double deadline)
 {
     lua_State *L = mw_lua_state(r->lua);
-    struct mw_article_opts ao = {url, e->tz, e->lang, NULL, fetched};
+    struct mw_article_opts ao = {url, e->tz, e->lang, NULL, fetched, NULL};
     json_t *rec = mw_article_new(url);
     if (!rec)
         return NULL;
@@ -862,13 +865,14 @@ int mw_runner_handles(struct mw_runner *r, const char *rule, const char *url)
     return yes;
 }
 
-/* The built-in record for doc. */
+/* The built-in record for doc; its generic body, if any, is handed back in *late (see mw_article_opts) for
+ * extract_page to set once the tree is gone. */
 static json_t *generic_record(struct mw_runner *r, xmlDocPtr doc, const char *url, const char *fetched,
-                              double deadline)
+                              double deadline, char **late)
 {
     struct mw_err err = {0};
     json_t *origin = r->o.explain ? json_object() : NULL;
-    struct mw_article_opts ao = {url, NULL, NULL, NULL, fetched};
+    struct mw_article_opts ao = {url, NULL, NULL, NULL, fetched, late};
     json_t *rec = mw_article_generic(doc, &ao, origin, &err);
     if (!rec) {
         rec = mw_article_new(url);
@@ -896,17 +900,26 @@ json_t *mw_runner_extract_rule(struct mw_runner *r, const char *rule, const char
     return mw_runner_extract_at(r, rule, bytes, len, url, content_type, NULL);
 }
 
+/* A page this big leaves its tree's memory (about three times its size, in small blocks among others still
+ * in use) free but kept by malloc: it is given back to the system before the record is serialised. Smaller
+ * pages' memory is simply reused by the next. */
+#define GIVE_BACK_AT ((size_t)4 << 20)
+
+static void give_back(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 /* own: the caller's pointer to bytes, freed once they are parsed (NULL: lent) */
 static json_t *extract_page(struct mw_runner *r, const char *rule, const char *bytes, size_t len, char **own,
                             const char *url, const char *content_type, const char *fetched)
 {
     double deadline = r->o.page_seconds > 0 ? mw_lua_now() + r->o.page_seconds : 0;
     struct mw_err err = {0};
-    xmlDocPtr doc = mw_html_parse_bytes(bytes, len, content_type, url, NULL, &err);
-    if (own) {
-        free(*own);
-        *own = NULL;
-    }
+    xmlDocPtr doc = own ? mw_html_parse_take(own, len, content_type, url, NULL, &err)
+                        : mw_html_parse_bytes(bytes, len, content_type, url, NULL, &err);
     if (!doc || past(deadline)) {
         json_t *rec = mw_article_new(url);
         if (rec && doc)
@@ -921,8 +934,9 @@ static json_t *extract_page(struct mw_runner *r, const char *rule, const char *b
     struct rule_ent *e = (r->lua && !r->o.generic_only) ? (rule ? rule_named(r, rule) : find_rule(r, u)) : NULL;
     ensure_loaded(r, e);
     json_t *rec;
+    char *late = NULL;   /* a generic body, set into rec after the tree is freed */
     if (e && e->broken) {
-        rec = generic_record(r, doc, u, fetched, deadline);
+        rec = generic_record(r, doc, u, fetched, deadline, &late);
         if (rec) {
             char w[700];
             snprintf(w, sizeof w, "%s: the rule file did not load (%s); generic used", e->name, e->broken);
@@ -931,10 +945,18 @@ static json_t *extract_page(struct mw_runner *r, const char *rule, const char *b
     } else if (e) {
         rec = run_rule(r, e, doc, u, fetched, deadline);
     } else {
-        rec = generic_record(r, doc, u, fetched, deadline);
+        rec = generic_record(r, doc, u, fetched, deadline, &late);
     }
     xmlFreeDoc(doc);
     free(found);
+    if (len >= GIVE_BACK_AT)
+        give_back();
+    if (late) {   /* the body becomes a JSON string only now that the tree is gone */
+        json_t *b = rec ? json_string(late) : NULL;
+        if (b)
+            json_object_set_new(rec, "body", b);
+        free(late);
+    }
     return rec;
 }
 

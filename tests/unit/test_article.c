@@ -219,6 +219,54 @@ static void test_settled_fields_stay_empty(void **state)
     xmlFreeDoc(d);
 }
 
+/* A record made with its generic body handed back (late_body), the body set after: the same record, keys in
+ * the same order, the same origins; no text handed back when the body is settled or the page has none. */
+static void late_same(const char *html, const json_t *settled, int want_body)
+{
+    htmlDocPtr d = parse(html);
+    struct mw_err err = {0};
+    struct mw_article_opts o = {.url = "https://gazette.example/news/pier", .settled = settled};
+    json_t *oa = json_object(), *ob = json_object();
+    json_t *a = mw_article_new(o.url), *b = mw_article_new(o.url);
+    assert_int_equal(mw_article_fill(a, d, &o, oa, &err), 0);
+    char *late = (char *)1;
+    o.late_body = &late;
+    assert_int_equal(mw_article_fill(b, d, &o, ob, &err), 0);
+    xmlFreeDoc(d);
+    if (!want_body) {
+        assert_null(late);
+    } else {
+        assert_non_null(late);
+        assert_true(json_is_null(json_object_get(b, "body")));
+        json_object_set_new(b, "body", json_string(late));
+        free(late);
+    }
+    char *ja = json_dumps(a, JSON_COMPACT), *jb = json_dumps(b, JSON_COMPACT);
+    assert_string_equal(ja, jb);
+    free(ja);
+    free(jb);
+    ja = json_dumps(oa, JSON_COMPACT);
+    jb = json_dumps(ob, JSON_COMPACT);
+    assert_string_equal(ja, jb);
+    free(ja);
+    free(jb);
+    json_decref(a);
+    json_decref(b);
+    json_decref(oa);
+    json_decref(ob);
+}
+
+static void test_late_body(void **state)
+{
+    (void)state;
+    late_same(PAGE, NULL, 1);
+    json_t *settled = json_pack("{s:s}", "body", "rule");
+    late_same(PAGE, settled, 0);
+    json_decref(settled);
+    late_same("<html><head><title>Nothing here</title></head><body><nav><a href='/'>Home</a></nav></body></html>",
+              NULL, 0);
+}
+
 static void test_url_from_the_page_and_no_origin(void **state)
 {
     (void)state;
@@ -270,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_empty), cmocka_unit_test(test_generic_fills_from_meta_then_generic),
         cmocka_unit_test(test_fill_keeps_what_is_there), cmocka_unit_test(test_settled_fields_stay_empty),
         cmocka_unit_test(test_url_from_the_page_and_no_origin), cmocka_unit_test(test_no_placeholder_images),
+        cmocka_unit_test(test_late_body),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <libxml/HTMLtree.h>
 
+#include "common/buf.h"
 #include "doc/html.h"
 #include "extract/generic.h"
 
@@ -178,6 +179,22 @@ static const struct row rows[] = {
      {"Lighthouse keeper", "Ferry timetable"}},
 };
 
+/* The late variant on the same page: no "body" in its result, the same text handed back, the rest equal. */
+static void same_late(htmlDocPtr doc, const char *url, const char *hint, const json_t *o)
+{
+    struct mw_err err = {0};
+    char *body = (char *)1;
+    json_t *l = mw_generic_extract_late(doc, url, hint, &body, &err);
+    assert_non_null(l);
+    assert_non_null(body);
+    assert_null(json_object_get(l, "body"));
+    assert_string_equal(body, json_string_value(json_object_get(o, "body")));
+    json_object_set_new(l, "body", json_string(body));
+    assert_true(json_equal(l, (json_t *)o));
+    free(body);
+    json_decref(l);
+}
+
 static json_t *run(const char *html, const char *url, const char *hint)
 {
     struct mw_err err = {0};
@@ -186,6 +203,7 @@ static json_t *run(const char *html, const char *url, const char *hint)
     json_t *o = mw_generic_extract(doc, url, hint, &err);
     assert_non_null(o);
     assert_int_equal(err.code, MW_OK);
+    same_late(doc, url, hint, o);
     xmlFreeDoc(doc);
     return o;
 }
@@ -296,6 +314,40 @@ static void test_document_unchanged(void **state)
     xmlFreeDoc(doc);
 }
 
+/* A long article (some thousand paragraphs, headings, links, tables, boxes of linked list items): the node
+ * table is shrunk before the body is built, which must not change what the body is. */
+static void test_long_article(void **state)
+{
+    (void)state;
+    struct mw_buf b;
+    mw_buf_init(&b, 0);
+    mw_buf_appends(&b, "<html><body><nav><a href='/'>Home</a> <a href='/w'>World</a></nav><article><h1>Long</h1>");
+    for (int i = 0; i < 3000; i++) {
+        if (i % 40 == 0)
+            mw_buf_printf(&b, "<h2>Part %d of the long report</h2>\n", i / 40);
+        mw_buf_printf(&b, "<p>Paragraph %d: the council, which met <b>late</b> on <a href='/m'>Monday</a>, said "
+                          "the pier would be rebuilt, and the ferry, the port and the harbour would stay open.</p>\n", i);
+        if (i % 300 == 7)
+            mw_buf_appends(&b, "<div><ul><li>Tide table 0 for the week is printed, ask at the <a href='/t0'>desk of "
+                               "the harbour master</a></li><li>Tide table 1 for the week is printed, ask at the <a "
+                               "href='/t1'>desk of the harbour master</a></li><li>Tide table 2 for the week is "
+                               "printed, ask at the <a href='/t2'>desk of the harbour master</a></li></ul></div>"
+                               "<table><tr><td>Cost</td><td>4 million</td></tr></table>");
+    }
+    mw_buf_appends(&b, "</article><footer>Footer</footer></body></html>");
+    json_t *o = run(b.data, "https://example.org/news/long.html", NULL);
+    const char *body = json_string_value(json_object_get(o, "body"));
+    assert_non_null(strstr(body, "Paragraph 0: the council, which met late on Monday, said"));
+    assert_non_null(strstr(body, "Paragraph 2999:"));
+    assert_non_null(strstr(body, "Part 74 of the long report\n\nParagraph 2960:"));
+    assert_non_null(strstr(body, "stay open.\n\nCost\n\n4 million\n\nParagraph 8:"));
+    assert_null(strstr(body, "Tide table"));   /* a box of list items, a third link, inside the content: junk */
+    assert_null(strstr(body, "Home"));
+    assert_null(strstr(body, "Footer"));
+    json_decref(o);
+    mw_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_images),
         cmocka_unit_test(test_state_blob),
         cmocka_unit_test(test_document_unchanged),
+        cmocka_unit_test(test_long_article),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

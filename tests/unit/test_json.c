@@ -107,11 +107,34 @@ static void test_random(void **state)
     }
 }
 
+/* Records with big strings, the writer's buffer sized from them up front: plain text (the estimate is
+ * enough), and text that is mostly escapes (it is not: the buffer grows as before). */
+static void test_big_strings(void **state)
+{
+    (void)state;
+    size_t n = 3u << 20;
+    char *plain = malloc(n + 1), *esc = malloc(n + 1);
+    for (size_t i = 0; i < n; i++) {
+        plain[i] = i % 200 == 199 ? '\n' : (char)('a' + i % 26);
+        esc[i] = "\"\\\n\x01x"[i % 5];
+    }
+    plain[n] = esc[n] = '\0';
+    json_t *v = json_pack("{s:s, s:s, s:i, s:[s]}", "url", "https://news.example/a", "body", plain, "status", 200,
+                          "tags", esc);
+    same_as_jansson(v, "a record with a 3 MB body");
+    json_object_set_new(v, "body", json_string(esc));
+    same_as_jansson(v, "a record with a 3 MB body of escapes");
+    json_decref(v);
+    free(plain);
+    free(esc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows),
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_big_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -389,12 +389,58 @@ static void test_bad_page_and_generic_only(void **state)
     assert_int_not_equal(err.code, 0);
 }
 
+/* A page handed over (extract_take: its bytes spent by the parse, its generic body made a JSON string after
+ * the tree is freed and, for a page of 4 MB and more, the memory given back) gives the record the page lent
+ * gives (extract_at): a small page and a big one, generic and through a rule. */
+static void test_take_same_as_at(void **state)
+{
+    (void)state;
+    struct mw_err err = {0};
+    struct mw_runner_opts o;   /* the default budgets: the rule reads the big page whole */
+    mw_runner_opts_default(&o);
+    o.scripts_dir = scripts();
+    const char *dirs[] = {DIR_, NULL};
+    o.rule_dirs = dirs;
+    struct mw_runner *r = mw_runner_new(&o, &err);
+    assert_non_null(r);
+    for (int big = 0; big < 2; big++)
+        for (int ruled = 0; ruled < 2; ruled++) {
+            size_t cap = big ? (5u << 20) : 8192, n = 0;
+            char *page = malloc(cap + 512);
+            n += (size_t)sprintf(page, "<html><head><title>Vote</title></head><body><h1 class='hl'>Vote</h1>"
+                                       "<div class='txt'>");
+            for (int i = 0; n < cap; i++)
+                n += (size_t)sprintf(page + n, "<p>Part %d: the harbour workers voted again on Monday, and the "
+                                               "council said the talks would go on.</p>\n", i);
+            n += (size_t)sprintf(page + n, "</div></body></html>");
+            const char *url = ruled ? "https://news.example/a/1" : "https://elsewhere.example/a/1";
+            json_t *at = mw_runner_extract_at(r, NULL, page, n, url, NULL, NULL);
+            json_t *took = mw_runner_extract_take(r, NULL, &page, n, url, NULL, NULL);
+            assert_null(page);
+            assert_non_null(at);
+            assert_non_null(took);
+            assert_string_equal(str(at, "rule"), ruled ? "wide" : "generic");
+            assert_non_null(str(at, "body"));
+            assert_true(strlen(str(at, "body")) > cap / 2);
+            char *a = json_dumps(at, JSON_COMPACT), *b = json_dumps(took, JSON_COMPACT);
+            if (strcmp(a, b))
+                fail_msg("%s page, %s: the record of the page handed over differs", big ? "big" : "small",
+                         ruled ? "rule" : "generic");
+            free(a);
+            free(b);
+            json_decref(at);
+            json_decref(took);
+        }
+    mw_runner_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define BOTH(t) cmocka_unit_test_prestate(t, &EAGER_), cmocka_unit_test_prestate(t, &LAZY_)
         BOTH(test_pick), BOTH(test_forced_and_override), BOTH(test_fields_then_fallbacks),
         BOTH(test_settled_empty_field), BOTH(test_broken_rules), cmocka_unit_test(test_bad_page_and_generic_only),
+        cmocka_unit_test(test_take_same_as_at),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

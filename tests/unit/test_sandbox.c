@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "doc/html.h"
 #include "lua/sandbox.h"
 
 static int run(struct mw_lua *s, const char *code, const char *name, struct mw_err *err)
@@ -187,6 +188,30 @@ static void test_stop_after_a_selection(void **state)
     mw_lua_free(s);
 }
 
+/* A page's tree parsed outside any call is made of plain blocks (no budget header: 16-byte aligned); a tree a
+ * script parses is counted (its blocks 8 past the boundary, the header before them) and stops at the cap; both
+ * kinds are freed and grown by the same hooks, before and after the call. */
+static void test_tree_blocks_plain_outside_calls(void **state)
+{
+    (void)state;
+    struct mw_err err = {0};
+    struct mw_lua *s = mw_lua_new(NULL, &err);
+    assert_non_null(s);
+    const char *page = "<html><body><p>One <b>two</b> three.</p><p>Four.</p></body></html>";
+    htmlDocPtr d = mw_html_parse(page, strlen(page), "https://news.example/a", &err);
+    assert_non_null(d);
+    for (xmlNodePtr n = xmlDocGetRootElement(d); n; n = n->children) {
+        assert_int_equal((uintptr_t)n & 15, 0);
+        if (n->type == XML_TEXT_NODE && n->content && n->content != (xmlChar *)&n->properties)
+            assert_int_equal((uintptr_t)n->content & 15, 0);
+    }
+    xmlNodeAddContent(xmlDocGetRootElement(d)->children, BAD_CAST " grown outside");
+    assert_int_equal(run(s, "local d = html.parse(string.rep('<p>word</p>', 2000)) return #d:select('p')", "@in.lua",
+                         &err), 0);
+    xmlFreeDoc(d);
+    mw_lua_free(s);
+}
+
 /* ---- issue 13: what broke against the old sandbox, one row each, each in a child process of its own with
  * its own state and limits (a crash or a hang of the old code ends the child, not the suite) ---- */
 
@@ -354,6 +379,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hostile), cmocka_unit_test(test_allowed), cmocka_unit_test(test_limits_configurable),
         cmocka_unit_test(test_syntax_error), cmocka_unit_test(test_stop_after_a_selection),
+        cmocka_unit_test(test_tree_blocks_plain_outside_calls),
         cmocka_unit_test(test_issue13_found)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
