@@ -308,10 +308,14 @@ void mw_story_tokens(const char *text, size_t len, mw_story_token_fn fn, void *c
         size_t adv = 1;
         unsigned char c = s[i];
         if (c < 0x80 && st.open && ((c | 32) >= 'a' && (c | 32) <= 'z') && !st.t.digits
-            && st.nlen + 1 < MW_STORY_TOKMAX) {   /* the common case: an ASCII letter inside a word */
-            st.t.norm[st.nlen++] = (char)(c | 32);
-            st.t.nchars++;
-            i++;
+            && st.nlen + 1 < MW_STORY_TOKMAX) {   /* the common case: ASCII letters inside a word */
+            size_t n = st.nlen, j = i;
+            do {
+                st.t.norm[n++] = (char)(s[j++] | 32);
+            } while (j < len && n + 1 < MW_STORY_TOKMAX && s[j] < 0x80 && (s[j] | 32) >= 'a' && (s[j] | 32) <= 'z');
+            st.t.nchars += n - st.nlen;
+            st.nlen = n;
+            i = j;
             continue;
         }
         if (c < 0x80 && !((c | 32) >= 'a' && (c | 32) <= 'z') && !(c >= '0' && c <= '9')) {
