@@ -12,24 +12,13 @@ struct post {
     int32_t day;
     uint32_t doc;              /* index into docs */
 };
-#define CHUNK 256              /* a long posting list is kept in sorted runs of at most this many */
-struct chunk {
-    struct post *a;            /* CHUNK entries of room */
-    uint32_t n, start;         /* entries; the position of a[0] in the whole list */
-};
-struct chunks {                /* the runs of one long list, in order, none empty */
-    struct chunk *c;
-    size_t n, cap;
-};
 struct plist {                 /* postings of one term; one inline entry saves a malloc for most terms */
-    uint32_t term, n, cap, used;   /* used: 1 (one, or an array of cap), LONG (runs: an insert moves one run) */
+    uint32_t term, n, cap, used;
     union {
         struct post one;
         struct post *many;
-        struct chunks *runs;
     } u;
 };
-#define LONG 2
 struct dayslot {
     int32_t day;
     uint32_t n;                /* documents that day; 0 = empty slot */
@@ -249,67 +238,18 @@ static int st_grow(struct mw_story_index *x)
 
 static const struct post *plist_data(const struct plist *p) { return p->cap ? p->u.many : &p->u.one; }
 
-static int before(const struct post *a, int32_t day, uint32_t doc)
-{
-    return a->day < day || (a->day == day && a->doc < doc);
-}
-
 /* first position whose (day, doc) is >= (day, doc) */
 static size_t lower(const struct post *a, size_t n, int32_t day, uint32_t doc)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (before(&a[mid], day, doc))
+        if (a[mid].day < day || (a[mid].day == day && a[mid].doc < doc))
             lo = mid + 1;
         else
             hi = mid;
     }
     return lo;
-}
-
-/* the first run whose last entry is >= (day, doc); runs->n when none is */
-static size_t run_of(const struct chunks *runs, int32_t day, uint32_t doc)
-{
-    size_t lo = 0, hi = runs->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (before(&runs->c[mid].a[runs->c[mid].n - 1], day, doc))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-/* first position in p's list whose (day, doc) is >= (day, doc) */
-static size_t pl_lower(const struct plist *p, int32_t day, uint32_t doc)
-{
-    if (p->used != LONG)
-        return lower(plist_data(p), p->n, day, doc);
-    const struct chunks *r = p->u.runs;
-    size_t c = run_of(r, day, doc);
-    return c == r->n ? p->n : r->c[c].start + lower(r->c[c].a, r->c[c].n, day, doc);
-}
-
-/* the sorted entries from position pos (< p->n) on, as far as they run together: *len of them */
-static const struct post *pl_from(const struct plist *p, size_t pos, size_t *len)
-{
-    if (p->used != LONG) {
-        *len = p->n - pos;
-        return plist_data(p) + pos;
-    }
-    const struct chunks *r = p->u.runs;
-    size_t lo = 0, hi = r->n;   /* the last run starting at or before pos */
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (r->c[mid].start <= pos)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    *len = r->c[lo].n - (pos - r->c[lo].start);
-    return r->c[lo].a + (pos - r->c[lo].start);
 }
 
 static const struct plist *plist_of(const struct mw_story_index *x, uint32_t term)
@@ -326,20 +266,18 @@ static uint32_t stories_holding(struct mw_story_index *x, const struct plist *p,
 {
     if (!p)
         return 0;
+    const struct post *a = plist_data(p);
     size_t from[2], to[2], total = 0;
     for (size_t k = 0; k < nr; k++) {
-        from[k] = pl_lower(p, r[k].lo, 0);
-        to[k] = pl_lower(p, r[k].hi, UINT32_MAX);
+        from[k] = lower(a, p->n, r[k].lo, 0);
+        to[k] = lower(a, p->n, r[k].hi, UINT32_MAX);
         total += to[k] - from[k];
     }
     uint32_t gen = ++x->seen_gen, distinct = 0;   /* a set of the stories met, emptied by a new generation */
-    size_t seen = 0, len = 0;
-    const struct post *a = NULL;
+    size_t seen = 0;
     for (size_t k = 0; k < nr; k++)
-        for (size_t i = from[k]; i < to[k] && seen < DF_SAMPLE; i++, seen++, a++, len--) {
-            if (!len || i == from[k])
-                a = pl_from(p, i, &len);
-            int64_t story = x->doc[a->doc].story;
+        for (size_t i = from[k]; i < to[k] && seen < DF_SAMPLE; i++, seen++) {
+            int64_t story = x->doc[a[i].doc].story;
             size_t h = mix64((uint64_t)story) & (SEEN_SLOTS - 1);
             while (x->seen[h].gen == gen && x->seen[h].story != story)
                 h = (h + 1) & (SEEN_SLOTS - 1);
@@ -374,15 +312,9 @@ static int be_postings(void *ctx, int32_t day, uint32_t term, size_t cap, int64_
     struct range r[2];
     size_t nr = window(x, day, r);
     for (size_t k = 0; p && k < nr; k++) {
-        size_t len = 0;
-        const struct post *a = NULL;
-        for (size_t i = pl_lower(p, r[k].lo, 0); i < p->n && *n <= cap; i++, a++, len--) {
-            if (!len)
-                a = pl_from(p, i, &len);
-            if (a->day > r[k].hi)
-                break;
-            out[(*n)++] = x->doc[a->doc].id;
-        }
+        const struct post *a = plist_data(p);
+        for (size_t i = lower(a, p->n, r[k].lo, 0); i < p->n && a[i].day <= r[k].hi && *n <= cap; i++)
+            out[(*n)++] = x->doc[a[i].doc].id;
     }
     return 0;
 }
@@ -442,83 +374,6 @@ static uint32_t add_str(struct mw_story_index *x, const char *s, int *rc)
     return (uint32_t)(x->nstr - n);
 }
 
-/* a flat list of n entries (n even, n >= 2 CHUNK) as runs of half a CHUNK each */
-static int to_runs(struct plist *p)
-{
-    struct chunks *r = calloc(1, sizeof *r);
-    size_t half = CHUNK / 2, n = (p->n + half - 1) / half;
-    if (!r || !(r->c = calloc(n, sizeof *r->c))) {
-        free(r);
-        return MW_ENOMEM;
-    }
-    r->cap = n;
-    for (; r->n < n; r->n++) {
-        struct chunk *c = &r->c[r->n];
-        if (!(c->a = malloc(CHUNK * sizeof *c->a))) {
-            for (size_t i = 0; i < r->n; i++)
-                free(r->c[i].a);
-            free(r->c);
-            free(r);
-            return MW_ENOMEM;
-        }
-        c->start = (uint32_t)(r->n * half);
-        c->n = (uint32_t)(p->n - c->start < half ? p->n - c->start : half);
-        memcpy(c->a, p->u.many + c->start, c->n * sizeof *c->a);
-    }
-    free(p->u.many);
-    p->u.runs = r;
-    p->cap = 0;
-    p->used = LONG;
-    return 0;
-}
-
-/* run c (full) split in two halves; 0 or MW_ENOMEM */
-static int split_run(struct chunks *r, size_t c)
-{
-    if (r->n == r->cap) {
-        size_t cap = r->cap * 2;
-        struct chunk *nc = realloc(r->c, cap * sizeof *nc);
-        if (!nc)
-            return MW_ENOMEM;
-        r->c = nc;
-        r->cap = cap;
-    }
-    struct post *a = malloc(CHUNK * sizeof *a);
-    if (!a)
-        return MW_ENOMEM;
-    memmove(r->c + c + 2, r->c + c + 1, (r->n - c - 1) * sizeof *r->c);
-    r->n++;
-    struct chunk *lo = &r->c[c], *hi = &r->c[c + 1];
-    size_t half = lo->n / 2;
-    memcpy(a, lo->a + half, (lo->n - half) * sizeof *a);
-    *hi = (struct chunk){a, (uint32_t)(lo->n - half), (uint32_t)(lo->start + half)};
-    lo->n = (uint32_t)half;
-    return 0;
-}
-
-static int runs_add(struct plist *p, int32_t day, uint32_t doc)
-{
-    struct chunks *r = p->u.runs;
-    size_t c = run_of(r, day, doc);
-    if (c == r->n)
-        c--;   /* after every entry: the last run */
-    if (r->c[c].n == CHUNK) {
-        if (split_run(r, c))
-            return MW_ENOMEM;
-        if (before(&r->c[c].a[r->c[c].n - 1], day, doc))
-            c++;
-    }
-    struct chunk *k = &r->c[c];
-    size_t at = lower(k->a, k->n, day, doc);
-    memmove(k->a + at + 1, k->a + at, (k->n - at) * sizeof *k->a);
-    k->a[at] = (struct post){day, doc};
-    k->n++;
-    for (size_t i = c + 1; i < r->n; i++)
-        r->c[i].start++;
-    p->n++;
-    return 0;
-}
-
 static int post_add(struct mw_story_index *x, uint32_t term, int32_t day, uint32_t doc)
 {
     if (pl_grow(x))
@@ -528,13 +383,6 @@ static int post_add(struct mw_story_index *x, uint32_t term, int32_t day, uint32
         *p = (struct plist){.term = term, .n = 1, .used = 1, .u.one = {day, doc}};
         x->npl++;
         return 0;
-    }
-    if (p->used == LONG)
-        return runs_add(p, day, doc);
-    if (p->n == p->cap && p->n >= 2 * CHUNK) {   /* long: from one array to runs */
-        if (to_runs(p))
-            return MW_ENOMEM;
-        return runs_add(p, day, doc);
     }
     if (!p->cap) {   /* from the inline entry to an array */
         struct post *a = malloc(4 * sizeof *a);
@@ -666,16 +514,9 @@ void mw_story_index_free(struct mw_story_index *x)
 {
     if (!x)
         return;
-    for (size_t i = 0; i < x->cappl; i++) {
-        if (x->pl[i].used == LONG) {
-            for (size_t k = 0; k < x->pl[i].u.runs->n; k++)
-                free(x->pl[i].u.runs->c[k].a);
-            free(x->pl[i].u.runs->c);
-            free(x->pl[i].u.runs);
-        } else if (x->pl[i].used && x->pl[i].cap) {
+    for (size_t i = 0; i < x->cappl; i++)
+        if (x->pl[i].used && x->pl[i].cap)
             free(x->pl[i].u.many);
-        }
-    }
     for (size_t i = 0; i < x->capst; i++)
         free(x->st[i].doc);
     free(x->pl);
@@ -733,10 +574,7 @@ size_t mw_story_index_bytes(const struct mw_story_index *x)
              + x->capstr + x->capdays * sizeof *x->days + x->cappl * sizeof *x->pl + x->capids * sizeof *x->ids
              + x->capst * sizeof *x->st;
     for (size_t i = 0; i < x->cappl; i++)
-        if (x->pl[i].used == LONG)
-            b += sizeof(struct chunks) + x->pl[i].u.runs->cap * sizeof(struct chunk)
-               + x->pl[i].u.runs->n * CHUNK * sizeof(struct post);
-        else if (x->pl[i].used)
+        if (x->pl[i].used)
             b += x->pl[i].cap * sizeof(struct post);
     for (size_t i = 0; i < x->capst; i++)
         b += x->st[i].cap * sizeof(uint32_t);

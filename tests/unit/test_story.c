@@ -1,8 +1,8 @@
 /* tests/unit/test_story.c: core/story's text side and decision: folding and tokens (accents, Turkish and Polish
  * letters, mojibake, Arabic letter variants and digits), consonant skeletons across scripts, Arabic light
  * stemming, stop words, sentence splitting, the pair similarity (identity, unrelated texts, time, scripts), and
- * the online clustering over the in-memory backend, whose postings (long lists kept in runs) must come back in
- * (day, order of addition) for any window. Rows are {input, want}. */
+ * the online clustering over the in-memory backend, whose postings must come back in (day, order of addition)
+ * for any window. Rows are {input, want}. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -362,7 +362,7 @@ static size_t want_postings(const int32_t *days, size_t n, int32_t day, int64_t 
 static void test_postings(void **state)
 {
     (void)state;
-    enum { N = 3000 };   /* past the length where a list becomes runs, and many runs split */
+    enum { N = 3000 };   /* long lists, their articles met out of date order */
     int32_t *days = malloc(N * sizeof *days);
     int64_t *got = malloc((N + 2) * sizeof *got), *want = malloc(N * sizeof *want);
     struct mw_story_doc *d = calloc(1, sizeof *d);
