@@ -3,6 +3,7 @@
 #include "run/sqlar.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <zlib.h>
@@ -24,6 +25,54 @@ int mw_sqlar_compress(const char *p, size_t len, unsigned char **buf, size_t *ca
     if (compress2(*buf, &n, (const Bytef *)p, (uLong)len, Z_BEST_SPEED) != Z_OK || n >= len)
         return 0;
     *out_len = n;
+    return 1;
+}
+
+struct mw_sqlar_z {
+    z_stream s;
+    int ready;             /* s is initialised */
+    unsigned char *buf;
+    size_t cap;
+};
+
+struct mw_sqlar_z *mw_sqlar_z_new(void) { return calloc(1, sizeof(struct mw_sqlar_z)); }
+
+void mw_sqlar_z_free(struct mw_sqlar_z *z)
+{
+    if (!z)
+        return;
+    if (z->ready)
+        deflateEnd(&z->s);
+    free(z->buf);
+    free(z);
+}
+
+int mw_sqlar_z_compress(struct mw_sqlar_z *z, const char *p, size_t len, const unsigned char **out,
+                        size_t *out_len)
+{
+    uLong bound = compressBound((uLong)len);
+    if (len > INT_MAX)
+        return 0;
+    if (z->cap < bound) {
+        unsigned char *b = realloc(z->buf, bound);
+        if (!b)
+            return 0;
+        z->buf = b;
+        z->cap = bound;
+    }
+    /* compress2's stream (deflateInit at the fastest level), its one deflate(Z_FINISH) over the whole input */
+    int rc = z->ready ? deflateReset(&z->s) : deflateInit(&z->s, Z_BEST_SPEED);
+    if (rc != Z_OK)
+        return 0;
+    z->ready = 1;
+    z->s.next_in = (Bytef *)(uintptr_t)p;
+    z->s.avail_in = (uInt)len;
+    z->s.next_out = z->buf;
+    z->s.avail_out = (uInt)z->cap;
+    if (deflate(&z->s, Z_FINISH) != Z_STREAM_END || z->s.total_out >= len)
+        return 0;
+    *out = z->buf;
+    *out_len = z->s.total_out;
     return 1;
 }
 

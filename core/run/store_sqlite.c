@@ -253,8 +253,7 @@ struct sq {
     struct seen seen;
     int64_t iso_t;       /* the last epoch second formatted, and its text */
     char iso[32];
-    unsigned char *zbuf; /* a record compressed, reused (zcap bytes) */
-    size_t zcap;
+    struct mw_sqlar_z *z; /* records are compressed through it (made at the first) */
     struct mw_sqlite_sql *sql;   /* other modules' statements (the SQL seam) */
 };
 
@@ -577,7 +576,7 @@ static void sq_close(void *db)
     mw_sqlite_sql_free(s->sql);
     sqlite3_close(s->db);
     seen_clear(&s->seen);
-    free(s->zbuf);
+    mw_sqlar_z_free(s->z);
     free(s->path);
     free(s);
 }
@@ -758,8 +757,11 @@ static int rev_insert(struct sq *s, int64_t id, int rev, const char *hash, const
     sqlite3_bind_int(q, 2, rev);
     bind_text(q, 3, hash);
     size_t zlen;
-    if (mw_sqlar_compress(a->json, a->json_len, &s->zbuf, &s->zcap, &zlen)) {
-        sqlite3_bind_blob(q, 4, s->zbuf, (int)zlen, SQLITE_STATIC);
+    const unsigned char *z;
+    if (!s->z)
+        s->z = mw_sqlar_z_new();   /* NULL (no memory): the record is stored as text */
+    if (s->z && mw_sqlar_z_compress(s->z, a->json, a->json_len, &z, &zlen)) {
+        sqlite3_bind_blob(q, 4, z, (int)zlen, SQLITE_STATIC);
         sqlite3_bind_int64(q, 6, (sqlite3_int64)a->json_len);
     } else {   /* it would not be smaller: the JSON as text, size NULL */
         sqlite3_bind_text(q, 4, a->json, (int)a->json_len, SQLITE_STATIC);

@@ -54,8 +54,15 @@ struct word {
 struct mw_story_chrome {
     struct word slot[SLOTS];
     uint32_t lengths;   /* bit n: some word has n bytes */
+    uint64_t pair[1024];/* bit (b0 << 8 | b1): some word opens with the bytes b0 b1 (most tokens open no word) */
     char *arena;
 };
+
+static int pair_has(const struct mw_story_chrome *c, const char *w)
+{
+    unsigned k = (unsigned)(unsigned char)w[0] << 8 | (unsigned char)w[1];
+    return (int)(c->pair[k >> 6] >> (k & 63) & 1);
+}
 
 static uint32_t fnv(const char *s, size_t n)
 {
@@ -103,6 +110,8 @@ static int add_word(void *ctx, const struct mw_story_token *t)
         s->weight = (unsigned char)b->weight;
         s->exact = (unsigned char)b->exact;
         b->c->lengths |= 1u << n;
+        unsigned k = (unsigned)(unsigned char)w[0] << 8 | (unsigned char)w[1];   /* n >= 1: w[1] may be its NUL */
+        b->c->pair[k >> 6] |= 1ull << (k & 63);
     }
     return 1;   /* one token per entry */
 }
@@ -161,6 +170,8 @@ void mw_story_chrome_free(struct mw_story_chrome *c)
 
 int mw_story_chrome_weight(const struct mw_story_chrome *c, const char *norm)
 {
+    if (!norm[0] || (!(c->lengths & 2u) && !pair_has(c, norm)))   /* no word of one byte: two bytes tell */
+        return 0;
     uint32_t h = 2166136261u;   /* fnv() of each prefix in turn; norm[n] == '\0': the prefix is the word */
     for (size_t n = 1; n < 32 && norm[n - 1]; n++) {
         h = (h ^ (unsigned char)norm[n - 1]) * 16777619u;

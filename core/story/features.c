@@ -32,6 +32,30 @@ struct cand {                  /* a name candidate */
     int first;
     char surface[MW_STORY_NAMELEN];
 };
+/* one distinct folded form of the text (with its script: the same bytes in two scripts are two forms) and what
+ * is derived from it, worked out once per text: a word repeats, its stop-word test, chrome weight, stem and
+ * skeleton do not change */
+struct form {
+    uint32_t hash, norm;       /* of norm and script; norm's offset in forms.arena */
+    uint32_t word, skel;       /* term ids (set when terms): the stem's (a number's: its own), the skeleton's */
+    unsigned char script, stop, chrome, sk, terms;   /* sk: the skeleton's length */
+};
+struct forms {
+    uint32_t *slot;            /* index + 1 into f, 0 = empty; cap of them, a power of two */
+    size_t cap;
+    struct form *f;
+    size_t n, capf;
+    char *arena;
+    size_t nar, capar;
+};
+
+/* a token as a part keeps it: where it is, its form, and the flags of the input */
+struct tok {
+    size_t off, len;           /* the token's bytes in the input */
+    uint32_t form;             /* index in forms.f */
+    unsigned char nchars, script, cap, digits, initial;
+};
+
 struct fx {
     const struct mw_story_stop *stop;
     const char *text;
@@ -42,11 +66,12 @@ struct fx {
     struct cand names[64];
     size_t nnames;
     struct sents *sents;       /* the part's sentences as chrome.c judges them */
+    struct forms forms;        /* of every part */
 };
 
 /* the tokens of one part, read once, with the sentence each is in, and its sentences as chrome.c judges them */
 struct sents {
-    struct mw_story_token *tok;
+    struct tok *tok;
     uint16_t *sent;
     unsigned char *content;    /* content_word() of each token, as judge() found it */
     size_t ntok, cap;
@@ -89,7 +114,7 @@ static void surface_copy(char *dst, const char *src, size_t len)
     dst[len] = '\0';
 }
 
-static void add_name(struct fx *x, uint32_t id, float w, const struct mw_story_token *t, int caseless)
+static void add_name(struct fx *x, uint32_t id, float w, const struct tok *t, int caseless)
 {
     for (size_t i = 0; i < x->nnames; i++)
         if (x->names[i].id == id) {
@@ -105,32 +130,51 @@ static void add_name(struct fx *x, uint32_t id, float w, const struct mw_story_t
     surface_copy(c->surface, x->text + t->off, t->len);
 }
 
+/* the term ids of a form, the first time they are asked for */
+static void terms_of(struct forms *fs, struct form *f)
+{
+    if (f->terms)
+        return;
+    f->terms = 1;
+    const char *norm = fs->arena + f->norm;
+    if (f->script == MW_SCRIPT_NONE && *norm >= '0' && *norm <= '9') {   /* digits: a token of nothing else */
+        f->word = term_id(MW_TERM_NUM, norm);
+        return;
+    }
+    char stem[MW_STORY_TOKMAX];
+    snprintf(stem, sizeof stem, "%s", norm);
+    if (f->script == MW_SCRIPT_ARABIC)
+        mw_story_arabic_light(stem);
+    char skel[8];
+    f->sk = (unsigned char)mw_story_skeleton(stem, f->script, skel, 4);
+    mw_story_utf8_trunc(stem, 5);
+    f->word = term_id(MW_TERM_WORD, stem);
+    f->skel = f->sk >= 2 ? term_id(MW_TERM_SKEL, skel) : 0;
+}
+
 /* a token of a sentence that is not chrome; content: content_word() of it */
-static int take_token(struct fx *x, const struct mw_story_token *t, int content)
+static int take_token(struct fx *x, const struct tok *t, int content)
 {
     float w = x->pos < HEAD_WORDS ? HEAD_WEIGHT : 1.0f;
+    struct form *f = &x->forms.f[t->form];
     if (t->digits) {
-        if (t->nchars >= 2)
-            add_term(x, term_id(MW_TERM_NUM, t->norm), w);
+        if (t->nchars >= 2) {
+            terms_of(&x->forms, f);
+            add_term(x, f->word, w);
+        }
         return 0;
     }
     if (!content)
         return 0;
     x->scripts[t->script]++;
-    char stem[MW_STORY_TOKMAX];
-    memcpy(stem, t->norm, sizeof stem);
-    if (t->script == MW_SCRIPT_ARABIC)
-        mw_story_arabic_light(stem);
-    char skel[8];
-    size_t sk = t->nchars >= 4 ? mw_story_skeleton(stem, t->script, skel, 4) : 0;
-    mw_story_utf8_trunc(stem, 5);
-    add_term(x, term_id(MW_TERM_WORD, stem), w);
+    terms_of(&x->forms, f);
+    size_t sk = t->nchars >= 4 ? f->sk : 0;   /* a skeleton of three letters or fewer tells no name */
+    add_term(x, f->word, w);
     if (sk >= 2) {
-        uint32_t id = term_id(MW_TERM_SKEL, skel);
-        add_term(x, id, w);
+        add_term(x, f->skel, w);
         int caseless = t->script == MW_SCRIPT_ARABIC || t->script == MW_SCRIPT_OTHER;
         if ((t->cap && !t->initial) || caseless)
-            add_name(x, id, w, t, caseless);
+            add_name(x, f->skel, w, t, caseless);
     }
     x->pos++;
     return ++x->words >= MAX_TOKENS;
@@ -150,7 +194,7 @@ static size_t sentence_of(struct sents *ss, const struct mw_story_token *t)
 /* room for c tokens; 1 when memory runs out */
 static int reserve(struct sents *ss, size_t c)
 {
-    struct mw_story_token *nt = realloc(ss->tok, c * sizeof *nt);
+    struct tok *nt = realloc(ss->tok, c * sizeof *nt);
     if (nt)
         ss->tok = nt;
     uint16_t *ns = nt ? realloc(ss->sent, c * sizeof *ns) : NULL;
@@ -164,25 +208,6 @@ static int reserve(struct sents *ss, size_t c)
     return 0;
 }
 
-static int collect(void *ctx, const struct mw_story_token *t)
-{
-    struct sents *ss = ctx;
-    if (ss->ntok == ss->cap) {
-        size_t c = ss->cap ? ss->cap * 2 : 512;
-        if (reserve(ss, c))
-            return 1;   /* out of memory: the text read so far is the text */
-    }
-    size_t i = sentence_of(ss, t);
-    ss->tok[ss->ntok] = *t;
-    ss->sent[ss->ntok++] = (uint16_t)(i < MAX_SENTS ? i : MAX_SENTS);
-    return ss->ntok >= (size_t)MAX_TOKENS * 4;   /* far more than the content words taken */
-}
-
-static int content_word(const struct mw_story_stop *stop, const struct mw_story_token *t)
-{
-    return !t->digits && t->nchars >= 2 && !mw_story_stop_has(stop, t->norm);
-}
-
 static int chrome_weight(const struct mw_story_stop *stop, const struct mw_story_token *t)
 {
     if (t->digits)
@@ -193,6 +218,98 @@ static int chrome_weight(const struct mw_story_stop *stop, const struct mw_story
     memcpy(stem, t->norm, sizeof stem);
     mw_story_arabic_light(stem);
     return mw_story_stop_chrome(stop, stem);
+}
+
+/* room for one more form of n bytes (and its slot at half load); 1 when memory runs out */
+static int forms_room(struct forms *fs, size_t n)
+{
+    if (fs->nar + n + 1 > fs->capar) {
+        size_t c = fs->capar ? fs->capar * 2 : 4096;
+        while (c < fs->nar + n + 1)
+            c *= 2;
+        char *a = realloc(fs->arena, c);
+        if (!a)
+            return 1;
+        fs->arena = a;
+        fs->capar = c;
+    }
+    if (fs->n == fs->capf) {
+        size_t c = fs->capf ? fs->capf * 2 : 256;
+        struct form *f = realloc(fs->f, c * sizeof *f);
+        if (!f)
+            return 1;
+        fs->f = f;
+        fs->capf = c;
+    }
+    if ((fs->n + 1) * 2 <= fs->cap)
+        return 0;
+    size_t cap = fs->cap ? fs->cap * 2 : 1024;
+    uint32_t *slot = calloc(cap, sizeof *slot);
+    if (!slot)
+        return 1;
+    for (size_t k = 0; k < fs->n; k++) {
+        size_t i = fs->f[k].hash & (cap - 1);
+        while (slot[i])
+            i = (i + 1) & (cap - 1);
+        slot[i] = (uint32_t)k + 1;
+    }
+    free(fs->slot);
+    fs->slot = slot;
+    fs->cap = cap;
+    return 0;
+}
+
+/* the index of t's form, added (its stop-word test and chrome weight with it) when new; -1 out of memory */
+static long form_of(struct fx *x, const struct mw_story_token *t)
+{
+    struct forms *fs = &x->forms;
+    uint32_t h = 2166136261u;
+    size_t n = 0;
+    for (; t->norm[n]; n++)
+        h = (h ^ (unsigned char)t->norm[n]) * 16777619u;
+    h = (h ^ t->script) * 16777619u;
+    for (size_t i = fs->cap ? h & (fs->cap - 1) : 0; fs->cap && fs->slot[i]; i = (i + 1) & (fs->cap - 1)) {
+        const struct form *f = &fs->f[fs->slot[i] - 1];
+        if (f->hash == h && f->script == t->script && !memcmp(fs->arena + f->norm, t->norm, n + 1))
+            return (long)fs->slot[i] - 1;
+    }
+    if (forms_room(fs, n))
+        return -1;
+    struct form *f = &fs->f[fs->n];
+    *f = (struct form){.hash = h, .norm = (uint32_t)fs->nar, .script = t->script};
+    memcpy(fs->arena + fs->nar, t->norm, n + 1);
+    fs->nar += n + 1;
+    f->stop = (unsigned char)mw_story_stop_has(x->stop, t->norm);
+    f->chrome = (unsigned char)chrome_weight(x->stop, t);
+    size_t i = h & (fs->cap - 1);
+    while (fs->slot[i])
+        i = (i + 1) & (fs->cap - 1);
+    fs->slot[i] = (uint32_t)++fs->n;
+    return (long)fs->n - 1;
+}
+
+static int collect(void *ctx, const struct mw_story_token *t)
+{
+    struct fx *x = ctx;
+    struct sents *ss = x->sents;
+    if (ss->ntok == ss->cap) {
+        size_t c = ss->cap ? ss->cap * 2 : 512;
+        if (reserve(ss, c))
+            return 1;   /* out of memory: the text read so far is the text */
+    }
+    long form = form_of(x, t);
+    if (form < 0)
+        return 1;
+    size_t i = sentence_of(ss, t);
+    ss->tok[ss->ntok] = (struct tok){t->off, t->len, (uint32_t)form, (unsigned char)t->nchars, t->script, t->cap,
+                                     t->digits, t->initial};
+    ss->sent[ss->ntok++] = (uint16_t)(i < MAX_SENTS ? i : MAX_SENTS);
+    return ss->ntok >= (size_t)MAX_TOKENS * 4;   /* far more than the content words taken */
+}
+
+static int content_word(const struct tok *t, const struct form *f)
+{
+    return !t->digits && t->nchars >= 2 && !f->stop;
 }
 
 /* The first tokens that stand for a title when the title and the text come as one: those before the first
@@ -227,15 +344,16 @@ static int spreads(const struct sents *ss, size_t i)
  * whose words weigh MW_STORY_CHROME, the sentences around them that share their words, and the whole part when
  * it is mostly chrome; but in the record's first part the first words before any chrome stay (a cookie wall or
  * a paywall in front of an article: its title, when the title and the text come as one, is what is left) */
-static void judge(const struct mw_story_stop *stop, int first, struct sents *ss)
+static void judge(const struct forms *fs, int first, struct sents *ss)
 {
     size_t n = ss->n < MAX_SENTS ? ss->n : MAX_SENTS, chrome_at = ss->ntok;
     memset(ss->weight, 0, n * sizeof *ss->weight);
     memset(ss->words, 0, n * sizeof *ss->words);
     for (size_t k = 0; k < ss->ntok; k++) {
-        const struct mw_story_token *t = &ss->tok[k];
-        int w = chrome_weight(stop, t);
-        ss->content[k] = (unsigned char)content_word(stop, t);
+        const struct tok *t = &ss->tok[k];
+        const struct form *f = &fs->f[t->form];
+        int w = t->digits ? 0 : f->chrome;
+        ss->content[k] = (unsigned char)content_word(t, f);
         if (w && chrome_at == ss->ntok)
             chrome_at = k;
         if (ss->sent[k] < MAX_SENTS) {
@@ -356,8 +474,8 @@ static void read_part(struct fx *x, const char *s)
         guess = (size_t)MAX_TOKENS * 4;
     if (guess > ss->cap)
         reserve(ss, guess);   /* out of memory: collect() asks again */
-    mw_story_tokens(s, len, collect, ss);
-    judge(x->stop, !x->words, ss);
+    mw_story_tokens(s, len, collect, x);
+    judge(&x->forms, !x->words, ss);
     for (size_t k = 0; k < ss->ntok; k++)
         if ((k < ss->head || ss->sent[k] >= MAX_SENTS || !ss->drop[ss->sent[k]]) &&
             take_token(x, &ss->tok[k], ss->content[k]))
@@ -385,6 +503,9 @@ void mw_story_features(const struct mw_story_stop *stop, const char *title, cons
         free(x->sents->sent);
         free(x->sents->content);
     }
+    free(x->forms.slot);
+    free(x->forms.f);
+    free(x->forms.arena);
     free(x->sents);
     free(x);
 }

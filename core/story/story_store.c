@@ -420,6 +420,10 @@ static int be_vec(void *ctx, int64_t doc, struct mw_story_vec *v, struct mw_err 
 static int be_story_of(void *ctx, int64_t doc, int64_t *story, struct mw_err *err)
 {
     struct mw_story_store *ss = ctx;
+    if (ss->cache && mw_story_index_has(ss->cache, doc)) {   /* as be_vec: the cache sees every add and merge */
+        *story = mw_story_index_story(ss->cache, doc);
+        return 0;
+    }
     return ONE(ss, Q_DOC_STORY, doc, story, err, MW_SQL_I(doc));
 }
 

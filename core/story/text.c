@@ -279,8 +279,9 @@ static int flush(struct tokstate *st, size_t end, mw_story_token_fn fn, void *ct
 
 static void start(struct tokstate *st, size_t off, const struct folded *f)
 {
-    memset(&st->t, 0, sizeof st->t);
-    st->t.off = off;
+    st->t.off = off;   /* every field is set here or by flush(): norm up to its NUL */
+    st->t.len = 0;
+    st->t.nchars = 0;
     st->t.script = (unsigned char)f->script;
     st->t.cap = (unsigned char)f->upper;
     st->t.digits = (unsigned char)f->digit;
@@ -307,9 +308,21 @@ void mw_story_tokens(const char *text, size_t len, mw_story_token_fn fn, void *c
         size_t adv = 1;
         unsigned char c = s[i];
         if (c < 0x80 && st.open && ((c | 32) >= 'a' && (c | 32) <= 'z') && !st.t.digits
-            && st.nlen + 1 < MW_STORY_TOKMAX) {   /* the common case: an ASCII letter inside a word */
-            st.t.norm[st.nlen++] = (char)(c | 32);
-            st.t.nchars++;
+            && st.nlen + 1 < MW_STORY_TOKMAX) {   /* the common case: ASCII letters inside a word */
+            size_t n = st.nlen, j = i;
+            do {
+                st.t.norm[n++] = (char)(s[j++] | 32);
+            } while (j < len && n + 1 < MW_STORY_TOKMAX && s[j] < 0x80 && (s[j] | 32) >= 'a' && (s[j] | 32) <= 'z');
+            st.t.nchars += n - st.nlen;
+            st.nlen = n;
+            i = j;
+            continue;
+        }
+        if (c < 0x80 && !((c | 32) >= 'a' && (c | 32) <= 'z') && !(c >= '0' && c <= '9')) {
+            if (flush(&st, i, fn, ctx))   /* the other common case: ASCII between words, as fold() has it */
+                return;
+            if (ends_sentence(c))
+                st.boundary = 1;
             i++;
             continue;
         }
@@ -357,6 +370,9 @@ struct skel {
     size_t n, max;
 };
 
+/* out is full and no consonant to come can change it (only a "j" after a final "d" would) */
+static int done(const struct skel *k) { return k->n >= k->max && (!k->n || k->out[k->n - 1] != 'd'); }
+
 static void emit(struct skel *k, char c)
 {
     if (k->n && c == 'j' && k->out[k->n - 1] == 'd') {   /* "dj", "дж" -> j */
@@ -389,7 +405,7 @@ static int digraph(const char *w, char *c)
 
 static void skel_latin(const char *w, struct skel *k)
 {
-    for (size_t i = 0; w[i];) {
+    for (size_t i = 0; w[i] && !done(k);) {
         char c;
         int n = digraph(w + i, &c);
         if (n) {
@@ -455,7 +471,7 @@ size_t mw_story_skeleton(const char *norm, unsigned char script, char *out, size
         const char *w = script == MW_SCRIPT_ARABIC ? ar_article(norm) : norm;
         const unsigned char *p = (const unsigned char *)w;
         size_t n = strlen(w);
-        for (size_t i = 0; i < n;) {
+        for (size_t i = 0; i < n && !done(&k);) {
             size_t adv;
             uint32_t cp = dec(p + i, n - i, &adv);
             char c = script == MW_SCRIPT_ARABIC ? ar_consonant(cp) : cyr_consonant(cp);

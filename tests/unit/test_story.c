@@ -1,7 +1,8 @@
 /* tests/unit/test_story.c: core/story's text side and decision: folding and tokens (accents, Turkish and Polish
  * letters, mojibake, Arabic letter variants and digits), consonant skeletons across scripts, Arabic light
  * stemming, stop words, sentence splitting, the pair similarity (identity, unrelated texts, time, scripts), and
- * the online clustering over the in-memory backend. Rows are {input, want}. */
+ * the online clustering over the in-memory backend, whose postings must come back in (day, order of addition)
+ * for any window. Rows are {input, want}. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -338,6 +339,76 @@ static void test_cluster(void **state)
     mw_story_stop_free(stop);
 }
 
+/* ---------- the in-memory index's postings, long lists too ---------- */
+
+/* expected postings of term 7 for day's window: the undated first (when any is indexed), then the days
+ * day-7..day+7, each in (day, order of addition) */
+static size_t want_postings(const int32_t *days, size_t n, int32_t day, int64_t *out)
+{
+    size_t k = 0;
+    int undated = 0;
+    for (size_t i = 0; i < n; i++)
+        undated |= days[i] == MW_STORY_NODAY;
+    for (size_t i = 0; undated && i < n; i++)
+        if (days[i] == MW_STORY_NODAY)
+            out[k++] = (int64_t)i + 1;
+    for (int32_t d = day - MW_STORY_WINDOW; day != MW_STORY_NODAY && d <= day + MW_STORY_WINDOW; d++)
+        for (size_t i = 0; i < n; i++)
+            if (days[i] == d)
+                out[k++] = (int64_t)i + 1;
+    return k;
+}
+
+static void test_postings(void **state)
+{
+    (void)state;
+    enum { N = 3000 };   /* long lists, their articles met out of date order */
+    int32_t *days = malloc(N * sizeof *days);
+    int64_t *got = malloc((N + 2) * sizeof *got), *want = malloc(N * sizeof *want);
+    struct mw_story_doc *d = calloc(1, sizeof *d);
+    struct mw_story_vec *v = calloc(1, sizeof *v);
+    struct mw_story_index *x = mw_story_index_new();
+    struct mw_story_backend be = mw_story_index_backend(x);
+    uint32_t seed = 20260314;
+    for (size_t i = 0; i < N; i++) {   /* days in random order, as a crawl meets them */
+        seed = seed * 1103515245u + 12345u;
+        days[i] = (seed >> 16) % 97 == 0 ? MW_STORY_NODAY : (int32_t)((seed >> 16) % 60);
+        *d = (struct mw_story_doc){.id = (int64_t)i + 1, .day = days[i], .story = (int64_t)(i % 7) + 1};
+        *v = (struct mw_story_vec){.n = 2, .day = days[i]};
+        v->id[0] = 7;
+        v->id[1] = 1000 + (uint32_t)i;
+        assert_int_equal(mw_story_index_add(x, d, v), 0);
+    }
+    for (int32_t day = -10; day <= 70; day += 3) {
+        struct mw_err err = {0};
+        size_t n = 0, w = want_postings(days, N, day, want);
+        assert_int_equal(be.postings(be.ctx, day, 7, N, got, &n, &err), 0);
+        assert_int_equal(n, w);
+        for (size_t i = 0; i < n; i++)
+            if (got[i] != want[i])
+                fail_msg("day %d: posting %zu is %lld, want %lld", (int)day, i, (long long)got[i], (long long)want[i]);
+        n = 0;   /* a capped read stops after cap + 1 */
+        assert_int_equal(be.postings(be.ctx, day, 7, 20, got, &n, &err), 0);
+        assert_int_equal(n, w < 21 ? w : 21);
+        assert_memory_equal(got, want, n * sizeof *got);
+        uint32_t term = 7, df = 0;   /* the stories of the first 16, scaled to all (7 stories, i % 7) */
+        int64_t ndocs = 0;
+        assert_int_equal(be.df(be.ctx, day, &term, 1, &df, &ndocs, &err), 0);
+        int seen[8] = {0}, distinct = 0;
+        for (size_t i = 0; i < w && i < 16; i++)
+            distinct += !seen[(want[i] - 1) % 7]++;
+        uint32_t expect = w > 16 ? (uint32_t)(((uint64_t)distinct * w + 8) / 16) : (uint32_t)distinct;
+        assert_int_equal(df, expect);
+        assert_int_equal(ndocs, (int64_t)w);
+    }
+    mw_story_index_free(x);
+    free(v);
+    free(d);
+    free(want);
+    free(got);
+    free(days);
+}
+
 static void test_day(void **state)
 {
     (void)state;
@@ -353,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_tokens),     cmocka_unit_test(test_skeletons), cmocka_unit_test(test_arabic_light),
         cmocka_unit_test(test_stopwords),  cmocka_unit_test(test_sentences), cmocka_unit_test(test_similarity),
         cmocka_unit_test(test_cluster),    cmocka_unit_test(test_day),       cmocka_unit_test(test_chrome),
+        cmocka_unit_test(test_postings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
