@@ -405,10 +405,24 @@ static void test_lang(void **state)
     static const struct { const char *text, *want; } langs[] = {
         {"The minister said that the plan was not ready and would be presented after the summer.", "en"},
         {"Der Minister sagte, dass der Plan noch nicht fertig sei und nach dem Sommer vorgestellt werde.", "de"},
+        /* words too long to be stop words are passed over, however long */
+        {"Die Donaudampfschifffahrtsgesellschaftskapitänsmützen und die Arbeiterunfallversicherungsgesetze sind "
+         "auch in der Ausstellung.", "de"},
         {"Le ministre a dit que le plan n'est pas prêt et qu'il sera présenté après l'été.", "fr"},
         {"El ministro dijo que el plan no está listo y que se presentará después del verano.", "es"},
         {"Bakan, planın henüz hazır olmadığını ve yazdan sonra sunulacağını söyledi. Bu çok önemli bir adım.", "tr"},
         {"Міністр сказав, що план ще не готовий і його буде представлено після літа, але це також важливо.", "uk"},
+        /* short Russian lines whose only stop words ("у", "до") are Ukrainian ones too: a letter Ukrainian
+         * does not have (ы, э, ъ, ё) decides */
+        {"Рыбаки у реки были до темноты", "ru"},
+        {"Поэт у этой двери стоял до конца дуэли", "ru"},
+        {"Объявление у подъезда висело до отъезда", "ru"},
+        {"Ребёнок у ёлки ждёт до утра", "ru"},
+        /* and Ukrainian lines without stop words: one letter Russian does not have (і, ї, є, ґ) tells them */
+        {"Сніг падав цілий тиждень", "uk"},
+        {"Поїзд прибув вчасно", "uk"},
+        {"Синє море хвилює рибалок", "uk"},
+        {"Наш ґрунт промерз глибоко", "uk"},
         {"قال الوزير إن الخطة ليست جاهزة بعد وسيتم تقديمها بعد الصيف", "ar"},
         {"部长表示，该计划尚未准备好，将在夏季之后提出。", "zh"},
         {"大臣は、計画はまだ準備ができておらず、夏の後に発表されると述べた。", "ja"},
