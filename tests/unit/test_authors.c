@@ -55,6 +55,10 @@ static const struct row rows[] = {
     {"Written by Alex Kim", "Alex Kim"},
     {"Correspondent Kate Vinton in Kyiv", "Kate Vinton"},
     {"Nicolas Camut & Laura Kayali", "Nicolas Camut|Laura Kayali"},
+    /* roles and date words are whole words: inside a name they are the name's */
+    {"Ann Stafford, Staff Writer", "Ann Stafford"},
+    {"Jon Snow 14.01.2020", "Jon Snow"},
+    {"Von Leonie Amann am 14.01.2020", "Leonie Amann"},
     {"", ""},
 };
 
