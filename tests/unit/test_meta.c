@@ -334,6 +334,26 @@ static const struct row page_rows[] = {
      "href=\"/\">Home</a> <span>01.01.2015</span></nav><div class=\"content\"><p>The club met again and talked "
      "about the season, long enough to be text.</p><p class=\"info\">Aktualisiert: 30.12.2016</p></div></body></html>",
      NULL, "published", "\"2016-12-30\"", "page"},
+    /* a label alone in its element: the date is in the element around it, or beside the label in the same
+     * element; text before them with another date does not count */
+    {"label in an element of its own, the date beside it", "<html><body><article><h1>Storm hits the coast</h1><p>The "
+     "council met on 12 March 2023 and again last week, long enough to be text.</p><ul class=\"info\"><li>"
+     "<strong>Datum</strong> 28.04.2023</li></ul></article></body></html>",
+     NULL, "published", "\"2023-04-28\"", "page"},
+    {"label with a space before its colon (French)", "<html><body><article><h1>Storm hits the coast</h1><p>The "
+     "council met on 12 March 2023 and again last week, long enough to be text.</p><p><span>Publi\xc3\xa9 le :</span>"
+     " 28/04/2023</p></article></body></html>",
+     NULL, "published", "\"2023-04-28\"", "page"},
+    {"label and date in one item of a long list", "<html><body><article><h1>Storm hits the coast</h1><p>The council "
+     "met on 12 March 2023 and again last week, long enough to be text.</p><ul class=\"info\"><li>Rubrik <b>"
+     "Wirtschaft und Hafen</b></li><li>Ort <b>Hamburg-Altona</b></li><li>Lesezeit <b>3 Minuten</b></li><li>Datum "
+     "<b>28.04.2023</b></li></ul></article></body></html>",
+     NULL, "published", "\"2023-04-28\"", "page"},
+    {"a label word leading a long paragraph is prose", "<html><body><article><h1>Storm hits the coast</h1><p>The "
+     "council met on 12 March 2023 and again last week, long enough to be text.</p><p><strong>Data</strong> from the "
+     "harbour office show that the pier was closed on 28.04.2023 and stayed closed for most of the summer.</p>"
+     "</article></body></html>",
+     NULL, "published", "\"2023-03-12\"", "page"},
     {"relative date without fetch time", "<html><body><article><h1>Storm hits the coast</h1><span class=\"date\">3 hours "
                                          "ago</span><p>Text.</p></article></body></html>",
      NULL, "published_relative", "\"3 hours ago\"", "page"},
