@@ -160,6 +160,7 @@ static const struct row good[] = {
     {"14. Januar 2020", "de", NULL, NULL, "2020-01-14"},
     {"14. Januar 2020, 12:05 Uhr", "de", NULL, NULL, "2020-01-14T12:05:00"},
     {"Dienstag, 14.01.2020, 12:05 Uhr", "de", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14.01.2020 um 12:05 am Rathaus", "de", NULL, NULL, "2020-01-14T12:05:00"},   /* German "am": at the */
     {"14. Jänner 2020", "de", NULL, NULL, "2020-01-14"},
     {"14. März 2020", "de", NULL, NULL, "2020-03-14"},
     {"14. Maerz 2020", NULL, NULL, NULL, "2020-03-14"},
@@ -177,6 +178,8 @@ static const struct row good[] = {
     {"الثلاثاء، 14 كانون الثاني/يناير 2020", "ar", NULL, NULL, "2020-01-14"},
     {"١٤/٠١/٢٠٢٠ ٠١:٠٥ م", "ar", NULL, NULL, "2020-01-14T13:05:00"},
     {"14 أبريل 2020", "ar", NULL, NULL, "2020-04-14"},
+    {"14 ينـايـر 2020", "ar", NULL, NULL, "2020-01-14"},            /* tatweel stretching the month name */
+    {"١٤ يَنَايِر ٢٠٢٠", "ar", NULL, NULL, "2020-01-14"},              /* harakat */
     {"14 ابريل 2020", NULL, NULL, NULL, "2020-04-14"},
     {"٣ تشرين الأول ٢٠٢٠", "ar", NULL, NULL, "2020-10-03"},
     {"25 كانون الأول 2020", "ar", NULL, NULL, "2020-12-25"},
@@ -398,6 +401,8 @@ static void test_null_opts(void **state)
     assert_int_equal(mw_date_parse("14 января 2020", NULL, out, NULL), 0);
     assert_string_equal(out, "2020-01-14");
     assert_int_equal(mw_date_parse(NULL, NULL, out, NULL), MW_EPARSE);
+    assert_int_equal(mw_date_relative(NULL, NULL, 1579003500, out, NULL), MW_EPARSE);
+    assert_string_equal(out, "");
 }
 
 /* A language hint keeps other languages' look-alikes out: "ago" is August only in es/it/pt. */
@@ -459,6 +464,7 @@ static const struct epoch_row epochs[] = {
     {"2020-01-14T12:05:00", 1579003500, 0},
     {"2020-01-14", 1578960000, 0},
     {"2020-01-14T12:05:00.5-05:00", 1579021500.5, 1},
+    {"2020-01-14T12:05:00.05Z", 1579003500.05, 1},
     {"2020-01-14T12:05-0530", 1579023300, 1},
     {"1970-01-01T00:00:00+00:00", 0, 1},
     {"1969-12-31T23:59:59+00:00", -1, 1},
