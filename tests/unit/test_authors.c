@@ -133,6 +133,19 @@ static void test_dedupe_across_calls(void **state)
     json_decref(names);
 }
 
+/* One clean name at a time (the tags of meta.c come this way too): nothing is no name. */
+static void test_add(void **state)
+{
+    (void)state;
+    json_t *names = json_array();
+    assert_int_equal(mw_authors_add(names, "Ann Bell"), 1);
+    assert_int_equal(mw_authors_add(names, "ANN BELL"), 0);
+    assert_int_equal(mw_authors_add(names, ""), 0);
+    assert_int_equal(mw_authors_add(names, NULL), 0);
+    assert_int_equal(json_array_size(names), 1);
+    json_decref(names);
+}
+
 static void test_agency(void **state)
 {
     (void)state;
@@ -148,6 +161,7 @@ int main(void)
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_split_languages),
         cmocka_unit_test(test_dedupe_across_calls),
+        cmocka_unit_test(test_add),
         cmocka_unit_test(test_agency),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -248,6 +248,8 @@ static const struct { const char *name, *title, *site, *section, *want; } suffix
     {"title section and site", "Rates rise again \xe2\x80\x94 Business \xe2\x80\x94 Example News", "Example News",
      "Business", "Rates rise again"},
     {"title keeps its own dash", "Rates rise - and stay high", "Example News", NULL, "Rates rise - and stay high"},
+    {"site first: the first separator ends it", "Example News | Rates rise - and stay high", "Example News", NULL,
+     "Rates rise - and stay high"},
 };
 
 static void test_title_suffixes(void **state)
@@ -354,6 +356,11 @@ static const struct row page_rows[] = {
      "harbour office show that the pier was closed on 28.04.2023 and stayed closed for most of the summer.</p>"
      "</article></body></html>",
      NULL, "published", "\"2023-03-12\"", "page"},
+    {"a date in an embedded post (a blockquote) is the post's", "<html><body><article><h1>Storm hits the coast</h1>"
+     "<blockquote class=\"twitter-tweet\"><p>Waves over the pier this morning</p>&mdash; Harbour Watch "
+     "(@harbourwatch) <a href=\"https://twitter.com/harbourwatch/status/1\">March 2, 2019</a></blockquote><p>Text "
+     "of the story, long enough to be text.</p></article></body></html>",
+     NULL, "published", NULL, NULL},
     {"relative date without fetch time", "<html><body><article><h1>Storm hits the coast</h1><span class=\"date\">3 hours "
                                          "ago</span><p>Text.</p></article></body></html>",
      NULL, "published_relative", "\"3 hours ago\"", "page"},
@@ -374,6 +381,8 @@ static const struct { const char *url, *want; } url_rows[] = {
     {"https://www.example.com/news/2023/Apr/28/governor-endorses-budget/?utm_source=rss", "\"2023-04-28\""},
     {"https://www.example.com/stories/2019/nov/meth-were-on-it/", NULL},   /* a month states no day */
     {"https://www.example.com/2020/02/17/storm", "\"2020-02-17\""},
+    {"https://www.example.com/1995/12/04/first-web-edition", "\"1995-12-04\""},   /* the first year a URL may state */
+    {"https://www.example.com/1994/12/04/archive-scan", NULL},
 };
 
 static void test_url_dates(void **state)
