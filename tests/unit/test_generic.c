@@ -292,6 +292,33 @@ static void test_state_blob(void **state)
     assert_non_null(strstr(body, "June session"));
     assert_non_null(strstr(body, "two of them local"));
     json_decref(o);
+
+    /* A second blob, another story's (a longer one), whose blank caption names nothing: not the article. */
+    o = run("<html><head><title>Pier to be rebuilt after storms | Gazette</title></head><body>"
+            "<div id='__next'><h1>Pier to be rebuilt after storms</h1><p>Loading the story for you.</p></div>"
+            "<script id='__NEXT_DATA__' type='application/json'>{\"props\":{\"pageProps\":{\"story\":{"
+            "\"headline\":\"Pier to be rebuilt after storms\",\"blocks\":["
+            "{\"type\":\"paragraph\",\"text\":\"The harbour council voted on Tuesday to rebuild the old stone pier, which storms damaged twice.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"Fishermen, who have tied up at a temporary pontoon since March, said the decision came late.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"The engineer in charge expects the new pier to stand for a century, if the breakwater is raised.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"Council members will choose the contractor from four bidders next month, two of them local.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"The province, which pays half of the cost, must still approve the plan at its June session.\"}"
+            "]}}}}</script>"
+            "<script type='application/json'>{\"teaser\":{\"headline\":\"Ferry timetable changes for the winter\","
+            "\"caption\":\"                \",\"blocks\":["
+            "{\"type\":\"paragraph\",\"text\":\"The ferry company will run two boats a day to the island from November, one fewer than in summer.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"The first boat leaves the harbour at seven, the second at four, and both return within the hour.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"Islanders, who asked for a third boat on Fridays, were told the crews are needed for repairs.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"The summer timetable, with three boats a day and an evening crossing, returns in the spring.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"Tickets bought for the summer crossings can be used on any winter boat until the end of the year.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"The company said it would look again at the Friday boat once the repairs to the older ferry are done.\"}"
+            "]}}</script></body></html>",
+            NULL, NULL);
+    body = json_string_value(json_object_get(o, "body"));
+    assert_non_null(strstr(body, "rebuild the old stone pier"));
+    assert_non_null(strstr(body, "June session"));
+    assert_null(strstr(body, "ferry company"));
+    json_decref(o);
 }
 
 static void test_document_unchanged(void **state)
