@@ -2,8 +2,8 @@
 """tests/mutants.py (`make mutants`): a mutation check of the tests. It copies the source tree to
 build/mutants/src, then, one mutant at a time, flips one comparison (< <=, > >=, == !=, && ||) or nudges one
 constant that a comparison reads (n -> n+1) in core/meta, core/extract and core/rules, rebuilds, and runs the
-suites that check those modules: the cmocka suites of meta, date, authors, generic, article, runner,
-fixtures, text and lua, and `moonwire test` over tests/rules and ../shared/corpus/outlets. A mutant some
+suites that check those modules: the cmocka suites of meta, date, authors, generic, article, kind, runner,
+fixtures, scan, text and lua, and `moonwire test` over tests/rules and ../shared/corpus/outlets. A mutant some
 suite fails on is killed. A mutant they all pass is rebuilt with ASan+UBSan (as `make test` runs the suites
 too) and the same suites run again: a mutant only they fail on (an out-of-bounds read that changes no output
 of the plain build) is killed "by the sanitizer build", and counted apart. One that passes both is a survivor:
@@ -22,8 +22,8 @@ WORK = os.path.join(ROOT, "build", "mutants")
 SRC = os.path.join(WORK, "src")
 SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
 DIRS = ("core/meta", "core/extract", "core/rules")
-UNIT = ["test_meta", "test_date", "test_authors", "test_generic", "test_article", "test_runner", "test_fixtures",
-        "test_text", "test_lua"]
+UNIT = ["test_meta", "test_date", "test_authors", "test_generic", "test_article", "test_kind", "test_runner",
+        "test_fixtures", "test_scan", "test_text", "test_lua"]
 GUARD = 120   # seconds per suite: a mutant that loops forever is killed by the guard
 
 FLIP = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "==", "&&": "||", "||": "&&"}
