@@ -2,13 +2,15 @@
 """tests/mutants.py (`make mutants`): a mutation check of the tests. It copies the source tree to
 build/mutants/src, then, one mutant at a time, flips one comparison (< <=, > >=, == !=, && ||) or nudges one
 constant that a comparison reads (n -> n+1) in core/meta, core/extract and core/rules, rebuilds, and runs the
-suites that check those modules: the cmocka suites of meta, date, authors, generic, article, runner,
-fixtures, text and lua, and `moonwire test` over tests/rules and ../shared/corpus/outlets. A mutant some
-suite fails on is killed; one they all pass is a survivor: a change of behaviour no test notices (or an
-equivalent mutant — read it before writing a test). The sites are drawn with a fixed seed, so two runs on the
-same code try the same mutants.
+suites that check those modules: the cmocka suites of meta, date, authors, generic, article, kind, runner,
+fixtures, scan, text and lua, and `moonwire test` over tests/rules and ../shared/corpus/outlets. A mutant some
+suite fails on is killed. A mutant they all pass is rebuilt with ASan+UBSan (as `make test` runs the suites
+too) and the same suites run again: a mutant only they fail on (an out-of-bounds read that changes no output
+of the plain build) is killed "by the sanitizer build", and counted apart. One that passes both is a survivor:
+a change of behaviour no test notices (or an equivalent mutant — read it before writing a test). The sites are
+drawn with a fixed seed, so two runs on the same code try the same mutants.
 
-    python3 tests/mutants.py [-n N] [--seed S] [--only PATH_PART] [--list]
+    python3 tests/mutants.py [-n N] [--seed S] [--only PATH_PART] [--list] [--no-san]
 
 Writes the report to build/mutants/report.txt and prints it. Exit status 0 (survivors are a finding, not a
 failure of the tool), 2 when the suites fail before any mutation.
@@ -20,8 +22,8 @@ WORK = os.path.join(ROOT, "build", "mutants")
 SRC = os.path.join(WORK, "src")
 SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
 DIRS = ("core/meta", "core/extract", "core/rules")
-UNIT = ["test_meta", "test_date", "test_authors", "test_generic", "test_article", "test_runner", "test_fixtures",
-        "test_text", "test_lua"]
+UNIT = ["test_meta", "test_date", "test_authors", "test_generic", "test_article", "test_kind", "test_runner",
+        "test_fixtures", "test_scan", "test_text", "test_lua"]
 GUARD = 120   # seconds per suite: a mutant that loops forever is killed by the guard
 
 FLIP = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "==", "&&": "||", "||": "&&"}
@@ -92,20 +94,29 @@ def build(targets):
     return run(["make", "-s", "-j2", "WARN=-std=c11 -w"] + targets, SRC, guard=600)
 
 
-def suites(env):
-    """Run every oracle suite; the name of the first that fails, or None when all pass."""
+def targets_of(san):
+    """The oracle's binaries: build/ (plain) or build/san/ (ASan+UBSan, as `make sanitize` builds them)."""
+    top = os.path.join("build", "san") if san else "build"
+    return [os.path.join(top, "moonwire")] + [os.path.join(top, "tests", t) for t in UNIT]
+
+
+def suites(env, san=False):
+    """Run every oracle suite; the name of the first that fails ("san-" before it for the sanitized build), or
+    None when all pass."""
+    top, tag = (os.path.join("build", "san"), "san-") if san else ("build", "")
+    mw = os.path.join(top, "moonwire")
     for t in UNIT:
-        rc, _ = run([os.path.join("build", "tests", t)], SRC, env)
+        rc, _ = run([os.path.join(top, "tests", t)], SRC, env, guard=GUARD * (3 if san else 1))
         if rc != 0:
-            return t
-    rc, _ = run(["build/moonwire", "test", "--fixtures", "tests/rules"], SRC, env)
+            return tag + t
+    rc, _ = run([mw, "test", "--fixtures", "tests/rules"], SRC, env)
     if rc != 0:
-        return "rules-shape"
+        return tag + "rules-shape"
     if os.path.isdir(os.path.join(SHARED, "corpus", "outlets")):
-        rc, _ = run(["build/moonwire", "test", "--known", "tests/rules/corpus-known.json", "--fixtures",
-                     os.path.join(SHARED, "corpus", "outlets")], SRC, env)
+        rc, _ = run([mw, "test", "--known", "tests/rules/corpus-known.json", "--fixtures",
+                     os.path.join(SHARED, "corpus", "outlets")], SRC, env, guard=GUARD * (3 if san else 1))
         if rc != 0:
-            return "rules-corpus"
+            return tag + "rules-corpus"
     return None
 
 
@@ -115,6 +126,7 @@ def main():
     ap.add_argument("--seed", type=int, default=int(os.environ.get("MW_MUTANTS_SEED", "11")))
     ap.add_argument("--only", help="only files whose path contains this")
     ap.add_argument("--list", action="store_true", help="list the chosen mutants and stop")
+    ap.add_argument("--no-san", action="store_true", help="no second pass of the survivors under ASan+UBSan")
     a = ap.parse_args()
 
     files = sorted(os.path.join(d, f) for d in DIRS for f in os.listdir(os.path.join(ROOT, d)) if f.endswith(".c"))
@@ -135,18 +147,23 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     copy_tree()
     env = dict(os.environ, MOONWIRE_SCRIPTS=os.path.join(SRC, "scripts"), MW_SHARED=SHARED,
-               MW_TESTD=os.path.join(SRC, "build", "mw-testd"))
+               MW_TESTD=os.path.join(SRC, "build", "mw-testd"),
+               # as tests/run.sh runs the sanitized suites
+               ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1",
+               UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1",
+               LSAN_OPTIONS="suppressions=" + os.path.join(SRC, "tests", "lsan.supp"))
     env.pop("MOONWIRE_RULES", None)
-    targets = ["build/moonwire"] + [os.path.join("build", "tests", t) for t in UNIT]
-    rc, out = build(targets)
-    if rc != 0:
-        print(out[-3000:])
-        print("mutants: the unmutated tree does not build")
-        return 2
-    first = suites(env)
-    if first:
-        print(f"mutants: {first} fails without any mutant: fix that first")
-        return 2
+    targets, san_targets = targets_of(False), targets_of(True)
+    for san in (False, True) if not a.no_san else (False,):
+        rc, out = build(san_targets if san else targets)
+        if rc != 0:
+            print(out[-3000:])
+            print("mutants: the unmutated tree does not build" + (" with ASan+UBSan" if san else ""))
+            return 2
+        first = suites(env, san)
+        if first:
+            print(f"mutants: {first} fails without any mutant: fix that first")
+            return 2
 
     rows, t0 = [], time.monotonic()
     for i, (f, off, old, new, kind, line) in enumerate(chosen, 1):
@@ -160,6 +177,9 @@ def main():
             verdict, by = "stillborn", "does not compile"
         else:
             by = suites(env)
+            if not by and not a.no_san:   # the plain build shows nothing: does the sanitized one?
+                rc, out = build(san_targets)
+                by = suites(env, True) if rc == 0 else None
             verdict = "killed" if by else "SURVIVED"
         open(path, "w", encoding="utf-8").write(text)
         os.utime(path)   # rebuilt from the original next time
@@ -167,13 +187,18 @@ def main():
         print(f"  [{i:2d}/{len(chosen)}] {verdict:9s} {f}:{line}  {old} -> {new}" + (f"  ({by})" if by else ""),
               flush=True)
     build(targets)
+    if not a.no_san:
+        build(san_targets)
 
     killed = sum(1 for r in rows if r[0] == "killed")
+    by_san = sum(1 for r in rows if r[0] == "killed" and r[5].startswith("san-"))
     survived = [r for r in rows if r[0] == "SURVIVED"]
     still = sum(1 for r in rows if r[0] == "stillborn")
-    lines = [f"mutation check: {len(rows)} mutants (seed {a.seed}), {killed} killed, {len(survived)} survived, "
-             f"{still} did not compile; {time.monotonic() - t0:.0f} s",
-             f"oracle: {', '.join(UNIT)}, moonwire test on tests/rules and ../shared/corpus/outlets", ""]
+    lines = [f"mutation check: {len(rows)} mutants (seed {a.seed}), {killed} killed"
+             + ("" if a.no_san else f" ({by_san} only by the sanitizer build)")
+             + f", {len(survived)} survived, {still} did not compile; {time.monotonic() - t0:.0f} s",
+             f"oracle: {', '.join(UNIT)}, moonwire test on tests/rules and ../shared/corpus/outlets"
+             + ("" if a.no_san else "; what those pass, again built with ASan+UBSan (san-)"), ""]
     by_suite = {}
     for r in rows:
         if r[0] == "killed":

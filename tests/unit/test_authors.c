@@ -55,6 +55,10 @@ static const struct row rows[] = {
     {"Written by Alex Kim", "Alex Kim"},
     {"Correspondent Kate Vinton in Kyiv", "Kate Vinton"},
     {"Nicolas Camut & Laura Kayali", "Nicolas Camut|Laura Kayali"},
+    /* roles and date words are whole words: inside a name they are the name's */
+    {"Ann Stafford, Staff Writer", "Ann Stafford"},
+    {"Jon Snow 14.01.2020", "Jon Snow"},
+    {"Von Leonie Amann am 14.01.2020", "Leonie Amann"},
     {"", ""},
 };
 
@@ -129,6 +133,19 @@ static void test_dedupe_across_calls(void **state)
     json_decref(names);
 }
 
+/* One clean name at a time (the tags of meta.c come this way too): nothing is no name. */
+static void test_add(void **state)
+{
+    (void)state;
+    json_t *names = json_array();
+    assert_int_equal(mw_authors_add(names, "Ann Bell"), 1);
+    assert_int_equal(mw_authors_add(names, "ANN BELL"), 0);
+    assert_int_equal(mw_authors_add(names, ""), 0);
+    assert_int_equal(mw_authors_add(names, NULL), 0);
+    assert_int_equal(json_array_size(names), 1);
+    json_decref(names);
+}
+
 static void test_agency(void **state)
 {
     (void)state;
@@ -144,6 +161,7 @@ int main(void)
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_split_languages),
         cmocka_unit_test(test_dedupe_across_calls),
+        cmocka_unit_test(test_add),
         cmocka_unit_test(test_agency),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

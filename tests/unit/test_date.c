@@ -1,5 +1,6 @@
 /* tests/unit/test_date.c: meta/date.c against date strings as news pages print them, in ten languages.
- * Rows are {input, lang, tz, format, want}; a NULL want means the string must be refused (MW_EPARSE). */
+ * Rows are {input, lang, tz, format, want}; a NULL want means the string must be refused (MW_EPARSE).
+ * Last, meta/tzdb.c's reading of a zone file's POSIX rule, on zone files the test writes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,9 +8,12 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "meta/date.h"
+#include "meta/tzdb.h"
 
 struct row {
     const char *in, *lang, *tz, *format, *want;
@@ -156,6 +160,7 @@ static const struct row good[] = {
     {"14. Januar 2020", "de", NULL, NULL, "2020-01-14"},
     {"14. Januar 2020, 12:05 Uhr", "de", NULL, NULL, "2020-01-14T12:05:00"},
     {"Dienstag, 14.01.2020, 12:05 Uhr", "de", NULL, NULL, "2020-01-14T12:05:00"},
+    {"14.01.2020 um 12:05 am Rathaus", "de", NULL, NULL, "2020-01-14T12:05:00"},   /* German "am": at the */
     {"14. Jänner 2020", "de", NULL, NULL, "2020-01-14"},
     {"14. März 2020", "de", NULL, NULL, "2020-03-14"},
     {"14. Maerz 2020", NULL, NULL, NULL, "2020-03-14"},
@@ -173,6 +178,8 @@ static const struct row good[] = {
     {"الثلاثاء، 14 كانون الثاني/يناير 2020", "ar", NULL, NULL, "2020-01-14"},
     {"١٤/٠١/٢٠٢٠ ٠١:٠٥ م", "ar", NULL, NULL, "2020-01-14T13:05:00"},
     {"14 أبريل 2020", "ar", NULL, NULL, "2020-04-14"},
+    {"14 ينـايـر 2020", "ar", NULL, NULL, "2020-01-14"},            /* tatweel stretching the month name */
+    {"١٤ يَنَايِر ٢٠٢٠", "ar", NULL, NULL, "2020-01-14"},              /* harakat */
     {"14 ابريل 2020", NULL, NULL, NULL, "2020-04-14"},
     {"٣ تشرين الأول ٢٠٢٠", "ar", NULL, NULL, "2020-10-03"},
     {"25 كانون الأول 2020", "ar", NULL, NULL, "2020-12-25"},
@@ -276,6 +283,12 @@ static const struct row honest[] = {
     /* other zones of the database; past 2037 the zone's POSIX rule decides */
     {"2040-07-01 12:00", NULL, "Europe/Berlin", NULL, "2040-07-01T12:00:00+02:00"},
     {"2040-12-01 12:00", NULL, "Europe/Berlin", NULL, "2040-12-01T12:00:00+01:00"},
+    {"2040-07-01 12:00", NULL, "America/New_York", NULL, "2040-07-01T12:00:00-04:00"},   /* M11.1.0: a first week */
+    {"2040-11-12 12:00", NULL, "America/New_York", NULL, "2040-11-12T12:00:00-05:00"},
+    {"2040-07-01 12:00", NULL, "America/Santiago", NULL, "2040-07-01T12:00:00-04:00"},   /* M4.1.6/24: Saturdays */
+    {"2040-01-14 12:00", NULL, "America/Santiago", NULL, "2040-01-14T12:00:00-03:00"},
+    {"2040-07-01 12:00", NULL, "America/Anchorage", NULL, "2040-07-01T12:00:00-08:00"},  /* AKST9AKDT */
+    {"2040-07-01 12:00", NULL, "Europe/London", NULL, "2040-07-01T12:00:00+01:00"},      /* GMT0BST */
     {"2024-01-14 12:00", NULL, "America/Sao_Paulo", NULL, "2024-01-14T12:00:00-03:00"},
     {"2024-01-14 12:00", NULL, "Australia/Sydney", NULL, "2024-01-14T12:00:00+11:00"},
     {"2024-07-14 12:00", NULL, "Australia/Sydney", NULL, "2024-07-14T12:00:00+10:00"},
@@ -388,6 +401,8 @@ static void test_null_opts(void **state)
     assert_int_equal(mw_date_parse("14 января 2020", NULL, out, NULL), 0);
     assert_string_equal(out, "2020-01-14");
     assert_int_equal(mw_date_parse(NULL, NULL, out, NULL), MW_EPARSE);
+    assert_int_equal(mw_date_relative(NULL, NULL, 1579003500, out, NULL), MW_EPARSE);
+    assert_string_equal(out, "");
 }
 
 /* A language hint keeps other languages' look-alikes out: "ago" is August only in es/it/pt. */
@@ -449,6 +464,7 @@ static const struct epoch_row epochs[] = {
     {"2020-01-14T12:05:00", 1579003500, 0},
     {"2020-01-14", 1578960000, 0},
     {"2020-01-14T12:05:00.5-05:00", 1579021500.5, 1},
+    {"2020-01-14T12:05:00.05Z", 1579003500.05, 1},
     {"2020-01-14T12:05-0530", 1579023300, 1},
     {"1970-01-01T00:00:00+00:00", 0, 1},
     {"1969-12-31T23:59:59+00:00", -1, 1},
@@ -521,6 +537,85 @@ static void test_zone(void **state)
     assert_int_equal(mw_date_zone(NULL, &secs), MW_EPARSE);
 }
 
+/* The POSIX rule at the end of a TZif file decides past the file's last transition. tzdata's own files use few
+ * rule shapes, so the test writes zones of its own (no transitions, one standard type, the rule as footer) into
+ * a TZDIR of its own: a rule with an impossible date (week 0 or 6, weekday -1 or 7, month 0 or 13) is refused
+ * and the standard offset holds; a rule that starts or ends in January or December is a rule like the others. */
+static const struct { const char *rule; int std; const char *at; int want; } posix_rows[] = {
+    {"XST-1XDT,M3.5.0,M10.5.0/3", 3600, "2030-07-01T12:00:00Z", 7200},         /* shaped as CET */
+    {"XST-1XDT,M3.5.0,M10.5.0/3", 3600, "2030-01-14T12:00:00Z", 3600},
+    {"XST-12XDT,M11.2.0,M1.2.0/3", 43200, "2031-01-05T12:00:00Z", 46800},     /* summer into January, as Fiji had */
+    {"XST-12XDT,M11.2.0,M1.2.0/3", 43200, "2031-01-20T12:00:00Z", 43200},
+    {"XST3XDT,M10.1.0,M12.2.0", -10800, "2030-11-20T12:00:00Z", -7200},       /* summer until December */
+    {"XST3XDT,M10.1.0,M12.2.0", -10800, "2030-12-20T12:00:00Z", -10800},
+    {"XST-1XDT,M3.0.0,M10.5.0/3", 3600, "2030-07-01T12:00:00Z", 3600},        /* week 0 */
+    {"XST-1XDT,M3.6.0,M10.5.0/3", 3600, "2030-07-01T12:00:00Z", 3600},        /* week 6 */
+    {"XST-1XDT,M3.5.-1,M10.5.0/3", 3600, "2030-07-01T12:00:00Z", 3600},       /* weekday -1 */
+    {"XST-1XDT,M3.5.7,M10.5.0/3", 3600, "2030-07-01T12:00:00Z", 3600},        /* weekday 7 */
+    {"XST-1XDT,M0.5.0,M10.5.0/3", 3600, "2030-07-01T12:00:00Z", 3600},        /* month 0 */
+    {"XST-1XDT,M13.5.0,M10.5.0/3", 3600, "2030-07-01T12:00:00Z", 3600},       /* month 13 */
+    {"XST-1XDT,M3.5.0,M10.6.0/3", 3600, "2030-07-01T12:00:00Z", 3600},        /* the end's week 6 */
+};
+
+static void be32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (24 - 8 * i));
+}
+
+/* dir/name: a version-2 TZif file without transitions, one standard type of offset std, the rule as footer. */
+static void write_zone(const char *dir, const char *name, int std, const char *rule)
+{
+    unsigned char block[54] = "TZif2";   /* header (44 bytes), one type (6), its abbreviation (4) */
+    be32(block + 36, 1);                  /* typecnt */
+    be32(block + 40, 4);                  /* charcnt */
+    be32(block + 44, (uint32_t)std);
+    memcpy(block + 50, "XST", 4);
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite(block, 1, sizeof block, f);   /* the 32-bit block, then the 64-bit one: the same, no transitions */
+    fwrite(block, 1, sizeof block, f);
+    fprintf(f, "\n%s\n", rule);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_posix_rules(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/mw-tzdir-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *old = getenv("TZDIR");
+    char *saved = old ? strdup(old) : NULL;
+    assert_int_equal(setenv("TZDIR", dir, 1), 0);
+    int failed = 0;
+    for (size_t i = 0; i < sizeof posix_rows / sizeof posix_rows[0]; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Test_Zone%zu", i);
+        write_zone(dir, name, posix_rows[i].std, posix_rows[i].rule);
+        double t;
+        int has_zone, off = -1;
+        assert_int_equal(mw_date_epoch(posix_rows[i].at, &t, &has_zone), 0);
+        int rc = mw_tzdb_offset(name, (int64_t)t, &off);
+        if (rc != 0 || off != posix_rows[i].want) {
+            print_error("rule \"%s\" at %s: rc %d, offset %d, want %d\n", posix_rows[i].rule, posix_rows[i].at, rc,
+                        off, posix_rows[i].want);
+            failed++;
+        }
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        unlink(path);
+    }
+    if (saved)
+        setenv("TZDIR", saved, 1);
+    else
+        unsetenv("TZDIR");
+    free(saved);
+    rmdir(dir);
+    assert_int_equal(failed, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -528,7 +623,7 @@ int main(void)
         cmocka_unit_test(test_honest),      cmocka_unit_test(test_relative),
         cmocka_unit_test(test_null_opts),   cmocka_unit_test(test_lang_hint),
         cmocka_unit_test(test_long_input),  cmocka_unit_test(test_err_message),  cmocka_unit_test(test_epoch),
-        cmocka_unit_test(test_epoch_roundtrip), cmocka_unit_test(test_zone),
+        cmocka_unit_test(test_epoch_roundtrip), cmocka_unit_test(test_zone),   cmocka_unit_test(test_posix_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

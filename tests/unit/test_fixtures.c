@@ -38,6 +38,13 @@ static const char PAGE[] =
     " \"name\": \"Ann Bell\"}, {\"@type\": \"Person\", \"name\": \"Bo Chen\"}]}</script></head>"
     "<body><article><h1>Pier to be rebuilt</h1><p>" PARA1 "</p><p>" PARA2 "</p><p>" PARA3 "</p></article>"
     "</body></html>";
+/* The story by one author whose name has the first and the last capital letter. */
+static const char ZORN[] =
+    "<html lang='en'><head><title>Pier to be rebuilt</title>"
+    "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"author\": {\"@type\": \"Person\","
+    " \"name\": \"Ana Zorn\"}}</script></head>"
+    "<body><article><h1>Pier to be rebuilt</h1><p>" PARA1 "</p><p>" PARA2 "</p><p>" PARA3 "</p></article>"
+    "</body></html>";
 /* The same story without a date, a section or authors. */
 static const char BARE[] =
     "<html lang='en'><head><title>Pier to be rebuilt</title></head>"
@@ -141,6 +148,10 @@ static const struct {
     {"a wrong title", PAGE, "\"title\": \"Pier to be demolished\"", 0, "got      \"Pier to be rebuilt\""},
     {"whitespace is folded", PAGE, "\"title\": \"  Pier  to be\\n rebuilt \"", 1, NULL},
     {"authors are a set, not a list", PAGE, "\"authors\": [\"Ann Bell\"]", 0, "    authors:"},
+    /* ASCII case is folded from A to Z on both sides */
+    {"authors: the page's capitals folded", ZORN, "\"authors\": [\"ana zorn\"]", 1, NULL},
+    {"authors: the expectation's capitals folded", ZORN, "\"authors\": [\"ANA ZORN\"]", 1, NULL},
+    {"authors: a folded name is still another name", ZORN, "\"authors\": [\"ana zorm\"]", 0, "    authors:"},
     {"another instant", PAGE, "\"published\": \"2026-03-03T09:30:00+00:00\"", 0, "    published:"},
     {"zoneless truth: the same wall clock", PAGE, "\"published\": \"2026-03-03T09:30:00\"", 1, NULL},
     {"zoneless truth: another wall clock", PAGE, "\"published\": \"2026-03-03T08:30:00\"", 0, "    published:"},

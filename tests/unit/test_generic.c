@@ -1,5 +1,6 @@
 /* tests/unit/test_generic.c: the generic extractor (extract/generic.c) on small pages written for these
- * tests: boilerplate out, article text in, images resolved, the hint, the document left as it was. */
+ * tests: boilerplate out, article text in, images resolved, the hint, the document left as it was, and what
+ * mw_generic_pick tells `moonwire new`. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -177,6 +178,24 @@ static const struct row rows[] = {
      NULL,
      {"rebuild the old stone pier", "rescued two kayakers off the point on Sunday night.", "stand for a century"},
      {"Lighthouse keeper", "Ferry timetable"}},
+    {"a line of up to 160 characters naming the newsletter is furniture, a longer one is prose",
+     "<html><body><article><h1>Pier</h1>" P1 "<p>Sign up for our free newsletter to get the harbour news, the tide tables and the ferry timetable sent to your inbox each morning, with offers from our partners.</p>" P2 "<p>The council's newsletter, which goes to every household in the town, will carry the plans and a map of the new pier in its spring issue, the mayor said in April.</p>" P3
+     "</article></body></html>",
+     NULL,
+     {"rebuild the old stone pier", "the mayor said in April.", "stand for a century"},
+     {"Sign up for our free newsletter"}},
+    {"a Japanese block of linked names is text by its ideographic commas",
+     "<html lang='ja'><body><article><h1>新しい港が完成</h1><p>新しい港の完成を祝う式典が十四日、市内で開かれ、関係者およそ三百人が、"
+     "工事に携わった人たちの労をねぎらった。港は、来月から、大型の貨物船を受け入れる。</p><p>市によると、新しい岸壁は長さ四百メートルで、"
+     "これまでの二倍の船を同時に係留できる。総事業費は、およそ二百億円で、国と県と市が、三分の一ずつを負担した。</p>"
+     "<div class='attendees'><p>式典には、東京都の<a href='/p/1'>小池百合子知事</a>、大阪府の<a href='/p/2'>吉村洋文知事</a>、"
+     "愛知県の<a href='/p/3'>大村秀章知事</a>、北海道の<a href='/p/4'>鈴木直道知事</a>、福岡県の<a href='/p/5'>服部誠太郎知事</a>、"
+     "京都府の<a href='/p/6'>西脇隆俊知事</a>のほか、商工会議所、経団連、同友会の代表らが、出席した。</p></div>"
+     "<p>市長は式典で、港の完成は、地域の経済にとって大きな一歩だと述べ、今後は、観光船の誘致にも力を入れる考えを示した。"
+     "地元の漁業者からは、歓迎の声が上がった。</p></article></body></html>",
+     NULL,
+     {"新しい港の完成を祝う", "西脇隆俊知事のほか", "歓迎の声が上がった"},
+     {NULL}},
 };
 
 /* The late variant on the same page: no "body" in its result, the same text handed back, the rest equal. */
@@ -291,6 +310,33 @@ static void test_state_blob(void **state)
     assert_non_null(strstr(body, "June session"));
     assert_non_null(strstr(body, "two of them local"));
     json_decref(o);
+
+    /* A second blob, another story's (a longer one), whose blank caption names nothing: not the article. */
+    o = run("<html><head><title>Pier to be rebuilt after storms | Gazette</title></head><body>"
+            "<div id='__next'><h1>Pier to be rebuilt after storms</h1><p>Loading the story for you.</p></div>"
+            "<script id='__NEXT_DATA__' type='application/json'>{\"props\":{\"pageProps\":{\"story\":{"
+            "\"headline\":\"Pier to be rebuilt after storms\",\"blocks\":["
+            "{\"type\":\"paragraph\",\"text\":\"The harbour council voted on Tuesday to rebuild the old stone pier, which storms damaged twice.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"Fishermen, who have tied up at a temporary pontoon since March, said the decision came late.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"The engineer in charge expects the new pier to stand for a century, if the breakwater is raised.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"Council members will choose the contractor from four bidders next month, two of them local.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"The province, which pays half of the cost, must still approve the plan at its June session.\"}"
+            "]}}}}</script>"
+            "<script type='application/json'>{\"teaser\":{\"headline\":\"Ferry timetable changes for the winter\","
+            "\"caption\":\"                \",\"blocks\":["
+            "{\"type\":\"paragraph\",\"text\":\"The ferry company will run two boats a day to the island from November, one fewer than in summer.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"The first boat leaves the harbour at seven, the second at four, and both return within the hour.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"Islanders, who asked for a third boat on Fridays, were told the crews are needed for repairs.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"The summer timetable, with three boats a day and an evening crossing, returns in the spring.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"Tickets bought for the summer crossings can be used on any winter boat until the end of the year.\"},"
+            "{\"type\":\"paragraph\",\"text\":\"The company said it would look again at the Friday boat once the repairs to the older ferry are done.\"}"
+            "]}}</script></body></html>",
+            NULL, NULL);
+    body = json_string_value(json_object_get(o, "body"));
+    assert_non_null(strstr(body, "rebuild the old stone pier"));
+    assert_non_null(strstr(body, "June session"));
+    assert_null(strstr(body, "ferry company"));
+    json_decref(o);
 }
 
 static void test_document_unchanged(void **state)
@@ -348,6 +394,40 @@ static void test_long_article(void **state)
     mw_buf_free(&b);
 }
 
+/* What `moonwire new` is told the extractor chose: the content root, and the boilerplate inside it as elements,
+ * outermost only; the article's own paragraphs are none of them. */
+static void test_pick(void **state)
+{
+    (void)state;
+    const char *html = rows[0].html;
+    struct mw_err err = {0};
+    htmlDocPtr doc = mw_html_parse(html, strlen(html), NULL, &err);
+    assert_non_null(doc);
+    struct mw_generic_pick pick;
+    assert_int_equal(mw_generic_pick(doc, &pick), MW_OK);
+    assert_non_null(pick.root);
+    int newsletter = 0, related = 0;
+    for (size_t i = 0; i < pick.ndropped; i++) {
+        xmlNodePtr n = pick.dropped[i];
+        assert_int_equal(n->type, XML_ELEMENT_NODE);
+        xmlChar *cls = xmlGetProp(n, BAD_CAST "class"), *text = xmlNodeGetContent(n);
+        newsletter += cls && !strcmp((char *)cls, "newsletter-signup");
+        related += cls && !strcmp((char *)cls, "related-stories");
+        if (text && (strstr((char *)text, "rebuild the old stone pier") || strstr((char *)text, "stand for a century")))
+            fail_msg("dropped <%s class='%s'> holds the article's text", n->name, cls ? (char *)cls : "");
+        xmlFree(cls);
+        xmlFree(text);
+        for (xmlNodePtr p = n->parent; p && p != pick.root; p = p->parent)
+            for (size_t k = 0; k < pick.ndropped; k++)
+                if (pick.dropped[k] == p)
+                    fail_msg("dropped <%s> is inside another dropped element", n->name);
+    }
+    assert_int_equal(newsletter, 1);
+    assert_int_equal(related, 1);
+    mw_generic_pick_free(&pick);
+    xmlFreeDoc(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -357,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_state_blob),
         cmocka_unit_test(test_document_unchanged),
         cmocka_unit_test(test_long_article),
+        cmocka_unit_test(test_pick),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

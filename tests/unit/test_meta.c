@@ -248,6 +248,8 @@ static const struct { const char *name, *title, *site, *section, *want; } suffix
     {"title section and site", "Rates rise again \xe2\x80\x94 Business \xe2\x80\x94 Example News", "Example News",
      "Business", "Rates rise again"},
     {"title keeps its own dash", "Rates rise - and stay high", "Example News", NULL, "Rates rise - and stay high"},
+    {"site first: the first separator ends it", "Example News | Rates rise - and stay high", "Example News", NULL,
+     "Rates rise - and stay high"},
 };
 
 static void test_title_suffixes(void **state)
@@ -334,6 +336,31 @@ static const struct row page_rows[] = {
      "href=\"/\">Home</a> <span>01.01.2015</span></nav><div class=\"content\"><p>The club met again and talked "
      "about the season, long enough to be text.</p><p class=\"info\">Aktualisiert: 30.12.2016</p></div></body></html>",
      NULL, "published", "\"2016-12-30\"", "page"},
+    /* a label alone in its element: the date is in the element around it, or beside the label in the same
+     * element; text before them with another date does not count */
+    {"label in an element of its own, the date beside it", "<html><body><article><h1>Storm hits the coast</h1><p>The "
+     "council met on 12 March 2023 and again last week, long enough to be text.</p><ul class=\"info\"><li>"
+     "<strong>Datum</strong> 28.04.2023</li></ul></article></body></html>",
+     NULL, "published", "\"2023-04-28\"", "page"},
+    {"label with a space before its colon (French)", "<html><body><article><h1>Storm hits the coast</h1><p>The "
+     "council met on 12 March 2023 and again last week, long enough to be text.</p><p><span>Publi\xc3\xa9 le :</span>"
+     " 28/04/2023</p></article></body></html>",
+     NULL, "published", "\"2023-04-28\"", "page"},
+    {"label and date in one item of a long list", "<html><body><article><h1>Storm hits the coast</h1><p>The council "
+     "met on 12 March 2023 and again last week, long enough to be text.</p><ul class=\"info\"><li>Rubrik <b>"
+     "Wirtschaft und Hafen</b></li><li>Ort <b>Hamburg-Altona</b></li><li>Lesezeit <b>3 Minuten</b></li><li>Datum "
+     "<b>28.04.2023</b></li></ul></article></body></html>",
+     NULL, "published", "\"2023-04-28\"", "page"},
+    {"a label word leading a long paragraph is prose", "<html><body><article><h1>Storm hits the coast</h1><p>The "
+     "council met on 12 March 2023 and again last week, long enough to be text.</p><p><strong>Data</strong> from the "
+     "harbour office show that the pier was closed on 28.04.2023 and stayed closed for most of the summer.</p>"
+     "</article></body></html>",
+     NULL, "published", "\"2023-03-12\"", "page"},
+    {"a date in an embedded post (a blockquote) is the post's", "<html><body><article><h1>Storm hits the coast</h1>"
+     "<blockquote class=\"twitter-tweet\"><p>Waves over the pier this morning</p>&mdash; Harbour Watch "
+     "(@harbourwatch) <a href=\"https://twitter.com/harbourwatch/status/1\">March 2, 2019</a></blockquote><p>Text "
+     "of the story, long enough to be text.</p></article></body></html>",
+     NULL, "published", NULL, NULL},
     {"relative date without fetch time", "<html><body><article><h1>Storm hits the coast</h1><span class=\"date\">3 hours "
                                          "ago</span><p>Text.</p></article></body></html>",
      NULL, "published_relative", "\"3 hours ago\"", "page"},
@@ -354,6 +381,8 @@ static const struct { const char *url, *want; } url_rows[] = {
     {"https://www.example.com/news/2023/Apr/28/governor-endorses-budget/?utm_source=rss", "\"2023-04-28\""},
     {"https://www.example.com/stories/2019/nov/meth-were-on-it/", NULL},   /* a month states no day */
     {"https://www.example.com/2020/02/17/storm", "\"2020-02-17\""},
+    {"https://www.example.com/1995/12/04/first-web-edition", "\"1995-12-04\""},   /* the first year a URL may state */
+    {"https://www.example.com/1994/12/04/archive-scan", NULL},
 };
 
 static void test_url_dates(void **state)
@@ -405,10 +434,24 @@ static void test_lang(void **state)
     static const struct { const char *text, *want; } langs[] = {
         {"The minister said that the plan was not ready and would be presented after the summer.", "en"},
         {"Der Minister sagte, dass der Plan noch nicht fertig sei und nach dem Sommer vorgestellt werde.", "de"},
+        /* words too long to be stop words are passed over, however long */
+        {"Die Donaudampfschifffahrtsgesellschaftskapitänsmützen und die Arbeiterunfallversicherungsgesetze sind "
+         "auch in der Ausstellung.", "de"},
         {"Le ministre a dit que le plan n'est pas prêt et qu'il sera présenté après l'été.", "fr"},
         {"El ministro dijo que el plan no está listo y que se presentará después del verano.", "es"},
         {"Bakan, planın henüz hazır olmadığını ve yazdan sonra sunulacağını söyledi. Bu çok önemli bir adım.", "tr"},
         {"Міністр сказав, що план ще не готовий і його буде представлено після літа, але це також важливо.", "uk"},
+        /* short Russian lines whose only stop words ("у", "до") are Ukrainian ones too: a letter Ukrainian
+         * does not have (ы, э, ъ, ё) decides */
+        {"Рыбаки у реки были до темноты", "ru"},
+        {"Поэт у этой двери стоял до конца дуэли", "ru"},
+        {"Объявление у подъезда висело до отъезда", "ru"},
+        {"Ребёнок у ёлки ждёт до утра", "ru"},
+        /* and Ukrainian lines without stop words: one letter Russian does not have (і, ї, є, ґ) tells them */
+        {"Сніг падав цілий тиждень", "uk"},
+        {"Поїзд прибув вчасно", "uk"},
+        {"Синє море хвилює рибалок", "uk"},
+        {"Наш ґрунт промерз глибоко", "uk"},
         {"قال الوزير إن الخطة ليست جاهزة بعد وسيتم تقديمها بعد الصيف", "ar"},
         {"部长表示，该计划尚未准备好，将在夏季之后提出。", "zh"},
         {"大臣は、計画はまだ準備ができておらず、夏の後に発表されると述べた。", "ja"},
