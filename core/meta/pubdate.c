@@ -830,11 +830,18 @@ static void choose(struct mw_meta_ctx *c, struct cands *cs, int published)
 }
 
 /* 1 when at least two kinds of source state one day and no source states another. */
+/* A time given in UTC or with no zone: a printed wall clock may still tell the publisher's (local_clock). */
+static int clock_untold(const char *iso)
+{
+    size_t n = strlen(iso);
+    return n == 19 || (n == 25 && !strcmp(iso + 19, "+00:00"));
+}
+
 static int settled(const struct cands *cs)
 {
     int kinds[NKINDS] = {0}, n = 0;
     for (int i = 0; i < cs->n; i++) {
-        if (cand_day(cs->v[i].iso) != cand_day(cs->v[0].iso))
+        if (cand_day(cs->v[i].iso) != cand_day(cs->v[0].iso) || clock_untold(cs->v[i].iso))
             return 0;
         int k = kind_of(&cs->v[i]);
         n += !kinds[k];

@@ -69,6 +69,14 @@ static const struct row rows[] = {
                             LD("{\"@type\":\"NewsArticle\",\"headline\":\"H\",\"datePublished\":\"2021-05-04T09:00:00Z\"}")
                             "</head></html>",
      NULL, "published", "\"2021-05-04T09:00:00+00:00\"", "jsonld"},
+    /* two sources agree on an instant in UTC: the printed wall clock still tells the publisher's (WSJ, CBC, Mirror
+     * and El Dia pages show this shape) */
+    {"UTC agreed, local clock printed", "<html><head>" LD("{\"@type\":\"NewsArticle\",\"headline\":\"Storm hits\","
+                                        "\"datePublished\":\"2020-01-14T03:28:00Z\"}") "<meta property=\"article:"
+                                        "published_time\" content=\"2020-01-14T03:28:00Z\"></head><body><article><h1>"
+                                        "Storm hits</h1><p>January 13, 2020 10:28 p.m.</p><p>The storm hit.</p>"
+                                        "</article></body></html>",
+     NULL, "published", "\"2020-01-13T22:28:00-05:00\"", "jsonld"},
     {"zone from a second source", "<html><head>" LD("{\"@type\":\"NewsArticle\",\"headline\":\"H\",\"datePublished\":"
                                   "\"2021-05-05T10:00:00\"}") "<meta name=\"date\" content=\"2021-05-05 10:00:00 +02:00\">"
                                   "</head></html>",
