@@ -46,7 +46,9 @@ static int check_ops(const struct mw_plugin *p, const char *path, struct mw_err 
 static struct mw_plugin_lib *load_file(const char *path, struct mw_err *err)
 {
     dlerror();
-    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    /* NODELETE: once loaded a plugin stays mapped. Unloading it unloads the libraries it pulled in (libpq's
+     * Kerberos, LDAP, TLS), whose start-up allocations are then lost at every load of a second store. */
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (!h) {
         mw_err_set(err, MW_EIO, "plugin", "%s: cannot load: %s", path, dl_reason(path));
         return NULL;
