@@ -8,26 +8,6 @@
 #include <stdlib.h>
 #include <zlib.h>
 
-int mw_sqlar_compress(const char *p, size_t len, unsigned char **buf, size_t *cap, size_t *out_len)
-{
-    uLong bound = compressBound((uLong)len);
-    if (len > INT_MAX)
-        return 0;
-    if (*cap < bound) {
-        unsigned char *b = realloc(*buf, bound);
-        if (!b)
-            return 0;
-        *buf = b;
-        *cap = bound;
-    }
-    uLongf n = (uLongf)*cap;
-    /* the fastest level: records are compressed as they are stored, on the crawl's path */
-    if (compress2(*buf, &n, (const Bytef *)p, (uLong)len, Z_BEST_SPEED) != Z_OK || n >= len)
-        return 0;
-    *out_len = n;
-    return 1;
-}
-
 struct mw_sqlar_z {
     z_stream s;
     int ready;             /* s is initialised */
@@ -76,17 +56,22 @@ int mw_sqlar_z_compress(struct mw_sqlar_z *z, const char *p, size_t len, const u
     return 1;
 }
 
+/* sqlar_compress(X), through the connection's own stream (the function's user data) */
 static void sql_compress(sqlite3_context *cx, int argc, sqlite3_value **v)
 {
     (void)argc;
     const char *p = sqlite3_value_blob(v[0]);
-    size_t len = (size_t)sqlite3_value_bytes(v[0]), cap = 0, n;
-    unsigned char *buf = NULL;
-    if (mw_sqlar_compress(p, len, &buf, &cap, &n))
-        sqlite3_result_blob(cx, buf, (int)n, SQLITE_TRANSIENT);
+    size_t len = (size_t)sqlite3_value_bytes(v[0]), n;
+    const unsigned char *out;
+    if (mw_sqlar_z_compress(sqlite3_user_data(cx), p, len, &out, &n))
+        sqlite3_result_blob(cx, out, (int)n, SQLITE_TRANSIENT);
     else
         sqlite3_result_value(cx, v[0]);
-    free(buf);
+}
+
+static void z_destroy(void *z)
+{
+    mw_sqlar_z_free(z);
 }
 
 static void sql_uncompress(sqlite3_context *cx, int argc, sqlite3_value **v)
@@ -114,8 +99,12 @@ static void sql_uncompress(sqlite3_context *cx, int argc, sqlite3_value **v)
 
 int mw_sqlar_register(struct sqlite3 *db)
 {
-    int rc = sqlite3_create_function(db, "sqlar_compress", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                                     sql_compress, NULL, NULL);
+    struct mw_sqlar_z *z = mw_sqlar_z_new();
+    if (!z)
+        return SQLITE_NOMEM;
+    /* z is freed with the function (on failure too: SQLite calls the destructor then) */
+    int rc = sqlite3_create_function_v2(db, "sqlar_compress", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, z,
+                                        sql_compress, NULL, NULL, z_destroy);
     return rc ? rc : sqlite3_create_function(db, "sqlar_uncompress", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
                                              NULL, sql_uncompress, NULL, NULL);
 }

@@ -8,17 +8,14 @@
 
 struct sqlite3;
 
-/* Deflate len bytes of p into *buf (grown as needed: *cap bytes, free() it), *out_len. 1 when that is smaller
- * than len (store it with its size); 0 when it is not or memory ran out (store the bytes as they are). */
-int mw_sqlar_compress(const char *p, size_t len, unsigned char **buf, size_t *cap, size_t *out_len);
-
-/* The same with one zlib stream kept for every record (reset, not made anew each time: deflate's state is a
- * quarter of a megabyte to allocate and clear), the bytes the same as mw_sqlar_compress gives. Owned:
- * mw_sqlar_z_free. NULL when memory runs out. */
+/* A zlib stream kept for every record (reset, not made anew each time: deflate's state is a quarter of a
+ * megabyte to allocate and clear), at the fastest level (records are compressed on the crawl's path); the
+ * bytes are compress2's. Owned: mw_sqlar_z_free. NULL when memory runs out. */
 struct mw_sqlar_z;
 struct mw_sqlar_z *mw_sqlar_z_new(void);
 void mw_sqlar_z_free(struct mw_sqlar_z *z);
-/* *out (valid until the next call) of *out_len bytes; 1 and 0 as mw_sqlar_compress. */
+/* Deflate len bytes of p into *out (z's buffer, valid until the next call), *out_len. 1 when that is smaller
+ * than len (store it with its size); 0 when it is not or memory ran out (store the bytes as they are). */
 int mw_sqlar_z_compress(struct mw_sqlar_z *z, const char *p, size_t len, const unsigned char **out,
                         size_t *out_len);
 

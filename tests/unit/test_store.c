@@ -220,6 +220,13 @@ static void test_articles_and_revisions(void **state)
     want("select group_concat(json_extract(record, '$.body'), '/') from (select cast(sqlar_uncompress(record, size) "
          "as text) as record from revisions r join article_rows a on a.id = r.article_id where a.key = "
          "'http://a.test/1' order by rev)", "one/two \u00e9");
+    /* the SQL function sqlar_compress, as the sqlite3 tool's: a text that gains is deflated (and inflates back
+     * to itself), a short one stays as it is; twice on one connection, through its one stream */
+    want("with t(x) as (select printf('%.*c', 3000, 'a') || 'end') select length(x) || typeof(sqlar_compress(x)) || "
+         "(length(sqlar_compress(x)) < 100) || "
+         "(cast(sqlar_uncompress(sqlar_compress(x), length(x)) as text) = x) || "
+         "(cast(sqlar_uncompress(sqlar_compress(x || 'b'), length(x) + 1) as text) = x || 'b') || "
+         "sqlar_compress('short') from t", "3003blob111short");
     /* a record that compresses is kept compressed, with its JSON's length; one too short to gain stays text */
     char big[4200];
     int bn = snprintf(big, sizeof big, "{\"url\":\"http://c.test/4\",\"title\":\"Long\",\"body\":\"");
