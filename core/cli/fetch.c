@@ -657,8 +657,14 @@ static int run_fetch(const struct args *a, char **urls, struct cli_out *out, str
         return 1;
     }
     r.crawl_hosts = crawl_sites(cfg);
+    /* pages are extracted on limits.workers threads (default: one per core), so the loop sends a host's next
+     * request as soon as its answer is in; their runners load a rule when its outlet's first page comes
+     * (silently: `runner`, which loaded every rule, has reported the broken ones) */
+    struct mw_runner_opts ro;
+    cli_runner_opts(a->generic, a->rule, 1, &ro);
+    ro.lazy = 1;
     struct mw_crawl_opts co = {.cfg = cfg, .runner = runner, .keep_origin = a->explain, .keep_fetch = 1,
-                               .on_event = on_event, .ctx = &r};
+                               .on_event = on_event, .ctx = &r, .runner_opts = &ro};
     r.crawl = mw_crawl_new(&co, &err);
     if (!r.crawl) {
         cli_error("fetch: %s", err.msg);
