@@ -308,6 +308,7 @@ struct mw_sink_queue {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct mw_record *head, *tail;
+    int closed;
     void (*wake)(void *);
     void *wake_ctx;
 };
@@ -374,9 +375,17 @@ struct mw_record *mw_sink_queue_pop(struct mw_sink_queue *q)
 struct mw_record *mw_sink_queue_wait(struct mw_sink_queue *q)
 {
     pthread_mutex_lock(&q->mu);
-    while (!q->head)
+    while (!q->head && !q->closed)
         pthread_cond_wait(&q->cv, &q->mu);
-    struct mw_record *r = take(q);
+    struct mw_record *r = q->closed ? NULL : take(q);
     pthread_mutex_unlock(&q->mu);
     return r;
+}
+
+void mw_sink_queue_close(struct mw_sink_queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->closed = 1;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
 }

@@ -78,7 +78,9 @@ void mw_sink_queue_free(struct mw_sink_queue *q);
 void mw_sink_queue_push(struct mw_sink_queue *q, struct mw_record *r);
 /* The consumer: the oldest record or NULL when none (never waits). */
 struct mw_record *mw_sink_queue_pop(struct mw_sink_queue *q);
-/* The consumer: the oldest record, waiting for one. */
+/* The consumer: the oldest record, waiting for one; NULL once the queue is closed. */
 struct mw_record *mw_sink_queue_wait(struct mw_sink_queue *q);
+/* Any thread: wake the consumer waiting and every later wait with NULL; what is queued stays (pop, free). */
+void mw_sink_queue_close(struct mw_sink_queue *q);
 
 #endif
