@@ -435,6 +435,12 @@ static void wake_loop(void *ctx) { curl_multi_wakeup(((struct mw_crawl *)ctx)->m
 
 static void page_write(void *ctx, struct mw_record *r);
 
+/* The writer, before it takes the store lock: the record's compression (the sinks are set once, read-only). */
+static void page_prepare_write(void *ctx, struct mw_record *r)
+{
+    mw_sinks_prepare(((struct mw_crawl *)ctx)->sinks, r);
+}
+
 /* Extraction threads and a writer thread; or, with workers = 0, both in the loop's thread. */
 static int setup_pool(struct mw_crawl *c, struct mw_err *err)
 {
@@ -445,7 +451,8 @@ static int setup_pool(struct mw_crawl *c, struct mw_err *err)
     c->done_q = mw_sink_queue_new(wake_loop, c);
     if (!c->write_q || !c->done_q)
         return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
-    if (!(c->writer = mw_writer_new(n ? 1 : 0, c->write_q, c->done_q, page_write, c, err)))
+    if (!(c->writer = mw_writer_new(n ? 1 : 0, c->write_q, c->done_q, page_prepare_write, page_write, c,
+                                     err)))
         return err->code;
     c->pool = mw_workers_new(n, c->o.runner_opts, c->o.runner, c->write_q, err);
     /* enough pages waiting that no thread idles, few enough that bodies do not pile up in memory */

@@ -12,7 +12,7 @@ struct mw_writer {
     _Atomic(pthread_t) owner;    /* who holds mu (meaningful only while owned says so) */
     atomic_int owned;
     struct mw_sink_queue *in, *out;
-    mw_writer_fn write;
+    mw_writer_fn prepare, write;
     void *ctx;
     pthread_t t;
     int threads;
@@ -50,8 +50,11 @@ void mw_writer_pump(struct mw_writer *w)
     if (w->threads)
         return;
     struct mw_record *r;
-    while ((r = mw_sink_queue_pop(w->in)))
+    while ((r = mw_sink_queue_pop(w->in))) {
+        if (w->prepare)
+            w->prepare(w->ctx, r);
         write_one(w, r);
+    }
 }
 
 static void *thread_main(void *arg)
@@ -59,6 +62,8 @@ static void *thread_main(void *arg)
     struct mw_writer *w = arg;
     struct mw_record *r;
     while ((r = mw_sink_queue_wait(w->in))) {   /* NULL: closed */
+        if (w->prepare)
+            w->prepare(w->ctx, r);
         mw_writer_lock(w);
         write_one(w, r);
         mw_writer_unlock(w);
@@ -67,7 +72,7 @@ static void *thread_main(void *arg)
 }
 
 struct mw_writer *mw_writer_new(int threads, struct mw_sink_queue *in, struct mw_sink_queue *out,
-                                mw_writer_fn write, void *ctx, struct mw_err *err)
+                                mw_writer_fn prepare, mw_writer_fn write, void *ctx, struct mw_err *err)
 {
     struct mw_writer *w = calloc(1, sizeof *w);
     if (!w) {
@@ -77,6 +82,7 @@ struct mw_writer *mw_writer_new(int threads, struct mw_sink_queue *in, struct mw
     pthread_mutex_init(&w->mu, NULL);
     w->in = in;
     w->out = out;
+    w->prepare = prepare;
     w->write = write;
     w->ctx = ctx;
     if (threads > 0 && pthread_create(&w->t, NULL, thread_main, w)) {

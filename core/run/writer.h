@@ -9,16 +9,18 @@
 #include "common/err.h"
 #include "run/sink.h"
 
-/* Called with the store lock held, in the writing thread: r's writes (into the open batch). */
+/* In the writing thread: r's writes (into the open batch), with the store lock held; or, for prepare, the work
+ * that needs no lock (compression), just before it is taken. */
 typedef void (*mw_writer_fn)(void *ctx, struct mw_record *r);
 
 struct mw_writer;
-/* threads: 1 (a writer thread) or 0 (the caller writes, in mw_writer_pump). Records come in through in and go
+/* threads: 1 (a writer thread) or 0 (the caller writes, in mw_writer_pump); prepare may be NULL. Records come
+ * in through in and go
  * out through out (both borrowed; they must outlive the writer), each pushed to out while the lock that
  * covered its write is still held: whoever holds the lock next finds it there, so a batch committed under
  * the lock holds exactly the records that came out before it. Owned: mw_writer_free. NULL with err. */
 struct mw_writer *mw_writer_new(int threads, struct mw_sink_queue *in, struct mw_sink_queue *out,
-                                mw_writer_fn write, void *ctx, struct mw_err *err);
+                                mw_writer_fn prepare, mw_writer_fn write, void *ctx, struct mw_err *err);
 /* Stops the thread after the write under way, if any (the caller must not hold the lock); what is still queued
  * on in is not written and stays there, the caller's to free. NULL is a no-op. */
 void mw_writer_free(struct mw_writer *w);

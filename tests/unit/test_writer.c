@@ -69,7 +69,7 @@ static struct fx *fx_new(int threads, long n)
     assert_int_equal(mw_store_commit(f->s, &err), 0);
     assert_non_null(f->in = mw_sink_queue_new(NULL, NULL));
     assert_non_null(f->out = mw_sink_queue_new(on_out, f));
-    assert_non_null(f->w = mw_writer_new(threads, f->in, f->out, write_page, f, &err));
+    assert_non_null(f->w = mw_writer_new(threads, f->in, f->out, NULL, write_page, f, &err));
     return f;
 }
 
