@@ -37,7 +37,9 @@ struct mw_sink_ops {
     /* every fetched response (may be NULL when the sink only wants records) */
     int (*on_fetch)(void *state, const struct mw_fetch_event *ev, char *err, size_t cap);
     /* every article record (design.md's JSON, one object: the record's one serialisation, the bytes the store
-     * keeps and --jsonl prints) (may be NULL). Called from the crawl's loop thread, never from two at once. */
+     * keeps and --jsonl prints) (may be NULL). Called from the crawl's writer thread (the loop's with workers =
+     * 0); never at once with another call of this sink: on_fetch and flush come from the loop's thread, and the
+     * crawl's store lock keeps the three apart. */
     int (*on_record)(void *state, const char *record_json, char *err, size_t cap);
     /* make everything written so far durable (end of a batch or run) (may be NULL) */
     int (*flush)(void *state, char *err, size_t cap);

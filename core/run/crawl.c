@@ -1,8 +1,9 @@
 /* run/crawl.c: the scheduled pass: seeds sources, resumes the stored frontier, and drives every transfer
  * through one curl multi loop, with per-host queues and timers as data (run/frontier.c). Fetched pages go to
- * the extraction pool (run/workers.c) and come back through the sink queue (run/sink.c), so the loop never
- * waits on extraction; their writes are grouped into batch transactions. Parsing sources is run/discover.c's,
- * robots.txt run/robots.c's, persistence run/store.h's; printing is the caller's. */
+ * the extraction pool (run/workers.c), then to the store writer (run/writer.c), and come back through the sink
+ * queues (run/sink.c), so the loop never waits on extraction or the store; their writes are grouped into batch
+ * transactions. Parsing sources is run/discover.c's, robots.txt run/robots.c's, persistence run/store.h's;
+ * printing is the caller's. */
 #include "run/crawl.h"
 
 #include <curl/curl.h>
@@ -28,6 +29,7 @@
 #include "run/sink.h"
 #include "run/store.h"
 #include "run/workers.h"
+#include "run/writer.h"
 #include "story/story.h"
 
 #define HEADERS_MAX (256 * 1024)
@@ -72,6 +74,15 @@ struct page {
     char *final_url;
     struct kept_fetch *fetch;       /* owned, may be NULL: the exchange, for the page's event (keep_fetch) */
     const struct mw_story_stop *stop;  /* borrowed: set when new articles get stories (the store's hook) */
+    char *fetch_error;              /* owned, may be NULL: the transfer's failure, when the record says that */
+    /* what the writer made of it (page_write, the store lock held), read by the loop (page_back) */
+    enum mw_put stored;
+    int batched;                    /* its writes are in the open batch: its event waits for the commit */
+    int rolled_back;                /* the store failed on it: the batch it was in was rolled back */
+    struct mw_err err;              /* the store's failure */
+    char msg[900];                  /* the event's error line, "" when none */
+    char sink_error[512];           /* the first plugin sink failure on the record, "" when none */
+    int sink_errors;
 };
 
 /* A page's exchange kept until its event is out (mw_crawl_opts.keep_fetch): the event and its strings' copies. */
@@ -122,11 +133,14 @@ struct mw_crawl {
     const struct mw_run_config *cfg;
     struct mw_store *store;
     struct mw_sinks *sinks;
-    struct mw_sink_queue *done_q;   /* extracted pages, from the pool's threads */
+    struct mw_sink_queue *write_q;  /* extracted pages, from the pool to the writer */
+    struct mw_sink_queue *done_q;   /* written pages, from the writer back to the loop */
     struct mw_workers *pool;
+    struct mw_writer *writer;       /* its lock covers every use of the store, the sinks and the batch state */
+    struct page *writing;           /* the page the writer is writing (its sink failures go with it) */
     struct mw_story_stop *stop;     /* owned, may be NULL: for the stories hook's documents, made by the pool */
     int extracting, max_extracting; /* pages handed to the pool and not back yet; the most at once */
-    int in_batch;                   /* a batch transaction is open */
+    int in_batch;                   /* a batch transaction is open (this and the next two: under the lock) */
     long batch_pages;
     double batch_t0;
     struct held *held, *held_tail;  /* events of the open batch, in order */
@@ -406,6 +420,11 @@ static void page_free(struct page *p);
 static void on_sink_error(void *ctx, const char *url, const char *msg)
 {
     struct mw_crawl *c = ctx;
+    if (c->writing) {   /* the writer's thread: the page's return to the loop says it (page_back) */
+        if (!c->writing->sink_errors++)
+            snprintf(c->writing->sink_error, sizeof c->writing->sink_error, "%s", msg);
+        return;
+    }
     struct mw_crawl_event e = {.url = url ? url : "", .kind = "sink", .error = msg};
     c->errors++;
     emit(c, &e);
@@ -414,15 +433,28 @@ static void on_sink_error(void *ctx, const char *url, const char *msg)
 /* The sink queue's wake-up: a record is back, the loop's poll returns (any thread may call it). */
 static void wake_loop(void *ctx) { curl_multi_wakeup(((struct mw_crawl *)ctx)->multi); }
 
+static void page_write(void *ctx, struct mw_record *r);
+
+/* The writer, before it takes the store lock: the record's compression (the sinks are set once, read-only). */
+static void page_prepare_write(void *ctx, struct mw_record *r)
+{
+    mw_sinks_prepare(((struct mw_crawl *)ctx)->sinks, r);
+}
+
+/* Extraction threads and a writer thread; or, with workers = 0, both in the loop's thread. */
 static int setup_pool(struct mw_crawl *c, struct mw_err *err)
 {
     int n = c->cfg->workers < 0 ? mw_workers_cores() : c->cfg->workers;
     if (!c->o.runner_opts)   /* no way to make runners: the caller's runner, in the loop's thread */
         n = 0;
+    c->write_q = mw_sink_queue_new(NULL, NULL);
     c->done_q = mw_sink_queue_new(wake_loop, c);
-    if (!c->done_q)
+    if (!c->write_q || !c->done_q)
         return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
-    c->pool = mw_workers_new(n, c->o.runner_opts, c->o.runner, c->done_q, err);
+    if (!(c->writer = mw_writer_new(n ? 1 : 0, c->write_q, c->done_q, page_prepare_write, page_write, c,
+                                     err)))
+        return err->code;
+    c->pool = mw_workers_new(n, c->o.runner_opts, c->o.runner, c->write_q, err);
     /* enough pages waiting that no thread idles, few enough that bodies do not pile up in memory */
     c->max_extracting = n ? 4 * n : 1;
     return c->pool ? 0 : err->code;
@@ -540,12 +572,16 @@ void mw_crawl_free(struct mw_crawl *c)
         mw_buf_free(&x->hdrs);
     }
     free(c->xfers);
+    mw_writer_free(c->writer);  /* first: what the pool still finishes is not written after the pass */
     mw_workers_free(c->pool);   /* finishes what it holds: those records land in the queue, freed with it */
-    for (struct mw_record *r; c->done_q && (r = mw_sink_queue_pop(c->done_q));) {
-        page_free(r->user);
-        mw_record_free(r);
+    struct mw_sink_queue *qs[] = {c->write_q, c->done_q};
+    for (size_t i = 0; i < 2; i++) {
+        for (struct mw_record *r; qs[i] && (r = mw_sink_queue_pop(qs[i]));) {
+            page_free(r->user);
+            mw_record_free(r);
+        }
+        mw_sink_queue_free(qs[i]);
     }
-    mw_sink_queue_free(c->done_q);
     if (c->multi)
         curl_multi_cleanup(c->multi);
     mw_sinks_free(c->sinks);
@@ -647,12 +683,13 @@ static struct kept_fetch *kept_fetch_new(const struct mw_fetch_event *ev)
     return k;
 }
 
-/* A page's event (fetch: its kept exchange or NULL, owned from here on), now or when its batch commits. */
+/* A page's event (fetch: its kept exchange or NULL, owned from here on), now or, when its writes are in the
+ * open batch (batched: as the writer found it, which the loop's in_batch may no longer say), when it commits. */
 static void emit_page(struct mw_crawl *c, struct mw_crawl_event *ev, struct mw_record *r, uint32_t outlet,
-                      struct kept_fetch *fetch)
+                      struct kept_fetch *fetch, int batched)
 {
     ev->fetch = fetch ? &fetch->ev : NULL;
-    struct held *h = c->in_batch ? calloc(1, sizeof *h) : NULL;
+    struct held *h = batched ? calloc(1, sizeof *h) : NULL;
     if (!h) {
         emit_now(c, ev);
         mw_record_free(r);
@@ -730,14 +767,20 @@ static void batch_commit(struct mw_crawl *c)
     release_held(c, rc ? err.msg : NULL);
 }
 
-/* A write failed inside the batch: nothing of it commits. */
-static void batch_fail(struct mw_crawl *c, const char *why)
+/* A write failed inside the batch: nothing of it commits (in the writer: page_back releases its events). */
+static int batch_rollback(struct mw_crawl *c)
 {
     if (!c->in_batch)
-        return;
+        return 0;
     c->in_batch = 0;
     mw_store_rollback(c->store);
-    release_held(c, why);
+    return 1;
+}
+
+static void batch_fail(struct mw_crawl *c, const char *why)
+{
+    if (batch_rollback(c))
+        release_held(c, why);
 }
 
 static int batch_due(struct mw_crawl *c, double now)
@@ -1532,6 +1575,7 @@ static void page_free(struct page *p)
     free(p->job);
     free(p->label);
     free(p->final_url);
+    free(p->fetch_error);
     kept_fetch_free(p->fetch);
     free(p);
 }
@@ -1555,67 +1599,92 @@ static void page_prepare(struct mw_work *w, json_t *rec)
         mw_story_doc_from_record(p->stop, rec, 0, w->out->story_doc);
 }
 
-/* A page's record is back: the article, its fetch log row and its frontier state go into the batch together,
- * so after a crash the page is either stored and done, or neither, and so fetched again. fetch_error: the
- * transfer's failure, when the record says that. */
-static void page_stored(struct mw_crawl *c, struct mw_record *r, const char *fetch_error)
+/* The page's rows, in the open batch: the frontier row completes with the article. */
+static int write_rows(struct mw_crawl *c, struct mw_record *r, struct page *pg, struct mw_err *err)
+{
+    struct mw_job *j = pg->job;
+    /* a 4xx other than 408/429 will not mend by itself: no more tries in later runs */
+    int perm = !pg->fetch_error ? 0 : (pg->status >= 400 && pg->status < 500 && pg->status != 408 &&
+                                       pg->status != 429);
+    int tries = r->is_error ? (perm ? c->cfg->max_tries : j->past + 1) : -1;
+    int owned = 1;
+    /* the page is this worker's to store only while it holds the lease: its frontier row completes in the
+     * same transaction as the article, so a page is stored once whichever worker fetched it */
+    int rc = mw_store_frontier_finish(c->store, c->worker, j->url, r->is_error ? MW_FS_ERROR : MW_FS_DONE,
+                                      tries, (int64_t)time(NULL), &owned, err);
+    if (!rc && owned)
+        rc = mw_sinks_record(c->sinks, r, c->outlets[j->outlet].name, pg->fetched, &pg->stored, err);
+    log_fetch(c, j, pg->status, pg->bytes, pg->ms, r->is_error ? pg->msg : !owned ? "taken over by another "
+              "worker (its lease had run out): not stored here" : NULL, pg->fetched);
+    return rc;
+}
+
+/* The writer (the store lock held): a page's record, its fetch log row and its frontier state go into the
+ * batch together, so after a crash the page is either stored and done, or neither, and so fetched again.
+ * What came of it stays in the page for page_back; nothing here touches the loop's own state. */
+static void page_write(void *ctx, struct mw_record *r)
+{
+    struct mw_crawl *c = ctx;
+    struct page *pg = r->user;
+    pg->stored = MW_PUT_SAME;
+    if (!r->json)
+        return;   /* page_back says so */
+    if (r->is_error)
+        snprintf(pg->msg, sizeof pg->msg, "%s", pg->fetch_error ? pg->fetch_error :
+                 json_string_value(json_object_get(json_object_get(r->rec, "error"), "message")));
+    if (batch_open(c, &pg->err) == 0) {
+        c->writing = pg;
+        int rc = write_rows(c, r, pg, &pg->err);
+        c->writing = NULL;
+        pg->batched = !rc;
+        if (rc) {
+            pg->stored = MW_PUT_SAME;
+            pg->rolled_back = batch_rollback(c);   /* the pages before it in the batch are not stored either */
+        }
+    }
+    c->batch_pages++;
+    if (pg->err.code)
+        snprintf(pg->msg, sizeof pg->msg, "%s: store: %s", pg->job->url, pg->err.msg);
+}
+
+/* The loop: a page's record is back from the writer: its counts and its event (held until the commit). */
+static void page_back(struct mw_crawl *c, struct mw_record *r)
 {
     struct page *pg = r->user;
     struct mw_job *j = pg->job;
     struct outlet *o = &c->outlets[j->outlet];
     r->user = NULL;
+    c->extracting--;
     if (!r->json) {
         fail_event(c, j, "out of memory making a record");
         page_free(pg);
         mw_record_free(r);
         return;
     }
-    count_origins(c, r, pg->final_url);
-    char msg[900] = "";
-    if (r->is_error)
-        snprintf(msg, sizeof msg, "%s", fetch_error ? fetch_error :
-                 json_string_value(json_object_get(json_object_get(r->rec, "error"), "message")));
-    struct mw_err err = {0};
-    enum mw_put stored = MW_PUT_SAME;
-    int owned = 1;
-    if (batch_open(c, &err) == 0) {
-        /* a 4xx other than 408/429 will not mend by itself: no more tries in later runs */
-        int perm = !fetch_error ? 0 : (pg->status >= 400 && pg->status < 500 && pg->status != 408 &&
-                                       pg->status != 429);
-        int tries = r->is_error ? (perm ? c->cfg->max_tries : j->past + 1) : -1;
-        /* the page is this worker's to store only while it holds the lease: its frontier row completes in the
-         * same transaction as the article, so a page is stored once whichever worker fetched it */
-        int rc = mw_store_frontier_finish(c->store, c->worker, j->url, r->is_error ? MW_FS_ERROR : MW_FS_DONE,
-                                          tries, (int64_t)time(NULL), &owned, &err);
-        if (!rc && owned)
-            rc = mw_sinks_record(c->sinks, r, o->name, pg->fetched, &stored, &err);
-        log_fetch(c, j, pg->status, pg->bytes, pg->ms, r->is_error ? msg : !owned ? "taken over by another worker "
-                  "(its lease had run out): not stored here" : NULL, pg->fetched);
-        if (rc) {
-            stored = MW_PUT_SAME;
-            batch_fail(c, err.msg);   /* the pages before it in the batch are not stored either */
-        }
+    if (pg->rolled_back)
+        release_held(c, pg->err.msg);
+    if (pg->sink_errors) {   /* one event says the first, the count has them all */
+        c->errors += pg->sink_errors - 1;
+        on_sink_error(c, "", pg->sink_error);
     }
+    count_origins(c, r, pg->final_url);
     c->done++;
     c->pages++;
     o->st.pages++;
-    c->batch_pages++;
     if (r->is_error) {
         c->errors++;
         o->st.errors++;
     }
-    if (stored == MW_PUT_NEW || stored == MW_PUT_REVISED) {
+    if (pg->stored == MW_PUT_NEW || pg->stored == MW_PUT_REVISED) {
         c->articles++;
         o->st.articles++;
     }
-    if (err.code) {
+    if (pg->err.code)
         c->errors++;
-        snprintf(msg, sizeof msg, "%s: store: %s", j->url, err.msg);
-    }
     struct mw_crawl_event ev = {.url = j->url, .kind = "page", .outlet = o->name, .status = pg->status,
-                                .bytes = pg->bytes, .ms = pg->ms, .error = msg[0] ? msg : NULL,
-                                .record_json = r->json, .stored = stored};
-    emit_page(c, &ev, r, j->outlet, pg->fetch);
+                                .bytes = pg->bytes, .ms = pg->ms, .error = pg->msg[0] ? pg->msg : NULL,
+                                .record_json = r->json, .stored = pg->stored};
+    emit_page(c, &ev, r, j->outlet, pg->fetch, pg->batched);
     pg->fetch = NULL;
     page_free(pg);
 }
@@ -1661,14 +1730,15 @@ static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const c
             page_fields(pg, rec);
         }
         struct mw_record *r = rec ? mw_record_new(rec) : NULL;
-        if (!r || mw_record_seal(r)) {
+        if (!r || mw_record_seal(r) || !(pg->fetch_error = strdup(error))) {
             fail_event(c, j, "out of memory making a record");
             page_free(pg);
             mw_record_free(r);
             return;
         }
         r->user = pg;
-        page_stored(c, r, error);
+        c->extracting++;   /* nothing to extract: to the writer, behind the pages before it */
+        mw_sink_queue_push(c->write_q, r);
         return;
     }
     char *ct = NULL;
@@ -1690,14 +1760,40 @@ static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const c
     mw_workers_submit(c->pool, w);
 }
 
-/* Records back from the pool, in the order they finished. */
+/* Records back from the writer, in the order they were written (without a writer thread, written now). The
+ * loop calls it whenever it takes the store lock, before it touches the batch: what the writer wrote meanwhile
+ * is in the batch, and its events must be held with it. */
 static void take_records(struct mw_crawl *c)
 {
+    mw_writer_pump(c->writer);
     struct mw_record *r;
-    while ((r = mw_sink_queue_pop(c->done_q))) {
-        c->extracting--;
-        page_stored(c, r, NULL);
+    while ((r = mw_sink_queue_pop(c->done_q)))
+        page_back(c, r);
+}
+
+/* Every page handed to the pool back from the writer (the pass ends with all of them stored). */
+static void wait_records(struct mw_crawl *c)
+{
+    take_records(c);
+    while (c->extracting > 0) {
+        mw_writer_unlock(c->writer);
+        struct mw_record *r = mw_sink_queue_wait(c->done_q);
+        mw_writer_lock(c->writer);
+        if (r)
+            page_back(c, r);
+        take_records(c);
     }
+}
+
+/* The store lock is the writer's while the loop waits on the network. */
+static void poll_unlocked(struct mw_crawl *c, int timeout)
+{
+    mw_writer_unlock(c->writer);
+    curl_multi_poll(c->multi, NULL, 0, timeout, NULL);
+    int running = 0;
+    curl_multi_perform(c->multi, &running);
+    mw_writer_lock(c->writer);
+    take_records(c);
 }
 
 /* A retry: wait (back-off or Retry-After) and go again, or 0 when this was the last try. */
@@ -1972,7 +2068,7 @@ static int queue_given(struct mw_crawl *c, struct mw_err *err)
     return rc;
 }
 
-int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
+static int run_pass(struct mw_crawl *c, struct mw_err *err)
 {
     c->t0 = now_ms();
     c->deadline = c->t0 + (double)c->cfg->pass_time_ms;
@@ -2052,10 +2148,7 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
             wait = BATCH_MS - (now - c->batch_t0);
         /* a short cap keeps a stop request (signal) from waiting on a long poll; a record coming back from
          * the pool ends the poll at once (curl_multi_wakeup) */
-        int timeout = (int)(wait < 0 ? 0 : wait > 200 ? 200 : wait);
-        curl_multi_poll(c->multi, NULL, 0, timeout, NULL);
-        int running = 0;
-        curl_multi_perform(c->multi, &running);
+        poll_unlocked(c, (int)(wait < 0 ? 0 : wait > 200 ? 200 : wait));
         CURLMsg *m;
         int left;
         while ((m = curl_multi_info_read(c->multi, &left))) {
@@ -2068,6 +2161,7 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
                 finish(c, x, cc);
         }
     }
+    wait_records(c);   /* after a failure (a lease, the store) pages may still be on their way */
     batch_commit(c);
     drain_all(c);
     batch_commit(c);
@@ -2082,6 +2176,15 @@ int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
     mw_store_run_end(c->store, c->run_id, finished, c->pages, c->articles, c->errors, NULL);
     c->secs = (now_ms() - c->t0) / 1000.0;
     return err->code;   /* a lease or the store's state of other workers could not be read */
+}
+
+/* The pass holds the store lock, but while it waits on the network (poll_unlocked). */
+int mw_crawl_run(struct mw_crawl *c, struct mw_err *err)
+{
+    mw_writer_lock(c->writer);
+    int rc = run_pass(c, err);
+    mw_writer_unlock(c->writer);
+    return rc;
 }
 
 size_t mw_crawl_outlet_count(const struct mw_crawl *c) { return c->noutlets; }

@@ -1,6 +1,7 @@
 /* run/crawl.h: one scheduled pass: outlets and sources from a run config, discovery, the frontier, politeness
- * and robots.txt, many hosts at once through one curl multi loop, extraction on a pool of threads that the loop
- * never waits on, and the store and sinks (writes grouped into batch transactions).
+ * and robots.txt, many hosts at once through one curl multi loop, extraction on a pool of threads and the
+ * records' writes on a writer thread, neither of which the loop waits on, and the store and sinks (writes
+ * grouped into batch transactions).
  * Printing (progress, JSONL, the summary) is the caller's, through the event callback. */
 #ifndef MW_CRAWL_H
 #define MW_CRAWL_H

@@ -11,6 +11,7 @@
 
 #include "common/json.h"
 #include "run/plugins.h"
+#include "run/sqlar.h"
 #include "story/story.h"
 
 /* ---- the record ---- */
@@ -54,6 +55,7 @@ void mw_record_free(struct mw_record *r)
     json_decref(r->origin);
     free(r->json);
     free(r->story_doc);
+    free(r->z);
     free(r);
 }
 
@@ -73,6 +75,8 @@ struct mw_sinks {
     struct mw_story_store *stories;  /* core/story's tables in that store, opened at the first new article */
     mw_sink_error_fn on_error;
     void *ctx;
+    struct mw_sqlar_z *z;            /* mw_sinks_prepare's stream, made at its first record */
+    int deflates;                    /* the store keeps records deflated (SQLite) */
 };
 
 void mw_sinks_free(struct mw_sinks *s)
@@ -87,6 +91,7 @@ void mw_sinks_free(struct mw_sinks *s)
         free(k->name);
     }
     mw_story_store_free(s->stories);
+    mw_sqlar_z_free(s->z);
     free(s->v);
     free(s);
 }
@@ -133,6 +138,7 @@ struct mw_sinks *mw_sinks_new(const struct mw_run_sink *cfg, size_t n, struct mw
         s->n++;
         if (!strcmp(cfg[i].name, "sqlite")) {   /* the crawl's own store, inside the page's transaction */
             s->store = store;
+            s->deflates = !strcmp(mw_store_kind(store), "sqlite");
             continue;
         }
         if (open_plugin(k, &cfg[i], plugin_dirs, err)) {
@@ -176,7 +182,7 @@ static int beside_article(struct mw_story_store **stories, struct mw_store *stor
 static int store_record(struct mw_sinks *s, const struct mw_record *r, const char *crawl_outlet,
                         const char *fetched, enum mw_put *stored, struct mw_err *err)
 {
-    struct mw_store_article a = {r->rec, r->json, r->len, crawl_outlet, fetched, NULL, NULL};
+    struct mw_store_article a = {r->rec, r->json, r->len, crawl_outlet, fetched, NULL, NULL, r->z, r->zlen};
     int64_t id = 0;
     int rc = mw_store_article_put(s->store, &a, stored, &id, err);
     return rc ? rc : beside_article(&s->stories, s->store, r, *stored, id, err);
@@ -200,6 +206,18 @@ int mw_sinks_record(struct mw_sinks *s, const struct mw_record *r, const char *c
     if (rc)
         *stored = MW_PUT_SAME;
     return rc;
+}
+
+void mw_sinks_prepare(struct mw_sinks *s, struct mw_record *r)
+{
+    if (!s->deflates || r->is_error || !r->json || r->z || (!s->z && !(s->z = mw_sqlar_z_new())))
+        return;
+    const unsigned char *z;
+    size_t n;
+    if (mw_sqlar_z_compress(s->z, r->json, r->len, &z, &n) && (r->z = malloc(n))) {
+        memcpy(r->z, z, n);
+        r->zlen = n;
+    }
 }
 
 void mw_sinks_flush(struct mw_sinks *s)
@@ -259,7 +277,7 @@ static int sq_record(void *state, const char *record_json, char *errbuf, size_t 
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    struct mw_store_article a = {r.rec, record_json, r.len, NULL, f ? f : now, NULL, NULL};
+    struct mw_store_article a = {r.rec, record_json, r.len, NULL, f ? f : now, NULL, NULL, NULL, 0};
     struct mw_err err = {0};
     enum mw_put put = MW_PUT_SAME;
     int64_t id;
@@ -308,6 +326,7 @@ struct mw_sink_queue {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct mw_record *head, *tail;
+    int closed;
     void (*wake)(void *);
     void *wake_ctx;
 };
@@ -374,9 +393,17 @@ struct mw_record *mw_sink_queue_pop(struct mw_sink_queue *q)
 struct mw_record *mw_sink_queue_wait(struct mw_sink_queue *q)
 {
     pthread_mutex_lock(&q->mu);
-    while (!q->head)
+    while (!q->head && !q->closed)
         pthread_cond_wait(&q->cv, &q->mu);
-    struct mw_record *r = take(q);
+    struct mw_record *r = q->closed ? NULL : take(q);
     pthread_mutex_unlock(&q->mu);
     return r;
+}
+
+void mw_sink_queue_close(struct mw_sink_queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->closed = 1;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
 }

@@ -26,6 +26,8 @@ struct mw_record {
     void *user;                 /* the producer's context, untouched here */
     struct mw_story_doc *story_doc; /* owned (free), may be NULL: rec as the stories hook reads it, made on the
                                        extracting thread so the loop does not (core/story) */
+    unsigned char *z;           /* owned, may be NULL: json deflated for the store (mw_sinks_prepare) */
+    size_t zlen;
 };
 /* A record around rec (owned from here on), "origin" taken out of it. NULL when memory runs out (rec freed). */
 struct mw_record *mw_record_new(json_t *rec);
@@ -55,6 +57,10 @@ void mw_sinks_fetch(struct mw_sinks *s, const struct mw_fetch_event *ev);
  * failure (then err; the caller's transaction must not commit). Plugin failures go to on_error. */
 int mw_sinks_record(struct mw_sinks *s, const struct mw_record *r, const char *crawl_outlet, const char *fetched,
                     enum mw_put *stored, struct mw_err *err);
+/* What the store would do with r under the store lock, done before it (any thread, one at a time: the sinks
+ * keep one deflate stream for it): r's text deflated as the SQLite store keeps it (r->z), when the config has
+ * the "sqlite" sink on an SQLite store and r is an article. Out of memory: nothing (the store deflates). */
+void mw_sinks_prepare(struct mw_sinks *s, struct mw_record *r);
 /* Make what the plugin sinks wrote durable (each batch, before its store transaction commits). */
 void mw_sinks_flush(struct mw_sinks *s);
 /* 1 when the config has the built-in "sqlite" sink. */
@@ -78,7 +84,9 @@ void mw_sink_queue_free(struct mw_sink_queue *q);
 void mw_sink_queue_push(struct mw_sink_queue *q, struct mw_record *r);
 /* The consumer: the oldest record or NULL when none (never waits). */
 struct mw_record *mw_sink_queue_pop(struct mw_sink_queue *q);
-/* The consumer: the oldest record, waiting for one. */
+/* The consumer: the oldest record, waiting for one; NULL once the queue is closed. */
 struct mw_record *mw_sink_queue_wait(struct mw_sink_queue *q);
+/* Any thread: wake the consumer waiting and every later wait with NULL; what is queued stays (pop, free). */
+void mw_sink_queue_close(struct mw_sink_queue *q);
 
 #endif

@@ -188,7 +188,7 @@ int mw_store_article_put_json(struct mw_store *s, const char *record_json, const
         json_decref(rec);
         return mw_err_set(err, MW_EPARSE, "store", "record is not a JSON object: %s", je.text);
     }
-    struct mw_store_article a = {rec, record_json, strlen(record_json), crawl_outlet, fetched, NULL, NULL};
+    struct mw_store_article a = {rec, record_json, strlen(record_json), crawl_outlet, fetched, NULL, NULL, NULL, 0};
     int64_t id = 0;
     int rc = mw_store_article_put(s, &a, result, &id, err);
     json_decref(rec);

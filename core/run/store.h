@@ -28,6 +28,10 @@ struct mw_store_article {
      * filled by run/store.c (NULL for the built-in SQLite back end, which reads rec) */
     const struct mw_store_cols *cols;
     const char *hash;
+    /* may be NULL: json already deflated as run/sqlar.h stores it (made off the store lock, mw_sinks_prepare);
+     * a back end that compresses takes these bytes instead of deflating json itself */
+    const unsigned char *z;
+    size_t zlen;
 };
 
 /* The columns a back end keeps beside the record, read from the record itself (no JSON text is parsed). */

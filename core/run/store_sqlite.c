@@ -758,9 +758,13 @@ static int rev_insert(struct sq *s, int64_t id, int rev, const char *hash, const
     bind_text(q, 3, hash);
     size_t zlen;
     const unsigned char *z;
-    if (!s->z)
+    if (!s->z && !a->z)
         s->z = mw_sqlar_z_new();   /* NULL (no memory): the record is stored as text */
-    if (s->z && mw_sqlar_z_compress(s->z, a->json, a->json_len, &z, &zlen)) {
+    if (a->z) {   /* deflated already, by the writer before it took the lock */
+        z = a->z;
+        zlen = a->zlen;
+    }
+    if (a->z || (s->z && mw_sqlar_z_compress(s->z, a->json, a->json_len, &z, &zlen))) {
         sqlite3_bind_blob(q, 4, z, (int)zlen, SQLITE_STATIC);
         sqlite3_bind_int64(q, 6, (sqlite3_int64)a->json_len);
     } else {   /* it would not be smaller: the JSON as text, size NULL */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "run/sink.h"
 #include "run/sqlar.h"
@@ -248,6 +249,41 @@ static void test_articles_and_revisions(void **state)
     char *rec = ask("select record from articles where key = 'http://c.test/4'");
     assert_string_equal(rec, big);
     free(rec);
+    /* a record deflated before the store lock (the crawl's writer: mw_sinks_prepare) is stored as the bytes it
+     * was given: here deflated at another level than the store's, so a store deflating it anew would differ */
+    struct mw_sinks *sk = mw_sinks_new(&(struct mw_run_sink){"sqlite", NULL}, 1, s, NULL, NULL, NULL, &err);
+    assert_non_null(sk);
+    big[22] = '6';   /* http://c.test/6 */
+    struct mw_record *r = mw_record_new(json_loads(big, 0, NULL));
+    assert_non_null(r);
+    assert_int_equal(mw_record_seal(r), 0);
+    mw_sinks_prepare(sk, r);
+    assert_non_null(r->z);
+    assert_true(r->zlen * 3 < r->len);
+    uLongf zn = compressBound(r->len);
+    unsigned char *z9 = malloc(zn);
+    assert_int_equal(compress2(z9, &zn, (const Bytef *)r->json, r->len, 9), Z_OK);
+    char *hex9 = malloc(2 * zn + 1);
+    for (uLongf k = 0; k < zn; k++)
+        snprintf(hex9 + 2 * k, 3, "%02X", z9[k]);
+    free(r->z);   /* the record owns its deflated bytes */
+    r->z = z9;
+    r->zlen = zn;
+    assert_int_equal(mw_sinks_record(sk, r, NULL, "2026-03-01T00:00:00Z", &got, &err), 0);
+    assert_int_equal(got, MW_PUT_NEW);
+    want("select hex(record) from revisions r join article_rows a on a.id = r.article_id where a.key = "
+         "'http://c.test/6'", hex9);
+    rec = ask("select record from articles where key = 'http://c.test/6'");
+    assert_string_equal(rec, r->json);
+    free(rec);
+    free(hex9);
+    struct mw_record *e = mw_record_new(json_loads("{\"url\":\"http://c.test/7\",\"error\":{}}", 0, NULL));
+    assert_int_equal(mw_record_seal(e), 0);
+    mw_sinks_prepare(sk, e);
+    assert_null(e->z);   /* error records are not stored: nothing deflated for them */
+    mw_record_free(e);
+    mw_record_free(r);
+    mw_sinks_free(sk);
     char *js = NULL;
     assert_int_equal(mw_store_article_get(s, "http://b.test/2", &js, &err), 0);
     assert_non_null(js);
