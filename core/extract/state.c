@@ -117,6 +117,245 @@ static void best_array(json_t *v, struct state_pick *sp, int depth)
     }
 }
 
+/* ---- the pre-scan: which blobs are worth parsing ------------------------------------------------------ */
+
+/* Most blobs hold no array best_array would take, and parsing one into a tree (objects hashed, every string
+ * copied) costs more than the page's own parse. One pass over the text tells most of them apart without
+ * building anything: it answers "no" only when best_array certainly finds nothing, so the chosen blob and
+ * the text are those of the full parse. What it keeps per open container is a superset of what best_array
+ * asks (a prose string anywhere inside rather than within prose_in's depth; every string of an object,
+ * keys and values overwritten by a duplicate key included, may name the title; no depth limit). Text that is
+ * not JSON may get any answer: jansson refuses it, and best_array then sees nothing either. */
+
+#define SCAN_DEPTH 64   /* deeper: "maybe", and the parse decides */
+
+struct scan_frame {
+    unsigned char obj;      /* an object (else an array) */
+    unsigned char own;      /* object: a string directly in it names the title */
+    unsigned char titled;   /* object: names_title(., 1) may hold: own, or a direct child object's own */
+    unsigned char needs;    /* object: one of the three innermost around an array of 3+ prose elements */
+    unsigned char prose;    /* a prose string somewhere inside */
+    unsigned char elem;     /* array: the element being read holds a prose string */
+    int nprose;             /* array: elements holding a prose string */
+};
+
+struct scan_title {
+    const char *title;
+    unsigned char pairs[128 * 128 / 8];   /* the title's lower-case ASCII byte pairs */
+};
+
+static unsigned char lower_ascii(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c; }
+
+static void title_pairs(struct scan_title *t, const char *title)
+{
+    memset(t, 0, sizeof *t);
+    t->title = title;
+    for (const unsigned char *p = (const unsigned char *)title; p[0] && p[1]; p++)
+        if (p[0] < 0x80 && p[1] < 0x80) {
+            unsigned k = (unsigned)lower_ascii(p[0]) << 7 | lower_ascii(p[1]);
+            t->pairs[k >> 3] |= (unsigned char)(1u << (k & 7));
+        }
+}
+
+static int hex4(const char *s, unsigned *v)
+{
+    *v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = s[i];
+        unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                   : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16u;
+        if (d > 15)
+            return -1;
+        *v = *v << 4 | d;
+    }
+    return 0;
+}
+
+/* The string literal s[0..n) (between its quotes) decoded as jansson decodes it, into out (cap bytes):
+ * its length, -1 when it is cap bytes or more, -2 on an escape jansson refuses (the parse fails then). */
+static long decode(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        char u[4];
+        size_t k = 1;
+        if (c != '\\') {
+            u[0] = (char)c;
+            i++;
+        } else {
+            if (i + 1 >= n)
+                return -2;
+            char e = s[i + 1];
+            i += 2;
+            static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+            const char *at = e ? strchr(from, e) : NULL;
+            if (at) {
+                u[0] = to[at - from];
+            } else if (e == 'u') {
+                unsigned cp, lo;
+                if (i + 4 > n || hex4(s + i, &cp) || !cp)
+                    return -2;
+                i += 4;
+                if (cp >= 0xDC00 && cp <= 0xDFFF)
+                    return -2;
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    if (i + 6 > n || s[i] != '\\' || s[i + 1] != 'u' || hex4(s + i + 2, &lo) || lo < 0xDC00 ||
+                        lo > 0xDFFF)
+                        return -2;
+                    i += 6;
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                }
+                if (cp < 0x80) {
+                    u[0] = (char)cp;
+                } else if (cp < 0x800) {
+                    u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3F)), k = 2;
+                } else if (cp < 0x10000) {
+                    u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+                    u[2] = (char)(0x80 | (cp & 0x3F)), k = 3;
+                } else {
+                    u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+                    u[2] = (char)(0x80 | (cp >> 6 & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), k = 4;
+                }
+            } else {
+                return -2;
+            }
+        }
+        if (o + k >= cap)
+            return -1;
+        memcpy(out + o, u, k);
+        o += k;
+    }
+    return (long)o;
+}
+
+/* names_title's test of one string (d, its decoded bytes). The fold is skipped when the string's first word
+ * (plain ASCII, which folding keeps as it is) has a pair of letters the title lacks. */
+static int names(const struct scan_title *t, const char *d, size_t n)
+{
+    if (n < 12 || n >= 400)
+        return 0;
+    size_t i = 0;
+    while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r' || d[i] == '\f' || d[i] == '\v'))
+        i++;
+    for (; i + 1 < n && i < 16; i++) {
+        unsigned char a = (unsigned char)d[i], b = (unsigned char)d[i + 1];
+        if (a <= ' ' || a >= 0x7F || b <= ' ' || b >= 0x7F)
+            break;
+        unsigned k = (unsigned)lower_ascii(a) << 7 | lower_ascii(b);
+        if (!(t->pairs[k >> 3] & (1u << (k & 7))))
+            return 0;
+    }
+    char *f = mw_text_fold(d, n, 0);
+    int hit = f && strlen(f) >= 12 && strcasestr(t->title, f);
+    free(f);
+    return hit;
+}
+
+/* One string literal s[0..n) seen in the container top (NULL: the blob is a bare string). */
+static void scan_string(const struct scan_title *t, struct scan_frame *top, const char *s, size_t n)
+{
+    if (!top)
+        return;
+    /* prose() needs 40 bytes, 3 spaces (a literal one, or an escape) and no "http" at the start */
+    if (n >= 40 && strncmp(s, "http", 4)) {
+        int spaces = 0;
+        for (size_t i = 0; i < n && spaces < 3; i++)
+            spaces += s[i] == ' ' || s[i] == '\\';
+        if (spaces >= 3) {
+            top->prose = 1;
+            if (!top->obj)
+                top->elem = 1;
+        }
+    }
+    if (!top->obj || top->own || n < 12)
+        return;
+    if (!memchr(s, '\\', n)) {
+        top->own = names(t, s, n);
+    } else {
+        char d[400];
+        long dl = decode(s, n, d, sizeof d);
+        top->own = dl >= 0 && names(t, d, (size_t)dl);
+    }
+    top->titled |= top->own;
+}
+
+/* 0 when best_array certainly finds no array in the JSON value at the start of s[0..n); else 1. */
+static int may_hold(const char *s, size_t n, const struct scan_title *t)
+{
+    struct scan_frame st[SCAN_DEPTH];
+    int depth = 0;
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    if (i >= n || (s[i] != '{' && s[i] != '['))
+        return 0;   /* jansson wants an object or an array here */
+    for (; i < n; i++) {
+        char c = s[i];
+        struct scan_frame *top = depth ? &st[depth - 1] : NULL;
+        switch (c) {
+        case ' ': case '\t': case '\n': case '\r': case ':':
+        case '-': case '+': case '.': case '0': case '1': case '2': case '3': case '4': case '5': case '6':
+        case '7': case '8': case '9': case 'E': case 'a': case 'e': case 'f': case 'l': case 'n': case 'r':
+        case 's': case 't': case 'u':
+            break;   /* numbers, true, false, null: nothing to note */
+        case '{': case '[':
+            if (depth == SCAN_DEPTH)
+                return 1;
+            memset(&st[depth], 0, sizeof st[depth]);
+            st[depth++].obj = c == '{';
+            break;
+        case ',':
+            if (top && !top->obj) {
+                top->nprose += top->elem;
+                top->elem = 0;
+            }
+            break;
+        case '}': case ']': {
+            if (!top || top->obj != (c == '}'))
+                return 0;   /* not JSON */
+            struct scan_frame f = *top;
+            depth--;
+            if (!f.obj) {
+                f.nprose += f.elem;
+                for (int d = depth - 1, k = 0; f.nprose >= 3 && d >= 0 && k < 3; d--)
+                    if (st[d].obj) {
+                        st[d].needs = 1;
+                        k++;
+                    }
+            } else if (f.needs && f.titled) {
+                return 1;
+            }
+            if (!depth)
+                return 0;   /* the value is read: jansson stops here */
+            struct scan_frame *p = &st[depth - 1];
+            p->prose |= f.prose;
+            if (!p->obj)
+                p->elem |= f.prose;
+            else if (f.obj && f.own)
+                p->titled = 1;
+            break;
+        }
+        case '"': {
+            size_t j = i + 1;
+            while (j < n && s[j] != '"') {
+                if ((unsigned char)s[j] < 0x20)
+                    return 0;   /* a raw control character: jansson refuses the text */
+                j += s[j] == '\\' ? 2 : 1;
+            }
+            if (j >= n)
+                return 0;
+            scan_string(t, top, s + i + 1, j - i - 1);
+            i = j;
+            break;
+        }
+        default:
+            return 0;   /* no JSON token has this byte outside a string */
+        }
+    }
+    return 0;   /* the text ended inside the value: jansson refuses it */
+}
+
 /* Markup inside a JSON string ("<p>Text &amp; more</p>") as plain text. */
 static void append_plain(struct mw_buf *b, const char *s)
 {
@@ -147,6 +386,32 @@ static void append_plain(struct mw_buf *b, const char *s)
     }
 }
 
+static json_t *parse(const char *s, size_t n)
+{
+    json_error_t je;
+    return json_loadb(s, n, JSON_DISABLE_EOF_CHECK, &je);
+}
+
+/* The sum of the prose lengths of the array best_array takes in the JSON value at the start of s[0..n),
+ * after a full parse (0: none); and may_hold's answer for it. For tests: the first non-zero means the second
+ * is 1. */
+size_t mw_state_pick_len(const char *s, size_t n, const char *title)
+{
+    json_t *j = parse(s, n);
+    struct state_pick sp = {.title = title};
+    if (j)
+        best_array(j, &sp, 0);
+    json_decref(j);
+    return sp.best ? sp.best_len : 0;
+}
+
+int mw_state_may_hold(const char *s, size_t n, const char *title)
+{
+    struct scan_title ts;
+    title_pairs(&ts, title);
+    return may_hold(s, n, &ts);
+}
+
 /* Every inline script in document order, the first 16 that may hold JSON parsed (see state.h). */
 char *mw_state_text(xmlDocPtr doc, const char *title, size_t *chars)
 {
@@ -154,6 +419,8 @@ char *mw_state_text(xmlDocPtr doc, const char *title, size_t *chars)
     mw_buf_init(&out, 0);
     size_t best_len = 0;
     int tries = 0;
+    struct scan_title ts;
+    title_pairs(&ts, title);
     xmlNodePtr root = xmlDocGetRootElement(doc);
     xmlNodePtr x = root;
     while (x && tries < 16) {
@@ -174,8 +441,8 @@ char *mw_state_text(xmlDocPtr doc, const char *title, size_t *chars)
             }
             if (start) {
                 tries++;
-                json_error_t je;
-                json_t *j = json_loadb(start, tl - (size_t)(start - t), JSON_DISABLE_EOF_CHECK, &je);
+                size_t n = tl - (size_t)(start - t);
+                json_t *j = may_hold(start, n, &ts) ? parse(start, n) : NULL;
                 struct state_pick sp = {.title = title, .best_len = best_len};
                 if (j)
                     best_array(j, &sp, 0);

@@ -12,4 +12,10 @@
  * scripts, at most 16 of them; JSON-LD is meta/'s. */
 char *mw_state_text(xmlDocPtr doc, const char *title, size_t *chars);
 
+/* For tests. mw_state_pick_len: the prose bytes of the array the full parse takes from the JSON value at the
+ * start of s[0..n) (0: none). mw_state_may_hold: the pre-scan that spares most blobs that parse: 0 only when
+ * that full parse takes nothing (so mw_state_pick_len(...) > 0 implies mw_state_may_hold(...) == 1). */
+size_t mw_state_pick_len(const char *s, size_t n, const char *title);
+int mw_state_may_hold(const char *s, size_t n, const char *title);
+
 #endif
