@@ -9,6 +9,7 @@
 #include "net/url.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,27 @@ static const char *attr(xmlNodePtr x, const char *name)
     return NULL;
 }
 
+static unsigned char ascii_lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c; }
+
+/* A string's adjacent byte pairs (ASCII folded), hashed into 64 bits: a word with a pair not there is not in
+ * the string. Lets the loops that search one class or line for tens of words rule most out without a scan. */
+static uint64_t pairs_ci(const char *s)
+{
+    uint64_t m = 0;
+    for (const unsigned char *u = (const unsigned char *)s; u[0] && u[1]; u++)
+        m |= 1ULL << ((ascii_lower(u[0]) * 31u + ascii_lower(u[1])) & 63);
+    return m;
+}
+
+/* 0 when w, folded as pairs_ci folds, cannot be in the string whose pairs_ci is m. */
+static int pairs_may(uint64_t m, const char *w)
+{
+    for (const unsigned char *u = (const unsigned char *)w; u[0] && u[1]; u++)
+        if (!(m & 1ULL << ((ascii_lower(u[0]) * 31u + ascii_lower(u[1])) & 63)))
+            return 0;
+    return 1;
+}
+
 /* Words of class and id that name boilerplate: an exact word, or a word that starts with it. */
 static const char *const neg_strong[] = {
     "share", "sharing", "social", "related", "newsletter", "subscri", "cookie", "consent", "gdpr",
@@ -228,10 +250,39 @@ static int word_in_ix(const char *w, size_t n, const struct words *ix, int prefi
     return 0;
 }
 
-/* Sets F_NEG/F_POS/F_STRONG from class and id. Words split at anything not a letter or digit. */
-static unsigned classify(const struct ctx *c, xmlNodePtr x)
+/* The attributes build() asks every element for, each as attr() finds it (the first of that name), read in
+ * one pass over the element's attributes rather than one pass per name. */
+struct el_attrs {
+    const char *cls, *id, *hidden, *aria_hidden, *role, *style;
+};
+
+static void el_attrs(xmlNodePtr x, struct el_attrs *o)
 {
-    const char *names[2] = {attr(x, "class"), attr(x, "id")};
+    memset(o, 0, sizeof *o);
+    for (xmlAttrPtr a = x->properties; a; a = a->next) {
+        if (!a->name)
+            continue;
+        const char *v = a->children && a->children->content ? (const char *)a->children->content : "";
+        const xmlChar *n = a->name;
+        const char **slot = NULL;
+        switch (n[0] | 0x20) {
+        case 'c': slot = !xmlStrcasecmp(n, BAD_CAST "class") ? &o->cls : NULL; break;
+        case 'i': slot = !xmlStrcasecmp(n, BAD_CAST "id") ? &o->id : NULL; break;
+        case 'h': slot = !xmlStrcasecmp(n, BAD_CAST "hidden") ? &o->hidden : NULL; break;
+        case 'a': slot = !xmlStrcasecmp(n, BAD_CAST "aria-hidden") ? &o->aria_hidden : NULL; break;
+        case 'r': slot = !xmlStrcasecmp(n, BAD_CAST "role") ? &o->role : NULL; break;
+        case 's': slot = !xmlStrcasecmp(n, BAD_CAST "style") ? &o->style : NULL; break;
+        default: break;
+        }
+        if (slot && !*slot)
+            *slot = v;
+    }
+}
+
+/* Sets F_NEG/F_POS/F_STRONG from class and id. Words split at anything not a letter or digit. */
+static unsigned classify(const struct ctx *c, const struct el_attrs *at)
+{
+    const char *names[2] = {at->cls, at->id};
     unsigned f = 0;
     char low[256];
     for (int k = 0; k < 2; k++) {
@@ -242,8 +293,9 @@ static unsigned classify(const struct ctx *c, xmlNodePtr x)
         for (; s[n] && n < sizeof low - 1; n++)
             low[n] = (char)tolower((unsigned char)s[n]);
         low[n] = '\0';
-        for (int i = 0; pos_sub[i]; i++)
-            if (strstr(low, pos_sub[i]))
+        uint64_t m = pairs_ci(low);
+        for (int i = 0; pos_sub[i] && !(f & F_POS); i++)
+            if (pairs_may(m, pos_sub[i]) && strstr(low, pos_sub[i]))
                 f |= F_POS;
         for (size_t i = 0; i < n;) {
             while (i < n && !isalnum((unsigned char)low[i]))
@@ -286,19 +338,19 @@ static int hidden_class(const char *cls)
     return hid;
 }
 
-static int hidden(xmlNodePtr x)
+static int hidden(const struct el_attrs *at)
 {
-    if (attr(x, "hidden"))
+    if (at->hidden)
         return 1;
-    const char *a = attr(x, "aria-hidden");
+    const char *a = at->aria_hidden;
     if (a && !strcmp(a, "true"))
         return 1;
-    a = attr(x, "role");
+    a = at->role;
     if (a && (!strcmp(a, "dialog") || !strcmp(a, "alertdialog")))
         return 1;
-    if (hidden_class(attr(x, "class")))
+    if (hidden_class(at->cls))
         return 1;
-    const char *st = attr(x, "style");
+    const char *st = at->style;
     if (st) {
         char low[128];
         size_t n = 0;
@@ -354,10 +406,13 @@ static void build(struct ctx *c, xmlNodePtr root)
                 d->flags |= F_LINK;
             if (t == T_BODY && c->body < 0)
                 c->body = i;
-            if (t == T_DROP || hidden(x) || (t == T_ASIDE && !holds_story(x)))
+            struct el_attrs at;
+            if (t != T_DROP)
+                el_attrs(x, &at);
+            if (t == T_DROP || hidden(&at) || (t == T_ASIDE && !holds_story(x)))
                 d->flags |= F_DROP | F_HIDDEN;
             else if (t != T_BODY && t != T_A && t != T_INLINE)
-                d->flags |= classify(c, x);
+                d->flags |= classify(c, &at);
             enter = !(d->flags & F_DROP) && x->children;
         } else if ((x->type == XML_TEXT_NODE || x->type == XML_CDATA_SECTION_NODE) && par >= 0) {
             i = push(c, x, par, T_TEXT);
@@ -777,8 +832,6 @@ static int starts_ci(const char *s, const char *p)
     return !strncasecmp(s, p, strlen(p));
 }
 
-static unsigned char ascii_lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c; }
-
 /* strcasestr(s, p) != NULL (the C locale folds ASCII only), without its set-up per call: boiler_line asks
  * every short line for some thirty phrases. */
 static int contains_ci(const char *s, const char *p)
@@ -796,6 +849,12 @@ static int contains_ci(const char *s, const char *p)
                 return 1;
         }
     return 0;
+}
+
+/* contains_ci(s, p), m being pairs_ci(s). */
+static int contains_ci_m(const char *s, uint64_t m, const char *p)
+{
+    return pairs_may(m, p) && contains_ci(s, p);
 }
 
 /* A line that only stamps the page: "Stand: 22.04.2024, 06:00 Uhr" (WDR, Frankfurter Rundschau), "Uppdaterad
@@ -840,10 +899,11 @@ static int boiler_line(const char *s, size_t len)
                 return 1;
     if (len < 80 && stamp_line(s))
         return 1;
-    if (contains_ci(s, "requires javascript") || contains_ci(s, "enable javascript"))
+    uint64_t m = pairs_ci(s);
+    if (contains_ci_m(s, m, "requires javascript") || contains_ci_m(s, m, "enable javascript"))
         return 1;
     for (int i = 0; phrases[i]; i++)
-        if (contains_ci(s, phrases[i]))
+        if (contains_ci_m(s, m, phrases[i]))
             return 1;
     if (len < 60 && starts_ci(s, "by ")) {
         int words = 1;
