@@ -1421,7 +1421,8 @@ static json_t *extract(xmlDocPtr doc, const char *url, const char *hint, char **
     /* A thin result may be a page that renders its text from a script's state. */
     if (doc && strlen(body) < 3000) {
         size_t sl = 0;
-        char *st = title && strlen(title) >= 12 ? mw_state_text(doc, title, &sl) : NULL;
+        size_t useless = strlen(body) * 2 > 400 ? strlen(body) * 2 : 400;   /* a text no longer is of no use */
+        char *st = title && strlen(title) >= 12 ? mw_state_text(doc, title, useless, &sl) : NULL;
         if (st && sl > 400 && sl > 2 * strlen(body)) {
             free(body);
             body = st;

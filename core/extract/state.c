@@ -6,6 +6,7 @@
 #include "doc/text.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,6 +138,10 @@ struct scan_frame {
     unsigned char prose;    /* a prose string somewhere inside */
     unsigned char elem;     /* array: the element being read holds a prose string */
     int nprose;             /* array: elements holding a prose string */
+    size_t most;            /* the longest prose string inside (its literal's bytes) */
+    size_t elem_most;       /* array: the same in the element being read */
+    size_t sum;             /* array: over its elements, elem_most and 2 more */
+    size_t bound;           /* object: the largest sum of an array of 3+ prose elements that needs it */
 };
 
 struct scan_title {
@@ -264,8 +269,13 @@ static void scan_string(const struct scan_title *t, struct scan_frame *top, cons
             spaces += s[i] == ' ' || s[i] == '\\';
         if (spaces >= 3) {
             top->prose = 1;
-            if (!top->obj)
+            if (top->most < n)
+                top->most = n;
+            if (!top->obj) {
                 top->elem = 1;
+                if (top->elem_most < n)
+                    top->elem_most = n;
+            }
         }
     }
     if (!top->obj || top->own || n < 12)
@@ -280,12 +290,26 @@ static void scan_string(const struct scan_title *t, struct scan_frame *top, cons
     top->titled |= top->own;
 }
 
-/* 0 when best_array certainly finds no array in the JSON value at the start of s[0..n); else 1. */
-static int may_hold(const char *s, size_t n, const struct scan_title *t)
+/* The element an array was reading ends (at a comma or its bracket). */
+static void end_element(struct scan_frame *a)
+{
+    if (a->elem) {
+        a->nprose++;
+        a->sum += a->elem_most + 2;
+    }
+    a->elem = 0;
+    a->elem_most = 0;
+}
+
+/* 0 when best_array certainly finds no array in the JSON value at the start of s[0..n); else a bound on the
+ * text that array gives: the largest sum over an array that may be it of its elements' longest prose
+ * literal and 2 (the text is one prose string of each element, "\n\n" between two, and neither decoding,
+ * append_plain nor folding lengthens a string). SIZE_MAX: no bound known. */
+static size_t may_hold(const char *s, size_t n, const struct scan_title *t)
 {
     struct scan_frame st[SCAN_DEPTH];
     int depth = 0;
-    size_t i = 0;
+    size_t i = 0, bound = 0;
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
         i++;
     if (i >= n || (s[i] != '{' && s[i] != '['))
@@ -301,15 +325,13 @@ static int may_hold(const char *s, size_t n, const struct scan_title *t)
             break;   /* numbers, true, false, null: nothing to note */
         case '{': case '[':
             if (depth == SCAN_DEPTH)
-                return 1;
+                return SIZE_MAX;
             memset(&st[depth], 0, sizeof st[depth]);
             st[depth++].obj = c == '{';
             break;
         case ',':
-            if (top && !top->obj) {
-                top->nprose += top->elem;
-                top->elem = 0;
-            }
+            if (top && !top->obj)
+                end_element(top);
             break;
         case '}': case ']': {
             if (!top || top->obj != (c == '}'))
@@ -317,23 +339,30 @@ static int may_hold(const char *s, size_t n, const struct scan_title *t)
             struct scan_frame f = *top;
             depth--;
             if (!f.obj) {
-                f.nprose += f.elem;
+                end_element(&f);
                 for (int d = depth - 1, k = 0; f.nprose >= 3 && d >= 0 && k < 3; d--)
                     if (st[d].obj) {
                         st[d].needs = 1;
+                        if (st[d].bound < f.sum)
+                            st[d].bound = f.sum;
                         k++;
                     }
-            } else if (f.needs && f.titled) {
-                return 1;
+            } else if (f.needs && f.titled && bound < f.bound) {
+                bound = f.bound;
             }
             if (!depth)
-                return 0;   /* the value is read: jansson stops here */
+                return bound;   /* the value is read: jansson stops here */
             struct scan_frame *p = &st[depth - 1];
             p->prose |= f.prose;
-            if (!p->obj)
+            if (p->most < f.most)
+                p->most = f.most;
+            if (!p->obj) {
                 p->elem |= f.prose;
-            else if (f.obj && f.own)
+                if (p->elem_most < f.most)
+                    p->elem_most = f.most;
+            } else if (f.obj && f.own) {
                 p->titled = 1;
+            }
             break;
         }
         case '"': {
@@ -392,38 +421,68 @@ static json_t *parse(const char *s, size_t n)
     return json_loadb(s, n, JSON_DISABLE_EOF_CHECK, &je);
 }
 
-/* The sum of the prose lengths of the array best_array takes in the JSON value at the start of s[0..n),
- * after a full parse (0: none); and may_hold's answer for it. For tests: the first non-zero means the second
- * is 1. */
+/* The paragraphs of arr (the array best_array took) into out, joined by blank lines. */
+static void array_text(json_t *arr, struct mw_buf *out)
+{
+    size_t i;
+    json_t *e;
+    mw_buf_reset(out);
+    json_array_foreach(arr, i, e) {
+        json_t *p = prose_in(e, 3);
+        if (!p)
+            continue;
+        if (out->len)
+            mw_buf_appends(out, "\n\n");
+        append_plain(out, json_string_value(p));
+    }
+}
+
+/* The folded text of out (NULL when empty), *chars its length. */
+static char *folded(struct mw_buf *out, size_t *chars)
+{
+    char *f = out->len ? mw_text_fold(out->data, out->len, 1) : NULL;
+    mw_buf_free(out);
+    *chars = f ? strlen(f) : 0;
+    return f;
+}
+
 size_t mw_state_pick_len(const char *s, size_t n, const char *title)
 {
     json_t *j = parse(s, n);
     struct state_pick sp = {.title = title};
     if (j)
         best_array(j, &sp, 0);
+    struct mw_buf out;
+    mw_buf_init(&out, 0);
+    if (sp.best)
+        array_text(sp.best, &out);
     json_decref(j);
-    return sp.best ? sp.best_len : 0;
+    size_t chars = 0;
+    free(folded(&out, &chars));
+    return chars;
 }
 
-int mw_state_may_hold(const char *s, size_t n, const char *title)
+size_t mw_state_may_hold(const char *s, size_t n, const char *title)
 {
     struct scan_title ts;
     title_pairs(&ts, title);
     return may_hold(s, n, &ts);
 }
 
-/* Every inline script in document order, the first 16 that may hold JSON parsed (see state.h). */
-char *mw_state_text(xmlDocPtr doc, const char *title, size_t *chars)
+#define STATE_TRIES 16   /* scripts that may hold JSON read per page */
+
+struct blob {
+    const char *s;
+    size_t n, bound;   /* bound: may_hold's */
+};
+
+/* The inline scripts that may hold JSON, in document order, the first STATE_TRIES of them: a blob each. */
+static int find_blobs(xmlDocPtr doc, struct blob *v)
 {
-    struct mw_buf out;
-    mw_buf_init(&out, 0);
-    size_t best_len = 0;
     int tries = 0;
-    struct scan_title ts;
-    title_pairs(&ts, title);
     xmlNodePtr root = xmlDocGetRootElement(doc);
     xmlNodePtr x = root;
-    while (x && tries < 16) {
+    while (x && tries < STATE_TRIES) {
         if (x->type == XML_ELEMENT_NODE && !xmlStrcasecmp(x->name, BAD_CAST "script") && !attr(x, "src") &&
             x->children && x->children->content) {
             const char *t = (const char *)x->children->content;
@@ -440,28 +499,8 @@ char *mw_state_text(xmlDocPtr doc, const char *title, size_t *chars)
                 }
             }
             if (start) {
-                tries++;
-                size_t n = tl - (size_t)(start - t);
-                json_t *j = may_hold(start, n, &ts) ? parse(start, n) : NULL;
-                struct state_pick sp = {.title = title, .best_len = best_len};
-                if (j)
-                    best_array(j, &sp, 0);
-                json_t *arr = sp.best;
-                if (arr && sp.best_len > best_len) {
-                    best_len = sp.best_len;
-                    mw_buf_reset(&out);
-                    size_t i;
-                    json_t *e;
-                    json_array_foreach(arr, i, e) {
-                        json_t *p = prose_in(e, 3);
-                        if (!p)
-                            continue;
-                        if (out.len)
-                            mw_buf_appends(&out, "\n\n");
-                        append_plain(&out, json_string_value(p));
-                    }
-                }
-                json_decref(j);
+                v[tries].s = start;
+                v[tries++].n = tl - (size_t)(start - t);
             }
         }
         if (x->type == XML_ELEMENT_NODE && x->children && xmlStrcasecmp(x->name, BAD_CAST "script")) {
@@ -474,13 +513,39 @@ char *mw_state_text(xmlDocPtr doc, const char *title, size_t *chars)
             break;
         x = x->next;
     }
-    if (!out.len) {
-        mw_buf_free(&out);
-        return NULL;
-    }
-    char *f = mw_text_fold(out.data, out.len, 1);
-    mw_buf_free(&out);
-    *chars = f ? strlen(f) : 0;
-    return f;
+    return tries;
 }
 
+/* The blobs pre-scanned first; only those that may hold an array are parsed, and none at all when no array
+ * of any blob could give more than useless bytes (see state.h). */
+char *mw_state_text(xmlDocPtr doc, const char *title, size_t useless, size_t *chars)
+{
+    struct blob v[STATE_TRIES];
+    struct scan_title ts;
+    title_pairs(&ts, title);
+    int nb = find_blobs(doc, v);
+    size_t most = 0;
+    for (int i = 0; i < nb; i++) {
+        v[i].bound = may_hold(v[i].s, v[i].n, &ts);
+        if (most < v[i].bound)
+            most = v[i].bound;
+    }
+    *chars = 0;
+    if (most <= useless)
+        return NULL;
+    struct mw_buf out;
+    mw_buf_init(&out, 0);
+    size_t best_len = 0;
+    for (int i = 0; i < nb; i++) {
+        json_t *j = v[i].bound ? parse(v[i].s, v[i].n) : NULL;
+        struct state_pick sp = {.title = title, .best_len = best_len};
+        if (j)
+            best_array(j, &sp, 0);
+        if (sp.best && sp.best_len > best_len) {
+            best_len = sp.best_len;
+            array_text(sp.best, &out);
+        }
+        json_decref(j);
+    }
+    return folded(&out, chars);
+}

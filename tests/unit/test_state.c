@@ -1,6 +1,7 @@
 /* tests/unit/test_state.c: the script-state reader (extract/state.c): the pre-scan that spares a blob the full
  * parse may say "no" only when that parse takes nothing (rows written for it, then many generated blobs from
- * a fixed seed), and it does spare the blobs that hold no titled article. */
+ * a fixed seed), its bound on the text is never below the text's length, and it does spare the blobs that
+ * hold no titled article. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "doc/html.h"
 #include "extract/state.h"
 
 #define TITLE "Pier to be rebuilt after storms"
@@ -73,9 +75,12 @@ static void test_rows(void **state)
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         const struct row *r = &rows[i];
         size_t n = strlen(r->json);
-        int picked = mw_state_pick_len(r->json, n, TITLE) > 0, may = mw_state_may_hold(r->json, n, TITLE);
+        size_t len = mw_state_pick_len(r->json, n, TITLE), bound = mw_state_may_hold(r->json, n, TITLE);
+        int picked = len > 0, may = bound > 0;
         if (picked != r->picked || may != r->may)
             fail_msg("%s: picked %d (want %d), pre-scan %d (want %d)", r->name, picked, r->picked, may, r->may);
+        if (bound < len)
+            fail_msg("%s: the text has %zu bytes, the pre-scan's bound is %zu", r->name, len, bound);
     }
 }
 
@@ -95,10 +100,34 @@ static void test_length_limit(void **state)
             mw_buf_appends(&b, "\",\"blocks\":[" PARAS "]}}");
             int want = tl + pad < 400;
             assert_int_equal(mw_state_pick_len(b.data, b.len, TITLE) > 0, want);
-            assert_int_equal(mw_state_may_hold(b.data, b.len, TITLE), want);
+            assert_int_equal(mw_state_may_hold(b.data, b.len, TITLE) > 0, want);
             mw_buf_free(&b);
         }
     }
+}
+
+/* A page's text whatever the caller's "useless" length below it; none when no text could pass it. */
+static void test_useless(void **state)
+{
+    (void)state;
+    const char *html = "<html><body><h1>" TITLE "</h1><script type='application/json'>{\"story\":{\"headline\":\""
+                       TITLE "\",\"blocks\":[" PARAS "," PARAS "]}}</script></body></html>";   /* over 400 bytes */
+    struct mw_err err = {0};
+    htmlDocPtr doc = mw_html_parse(html, strlen(html), NULL, &err);
+    assert_non_null(doc);
+    size_t len = 0, len2 = 0;
+    char *all = mw_state_text(doc, TITLE, 0, &len);
+    assert_non_null(all);
+    assert_non_null(strstr(all, "Paragraph 1 of the story"));
+    assert_int_equal(strlen(all), len);
+    char *again = mw_state_text(doc, TITLE, len - 1, &len2);
+    assert_non_null(again);
+    assert_string_equal(again, all);
+    free(again);
+    assert_null(mw_state_text(doc, TITLE, strlen(html), &len2));
+    assert_int_equal(len2, 0);
+    free(all);
+    xmlFreeDoc(doc);
 }
 
 /* ---- generated blobs ---- */
@@ -159,7 +188,7 @@ static void gen(struct mw_buf *b, int depth)
 static void test_generated(void **state)
 {
     (void)state;
-    int picked = 0, spared = 0, total = 20000;
+    int picked = 0, spared = 0, tight = 0, total = 20000;
     struct mw_buf b;
     mw_buf_init(&b, 0);
     for (int i = 0; i < total; i++) {
@@ -174,16 +203,20 @@ static void test_generated(void **state)
             gen(&b, 1);
         }
         mw_buf_appendc(&b, b.data[0] == '{' ? '}' : ']');
-        int got = mw_state_pick_len(b.data, b.len, TITLE) > 0, may = mw_state_may_hold(b.data, b.len, TITLE);
-        if (got && !may)
+        size_t len = mw_state_pick_len(b.data, b.len, TITLE), bound = mw_state_may_hold(b.data, b.len, TITLE);
+        if (len && !bound)
             fail_msg("blob %d: the parse takes an array, the pre-scan said no: %s", i, b.data);
-        picked += got;
-        spared += !may;
+        if (bound < len)
+            fail_msg("blob %d: a text of %zu bytes, the pre-scan's bound %zu: %s", i, len, bound, b.data);
+        picked += len > 0;
+        spared += !bound;
+        tight += len && bound < 4 * len;
     }
     mw_buf_free(&b);
     /* both sides of the line are reached: the generator is not all one kind */
     assert_true(picked > total / 100);
     assert_true(spared > total / 4);
+    assert_true(tight > picked / 4);   /* the bound is not just the blob's length */
 }
 
 int main(void)
@@ -191,6 +224,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows),
         cmocka_unit_test(test_length_limit),
+        cmocka_unit_test(test_useless),
         cmocka_unit_test(test_generated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
