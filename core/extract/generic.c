@@ -4,6 +4,7 @@
 #include "extract/generic.h"
 #include "extract/state.h"
 #include "common/buf.h"
+#include "common/memo.h"
 #include "doc/html.h"
 #include "doc/text.h"
 #include "net/url.h"
@@ -112,6 +113,7 @@ struct ctx {
     int body;
     int oom;
     struct words words[W_LISTS];
+    struct mw_memo classes;   /* class value -> classify's flags for it */
 };
 
 static int push(struct ctx *c, xmlNodePtr x, int parent, unsigned char tag)
@@ -279,42 +281,54 @@ static void el_attrs(xmlNodePtr x, struct el_attrs *o)
     }
 }
 
-/* Sets F_NEG/F_POS/F_STRONG from class and id. Words split at anything not a letter or digit. */
-static unsigned classify(const struct ctx *c, const struct el_attrs *at)
+/* The flags one class or id value names (see classify). */
+static unsigned name_flags(const struct ctx *c, const char *s)
 {
-    const char *names[2] = {at->cls, at->id};
     unsigned f = 0;
     char low[256];
-    for (int k = 0; k < 2; k++) {
-        const char *s = names[k];
-        if (!s || !*s)
+    size_t n = 0;
+    for (; s[n] && n < sizeof low - 1; n++)
+        low[n] = (char)tolower((unsigned char)s[n]);
+    low[n] = '\0';
+    uint64_t m = pairs_ci(low);
+    for (int i = 0; pos_sub[i] && !(f & F_POS); i++)
+        if (pairs_may(m, pos_sub[i]) && strstr(low, pos_sub[i]))
+            f |= F_POS;
+    for (size_t i = 0; i < n;) {
+        while (i < n && !isalnum((unsigned char)low[i]))
+            i++;
+        size_t st = i;
+        while (i < n && isalnum((unsigned char)low[i]))
+            i++;
+        if (i == st)
             continue;
-        size_t n = 0;
-        for (; s[n] && n < sizeof low - 1; n++)
-            low[n] = (char)tolower((unsigned char)s[n]);
-        low[n] = '\0';
-        uint64_t m = pairs_ci(low);
-        for (int i = 0; pos_sub[i] && !(f & F_POS); i++)
-            if (pairs_may(m, pos_sub[i]) && strstr(low, pos_sub[i]))
-                f |= F_POS;
-        for (size_t i = 0; i < n;) {
-            while (i < n && !isalnum((unsigned char)low[i]))
-                i++;
-            size_t st = i;
-            while (i < n && isalnum((unsigned char)low[i]))
-                i++;
-            if (i == st)
-                continue;
-            if (word_in_ix(low + st, i - st, &c->words[W_SHARES], 1))
-                f |= F_SHARE;
-            if (word_in_ix(low + st, i - st, &c->words[W_EMBEDS], 1))
-                continue;   /* an embedded post the article quotes is neither furniture nor content by name */
-            else if (word_in_ix(low + st, i - st, &c->words[W_STRONG], 1))
-                f |= F_STRONG | F_NEG;
-            else if (word_in_ix(low + st, i - st, &c->words[W_EXACT], 0))
-                f |= F_NEG;
-        }
+        if (word_in_ix(low + st, i - st, &c->words[W_SHARES], 1))
+            f |= F_SHARE;
+        if (word_in_ix(low + st, i - st, &c->words[W_EMBEDS], 1))
+            continue;   /* an embedded post the article quotes is neither furniture nor content by name */
+        else if (word_in_ix(low + st, i - st, &c->words[W_STRONG], 1))
+            f |= F_STRONG | F_NEG;
+        else if (word_in_ix(low + st, i - st, &c->words[W_EXACT], 0))
+            f |= F_NEG;
     }
+    return f;
+}
+
+/* Sets F_NEG/F_POS/F_STRONG/F_SHARE from class and id. Words split at anything not a letter or digit. A
+ * class value seen before on the page is looked up (most repeat), an id (unique) is read. */
+static unsigned classify(struct ctx *c, const struct el_attrs *at)
+{
+    unsigned f = 0, v;
+    uint64_t h;
+    if (at->cls && *at->cls) {
+        if (!mw_memo_get(&c->classes, at->cls, &h, &v)) {
+            v = name_flags(c, at->cls);
+            mw_memo_put(&c->classes, at->cls, h, v);
+        }
+        f |= v;
+    }
+    if (at->id && *at->id)
+        f |= name_flags(c, at->id);
     return f;
 }
 
@@ -394,6 +408,7 @@ static void build(struct ctx *c, xmlNodePtr root)
     xmlNodePtr x = root;
     c->body = -1;
     words_init(c);
+    mw_memo_init(&c->classes);
     while (x) {
         int i = -1, enter = 0;
         if (x->type == XML_ELEMENT_NODE) {

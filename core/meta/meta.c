@@ -8,6 +8,7 @@
 #include "meta/jsonld.h"
 #include "meta/lang.h"
 #include "common/buf.h"
+#include "common/memo.h"
 #include "doc/html.h"
 #include "doc/text.h"
 #include "net/url.h"
@@ -407,7 +408,21 @@ static void visit_attrs(xmlNodePtr n, struct visit_attrs *o)
     }
 }
 
-static void visit(struct mw_meta_scan *sc, xmlNodePtr n, long ord)
+/* class_says of a class value for the byline and the date lists, looked up when the page had it before. */
+static unsigned class_words(struct mw_memo *memo, const char *cls)
+{
+    unsigned v;
+    uint64_t h;
+    if (!cls)
+        return 0;
+    if (!mw_memo_get(memo, cls, &h, &v)) {
+        v = class_says(cls, byline_yes, byline_no, date_yes, date_no);
+        mw_memo_put(memo, cls, h, v);
+    }
+    return v;
+}
+
+static void visit(struct mw_meta_scan *sc, struct mw_memo *memo, xmlNodePtr n, long ord)
 {
     const char *nm = (const char *)n->name;
     struct visit_attrs at;
@@ -463,7 +478,7 @@ static void visit(struct mw_meta_scan *sc, xmlNodePtr n, long ord)
     if (at.itemprop)
         vec_push(&sc->props, n, ord);
     const char *cls = at.cls, *rel = at.rel;
-    unsigned says = class_says(cls, byline_yes, byline_no, date_yes, date_no);
+    unsigned says = class_words(memo, cls);
     if (((says & 1) || class_says(at.id, byline_yes, byline_no, NULL, NULL) || (rel && !strcasecmp(rel, "author")) ||
          (ci_eq(nm, "a") && author_href(at.href))) && !mw_meta_in_skipped(n))
         vec_push(&sc->bylines, n, ord);
@@ -475,9 +490,11 @@ static void walk(struct mw_meta_scan *sc, xmlNodePtr root)
 {
     long ord = 0;
     static const char *const closed[] = {"script", "style", "template", "svg", NULL};
+    struct mw_memo memo;
+    mw_memo_init(&memo);
     for (xmlNodePtr n = root; n; n = mw_meta_next_in(n, root, closed))
         if (n->type == XML_ELEMENT_NODE)
-            visit(sc, n, ord++);
+            visit(sc, &memo, n, ord++);
     sc->nodes = ord;
 }
 
