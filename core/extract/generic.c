@@ -2,12 +2,15 @@
  * merge and paragraph output over a read-only libxml2 tree (flags live in a private preorder array).
  * Metadata (title, dates, authors) is meta/meta.c; text folding is doc/text.c. */
 #include "extract/generic.h"
+#include "extract/state.h"
 #include "common/buf.h"
+#include "common/memo.h"
 #include "doc/html.h"
 #include "doc/text.h"
 #include "net/url.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +113,7 @@ struct ctx {
     int body;
     int oom;
     struct words words[W_LISTS];
+    struct mw_memo classes;   /* class value -> classify's flags for it */
 };
 
 static int push(struct ctx *c, xmlNodePtr x, int parent, unsigned char tag)
@@ -142,6 +146,27 @@ static const char *attr(xmlNodePtr x, const char *name)
         if (a->name && !xmlStrcasecmp(a->name, BAD_CAST name))
             return a->children && a->children->content ? (const char *)a->children->content : "";
     return NULL;
+}
+
+static unsigned char ascii_lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c; }
+
+/* A string's adjacent byte pairs (ASCII folded), hashed into 64 bits: a word with a pair not there is not in
+ * the string. Lets the loops that search one class or line for tens of words rule most out without a scan. */
+static uint64_t pairs_ci(const char *s)
+{
+    uint64_t m = 0;
+    for (const unsigned char *u = (const unsigned char *)s; u[0] && u[1]; u++)
+        m |= 1ULL << ((ascii_lower(u[0]) * 31u + ascii_lower(u[1])) & 63);
+    return m;
+}
+
+/* 0 when w, folded as pairs_ci folds, cannot be in the string whose pairs_ci is m. */
+static int pairs_may(uint64_t m, const char *w)
+{
+    for (const unsigned char *u = (const unsigned char *)w; u[0] && u[1]; u++)
+        if (!(m & 1ULL << ((ascii_lower(u[0]) * 31u + ascii_lower(u[1])) & 63)))
+            return 0;
+    return 1;
 }
 
 /* Words of class and id that name boilerplate: an exact word, or a word that starts with it. */
@@ -227,41 +252,83 @@ static int word_in_ix(const char *w, size_t n, const struct words *ix, int prefi
     return 0;
 }
 
-/* Sets F_NEG/F_POS/F_STRONG from class and id. Words split at anything not a letter or digit. */
-static unsigned classify(const struct ctx *c, xmlNodePtr x)
+/* The attributes build() asks every element for, each as attr() finds it (the first of that name), read in
+ * one pass over the element's attributes rather than one pass per name. */
+struct el_attrs {
+    const char *cls, *id, *hidden, *aria_hidden, *role, *style;
+};
+
+static void el_attrs(xmlNodePtr x, struct el_attrs *o)
 {
-    const char *names[2] = {attr(x, "class"), attr(x, "id")};
+    memset(o, 0, sizeof *o);
+    for (xmlAttrPtr a = x->properties; a; a = a->next) {
+        if (!a->name)
+            continue;
+        const char *v = a->children && a->children->content ? (const char *)a->children->content : "";
+        const xmlChar *n = a->name;
+        const char **slot = NULL;
+        switch (n[0] | 0x20) {
+        case 'c': slot = !xmlStrcasecmp(n, BAD_CAST "class") ? &o->cls : NULL; break;
+        case 'i': slot = !xmlStrcasecmp(n, BAD_CAST "id") ? &o->id : NULL; break;
+        case 'h': slot = !xmlStrcasecmp(n, BAD_CAST "hidden") ? &o->hidden : NULL; break;
+        case 'a': slot = !xmlStrcasecmp(n, BAD_CAST "aria-hidden") ? &o->aria_hidden : NULL; break;
+        case 'r': slot = !xmlStrcasecmp(n, BAD_CAST "role") ? &o->role : NULL; break;
+        case 's': slot = !xmlStrcasecmp(n, BAD_CAST "style") ? &o->style : NULL; break;
+        default: break;
+        }
+        if (slot && !*slot)
+            *slot = v;
+    }
+}
+
+/* The flags one class or id value names (see classify). */
+static unsigned name_flags(const struct ctx *c, const char *s)
+{
     unsigned f = 0;
     char low[256];
-    for (int k = 0; k < 2; k++) {
-        const char *s = names[k];
-        if (!s || !*s)
+    size_t n = 0;
+    for (; s[n] && n < sizeof low - 1; n++)
+        low[n] = (char)tolower((unsigned char)s[n]);
+    low[n] = '\0';
+    uint64_t m = pairs_ci(low);
+    for (int i = 0; pos_sub[i] && !(f & F_POS); i++)
+        if (pairs_may(m, pos_sub[i]) && strstr(low, pos_sub[i]))
+            f |= F_POS;
+    for (size_t i = 0; i < n;) {
+        while (i < n && !isalnum((unsigned char)low[i]))
+            i++;
+        size_t st = i;
+        while (i < n && isalnum((unsigned char)low[i]))
+            i++;
+        if (i == st)
             continue;
-        size_t n = 0;
-        for (; s[n] && n < sizeof low - 1; n++)
-            low[n] = (char)tolower((unsigned char)s[n]);
-        low[n] = '\0';
-        for (int i = 0; pos_sub[i]; i++)
-            if (strstr(low, pos_sub[i]))
-                f |= F_POS;
-        for (size_t i = 0; i < n;) {
-            while (i < n && !isalnum((unsigned char)low[i]))
-                i++;
-            size_t st = i;
-            while (i < n && isalnum((unsigned char)low[i]))
-                i++;
-            if (i == st)
-                continue;
-            if (word_in_ix(low + st, i - st, &c->words[W_SHARES], 1))
-                f |= F_SHARE;
-            if (word_in_ix(low + st, i - st, &c->words[W_EMBEDS], 1))
-                continue;   /* an embedded post the article quotes is neither furniture nor content by name */
-            else if (word_in_ix(low + st, i - st, &c->words[W_STRONG], 1))
-                f |= F_STRONG | F_NEG;
-            else if (word_in_ix(low + st, i - st, &c->words[W_EXACT], 0))
-                f |= F_NEG;
-        }
+        if (word_in_ix(low + st, i - st, &c->words[W_SHARES], 1))
+            f |= F_SHARE;
+        if (word_in_ix(low + st, i - st, &c->words[W_EMBEDS], 1))
+            continue;   /* an embedded post the article quotes is neither furniture nor content by name */
+        else if (word_in_ix(low + st, i - st, &c->words[W_STRONG], 1))
+            f |= F_STRONG | F_NEG;
+        else if (word_in_ix(low + st, i - st, &c->words[W_EXACT], 0))
+            f |= F_NEG;
     }
+    return f;
+}
+
+/* Sets F_NEG/F_POS/F_STRONG/F_SHARE from class and id. Words split at anything not a letter or digit. A
+ * class value seen before on the page is looked up (most repeat), an id (unique) is read. */
+static unsigned classify(struct ctx *c, const struct el_attrs *at)
+{
+    unsigned f = 0, v;
+    uint64_t h;
+    if (at->cls && *at->cls) {
+        if (!mw_memo_get(&c->classes, at->cls, &h, &v)) {
+            v = name_flags(c, at->cls);
+            mw_memo_put(&c->classes, at->cls, h, v);
+        }
+        f |= v;
+    }
+    if (at->id && *at->id)
+        f |= name_flags(c, at->id);
     return f;
 }
 
@@ -285,19 +352,19 @@ static int hidden_class(const char *cls)
     return hid;
 }
 
-static int hidden(xmlNodePtr x)
+static int hidden(const struct el_attrs *at)
 {
-    if (attr(x, "hidden"))
+    if (at->hidden)
         return 1;
-    const char *a = attr(x, "aria-hidden");
+    const char *a = at->aria_hidden;
     if (a && !strcmp(a, "true"))
         return 1;
-    a = attr(x, "role");
+    a = at->role;
     if (a && (!strcmp(a, "dialog") || !strcmp(a, "alertdialog")))
         return 1;
-    if (hidden_class(attr(x, "class")))
+    if (hidden_class(at->cls))
         return 1;
-    const char *st = attr(x, "style");
+    const char *st = at->style;
     if (st) {
         char low[128];
         size_t n = 0;
@@ -341,6 +408,7 @@ static void build(struct ctx *c, xmlNodePtr root)
     xmlNodePtr x = root;
     c->body = -1;
     words_init(c);
+    mw_memo_init(&c->classes);
     while (x) {
         int i = -1, enter = 0;
         if (x->type == XML_ELEMENT_NODE) {
@@ -353,10 +421,13 @@ static void build(struct ctx *c, xmlNodePtr root)
                 d->flags |= F_LINK;
             if (t == T_BODY && c->body < 0)
                 c->body = i;
-            if (t == T_DROP || hidden(x) || (t == T_ASIDE && !holds_story(x)))
+            struct el_attrs at;
+            if (t != T_DROP)
+                el_attrs(x, &at);
+            if (t == T_DROP || hidden(&at) || (t == T_ASIDE && !holds_story(x)))
                 d->flags |= F_DROP | F_HIDDEN;
             else if (t != T_BODY && t != T_A && t != T_INLINE)
-                d->flags |= classify(c, x);
+                d->flags |= classify(c, &at);
             enter = !(d->flags & F_DROP) && x->children;
         } else if ((x->type == XML_TEXT_NODE || x->type == XML_CDATA_SECTION_NODE) && par >= 0) {
             i = push(c, x, par, T_TEXT);
@@ -776,8 +847,6 @@ static int starts_ci(const char *s, const char *p)
     return !strncasecmp(s, p, strlen(p));
 }
 
-static unsigned char ascii_lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c; }
-
 /* strcasestr(s, p) != NULL (the C locale folds ASCII only), without its set-up per call: boiler_line asks
  * every short line for some thirty phrases. */
 static int contains_ci(const char *s, const char *p)
@@ -795,6 +864,12 @@ static int contains_ci(const char *s, const char *p)
                 return 1;
         }
     return 0;
+}
+
+/* contains_ci(s, p), m being pairs_ci(s). */
+static int contains_ci_m(const char *s, uint64_t m, const char *p)
+{
+    return pairs_may(m, p) && contains_ci(s, p);
 }
 
 /* A line that only stamps the page: "Stand: 22.04.2024, 06:00 Uhr" (WDR, Frankfurter Rundschau), "Uppdaterad
@@ -839,10 +914,11 @@ static int boiler_line(const char *s, size_t len)
                 return 1;
     if (len < 80 && stamp_line(s))
         return 1;
-    if (contains_ci(s, "requires javascript") || contains_ci(s, "enable javascript"))
+    uint64_t m = pairs_ci(s);
+    if (contains_ci_m(s, m, "requires javascript") || contains_ci_m(s, m, "enable javascript"))
         return 1;
     for (int i = 0; phrases[i]; i++)
-        if (contains_ci(s, phrases[i]))
+        if (contains_ci_m(s, m, phrases[i]))
             return 1;
     if (len < 60 && starts_ci(s, "by ")) {
         int words = 1;
@@ -1216,209 +1292,6 @@ static char *page_title(const struct ctx *c)
     return NULL;
 }
 
-/* ---- embedded state (Next.js, Arc/Fusion, preloaded Redux stores) ------------------------------------- */
-
-static int prose(const char *s, size_t n)
-{
-    if (n < 40)
-        return 0;
-    int spaces = 0;
-    for (size_t i = 0; i < n && spaces < 3; i++)
-        if (s[i] == ' ')
-            spaces++;
-    return spaces >= 3 && strncmp(s, "http", 4);
-}
-
-/* The longest prose string in v, looking no deeper than depth. */
-static json_t *prose_in(json_t *v, int depth)
-{
-    if (json_is_string(v))
-        return prose(json_string_value(v), json_string_length(v)) ? v : NULL;
-    if (depth <= 0)
-        return NULL;
-    json_t *best = NULL, *x;
-    const char *k;
-    size_t i;
-    if (json_is_object(v)) {
-        json_object_foreach(v, k, x) {
-            json_t *p = prose_in(x, depth - 1);
-            if (p && (!best || json_string_length(p) > json_string_length(best)))
-                best = p;
-        }
-    } else if (json_is_array(v) && depth > 1) {
-        json_array_foreach(v, i, x) {
-            json_t *p = prose_in(x, depth - 1);
-            if (p && (!best || json_string_length(p) > json_string_length(best)))
-                best = p;
-        }
-    }
-    return best;
-}
-
-/* The array whose elements read as consecutive paragraphs, the longest of them (the article's blocks). */
-/* 1 when obj has a string member (or one a level down) that is the page's headline: a state blob
- * also carries other stories, and only the one the page shows is its article. */
-static int names_title(json_t *obj, const char *title, int depth)
-{
-    const char *k;
-    json_t *x;
-    json_object_foreach(obj, k, x) {
-        if (json_is_string(x) && json_string_length(x) >= 12 && json_string_length(x) < 400) {
-            char *f = mw_text_fold(json_string_value(x), json_string_length(x), 0);
-            int hit = f && strlen(f) >= 12 && strcasestr(title, f);
-            free(f);
-            if (hit)
-                return 1;
-        } else if (depth > 0 && json_is_object(x) && names_title(x, title, depth - 1)) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-struct state_pick {
-    const char *title;
-    json_t *objs[48];   /* the objects enclosing the walk's position */
-    int nobj;
-    json_t *best;
-    size_t best_len;
-};
-
-static void best_array(json_t *v, struct state_pick *sp, int depth)
-{
-    if (depth > 40)
-        return;
-    json_t *x;
-    const char *k;
-    size_t i;
-    if (json_is_object(v)) {
-        sp->objs[sp->nobj++] = v;
-        json_object_foreach(v, k, x)
-            best_array(x, sp, depth + 1);
-        sp->nobj--;
-    } else if (json_is_array(v)) {
-        size_t sum = 0, np = 0;
-        json_array_foreach(v, i, x) {
-            json_t *p = prose_in(x, 3);
-            if (p) {
-                sum += json_string_length(p);
-                np++;
-            }
-            best_array(x, sp, depth + 1);
-        }
-        if (np >= 3 && sum > sp->best_len) {
-            int titled = 0;
-            for (int o = sp->nobj - 1; o >= 0 && o >= sp->nobj - 3 && !titled; o--)
-                titled = names_title(sp->objs[o], sp->title, 1);
-            if (titled) {
-                sp->best = v;
-                sp->best_len = sum;
-            }
-        }
-    }
-}
-
-/* Markup inside a JSON string ("<p>Text &amp; more</p>") as plain text. */
-static void append_plain(struct mw_buf *b, const char *s)
-{
-    static const struct { const char *e; const char *r; } ents[] = {
-        {"&amp;", "&"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&#039;", "'"}, {"&lt;", "<"}, {"&gt;", ">"},
-        {"&nbsp;", " "}, {"&apos;", "'"}};
-    while (*s) {
-        if (*s == '<') {
-            const char *e = strchr(s, '>');
-            if (e) {
-                mw_buf_appendc(b, ' ');
-                s = e + 1;
-                continue;
-            }
-        }
-        if (*s == '&') {
-            size_t k;
-            for (k = 0; k < sizeof ents / sizeof *ents; k++)
-                if (!strncmp(s, ents[k].e, strlen(ents[k].e)))
-                    break;
-            if (k < sizeof ents / sizeof *ents) {
-                mw_buf_appends(b, ents[k].r);
-                s += strlen(ents[k].e);
-                continue;
-            }
-        }
-        mw_buf_appendc(b, *s++);
-    }
-}
-
-/* The article text an inline JSON state blob carries, or NULL. Reads <script id="__NEXT_DATA__">,
- * <script type="application/json"> and "x = {...}" assignments in inline scripts. */
-static char *state_text(xmlDocPtr doc, const char *title, size_t *chars)
-{
-    struct mw_buf out;
-    mw_buf_init(&out, 0);
-    size_t best_len = 0;
-    int tries = 0;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    xmlNodePtr x = root;
-    while (x && tries < 16) {
-        if (x->type == XML_ELEMENT_NODE && !xmlStrcasecmp(x->name, BAD_CAST "script") && !attr(x, "src") &&
-            x->children && x->children->content) {
-            const char *t = (const char *)x->children->content;
-            const char *type = attr(x, "type");
-            size_t tl = strlen(t);
-            const char *start = NULL;
-            if (tl > 400 && !(type && strstr(type, "ld+json"))) {
-                if (type && strstr(type, "json"))
-                    start = t;
-                else {
-                    const char *eq = strstr(t, "={");
-                    const char *eq2 = strstr(t, "= {");
-                    start = eq && (!eq2 || eq < eq2) ? eq + 1 : eq2 ? eq2 + 2 : NULL;
-                }
-            }
-            if (start) {
-                tries++;
-                json_error_t je;
-                json_t *j = json_loadb(start, tl - (size_t)(start - t), JSON_DISABLE_EOF_CHECK, &je);
-                struct state_pick sp = {.title = title, .best_len = best_len};
-                if (j)
-                    best_array(j, &sp, 0);
-                json_t *arr = sp.best;
-                if (arr && sp.best_len > best_len) {
-                    best_len = sp.best_len;
-                    mw_buf_reset(&out);
-                    size_t i;
-                    json_t *e;
-                    json_array_foreach(arr, i, e) {
-                        json_t *p = prose_in(e, 3);
-                        if (!p)
-                            continue;
-                        if (out.len)
-                            mw_buf_appends(&out, "\n\n");
-                        append_plain(&out, json_string_value(p));
-                    }
-                }
-                json_decref(j);
-            }
-        }
-        if (x->type == XML_ELEMENT_NODE && x->children && xmlStrcasecmp(x->name, BAD_CAST "script")) {
-            x = x->children;
-            continue;
-        }
-        while (x && x != root && !x->next)
-            x = x->parent;
-        if (!x || x == root)
-            break;
-        x = x->next;
-    }
-    if (!out.len) {
-        mw_buf_free(&out);
-        return NULL;
-    }
-    char *f = mw_text_fold(out.data, out.len, 1);
-    mw_buf_free(&out);
-    *chars = f ? strlen(f) : 0;
-    return f;
-}
-
 /* Build the array and choose the content: the index of the top content root, or -1. */
 static int analyse(struct ctx *c, xmlDocPtr doc)
 {
@@ -1563,7 +1436,8 @@ static json_t *extract(xmlDocPtr doc, const char *url, const char *hint, char **
     /* A thin result may be a page that renders its text from a script's state. */
     if (doc && strlen(body) < 3000) {
         size_t sl = 0;
-        char *st = title && strlen(title) >= 12 ? state_text(doc, title, &sl) : NULL;
+        size_t useless = strlen(body) * 2 > 400 ? strlen(body) * 2 : 400;   /* a text no longer is of no use */
+        char *st = title && strlen(title) >= 12 ? mw_state_text(doc, title, useless, &sl) : NULL;
         if (st && sl > 400 && sl > 2 * strlen(body)) {
             free(body);
             body = st;

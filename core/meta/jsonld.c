@@ -37,6 +37,15 @@ static int repair(const char *s, size_t n, struct mw_buf *b)
                 i += 2;
                 continue;
             }
+            if (c != '"' && (unsigned char)c >= 0x20) {   /* a run of plain bytes: copied at once */
+                size_t k = i + 1;
+                while (k < n && s[k] != '"' && s[k] != '\\' && (unsigned char)s[k] >= 0x20)
+                    k++;
+                if (mw_buf_append(b, s + i, k - i))
+                    return -1;
+                i = k;
+                continue;
+            }
             if (c == '"')
                 in_str = 0;
             if ((unsigned char)c < 0x20) {
@@ -80,9 +89,12 @@ static int repair(const char *s, size_t n, struct mw_buf *b)
                 continue;
             }
         }
-        if (mw_buf_append(b, &c, 1))
+        size_t k = i + 1;   /* the run of bytes up to the next that may start something to rewrite */
+        while (c != '"' && k < n && !strchr("\"<-]/,", s[k]))
+            k++;
+        if (mw_buf_append(b, s + i, k - i))
             return -1;
-        i++;
+        i = k;
     }
     return 0;
 }
@@ -91,7 +103,7 @@ int mw_jsonld_parse(const char *text, size_t n, json_t *out)
 {
     struct mw_buf b;
     mw_buf_init(&b, 64u << 20);
-    if (!text || repair(text, n, &b) || !b.data) {
+    if (!text || mw_buf_reserve(&b, n + 1) || repair(text, n, &b) || !b.data) {
         mw_buf_free(&b);
         return 0;
     }

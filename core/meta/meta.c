@@ -8,6 +8,7 @@
 #include "meta/jsonld.h"
 #include "meta/lang.h"
 #include "common/buf.h"
+#include "common/memo.h"
 #include "doc/html.h"
 #include "doc/text.h"
 #include "net/url.h"
@@ -253,13 +254,30 @@ static int sub_in(const char *tok, uint64_t m, const char *w)
     return strstr(tok, w) != NULL;
 }
 
-int mw_meta_class_says(const char *v, const char *const *yes, const char *const *no)
+/* One lower-cased token (m: pairs_of(tok)): holds a word of yes and none of no. */
+static int token_says(const char *tok, uint64_t m, const char *const *yes, const char *const *no)
+{
+    int y = 0;
+    for (int i = 0; yes[i]; i++)
+        if (sub_in(tok, m, yes[i])) { y = 1; break; }
+    if (!y)
+        return 0;
+    for (int i = 0; no[i]; i++)
+        if (sub_in(tok, m, no[i]))
+            return 0;
+    return 1;
+}
+
+/* The tokens of v (split at spaces, lower-cased, cut at 127 bytes) against up to two pairs of lists
+ * (yes1 NULL: one pair): bit 0 when a token says yes0/no0, bit 1 when one says yes1/no1. */
+static unsigned class_says(const char *v, const char *const *yes0, const char *const *no0, const char *const *yes1,
+                           const char *const *no1)
 {
     if (!v)
         return 0;
     char tok[128];
     const char *p = v;
-    int found = 0;
+    unsigned found = 0;
     while (*p) {
         while (*p == ' ')
             p++;
@@ -273,18 +291,18 @@ int mw_meta_class_says(const char *v, const char *const *yes, const char *const 
             tok[i] = (char)tolower((unsigned char)p[i]);
         tok[k] = 0;
         p += n;
-        int y = 0;
         uint64_t m = pairs_of(tok);
-        for (int i = 0; yes[i]; i++)
-            if (sub_in(tok, m, yes[i])) { y = 1; break; }
-        if (!y)
-            continue;
-        for (int i = 0; no[i]; i++)
-            if (sub_in(tok, m, no[i])) { y = 0; break; }
-        if (y)
-            found = 1;
+        if (!(found & 1) && token_says(tok, m, yes0, no0))
+            found |= 1;
+        if (yes1 && !(found & 2) && token_says(tok, m, yes1, no1))
+            found |= 2;
     }
     return found;
+}
+
+int mw_meta_class_says(const char *v, const char *const *yes, const char *const *no)
+{
+    return (int)class_says(v, yes, no, NULL, NULL);
 }
 
 static const char *const byline_yes[] = {"author", "byline", "autor", "auteur", "yazar", "writer", "reporter", NULL};
@@ -335,11 +353,11 @@ static void add_meta(json_t *metas, const char *key, const char *content)
 
 /* <a href=".../author/jane-doe/">: a link to an author's page (WordPress and most CMSs) names the author. The
  * path's segments are compared, not searched: a page has hundreds of links. */
-int mw_meta_author_link(xmlNodePtr n)
+/* The path's segments are compared, not searched: a page has hundreds of links. */
+static int author_href(const char *href)
 {
     static const char *const segs[] = {"author", "authors", "autor", "autoren", "auteur", "auteurs", "yazar",
                                        "journalist", "journalists", "reporter", NULL};
-    const char *href = mw_meta_name_is(n, "a") ? mw_meta_attr(n, "href") : NULL;
     if (!href)
         return 0;
     for (const char *p = strchr(href, '/'); p; p = strchr(p + 1, '/')) {
@@ -354,23 +372,75 @@ int mw_meta_author_link(xmlNodePtr n)
     return 0;
 }
 
-static void visit(struct mw_meta_scan *sc, xmlNodePtr n, long ord)
+int mw_meta_author_link(xmlNodePtr n)
+{
+    return mw_meta_name_is(n, "a") && author_href(mw_meta_attr(n, "href"));
+}
+
+/* The attributes visit() asks an element for, each as mw_meta_attr finds it (the first of that name), read
+ * in one pass over the element's attributes rather than one pass per name. */
+struct visit_attrs {
+    const char *content, *property, *name, *http_equiv, *itemprop, *type, *lang, *xml_lang, *rel, *href, *cls, *id;
+};
+
+static void visit_attrs(xmlNodePtr n, struct visit_attrs *o)
+{
+    memset(o, 0, sizeof *o);
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        const char *an = (const char *)a->name;
+        if (!an)
+            continue;
+        const char **slot = NULL;
+        switch (an[0] | 0x20) {
+        case 'c': slot = ci_eq(an, "class") ? &o->cls : ci_eq(an, "content") ? &o->content : NULL; break;
+        case 'i': slot = ci_eq(an, "id") ? &o->id : ci_eq(an, "itemprop") ? &o->itemprop : NULL; break;
+        case 'r': slot = ci_eq(an, "rel") ? &o->rel : NULL; break;
+        case 'h': slot = ci_eq(an, "href") ? &o->href : ci_eq(an, "http-equiv") ? &o->http_equiv : NULL; break;
+        case 'p': slot = ci_eq(an, "property") ? &o->property : NULL; break;
+        case 'n': slot = ci_eq(an, "name") ? &o->name : NULL; break;
+        case 't': slot = ci_eq(an, "type") ? &o->type : NULL; break;
+        case 'l': slot = ci_eq(an, "lang") ? &o->lang : NULL; break;
+        case 'x': slot = ci_eq(an, "xml:lang") ? &o->xml_lang : NULL; break;
+        default: break;
+        }
+        if (slot && !*slot)
+            *slot = a->children && a->children->content ? (const char *)a->children->content : "";
+    }
+}
+
+/* class_says of a class value for the byline and the date lists, looked up when the page had it before. */
+static unsigned class_words(struct mw_memo *memo, const char *cls)
+{
+    unsigned v;
+    uint64_t h;
+    if (!cls)
+        return 0;
+    if (!mw_memo_get(memo, cls, &h, &v)) {
+        v = class_says(cls, byline_yes, byline_no, date_yes, date_no);
+        mw_memo_put(memo, cls, h, v);
+    }
+    return v;
+}
+
+static void visit(struct mw_meta_scan *sc, struct mw_memo *memo, xmlNodePtr n, long ord)
 {
     const char *nm = (const char *)n->name;
+    struct visit_attrs at;
+    visit_attrs(n, &at);
     if (ci_eq(nm, "meta")) {
-        const char *content = mw_meta_attr(n, "content");
+        const char *content = at.content;
         if (!content)
             return;
-        const char *keys[] = {mw_meta_attr(n, "property"), mw_meta_attr(n, "name"), mw_meta_attr(n, "http-equiv")};
+        const char *keys[] = {at.property, at.name, at.http_equiv};
         for (int i = 0; i < 3; i++)
             if (keys[i] && *keys[i])
                 add_meta(sc->metas, keys[i], content);
-        if (mw_meta_attr(n, "itemprop"))
+        if (at.itemprop)
             vec_push(&sc->props, n, ord);
         return;
     }
     if (ci_eq(nm, "script")) {
-        const char *type = mw_meta_attr(n, "type");
+        const char *type = at.type;
         if (type && strcasestr(type, "ld+json")) {
             xmlChar *txt = xmlNodeGetContent(n);
             if (txt) {
@@ -385,14 +455,14 @@ static void visit(struct mw_meta_scan *sc, xmlNodePtr n, long ord)
         return;
     }
     if (ci_eq(nm, "html") && !sc->html_lang) {
-        const char *l = mw_meta_attr(n, "lang");
+        const char *l = at.lang;
         if (!l)
-            l = mw_meta_attr(n, "xml:lang");
+            l = at.xml_lang;
         if (l && *l)
             sc->html_lang = strdup(l);
     }
     if (ci_eq(nm, "link")) {
-        const char *rel = mw_meta_attr(n, "rel"), *href = mw_meta_attr(n, "href");
+        const char *rel = at.rel, *href = at.href;
         if (rel && href && !strcasecmp(rel, "canonical") && !sc->canonical)
             sc->canonical = strdup(href);
         return;
@@ -405,13 +475,14 @@ static void visit(struct mw_meta_scan *sc, xmlNodePtr n, long ord)
         vec_push(&sc->times, n, ord);
     if (ci_eq(nm, "img"))
         vec_push(&sc->imgs, n, ord);
-    if (mw_meta_attr(n, "itemprop"))
+    if (at.itemprop)
         vec_push(&sc->props, n, ord);
-    const char *cls = mw_meta_attr(n, "class"), *id = mw_meta_attr(n, "id"), *rel = mw_meta_attr(n, "rel");
-    if ((mw_meta_class_says(cls, byline_yes, byline_no) || mw_meta_class_says(id, byline_yes, byline_no) ||
-         (rel && !strcasecmp(rel, "author")) || mw_meta_author_link(n)) && !mw_meta_in_skipped(n))
+    const char *cls = at.cls, *rel = at.rel;
+    unsigned says = class_words(memo, cls);
+    if (((says & 1) || class_says(at.id, byline_yes, byline_no, NULL, NULL) || (rel && !strcasecmp(rel, "author")) ||
+         (ci_eq(nm, "a") && author_href(at.href))) && !mw_meta_in_skipped(n))
         vec_push(&sc->bylines, n, ord);
-    if (mw_meta_class_says(cls, date_yes, date_no))
+    if (says & 2)
         vec_push(&sc->dated, n, ord);
 }
 
@@ -419,9 +490,11 @@ static void walk(struct mw_meta_scan *sc, xmlNodePtr root)
 {
     long ord = 0;
     static const char *const closed[] = {"script", "style", "template", "svg", NULL};
+    struct mw_memo memo;
+    mw_memo_init(&memo);
     for (xmlNodePtr n = root; n; n = mw_meta_next_in(n, root, closed))
         if (n->type == XML_ELEMENT_NODE)
-            visit(sc, n, ord++);
+            visit(sc, &memo, n, ord++);
     sc->nodes = ord;
 }
 

@@ -513,19 +513,27 @@ static int node_date(struct mw_meta_ctx *c, xmlNodePtr n, char out[MW_DATE_MAX],
     while (len && isspace((unsigned char)*t))
         t++, len--;
     *chars = (long)len;
-    if (!len || mw_meta_in_skipped(n) || mw_meta_in_teaser(n) || in_comments(n))
+    if (!len)
         return -1;
-    if (len <= 100)
-        return parse_date(c, t, out);
-    char head[48];
-    size_t k = 0;
-    while (k < sizeof head - 1 && k < len)
-        k++;
-    while (k > 0 && t[k] != ' ' && k < len)
-        k--;
-    memcpy(head, t, k);
-    head[k] = 0;
-    return isdigit((unsigned char)*t) ? parse_date(c, head, out) : -1;
+    int rc = -1;
+    if (len <= 100) {
+        rc = parse_date(c, t, out);
+    } else if (isdigit((unsigned char)*t)) {
+        char head[48];
+        size_t k = 0;
+        while (k < sizeof head - 1 && k < len)
+            k++;
+        while (k > 0 && t[k] != ' ' && k < len)
+            k--;
+        memcpy(head, t, k);
+        head[k] = 0;
+        rc = parse_date(c, head, out);
+    }
+    /* where the text stands is asked only of a date: the walks up through its ancestors (their classes read
+     * for comments) cost more than reading most texts, which hold none (out is scratch on -1) */
+    if (rc || mw_meta_in_skipped(n) || mw_meta_in_teaser(n) || in_comments(n))
+        return -1;
+    return 0;
 }
 
 /* The first date printed in a short text after the headline ("Veröffentlicht am 12.03.2020 von X", "15.2.2018,

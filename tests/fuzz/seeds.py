@@ -101,6 +101,19 @@ def main():
     for p in pages:
         ld += re.findall(rb'<script[^>]*ld\+json[^>]*>(.*?)</script>', p, re.S)
     counts["fuzz_jsonld"] = save("fuzz_jsonld", ld + [b'{"@type":"NewsArticle","headline":"h",}', b"<!--[{\"@graph\":[]}]-->"])
+    state = []
+    for p in pages:   # a page's headline and its inline JSON blobs (not JSON-LD)
+        h1 = re.search(rb"<h1[^>]*>(.*?)</h1>", p, re.S)
+        for attrs, blob in re.findall(rb"<script([^>]*)>(.*?)</script>", p, re.S):
+            if b"json" in attrs and b"ld+json" not in attrs:
+                state.append((h1.group(1).strip() if h1 else b"") + b"\n" + blob)
+    para = b'{"type":"paragraph","text":"A paragraph of the story, which is long enough to read as prose."}'
+    state += [b"Pier to be rebuilt after storms\n" + b'{"story":{"headline":"Pier to be rebuilt after storms","blocks":[' +
+              b",".join([para] * 3) + b"]}}",
+              b"Pier to be rebuilt after storms\n" + b'{"s":{"h":"\\u0050ier to be rebuilt","p":["One\\u0020two\\u0020'
+              b'three\\u0020four-and-on-and-on-to-forty","One two three four and on and on to forty","x y z w and on and '
+              b'on and on to forty bytes"]}}']
+    counts["fuzz_state"] = save("fuzz_state", state)
     counts["fuzz_warc_read"] = save("fuzz_warc_read", warcs(pages))
     ev = []
     for i, p in enumerate(pages[:8]):

@@ -15,6 +15,7 @@ runs_of() {   # fixed per target, from each one's speed: a time bound made a fas
   case "$1" in
     fuzz_date|fuzz_url) echo 200000 ;;
     fuzz_css|fuzz_jsonld|fuzz_warc_read) echo 50000 ;;
+    fuzz_state) echo 100000 ;;
     fuzz_discover|fuzz_pattern) echo 12000 ;;
     fuzz_html|fuzz_lua) echo 1000 ;;
     *) echo 4000 ;;

@@ -424,6 +424,25 @@ static void test_jsonld_concatenated(void **state)
     json_decref(out);
 }
 
+/* Each repair next to text copied as it is: comments, markers and a trailing comma outside strings; a raw tab,
+ * carriage return and control byte, an invalid escape and a cut \u escape inside; "//" and "-->" inside a
+ * string kept. */
+static void test_jsonld_repair(void **state)
+{
+    (void)state;
+    const char *s = "<!--<![CDATA[{\"a\":\"one\ttwo\r\x01three\", // note\n \"b\":\"it\\'s http://x.org/ --> a\","
+                    " /* block */ \"c\":[1,2,],\"d\":\"\\u12\", \"e\":\"\\u0041\\/\"}]]>-->";
+    json_t *out = json_array();
+    assert_int_equal(mw_jsonld_parse(s, strlen(s), out), 1);
+    json_t *o = json_array_get(out, 0);
+    assert_string_equal(json_string_value(json_object_get(o, "a")), "one\ttwo three");
+    assert_string_equal(json_string_value(json_object_get(o, "b")), "it's http://x.org/ --> a");
+    assert_int_equal(json_array_size(json_object_get(o, "c")), 2);
+    assert_string_equal(json_string_value(json_object_get(o, "d")), "u12");
+    assert_string_equal(json_string_value(json_object_get(o, "e")), "A/");
+    json_decref(out);
+}
+
 static void test_jsonld_rank(void **state)
 {
     (void)state;
@@ -507,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_page_dates),
         cmocka_unit_test(test_url_dates),
         cmocka_unit_test(test_jsonld_concatenated),
+        cmocka_unit_test(test_jsonld_repair),
         cmocka_unit_test(test_jsonld_rank),
         cmocka_unit_test(test_lang),
         cmocka_unit_test(test_null_doc),
