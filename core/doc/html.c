@@ -201,3 +201,12 @@ const char *mw_html_base(htmlDocPtr doc)
     }
     return (const char *)doc->URL;
 }
+
+xmlNodePtr mw_html_next(xmlNodePtr n, xmlNodePtr root, int enter)
+{
+    if (enter && n->children)
+        return n->children;
+    while (n && n != root && !n->next)
+        n = n->parent;
+    return n && n != root ? n->next : NULL;
+}

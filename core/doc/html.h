@@ -28,4 +28,8 @@ htmlDocPtr mw_html_parse_take(char **bytes, size_t len, const char *content_type
  * from the document (lives as long as it) or NULL. */
 const char *mw_html_base(htmlDocPtr doc);
 
+/* The node after n in document order without leaving root: n's first child when enter and it has one,
+ * else the next sibling of n or of its nearest ancestor below root; NULL when the walk leaves root. */
+xmlNodePtr mw_html_next(xmlNodePtr n, xmlNodePtr root, int enter);
+
 #endif

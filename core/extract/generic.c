@@ -383,20 +383,11 @@ static int hidden(const struct el_attrs *at)
 static int holds_story(xmlNodePtr aside)
 {
     int budget = 20000;
-    for (xmlNodePtr n = aside->children; n && budget-- > 0;) {
+    for (xmlNodePtr n = aside->children; n && budget-- > 0;
+         n = mw_html_next(n, aside, n->type == XML_ELEMENT_NODE))
         if (n->type == XML_ELEMENT_NODE && n->name &&
             (!xmlStrcasecmp(n->name, BAD_CAST "h1") || !xmlStrcasecmp(n->name, BAD_CAST "article")))
             return 1;
-        if (n->type == XML_ELEMENT_NODE && n->children) {
-            n = n->children;
-            continue;
-        }
-        while (n && n != aside && !n->next)
-            n = n->parent;
-        if (!n || n == aside)
-            break;
-        n = n->next;
-    }
     return 0;
 }
 

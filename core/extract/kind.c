@@ -3,6 +3,7 @@
  * Finding the text itself is extract/generic.c; reading the metadata meta/. */
 #include "extract/kind.h"
 #include "common/buf.h"
+#include "doc/html.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ static void link_text(xmlNodePtr a, int *chars, int *nwords)
 {
     *chars = *nwords = 0;
     int budget = 200;
-    for (xmlNodePtr n = a->children; n && budget-- > 0;) {
+    for (xmlNodePtr n = a->children; n && budget-- > 0;) {   /* text nodes in document order, inside a */
         if (n->type == XML_TEXT_NODE && n->content) {
             int in = 0;
             for (const xmlChar *p = n->content; *p; p++) {
@@ -72,15 +73,7 @@ static void link_text(xmlNodePtr a, int *chars, int *nwords)
                 in = !sp;
             }
         }
-        if (n->type == XML_ELEMENT_NODE && n->children) {
-            n = n->children;
-            continue;
-        }
-        while (n && n != a && !n->next)
-            n = n->parent;
-        if (!n || n == a)
-            break;
-        n = n->next;
+        n = mw_html_next(n, a, n->type == XML_ELEMENT_NODE);
     }
 }
 

@@ -3,6 +3,7 @@
  * is extract/generic.c; JSON-LD is meta/jsonld.c. */
 #include "extract/state.h"
 #include "common/buf.h"
+#include "doc/html.h"
 #include "doc/text.h"
 
 #include <jansson.h>
@@ -503,15 +504,7 @@ static int find_blobs(xmlDocPtr doc, struct blob *v)
                 v[tries++].n = tl - (size_t)(start - t);
             }
         }
-        if (x->type == XML_ELEMENT_NODE && x->children && xmlStrcasecmp(x->name, BAD_CAST "script")) {
-            x = x->children;
-            continue;
-        }
-        while (x && x != root && !x->next)
-            x = x->parent;
-        if (!x || x == root)
-            break;
-        x = x->next;
+        x = mw_html_next(x, root, x->type == XML_ELEMENT_NODE && xmlStrcasecmp(x->name, BAD_CAST "script"));
     }
     return tries;
 }

@@ -60,11 +60,7 @@ xmlNodePtr mw_meta_next_in(xmlNodePtr n, xmlNodePtr root, const char *const *clo
     int enter = n->children && n->type == XML_ELEMENT_NODE;
     for (size_t i = 0; enter && closed && closed[i]; i++)
         enter = !mw_meta_name_is(n, closed[i]);
-    if (enter)
-        return n->children;
-    while (n && n != root && !n->next)
-        n = n->parent;
-    return n && n != root ? n->next : NULL;
+    return mw_html_next(n, root, enter);
 }
 
 xmlNodePtr mw_meta_next(xmlNodePtr n, const char *const *closed)
