@@ -2099,7 +2099,11 @@ static int run_pass(struct mw_crawl *c, struct mw_err *err)
     gethostname(host, sizeof host - 1);
     snprintf(name, sizeof name, "%s/%ld", host, (long)getpid());
     c->shared = c->o.worker || !strcmp(mw_store_kind(c->store), "postgresql");
+    /* a lease refill commits the open batch: alone on the store, lease enough that batches reach BATCH_PAGES
+     * (with 64 a batch was ~32 pages); shared, take a few per connection and leave the rest to the others */
     c->lease_n = c->cfg->connections * 4 > LEASE_MIN ? c->cfg->connections * 4 : LEASE_MIN;
+    if (!c->shared && c->lease_n < 2 * BATCH_PAGES)
+        c->lease_n = 2 * BATCH_PAGES;
     c->next_lease = c->next_beat = c->next_busy = 0;
     c->dry = 0;
     c->turn_pending = 0;
