@@ -4,6 +4,7 @@
  * marks of four words or more, with the speaker a speech verb names next to them (a pronoun takes the last
  * named speaker). Patterns are about how news is written, never about one outlet. */
 #include "story/story.h"
+#include "common/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,14 +26,8 @@ struct toks {
 static int collect(void *ctx, const struct mw_story_token *t)
 {
     struct toks *ts = ctx;
-    if (ts->n == ts->cap) {
-        size_t c = ts->cap ? ts->cap * 2 : 256;
-        struct tk *p = realloc(ts->t, c * sizeof *p);
-        if (!p)
-            return 1;
-        ts->t = p;
-        ts->cap = c;
-    }
+    if (mw_grow((void **)&ts->t, &ts->cap, ts->n + 1, sizeof *ts->t, 256))
+        return 1;
     struct tk *k = &ts->t[ts->n++];
     k->off = t->off;
     k->len = t->len;

@@ -4,6 +4,7 @@
  * times. Names (capitalised words inside a sentence) are kept with their spelling for labels. How the terms
  * are weighted is similarity.c's. */
 #include "story/story.h"
+#include "common/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,24 +224,9 @@ static int chrome_weight(const struct mw_story_stop *stop, const struct mw_story
 /* room for one more form of n bytes (and its slot at half load); 1 when memory runs out */
 static int forms_room(struct forms *fs, size_t n)
 {
-    if (fs->nar + n + 1 > fs->capar) {
-        size_t c = fs->capar ? fs->capar * 2 : 4096;
-        while (c < fs->nar + n + 1)
-            c *= 2;
-        char *a = realloc(fs->arena, c);
-        if (!a)
-            return 1;
-        fs->arena = a;
-        fs->capar = c;
-    }
-    if (fs->n == fs->capf) {
-        size_t c = fs->capf ? fs->capf * 2 : 256;
-        struct form *f = realloc(fs->f, c * sizeof *f);
-        if (!f)
-            return 1;
-        fs->f = f;
-        fs->capf = c;
-    }
+    if (mw_grow((void **)&fs->arena, &fs->capar, fs->nar + n + 1, 1, 4096) ||
+        mw_grow((void **)&fs->f, &fs->capf, fs->n + 1, sizeof *fs->f, 256))
+        return 1;
     if ((fs->n + 1) * 2 <= fs->cap)
         return 0;
     size_t cap = fs->cap ? fs->cap * 2 : 1024;

@@ -3,6 +3,7 @@
  * vectors in pools, and story member lists for merges. It serves `stories` over JSON lines, the store's
  * rebuild, and (as story_store.c's cache of the days it reads) the run hook. What is stored when is cluster.c's. */
 #include "story/story.h"
+#include "common/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,21 +76,6 @@ struct mw_story_index {
     struct members *st;
     size_t nst, capst;
 };
-
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * size);
-    if (!q)
-        return MW_ENOMEM;
-    *p = q;
-    *cap = c;
-    return 0;
-}
 
 static uint32_t mix32(uint32_t x) { return x * 2654435761u; }
 static uint64_t mix64(uint64_t x) { return (x ^ (x >> 29)) * 0xbf58476d1ce4e5b9ULL; }
@@ -365,7 +351,7 @@ static int be_story_of(void *ctx, int64_t id, int64_t *story, struct mw_err *err
 static uint32_t add_str(struct mw_story_index *x, const char *s, int *rc)
 {
     size_t n = strlen(s) + 1;
-    if (grow((void **)&x->strs, &x->capstr, x->nstr + n, 1)) {
+    if (mw_grow((void **)&x->strs, &x->capstr, x->nstr + n, 1, 64)) {
         *rc = MW_ENOMEM;
         return 0;
     }
@@ -414,7 +400,7 @@ static int join_story(struct mw_story_index *x, int64_t story, uint32_t doc)
         m->story = story;
         x->nst++;
     }
-    if (grow((void **)&m->doc, &m->cap, m->n + 1, sizeof *m->doc))
+    if (mw_grow((void **)&m->doc, &m->cap, m->n + 1, sizeof *m->doc, 64))
         return MW_ENOMEM;
     m->doc[m->n++] = doc;
     return 0;
@@ -426,7 +412,7 @@ static int grow_vec(struct mw_story_index *x, size_t need)
     size_t cap = x->capv;
     if (need <= cap)
         return 0;
-    if (grow((void **)&x->vid, &cap, need, sizeof *x->vid))
+    if (mw_grow((void **)&x->vid, &cap, need, sizeof *x->vid, 64))
         return MW_ENOMEM;
     float *w = realloc(x->vw, cap * sizeof *x->vw);
     if (!w)
@@ -439,8 +425,8 @@ static int grow_vec(struct mw_story_index *x, size_t need)
 static int store_entry(struct mw_story_index *x, const struct mw_story_doc *d, const struct mw_story_vec *v)
 {
     int rc = 0;
-    if (grow((void **)&x->doc, &x->capdoc, x->ndoc + 1, sizeof *x->doc) || grow_vec(x, x->nv + v->n)
-        || grow((void **)&x->nm, &x->capnm, x->nnm + d->feats.nnames, sizeof *x->nm))
+    if (mw_grow((void **)&x->doc, &x->capdoc, x->ndoc + 1, sizeof *x->doc, 64) || grow_vec(x, x->nv + v->n)
+        || mw_grow((void **)&x->nm, &x->capnm, x->nnm + d->feats.nnames, sizeof *x->nm, 64))
         return MW_ENOMEM;
     struct entry *e = &x->doc[x->ndoc];
     *e = (struct entry){.id = d->id, .story = d->story, .via = d->via, .via_sim = d->via_sim, .epoch = d->epoch,
