@@ -43,6 +43,10 @@
  * memory than half that; a lease that finds nothing is asked again after LEASE_POLL_MS. */
 #define LEASE_MIN 64
 #define LEASE_POLL_MS 250.0
+/* Pages fetched and not yet back from the writer: at most this many an extraction thread, and a new fetch
+ * starts only while their bodies hold less than EXTRACT_BYTES. */
+#define EXTRACT_PER_THREAD 16
+#define EXTRACT_BYTES (32u << 20)
 #define ROBOTS_TTL_MS (24L * 3600 * 1000)   /* RFC 9309 2.4: a cached robots.txt is good for 24 hours */
 
 struct outlet {
@@ -140,6 +144,7 @@ struct mw_crawl {
     struct page *writing;           /* the page the writer is writing (its sink failures go with it) */
     struct mw_story_stop *stop;     /* owned, may be NULL: for the stories hook's documents, made by the pool */
     int extracting, max_extracting; /* pages handed to the pool and not back yet; the most at once */
+    size_t extract_bytes;           /* their bodies' bytes (at most EXTRACT_BYTES before one more goes) */
     int in_batch;                   /* a batch transaction is open (this and the next two: under the lock) */
     long batch_pages;
     double batch_t0;
@@ -456,7 +461,7 @@ static int setup_pool(struct mw_crawl *c, struct mw_err *err)
         return err->code;
     c->pool = mw_workers_new(n, c->o.runner_opts, c->o.runner, c->write_q, err);
     /* enough pages waiting that no thread idles, few enough that bodies do not pile up in memory */
-    c->max_extracting = n ? 4 * n : 1;
+    c->max_extracting = n ? 16 * n : 1;
     return c->pool ? 0 : err->code;
 }
 
@@ -1226,7 +1231,10 @@ static void start_robots(struct mw_crawl *c, struct mw_host *h, double now)
 
 /* Room for one more transfer: a free slot, and not so many fetched pages waiting for extraction that their
  * bodies pile up in memory (the pool is the bottleneck then; fetching faster would not help). */
-static int room(const struct mw_crawl *c) { return c->inflight < c->nxfers && c->extracting < c->max_extracting; }
+static int room(const struct mw_crawl *c)
+{
+    return c->inflight < c->nxfers && c->extracting < c->max_extracting && c->extract_bytes < EXTRACT_BYTES;
+}
 
 /* Shared politeness: may h start a request now, over all workers? With a delay, one request at a time per
  * host in the whole crawl, the next no sooner than the delay after the last one ended (the store keeps the
@@ -1655,6 +1663,7 @@ static void page_back(struct mw_crawl *c, struct mw_record *r)
     struct outlet *o = &c->outlets[j->outlet];
     r->user = NULL;
     c->extracting--;
+    c->extract_bytes -= pg->bytes;
     if (!r->json) {
         fail_event(c, j, "out of memory making a record");
         page_free(pg);
@@ -1738,6 +1747,7 @@ static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const c
         }
         r->user = pg;
         c->extracting++;   /* nothing to extract: to the writer, behind the pages before it */
+        c->extract_bytes += pg->bytes;
         mw_sink_queue_push(c->write_q, r);
         return;
     }
@@ -1757,6 +1767,7 @@ static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const c
         return;
     }
     c->extracting++;
+    c->extract_bytes += pg->bytes;
     mw_workers_submit(c->pool, w);
 }
 

@@ -91,6 +91,8 @@ struct mw_writer *mw_writer_new(int threads, struct mw_sink_queue *in, struct mw
         mw_err_set(err, MW_ENOMEM, "store", "cannot start the store's writer thread");
         return NULL;
     }
+    if (threads > 0)
+        pthread_setname_np(w->t, "mw-writer");   /* what top -H and perf show */
     w->threads = threads > 0;
     return w;
 }
