@@ -359,6 +359,7 @@ void mw_sink_queue_push(struct mw_sink_queue *q, struct mw_record *r)
 {
     r->next = NULL;
     pthread_mutex_lock(&q->mu);
+    int was_empty = !q->head;
     if (q->tail)
         q->tail->next = r;
     else
@@ -366,7 +367,8 @@ void mw_sink_queue_push(struct mw_sink_queue *q, struct mw_record *r)
     q->tail = r;
     pthread_cond_signal(&q->cv);
     pthread_mutex_unlock(&q->mu);
-    if (q->wake)
+    /* a queue that held records has had its wake-up: its taker empties it (takes until pop gives NULL) */
+    if (q->wake && was_empty)
         q->wake(q->wake_ctx);
 }
 

@@ -76,7 +76,8 @@ void *mw_sink_sqlite_bind(struct mw_store *s);
 /* ---- the hand-off: extraction threads -> the thread that feeds the sinks ---- */
 
 struct mw_sink_queue;
-/* wake (may be NULL) is called after each push, from the pushing thread (e.g. curl_multi_wakeup). Owned:
+/* wake (may be NULL) is called after a push into an empty queue, from the pushing thread (e.g.
+ * curl_multi_wakeup): its taker must take until pop gives NULL before it waits for the next wake-up. Owned:
  * mw_sink_queue_free (frees what is still queued). NULL when memory runs out. */
 struct mw_sink_queue *mw_sink_queue_new(void (*wake)(void *), void *wake_ctx);
 void mw_sink_queue_free(struct mw_sink_queue *q);
