@@ -2148,9 +2148,14 @@ static int run_pass(struct mw_crawl *c, struct mw_err *err)
         if (!c->stopped_by)
             start_ready(c, now, &wait);
         /* pages in extraction are fetched already: they are stored even when the pass stops */
+        size_t queued = mw_frontier_queued(c->fr);
         if (c->inflight == 0 && c->extracting == 0 &&
-            (c->stopped_by || (mw_frontier_queued(c->fr) == 0 && pass_over(c, now, err))))
+            (c->stopped_by || (queued == 0 && pass_over(c, now, err))))
             break;
+        /* pass_over's lease found more (after a lease of pages all skipped: pages_per_outlet, robots, dead
+         * hosts): they start now, not after a poll of up to 200 ms a lease */
+        if (queued == 0 && mw_frontier_queued(c->fr) > 0)
+            wait = 0;
         if (c->next_lease > now && c->next_lease - now < wait)
             wait = c->next_lease - now;
         if (c->dry && c->next_busy > now && c->next_busy - now < wait)

@@ -3,13 +3,20 @@
  * that each thread only touches its own runner, documents and records. What a page is is the submitter's. */
 #include "run/workers.h"
 
+#include <errno.h>
 #include <libxml/parser.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "extract/article.h"
+
+/* Extraction threads run this much nicer than the thread that made them: they are the pipeline's parallel
+ * stage, and when the cores are short the serial stages (the curl loop, the store writer, an in-order printer)
+ * go first — a writer preempted while it holds the store lock stalls the loop behind it. */
+#define EXTRACT_NICE 5
 
 struct thread {
     pthread_t t;
@@ -127,6 +134,10 @@ static void *thread_main(void *arg)
 {
     struct thread *t = arg;
     struct mw_work *w;
+    errno = 0;
+    int nice = getpriority(PRIO_PROCESS, 0);   /* on Linux the calling thread's own */
+    if (!errno)
+        setpriority(PRIO_PROCESS, 0, nice + EXTRACT_NICE);
     while ((w = next_work(t->pool)))
         run_one(t->pool, t->runner, w);
     return NULL;
