@@ -460,8 +460,9 @@ static int setup_pool(struct mw_crawl *c, struct mw_err *err)
                                      err)))
         return err->code;
     c->pool = mw_workers_new(n, c->o.runner_opts, c->o.runner, c->write_q, err);
-    /* enough pages waiting that no thread idles, few enough that bodies do not pile up in memory */
-    c->max_extracting = n ? 16 * n : 1;
+    /* enough pages queued that no thread idles while the writer takes a slow record or the loop commits (with
+     * 4 a thread they idled ~20% of a crawl); EXTRACT_BYTES keeps big pages from piling up in memory */
+    c->max_extracting = n ? EXTRACT_PER_THREAD * n : 1;
     return c->pool ? 0 : err->code;
 }
 
