@@ -196,7 +196,7 @@ struct mw_workers *mw_workers_new(int n, const struct mw_runner_opts *ro, struct
             break;
         }
         char name[16];
-        snprintf(name, sizeof name, "mw-extract-%d", (i + 1) % 10000);
+        snprintf(name, sizeof name, "mw-extract-%u", (unsigned)(i + 1) % 10000u);   /* 15 bytes at most */
         pthread_setname_np(t->t, name);   /* what top -H and perf show; a failure changes nothing else */
         t->started = 1;
     }
