@@ -2080,7 +2080,8 @@ static int queue_given(struct mw_crawl *c, struct mw_err *err)
     return rc;
 }
 
-static int run_pass(struct mw_crawl *c, struct mw_err *err)
+/* A pass starts from nothing of the last one's: counters, sources, the in-memory frontier. */
+static int pass_reset(struct mw_crawl *c, struct mw_err *err)
 {
     c->t0 = now_ms();
     c->deadline = c->t0 + (double)c->cfg->pass_time_ms;
@@ -2103,10 +2104,22 @@ static int run_pass(struct mw_crawl *c, struct mw_err *err)
     c->fr = mw_frontier_new(c->cfg->delay_ms);
     if (!c->fr)
         return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
+    c->next_lease = c->next_beat = c->next_busy = 0;
+    c->dry = 0;
+    c->turn_pending = 0;
+    return 0;
+}
+
+/* The run's row, this worker's row, what an earlier pass left queued, then the seeds and given pages. */
+/* the code of a store call that failed (one that left err unset is an I/O error still) */
+static int failed(const struct mw_err *err) { return err->code ? err->code : MW_EIO; }
+
+static int pass_begin(struct mw_crawl *c, struct mw_err *err)
+{
     char started[32];
     iso_now(started);
     if (mw_store_run_begin(c->store, started, &c->run_id, err))
-        return err->code;
+        return failed(err);
     char host[256] = "", name[300];
     gethostname(host, sizeof host - 1);
     snprintf(name, sizeof name, "%s/%ld", host, (long)getpid());
@@ -2116,21 +2129,74 @@ static int run_pass(struct mw_crawl *c, struct mw_err *err)
     c->lease_n = c->cfg->connections * 4 > LEASE_MIN ? c->cfg->connections * 4 : LEASE_MIN;
     if (!c->shared && c->lease_n < 2 * BATCH_PAGES)
         c->lease_n = 2 * BATCH_PAGES;
-    c->next_lease = c->next_beat = c->next_busy = 0;
-    c->dry = 0;
-    c->turn_pending = 0;
     if (mw_store_worker_join(c->store, name, host, (long)getpid(), &c->worker, err))
-        return err->code;
+        return failed(err);
     c->next_beat = now_ms() + (double)c->cfg->lease_ms / 4;
     /* what an earlier pass (or a killed one) left queued goes first */
     if (lease_more(c, 0, 1, err) < 0)
-        return err->code;
+        return failed(err);
     for (size_t i = 0; i < c->nseeds; i++)
         if (source_add(c, &c->seeds[i]))   /* a seed's paging goes with it */
             return mw_err_set(err, MW_ENOMEM, "crawl", "out of memory");
-    if (queue_given(c, err))
-        return err->code;
+    return queue_given(c, err) ? failed(err) : 0;
+}
 
+/* How long the loop may poll: until the next timer of its own (a lease, a host coming free, the deadline,
+ * the open batch's commit), never more than a second while nothing is in flight. */
+static double poll_wait(const struct mw_crawl *c, double now, double wait)
+{
+    if (c->next_lease > now && c->next_lease - now < wait)
+        wait = c->next_lease - now;
+    if (c->dry && c->next_busy > now && c->next_busy - now < wait)
+        wait = c->next_busy - now;
+    if (c->inflight == 0 && wait > 1000)
+        wait = 1000;
+    if (!c->stopped_by && wait > c->deadline - now)
+        wait = c->deadline - now;
+    if (c->in_batch && wait > BATCH_MS - (now - c->batch_t0))
+        wait = BATCH_MS - (now - c->batch_t0);
+    return wait;
+}
+
+static void finish_done(struct mw_crawl *c)
+{
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(c->multi, &left))) {
+        if (m->msg != CURLMSG_DONE)
+            continue;
+        struct xfer *x = NULL;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+        CURLcode cc = m->data.result;
+        if (x && x->job)
+            finish(c, x, cc);
+    }
+}
+
+/* Everything still on its way is stored, what this worker leased goes back, and the run's row is closed. */
+static void pass_end(struct mw_crawl *c)
+{
+    wait_records(c);   /* after a failure (a lease, the store) pages may still be on their way */
+    batch_commit(c);
+    drain_all(c);
+    batch_commit(c);
+    /* what this worker still leased goes back to the queue at once */
+    c->next_beat = 0;
+    beat(c, now_ms());
+    mw_store_worker_leave(c->store, c->worker, NULL);
+    save_stats(c);
+    mw_sinks_flush(c->sinks);
+    char finished[32];
+    iso_now(finished);
+    mw_store_run_end(c->store, c->run_id, finished, c->pages, c->articles, c->errors, NULL);
+    c->secs = (now_ms() - c->t0) / 1000.0;
+}
+
+static int run_pass(struct mw_crawl *c, struct mw_err *err)
+{
+    int rc = pass_reset(c, err);
+    if (rc || (rc = pass_begin(c, err)))
+        return rc;
     for (;;) {
         double now = now_ms(), wait = 1000;
         take_records(c);
@@ -2155,47 +2221,13 @@ static int run_pass(struct mw_crawl *c, struct mw_err *err)
             break;
         /* pass_over's lease found more (after a lease of pages all skipped: pages_per_outlet, robots, dead
          * hosts): they start now, not after a poll of up to 200 ms a lease */
-        if (queued == 0 && mw_frontier_queued(c->fr) > 0)
-            wait = 0;
-        if (c->next_lease > now && c->next_lease - now < wait)
-            wait = c->next_lease - now;
-        if (c->dry && c->next_busy > now && c->next_busy - now < wait)
-            wait = c->next_busy - now;
-        if (c->inflight == 0 && wait > 1000)
-            wait = 1000;
-        if (!c->stopped_by && wait > c->deadline - now)
-            wait = c->deadline - now;
-        if (c->in_batch && wait > BATCH_MS - (now - c->batch_t0))
-            wait = BATCH_MS - (now - c->batch_t0);
+        wait = queued == 0 && mw_frontier_queued(c->fr) > 0 ? 0 : poll_wait(c, now, wait);
         /* a short cap keeps a stop request (signal) from waiting on a long poll; a record coming back from
          * the pool ends the poll at once (curl_multi_wakeup) */
         poll_unlocked(c, (int)(wait < 0 ? 0 : wait > 200 ? 200 : wait));
-        CURLMsg *m;
-        int left;
-        while ((m = curl_multi_info_read(c->multi, &left))) {
-            if (m->msg != CURLMSG_DONE)
-                continue;
-            struct xfer *x = NULL;
-            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-            CURLcode cc = m->data.result;
-            if (x && x->job)
-                finish(c, x, cc);
-        }
+        finish_done(c);
     }
-    wait_records(c);   /* after a failure (a lease, the store) pages may still be on their way */
-    batch_commit(c);
-    drain_all(c);
-    batch_commit(c);
-    /* what this worker still leased goes back to the queue at once */
-    c->next_beat = 0;
-    beat(c, now_ms());
-    mw_store_worker_leave(c->store, c->worker, NULL);
-    save_stats(c);
-    mw_sinks_flush(c->sinks);
-    char finished[32];
-    iso_now(finished);
-    mw_store_run_end(c->store, c->run_id, finished, c->pages, c->articles, c->errors, NULL);
-    c->secs = (now_ms() - c->t0) / 1000.0;
+    pass_end(c);
     return err->code;   /* a lease or the store's state of other workers could not be read */
 }
 
