@@ -1839,15 +1839,11 @@ static int retry_later(struct mw_crawl *c, struct xfer *x, CURLcode cc, double n
     return 1;
 }
 
-static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
+/* The transfer is over for the host: its slot, its turn over all workers, its politeness delay, its run of
+ * failures. Returns 1 when the answer was "busy" (5xx, 429, 408: counted once final). */
+static int transfer_end(struct mw_crawl *c, struct xfer *x, CURLcode cc, long status, double now)
 {
-    double now = now_ms(), ms = now - x->t0;
-    struct mw_job *j = x->job;
     struct mw_host *h = x->host;
-    long status = 0;
-    char *final_url = NULL;
-    curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_getinfo(x->h, CURLINFO_EFFECTIVE_URL, &final_url);
     curl_multi_remove_handle(c->multi, x->h);
     h->inflight--;
     c->inflight--;
@@ -1858,33 +1854,76 @@ static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
     /* politeness counts from the end of a transfer as well as from its start */
     if (h->next_ok < now + (double)h->delay_ms)
         h->next_ok = now + (double)h->delay_ms;
-    int busy = cc == CURLE_OK && mw_fetch_retryable_status(status);   /* 5xx, 429, 408: counted once final */
+    int busy = cc == CURLE_OK && mw_fetch_retryable_status(status);
     if (host_failure(cc))
         h->fails++;
     else if (!busy)
         h->fails = 0;
+    return busy;
+}
 
-    char msg[700];
+/* The host, not this URL, is in trouble: one record for the host, and this job waits with the rest. */
+static void give_up_host(struct mw_crawl *c, struct xfer *x, const struct mw_fetch_event *fev, long status,
+                         double ms, const char *msg, const char *fetched, const char *why)
+{
+    struct mw_job *j = x->job;
+    struct mw_host *h = x->host;
+    mw_sinks_fetch(c->sinks, fev);
+    log_fetch(c, j, status, x->body.len, ms, msg, fetched);
+    x->job = NULL;
+    if (j->src == MW_JOB_ROBOTS) {
+        h->robots_state = MW_ROBOTS_READY;
+        free(j);
+    } else {
+        mw_frontier_requeue(c->fr, h, j);
+    }
+    park_host(c, h, why);
+}
+
+/* A final answer: to robots.txt, a source (sitemap, feed, listing) or a page. */
+static void finish_job(struct mw_crawl *c, struct xfer *x, CURLcode cc, long status, const char *final_url,
+                       const char *error, double ms, const char *fetched, const struct mw_fetch_event *fev)
+{
+    struct mw_job *j = x->job;
+    if (j->src == MW_JOB_ROBOTS) {
+        mw_sinks_fetch(c->sinks, fev);
+        log_fetch(c, j, status, x->body.len, ms, error, fetched);
+        c->done++;
+        struct mw_crawl_event ev = {.url = j->url, .kind = "robots", .outlet = c->outlets[j->outlet].name,
+                                    .status = status, .bytes = x->body.len, .ms = ms};
+        emit(c, &ev);
+        finish_robots(c, x, cc, status, error);
+    } else if (j->src >= 0) {
+        mw_sinks_fetch(c->sinks, fev);
+        finish_source(c, x, status, final_url ? final_url : j->url, error, ms, fetched);
+    } else {
+        finish_page(c, x, status, final_url ? final_url : j->url, error, ms, fetched, fev);
+        j = NULL;   /* the page's now */
+    }
+    x->job = NULL;
+    free(j);
+}
+
+static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
+{
+    double now = now_ms(), ms = now - x->t0;
+    struct mw_job *j = x->job;
+    struct mw_host *h = x->host;
+    long status = 0;
+    char *final_url = NULL;
+    curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(x->h, CURLINFO_EFFECTIVE_URL, &final_url);
+    int busy = transfer_end(c, x, cc, status, now);
+
+    char msg[700], fetched[32], why[900];
     transfer_error(c, x, cc, status, msg, sizeof msg);
-    char fetched[32];
     struct mw_fetch_event fev;
     fetch_event(x, status, final_url, msg[0] ? msg : NULL, ms, &fev, fetched);
 
     if (host_failure(cc) && h->fails >= c->cfg->host_failures) {
-        /* the host, not this URL, is in trouble: one record for the host, and this job waits with the rest */
-        mw_sinks_fetch(c->sinks, &fev);
-        log_fetch(c, j, status, x->body.len, ms, msg, fetched);
-        char why[900];
         snprintf(why, sizeof why, "%sgiven up for this run (parked) after %d connection failures or time-outs in "
                  "a row (last: %s)", j->src == MW_JOB_ROBOTS ? "robots.txt unreachable; " : "", h->fails, msg);
-        x->job = NULL;
-        if (j->src == MW_JOB_ROBOTS) {
-            h->robots_state = MW_ROBOTS_READY;
-            free(j);
-        } else {
-            mw_frontier_requeue(c->fr, h, j);
-        }
-        park_host(c, h, why);
+        give_up_host(c, x, &fev, status, ms, msg, fetched, why);
         return;
     }
     int retry = !x->body_over && (cc == CURLE_OK ? mw_fetch_retryable_status(status) : mw_fetch_retryable_code((int)cc));
@@ -1898,34 +1937,12 @@ static void finish(struct mw_crawl *c, struct xfer *x, CURLcode cc)
     }
     if (busy && j->src != MW_JOB_ROBOTS && ++h->fails >= c->cfg->host_failures) {
         /* it answers, but only "busy" (a 503 for ever): as many URLs in a row as a dead host may cost */
-        mw_sinks_fetch(c->sinks, &fev);
-        log_fetch(c, j, status, x->body.len, ms, msg, fetched);
-        char why[900];
         snprintf(why, sizeof why, "given up for this run (parked) after %d URLs in a row failed with HTTP %ld "
                  "after their retries (last: %s)", h->fails, status, msg);
-        x->job = NULL;
-        mw_frontier_requeue(c->fr, h, j);
-        park_host(c, h, why);
+        give_up_host(c, x, &fev, status, ms, msg, fetched, why);
         return;
     }
-    const char *error = msg[0] ? msg : NULL;
-    if (j->src == MW_JOB_ROBOTS) {
-        mw_sinks_fetch(c->sinks, &fev);
-        log_fetch(c, j, status, x->body.len, ms, error, fetched);
-        c->done++;
-        struct mw_crawl_event ev = {.url = j->url, .kind = "robots", .outlet = c->outlets[j->outlet].name,
-                                    .status = status, .bytes = x->body.len, .ms = ms};
-        emit(c, &ev);
-        finish_robots(c, x, cc, status, error);
-    } else if (j->src >= 0) {
-        mw_sinks_fetch(c->sinks, &fev);
-        finish_source(c, x, status, final_url ? final_url : j->url, error, ms, fetched);
-    } else {
-        finish_page(c, x, status, final_url ? final_url : j->url, error, ms, fetched, &fev);
-        j = NULL;   /* the page's now */
-    }
-    x->job = NULL;
-    free(j);
+    finish_job(c, x, cc, status, final_url, msg[0] ? msg : NULL, ms, fetched, &fev);
     /* a body may be max_body large: do not keep it in an idle slot */
     if (x->body.cap > ((size_t)1 << 20))
         mw_buf_free(&x->body);
