@@ -1038,6 +1038,49 @@ static struct xfer *free_xfer(struct mw_crawl *c)
 
 static void fail_event(struct mw_crawl *c, const struct mw_job *j, const char *msg);
 
+/* An idle slot made ready for its next transfer: the handle reset, the buffers emptied, the headers freed. */
+static void xfer_clear(struct xfer *x)
+{
+    mw_fetch_easy_clear(x->h);
+    curl_easy_reset(x->h);
+    mw_buf_reset(&x->body);
+    mw_buf_reset(&x->hdrs);
+    x->body_over = 0;
+    x->status_line[0] = x->errbuf[0] = '\0';
+    curl_slist_free_all(x->headers);
+    x->headers = NULL;
+}
+
+/* one more request header; without memory for it the request goes without (the list stays whole) */
+static void header_add(struct xfer *x, const char *line)
+{
+    struct curl_slist *sl = curl_slist_append(x->headers, line);
+    if (sl)
+        x->headers = sl;
+}
+
+/* The config's own headers on every request; a conditional GET (the validators the store kept) for feeds,
+ * sitemaps and listings. A validator with a line break or of 1,000 bytes and more is not sent. */
+static void request_headers(struct mw_crawl *c, struct xfer *x, const struct mw_job *j)
+{
+    for (char **hd = c->cfg->headers; hd && *hd; hd++)
+        header_add(x, *hd);
+    if (j->src < 0)
+        return;
+    char *etag = NULL, *lm = NULL, line[1100];
+    mw_store_feed_get(c->store, j->url, &etag, &lm, NULL);
+    if (etag && !strpbrk(etag, "\r\n") && strlen(etag) < 1000) {
+        snprintf(line, sizeof line, "If-None-Match: %s", etag);
+        header_add(x, line);
+    }
+    if (lm && !strpbrk(lm, "\r\n") && strlen(lm) < 1000) {
+        snprintf(line, sizeof line, "If-Modified-Since: %s", lm);
+        header_add(x, line);
+    }
+    free(etag);
+    free(lm);
+}
+
 /* Start job j of host h. On a set-up failure the job is given back as an error (never silently lost). */
 static void start(struct mw_crawl *c, struct mw_host *h, struct mw_job *j, double now)
 {
@@ -1050,14 +1093,7 @@ static void start(struct mw_crawl *c, struct mw_host *h, struct mw_job *j, doubl
         mw_frontier_requeue(c->fr, h, j);
         return;
     }
-    mw_fetch_easy_clear(x->h);
-    curl_easy_reset(x->h);
-    mw_buf_reset(&x->body);
-    mw_buf_reset(&x->hdrs);
-    x->body_over = 0;
-    x->status_line[0] = x->errbuf[0] = '\0';
-    curl_slist_free_all(x->headers);
-    x->headers = NULL;
+    xfer_clear(x);
     struct mw_err err = {0};
     CURL *e = x->h;
     CURLcode cc = CURLE_OK;
@@ -1078,28 +1114,7 @@ static void start(struct mw_crawl *c, struct mw_host *h, struct mw_job *j, doubl
         SET(CURLOPT_RESOLVE, c->resolve);
     if (c->connect_to)
         SET(CURLOPT_CONNECT_TO, c->connect_to);
-    for (char **hd = c->cfg->headers; hd && *hd; hd++) {   /* the config's own headers, on every request */
-        struct curl_slist *sl = curl_slist_append(x->headers, *hd);
-        if (sl)
-            x->headers = sl;
-    }
-    if (j->src >= 0) {   /* conditional GET for feeds, sitemaps and listings */
-        char *etag = NULL, *lm = NULL;
-        mw_store_feed_get(c->store, j->url, &etag, &lm, NULL);
-        char line[1100];
-        if (etag && !strpbrk(etag, "\r\n") && strlen(etag) < 1000) {
-            snprintf(line, sizeof line, "If-None-Match: %s", etag);
-            x->headers = curl_slist_append(x->headers, line);
-        }
-        if (lm && !strpbrk(lm, "\r\n") && strlen(lm) < 1000) {
-            snprintf(line, sizeof line, "If-Modified-Since: %s", lm);
-            struct curl_slist *s = curl_slist_append(x->headers, line);
-            if (s)
-                x->headers = s;
-        }
-        free(etag);
-        free(lm);
-    }
+    request_headers(c, x, j);
     if (x->headers)
         SET(CURLOPT_HTTPHEADER, x->headers);
 #undef SET
