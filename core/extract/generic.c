@@ -1367,101 +1367,112 @@ static void describe(const struct ctx *c, int top, char *out, size_t cap)
 
 /* ---- entry ---------------------------------------------------------------------------------------- */
 
-/* late: NULL, or where the body goes instead of into the result */
-static json_t *extract(xmlDocPtr doc, const char *url, const char *hint, char **late, struct mw_err *err)
+/* The body from the chosen top node's content, written out on a compacted table. The node table goes before
+ * the body is copied: on a big page the table and the body's text are each the page's size again. NULL: no
+ * memory (c->v is freed either way). */
+static char *body_of(struct ctx *c, int top, char *how, size_t howsz)
 {
-    struct ctx c = {0};
     struct out o = {0};
     struct en *e = NULL;
     mw_buf_init(&o.par, 0);
     mw_buf_init(&o.body, 0);
-    json_t *res = NULL, *imgs = NULL;
-    char *body = NULL, *base = NULL, *title = NULL;
-    char how[200] = "";   /* where the body came from, for --explain */
-
-    int top = analyse(&c, doc);
-    if (c.oom)
-        goto oom;
-    res = json_object();
-    imgs = json_array();
-    if (!res || !imgs)
-        goto oom;
-    {
-        const char *b = doc ? mw_html_base(doc) : NULL;
-        base = b && url ? mw_url_resolve(url, b) : b ? strdup(b) : url ? strdup(url) : NULL;
-    }
-    /* what needs the whole table is taken before the body is built on the small one */
-    if (add_images(&c, imgs, base))
-        goto oom;
-    json_object_set_new(res, "images", imgs);
-    imgs = NULL;
-    title = doc ? page_title(&c) : NULL;
-    if (c.n && top >= 0 && alive(&c, top)) {
-        describe(&c, top, how, sizeof how);
+    if (c->n && top >= 0 && alive(c, top)) {
+        describe(c, top, how, howsz);
         int ct = 0;
-        for (int i = 0; i < c.n; i++)
-            if (c.v[i].flags & F_CONTENT)
-                ct += c.v[i].txt;
-        int n = c.n;
-        e = compact(&c, ct);
+        for (int i = 0; i < c->n; i++)
+            if (c->v[i].flags & F_CONTENT)
+                ct += c->v[i].txt;
+        int n = c->n;
+        e = compact(c, ct);
         for (int i = 0; i < n; i++)
             if (e[i].flags & F_CONTENT) {
                 emit(e, &o, i, 0);
                 flush(&o);
             }
     }
-    /* on a big page the node table and the body's text are each the page's size again: the table goes
-     * before the body is copied */
     free(e);
-    e = NULL;
-    free(c.v);
-    c.v = NULL;
+    free(c->v);
+    c->v = NULL;
     free(o.pending);
-    o.pending = NULL;
-    if (o.oom)
-        goto oom;
     mw_buf_free(&o.par);
-    body = take(&o.body);
-    if (!body)
-        goto oom;
-    /* A thin result may be a page that renders its text from a script's state. */
-    if (doc && strlen(body) < 3000) {
-        size_t sl = 0;
-        size_t useless = strlen(body) * 2 > 400 ? strlen(body) * 2 : 400;   /* a text no longer is of no use */
-        char *st = title && strlen(title) >= 12 ? mw_state_text(doc, title, useless, &sl) : NULL;
-        if (st && sl > 400 && sl > 2 * strlen(body)) {
-            free(body);
-            body = st;
-            snprintf(how, sizeof how, "the article's paragraphs in the page's script state (JSON)");
-        } else {
-            free(st);
-        }
+    char *body = o.oom ? NULL : take(&o.body);
+    mw_buf_free(&o.body);
+    return body;
+}
+
+/* A thin result may be a page that renders its text from a script's state: that text, when it is more. */
+static void state_fallback(xmlDocPtr doc, const char *title, char **body, char *how, size_t howsz)
+{
+    size_t bl = strlen(*body), sl = 0;
+    if (!doc || bl >= 3000)
+        return;
+    size_t useless = bl * 2 > 400 ? bl * 2 : 400;   /* a text no longer is of no use */
+    char *st = title && strlen(title) >= 12 ? mw_state_text(doc, title, useless, &sl) : NULL;
+    if (st && sl > 400 && sl > 2 * bl) {
+        free(*body);
+        *body = st;
+        snprintf(how, howsz, "the article's paragraphs in the page's script state (JSON)");
+    } else {
+        free(st);
     }
-    if (hint && *hint) {
-        size_t hw = words(hint), bw = words(body);
-        if (bw * 10 < hw * 7) {
-            char *h = hint_body(hint);
-            if (!h)
-                goto oom;
-            free(body);
-            body = h;
-            snprintf(how, sizeof how, "JSON-LD articleBody (the markup gave less)");
-        }
-    }
-    {
-        char *nl = strstr(body, "\n\n");
-        json_t *lead = *body ? (nl ? json_stringn(body, (size_t)(nl - body)) : json_string(body)) : json_null();
-        json_object_set_new(res, "lead", lead ? lead : json_null());
-    }
+}
+
+/* JSON-LD's articleBody when the markup gave less than 70% of its words. -1: no memory. */
+static int hint_fallback(const char *hint, char **body, char *how, size_t howsz)
+{
+    if (!hint || !*hint || words(*body) * 10 >= words(hint) * 7)
+        return 0;
+    char *h = hint_body(hint);
+    if (!h)
+        return -1;
+    free(*body);
+    *body = h;
+    snprintf(how, howsz, "JSON-LD articleBody (the markup gave less)");
+    return 0;
+}
+
+/* lead (the first paragraph), body (or *late takes it), and where the body came from */
+static void put_body(json_t *res, char *body, char **late, const char *how)
+{
+    char *nl = strstr(body, "\n\n");
+    json_t *lead = *body ? (nl ? json_stringn(body, (size_t)(nl - body)) : json_string(body)) : json_null();
+    json_object_set_new(res, "lead", lead ? lead : json_null());
     if (late) {
         *late = body;
     } else {
         json_object_set_new(res, "body", json_string(body));
         free(body);
     }
-    body = NULL;
     json_object_set_new(res, "origins", json_pack("{s:s, s:s}", "body", how[0] ? how : "nothing found",
                                                  "lead", "the text's first paragraph"));
+}
+
+/* late: NULL, or where the body goes instead of into the result */
+static json_t *extract(xmlDocPtr doc, const char *url, const char *hint, char **late, struct mw_err *err)
+{
+    struct ctx c = {0};
+    json_t *res = NULL, *imgs = NULL;
+    char *body = NULL, *base = NULL, *title = NULL;
+    char how[200] = "";   /* where the body came from, for --explain */
+
+    int top = analyse(&c, doc);
+    if (c.oom || !(res = json_object()) || !(imgs = json_array()))
+        goto oom;
+    const char *b = doc ? mw_html_base(doc) : NULL;
+    base = b && url ? mw_url_resolve(url, b) : b ? strdup(b) : url ? strdup(url) : NULL;
+    /* what needs the whole table is taken before the body is built on the small one */
+    if (add_images(&c, imgs, base))
+        goto oom;
+    json_object_set_new(res, "images", imgs);
+    imgs = NULL;
+    title = doc ? page_title(&c) : NULL;
+    if (!(body = body_of(&c, top, how, sizeof how)))
+        goto oom;
+    state_fallback(doc, title, &body, how, sizeof how);
+    if (hint_fallback(hint, &body, how, sizeof how))
+        goto oom;
+    put_body(res, body, late, how);
+    body = NULL;
     goto done;
 oom:
     json_decref(res);
@@ -1472,10 +1483,6 @@ done:
     free(base);
     free(body);
     free(title);
-    free(e);
-    mw_buf_free(&o.body);
-    free(o.pending);
-    mw_buf_free(&o.par);
     free(c.v);
     return res;
 }
