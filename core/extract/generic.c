@@ -659,7 +659,8 @@ static int alive(const struct ctx *c, int i)
 
 static int inside(const struct ctx *c, int anc, int i) { return i >= anc && i < c->v[anc].end; }
 
-static int choose(struct ctx *c)
+/* Each paragraph-like unit of real text scores its ancestors up to five levels, less the further up. */
+static void score_units(struct ctx *c)
 {
     for (int i = 0; i < c->n; i++) {
         struct nd *d = &c->v[i];
@@ -683,9 +684,13 @@ static int choose(struct ctx *c)
             an->score += s / (lvl == 0 ? 1 : lvl == 1 ? 2 : lvl * 3);
         }
     }
-    int top = -1;
-    enum { K = 5 };
-    int best[K];
+}
+
+enum { TOP_K = 5 };
+
+/* The final scores (class weight, link density), and the TOP_K best scored nodes, best first. */
+static int best_scored(struct ctx *c, int best[TOP_K])
+{
     int nb = 0;
     for (int i = 0; i < c->n; i++) {
         struct nd *d = &c->v[i];
@@ -696,10 +701,10 @@ static int choose(struct ctx *c)
         d->score += w > got ? (got > 0 ? got : 0) : w;
         d->score *= 1.0 - ld(d);
         int k;
-        if (nb < K)
+        if (nb < TOP_K)
             k = nb++;
-        else if (c->v[best[K - 1]].score < d->score)
-            k = K - 1;
+        else if (c->v[best[TOP_K - 1]].score < d->score)
+            k = TOP_K - 1;
         else
             continue;
         best[k] = i;
@@ -710,28 +715,33 @@ static int choose(struct ctx *c)
             k--;
         }
     }
-    if (!nb)
-        return -1;
-    top = best[0];
+    return nb;
+}
+
+/* Several strong candidates under one ancestor: the article is split and the ancestor holds it. */
+static int split_article(const struct ctx *c, const int *best, int nb)
+{
+    int top = best[0], alts = 0;
     double ts = c->v[top].score;
-    /* Several strong candidates under one ancestor: the article is split and the ancestor holds it. */
-    int alts = 0;
     for (int k = 1; k < nb; k++)
         if (c->v[best[k]].score >= ts * 0.75)
             alts++;
-    if (alts >= 2) {
-        for (int p = c->v[top].parent; p >= 0 && c->v[p].tag != T_BODY; p = c->v[p].parent) {
-            int in = 0;
-            for (int k = 1; k < nb; k++)
-                if (c->v[best[k]].score >= ts * 0.75 && inside(c, p, best[k]))
-                    in++;
-            if (in >= 2 && in >= alts - 1) {
-                top = p;
-                break;
-            }
-        }
+    if (alts < 2)
+        return top;
+    for (int p = c->v[top].parent; p >= 0 && c->v[p].tag != T_BODY; p = c->v[p].parent) {
+        int in = 0;
+        for (int k = 1; k < nb; k++)
+            if (c->v[best[k]].score >= ts * 0.75 && inside(c, p, best[k]))
+                in++;
+        if (in >= 2 && in >= alts - 1)
+            return p;
     }
-    /* A parent scoring higher than the child the loop found holds more of the article. */
+    return top;
+}
+
+/* A parent scoring higher than the child the loop found holds more of the article. */
+static int higher_parent(const struct ctx *c, int top)
+{
     double last = c->v[top].score;
     double thresh = last / 3;
     for (int p = c->v[top].parent; p >= 0 && c->v[p].tag != T_BODY; p = c->v[p].parent) {
@@ -739,17 +749,20 @@ static int choose(struct ctx *c)
             continue;
         if (c->v[p].score < thresh)
             break;
-        if (c->v[p].score > last) {
-            top = p;
-            break;
-        }
+        if (c->v[p].score > last)
+            return p;
         last = c->v[p].score;
     }
-    /* An only child stands for its parent. */
+    return top;
+}
+
+/* An only child stands for its parent. */
+static int only_child_up(const struct ctx *c, int top)
+{
     for (;;) {
         int p = c->v[top].parent;
         if (p < 0 || c->v[p].tag == T_BODY)
-            break;
+            return top;
         int kids = 0;
         for (int j = p + 1; j < c->v[p].end; j = c->v[j].end)
             if (c->v[j].tag != T_TEXT && !(c->v[j].flags & F_DROP))
@@ -757,9 +770,19 @@ static int choose(struct ctx *c)
             else if (c->v[j].tag == T_TEXT && c->v[j].txt > 0)
                 kids++;
         if (kids != 1)
-            break;
+            return top;
         top = p;
     }
+}
+
+static int choose(struct ctx *c)
+{
+    int best[TOP_K];
+    score_units(c);
+    int nb = best_scored(c, best);
+    if (!nb)
+        return -1;
+    int top = only_child_up(c, higher_parent(c, split_article(c, best, nb)));
     if (!(c->v[top].flags & F_SCORED))
         init_score(&c->v[top]);
     return top;
