@@ -1072,6 +1072,97 @@ static int pat_offset(struct pat *p, int *secs)
     return 0;
 }
 
+static int pat_run(struct pat *p, const char *f, struct dt *d);
+
+/* %b %B %h (a month's name, in the page's languages) and %a %A (a weekday's, skipped); a dot may follow */
+static int pat_name(struct pat *p, int month, struct dt *d)
+{
+    size_t n = pat_word(p);
+    if (!n || (month && !(d->mo = month_lookup(p->s, n, p->langs))))
+        return -1;
+    p->s += n;
+    p->s += *p->s == '.';
+    return 0;
+}
+
+/* %p: am, pm, a.m., p.m. */
+static int pat_meridiem(struct pat *p)
+{
+    if ((p->s[0] == 'a' || p->s[0] == 'p') && p->s[1] == 'm') {
+        p->mer = p->s[0] == 'a' ? 1 : 2;
+        p->s += 2;
+    } else if ((p->s[0] == 'a' || p->s[0] == 'p') && p->s[1] == '.' && p->s[2] == 'm') {
+        p->mer = p->s[0] == 'a' ? 1 : 2;
+        p->s += 3 + (p->s[3] == '.');
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* %Z: a zone's name; a base zone (GMT, UTC) may carry an offset */
+static int pat_zone_name(struct pat *p, struct dt *d)
+{
+    size_t n = pat_word(p);
+    const struct zname *e = n ? zone_find(p->s, n) : NULL;
+    if (!e || zone_of(&d->z, e))
+        return -1;
+    p->s += n;
+    d->has_zone = 1;
+    int v;
+    if ((e->flags & ZF_BASE) && (*p->s == '+' || *p->s == '-')) {
+        if (pat_offset(p, &v))
+            return -1;
+        d->z.std = v;
+    }
+    return 0;
+}
+
+/* %s: seconds since the epoch, at most 17 digits */
+static int pat_epoch(struct pat *p, struct dt *d)
+{
+    int neg = *p->s == '-';
+    p->s += neg;
+    int64_t e = 0;
+    int nd = 0;
+    for (; *p->s >= '0' && *p->s <= '9' && nd < 17; p->s++, nd++)
+        e = e * 10 + (*p->s - '0');
+    if (!nd)
+        return -1;
+    d->is_unix = 1;
+    d->epoch = neg ? -e : e;
+    return 0;
+}
+
+/* One conversion (the letter after %); -1 when the text does not match it. */
+static int pat_conv(struct pat *p, char conv, struct dt *d)
+{
+    int v, r;
+    switch (conv) {
+    case 'Y': return pat_num(p, 4, 4, &d->y);
+    case 'y': r = pat_num(p, 2, 2, &v); d->y = v + (v < 70 ? 2000 : 1900); return r;
+    case 'm': return pat_num(p, 1, 2, &d->mo);
+    case 'e': while (*p->s == ' ') p->s++; /* fall through */
+    case 'd': return pat_num(p, 1, 2, &d->d);
+    case 'H': case 'I': d->has_time = 1; return pat_num(p, 1, 2, &d->h);
+    case 'M': d->has_time = 1; return pat_num(p, 1, 2, &d->mi);
+    case 'S': return pat_num(p, 1, 2, &d->sec);
+    case 'f': return pat_num(p, 1, 64, &v);
+    case 'T': return pat_run(p, "%H:%M:%S", d);
+    case 'R': return pat_run(p, "%H:%M", d);
+    case 'F': return pat_run(p, "%Y-%m-%d", d);
+    case 'b': case 'B': case 'h': return pat_name(p, 1, d);
+    case 'a': case 'A': return pat_name(p, 0, d);
+    case 'p': return pat_meridiem(p);
+    case 'z': r = pat_offset(p, &v); zone_fixed(&d->z, v); d->has_zone = 1; return r;
+    case 'Z': return pat_zone_name(p, d);
+    case 's': return pat_epoch(p, d);
+    case '%': return *p->s++ != '%' ? -1 : 0;
+    default: return -1;
+    }
+}
+
+/* A strptime-like pattern: a space matches any run of spaces, a letter its lower case (the text is folded). */
 static int pat_run(struct pat *p, const char *f, struct dt *d)
 {
     while (*f) {
@@ -1079,97 +1170,18 @@ static int pat_run(struct pat *p, const char *f, struct dt *d)
             while (*p->s == ' ')
                 p->s++;
             f++;
-            continue;
-        }
-        if (*f != '%') {
+        } else if (*f != '%') {
             char want = (*f >= 'A' && *f <= 'Z') ? (char)(*f + 32) : *f;
             if (*p->s != want)
                 return -1;
             p->s++;
             f++;
-            continue;
+        } else {
+            char conv = f[1];
+            f += 2;
+            if (pat_conv(p, conv, d))
+                return -1;
         }
-        f++;
-        int v, r = 0;
-        size_t n;
-        switch (*f++) {
-        case 'Y': r = pat_num(p, 4, 4, &d->y); break;
-        case 'y': r = pat_num(p, 2, 2, &v); d->y = v + (v < 70 ? 2000 : 1900); break;
-        case 'm': r = pat_num(p, 1, 2, &d->mo); break;
-        case 'e': while (*p->s == ' ') p->s++; /* fall through */
-        case 'd': r = pat_num(p, 1, 2, &d->d); break;
-        case 'H': case 'I': r = pat_num(p, 1, 2, &d->h); d->has_time = 1; break;
-        case 'M': r = pat_num(p, 1, 2, &d->mi); d->has_time = 1; break;
-        case 'S': r = pat_num(p, 1, 2, &d->sec); break;
-        case 'f': r = pat_num(p, 1, 64, &v); break;
-        case 'T': r = pat_run(p, "%H:%M:%S", d); break;
-        case 'R': r = pat_run(p, "%H:%M", d); break;
-        case 'F': r = pat_run(p, "%Y-%m-%d", d); break;
-        case 'b': case 'B': case 'h':
-            n = pat_word(p);
-            if (!n || !(d->mo = month_lookup(p->s, n, p->langs)))
-                return -1;
-            p->s += n;
-            p->s += *p->s == '.';
-            break;
-        case 'a': case 'A':
-            n = pat_word(p);
-            if (!n)
-                return -1;
-            p->s += n;
-            p->s += *p->s == '.';
-            break;
-        case 'p':
-            if ((p->s[0] == 'a' || p->s[0] == 'p') && p->s[1] == 'm') {
-                p->mer = p->s[0] == 'a' ? 1 : 2;
-                p->s += 2;
-            } else if ((p->s[0] == 'a' || p->s[0] == 'p') && p->s[1] == '.' && p->s[2] == 'm') {
-                p->mer = p->s[0] == 'a' ? 1 : 2;
-                p->s += 3 + (p->s[3] == '.');
-            } else {
-                return -1;
-            }
-            break;
-        case 'z':
-            r = pat_offset(p, &v);
-            zone_fixed(&d->z, v);
-            d->has_zone = 1;
-            break;
-        case 'Z': {
-            n = pat_word(p);
-            const struct zname *e = n ? zone_find(p->s, n) : NULL;
-            if (!e || zone_of(&d->z, e))
-                return -1;
-            p->s += n;
-            d->has_zone = 1;
-            if ((e->flags & ZF_BASE) && (*p->s == '+' || *p->s == '-')) {
-                r = pat_offset(p, &v);
-                d->z.std = v;
-            }
-            break;
-        }
-        case 's': {
-            int neg = *p->s == '-';
-            p->s += neg;
-            int64_t e = 0;
-            int nd = 0;
-            for (; *p->s >= '0' && *p->s <= '9' && nd < 17; p->s++, nd++)
-                e = e * 10 + (*p->s - '0');
-            if (!nd)
-                return -1;
-            d->is_unix = 1;
-            d->epoch = neg ? -e : e;
-            break;
-        }
-        case '%':
-            if (*p->s++ != '%')
-                return -1;
-            break;
-        default:
-            return -1;
-        }
-        if (r)
-            return -1;
     }
     return 0;
 }
