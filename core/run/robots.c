@@ -97,81 +97,113 @@ static int agent_matches(const char *v, size_t len, const char *agent)
     return agent && t == strlen(agent) && !strncasecmp(v, agent, t);
 }
 
+/* The parse: a group is a run of user-agent lines followed by rules; the rules go to each side its agents
+ * named (ours, "*"). */
+struct rparse {
+    struct mw_robots *r;
+    struct side ours, star;
+    const char *agent;
+    int in_agents, g_ours, g_star;
+};
+
+/* One line's key and value, spaces trimmed, the comment cut off. 0: no colon, not a key: value line. */
+static int line_kv(const char *p, const char *le, const char **k, size_t *kl, const char **v, size_t *vl)
+{
+    const char *hash = memchr(p, '#', (size_t)(le - p));
+    const char *ce = hash ? hash : le;
+    const char *colon = memchr(p, ':', (size_t)(ce - p));
+    if (!colon)
+        return 0;
+    const char *ks = p, *ke = colon, *vs = colon + 1, *ve = ce;
+    while (ks < ke && isspace((unsigned char)*ks))
+        ks++;
+    while (ke > ks && isspace((unsigned char)ke[-1]))
+        ke--;
+    while (vs < ve && isspace((unsigned char)*vs))
+        vs++;
+    while (ve > vs && isspace((unsigned char)ve[-1]))
+        ve--;
+    *k = ks;
+    *kl = (size_t)(ke - ks);
+    *v = vs;
+    *vl = (size_t)(ve - vs);
+    return 1;
+}
+
+/* Allow and Disallow of the current group; an empty Disallow allows everything: it adds no rule. -1: no memory */
+static int group_rule(struct rparse *ps, const char *v, size_t vl, int allow)
+{
+    if (vl && ps->g_ours && side_add(&ps->ours, v, vl, allow))
+        return -1;
+    if (vl && ps->g_star && side_add(&ps->star, v, vl, allow))
+        return -1;
+    ps->ours.seen |= ps->g_ours;
+    ps->star.seen |= ps->g_star;
+    return 0;
+}
+
+/* Crawl-delay of the current group, in seconds (fractions too), under a day */
+static void group_delay(struct rparse *ps, const char *v, size_t vl)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.*s", (int)(vl < 31 ? vl : 31), v);
+    char *e;
+    double secs = strtod(buf, &e);
+    if (e != buf && secs >= 0 && secs < 86400) {
+        if (ps->g_ours)
+            ps->ours.delay_ms = (long)(secs * 1000);
+        if (ps->g_star)
+            ps->star.delay_ms = (long)(secs * 1000);
+    }
+    ps->ours.seen |= ps->g_ours;
+    ps->star.seen |= ps->g_star;
+}
+
+/* One key: value line. -1: no memory */
+static int on_line(struct rparse *ps, const char *k, size_t kl, const char *v, size_t vl)
+{
+    if (kl == 10 && !strncasecmp(k, "user-agent", 10)) {
+        if (!ps->in_agents)
+            ps->g_ours = ps->g_star = 0;
+        ps->in_agents = 1;
+        if (vl == 1 && *v == '*')
+            ps->g_star = 1;
+        else if (agent_matches(v, vl, ps->agent))
+            ps->g_ours = 1;
+        return 0;
+    }
+    if (kl == 7 && !strncasecmp(k, "sitemap", 7))   /* Sitemap lines stand outside groups */
+        return vl && ps->r->nsitemaps < 1000 && push_str(&ps->r->sitemaps, &ps->r->nsitemaps, v, vl) ? -1 : 0;
+    ps->in_agents = 0;
+    if ((kl == 5 && !strncasecmp(k, "allow", 5)) || (kl == 8 && !strncasecmp(k, "disallow", 8)))
+        return group_rule(ps, v, vl, kl == 5);
+    if (kl == 11 && !strncasecmp(k, "crawl-delay", 11) && vl)
+        group_delay(ps, v, vl);
+    return 0;
+}
+
 struct mw_robots *mw_robots_parse(const char *txt, size_t len, const char *agent)
 {
-    struct mw_robots *r = calloc(1, sizeof *r);
-    if (!r)
+    struct rparse ps = {.agent = agent};
+    if (!(ps.r = calloc(1, sizeof *ps.r)))
         return NULL;
+    struct mw_robots *r = ps.r;
     r->delay_ms = -1;
-    struct side ours = {0}, star = {0};
-    ours.delay_ms = star.delay_ms = -1;
-    /* a group is a run of user-agent lines followed by rules; the rules go to each side the agents named */
-    int in_agents = 0, g_ours = 0, g_star = 0, fail = 0;
+    ps.ours.delay_ms = ps.star.delay_ms = -1;
+    int fail = 0;
     const char *p = txt, *end = txt ? txt + len : NULL;
     while (p && p < end && !fail) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
-        const char *le = eol ? eol : end;
-        const char *hash = memchr(p, '#', (size_t)(le - p));
-        const char *ce = hash ? hash : le;
-        const char *colon = memchr(p, ':', (size_t)(ce - p));
-        if (colon) {
-            const char *k = p, *ke = colon, *v = colon + 1, *ve = ce;
-            while (k < ke && isspace((unsigned char)*k))
-                k++;
-            while (ke > k && isspace((unsigned char)ke[-1]))
-                ke--;
-            while (v < ve && isspace((unsigned char)*v))
-                v++;
-            while (ve > v && isspace((unsigned char)ve[-1]))
-                ve--;
-            size_t kl = (size_t)(ke - k), vl = (size_t)(ve - v);
-            if (kl == 10 && !strncasecmp(k, "user-agent", 10)) {
-                if (!in_agents)
-                    g_ours = g_star = 0;
-                in_agents = 1;
-                if (vl == 1 && *v == '*')
-                    g_star = 1;
-                else if (agent_matches(v, vl, agent))
-                    g_ours = 1;
-            } else if (kl == 7 && !strncasecmp(k, "sitemap", 7)) {
-                /* Sitemap lines stand outside groups */
-                if (vl && r->nsitemaps < 1000 && push_str(&r->sitemaps, &r->nsitemaps, v, vl))
-                    fail = 1;
-            } else {
-                in_agents = 0;
-                int allow = kl == 5 && !strncasecmp(k, "allow", 5);
-                int disallow = kl == 8 && !strncasecmp(k, "disallow", 8);
-                int delay = kl == 11 && !strncasecmp(k, "crawl-delay", 11);
-                if (allow || disallow) {
-                    /* an empty Disallow allows everything: it adds no rule */
-                    if (vl && g_ours && side_add(&ours, v, vl, allow))
-                        fail = 1;
-                    if (vl && g_star && side_add(&star, v, vl, allow))
-                        fail = 1;
-                    ours.seen |= g_ours;
-                    star.seen |= g_star;
-                } else if (delay && vl) {
-                    char buf[32];
-                    snprintf(buf, sizeof buf, "%.*s", (int)(vl < 31 ? vl : 31), v);
-                    char *e;
-                    double secs = strtod(buf, &e);
-                    if (e != buf && secs >= 0 && secs < 86400) {
-                        if (g_ours)
-                            ours.delay_ms = (long)(secs * 1000);
-                        if (g_star)
-                            star.delay_ms = (long)(secs * 1000);
-                    }
-                    ours.seen |= g_ours;
-                    star.seen |= g_star;
-                }
-            }
-        }
+        const char *k, *v;
+        size_t kl, vl;
+        if (line_kv(p, eol ? eol : end, &k, &kl, &v, &vl) && on_line(&ps, k, kl, v, vl))
+            fail = 1;
         p = eol ? eol + 1 : end;
     }
     /* a group that names us wins over "*" even when it is empty: the site chose its words for us */
-    int use_ours = ours.seen || g_ours;
-    struct side *s = use_ours ? &ours : &star;
-    struct side *other = use_ours ? &star : &ours;
+    int use_ours = ps.ours.seen || ps.g_ours;
+    struct side *s = use_ours ? &ps.ours : &ps.star;
+    struct side *other = use_ours ? &ps.star : &ps.ours;
     r->rules = s->rules;
     r->nrules = s->n;
     r->delay_ms = s->delay_ms;
