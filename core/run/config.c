@@ -632,6 +632,52 @@ static void parse_source(struct ctx *c, json_t *e, struct mw_run_source *src, si
         parse_paging(c, e, src, key, first);
 }
 
+/* One entry of sinks: its name, and its options (NULL: none; may be e itself, borrowed with a reference).
+ * {"sqlite", "warc"} is an array; {"sqlite", warc = {...}} arrives as {"1": "sqlite", "warc": {...}};
+ * {{"warc", path = ...}} has tables with the name first. */
+static const char *sink_entry(const char *k, json_t *e, json_t **conf)
+{
+    int numeric = !k || (k[0] >= '0' && k[0] <= '9');
+    *conf = NULL;
+    if (numeric && json_is_string(e))
+        return json_string_value(e);
+    if (numeric && json_is_object(e)) {
+        const char *name = json_string_value(json_object_get(e, "1"));
+        if (!name)
+            name = json_string_value(json_object_get(e, "name"));
+        *conf = json_deep_copy(e);
+        json_object_del(*conf, "1");
+        json_object_del(*conf, "name");
+        return name;
+    }
+    if (!numeric && (json_is_object(e) || (json_is_array(e) && !json_array_size(e)))) {
+        *conf = json_is_object(e) ? json_incref(e) : NULL;
+        return k;
+    }
+    return NULL;
+}
+
+/* A sink's files live where the config says, like the store: relative to the config file. Returns conf,
+ * copied first when it was e (borrowed). */
+static json_t *sink_paths(struct ctx *c, const struct mw_run_config *cfg, json_t *e, json_t *conf)
+{
+    static const char *const path_keys[] = {"path", "dir", NULL};
+    for (int pk = 0; conf && pk < 2; pk++) {
+        const char *pv = json_string_value(json_object_get(conf, path_keys[pk]));
+        if (pv && pv[0] != '/') {
+            char *abs = rel_path(c, cfg->dir, pv);
+            if (conf == e) {   /* borrowed: copy before changing it */
+                json_decref(conf);
+                conf = json_deep_copy(e);
+            }
+            if (abs)
+                json_object_set_new(conf, path_keys[pk], json_string(abs));
+            free(abs);
+        }
+    }
+    return conf;
+}
+
 static void parse_sinks(struct ctx *c, json_t *v, struct mw_run_config *cfg)
 {
     if (!v) {   /* the store is the default sink */
@@ -653,63 +699,25 @@ static void parse_sinks(struct ctx *c, json_t *v, struct mw_run_config *cfg)
         bad(c, "sinks", "out of memory");
         return;
     }
-    /* {"sqlite", "warc"} is an array; {"sqlite", warc = {...}} arrives as {"1": "sqlite", "warc": {...}};
-     * {{"warc", path = ...}} has tables with the name first */
-    const char *k;
-    json_t *e;
     void *it = json_is_object(v) ? json_object_iter(v) : NULL;
     for (size_t i = 0; i < n && !c->failed; i++) {
-        if (json_is_array(v)) {
-            k = NULL;
-            e = json_array_get(v, i);
-        } else {
-            k = json_object_iter_key(it);
-            e = json_object_iter_value(it);
-            it = json_object_iter_next(v, it);
-        }
-        int numeric = !k || (k[0] >= '0' && k[0] <= '9');
-        const char *name = NULL;
-        json_t *conf = NULL;
-        if (numeric && json_is_string(e)) {
-            name = json_string_value(e);
-        } else if (numeric && json_is_object(e)) {
-            name = json_string_value(json_object_get(e, "1"));
-            if (!name)
-                name = json_string_value(json_object_get(e, "name"));
-            conf = json_deep_copy(e);
-            json_object_del(conf, "1");
-            json_object_del(conf, "name");
-        } else if (!numeric && (json_is_object(e) || (json_is_array(e) && !json_array_size(e)))) {
-            name = k;
-            conf = json_is_object(e) ? json_incref(e) : NULL;
-        }
+        const char *k = it ? json_object_iter_key(it) : NULL;
+        json_t *e = it ? json_object_iter_value(it) : json_array_get(v, i), *conf;
+        it = it ? json_object_iter_next(v, it) : NULL;
+        const char *name = sink_entry(k, e, &conf);
         char sk[160];
-        if (numeric)
-            snprintf(sk, sizeof sk, "sinks[%s]", k ? k : "");
+        if (!k)
+            snprintf(sk, sizeof sk, "sinks[%zu]", i + 1);
+        else if (k[0] >= '0' && k[0] <= '9')
+            snprintf(sk, sizeof sk, "sinks[%s]", k);
         else
             snprintf(sk, sizeof sk, "sinks.%.100s", k);
-        if (numeric && !k)
-            snprintf(sk, sizeof sk, "sinks[%zu]", i + 1);
         if (!name || !*name) {
             json_decref(conf);
             bad(c, sk, "each sink is a name or name = {options}");
             return;
         }
-        /* a sink's files live where the config says, like the store: relative to the config file */
-        static const char *const path_keys[] = {"path", "dir", NULL};
-        for (int pk = 0; conf && pk < 2; pk++) {
-            const char *pv = json_string_value(json_object_get(conf, path_keys[pk]));
-            if (pv && pv[0] != '/') {
-                char *abs = rel_path(c, cfg->dir, pv);
-                if (conf == e) {   /* borrowed: copy before changing it */
-                    json_decref(conf);
-                    conf = json_deep_copy(e);
-                }
-                if (abs)
-                    json_object_set_new(conf, path_keys[pk], json_string(abs));
-                free(abs);
-            }
-        }
+        conf = sink_paths(c, cfg, e, conf);
         cfg->sinks[cfg->nsinks].name = xstrdup(c, name);
         cfg->sinks[cfg->nsinks].config_json = conf ? json_dumps(conf, JSON_COMPACT) : xstrdup(c, "{}");
         json_decref(conf);
