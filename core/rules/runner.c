@@ -773,79 +773,109 @@ static void set_deadline_error(json_t *rec, const struct mw_runner *r, const cha
 
 static int past(double deadline) { return deadline > 0 && mw_lua_now() > deadline; }
 
+/* The rule's page function under the page's deadline; the stack is left empty. */
+static int call_page(struct mw_runner *r, struct page_job *j, double deadline, struct mw_err *err)
+{
+    lua_State *L = mw_lua_state(r->lua);
+    char label[64];
+    snprintf(label, sizeof label, "page time limit of %g s", r->o.page_seconds);
+    mw_lua_set_deadline(r->lua, deadline, label);
+    lua_pushcfunction(L, page_main);
+    lua_pushlightuserdata(L, j);
+    int rc = mw_lua_call(r->lua, 1, 0, 0, err);
+    mw_lua_set_deadline(r->lua, 0, NULL);
+    lua_settop(L, 0);
+    return rc;
+}
+
+/* The rule's fields into the record: only the record's own keys, never url, rule or error. */
+static void merge_fields(json_t *rec, const struct page_job *j, json_t *origin)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(j->fields, k, v) {
+        if (json_object_get(rec, k) && strcmp(k, "url") && strcmp(k, "rule") && strcmp(k, "error"))
+            json_object_set(rec, k, v);
+    }
+    if (origin && json_is_object(j->orig))
+        json_object_update(origin, j->orig);
+}
+
+/* What the rule's run gave: 1 its fields are in; 0 it failed and the generic extractor stands in (a warning
+ * says why); -1 it ran out of the page's time, and the record says so. */
+static int settle(struct mw_runner *r, struct rule_ent *e, json_t *rec, struct page_job *j, int rc,
+                  const struct mw_err *err, json_t *origin, double deadline)
+{
+    char w[800];
+    if (rc == MW_OK && json_is_object(j->fields)) {
+        merge_fields(rec, j, origin);
+        return 1;
+    }
+    if (rc == MW_OK) {
+        snprintf(w, sizeof w, "%s: the rule returned fields that are not JSON (%s), generic used", e->name,
+                 j->fields ? "not a table" : j->why);
+        warn(rec, w);
+        return 0;
+    }
+    if (past(deadline)) {
+        json_object_set_new(rec, "rule", json_string(e->name));
+        if (e->outlet)
+            json_object_set_new(rec, "outlet", json_string(e->outlet));
+        snprintf(w, sizeof w, "in rule %s: %s", e->name, err->msg);
+        set_deadline_error(rec, r, w);
+        return -1;
+    }
+    snprintf(w, sizeof w, "%s: %s; generic used", e->name, err->msg);
+    warn(rec, w);
+    return 0;
+}
+
+/* What the rule left out: metadata, then the generic extractor; the rule's language as the last word. */
+static void fallbacks(struct mw_runner *r, struct rule_ent *e, json_t *rec, xmlDocPtr doc,
+                      struct mw_article_opts *ao, json_t *origin, double deadline)
+{
+    if (past(deadline)) {
+        set_deadline_error(rec, r, "after the rule");
+        return;
+    }
+    struct mw_err ferr = {0};
+    if (mw_article_fill(rec, doc, ao, origin, &ferr))
+        mw_article_set_error(rec, &ferr);
+    if (mw_article_empty(json_object_get(rec, "lang")) && e->lang)
+        json_object_set_new(rec, "lang", json_string(e->lang));
+    if (past(deadline))
+        set_deadline_error(rec, r, "in the fallbacks");
+}
+
 /* Run the rule on doc (lent, not freed here); the record, or NULL on OOM. */
 static json_t *run_rule(struct mw_runner *r, struct rule_ent *e, xmlDocPtr doc, const char *url, const char *fetched,
                         double deadline)
 {
-    lua_State *L = mw_lua_state(r->lua);
     struct mw_article_opts ao = {url, e->tz, e->lang, NULL, fetched, NULL};
     json_t *rec = mw_article_new(url);
     if (!rec)
         return NULL;
     json_t *origin = r->o.explain ? json_object() : NULL;
     struct page_job j = {.r = r, .e = e, .doc = doc};
-    char label[64];
-    snprintf(label, sizeof label, "page time limit of %g s", r->o.page_seconds);
-    mw_lua_set_deadline(r->lua, deadline, label);
-    lua_pushcfunction(L, page_main);
-    lua_pushlightuserdata(L, &j);
     struct mw_err err = {0};
-    int rc = mw_lua_call(r->lua, 1, 0, 0, &err);
-    mw_lua_set_deadline(r->lua, 0, NULL);
-    lua_settop(L, 0);
-    int ok = 0;
-    if (rc == MW_OK && json_is_object(j.fields)) {
-        const char *k;
-        json_t *v;
-        json_object_foreach(j.fields, k, v) {
-            if (json_object_get(rec, k) && strcmp(k, "url") && strcmp(k, "rule") && strcmp(k, "error"))
-                json_object_set(rec, k, v);
-        }
-        if (origin && json_is_object(j.orig))
-            json_object_update(origin, j.orig);
-        ok = 1;
-    } else if (rc == MW_OK) {
-        char w[800];
-        snprintf(w, sizeof w, "%s: the rule returned fields that are not JSON (%s), generic used", e->name,
-                 j.fields ? "not a table" : j.why);
-        warn(rec, w);
-    } else if (past(deadline)) {
-        json_object_set_new(rec, "rule", json_string(e->name));
-        if (e->outlet)
-            json_object_set_new(rec, "outlet", json_string(e->outlet));
-        char where[600];
-        snprintf(where, sizeof where, "in rule %s: %s", e->name, err.msg);
-        set_deadline_error(rec, r, where);
+    int rc = call_page(r, &j, deadline, &err);
+    int ok = settle(r, e, rec, &j, rc, &err, origin, deadline);
+    if (ok < 0) {
         json_decref(origin);
         origin = NULL;
-        goto out;
     } else {
-        char w[700];
-        snprintf(w, sizeof w, "%s: %s; generic used", e->name, err.msg);
-        warn(rec, w);
+        size_t i;
+        json_t *v;
+        if (json_is_array(j.warns))
+            json_array_foreach(j.warns, i, v) if (json_is_string(v)) warn(rec, json_string_value(v));
+        json_object_set_new(rec, "rule", json_string(ok ? e->name : "generic"));
+        if (e->outlet)
+            json_object_set_new(rec, "outlet", json_string(e->outlet));
+        if (!ok && origin)   /* a failed rule leaves nothing behind: its fields were never merged */
+            json_object_clear(origin);
+        ao.settled = ok && json_is_object(j.orig) ? j.orig : NULL;
+        fallbacks(r, e, rec, doc, &ao, origin, deadline);
     }
-    size_t i;
-    json_t *v;
-    if (json_is_array(j.warns))
-        json_array_foreach(j.warns, i, v) if (json_is_string(v)) warn(rec, json_string_value(v));
-    json_object_set_new(rec, "rule", json_string(ok ? e->name : "generic"));
-    if (e->outlet)
-        json_object_set_new(rec, "outlet", json_string(e->outlet));
-    if (!ok && origin)   /* a failed rule leaves nothing behind: its fields were never merged */
-        json_object_clear(origin);
-    if (past(deadline)) {
-        set_deadline_error(rec, r, "after the rule");
-        goto out;
-    }
-    struct mw_err ferr = {0};
-    ao.settled = ok && json_is_object(j.orig) ? j.orig : NULL;
-    if (mw_article_fill(rec, doc, &ao, origin, &ferr))
-        mw_article_set_error(rec, &ferr);
-    if (mw_article_empty(json_object_get(rec, "lang")) && e->lang)
-        json_object_set_new(rec, "lang", json_string(e->lang));
-    if (past(deadline))
-        set_deadline_error(rec, r, "in the fallbacks");
-out:
     json_decref(j.fields);
     json_decref(j.orig);
     json_decref(j.warns);
