@@ -1,6 +1,6 @@
-/* cli/new.c: `moonwire new NAME --url URL FILE` — scaffold a rule from one saved page: the title selector that
- * agrees with the metadata, the generic extractor's container as a short stable CSS path, drop selectors for
- * the boilerplate inside it, and a fixture with the current result for the person to check. */
+/* cli/new.c: `moonwire new NAME [--url URL] PAGE...` — scaffold a rule from saved pages: from the first, the title
+ * selector that agrees with the metadata, the body container as a short stable CSS path and drops for the
+ * boilerplate in it; an article pattern fitting every URL; per page a fixture with the current result to check. */
 #include "cli/cli.h"
 #include "common/buf.h"
 #include "doc/css.h"
@@ -431,75 +431,84 @@ static int write_fixtures(const struct page *pg, int n, const char *name, const 
     return rc;
 }
 
-int cmd_new(int argc, char **argv)
+struct new_opts {
+    const char *url, *dir, *name;   /* --url (NULL: each page's own), -o, NAME */
+    int force, npages;
+    char **files;                   /* the PAGEs */
+};
+
+/* The options and operands into o. -1 to go on, else the exit status after printing why. */
+static int parse_opts(int argc, char **argv, struct new_opts *o)
 {
     static const struct option opts[] = {{"url", required_argument, 0, 'u'}, {"output", required_argument, 0, 'o'},
                                          {"force", no_argument, 0, 'F'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *url = NULL, *dir = ".";
-    int force = 0, c;
+    int c;
+    o->dir = ".";
     optind = 1;
     while ((c = getopt_long(argc, argv, "u:o:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'u': url = optarg; break;
-        case 'o': dir = optarg; break;
-        case 'F': force = 1; break;
+        case 'u': o->url = optarg; break;
+        case 'o': o->dir = optarg; break;
+        case 'F': o->force = 1; break;
         case 'h': help(stdout); return 0;
         default: help(stderr); return EXIT_USAGE;
         }
     }
-    int npages = argc - optind - 1;
-    if (npages < 1 || npages > 64 || (url && npages > 1)) {
-        cli_error(npages > 64 ? "new: at most 64 pages" : url && npages > 1
+    o->npages = argc - optind - 1;
+    if (o->npages < 1 || o->npages > 64 || (o->url && o->npages > 1)) {
+        cli_error(o->npages > 64 ? "new: at most 64 pages" : o->url && o->npages > 1
                   ? "new: --url names one page; with several, each page's canonical link gives its URL"
                   : "new: give NAME and at least one saved PAGE");
         help(stderr);
         return EXIT_USAGE;
     }
-    const char *name = argv[optind];
-    for (const char *p = name; *p; p++)
+    o->name = argv[optind];
+    o->files = argv + optind + 1;
+    return -1;
+}
+
+/* NAME, --url, and that the rule file is not there already (without --force). -1 to go on, else the exit
+ * status after printing why. */
+static int check_opts(const struct new_opts *o, const char *rule_path)
+{
+    for (const char *p = o->name; *p; p++)
         if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-') {
             cli_error("new: NAME must be letters, digits, '-' or '_'");
             return EXIT_USAGE;
         }
-    char *uh = url ? mw_url_host(url) : NULL;
+    char *uh = o->url ? mw_url_host(o->url) : NULL;
     free(uh);
-    if (url && !uh) {
+    if (o->url && !uh) {
         cli_error("new: --url must be an absolute http(s) URL");
         return EXIT_USAGE;
     }
-    char rule_path[4096], fix_dir[4096];
-    snprintf(rule_path, sizeof rule_path, "%s/%s.lua", dir, name);
-    snprintf(fix_dir, sizeof fix_dir, "%s/%s", dir, name);
     struct stat st;
-    if (!force && stat(rule_path, &st) == 0) {
+    if (!o->force && stat(rule_path, &st) == 0) {
         cli_error("new: %s exists (use --force to overwrite)", rule_path);
         return EXIT_USAGE;
     }
-    struct page *pg = calloc((size_t)npages, sizeof *pg);
-    int lrc = pg ? load_pages(pg, npages, argv + optind + 1, url) : 1;
-    if (lrc) {
-        pages_free(pg, pg ? npages : 0);
-        return lrc;
-    }
-    xmlDocPtr doc = pg[0].doc;
-    const char *file = pg[0].file;
-    url = pg[0].url;
-    char *host = mw_url_host(url);
-    struct mw_err err = {0};
-    int rc = 1;
-    struct mw_css_cache *cc = mw_css_cache_new(64);
-    json_t *meta = mw_meta_extract(doc, url, NULL, &err);
-    const char *title = json_string_value(json_object_get(meta, "title"));
+    return -1;
+}
 
-    /* the h1 that agrees with the metadata's headline, else the first h1 */
-    char title_sel[1024] = "";
+/* What the first page (and the URLs of all) say the rule should hold. */
+struct scaffold {
+    struct mw_css_cache *cc;
+    json_t *meta;        /* the first page's metadata */
+    const char *title;   /* its headline, in meta */
+    char title_sel[1024], body_sel[1024], pattern[1024];
+    json_t *drops;       /* drop selectors under body_sel */
+};
+
+/* The h1 that agrees with the metadata's headline, else the first h1, as a stable path ("" with no h1). */
+static void title_selector(struct scaffold *sc, xmlDocPtr doc)
+{
     struct mw_err e2 = {0};
-    xmlXPathObjectPtr h1s = mw_css_select(cc, (xmlNodePtr)doc, "h1", &e2);
+    xmlXPathObjectPtr h1s = mw_css_select(sc->cc, (xmlNodePtr)doc, "h1", &e2);
     xmlNodePtr pick = NULL;
     for (int i = 0; h1s && h1s->nodesetval && i < h1s->nodesetval->nodeNr; i++) {
         xmlNodePtr h = h1s->nodesetval->nodeTab[i];
         char *t = mw_text_inline(h);
-        int agrees = t && title && *t && (strstr(title, t) || strstr(t, title));
+        int agrees = t && sc->title && *t && (strstr(sc->title, t) || strstr(t, sc->title));
         free(t);
         if (agrees || !pick)
             pick = h;
@@ -507,84 +516,77 @@ int cmd_new(int argc, char **argv)
             break;
     }
     if (pick)
-        stable_path(cc, doc, pick, title_sel, sizeof title_sel);
+        stable_path(sc->cc, doc, pick, sc->title_sel, sizeof sc->title_sel);
     xmlXPathFreeObject(h1s);
+}
 
+/* The generic extractor's container as a stable path, and for the blocks it dropped inside it up to 12 drop
+ * selectors that a person could keep. */
+static void body_selectors(struct scaffold *sc, xmlDocPtr doc)
+{
     struct mw_generic_pick gp;
-    char body_sel[1024] = "";
-    json_t *drops = json_array();
     if (mw_generic_pick(doc, &gp) == 0 && gp.root) {
-        stable_path(cc, doc, gp.root, body_sel, sizeof body_sel);
+        stable_path(sc->cc, doc, gp.root, sc->body_sel, sizeof sc->body_sel);
         for (size_t i = 0; i < gp.ndropped; i++) {
             char own[256], full[1400];
             own_selector(gp.dropped[i], own, sizeof own, 1);
             if (!strchr(own, '.') && !strchr(own, '#') && strcmp(own, "figure") && strcmp(own, "aside") &&
                 strcmp(own, "form") && strcmp(own, "figcaption"))
                 continue;   /* a bare div says nothing a person could keep */
-            snprintf(full, sizeof full, "%s %s", body_sel, own);
+            snprintf(full, sizeof full, "%s %s", sc->body_sel, own);
             int dup = 0;
             size_t k;
             json_t *v;
-            json_array_foreach(drops, k, v) dup |= !strcmp(json_string_value(v), full);
-            if (!dup && json_array_size(drops) < 12)
-                json_array_append_new(drops, json_string(full));
+            json_array_foreach(sc->drops, k, v) dup |= !strcmp(json_string_value(v), full);
+            if (!dup && json_array_size(sc->drops) < 12)
+                json_array_append_new(sc->drops, json_string(full));
         }
     }
     mw_generic_pick_free(&gp);
+}
 
-    char pattern[1024];
+/* The metadata, the selectors and the article pattern for the pages. Free with scaffold_free. */
+static void scaffold_make(struct scaffold *sc, const struct page *pg, int n)
+{
+    struct mw_err err = {0};
+    sc->cc = mw_css_cache_new(64);
+    sc->meta = mw_meta_extract(pg[0].doc, pg[0].url, NULL, &err);
+    sc->title = json_string_value(json_object_get(sc->meta, "title"));
+    title_selector(sc, pg[0].doc);
+    sc->drops = json_array();
+    body_selectors(sc, pg[0].doc);
     char *urls[64];
-    for (int i = 0; i < npages; i++)
+    for (int i = 0; i < n; i++)
         urls[i] = pg[i].url;
-    article_pattern(urls, (size_t)npages, pattern, sizeof pattern);
-    const char *domain = strncmp(host, "www.", 4) ? host : host + 4;
-    const char *site = json_string_value(json_object_get(meta, "site_name"));
-    const char *lang = json_string_value(json_object_get(meta, "lang"));
-    const char *pub = json_string_value(json_object_get(meta, "published"));
-    char tz[8] = "";
-    if (pub && strlen(pub) >= 25)
-        snprintf(tz, sizeof tz, "%s", pub + strlen(pub) - 6);
+    article_pattern(urls, (size_t)n, sc->pattern, sizeof sc->pattern);
+}
 
-    if (mkdir(dir, 0777) && errno != EEXIST) {
-        cli_error("new: cannot create %s: %s", dir, strerror(errno));
-        goto fail;
+static void scaffold_free(struct scaffold *sc)
+{
+    json_decref(sc->drops);
+    json_decref(sc->meta);
+    mw_css_cache_free(sc->cc);
+}
+
+/* "body = {...}": the container, whether it is the first of several matches, and the drops. */
+static void print_body(FILE *f, const struct scaffold *sc, xmlDocPtr doc)
+{
+    fprintf(f, "  body    = {\"%s\"", sc->body_sel);
+    if (count_matches(sc->cc, doc, sc->body_sel) > 1)
+        fputs(", all = false", f);   /* the selector is not unique: the first match is the one chosen */
+    if (json_array_size(sc->drops)) {
+        fputs(", drop = {\n", f);
+        size_t k;
+        json_t *v;
+        json_array_foreach(sc->drops, k, v) fprintf(f, "    \"%s\",\n", json_string_value(v));
+        fputs("  }", f);
     }
-    FILE *f = fopen(rule_path, "w");
-    if (!f) {
-        cli_error("new: cannot write %s: %s", rule_path, strerror(errno));
-        goto fail;
-    }
-    char today[16];
-    time_t now = time(NULL);
-    strftime(today, sizeof today, "%Y-%m-%d", gmtime(&now));
-    const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
-    fprintf(f, "-- %s.lua — scaffolded by `moonwire new` on %s from %s\n-- (%s)%s.\n", name, today, base, url,
-            npages > 1 ? "; the article pattern fits every page given" : "");
-    fprintf(f, "-- Unverified: check each field against the fixture in %s/, then against more pages of the\n"
-               "-- outlet (`moonwire test --fixtures DIR %s`); fields left out come from doc:meta(), then the\n"
-               "-- generic extractor.\nreturn rule {\n", name, name);
-    fprintf(f, "  name    = \"%s\",\n  outlet  = \"%s\",\n", name, site ? site : domain);
-    print_domains(f, pg, npages);
-    fprintf(f, "  article = \"%s\",\n", pattern);
-    if (lang)
-        fprintf(f, "  lang    = \"%s\",\n", lang);
-    if (tz[0])
-        fprintf(f, "  tz      = \"%s\",   -- the zone the page's own dates state\n", tz);
-    if (title_sel[0])
-        fprintf(f, "  title   = \"%s\",%s\n", title_sel, title ? "   -- agrees with the page's metadata headline" : "");
-    if (body_sel[0]) {
-        fprintf(f, "  body    = {\"%s\"", body_sel);
-        if (count_matches(cc, doc, body_sel) > 1)
-            fputs(", all = false", f);   /* the selector is not unique: the first match is the one chosen */
-        if (json_array_size(drops)) {
-            fputs(", drop = {\n", f);
-            size_t k;
-            json_t *v;
-            json_array_foreach(drops, k, v) fprintf(f, "    \"%s\",\n", json_string_value(v));
-            fputs("  }", f);
-        }
-        fputs("},\n", f);
-    }
+    fputs("},\n", f);
+}
+
+/* Where the metadata fields came from, and the ones a selector must find. */
+static void print_notes(FILE *f, json_t *meta)
+{
     static const char *const notes[] = {"published", "modified", "authors", "section", "tags", NULL};
     for (int i = 0; notes[i]; i++) {
         const char *src = source_note(meta, notes[i]);
@@ -593,25 +595,97 @@ int cmd_new(int argc, char **argv)
         else if (!strcmp(notes[i], "published") || !strcmp(notes[i], "authors"))
             fprintf(f, "  -- %s: not found in the page's metadata: add a selector\n", notes[i]);
     }
+}
+
+/* The rule file's text: the header comment, then the rule. */
+static void print_rule(FILE *f, const char *name, const struct scaffold *sc, const struct page *pg, int n)
+{
+    const char *url = pg[0].url, *file = pg[0].file;
+    char *host = mw_url_host(url);
+    const char *domain = strncmp(host, "www.", 4) ? host : host + 4;
+    const char *site = json_string_value(json_object_get(sc->meta, "site_name"));
+    const char *lang = json_string_value(json_object_get(sc->meta, "lang"));
+    const char *pub = json_string_value(json_object_get(sc->meta, "published"));
+    char tz[8] = "";
+    if (pub && strlen(pub) >= 25)
+        snprintf(tz, sizeof tz, "%s", pub + strlen(pub) - 6);
+    char today[16];
+    time_t now = time(NULL);
+    strftime(today, sizeof today, "%Y-%m-%d", gmtime(&now));
+    const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+    fprintf(f, "-- %s.lua — scaffolded by `moonwire new` on %s from %s\n-- (%s)%s.\n", name, today, base, url,
+            n > 1 ? "; the article pattern fits every page given" : "");
+    fprintf(f, "-- Unverified: check each field against the fixture in %s/, then against more pages of the\n"
+               "-- outlet (`moonwire test --fixtures DIR %s`); fields left out come from doc:meta(), then the\n"
+               "-- generic extractor.\nreturn rule {\n", name, name);
+    fprintf(f, "  name    = \"%s\",\n  outlet  = \"%s\",\n", name, site ? site : domain);
+    print_domains(f, pg, n);
+    fprintf(f, "  article = \"%s\",\n", sc->pattern);
+    if (lang)
+        fprintf(f, "  lang    = \"%s\",\n", lang);
+    if (tz[0])
+        fprintf(f, "  tz      = \"%s\",   -- the zone the page's own dates state\n", tz);
+    if (sc->title_sel[0])
+        fprintf(f, "  title   = \"%s\",%s\n", sc->title_sel,
+                sc->title ? "   -- agrees with the page's metadata headline" : "");
+    if (sc->body_sel[0])
+        print_body(f, sc, pg[0].doc);
+    print_notes(f, sc->meta);
     fputs("}\n", f);
+    free(host);
+}
+
+/* DIR, then DIR/NAME.lua. 0, or -1 after printing why. */
+static int write_rule(const struct new_opts *o, const char *rule_path, const struct scaffold *sc,
+                      const struct page *pg)
+{
+    if (mkdir(o->dir, 0777) && errno != EEXIST) {
+        cli_error("new: cannot create %s: %s", o->dir, strerror(errno));
+        return -1;
+    }
+    FILE *f = fopen(rule_path, "w");
+    if (!f) {
+        cli_error("new: cannot write %s: %s", rule_path, strerror(errno));
+        return -1;
+    }
+    print_rule(f, o->name, sc, pg, o->npages);
     if (fclose(f)) {
         cli_error("new: cannot write %s", rule_path);
-        goto fail;
+        return -1;
     }
+    return 0;
+}
 
-    if (mkdir(fix_dir, 0777) && errno != EEXIST) {
-        cli_error("new: cannot create %s: %s", fix_dir, strerror(errno));
-        goto fail;
+int cmd_new(int argc, char **argv)
+{
+    struct new_opts o = {0};
+    int rc = parse_opts(argc, argv, &o);
+    char rule_path[4096], fix_dir[4096];
+    if (rc < 0) {
+        snprintf(rule_path, sizeof rule_path, "%s/%s.lua", o.dir, o.name);
+        snprintf(fix_dir, sizeof fix_dir, "%s/%s", o.dir, o.name);
+        rc = check_opts(&o, rule_path);
     }
-    printf("wrote %s\n", rule_path);
-    if (write_fixtures(pg, npages, name, dir, fix_dir))
-        goto fail;
-    rc = 0;
-fail:
-    json_decref(drops);
-    json_decref(meta);
-    mw_css_cache_free(cc);
-    pages_free(pg, npages);
-    free(host);
+    if (rc >= 0)
+        return rc;
+    struct page *pg = calloc((size_t)o.npages, sizeof *pg);
+    rc = pg ? load_pages(pg, o.npages, o.files, o.url) : 1;
+    if (rc) {
+        pages_free(pg, pg ? o.npages : 0);
+        return rc;
+    }
+    struct scaffold sc = {0};
+    scaffold_make(&sc, pg, o.npages);
+    rc = 1;
+    if (!write_rule(&o, rule_path, &sc, pg)) {
+        if (mkdir(fix_dir, 0777) && errno != EEXIST) {
+            cli_error("new: cannot create %s: %s", fix_dir, strerror(errno));
+        } else {
+            printf("wrote %s\n", rule_path);
+            rc = write_fixtures(pg, o.npages, o.name, o.dir, fix_dir) ? 1 : 0;
+        }
+    }
+    scaffold_free(&sc);
+    pages_free(pg, o.npages);
     return rc;
 }

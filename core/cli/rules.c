@@ -102,19 +102,24 @@ static void print_alerts(const char *store, json_t *alerts)
     }
 }
 
-int cmd_rules(int argc, char **argv)
+struct rules_opts {
+    int as_json, nd;
+    const char *dirs[33], *store;   /* --fixtures (NULL-ended), --store */
+};
+
+/* The options into o. -1 to go on, else the exit status. */
+static int parse_opts(int argc, char **argv, struct rules_opts *o)
 {
     static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"fixtures", required_argument, 0, 'f'},
                                          {"store", required_argument, 0, 's'}, {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    int as_json = 0, c, nd = 0;
-    const char *dirs[33] = {0}, *store = NULL;
+    int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "jf:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'j': as_json = 1; break;
-        case 'f': if (nd < 32) dirs[nd++] = optarg; break;
-        case 's': store = optarg; break;
+        case 'j': o->as_json = 1; break;
+        case 'f': if (o->nd < 32) o->dirs[o->nd++] = optarg; break;
+        case 's': o->store = optarg; break;
         case 'h': help(stdout); return 0;
         default: help(stderr); return EXIT_USAGE;
         }
@@ -124,98 +129,138 @@ int cmd_rules(int argc, char **argv)
         help(stderr);
         return EXIT_USAGE;
     }
-    json_t *alerts = store ? store_alerts(store) : NULL;
-    if (store && !alerts)
+    o->dirs[o->nd] = NULL;
+    return -1;
+}
+
+/* Without --fixtures: the shared outlet corpus (real pages) and the project's tests/rules (shape tests). */
+static void default_dirs(const char *real[3], const char *synthetic[2])
+{
+    static char own[4200];
+    struct stat st;
+    real[0] = cli_shared_outlets();   /* found from the rules' project, not the current directory */
+    const char *sd = cli_scripts_dir();
+    if (sd) {
+        snprintf(own, sizeof own, "%s/../tests/rules", sd);
+        if (stat(own, &st) == 0)
+            synthetic[0] = own;
+    }
+}
+
+/* How many of the rule's saved pages in dirs pass. */
+static int pages_passing(struct mw_runner *r, const char *const *dirs, const char *name)
+{
+    const char *only[] = {name, NULL};
+    struct mw_fixture_opts fo = {0};
+    fo.dirs = dirs;
+    fo.rules = only;
+    fo.min_f1 = 0.98;
+    struct mw_fixture_result fr;
+    struct mw_err ferr = {0};
+    int passing = 0;
+    FILE *sink = fopen("/dev/null", "w");
+    if (sink && mw_fixtures_check(r, &fo, sink, &fr, &ferr) == 0)
+        passing = fr.passed;
+    if (sink)
+        fclose(sink);
+    return passing;
+}
+
+/* pages, shape_tests, pages_passing, verified and (with a store) layout_alerts on one rule. */
+static void annotate(struct mw_runner *r, json_t *rule, const char *const *dirs, json_t *pages, json_t *shapes,
+                     json_t *alerts)
+{
+    const char *name = json_string_value(json_object_get(rule, "name"));
+    json_int_t n = json_integer_value(json_object_get(pages, name));
+    json_int_t sh = json_integer_value(json_object_get(shapes, name));
+    json_object_set_new(rule, "pages", json_integer(n));
+    json_object_set_new(rule, "shape_tests", json_integer(sh));
+    int claimed = !json_is_false(json_object_get(rule, "verified"));
+    int passing = 0;
+    if (n > 0 && name)   /* verified means its saved pages pass, not only that they exist */
+        passing = pages_passing(r, dirs, name);
+    json_object_set_new(rule, "pages_passing", json_integer(passing));
+    json_object_set_new(rule, "verified", json_boolean(claimed && n > 0 && passing == n));
+    if (alerts) {
+        json_t *mine = json_array(), *a;
+        size_t k;
+        json_array_foreach(alerts, k, a) if (name && !strcmp(name, json_string_value(json_object_get(a, "rule"))))
+            json_array_append(mine, a);
+        json_object_set_new(rule, "layout_alerts", mine);
+    }
+}
+
+/* One line of the table. */
+static void print_rule(json_t *rule)
+{
+    char doms[512] = "";
+    size_t k;
+    json_t *d;
+    json_array_foreach(json_object_get(rule, "domains"), k, d) {
+        if (k)
+            strncat(doms, ", ", sizeof doms - strlen(doms) - 1);
+        strncat(doms, json_string_value(d) ? json_string_value(d) : "?", sizeof doms - strlen(doms) - 1);
+    }
+    json_int_t layouts = json_integer_value(json_object_get(rule, "layouts"));
+    char outlet_col[128];
+    char pages_col[32];
+    snprintf(pages_col, sizeof pages_col, "%lld/%lld",
+             (long long)json_integer_value(json_object_get(rule, "pages_passing")),
+             (long long)json_integer_value(json_object_get(rule, "pages")));
+    printf("%-16s %s %-8lld %-7s %-6lld %-8s %s\n", json_string_value(json_object_get(rule, "name")),
+           pad(json_string_value(json_object_get(rule, "outlet")), 22, outlet_col), (long long)(layouts ? layouts : 1),
+           pages_col,
+           (long long)json_integer_value(json_object_get(rule, "shape_tests")),
+           json_is_true(json_object_get(rule, "verified")) ? "yes" : "no", doms);
+}
+
+/* The rules as JSON, or as the table with the count and the store's alerts after it. */
+static void print_rules(const struct rules_opts *o, json_t *rules, json_t *alerts)
+{
+    if (o->as_json) {
+        char *s = json_dumps(rules, JSON_INDENT(2));
+        puts(s ? s : "[]");
+        free(s);
+        return;
+    }
+    printf("%-16s %-22s %-8s %-7s %-6s %-8s %s\n", "NAME", "OUTLET", "LAYOUTS", "PAGES", "SHAPE", "VERIFIED",
+           "DOMAINS");
+    size_t i;
+    json_t *rule;
+    json_array_foreach(rules, i, rule)
+        print_rule(rule);
+    printf("%zu rules\n", json_array_size(rules));
+    if (alerts)
+        print_alerts(o->store, alerts);
+}
+
+int cmd_rules(int argc, char **argv)
+{
+    struct rules_opts o = {0};
+    int rc = parse_opts(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    json_t *alerts = o.store ? store_alerts(o.store) : NULL;
+    if (o.store && !alerts)
         return 1;
     struct mw_runner *r = cli_runner(0, NULL, 0);
     if (!r) {
         json_decref(alerts);
         return 1;
     }
-    static char own[4200];
     const char *real[3] = {0}, *synthetic[2] = {0};
-    struct stat st;
-    if (nd) {
-        dirs[nd] = NULL;
-    } else {
-        real[0] = cli_shared_outlets();   /* found from the rules' project, not the current directory */
-        const char *sd = cli_scripts_dir();
-        if (sd) {
-            snprintf(own, sizeof own, "%s/../tests/rules", sd);
-            if (stat(own, &st) == 0)
-                synthetic[0] = own;
-        }
-    }
+    if (!o.nd)
+        default_dirs(real, synthetic);
+    const char *const *dirs = o.nd ? o.dirs : real;
     json_t *pages = json_object(), *shapes = json_object();
-    mw_fixtures_count(r, nd ? dirs : real, pages);
+    mw_fixtures_count(r, dirs, pages);
     mw_fixtures_count(r, synthetic, shapes);
     json_t *rules = mw_runner_rules(r);
     size_t i;
     json_t *rule;
-    json_array_foreach(rules, i, rule) {
-        const char *name = json_string_value(json_object_get(rule, "name"));
-        json_int_t n = json_integer_value(json_object_get(pages, name));
-        json_int_t sh = json_integer_value(json_object_get(shapes, name));
-        json_object_set_new(rule, "pages", json_integer(n));
-        json_object_set_new(rule, "shape_tests", json_integer(sh));
-        int claimed = !json_is_false(json_object_get(rule, "verified"));
-        int passing = 0;
-        if (n > 0 && name) {   /* verified means its saved pages pass, not only that they exist */
-            const char *only[] = {name, NULL};
-            struct mw_fixture_opts fo = {0};
-            fo.dirs = nd ? dirs : real;
-            fo.rules = only;
-            fo.min_f1 = 0.98;
-            struct mw_fixture_result fr;
-            struct mw_err ferr = {0};
-            FILE *sink = fopen("/dev/null", "w");
-            if (sink && mw_fixtures_check(r, &fo, sink, &fr, &ferr) == 0)
-                passing = fr.passed;
-            if (sink)
-                fclose(sink);
-        }
-        json_object_set_new(rule, "pages_passing", json_integer(passing));
-        json_object_set_new(rule, "verified", json_boolean(claimed && n > 0 && passing == n));
-        if (alerts) {
-            json_t *mine = json_array(), *a;
-            size_t k;
-            json_array_foreach(alerts, k, a) if (name && !strcmp(name, json_string_value(json_object_get(a, "rule"))))
-                json_array_append(mine, a);
-            json_object_set_new(rule, "layout_alerts", mine);
-        }
-    }
-    if (as_json) {
-        char *s = json_dumps(rules, JSON_INDENT(2));
-        puts(s ? s : "[]");
-        free(s);
-    } else {
-        printf("%-16s %-22s %-8s %-7s %-6s %-8s %s\n", "NAME", "OUTLET", "LAYOUTS", "PAGES", "SHAPE", "VERIFIED",
-               "DOMAINS");
-        json_array_foreach(rules, i, rule) {
-            char doms[512] = "";
-            size_t k;
-            json_t *d;
-            json_array_foreach(json_object_get(rule, "domains"), k, d) {
-                if (k)
-                    strncat(doms, ", ", sizeof doms - strlen(doms) - 1);
-                strncat(doms, json_string_value(d) ? json_string_value(d) : "?", sizeof doms - strlen(doms) - 1);
-            }
-            json_int_t layouts = json_integer_value(json_object_get(rule, "layouts"));
-            char outlet_col[128];
-            char pages_col[32];
-            snprintf(pages_col, sizeof pages_col, "%lld/%lld",
-                     (long long)json_integer_value(json_object_get(rule, "pages_passing")),
-                     (long long)json_integer_value(json_object_get(rule, "pages")));
-            printf("%-16s %s %-8lld %-7s %-6lld %-8s %s\n", json_string_value(json_object_get(rule, "name")),
-                   pad(json_string_value(json_object_get(rule, "outlet")), 22, outlet_col), (long long)(layouts ? layouts : 1),
-                   pages_col,
-                   (long long)json_integer_value(json_object_get(rule, "shape_tests")),
-                   json_is_true(json_object_get(rule, "verified")) ? "yes" : "no", doms);
-        }
-        printf("%zu rules\n", json_array_size(rules));
-        if (alerts)
-            print_alerts(store, alerts);
-    }
+    json_array_foreach(rules, i, rule)
+        annotate(r, rule, dirs, pages, shapes, alerts);
+    print_rules(&o, rules, alerts);
     json_decref(rules);
     json_decref(pages);
     json_decref(shapes);

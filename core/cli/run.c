@@ -317,34 +317,37 @@ static int add_resolve(struct mw_run_config *cfg, const char *entry)
     return p[n] ? 0 : -1;
 }
 
-int cmd_run(int argc, char **argv)
+struct run_opts {
+    const char *every, *store;
+    int worker, schedule, nresolve;
+    const char *resolve[65];
+};
+
+/* The options into o and v (--jsonl, --quiet). -1 to go on, else the exit status. */
+static int parse_opts(int argc, char **argv, struct run_opts *o, struct view *v)
 {
     static const struct option opts[] = {
         {"every", required_argument, 0, 'e'}, {"schedule", no_argument, 0, 'S'}, {"jsonl", no_argument, 0, 'j'},
         {"store", required_argument, 0, 's'}, {"resolve", required_argument, 0, 'R'},
         {"worker", no_argument, 0, 'W'}, {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const char *every = NULL, *store = NULL;
-    int worker = 0;
-    const char *resolve[65];
-    int nresolve = 0, schedule = 0, c;
-    struct view v = {0};
+    int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
         switch (c) {
-        case 'e': every = optarg; break;
-        case 'S': schedule = 1; break;
-        case 'j': v.jsonl = 1; break;
-        case 's': store = optarg; break;
+        case 'e': o->every = optarg; break;
+        case 'S': o->schedule = 1; break;
+        case 'j': v->jsonl = 1; break;
+        case 's': o->store = optarg; break;
         case 'R':
-            if (nresolve == 64) {
+            if (o->nresolve == 64) {
                 cli_error("run: at most 64 --resolve entries");
                 return EXIT_USAGE;
             }
-            resolve[nresolve++] = optarg;
+            o->resolve[o->nresolve++] = optarg;
             break;
-        case 'W': worker = 1; break;
-        case 'q': v.quiet = 1; break;
+        case 'W': o->worker = 1; break;
+        case 'q': v->quiet = 1; break;
         case 'h': help(stdout); return 0;
         default: help(stderr); return EXIT_USAGE;
         }
@@ -354,59 +357,74 @@ int cmd_run(int argc, char **argv)
         help(stderr);
         return EXIT_USAGE;
     }
-    long long period_ms = 0;
-    if (every && (mw_run_duration_ms(every, &period_ms) || period_ms < 1000)) {
-        cli_error("run: --every wants a duration of at least 1s, such as 15m or 1h30m (got \"%s\")", every);
-        return EXIT_USAGE;
+    return -1;
+}
+
+/* The config with the options applied, and the period (0: one pass); NULL after printing why, *rc the status. */
+static struct mw_run_config *load_config(const struct run_opts *o, const char *path, long long *period_ms,
+                                         struct mw_err *err, int *rc)
+{
+    *rc = EXIT_USAGE;
+    if (o->every && (mw_run_duration_ms(o->every, period_ms) || *period_ms < 1000)) {
+        cli_error("run: --every wants a duration of at least 1s, such as 15m or 1h30m (got \"%s\")", o->every);
+        return NULL;
     }
-    struct mw_err err = {0};
-    struct mw_run_config *cfg = mw_run_config_load(argv[optind], &err);
+    struct mw_run_config *cfg = mw_run_config_load(path, err);
     if (!cfg) {
-        cli_error("%s", err.msg);
-        return EXIT_USAGE;
+        cli_error("%s", err->msg);
+        return NULL;
     }
-    if (schedule && !every) {
+    if (o->schedule && !o->every) {
         if (cfg->every_s <= 0) {
-            cli_error("run: --schedule needs `every` in %s", argv[optind]);
+            cli_error("run: --schedule needs `every` in %s", path);
             mw_run_config_free(cfg);
-            return EXIT_USAGE;
+            return NULL;
         }
-        period_ms = cfg->every_s * 1000;
+        *period_ms = cfg->every_s * 1000;
     }
-    for (int i = 0; i < nresolve; i++)
-        if (add_resolve(cfg, resolve[i])) {
+    for (int i = 0; i < o->nresolve; i++)
+        if (add_resolve(cfg, o->resolve[i])) {
             cli_error("run: out of memory");
             mw_run_config_free(cfg);
-            return 1;
+            *rc = 1;
+            return NULL;
         }
-    if (store) {
-        char *s = strdup(store);
+    if (o->store) {
+        char *s = strdup(o->store);
         if (s) {
             free(cfg->store);
             cfg->store = s;
         }
     }
+    return cfg;
+}
 
-    struct mw_runner_opts ro;
-    mw_runner_opts_default(&ro);
-    ro.scripts_dir = cli_scripts_dir();
-    ro.explain = 1;   /* where each field came from: the crawl counts it for layout-change alerts */
-    ro.page_seconds = (double)cfg->page_time_ms / 1000;   /* limits.page_time */
-    cli_runner_lazy(&ro);   /* 10,000 rules cost a scan each until their outlet's pages come */
-    const char **dirs = rule_dirs(cfg);
-    ro.rule_dirs = dirs;
-    struct mw_runner *runner = mw_runner_new(&ro, &err);
+/* The runner for cfg's rules (ro and *dirs must outlive it); the rules that did not load are listed. NULL
+ * after printing why. */
+static struct mw_runner *runner_for(const struct mw_run_config *cfg, struct mw_runner_opts *ro, const char ***dirs,
+                                    struct mw_err *err)
+{
+    mw_runner_opts_default(ro);
+    ro->scripts_dir = cli_scripts_dir();
+    ro->explain = 1;   /* where each field came from: the crawl counts it for layout-change alerts */
+    ro->page_seconds = (double)cfg->page_time_ms / 1000;   /* limits.page_time */
+    cli_runner_lazy(ro);   /* 10,000 rules cost a scan each until their outlet's pages come */
+    *dirs = rule_dirs(cfg);
+    ro->rule_dirs = *dirs;
+    struct mw_runner *runner = mw_runner_new(ro, err);
     if (!runner) {
-        cli_error("%s", err.msg);
-        free(dirs);
-        mw_run_config_free(cfg);
-        return 1;
+        cli_error("%s", err->msg);
+        return NULL;
     }
     const json_t *lerr = mw_runner_load_errors(runner);
     size_t i;
     json_t *e;
     json_array_foreach(lerr, i, e) cli_error("rule not loaded: %s", json_string_value(e));
+    return runner;
+}
 
+static void catch_signals(void)
+{
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -415,56 +433,94 @@ int cmd_run(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+}
 
+static void say_pass(int pass, const struct mw_run_config *cfg)
+{
+    char ts[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
+    fprintf(stderr, "moonwire: pass %d at %s, store %s\n", pass, ts, cfg->store);
+}
+
+/* Sleep to the next period boundary in short steps, so a signal ends the wait at once. */
+static void wait_next(int pass, double start, long long period_ms)
+{
+    double next = start + (double)period_ms / 1000.0;
+    if (!g_stop)
+        say_next(pass, mono() - start, next - mono());
+    while (!g_stop && mono() < next) {
+        struct timespec ts = {0, 200 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* One pass, its summary and its status in *rc, then the wait for the next one. 0 to go on, -1 to stop. */
+static int run_pass(struct view *v, const struct mw_crawl_opts *co, int pass, long long period_ms,
+                    struct mw_err *err, int *rc)
+{
+    double start = mono();
+    struct mw_crawl *crawl = mw_crawl_new(co, err);
+    if (!crawl) {
+        cli_error("%s", err->msg);
+        *rc = !strcmp(err->stage, "config") ? EXIT_USAGE : 1;
+        return -1;
+    }
+    v->crawl = crawl;
+    v->t0 = start;
+    if (!v->quiet && (period_ms || v->tty))
+        say_pass(pass, co->cfg);
+    long errors = 0;
+    int fatal = mw_crawl_run(crawl, err);
+    if (fatal)
+        cli_error("%s", err->msg);
+    if (v->tty && !v->quiet)
+        fputs("\r\033[K", stderr);
+    summary(v, crawl, co->cfg);
+    clear_failures(v);
+    mw_crawl_totals(crawl, NULL, NULL, &errors, NULL);
+    /* a pass the signal cut short keeps the status of the pass before it, unless it already failed */
+    const char *why = mw_crawl_stopped_by(crawl);
+    int cut = pass > 1 && why && !strcmp(why, "signal");
+    *rc = fatal || errors || (cut && *rc) ? 1 : 0;
+    mw_crawl_free(crawl);
+    v->crawl = NULL;
+    if (fatal || !period_ms)
+        return -1;
+    wait_next(pass, start, period_ms);
+    return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_opts o = {0};
+    struct view v = {0};
+    int rc = parse_opts(argc, argv, &o, &v);
+    if (rc >= 0)
+        return rc;
+    long long period_ms = 0;
+    struct mw_err err = {0};
+    struct mw_run_config *cfg = load_config(&o, argv[optind], &period_ms, &err, &rc);
+    if (!cfg)
+        return rc;
+    struct mw_runner_opts ro;
+    const char **dirs = NULL;
+    struct mw_runner *runner = runner_for(cfg, &ro, &dirs, &err);
+    if (!runner) {
+        free(dirs);
+        mw_run_config_free(cfg);
+        return 1;
+    }
+    catch_signals();
     v.tty = isatty(2);
     v.summary = v.jsonl ? stderr : stdout;
     struct mw_crawl_opts co = {.cfg = cfg, .runner = runner, .plugin_dirs = plugin_dirs(), .stop = &g_stop,
-                               .on_event = on_event, .ctx = &v, .runner_opts = &ro, .worker = worker};
-    int rc = 0;
-    for (int pass = 1; !g_stop; pass++) {
-        double start = mono();
-        struct mw_crawl *crawl = mw_crawl_new(&co, &err);
-        if (!crawl) {
-            cli_error("%s", err.msg);
-            rc = !strcmp(err.stage, "config") ? EXIT_USAGE : 1;
-            break;
-        }
-        v.crawl = crawl;
-        v.t0 = start;
-        if (!v.quiet && (period_ms || v.tty)) {
-            char ts[32];
-            time_t t = time(NULL);
-            struct tm tm;
-            localtime_r(&t, &tm);
-            strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
-            fprintf(stderr, "moonwire: pass %d at %s, store %s\n", pass, ts, cfg->store);
-        }
-        long errors = 0;
-        int fatal = mw_crawl_run(crawl, &err);
-        if (fatal)
-            cli_error("%s", err.msg);
-        if (v.tty && !v.quiet)
-            fputs("\r\033[K", stderr);
-        summary(&v, crawl, cfg);
-        clear_failures(&v);
-        mw_crawl_totals(crawl, NULL, NULL, &errors, NULL);
-        /* a pass the signal cut short keeps the status of the pass before it, unless it already failed */
-        const char *why = mw_crawl_stopped_by(crawl);
-        int cut = pass > 1 && why && !strcmp(why, "signal");
-        rc = fatal || errors || (cut && rc) ? 1 : 0;
-        mw_crawl_free(crawl);
-        v.crawl = NULL;
-        if (fatal || !period_ms)
-            break;
-        /* sleep to the next period boundary in short steps, so a signal ends the wait at once */
-        double next = start + (double)period_ms / 1000.0;
-        if (!g_stop)
-            say_next(pass, mono() - start, next - mono());
-        while (!g_stop && mono() < next) {
-            struct timespec ts = {0, 200 * 1000000L};
-            nanosleep(&ts, NULL);
-        }
-    }
+                               .on_event = on_event, .ctx = &v, .runner_opts = &ro, .worker = o.worker};
+    rc = 0;
+    for (int pass = 1; !g_stop && !run_pass(&v, &co, pass, period_ms, &err, &rc); pass++)
+        ;
     if (g_stop && !v.quiet)
         fprintf(stderr, "moonwire: stopped by signal; pages left queued are fetched by the next run\n");
     clear_failures(&v);

@@ -1088,7 +1088,8 @@ static void loop(struct shell *sh)
     free(chunk);
 }
 
-int cmd_shell(int argc, char **argv)
+/* The options into sh (--echo, the fetch options) and lim. -1 to go on, else the exit status. */
+static int parse_opts(int argc, char **argv, struct shell *sh, struct mw_lua_limits *lim)
 {
     static const struct option opts[] = {
         {"mem", required_argument, 0, 'm'}, {"instr", required_argument, 0, 'i'}, {"cpu", required_argument, 0, 'c'},
@@ -1096,25 +1097,15 @@ int cmd_shell(int argc, char **argv)
         {"resolve", required_argument, 0, 'R'}, {"user-agent", required_argument, 0, 'A'},
         {"header", required_argument, 0, 'H'}, {"cookie", required_argument, 0, 'b'},
         {"proxy", required_argument, 0, 'x'}, {0, 0, 0, 0}};
-    struct shell sh = {0};
-    mw_fetch_opts_default(&sh.fo);
-    int nres = 0, nhdr = 0;
-    struct mw_lua_limits lim;
-    mw_lua_limits_default(&lim);
-    lim.allow_files = 1;
-    lim.allow_http = 1;
-    /* the instruction budget and memory cap are the rules'; CPU time is generous because it also counts
-     * the C work of helpers (extracting, checking fixtures) that a statement calls */
-    lim.cpu_max = 600;
-    int c;
+    int nres = 0, nhdr = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "+hA:H:b:x:", opts, NULL)) != -1) {
         switch (c) {
-        case 'm': lim.mem_max = (size_t)(atof(optarg) * 1048576.0); break;
-        case 'i': lim.instr_max = (long long)strtod(optarg, NULL); break;
-        case 'c': lim.cpu_max = atof(optarg); break;
-        case 'n': lim.allow_http = 0; break;
-        case 'e': sh.echo = 1; break;
+        case 'm': lim->mem_max = (size_t)(atof(optarg) * 1048576.0); break;
+        case 'i': lim->instr_max = (long long)strtod(optarg, NULL); break;
+        case 'c': lim->cpu_max = atof(optarg); break;
+        case 'n': lim->allow_http = 0; break;
+        case 'e': sh->echo = 1; break;
         case 'R':
         case 'H':
             if ((c == 'R' ? nres : nhdr) == 32) {
@@ -1122,25 +1113,31 @@ int cmd_shell(int argc, char **argv)
                 return EXIT_USAGE;
             }
             if (c == 'R')
-                sh.resolve[nres++] = optarg;
+                sh->resolve[nres++] = optarg;
             else
-                sh.headers[nhdr++] = optarg;
+                sh->headers[nhdr++] = optarg;
             break;
-        case 'A': sh.fo.user_agent = optarg; break;
-        case 'b': sh.fo.cookie_file = optarg; break;
-        case 'x': sh.fo.proxy = optarg; break;
+        case 'A': sh->fo.user_agent = optarg; break;
+        case 'b': sh->fo.cookie_file = optarg; break;
+        case 'x': sh->fo.proxy = optarg; break;
         case 'h': help(stdout); return 0;
         default: help(stderr); return EXIT_USAGE;
         }
     }
-    sh.fo.resolve = nres ? sh.resolve : NULL;
-    sh.fo.headers = nhdr ? sh.headers : NULL;
+    sh->fo.resolve = nres ? sh->resolve : NULL;
+    sh->fo.headers = nhdr ? sh->headers : NULL;
+    return -1;
+}
+
+/* The fetch options, the limits and the operands. -1 to go on, else the exit status after printing why. */
+static int check_args(int argc, struct shell *sh, const struct mw_lua_limits *lim)
+{
     struct mw_err herr = {0};
-    if (mw_fetch_opts_check(&sh.fo, &herr)) {
+    if (mw_fetch_opts_check(&sh->fo, &herr)) {
         cli_error("shell: %s", herr.msg);
         return EXIT_USAGE;
     }
-    if (lim.mem_max < (1u << 20) || lim.instr_max <= 0 || lim.cpu_max <= 0) {
+    if (lim->mem_max < (1u << 20) || lim->instr_max <= 0 || lim->cpu_max <= 0) {
         cli_error("shell: --mem must be at least 1 MB, --instr and --cpu positive");
         return EXIT_USAGE;
     }
@@ -1149,6 +1146,65 @@ int cmd_shell(int argc, char **argv)
         help(stderr);
         return EXIT_USAGE;
     }
+    return -1;
+}
+
+/* readline's name, completion and keys, the history file, and the greeting. */
+static void tty_setup(struct shell *sh)
+{
+    rl_readline_name = "moonwire";
+    rl_catch_signals = 0;
+    rl_attempted_completion_function = complete;
+    rl_bind_key('\f', rl_clear_screen);   /* Ctrl-L clears the screen and redraws the prompt, as in bash */
+    rl_basic_word_break_characters = " \t\n\"'`><=;+-*/%^~#&|{}()[],";
+    rl_completer_quote_characters = "\"'";
+    history_path(sh);
+    printf("moonwire shell — help() lists the helpers; Ctrl-C stops a statement, Ctrl-D leaves.\n");
+    fflush(stdout);
+}
+
+/* SIGINT to on_sigint; the action it had into *old. */
+static void catch_sigint(struct sigaction *old)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);   /* no SA_RESTART: select() at the prompt must see EINTR */
+    sigaction(SIGINT, &sa, old);
+}
+
+/* The completion candidates and everything sh owns. */
+static void shell_clear(struct shell *sh)
+{
+    for (size_t i = 0; i < g_ncands; i++)
+        free(g_cands[i]);
+    free(g_cands);
+    g_cands = NULL;
+    g_ncands = 0;
+    g_sh = NULL;
+    mw_lua_free(sh->lua);
+    mw_runner_free(sh->runner);
+    mw_fetcher_free(sh->fetcher);
+    free(sh->page);
+    free(sh->page_ctype);
+}
+
+int cmd_shell(int argc, char **argv)
+{
+    struct shell sh = {0};
+    mw_fetch_opts_default(&sh.fo);
+    struct mw_lua_limits lim;
+    mw_lua_limits_default(&lim);
+    lim.allow_files = 1;
+    lim.allow_http = 1;
+    /* the instruction budget and memory cap are the rules'; CPU time is generous because it also counts
+     * the C work of helpers (extracting, checking fixtures) that a statement calls */
+    lim.cpu_max = 600;
+    int rc = parse_opts(argc, argv, &sh, &lim);
+    if (rc < 0)
+        rc = check_args(argc, &sh, &lim);
+    if (rc >= 0)
+        return rc;
     mw_runner_opts_default(&sh.ro);
     sh.ro.scripts_dir = cli_scripts_dir();
     sh.ro.rule_dirs = cli_rule_dirs();
@@ -1164,46 +1220,20 @@ int cmd_shell(int argc, char **argv)
         sh.echo = 0;
     g_interactive = sh.interactive;
     g_sh = &sh;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);   /* no SA_RESTART: select() at the prompt must see EINTR */
     struct sigaction old;
-    sigaction(SIGINT, &sa, &old);
-    int rc = 0;
-    if (setup(&sh, &lim)) {
-        rc = 1;
-        goto out;
+    catch_sigint(&old);
+    rc = 1;
+    if (!setup(&sh, &lim)) {
+        if (sh.interactive)
+            tty_setup(&sh);
+        if (optind < argc)
+            open_arg(&sh, argv[optind], optind + 1 < argc ? argv[optind + 1] : NULL);
+        loop(&sh);
+        if (sh.interactive && sh.hist[0])
+            history_truncate_file(sh.hist, 1000);
+        rc = !sh.interactive && sh.failed ? 1 : 0;
     }
-    if (sh.interactive) {
-        rl_readline_name = "moonwire";
-        rl_catch_signals = 0;
-        rl_attempted_completion_function = complete;
-        rl_bind_key('\f', rl_clear_screen);   /* Ctrl-L clears the screen and redraws the prompt, as in bash */
-        rl_basic_word_break_characters = " \t\n\"'`><=;+-*/%^~#&|{}()[],";
-        rl_completer_quote_characters = "\"'";
-        history_path(&sh);
-        printf("moonwire shell — help() lists the helpers; Ctrl-C stops a statement, Ctrl-D leaves.\n");
-        fflush(stdout);
-    }
-    if (optind < argc)
-        open_arg(&sh, argv[optind], optind + 1 < argc ? argv[optind + 1] : NULL);
-    loop(&sh);
-    if (sh.interactive && sh.hist[0])
-        history_truncate_file(sh.hist, 1000);
-    rc = !sh.interactive && sh.failed ? 1 : 0;
-out:
     sigaction(SIGINT, &old, NULL);
-    for (size_t i = 0; i < g_ncands; i++)
-        free(g_cands[i]);
-    free(g_cands);
-    g_cands = NULL;
-    g_ncands = 0;
-    g_sh = NULL;
-    mw_lua_free(sh.lua);
-    mw_runner_free(sh.runner);
-    mw_fetcher_free(sh.fetcher);
-    free(sh.page);
-    free(sh.page_ctype);
+    shell_clear(&sh);
     return rc;
 }
