@@ -328,6 +328,14 @@ static void pages_free(struct page *pg, int n)
     free(pg);
 }
 
+/* the host of an absolute http:// or https:// URL (malloc'd), else NULL: a rule's domains are web hosts */
+static char *http_host(const char *url)
+{
+    if (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8))
+        return NULL;
+    return mw_url_host(url);
+}
+
 /* Read and parse every page; each one's URL is --url (one page only) or its own canonical link. 0, or the exit
  * status after printing why. */
 static int load_pages(struct page *pg, int n, char **files, const char *url)
@@ -355,7 +363,7 @@ static int load_pages(struct page *pg, int n, char **files, const char *url)
             xmlFree((xmlChar *)pg[i].doc->URL);
             pg[i].doc->URL = xmlStrdup(BAD_CAST pg[i].url);
         }
-        char *h = mw_url_host(pg[i].url);
+        char *h = http_host(pg[i].url);
         if (!h) {
             cli_error("new: %s: the URL %s is not an absolute http(s) URL", files[i], pg[i].url);
             return EXIT_USAGE;
@@ -476,7 +484,7 @@ static int check_opts(const struct new_opts *o, const char *rule_path)
             cli_error("new: NAME must be letters, digits, '-' or '_'");
             return EXIT_USAGE;
         }
-    char *uh = o->url ? mw_url_host(o->url) : NULL;
+    char *uh = o->url ? http_host(o->url) : NULL;
     free(uh);
     if (o->url && !uh) {
         cli_error("new: --url must be an absolute http(s) URL");
@@ -601,8 +609,8 @@ static void print_notes(FILE *f, json_t *meta)
 static void print_rule(FILE *f, const char *name, const struct scaffold *sc, const struct page *pg, int n)
 {
     const char *url = pg[0].url, *file = pg[0].file;
-    char *host = mw_url_host(url);
-    const char *domain = strncmp(host, "www.", 4) ? host : host + 4;
+    char *host = mw_url_host(url);   /* checked by load_pages; NULL only without memory */
+    const char *domain = !host ? "" : strncmp(host, "www.", 4) ? host : host + 4;
     const char *site = json_string_value(json_object_get(sc->meta, "site_name"));
     const char *lang = json_string_value(json_object_get(sc->meta, "lang"));
     const char *pub = json_string_value(json_object_get(sc->meta, "published"));

@@ -118,7 +118,13 @@ static int parse_opts(int argc, char **argv, struct rules_opts *o)
     while ((c = getopt_long(argc, argv, "jf:h", opts, NULL)) != -1) {
         switch (c) {
         case 'j': o->as_json = 1; break;
-        case 'f': if (o->nd < 32) o->dirs[o->nd++] = optarg; break;
+        case 'f':
+            if (o->nd == 32) {
+                cli_error("rules: at most 32 --fixtures options");
+                return EXIT_USAGE;
+            }
+            o->dirs[o->nd++] = optarg;
+            break;
         case 's': o->store = optarg; break;
         case 'h': help(stdout); return 0;
         default: help(stderr); return EXIT_USAGE;

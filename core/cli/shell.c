@@ -1088,6 +1088,19 @@ static void loop(struct shell *sh)
     free(chunk);
 }
 
+/* --mem, --instr, --cpu: a number, all of it (5x is not 5), from 0 to max (what the limit can hold) */
+static int limit_arg(const char *opt, const char *arg, double max, double *v)
+{
+    char *end;
+    errno = 0;
+    *v = strtod(arg, &end);
+    if (end == arg || *end || errno || !(*v >= 0 && *v <= max)) {
+        cli_error("shell: --%s takes a number, not \"%s\"", opt, arg);
+        return -1;
+    }
+    return 0;
+}
+
 /* The options into sh (--echo, the fetch options) and lim. -1 to go on, else the exit status. */
 static int parse_opts(int argc, char **argv, struct shell *sh, struct mw_lua_limits *lim)
 {
@@ -1101,9 +1114,20 @@ static int parse_opts(int argc, char **argv, struct shell *sh, struct mw_lua_lim
     optind = 1;
     while ((c = getopt_long(argc, argv, "+hA:H:b:x:", opts, NULL)) != -1) {
         switch (c) {
-        case 'm': lim->mem_max = (size_t)(atof(optarg) * 1048576.0); break;
-        case 'i': lim->instr_max = (long long)strtod(optarg, NULL); break;
-        case 'c': lim->cpu_max = atof(optarg); break;
+        case 'm': case 'i': case 'c': {
+            double v;
+            /* a petabyte, 9e18 instructions (a long long), 30 years */
+            const char *opt = c == 'm' ? "mem" : c == 'i' ? "instr" : "cpu";
+            if (limit_arg(opt, optarg, c == 'i' ? 9e18 : 1e9, &v))
+                return EXIT_USAGE;
+            if (c == 'm')
+                lim->mem_max = (size_t)(v * 1048576.0);
+            else if (c == 'i')
+                lim->instr_max = (long long)v;
+            else
+                lim->cpu_max = v;
+            break;
+        }
         case 'n': lim->allow_http = 0; break;
         case 'e': sh->echo = 1; break;
         case 'R':

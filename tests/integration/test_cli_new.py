@@ -46,6 +46,9 @@ def test_url_rules():
     assert r.rc == 2 and "--url" in r.err and "canonical" in r.err, r.err
     r = moonwire("new", "bare", "-o", d, "--url", "http://bare.example/a/1", bare, bare)
     assert r.rc == 2 and "one page" in r.err, r.err
+    for url in ("ftp://bare.example/news/1", "file:///tmp/bare.html"):   # a host, but not a web page's
+        r = moonwire("new", "bare", "-o", d, "--url", url, bare)
+        assert r.rc == 2 and "absolute http(s) URL" in r.err, (url, r.err)
     r = moonwire("new", "bare", "-o", d, "--url", "http://bare.example/news/2026/story-one", bare)
     assert r.rc == 0, r.err
     assert 'domains = {"bare.example"}' in open(os.path.join(d, "bare.lua")).read()

@@ -148,8 +148,15 @@ def test_rules_finds_the_shared_corpus_from_any_directory():
     assert sum(a.values()) > 0 and a == b, (a, b)
 
 
+def test_too_many_fixture_dirs_is_a_usage_error():
+    d = tempfile.mkdtemp()
+    r = moonwire("rules", *sum((["--fixtures", d] for _ in range(33)), []))   # the 33rd was dropped unsaid
+    assert r.rc == 2 and "at most 32 --fixtures" in r.err, (r.rc, r.err)
+    assert moonwire("rules", *sum((["--fixtures", d] for _ in range(32)), [])).rc == 0
+
+
 if __name__ == "__main__":
     main([test_duplicate_domain_reported_and_test_agrees_with_extract, test_shared_domains_each_pair_once_in_rule_order,
           test_misspelled_option_is_a_load_error_at_its_line,
           test_bad_selector_in_drop_is_a_load_error_at_its_line, test_error_in_fix_keeps_the_fields,
-          test_rules_finds_the_shared_corpus_from_any_directory])
+          test_rules_finds_the_shared_corpus_from_any_directory, test_too_many_fixture_dirs_is_a_usage_error])

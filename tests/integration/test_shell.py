@@ -225,6 +225,9 @@ def test_usage():
     assert moonwire("shell", "--help").out.startswith("usage: moonwire shell")
     assert moonwire("shell", "a", "b", "c").rc == 2
     assert moonwire("repl", "--bogus").rc == 2
+    for opt, val in (("--mem", "5x"), ("--cpu", "ten"), ("--instr", ""), ("--mem", "-1")):   # all of it a number
+        r = moonwire("shell", opt, val)
+        assert r.rc == 2 and f"{opt} takes a number" in r.err, (opt, val, r.err)
     assert shell("print('repl alias')\n").out == "repl alias\n"
 
 
