@@ -1714,70 +1714,75 @@ static void page_back(struct mw_crawl *c, struct mw_record *r)
     page_free(pg);
 }
 
-/* A fetched page (j, owned from here on) goes to the pool with its bytes; a failed fetch is its error record
- * at once. Plugin sinks see the exchange now, while its bytes are at hand. */
-static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const char *final_url,
-                        const char *error, double ms, const char *fetched, const struct mw_fetch_event *fev)
+/* The page's own part of its record: the job (owned from here on), what the fetch said, the outlet's label,
+ * the exchange when a sink keeps it. NULL (the job's error event is out and the job freed): no memory. */
+static struct page *page_of(struct mw_crawl *c, struct xfer *x, long status, const char *final_url, double ms,
+                            const char *fetched, const struct mw_fetch_event *fev)
 {
     struct mw_job *j = x->job;
     struct outlet *o = &c->outlets[j->outlet];
-    mw_sinks_fetch(c->sinks, fev);
     struct page *pg = calloc(1, sizeof *pg);
-    struct mw_work *w = error ? NULL : mw_work_new();
     if (pg)
         pg->stop = c->stop;
-    if (!pg || (!error && !w) || (o->labelled && !(pg->label = strdup(o->name))) ||
-        !(pg->final_url = strdup(final_url))) {
-        fail_event(c, j, "out of memory making a record");
+    const char *why = NULL;
+    if (!pg || (o->labelled && !(pg->label = strdup(o->name))) || !(pg->final_url = strdup(final_url)))
+        why = "out of memory making a record";
+    else if (c->o.keep_fetch && !(pg->fetch = kept_fetch_new(fev)))
+        why = "out of memory keeping the exchange";
+    if (why) {
+        fail_event(c, j, why);
         free(j);
         page_free(pg);
-        mw_work_free(w);
-        return;
-    }
-    if (c->o.keep_fetch && !(pg->fetch = kept_fetch_new(fev))) {
-        fail_event(c, j, "out of memory keeping the exchange");
-        free(j);
-        page_free(pg);
-        mw_work_free(w);
-        return;
+        return NULL;
     }
     pg->job = j;
     pg->status = status;
     pg->bytes = x->body.len;
     pg->ms = ms;
     snprintf(pg->fetched, sizeof pg->fetched, "%s", fetched);
-    if (error) {
-        json_t *rec = mw_article_new(j->url);
-        struct mw_err e = {0};
-        mw_err_set(&e, MW_EFETCH, "fetch", "%s", error);
-        if (rec) {
-            mw_article_set_error(rec, &e);
-            page_fields(pg, rec);
-        }
-        struct mw_record *r = rec ? mw_record_new(rec) : NULL;
-        if (!r || mw_record_seal(r) || !(pg->fetch_error = strdup(error))) {
-            fail_event(c, j, "out of memory making a record");
-            page_free(pg);
-            mw_record_free(r);
-            return;
-        }
-        r->user = pg;
-        c->extracting++;   /* nothing to extract: to the writer, behind the pages before it */
-        c->extract_bytes += pg->bytes;
-        mw_sink_queue_push(c->write_q, r);
+    return pg;
+}
+
+/* A failed fetch: its error record goes to the writer, behind the pages before it (nothing to extract). */
+static void page_failed(struct mw_crawl *c, struct page *pg, const char *error)
+{
+    json_t *rec = mw_article_new(pg->job->url);
+    struct mw_err e = {0};
+    mw_err_set(&e, MW_EFETCH, "fetch", "%s", error);
+    if (rec) {
+        mw_article_set_error(rec, &e);
+        page_fields(pg, rec);
+    }
+    struct mw_record *r = rec ? mw_record_new(rec) : NULL;
+    if (!r || mw_record_seal(r) || !(pg->fetch_error = strdup(error))) {
+        fail_event(c, pg->job, "out of memory making a record");
+        page_free(pg);
+        mw_record_free(r);
         return;
     }
+    r->user = pg;
+    c->extracting++;
+    c->extract_bytes += pg->bytes;
+    mw_sink_queue_push(c->write_q, r);
+}
+
+/* A fetched page goes to the extraction pool with its bytes (taken from the slot). */
+static void page_submit(struct mw_crawl *c, struct xfer *x, struct page *pg, const char *final_url)
+{
+    struct mw_work *w = mw_work_new();
     char *ct = NULL;
     curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ct);
-    w->bytes = mw_buf_steal(&x->body, &w->len);
-    w->url = strdup(final_url);
-    w->content_type = ct ? strdup(ct) : NULL;
-    w->user = pg;
-    w->fetched = pg->fetched;
-    w->keep_origin = c->o.keep_origin;
-    w->prepare = page_prepare;
-    if (!w->bytes || !w->url || (ct && !w->content_type)) {
-        fail_event(c, j, "out of memory making a record");
+    if (w) {
+        w->bytes = mw_buf_steal(&x->body, &w->len);
+        w->url = strdup(final_url);
+        w->content_type = ct ? strdup(ct) : NULL;
+        w->user = pg;
+        w->fetched = pg->fetched;
+        w->keep_origin = c->o.keep_origin;
+        w->prepare = page_prepare;
+    }
+    if (!w || !w->bytes || !w->url || (ct && !w->content_type)) {
+        fail_event(c, pg->job, "out of memory making a record");
         page_free(pg);
         mw_work_free(w);
         return;
@@ -1785,6 +1790,21 @@ static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const c
     c->extracting++;
     c->extract_bytes += pg->bytes;
     mw_workers_submit(c->pool, w);
+}
+
+/* A fetched page goes to the pool; a failed fetch is its error record at once. Plugin sinks see the exchange
+ * now, while its bytes are at hand. The job is the page's (or freed) from here on. */
+static void finish_page(struct mw_crawl *c, struct xfer *x, long status, const char *final_url,
+                        const char *error, double ms, const char *fetched, const struct mw_fetch_event *fev)
+{
+    mw_sinks_fetch(c->sinks, fev);
+    struct page *pg = page_of(c, x, status, final_url, ms, fetched, fev);
+    if (!pg)
+        return;
+    if (error)
+        page_failed(c, pg, error);
+    else
+        page_submit(c, x, pg, final_url);
 }
 
 /* Records back from the writer, in the order they were written (without a writer thread, written now). The
