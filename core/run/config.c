@@ -554,6 +554,76 @@ static void parse_paging(struct ctx *c, json_t *e, struct mw_run_source *src, co
     c->prefix = prefix;
 }
 
+/* Which kind of source the table is (one of its kind keys, with the URL): the key given, NULL on an error. */
+static const char *source_kind(struct ctx *c, json_t *e, struct mw_run_source *src, const char *key)
+{
+    static const struct { const char *k; enum mw_source_type t; } kinds[] = {
+        {"feed", MW_SRC_FEED}, {"sitemap", MW_SRC_SITEMAP}, {"listing", MW_SRC_LISTING}, {"robots", MW_SRC_ROBOTS},
+        {"url", MW_SRC_AUTO}};
+    const char *first = NULL;
+    char k2[96];
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0] && !c->failed; k++) {
+        json_t *v = json_object_get(e, kinds[k].k);
+        if (!v)
+            continue;
+        snprintf(k2, sizeof k2, "%s.%s", key, kinds[k].k);
+        if (first) {
+            bad(c, key, "give one of feed, sitemap, listing, robots or url (got %s and %s)", first, kinds[k].k);
+            return NULL;
+        }
+        first = kinds[k].k;
+        if (json_is_object(v) && kinds[k].t == MW_SRC_LISTING) {
+            bad(c, k2, "expected a URL string; in a run config the selector goes beside it: "
+                "{listing = URL, links = CSS}");
+            return NULL;
+        }
+        if (!json_is_string(v)) {
+            bad(c, k2, "expected a URL string");
+            return NULL;
+        }
+        if (check_url(c, k2, json_string_value(v)))
+            return NULL;
+        src->type = kinds[k].t;
+        src->url = xstrdup(c, json_string_value(v));
+    }
+    if (!src->url && !c->failed) {
+        bad(c, key, "names no URL (feed = ..., sitemap = ..., listing = ... or url = ...)");
+        return NULL;
+    }
+    return c->failed ? NULL : first;
+}
+
+/* outlet = NAME and links = CSS (a listing's, or a URL's whose kind is found when fetched). -1 on an error. */
+static int source_outlet_links(struct ctx *c, json_t *e, struct mw_run_source *src, const char *key,
+                               const char *kind)
+{
+    char k2[96];
+    snprintf(k2, sizeof k2, "%s.outlet", key);
+    json_t *o = json_object_get(e, "outlet");
+    if (o && (!json_is_string(o) || check_outlet(c, k2, json_string_value(o)))) {
+        if (!json_is_string(o))
+            bad(c, k2, "expected a name (a string)");
+        return -1;
+    }
+    src->outlet = xstrdup(c, json_string_value(o));
+    snprintf(k2, sizeof k2, "%s.links", key);
+    json_t *l = json_object_get(e, "links");
+    if (!l)
+        return 0;
+    if (!json_is_string(l) || !*json_string_value(l)) {
+        bad(c, k2, "expected a CSS selector (a string)");
+        return -1;
+    }
+    if (src->type != MW_SRC_LISTING && src->type != MW_SRC_AUTO) {
+        bad(c, k2, "only a listing page has links (this source is a %s)", kind);
+        return -1;
+    }
+    if (check_selector(c, k2, json_string_value(l)))
+        return -1;
+    src->links = xstrdup(c, json_string_value(l));
+    return 0;
+}
+
 static void parse_source(struct ctx *c, json_t *e, struct mw_run_source *src, size_t i)
 {
     char key[48], k2[96];
@@ -571,61 +641,9 @@ static void parse_source(struct ctx *c, json_t *e, struct mw_run_source *src, si
                                         "next", "pages", NULL};
     if (check_keys(c, e, key, known))
         return;
-    static const struct { const char *k; enum mw_source_type t; } kinds[] = {
-        {"feed", MW_SRC_FEED}, {"sitemap", MW_SRC_SITEMAP}, {"listing", MW_SRC_LISTING}, {"robots", MW_SRC_ROBOTS},
-        {"url", MW_SRC_AUTO}};
-    const char *first = NULL;
-    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0] && !c->failed; k++) {
-        json_t *v = json_object_get(e, kinds[k].k);
-        if (!v)
-            continue;
-        snprintf(k2, sizeof k2, "%s.%s", key, kinds[k].k);
-        if (first) {
-            bad(c, key, "give one of feed, sitemap, listing, robots or url (got %s and %s)", first, kinds[k].k);
-            return;
-        }
-        first = kinds[k].k;
-        if (json_is_object(v) && kinds[k].t == MW_SRC_LISTING) {
-            bad(c, k2, "expected a URL string; in a run config the selector goes beside it: "
-                "{listing = URL, links = CSS}");
-            return;
-        }
-        if (!json_is_string(v)) {
-            bad(c, k2, "expected a URL string");
-            return;
-        }
-        if (check_url(c, k2, json_string_value(v)))
-            return;
-        src->type = kinds[k].t;
-        src->url = xstrdup(c, json_string_value(v));
-    }
-    if (!src->url && !c->failed) {
-        bad(c, key, "names no URL (feed = ..., sitemap = ..., listing = ... or url = ...)");
+    const char *first = source_kind(c, e, src, key);
+    if (!first || source_outlet_links(c, e, src, key, first))
         return;
-    }
-    snprintf(k2, sizeof k2, "%s.outlet", key);
-    json_t *o = json_object_get(e, "outlet");
-    if (o && (!json_is_string(o) || check_outlet(c, k2, json_string_value(o)))) {
-        if (!json_is_string(o))
-            bad(c, k2, "expected a name (a string)");
-        return;
-    }
-    src->outlet = xstrdup(c, json_string_value(o));
-    snprintf(k2, sizeof k2, "%s.links", key);
-    json_t *l = json_object_get(e, "links");
-    if (l) {
-        if (!json_is_string(l) || !*json_string_value(l)) {
-            bad(c, k2, "expected a CSS selector (a string)");
-            return;
-        }
-        if (src->type != MW_SRC_LISTING && src->type != MW_SRC_AUTO) {
-            bad(c, k2, "only a listing page has links (this source is a %s)", first);
-            return;
-        }
-        if (check_selector(c, k2, json_string_value(l)))
-            return;
-        src->links = xstrdup(c, json_string_value(l));
-    }
     snprintf(k2, sizeof k2, "%s.article", key);
     src->article = strv(c, json_object_get(e, "article"), k2, NULL, "a Lua pattern", check_pattern);
     if (!c->failed)
