@@ -10,6 +10,89 @@
 
 static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
+/* A backslash inside a string (s[*i], with a byte after it): a valid escape as it is, \u without four hex
+ * digits as a plain u, an escaped control character as \n or a space, any other ("\'") as the character. */
+static int repair_escape(const char *s, size_t n, size_t *i, struct mw_buf *b)
+{
+    char e = s[*i + 1];
+    int rc;
+    if (strchr("\"\\/bfnrtu", e)) {
+        if (e == 'u') {
+            int ok = *i + 5 < n;
+            for (size_t k = 2; ok && k < 6; k++)
+                ok = strchr("0123456789abcdefABCDEF", s[*i + k]) != NULL;
+            if (!ok) {
+                *i += 2;
+                return mw_buf_append(b, "u", 1) ? -1 : 0;
+            }
+        }
+        rc = mw_buf_append(b, s + *i, 2);
+    } else if ((unsigned char)e < 0x20) {
+        rc = mw_buf_appends(b, e == '\n' ? "\\n" : " ");
+    } else {
+        rc = mw_buf_append(b, &e, 1);
+    }
+    *i += 2;
+    return rc ? -1 : 0;
+}
+
+/* Inside a string, from s[*i]: escapes, runs of plain bytes, the closing quote, raw control characters. */
+static int repair_in_string(const char *s, size_t n, size_t *i, int *in_str, struct mw_buf *b)
+{
+    char c = s[*i];
+    if (c == '\\' && *i + 1 < n)
+        return repair_escape(s, n, i, b);
+    if (c != '"' && (unsigned char)c >= 0x20) {   /* a run of plain bytes: copied at once */
+        size_t k = *i + 1;
+        while (k < n && s[k] != '"' && s[k] != '\\' && (unsigned char)s[k] >= 0x20)
+            k++;
+        if (mw_buf_append(b, s + *i, k - *i))
+            return -1;
+        *i = k;
+        return 0;
+    }
+    if (c == '"')
+        *in_str = 0;
+    (*i)++;
+    if ((unsigned char)c < 0x20)
+        return mw_buf_appends(b, c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "" : " ") ? -1 : 0;
+    return mw_buf_append(b, &c, 1) ? -1 : 0;
+}
+
+/* Outside strings, at s[i]: where what is dropped there ends (comments, HTML comment and CDATA markers, a
+ * comma before a closing bracket), or i itself when nothing is. */
+static size_t skip_outside(const char *s, size_t n, size_t i)
+{
+    char c = s[i];
+    if (c == '<' && n - i >= 4 && !strncmp(s + i, "<!--", 4))
+        return i + 4;
+    if (c == '-' && n - i >= 3 && !strncmp(s + i, "-->", 3))
+        return i + 3;
+    if (c == '<' && n - i >= 9 && !strncmp(s + i, "<![CDATA[", 9))
+        return i + 9;
+    if (c == ']' && n - i >= 3 && !strncmp(s + i, "]]>", 3))
+        return i + 3;
+    if (c == '/' && i + 1 < n && s[i + 1] == '/') {
+        while (i < n && s[i] != '\n')
+            i++;
+        return i;
+    }
+    if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+        for (size_t k = i + 2; k + 1 < n; k++)
+            if (s[k] == '*' && s[k + 1] == '/')
+                return k + 2;
+        return n;
+    }
+    if (c == ',') {
+        size_t k = i + 1;
+        while (k < n && is_ws(s[k]))
+            k++;
+        if (k < n && (s[k] == '}' || s[k] == ']'))
+            return i + 1;
+    }
+    return i;
+}
+
 /* Rewrite text into JSON that jansson accepts: what is outside strings loses comments, HTML comment and CDATA
  * markers and commas before a closing bracket; what is inside strings gets its raw control characters escaped
  * and invalid escapes ("\'") reduced to the character. */
@@ -18,77 +101,18 @@ static int repair(const char *s, size_t n, struct mw_buf *b)
     size_t i = 0;
     int in_str = 0;
     while (i < n) {
-        char c = s[i];
         if (in_str) {
-            if (c == '\\' && i + 1 < n) {
-                char e = s[i + 1];
-                if (strchr("\"\\/bfnrtu", e)) {
-                    if (e == 'u') {
-                        int ok = i + 5 < n;
-                        for (size_t k = 2; ok && k < 6; k++)
-                            ok = strchr("0123456789abcdefABCDEF", s[i + k]) != NULL;
-                        if (!ok) { i += 2; if (mw_buf_append(b, "u", 1)) return -1; continue; }
-                    }
-                    if (mw_buf_append(b, s + i, 2)) return -1;
-                } else if ((unsigned char)e < 0x20) {
-                    if (mw_buf_appends(b, e == '\n' ? "\\n" : " ")) return -1;
-                } else if (mw_buf_append(b, &e, 1))
-                    return -1;
-                i += 2;
-                continue;
-            }
-            if (c != '"' && (unsigned char)c >= 0x20) {   /* a run of plain bytes: copied at once */
-                size_t k = i + 1;
-                while (k < n && s[k] != '"' && s[k] != '\\' && (unsigned char)s[k] >= 0x20)
-                    k++;
-                if (mw_buf_append(b, s + i, k - i))
-                    return -1;
-                i = k;
-                continue;
-            }
-            if (c == '"')
-                in_str = 0;
-            if ((unsigned char)c < 0x20) {
-                const char *rep = c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "" : " ";
-                if (mw_buf_appends(b, rep)) return -1;
-            } else if (mw_buf_append(b, &c, 1))
+            if (repair_in_string(s, n, &i, &in_str, b))
                 return -1;
-            i++;
             continue;
         }
-        if (c == '"') {
-            in_str = 1;
-        } else if (c == '<' && n - i >= 4 && !strncmp(s + i, "<!--", 4)) {
-            i += 4;
+        char c = s[i];
+        size_t to = c == '"' ? i : skip_outside(s, n, i);
+        if (to != i) {
+            i = to;
             continue;
-        } else if (c == '-' && n - i >= 3 && !strncmp(s + i, "-->", 3)) {
-            i += 3;
-            continue;
-        } else if (c == '<' && n - i >= 9 && !strncmp(s + i, "<![CDATA[", 9)) {
-            i += 9;
-            continue;
-        } else if (c == ']' && n - i >= 3 && !strncmp(s + i, "]]>", 3)) {
-            i += 3;
-            continue;
-        } else if (c == '/' && i + 1 < n && s[i + 1] == '/') {
-            while (i < n && s[i] != '\n')
-                i++;
-            continue;
-        } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
-            const char *e = NULL;
-            for (size_t k = i + 2; k + 1 < n; k++)
-                if (s[k] == '*' && s[k + 1] == '/') { e = s + k; break; }
-            i = e ? (size_t)(e - s) + 2 : n;
-            continue;
-        } else if (c == ',') {
-            size_t k = i + 1;
-            while (k < n && is_ws(s[k]))
-                k++;
-            if (k < n && (s[k] == '}' || s[k] == ']')) {
-                i++;
-                continue;
-            }
         }
+        in_str = c == '"';
         size_t k = i + 1;   /* the run of bytes up to the next that may start something to rewrite */
         while (c != '"' && k < n && !strchr("\"<-]/,", s[k]))
             k++;
