@@ -302,6 +302,56 @@ static void end_element(struct scan_frame *a)
     a->elem_most = 0;
 }
 
+/* A closing bracket c for the frame on top: an array's bound goes to the objects up to three levels above it
+ * (when enough of it was prose), an object's own bound to *bound, and the frame's marks to its parent.
+ * -1: not JSON (c does not close what is open); 1: the outermost value is read; 0: go on. */
+static int close_frame(struct scan_frame *st, int *depth, char c, size_t *bound)
+{
+    struct scan_frame *top = *depth ? &st[*depth - 1] : NULL;
+    if (!top || top->obj != (c == '}'))
+        return -1;
+    struct scan_frame f = *top;
+    (*depth)--;
+    if (!f.obj) {
+        end_element(&f);
+        for (int d = *depth - 1, k = 0; f.nprose >= 3 && d >= 0 && k < 3; d--)
+            if (st[d].obj) {
+                st[d].needs = 1;
+                if (st[d].bound < f.sum)
+                    st[d].bound = f.sum;
+                k++;
+            }
+    } else if (f.needs && f.titled && *bound < f.bound) {
+        *bound = f.bound;
+    }
+    if (!*depth)
+        return 1;   /* the value is read: jansson stops here */
+    struct scan_frame *p = &st[*depth - 1];
+    p->prose |= f.prose;
+    if (p->most < f.most)
+        p->most = f.most;
+    if (!p->obj) {
+        p->elem |= f.prose;
+        if (p->elem_most < f.most)
+            p->elem_most = f.most;
+    } else if (f.obj && f.own) {
+        p->titled = 1;
+    }
+    return 0;
+}
+
+/* Where the string opened at s[i] closes; 0 when jansson would refuse it (a raw control character, no end). */
+static size_t string_end(const char *s, size_t n, size_t i)
+{
+    size_t j = i + 1;
+    while (j < n && s[j] != '"') {
+        if ((unsigned char)s[j] < 0x20)
+            return 0;
+        j += s[j] == '\\' ? 2 : 1;
+    }
+    return j < n ? j : 0;
+}
+
 /* 0 when best_array certainly finds no array in the JSON value at the start of s[0..n); else a bound on the
  * text that array gives: the largest sum over an array that may be it of its elements' longest prose
  * literal and 2 (the text is one prose string of each element, "\n\n" between two, and neither decoding,
@@ -335,45 +385,14 @@ static size_t may_hold(const char *s, size_t n, const struct scan_title *t)
                 end_element(top);
             break;
         case '}': case ']': {
-            if (!top || top->obj != (c == '}'))
-                return 0;   /* not JSON */
-            struct scan_frame f = *top;
-            depth--;
-            if (!f.obj) {
-                end_element(&f);
-                for (int d = depth - 1, k = 0; f.nprose >= 3 && d >= 0 && k < 3; d--)
-                    if (st[d].obj) {
-                        st[d].needs = 1;
-                        if (st[d].bound < f.sum)
-                            st[d].bound = f.sum;
-                        k++;
-                    }
-            } else if (f.needs && f.titled && bound < f.bound) {
-                bound = f.bound;
-            }
-            if (!depth)
-                return bound;   /* the value is read: jansson stops here */
-            struct scan_frame *p = &st[depth - 1];
-            p->prose |= f.prose;
-            if (p->most < f.most)
-                p->most = f.most;
-            if (!p->obj) {
-                p->elem |= f.prose;
-                if (p->elem_most < f.most)
-                    p->elem_most = f.most;
-            } else if (f.obj && f.own) {
-                p->titled = 1;
-            }
+            int r = close_frame(st, &depth, c, &bound);
+            if (r)
+                return r < 0 ? 0 : bound;
             break;
         }
         case '"': {
-            size_t j = i + 1;
-            while (j < n && s[j] != '"') {
-                if ((unsigned char)s[j] < 0x20)
-                    return 0;   /* a raw control character: jansson refuses the text */
-                j += s[j] == '\\' ? 2 : 1;
-            }
-            if (j >= n)
+            size_t j = string_end(s, n, i);
+            if (!j)
                 return 0;
             scan_string(t, top, s + i + 1, j - i - 1);
             i = j;
