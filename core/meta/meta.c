@@ -677,11 +677,9 @@ static void set_text(struct mw_meta_ctx *c, const char *key, const char *raw, co
     free(t);
 }
 
-static void do_simple(struct mw_meta_ctx *c)
+/* lead: og:description, the description meta, twitter:description, JSON-LD description */
+static void simple_lead(struct mw_meta_ctx *c, struct mw_meta_scan *sc, json_t *art)
 {
-    struct mw_meta_scan *sc = c->sc;
-    json_t *art = c->art;
-    /* lead */
     const char *s;
     if ((s = mw_meta_get(sc, "og:description")))
         set_text(c, "lead", s, "og", "og:description");
@@ -691,7 +689,12 @@ static void do_simple(struct mw_meta_ctx *c)
         set_text(c, "lead", s, "meta", "twitter:description");
     else if (art && (s = json_string_value(json_object_get(art, "description"))))
         set_text(c, "lead", s, "jsonld", "JSON-LD description");
-    /* section */
+}
+
+/* section: JSON-LD articleSection, article:section, the analytics metas, microdata */
+static void simple_section(struct mw_meta_ctx *c, struct mw_meta_scan *sc, json_t *art)
+{
+    const char *s;
     if (art && (s = mw_meta_ld_str(json_object_get(art, "articleSection"))))
         set_text(c, "section", s, "jsonld", "JSON-LD articleSection");
     else if ((s = mw_meta_get(sc, "article:section")))
@@ -705,26 +708,34 @@ static void do_simple(struct mw_meta_ctx *c)
             mw_meta_set(c, "section", json_string(m), "microdata", "itemprop=articleSection");
         free(m);
     }
-    /* site_name */
+}
+
+/* site_name and type */
+static void simple_site_type(struct mw_meta_ctx *c, struct mw_meta_scan *sc, json_t *art)
+{
+    const char *s;
     if ((s = mw_meta_get(sc, "og:site_name")))
         set_text(c, "site_name", s, "og", "og:site_name");
     else if (art && (s = mw_meta_ld_str(json_object_get(art, "publisher"))))
         set_text(c, "site_name", s, "jsonld", "JSON-LD publisher");
     else if ((s = mw_meta_get(sc, "application-name")))
         set_text(c, "site_name", s, "meta", "application-name");
-    /* type */
     if ((s = mw_meta_get(sc, "og:type")))
         set_text(c, "type", s, "og", "og:type");
     else if (art && (s = mw_meta_ld_str(json_object_get(art, "@type"))))
         set_text(c, "type", s, "jsonld", "JSON-LD @type");
-    /* canonical_url */
-    char *u = NULL;
-    const char *csrc = "meta";
-    if (sc->canonical)
-        u = mw_meta_resolve(c, sc->canonical);
+}
+
+/* canonical_url: <link rel=canonical>, og:url, JSON-LD url or mainEntityOfPage; absolute http(s) only. The
+ * origin names the one that gave it. */
+static void simple_canonical(struct mw_meta_ctx *c, struct mw_meta_scan *sc, json_t *art)
+{
+    const char *s, *csrc = "meta", *how = "<link rel=canonical>";
+    char *u = sc->canonical ? mw_meta_resolve(c, sc->canonical) : NULL;
     if (!u && (s = mw_meta_get(sc, "og:url"))) {
         u = mw_meta_resolve(c, s);
         csrc = "og";
+        how = "og:url";
     }
     if (!u && art) {
         const char *lu = json_string_value(json_object_get(art, "url"));
@@ -735,25 +746,39 @@ static void do_simple(struct mw_meta_ctx *c)
             lu = json_string_value(json_object_get(me, "@id"));
         u = mw_meta_resolve(c, lu);
         csrc = "jsonld";
+        how = "JSON-LD url";
     }
     if (u && (!strncmp(u, "http://", 7) || !strncmp(u, "https://", 8)))
-        mw_meta_set(c, "canonical_url", json_string(u), sc->canonical ? "meta" : csrc,
-                    sc->canonical ? "<link rel=canonical>" : !strcmp(csrc, "og") ? "og:url" : "JSON-LD url");
+        mw_meta_set(c, "canonical_url", json_string(u), csrc, how);
     free(u);
-    /* what kind of page: an article object, and whether it is free to read */
-    if (art && mw_jsonld_rank(art) >= 7)
+}
+
+/* What kind of page (an article object; whether it is free to read), and JSON-LD's articleBody. */
+static void simple_kind_body(struct mw_meta_ctx *c, json_t *art)
+{
+    if (!art)
+        return;
+    if (mw_jsonld_rank(art) >= 7)
         mw_meta_set(c, "article", json_true(), "jsonld", NULL);
-    json_t *free_ = art ? json_object_get(art, "isAccessibleForFree") : NULL;
-    const char *fs = json_string_value(free_);
+    json_t *free_ = json_object_get(art, "isAccessibleForFree");
+    const char *fs = json_string_value(free_), *s;
     if (json_is_false(free_) || (fs && (!strcasecmp(fs, "false") || !strcasecmp(fs, "no"))))
         mw_meta_set(c, "accessible", json_false(), "jsonld", "JSON-LD isAccessibleForFree");
-    /* body */
-    if (art && (s = json_string_value(json_object_get(art, "articleBody"))) && strlen(s) < 4u << 20) {
+    if ((s = json_string_value(json_object_get(art, "articleBody"))) && strlen(s) < 4u << 20) {
         char *t = mw_meta_clean(s);
         if (t)
             mw_meta_set(c, "body", json_string(t), "jsonld", "JSON-LD articleBody");
         free(t);
     }
+}
+
+static void do_simple(struct mw_meta_ctx *c)
+{
+    simple_lead(c, c->sc, c->art);
+    simple_section(c, c->sc, c->art);
+    simple_site_type(c, c->sc, c->art);
+    simple_canonical(c, c->sc, c->art);
+    simple_kind_body(c, c->art);
 }
 
 /* Text to guess the language from when the markup does not say it. malloc'd. */

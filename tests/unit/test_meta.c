@@ -192,6 +192,9 @@ static const struct row rows[] = {
     {"canonical", "<html><head><link rel=\"canonical\" href=\"/world/story\"><meta property=\"og:url\" "
                   "content=\"https://other.example/x\"></head></html>",
      NULL, "canonical_url", "\"https://news.example.com/world/story\"", "meta"},
+    {"canonical unusable, og:url", "<html><head><link rel=\"canonical\" href=\"data:text/html,x\"><meta "
+                                   "property=\"og:url\" content=\"https://other.example/x\"></head></html>",
+     NULL, "canonical_url", "\"https://other.example/x\"", "og"},
     {"body from articleBody", "<html><head>" LD("{\"@type\":\"NewsArticle\",\"headline\":\"H\",\"articleBody\":"
                               "\"First  line.\\n\\n Second&amp;third.\"}") "</head></html>",
      NULL, "body", "\"First line. Second&third.\"", "jsonld"},
