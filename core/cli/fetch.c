@@ -97,25 +97,27 @@ static int push(const char **v, int *n, const char *s, const char *opt)
     return 0;
 }
 
-/* 0, -1 after --help, or EXIT_USAGE. */
-static int parse_args(int argc, char **argv, struct args *a)
+enum { O_RULE = 256, O_GENERIC, O_EXPLAIN, O_RESOLVE, O_TIMEOUT, O_CTIMEOUT, O_MAXSIZE, O_RETRIES, O_FEED,
+       O_SITEMAP, O_CRAWL, O_MAX, O_ARTICLE, O_DELAY, O_CONNS, O_ROBOTS, O_NOROBOTS, O_META, O_HOSTFAIL };
+
+static const struct option fetch_options[] = {
+    {"output", required_argument, 0, 'o'}, {"rule", required_argument, 0, O_RULE},
+    {"generic", no_argument, 0, O_GENERIC}, {"explain", no_argument, 0, O_EXPLAIN},
+    {"resolve", required_argument, 0, O_RESOLVE}, {"timeout", required_argument, 0, O_TIMEOUT},
+    {"connect-timeout", required_argument, 0, O_CTIMEOUT}, {"max-size", required_argument, 0, O_MAXSIZE},
+    {"retries", required_argument, 0, O_RETRIES}, {"user-agent", required_argument, 0, 'A'},
+    {"header", required_argument, 0, 'H'}, {"cookie", required_argument, 0, 'b'},
+    {"proxy", required_argument, 0, 'x'}, {"input-file", required_argument, 0, 'i'},
+    {"format", required_argument, 0, 'f'}, {"with-metadata", no_argument, 0, O_META},
+    {"feed", required_argument, 0, O_FEED}, {"sitemap", required_argument, 0, O_SITEMAP},
+    {"crawl", required_argument, 0, O_CRAWL}, {"max", required_argument, 0, O_MAX},
+    {"article", required_argument, 0, O_ARTICLE}, {"delay", required_argument, 0, O_DELAY},
+    {"connections", required_argument, 0, O_CONNS}, {"robots", no_argument, 0, O_ROBOTS},
+    {"no-robots", no_argument, 0, O_NOROBOTS}, {"host-failures", required_argument, 0, O_HOSTFAIL},
+    {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+
+static void args_default(struct args *a)
 {
-    enum { O_RULE = 256, O_GENERIC, O_EXPLAIN, O_RESOLVE, O_TIMEOUT, O_CTIMEOUT, O_MAXSIZE, O_RETRIES, O_FEED,
-           O_SITEMAP, O_CRAWL, O_MAX, O_ARTICLE, O_DELAY, O_CONNS, O_ROBOTS, O_NOROBOTS, O_META, O_HOSTFAIL };
-    static const struct option opts[] = {
-        {"output", required_argument, 0, 'o'}, {"rule", required_argument, 0, O_RULE},
-        {"generic", no_argument, 0, O_GENERIC}, {"explain", no_argument, 0, O_EXPLAIN},
-        {"resolve", required_argument, 0, O_RESOLVE}, {"timeout", required_argument, 0, O_TIMEOUT},
-        {"connect-timeout", required_argument, 0, O_CTIMEOUT}, {"max-size", required_argument, 0, O_MAXSIZE},
-        {"retries", required_argument, 0, O_RETRIES}, {"user-agent", required_argument, 0, 'A'},
-        {"header", required_argument, 0, 'H'}, {"cookie", required_argument, 0, 'b'},
-        {"proxy", required_argument, 0, 'x'}, {"input-file", required_argument, 0, 'i'},
-        {"format", required_argument, 0, 'f'}, {"with-metadata", no_argument, 0, O_META},
-        {"feed", required_argument, 0, O_FEED}, {"sitemap", required_argument, 0, O_SITEMAP},
-        {"crawl", required_argument, 0, O_CRAWL}, {"max", required_argument, 0, O_MAX},
-        {"article", required_argument, 0, O_ARTICLE}, {"delay", required_argument, 0, O_DELAY},
-        {"connections", required_argument, 0, O_CONNS}, {"robots", no_argument, 0, O_ROBOTS},
-        {"no-robots", no_argument, 0, O_NOROBOTS}, {"host-failures", required_argument, 0, O_HOSTFAIL}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->format = "jsonl";
     a->robots = -1;
@@ -126,66 +128,89 @@ static int parse_args(int argc, char **argv, struct args *a)
     a->max_body = (size_t)16 << 20;
     a->retries = 2;
     a->connections = 32;
-    int c, bad = 0;
-    char *end;
-    optind = 1;
-    while (!bad && (c = getopt_long(argc, argv, "o:hA:H:b:x:i:f:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': a->outdir = optarg; break;
-        case O_RULE: a->rule = optarg; break;
-        case O_GENERIC: a->generic = 1; break;
-        case O_EXPLAIN: a->explain = 1; break;
-        case O_META: a->with_meta = 1; break;
-        case 'f': a->format = optarg; break;
-        case 'i': a->list = optarg; break;
-        case 'A': a->user_agent = optarg; break;
-        case 'b': a->cookie = optarg; break;
-        case 'x': a->proxy = optarg; break;
-        case 'H': bad = push(a->headers, &a->nheaders, optarg, "--header options"); break;
-        case O_RESOLVE: bad = push(a->resolve, &a->nresolve, optarg, "--resolve entries"); break;
-        case O_FEED: bad = push(a->feeds, &a->nfeeds, optarg, "--feed URLs"); break;
-        case O_SITEMAP: bad = push(a->sitemaps, &a->nsitemaps, optarg, "--sitemap URLs"); break;
-        case O_CRAWL: bad = push(a->crawls, &a->ncrawls, optarg, "--crawl URLs"); break;
-        case O_ARTICLE: bad = push(a->articles, &a->narticles, optarg, "--article patterns"); break;
-        case O_ROBOTS: a->robots = 1; break;
-        case O_NOROBOTS: a->robots = 0; break;
-        case O_TIMEOUT:
-        case O_CTIMEOUT:
-        case O_DELAY: {
-            long long ms;
-            if (secs_or_duration(optarg, &ms) || ms < 0) {
-                cli_error("fetch: --%s wants a duration such as 30s or 250ms (got \"%s\")",
-                          c == O_DELAY ? "delay" : c == O_TIMEOUT ? "timeout" : "connect-timeout", optarg);
-                return EXIT_USAGE;
-            }
-            *(c == O_DELAY ? &a->delay_ms : c == O_TIMEOUT ? &a->timeout_ms : &a->connect_timeout_ms) = ms;
-            break;
-        }
-        case O_MAXSIZE: a->max_body = strtoull(optarg, NULL, 10); break;
-        case O_RETRIES: a->retries = (int)strtol(optarg, &end, 10); bad = *end || a->retries < 0 || a->retries > 20;
-            if (bad)
-                cli_error("fetch: --retries wants a number from 0 to 20");
-            break;
-        case O_MAX: a->max = strtol(optarg, &end, 10); bad = *end || a->max < 0;
-            if (bad)
-                cli_error("fetch: --max wants a number of pages (0 = no limit)");
-            break;
-        case O_HOSTFAIL: a->host_failures = (int)strtol(optarg, &end, 10);
-            bad = *end || a->host_failures < 1 || a->host_failures > 1000;
-            if (bad)
-                cli_error("fetch: --host-failures wants a number from 1 to 1000");
-            break;
-        case O_CONNS: a->connections = (int)strtol(optarg, &end, 10);
-            bad = *end || a->connections < 1 || a->connections > 1024;
-            if (bad)
-                cli_error("fetch: --connections wants a number from 1 to 1024");
-            break;
-        case 'h': help(stdout); return -1;
-        default: help(stderr); return EXIT_USAGE;
-        }
-    }
-    if (bad)
+}
+
+/* --delay, --timeout, --connect-timeout: 0, or EXIT_USAGE after the error. */
+static int duration_opt(int c, const char *arg, struct args *a)
+{
+    long long ms;
+    if (secs_or_duration(arg, &ms) || ms < 0) {
+        cli_error("fetch: --%s wants a duration such as 30s or 250ms (got \"%s\")",
+                  c == O_DELAY ? "delay" : c == O_TIMEOUT ? "timeout" : "connect-timeout", arg);
         return EXIT_USAGE;
+    }
+    *(c == O_DELAY ? &a->delay_ms : c == O_TIMEOUT ? &a->timeout_ms : &a->connect_timeout_ms) = ms;
+    return 0;
+}
+
+/* --retries, --max, --host-failures, --connections: 0, or 1 after the error. */
+static int number_opt(int c, const char *arg, struct args *a)
+{
+    char *end;
+    int bad = 0;
+    switch (c) {
+    case O_RETRIES: a->retries = (int)strtol(arg, &end, 10); bad = *end || a->retries < 0 || a->retries > 20;
+        if (bad)
+            cli_error("fetch: --retries wants a number from 0 to 20");
+        break;
+    case O_MAX: a->max = strtol(arg, &end, 10); bad = *end || a->max < 0;
+        if (bad)
+            cli_error("fetch: --max wants a number of pages (0 = no limit)");
+        break;
+    case O_HOSTFAIL: a->host_failures = (int)strtol(arg, &end, 10);
+        bad = *end || a->host_failures < 1 || a->host_failures > 1000;
+        if (bad)
+            cli_error("fetch: --host-failures wants a number from 1 to 1000");
+        break;
+    case O_CONNS: a->connections = (int)strtol(arg, &end, 10);
+        bad = *end || a->connections < 1 || a->connections > 1024;
+        if (bad)
+            cli_error("fetch: --connections wants a number from 1 to 1024");
+        break;
+    }
+    return bad;
+}
+
+/* One option getopt_long returned: 0, -1 after --help, or EXIT_USAGE. */
+static int parse_opt(int c, char *arg, struct args *a)
+{
+    int bad = 0;
+    switch (c) {
+    case 'o': a->outdir = arg; break;
+    case O_RULE: a->rule = arg; break;
+    case O_GENERIC: a->generic = 1; break;
+    case O_EXPLAIN: a->explain = 1; break;
+    case O_META: a->with_meta = 1; break;
+    case 'f': a->format = arg; break;
+    case 'i': a->list = arg; break;
+    case 'A': a->user_agent = arg; break;
+    case 'b': a->cookie = arg; break;
+    case 'x': a->proxy = arg; break;
+    case 'H': bad = push(a->headers, &a->nheaders, arg, "--header options"); break;
+    case O_RESOLVE: bad = push(a->resolve, &a->nresolve, arg, "--resolve entries"); break;
+    case O_FEED: bad = push(a->feeds, &a->nfeeds, arg, "--feed URLs"); break;
+    case O_SITEMAP: bad = push(a->sitemaps, &a->nsitemaps, arg, "--sitemap URLs"); break;
+    case O_CRAWL: bad = push(a->crawls, &a->ncrawls, arg, "--crawl URLs"); break;
+    case O_ARTICLE: bad = push(a->articles, &a->narticles, arg, "--article patterns"); break;
+    case O_ROBOTS: a->robots = 1; break;
+    case O_NOROBOTS: a->robots = 0; break;
+    case O_TIMEOUT:
+    case O_CTIMEOUT:
+    case O_DELAY: return duration_opt(c, arg, a);
+    case O_MAXSIZE: a->max_body = strtoull(arg, NULL, 10); break;
+    case O_RETRIES:
+    case O_MAX:
+    case O_HOSTFAIL:
+    case O_CONNS: bad = number_opt(c, arg, a); break;
+    case 'h': help(stdout); return -1;
+    default: help(stderr); return EXIT_USAGE;
+    }
+    return bad ? EXIT_USAGE : 0;
+}
+
+/* What the options leave to check: the operands (- for stdin), something to fetch, time-outs, --rule. */
+static int args_check(int argc, char **argv, struct args *a)
+{
     for (int i = optind; i < argc; i++)
         if (!strcmp(argv[i], "-")) {   /* `fetch -` reads URLs from stdin, as -i - */
             if (a->list && strcmp(a->list, "-")) {
@@ -208,6 +233,20 @@ static int parse_args(int argc, char **argv, struct args *a)
         return EXIT_USAGE;
     }
     return 0;
+}
+
+/* 0, -1 after --help, or EXIT_USAGE. */
+static int parse_args(int argc, char **argv, struct args *a)
+{
+    args_default(a);
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "o:hA:H:b:x:i:f:", fetch_options, NULL)) != -1) {
+        int rc = parse_opt(c, optarg, a);
+        if (rc)
+            return rc;
+    }
+    return args_check(argc, argv, a);
 }
 
 /* ---------- the config of a one-off crawl ---------- */

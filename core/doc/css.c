@@ -600,95 +600,87 @@ out:
 static int parse_list(struct parser *P, struct sel_list *l, int relative, const struct compound *hint,
                       char end);
 
-static int parse_attr(struct parser *P, struct compound *cp)
+/* After [name: the operator, = or one of ~|^$*! before =, into *op. */
+static int parse_attr_op(struct parser *P, char *op)
 {
-    struct mw_buf name, val, av;
-    mw_buf_init(&name, XPATH_MAX);
-    mw_buf_init(&val, XPATH_MAX);
-    mw_buf_init(&av, XPATH_MAX);
-    char tmp[8];
-    int rc = -1;
-    P->p++;
-    skip_ws(P);
-    if (parse_ident(P, &name, 1, "attribute name"))
-        goto out;
-    skip_ws(P);
-    const char *nm = name.data ? name.data : "";
-    struct mw_buf *b = &cp->preds;
-    char op = *P->p;
-    if (op == ']') {
+    *op = *P->p;
+    if (*op == '=') {
         P->p++;
-        put(P, b, "[");
-        put_attr(P, b, nm);
-        put(P, b, "]");
-        nat_attr(P, cp, nm, 0, "", 0, 0);
-        rc = 0;
-        goto out;
-    }
-    if (op == '=') {
-        P->p++;
-    } else if (op && strchr("~|^$*!", op) && P->p[1] == '=') {
+    } else if (*op && strchr("~|^$*!", *op) && P->p[1] == '=') {
         P->p += 2;
     } else {
         perr(P, P->p, "expected ']'");
-        goto out;
+        return -1;
     }
+    return 0;
+}
+
+/* After the operator: the value (a string, or leniently a name), an i or s flag into *ci, and the ']'. */
+static int parse_attr_value(struct parser *P, struct mw_buf *val, int *ci)
+{
+    char tmp[8];
     skip_ws(P);
     if (*P->p == '"' || *P->p == '\'') {
-        if (parse_string(P, &val))
-            goto out;
+        if (parse_string(P, val))
+            return -1;
     } else if (is_name(at(P->p)) || valid_escape(P->p)) {
-        parse_name(P, &val, 0);   /* lenient: [data-id=42] is common in rules though CSS wants "42" */
+        parse_name(P, val, 0);   /* lenient: [data-id=42] is common in rules though CSS wants "42" */
     } else {
         perr(P, P->p, "expected attribute value, found %s", describe(P->p, tmp));
-        goto out;
+        return -1;
     }
     skip_ws(P);
-    int ci = 0;
     if (((*P->p | 32) == 'i' || (*P->p | 32) == 's') && (is_ws(at(P->p + 1)) || P->p[1] == ']')) {
-        ci = (*P->p | 32) == 'i';
+        *ci = (*P->p | 32) == 'i';
         P->p++;
         skip_ws(P);
     }
     if (*P->p != ']') {
         perr(P, P->p, "expected ']'");
-        goto out;
+        return -1;
     }
     P->p++;
+    return 0;
+}
 
-    char *v = val.data ? val.data : "";
-    size_t vn = val.len;
-    if (ci)
-        for (size_t i = 0; i < vn; i++)
-            v[i] = (char)lower(at(v + i));
-    /* the attribute's value as compared: translate() folds ASCII case for the i flag */
-    if (ci) {
-        put(P, &av, "translate(");
-        put_attr(P, &av, nm);
-        put(P, &av, ", " UPPER ", " LOWER ")");
-    } else {
-        put_attr(P, &av, nm);
-    }
-    const char *A = av.data ? av.data : "";
-    size_t nchars = 0;
-    for (size_t i = 0; i < vn; i++)
-        if ((at(v + i) & 0xC0) != 0x80)
-            nchars++;
-    /* ~= ^= $= *= with an empty value never match; nor ~= with whitespace in the value */
-    int never = (op != '=' && op != '|' && op != '!' && vn == 0) ||
-                (op == '~' && strpbrk(v, " \t\n\r\f") != NULL);
-    if (never) {
-        put(P, b, "[false()]");
-        nat_op(P, cp, MW_CSS_NEVER);
-        rc = 0;
-        goto out;
-    }
-    nat_attr(P, cp, nm, op, v, vn, ci);
-    put(P, b, op == '!' ? "[not(" : "[");
-    if (ci) {   /* translate(@a) of a missing attribute is '', which must not match [a="" i] */
-        put_attr(P, b, nm);
-        put(P, b, " and (");
-    }
+/* [a~=v]: v is one of A's whitespace-separated words. */
+static void put_word_match(struct parser *P, struct mw_buf *b, const char *A, const char *v, size_t vn)
+{
+    put(P, b, "contains(concat(' ', normalize-space(");
+    put(P, b, A);
+    put(P, b, "), ' '), ");
+    struct mw_buf t;
+    mw_buf_init(&t, XPATH_MAX);
+    put(P, &t, " ");
+    putn(P, &t, v, vn);
+    put(P, &t, " ");
+    put_literal(P, b, t.data ? t.data : "", t.len);
+    mw_buf_free(&t);
+    put(P, b, ")");
+}
+
+/* [a|=v]: A is v, or starts with v-. */
+static void put_dash_match(struct parser *P, struct mw_buf *b, const char *A, const char *v, size_t vn)
+{
+    put(P, b, A);
+    put(P, b, " = ");
+    put_literal(P, b, v, vn);
+    put(P, b, " or starts-with(");
+    put(P, b, A);
+    put(P, b, ", ");
+    struct mw_buf t;
+    mw_buf_init(&t, XPATH_MAX);
+    putn(P, &t, v, vn);
+    put(P, &t, "-");
+    put_literal(P, b, t.data ? t.data : "", t.len);
+    mw_buf_free(&t);
+    put(P, b, ")");
+}
+
+/* The XPath comparison of op between A (the attribute as compared) and the value v of nchars characters. */
+static void put_attr_compare(struct parser *P, struct mw_buf *b, char op, const char *A, const char *v, size_t vn,
+                             size_t nchars)
+{
     switch (op) {
     case '=':
     case '!':
@@ -696,36 +688,12 @@ static int parse_attr(struct parser *P, struct compound *cp)
         put(P, b, " = ");
         put_literal(P, b, v, vn);
         break;
-    case '~': {
-        put(P, b, "contains(concat(' ', normalize-space(");
-        put(P, b, A);
-        put(P, b, "), ' '), ");
-        struct mw_buf t;
-        mw_buf_init(&t, XPATH_MAX);
-        put(P, &t, " ");
-        putn(P, &t, v, vn);
-        put(P, &t, " ");
-        put_literal(P, b, t.data ? t.data : "", t.len);
-        mw_buf_free(&t);
-        put(P, b, ")");
+    case '~':
+        put_word_match(P, b, A, v, vn);
         break;
-    }
-    case '|': {
-        put(P, b, A);
-        put(P, b, " = ");
-        put_literal(P, b, v, vn);
-        put(P, b, " or starts-with(");
-        put(P, b, A);
-        put(P, b, ", ");
-        struct mw_buf t;
-        mw_buf_init(&t, XPATH_MAX);
-        putn(P, &t, v, vn);
-        put(P, &t, "-");
-        put_literal(P, b, t.data ? t.data : "", t.len);
-        mw_buf_free(&t);
-        put(P, b, ")");
+    case '|':
+        put_dash_match(P, b, A, v, vn);
         break;
-    }
     case '^':
         put(P, b, "starts-with(");
         put(P, b, A);
@@ -749,14 +717,78 @@ static int parse_attr(struct parser *P, struct compound *cp)
         put(P, b, ")");
         break;
     }
+}
+
+/* The test [nm op v], ci folding ASCII case, onto cp: XPath predicate and native test. */
+static void attr_test(struct parser *P, struct compound *cp, const char *nm, char op, char *v, size_t vn, int ci)
+{
+    struct mw_buf *b = &cp->preds;
+    if (ci)
+        for (size_t i = 0; i < vn; i++)
+            v[i] = (char)lower(at(v + i));
+    /* the attribute's value as compared: translate() folds ASCII case for the i flag */
+    struct mw_buf av;
+    mw_buf_init(&av, XPATH_MAX);
+    if (ci) {
+        put(P, &av, "translate(");
+        put_attr(P, &av, nm);
+        put(P, &av, ", " UPPER ", " LOWER ")");
+    } else {
+        put_attr(P, &av, nm);
+    }
+    size_t nchars = 0;
+    for (size_t i = 0; i < vn; i++)
+        if ((at(v + i) & 0xC0) != 0x80)
+            nchars++;
+    /* ~= ^= $= *= with an empty value never match; nor ~= with whitespace in the value */
+    int never = (op != '=' && op != '|' && op != '!' && vn == 0) ||
+                (op == '~' && strpbrk(v, " \t\n\r\f") != NULL);
+    if (never) {
+        put(P, b, "[false()]");
+        nat_op(P, cp, MW_CSS_NEVER);
+        mw_buf_free(&av);
+        return;
+    }
+    nat_attr(P, cp, nm, op, v, vn, ci);
+    put(P, b, op == '!' ? "[not(" : "[");
+    if (ci) {   /* translate(@a) of a missing attribute is '', which must not match [a="" i] */
+        put_attr(P, b, nm);
+        put(P, b, " and (");
+    }
+    put_attr_compare(P, b, op, av.data ? av.data : "", v, vn, nchars);
     if (ci)
         put(P, b, ")");
     put(P, b, op == '!' ? ")]" : "]");
-    rc = 0;
+    mw_buf_free(&av);
+}
+
+static int parse_attr(struct parser *P, struct compound *cp)
+{
+    struct mw_buf name, val;
+    mw_buf_init(&name, XPATH_MAX);
+    mw_buf_init(&val, XPATH_MAX);
+    int rc = -1, ci = 0;
+    char op;
+    P->p++;
+    skip_ws(P);
+    if (parse_ident(P, &name, 1, "attribute name"))
+        goto out;
+    skip_ws(P);
+    const char *nm = name.data ? name.data : "";
+    if (*P->p == ']') {   /* [name]: present */
+        P->p++;
+        put(P, &cp->preds, "[");
+        put_attr(P, &cp->preds, nm);
+        put(P, &cp->preds, "]");
+        nat_attr(P, cp, nm, 0, "", 0, 0);
+        rc = 0;
+    } else if (!parse_attr_op(P, &op) && !parse_attr_value(P, &val, &ci)) {
+        attr_test(P, cp, nm, op, val.data ? val.data : "", val.len, ci);
+        rc = 0;
+    }
 out:
     mw_buf_free(&name);
     mw_buf_free(&val);
-    mw_buf_free(&av);
     return rc;
 }
 
@@ -938,20 +970,16 @@ static const struct {
     {"lang", PS_LANG, 1},
 };
 
-/* hint: the compound whose element type is known from outside (p:not(:first-of-type)), or NULL. */
-static int parse_pseudo(struct parser *P, struct compound *cp, const struct compound *hint)
+/* After the colon: the pseudo-class name into name, its pseudos[] entry into *k, and its '(' if it takes one. */
+static int parse_pseudo_name(struct parser *P, const char *colon, char name[64], size_t *kp)
 {
-    const char *colon = P->p++;
-    if (*P->p == ':')
-        return perr(P, colon, "pseudo-elements are not supported");
     struct mw_buf nb;
     mw_buf_init(&nb, XPATH_MAX);
     if (parse_ident(P, &nb, 1, "pseudo-class name")) {
         mw_buf_free(&nb);
         return -1;
     }
-    char name[64];
-    snprintf(name, sizeof name, "%s", nb.data ? nb.data : "");
+    snprintf(name, 64, "%s", nb.data ? nb.data : "");
     mw_buf_free(&nb);
     size_t k = 0, np = sizeof pseudos / sizeof pseudos[0];
     while (k < np && strcmp(pseudos[k].name, name) != 0)
@@ -965,17 +993,32 @@ static int parse_pseudo(struct parser *P, struct compound *cp, const struct comp
         return perr(P, P->p, "':%s' takes no argument", name);
     if (paren)
         P->p++;
+    *kp = k;
+    return 0;
+}
 
-    enum pseudo kind = pseudos[k].kind;
-    const struct compound *tc = cp->type ? cp : hint && hint->type ? hint : NULL;
-    const char *type = tc ? tc->type : NULL;
+/* :first-of-type, :last-of-type, :only-of-type: no sibling of tc's type before, after, or either. */
+static void gen_of_type(struct parser *P, struct compound *cp, enum pseudo kind, const struct compound *tc)
+{
     struct mw_buf *b = &cp->preds;
-    if ((kind == PS_FIRST_OF_TYPE || kind == PS_LAST_OF_TYPE || kind == PS_ONLY_OF_TYPE ||
-         kind == PS_NTH_OF_TYPE || kind == PS_NTH_LAST_OF_TYPE) && !type)
-        /* XPath 1.0 cannot compare a sibling's name with the context node's (no current()) */
-        return perr(P, colon, "':%s' needs a type selector before it (as in p:%s)", name, name);
+    if (kind != PS_LAST_OF_TYPE) {
+        put(P, b, "[not(preceding-sibling::");
+        put(P, b, tc->type);
+        put(P, b, ")]");
+        nat_nth(P, cp, 0, 1, 0, tc);
+    }
+    if (kind != PS_FIRST_OF_TYPE) {
+        put(P, b, "[not(following-sibling::");
+        put(P, b, tc->type);
+        put(P, b, ")]");
+        nat_nth(P, cp, 0, 1, 1, tc);
+    }
+}
 
-    long a = 0, bb = 0;
+/* A pseudo-class that is one fixed test. */
+static void gen_fixed(struct parser *P, struct compound *cp, enum pseudo kind)
+{
+    struct mw_buf *b = &cp->preds;
     switch (kind) {
     case PS_FIRST_CHILD:
         put(P, b, "[not(preceding-sibling::*)]");
@@ -988,22 +1031,6 @@ static int parse_pseudo(struct parser *P, struct compound *cp, const struct comp
     case PS_ONLY_CHILD:
         put(P, b, "[not(preceding-sibling::*) and not(following-sibling::*)]");
         nat_op(P, cp, MW_CSS_ONLY_CHILD);
-        break;
-    case PS_FIRST_OF_TYPE:
-    case PS_LAST_OF_TYPE:
-    case PS_ONLY_OF_TYPE:
-        if (kind != PS_LAST_OF_TYPE) {
-            put(P, b, "[not(preceding-sibling::");
-            put(P, b, type);
-            put(P, b, ")]");
-            nat_nth(P, cp, 0, 1, 0, tc);
-        }
-        if (kind != PS_FIRST_OF_TYPE) {
-            put(P, b, "[not(following-sibling::");
-            put(P, b, type);
-            put(P, b, ")]");
-            nat_nth(P, cp, 0, 1, 1, tc);
-        }
         break;
     /* Selectors 4 and soupsieve: whitespace-only text still counts as empty */
     case PS_EMPTY:
@@ -1023,61 +1050,103 @@ static int parse_pseudo(struct parser *P, struct compound *cp, const struct comp
                   " or (self::option and @selected)]");
         nat_op(P, cp, MW_CSS_CHECKED);
         break;
+    default:   /* the others are not one fixed test: parse_pseudo */
+        break;
+    }
+}
+
+/* :nth-child(an+b) and kin; the typed ones count siblings of tc's type. */
+static int parse_nth_pseudo(struct parser *P, struct compound *cp, enum pseudo kind, const struct compound *tc)
+{
+    long a = 0, bb = 0;
+    if (parse_nth(P, &a, &bb))
+        return -1;
+    int last = kind == PS_NTH_LAST_CHILD || kind == PS_NTH_LAST_OF_TYPE;
+    int typed = kind == PS_NTH_OF_TYPE || kind == PS_NTH_LAST_OF_TYPE;
+    gen_nth(P, &cp->preds, a, bb, last ? "following-sibling::" : "preceding-sibling::", typed ? tc->type : "*");
+    nat_nth(P, cp, a, bb, last, typed ? tc : NULL);
+    return 0;
+}
+
+/* :not(list), :is(list), :has(relative list) up to the ')'. */
+static int parse_logical(struct parser *P, struct compound *cp, enum pseudo kind, const struct compound *tc,
+                         const char *colon)
+{
+    struct mw_buf *b = &cp->preds;
+    if (++P->depth > DEPTH_MAX)
+        return perr(P, colon, "selector nested too deeply");
+    struct sel_list l = {0};
+    /* the inner selectors of :not and :is are about this same element, so they know its type */
+    int rc = parse_list(P, &l, kind == PS_HAS, kind == PS_HAS ? NULL : tc, ')');
+    P->depth--;
+    if (rc) {
+        list_free(&l);
+        return -1;
+    }
+    P->p++;
+    if (kind == PS_HAS) {
+        put(P, b, "[");
+        for (size_t i = 0; i < l.n; i++) {
+            if (i)
+                put(P, b, " or ");
+            gen_forward(P, b, &l.v[i], l.v[i].lead ? l.v[i].lead : ' ');
+        }
+        put(P, b, "]");
+    } else {
+        put(P, b, kind == PS_NOT ? "[not(" : "[");
+        gen_self_list(P, b, &l);
+        put(P, b, kind == PS_NOT ? ")]" : "]");
+    }
+    struct mw_css_test t = {.op = kind == PS_NOT ? MW_CSS_NOT : kind == PS_IS ? MW_CSS_IS : MW_CSS_HAS,
+                            .list = calloc(1, sizeof *t.list)};
+    if (t.list)
+        nat_take(P, &l, t.list);
+    else
+        P->nomem = 1;
+    nat_add(P, cp, &t);
+    list_free(&l);
+    return 0;
+}
+
+/* hint: the compound whose element type is known from outside (p:not(:first-of-type)), or NULL. */
+static int parse_pseudo(struct parser *P, struct compound *cp, const struct compound *hint)
+{
+    const char *colon = P->p++;
+    if (*P->p == ':')
+        return perr(P, colon, "pseudo-elements are not supported");
+    char name[64];
+    size_t k = 0;
+    if (parse_pseudo_name(P, colon, name, &k))
+        return -1;
+    enum pseudo kind = pseudos[k].kind;
+    const struct compound *tc = cp->type ? cp : hint && hint->type ? hint : NULL;
+    if ((kind == PS_FIRST_OF_TYPE || kind == PS_LAST_OF_TYPE || kind == PS_ONLY_OF_TYPE ||
+         kind == PS_NTH_OF_TYPE || kind == PS_NTH_LAST_OF_TYPE) && !tc)
+        /* XPath 1.0 cannot compare a sibling's name with the context node's (no current()) */
+        return perr(P, colon, "':%s' needs a type selector before it (as in p:%s)", name, name);
+    switch (kind) {
+    case PS_FIRST_OF_TYPE:
+    case PS_LAST_OF_TYPE:
+    case PS_ONLY_OF_TYPE:
+        gen_of_type(P, cp, kind, tc);
+        return 0;
     case PS_NTH_CHILD:
     case PS_NTH_LAST_CHILD:
     case PS_NTH_OF_TYPE:
-    case PS_NTH_LAST_OF_TYPE: {
-        if (parse_nth(P, &a, &bb))
-            return -1;
-        int last = kind == PS_NTH_LAST_CHILD || kind == PS_NTH_LAST_OF_TYPE;
-        int typed = kind == PS_NTH_OF_TYPE || kind == PS_NTH_LAST_OF_TYPE;
-        gen_nth(P, b, a, bb, last ? "following-sibling::" : "preceding-sibling::", typed ? type : "*");
-        nat_nth(P, cp, a, bb, last, typed ? tc : NULL);
-        break;
-    }
+    case PS_NTH_LAST_OF_TYPE:
+        return parse_nth_pseudo(P, cp, kind, tc);
     case PS_NOT:
     case PS_IS:
-    case PS_HAS: {
-        if (++P->depth > DEPTH_MAX)
-            return perr(P, colon, "selector nested too deeply");
-        struct sel_list l = {0};
-        /* the inner selectors of :not and :is are about this same element, so they know its type */
-        int rc = parse_list(P, &l, kind == PS_HAS, kind == PS_HAS ? NULL : tc, ')');
-        P->depth--;
-        if (rc) {
-            list_free(&l);
-            return -1;
-        }
-        P->p++;
-        if (kind == PS_HAS) {
-            put(P, b, "[");
-            for (size_t i = 0; i < l.n; i++) {
-                if (i)
-                    put(P, b, " or ");
-                gen_forward(P, b, &l.v[i], l.v[i].lead ? l.v[i].lead : ' ');
-            }
-            put(P, b, "]");
-        } else {
-            put(P, b, kind == PS_NOT ? "[not(" : "[");
-            gen_self_list(P, b, &l);
-            put(P, b, kind == PS_NOT ? ")]" : "]");
-        }
-        struct mw_css_test t = {.op = kind == PS_NOT ? MW_CSS_NOT : kind == PS_IS ? MW_CSS_IS : MW_CSS_HAS,
-                                .list = calloc(1, sizeof *t.list)};
-        if (t.list)
-            nat_take(P, &l, t.list);
-        else
-            P->nomem = 1;
-        nat_add(P, cp, &t);
-        list_free(&l);
-        break;
-    }
+    case PS_HAS:
+        return parse_logical(P, cp, kind, tc, colon);
     case PS_CONTAINS:
         return parse_contains(P, cp);
     case PS_LANG:
         return parse_lang(P, cp);
+    default:
+        gen_fixed(P, cp, kind);
+        return 0;
     }
-    return 0;
 }
 
 static int parse_compound(struct parser *P, struct compound *cp, const struct compound *hint)

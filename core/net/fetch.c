@@ -207,34 +207,43 @@ static int cond_add(struct mw_fetcher *f, const char *line)
     return 0;
 }
 
-struct mw_fetcher *mw_fetcher_new(const struct mw_fetch_opts *o, struct mw_err *err)
+/* mw_fetcher_new's checks beyond mw_fetch_opts_check: 0, or the error. */
+static int fetcher_opts_check(const struct mw_fetch_opts *o, struct mw_err *err)
 {
-    struct mw_fetch_opts def;
-    if (!o) {
-        mw_fetch_opts_default(&def);
-        o = &def;
-    }
     if (o->connect_timeout_ms <= 0 || o->timeout_ms <= 0 || o->max_body == 0 || o->max_redirects < 0
-        || o->retries < 0 || o->retries > 100 || o->backoff_ms < 0 || o->max_retry_after_ms < 0) {
-        mw_err_set(err, MW_EINVAL, "fetch", "fetch options out of range (time-outs and max_body must be > 0, "
-                   "redirects, back-off and retries >= 0, retries <= 100)");
-        return NULL;
-    }
+        || o->retries < 0 || o->retries > 100 || o->backoff_ms < 0 || o->max_retry_after_ms < 0)
+        return mw_err_set(err, MW_EINVAL, "fetch", "fetch options out of range (time-outs and max_body must be > 0, "
+                          "redirects, back-off and retries >= 0, retries <= 100)");
     /* header values go out verbatim: a line break would let a caller's string inject headers */
     const char *hv[] = { o->user_agent, o->if_none_match, o->if_modified_since };
     for (size_t i = 0; i < sizeof hv / sizeof hv[0]; i++)
-        if (hv[i] && (strpbrk(hv[i], "\r\n") || strlen(hv[i]) > 900)) {
-            mw_err_set(err, MW_EINVAL, "fetch", "fetch option \"%.60s\" has a line break or is over 900 bytes",
-                       hv[i]);
-            return NULL;
-        }
-    if (mw_fetch_opts_check(o, err))
-        return NULL;
-    struct mw_fetcher *f = calloc(1, sizeof *f);
-    if (!f) {
-        mw_err_set(err, MW_ENOMEM, "fetch", "out of memory creating a fetcher");
-        return NULL;
+        if (hv[i] && (strpbrk(hv[i], "\r\n") || strlen(hv[i]) > 900))
+            return mw_err_set(err, MW_EINVAL, "fetch", "fetch option \"%.60s\" has a line break or is over 900 "
+                              "bytes", hv[i]);
+    return mw_fetch_opts_check(o, err);
+}
+
+/* One resolve entry onto its list: 0, or 1 out of memory. */
+static int resolve_add(struct mw_fetcher *f, const char *entry)
+{
+    /* "host:port:addr" pins the address (CURLOPT_RESOLVE); "host:port:addr:port2" also moves the port
+     * (CURLOPT_CONNECT_TO), so feeds naming http://outlet.example/ can be served from a local test port */
+    int colons = 0, bracket = 0;
+    for (const char *p = entry; *p; p++) {
+        bracket += (*p == '[') - (*p == ']');
+        colons += *p == ':' && !bracket;
     }
+    struct curl_slist **list = colons >= 3 ? &f->connect_to : &f->resolve;
+    struct curl_slist *s = curl_slist_append(*list, entry);
+    if (!s)
+        return 1;
+    *list = s;
+    return 0;
+}
+
+/* f->o as o, its strings and lists f's own copies: 0, or 1 when one could not be allocated. */
+static int fetcher_copy(struct mw_fetcher *f, const struct mw_fetch_opts *o)
+{
     f->o = *o;
     f->o.headers = NULL;   /* copied into f->cond below, with the conditional-GET lines */
     int fail = 0;
@@ -246,21 +255,8 @@ struct mw_fetcher *mw_fetcher_new(const struct mw_fetch_opts *o, struct mw_err *
     f->o.if_none_match = f->if_none_match;
     f->o.if_modified_since = f->if_modified_since;
     f->o.resolve = NULL;   /* copied into f->resolve; curl copies each entry again */
-    for (const char *const *r = o->resolve; r && *r && !fail; r++) {
-        /* "host:port:addr" pins the address (CURLOPT_RESOLVE); "host:port:addr:port2" also moves the port
-         * (CURLOPT_CONNECT_TO), so feeds naming http://outlet.example/ can be served from a local test port */
-        int colons = 0, bracket = 0;
-        for (const char *p = *r; *p; p++) {
-            bracket += (*p == '[') - (*p == ']');
-            colons += *p == ':' && !bracket;
-        }
-        struct curl_slist **list = colons >= 3 ? &f->connect_to : &f->resolve;
-        struct curl_slist *s = curl_slist_append(*list, *r);
-        if (!s)
-            fail = 1;
-        else
-            *list = s;
-    }
+    for (const char *const *r = o->resolve; r && *r && !fail; r++)
+        fail = resolve_add(f, *r);
     for (const char *const *h = o->headers; h && *h && !fail; h++)
         fail = cond_add(f, *h);
     f->cookie_file = dup_or_null(o->cookie_file, &fail);
@@ -276,23 +272,19 @@ struct mw_fetcher *mw_fetcher_new(const struct mw_fetch_opts *o, struct mw_err *
         snprintf(line, sizeof line, "If-Modified-Since: %s", f->if_modified_since);
         fail = cond_add(f, line);
     }
-    mw_buf_init(&f->body, f->o.max_body);
-    mw_buf_init(&f->hdrs, MW_FETCH_HEADERS_MAX);
-    f->h = fail ? NULL : curl_easy_init();
-    if (!f->h) {
-        mw_fetcher_free(f);
-        mw_err_set(err, MW_ENOMEM, "fetch", "out of memory creating a fetcher");
-        return NULL;
-    }
+    return fail;
+}
 
+/* The options of f's handle: 0, or the error. */
+static int fetcher_setopt(struct mw_fetcher *f, struct mw_err *err)
+{
     /* Nothing here changes between fetches, so it is set once; the handle lives as long as the fetcher and
      * is never curl_easy_reset, so its connection and DNS caches (keep-alive) carry over from fetch to fetch. */
     CURL *h = f->h;
     /* the limits are the crawler's too: one place sets them (mw_fetch_easy_setup) */
-    if (mw_fetch_easy_setup(h, &f->o, err)) {
-        mw_fetcher_free(f);
-        return NULL;
-    }
+    int rc = mw_fetch_easy_setup(h, &f->o, err);
+    if (rc)
+        return rc;
     CURLcode c = CURLE_OK;
 #define SET(opt, val) do { if (c == CURLE_OK) c = curl_easy_setopt(h, opt, val); } while (0)
     SET(CURLOPT_WRITEFUNCTION, on_body);
@@ -312,10 +304,37 @@ struct mw_fetcher *mw_fetcher_new(const struct mw_fetch_opts *o, struct mw_err *
         SET(CURLOPT_NOPROGRESS, 0L);
     }
 #undef SET
-    if (c != CURLE_OK) {
+    if (c != CURLE_OK)
+        return mw_err_set(err, c == CURLE_OUT_OF_MEMORY ? MW_ENOMEM : MW_EINVAL, "fetch",
+                          "libcurl refused an option: %s", curl_easy_strerror(c));
+    return 0;
+}
+
+struct mw_fetcher *mw_fetcher_new(const struct mw_fetch_opts *o, struct mw_err *err)
+{
+    struct mw_fetch_opts def;
+    if (!o) {
+        mw_fetch_opts_default(&def);
+        o = &def;
+    }
+    if (fetcher_opts_check(o, err))
+        return NULL;
+    struct mw_fetcher *f = calloc(1, sizeof *f);
+    if (!f) {
+        mw_err_set(err, MW_ENOMEM, "fetch", "out of memory creating a fetcher");
+        return NULL;
+    }
+    int fail = fetcher_copy(f, o);
+    mw_buf_init(&f->body, f->o.max_body);
+    mw_buf_init(&f->hdrs, MW_FETCH_HEADERS_MAX);
+    f->h = fail ? NULL : curl_easy_init();
+    if (!f->h) {
         mw_fetcher_free(f);
-        mw_err_set(err, c == CURLE_OUT_OF_MEMORY ? MW_ENOMEM : MW_EINVAL, "fetch",
-                   "libcurl refused an option: %s", curl_easy_strerror(c));
+        mw_err_set(err, MW_ENOMEM, "fetch", "out of memory creating a fetcher");
+        return NULL;
+    }
+    if (fetcher_setopt(f, err)) {
+        mw_fetcher_free(f);
         return NULL;
     }
     return f;
@@ -436,6 +455,65 @@ static int make_response(struct mw_fetcher *f, const char *url, int tries, doubl
     return 0;
 }
 
+/* Before each try: the buffers and flags the callbacks fill, emptied. */
+static void try_reset(struct mw_fetcher *f)
+{
+    mw_buf_reset(&f->body);
+    mw_buf_reset(&f->hdrs);
+    f->body_over = 0;
+    f->errbuf[0] = '\0';
+}
+
+/* A try that completed: 1 when its 408/429/5xx is tried again (after the wait), 0 when it is the response,
+ * -1 when the wait was interrupted. */
+static int retry_status_wait(struct mw_fetcher *f, int last, long wait)
+{
+    long status = 0;
+    curl_easy_getinfo(f->h, CURLINFO_RESPONSE_CODE, &status);
+    if (last || !retryable_status(status))
+        return 0;
+    long ra = retry_after_ms(&f->hdrs);
+    if (ra > f->o.max_retry_after_ms)
+        return 0;
+    return sleep_ms(ra > wait ? ra : wait, f->o.interrupt) ? -1 : 1;
+}
+
+/* A try that failed with c: *again after the back-off wait when it is retried, else its error. */
+static int try_failed(struct mw_fetcher *f, const char *url, CURLcode c, int tries, long wait, int *again,
+                      struct mw_err *err)
+{
+    int rc, last = tries > f->o.retries;
+    volatile sig_atomic_t *intr = f->o.interrupt;
+    char tail[32] = "";
+    if (tries > 1)
+        snprintf(tail, sizeof tail, " after %d tries", tries);
+    if (f->body_over || c == CURLE_FILESIZE_EXCEEDED) {
+        rc = mw_err_set(err, MW_ELIMIT, "fetch", "%s: body larger than %zu bytes", url, f->o.max_body);
+    } else if (c == CURLE_TOO_MANY_REDIRECTS) {
+        rc = mw_err_set(err, MW_ELIMIT, "fetch", "%s: too many redirects (%d)", url, f->o.max_redirects);
+    } else if (c == CURLE_UNSUPPORTED_PROTOCOL) {
+        /* the first URL was checked in mw_fetch, so this is a Location with another scheme */
+        char *to = NULL;
+        curl_easy_getinfo(f->h, CURLINFO_REDIRECT_URL, &to);
+        rc = mw_err_set(err, MW_EFETCH, "fetch", "%s: redirect to a non-http(s) URL refused%s%.200s%s", url,
+                        to ? " (" : "", to ? to : "", to ? ")" : "");
+    } else if (c == CURLE_OUT_OF_MEMORY) {
+        rc = mw_err_set(err, MW_ENOMEM, "fetch", "%s: out of memory", url);
+    } else if (!last && retryable_code(c) && !sleep_ms(wait, intr)) {
+        *again = 1;
+        return 0;
+    } else if (c == CURLE_ABORTED_BY_CALLBACK || (intr && *intr)) {
+        rc = mw_err_set(err, MW_EFETCH, "fetch", "%s: interrupted", url);
+    } else {
+        rc = mw_err_set(err, c == CURLE_OPERATION_TIMEDOUT ? MW_ELIMIT : MW_EFETCH, "fetch", "%s: %s%s", url,
+                        f->errbuf[0] ? f->errbuf : curl_easy_strerror(c), tail);
+    }
+    /* a refused body may be max_body large: do not keep it in an idle fetcher */
+    mw_buf_free(&f->body);
+    mw_buf_free(&f->hdrs);
+    return rc;
+}
+
 /* What a fetch does, beyond fetch.h:
  * - Every try has the full timeout_ms; the wait before try n+1 is backoff_ms * 2^(n-1), or the server's
  *   Retry-After when that is longer. A Retry-After above max_retry_after_ms is not waited for: the 429/503
@@ -463,61 +541,26 @@ int mw_fetch(struct mw_fetcher *f, const char *url, struct mw_response **out, st
                           curl_easy_strerror(c));
     double t0 = now_ms();
     long backoff = f->o.backoff_ms;
-    int rc = 0;
     volatile sig_atomic_t *intr = f->o.interrupt;
     for (int tries = 1;; tries++) {
         if (intr && *intr)
             return mw_err_set(err, MW_EFETCH, "fetch", "%s: interrupted", url);
-        mw_buf_reset(&f->body);
-        mw_buf_reset(&f->hdrs);
-        f->body_over = 0;
-        f->errbuf[0] = '\0';
+        try_reset(f);
         c = curl_easy_perform(f->h);
-        int last = tries > f->o.retries;
+        int last = tries > f->o.retries, again = 0;
         long wait = backoff;
         backoff = backoff > 3600000 / 2 ? 3600000 : backoff * 2;
-
         if (c == CURLE_OK) {
-            long status = 0;
-            curl_easy_getinfo(f->h, CURLINFO_RESPONSE_CODE, &status);
-            if (!last && retryable_status(status)) {
-                long ra = retry_after_ms(&f->hdrs);
-                if (ra <= f->o.max_retry_after_ms) {
-                    if (sleep_ms(ra > wait ? ra : wait, intr))
-                        return mw_err_set(err, MW_EFETCH, "fetch", "%s: interrupted", url);
-                    continue;
-                }
-            }
-            return make_response(f, url, tries, t0, out, err);
-        }
-
-        char tail[32] = "";
-        if (tries > 1)
-            snprintf(tail, sizeof tail, " after %d tries", tries);
-        if (f->body_over || c == CURLE_FILESIZE_EXCEEDED) {
-            rc = mw_err_set(err, MW_ELIMIT, "fetch", "%s: body larger than %zu bytes", url, f->o.max_body);
-        } else if (c == CURLE_TOO_MANY_REDIRECTS) {
-            rc = mw_err_set(err, MW_ELIMIT, "fetch", "%s: too many redirects (%d)", url, f->o.max_redirects);
-        } else if (c == CURLE_UNSUPPORTED_PROTOCOL) {
-            /* the first URL was checked above, so this is a Location with another scheme */
-            char *to = NULL;
-            curl_easy_getinfo(f->h, CURLINFO_REDIRECT_URL, &to);
-            rc = mw_err_set(err, MW_EFETCH, "fetch", "%s: redirect to a non-http(s) URL refused%s%.200s%s", url,
-                            to ? " (" : "", to ? to : "", to ? ")" : "");
-        } else if (c == CURLE_OUT_OF_MEMORY) {
-            rc = mw_err_set(err, MW_ENOMEM, "fetch", "%s: out of memory", url);
-        } else if (!last && retryable_code(c) && !sleep_ms(wait, intr)) {
+            again = retry_status_wait(f, last, wait);
+            if (again < 0)
+                return mw_err_set(err, MW_EFETCH, "fetch", "%s: interrupted", url);
+            if (!again)
+                return make_response(f, url, tries, t0, out, err);
             continue;
-        } else if (c == CURLE_ABORTED_BY_CALLBACK || (intr && *intr)) {
-            rc = mw_err_set(err, MW_EFETCH, "fetch", "%s: interrupted", url);
-        } else {
-            rc = mw_err_set(err, c == CURLE_OPERATION_TIMEDOUT ? MW_ELIMIT : MW_EFETCH, "fetch", "%s: %s%s", url,
-                            f->errbuf[0] ? f->errbuf : curl_easy_strerror(c), tail);
         }
-        /* a refused body may be max_body large: do not keep it in an idle fetcher */
-        mw_buf_free(&f->body);
-        mw_buf_free(&f->hdrs);
-        return rc;
+        int rc = try_failed(f, url, c, tries, wait, &again, err);
+        if (!again)
+            return rc;
     }
 }
 

@@ -474,117 +474,175 @@ static void decode_payload(struct mw_warc_reader *r, unsigned long long *left, i
     rec->body_len = cur->len;
 }
 
+/* Past the blank lines between records (some writers add more): 0 with *at_end set or not, else the error. */
+static int skip_separators(struct mw_warc_reader *r, struct mw_err *err, int *at_end)
+{
+    struct stream *s = &r->s;
+    for (;;) {
+        int f = fill(s);
+        if (f < 0)
+            return fail(r, err, MW_EPARSE, tell(s), s->why);
+        if (f == 0) {
+            *at_end = 1;
+            return 0;
+        }
+        int c = s->out[s->pos];
+        if (c != '\r' && c != '\n')
+            return 0;
+        s->pos++;
+    }
+}
+
+/* The block length of WARC headers wh: 0, or 1 when Content-Length is missing or not all digits. */
+static int content_length(const char *wh, unsigned long long *length)
+{
+    char *len = mw_warc_header(wh, "Content-Length");
+    char *e = NULL;
+    *length = len && *len >= '0' && *len <= '9' ? strtoull(len, &e, 10) : 0;
+    int bad_len = !len || !e || *e;
+    free(len);
+    return bad_len;
+}
+
+/* WARC 1.1's grammar example wrote the target URI in <>; some tools copy it. */
+static void unbracket_uri(char *uri)
+{
+    if (uri && uri[0] == '<') {
+        size_t n = strlen(uri);
+        if (n >= 2 && uri[n - 1] == '>') {
+            memmove(uri, uri + 1, n - 2);
+            uri[n - 2] = '\0';
+        }
+    }
+}
+
+/* The version line and WARC headers of the record here, into r->rec; *length and *http describe its block. */
+static int read_warc_head(struct mw_warc_reader *r, struct mw_err *err, unsigned long long *length, int *http)
+{
+    struct stream *s = &r->s;
+    struct mw_warc_record *rec = &r->rec;
+    long long start = tell(s);
+    rec->offset = s->gz && start == s->member_uoff ? s->member_coff : start;
+    int lr = read_line(s, &r->line, NULL);
+    if (lr < 0)
+        return fail(r, err, MW_EPARSE, rec->offset, lr == -1 ? s->why : "line too long (not a WARC file?)");
+    if (r->line.len < 6 || strncmp(r->line.data, "WARC/", 5))
+        return fail(r, err, MW_EPARSE, rec->offset, "no WARC/ version line (not a WARC file?)");
+    r->version = strdup(r->line.data);
+    int hr = read_headers(s, &r->line, &r->whdr, NULL);
+    if (hr)
+        return fail(r, err, MW_EPARSE, rec->offset,
+                    hr == -1 ? s->why : hr == -2 ? "header block too long" : "file ends inside the header");
+    const char *wh = r->whdr.data ? r->whdr.data : "";
+    if (content_length(wh, length))
+        return fail(r, err, MW_EPARSE, rec->offset, "no valid Content-Length");
+    r->type = mw_warc_header(wh, "WARC-Type");
+    r->uri = mw_warc_header(wh, "WARC-Target-URI");
+    r->date = mw_warc_header(wh, "WARC-Date");
+    r->id = mw_warc_header(wh, "WARC-Record-ID");
+    if (!r->version || (!r->type && !(r->type = strdup(""))))
+        return fail(r, err, MW_ENOMEM, rec->offset, "out of memory");
+    unbracket_uri(r->uri);
+    char *wt = mw_warc_header(wh, "WARC-Truncated");
+    char *wct = mw_warc_header(wh, "Content-Type");
+    rec->truncated = wt != NULL;
+    *http = !strcmp(r->type, "response") && (!wct || !strncasecmp(wct, "application/http", 16));
+    free(wt);
+    free(wct);
+    rec->version = r->version;
+    rec->type = r->type;
+    rec->target_uri = r->uri;
+    rec->date = r->date;
+    rec->record_id = r->id;
+    rec->warc_headers = wh;
+    rec->length = *length;
+    return 0;
+}
+
+/* A response block: HTTP status line and headers, then the payload if *want (which html_only may clear). */
+static int read_http_block(struct mw_warc_reader *r, struct mw_err *err, unsigned long long *left, int *want,
+                           int *io_fail)
+{
+    struct stream *s = &r->s;
+    struct mw_warc_record *rec = &r->rec;
+    int sl = read_line(s, &r->line, left);
+    if (sl == -1)
+        return fail(r, err, MW_EPARSE, rec->offset, s->why);
+    if (sl != 1 || strncmp(r->line.data, "HTTP/", 5)) {
+        *want = 0;   /* a response block that is not HTTP (dns:, or damaged): nothing to decode */
+        return 0;
+    }
+    const char *sp = strchr(r->line.data, ' ');
+    rec->status = sp ? strtol(sp + 1, NULL, 10) : 0;
+    int hr = read_headers(s, &r->line, &r->hhdr, left);
+    if (hr == -1)
+        return fail(r, err, MW_EPARSE, rec->offset, s->why);
+    if (hr == -2)
+        return fail(r, err, MW_EPARSE, rec->offset, "HTTP header block too long");
+    rec->http_headers = r->hhdr.data ? r->hhdr.data : "";
+    r->ctype = mw_warc_header(rec->http_headers, "Content-Type");
+    rec->content_type = r->ctype;
+    int html = !r->ctype || is_html_type(r->ctype);
+    if (r->o.html_only)
+        *want = html && rec->status >= 200 && rec->status < 300;
+    if (*want)
+        decode_payload(r, left, io_fail);
+    if (*want && r->o.html_only && !r->ctype && !looks_html(rec->body, rec->body_len))
+        *want = 0;
+    return 0;
+}
+
+/* Any other block, as it is, capped at max_body. */
+static void read_plain_block(struct mw_warc_reader *r, unsigned long long *left, int *io_fail)
+{
+    struct mw_warc_record *rec = &r->rec;
+    mw_buf_reset(&r->raw);
+    unsigned long long got = read_bytes(&r->s, *left, &r->raw, r->o.max_body, io_fail);
+    rec->truncated |= got < *left || r->raw.len < got;
+    *left -= got;
+    rec->body = r->raw.data ? r->raw.data : "";
+    rec->body_len = r->raw.len;
+}
+
+/* Reads past the rest of the block: 0, or the error of a read that failed here or before. */
+static int skip_block(struct mw_warc_reader *r, struct mw_err *err, unsigned long long *left, int io_fail)
+{
+    if (*left && !io_fail)
+        *left -= read_bytes(&r->s, *left, NULL, 0, &io_fail);
+    if (io_fail == 2)
+        return fail(r, err, MW_ENOMEM, r->rec.offset, "out of memory");
+    if (io_fail)
+        return fail(r, err, MW_EPARSE, r->rec.offset, r->s.why);
+    return 0;
+}
+
 int mw_warc_next(struct mw_warc_reader *r, const struct mw_warc_record **out, struct mw_err *err)
 {
     *out = NULL;
     if (r->failed)
         return mw_err_set(err, r->failed, "warc", "%s", r->failmsg);
-    struct stream *s = &r->s;
     struct mw_warc_record *rec = &r->rec;
     for (;;) {
         clear_record(r);
-        int c;
-        for (;;) {   /* records are separated by blank lines; some writers add more */
-            int f = fill(s);
-            if (f < 0)
-                return fail(r, err, MW_EPARSE, tell(s), s->why);
-            if (f == 0)
-                return 0;
-            c = s->out[s->pos];
-            if (c != '\r' && c != '\n')
-                break;
-            s->pos++;
-        }
-        long long start = tell(s);
-        rec->offset = s->gz && start == s->member_uoff ? s->member_coff : start;
-        int lr = read_line(s, &r->line, NULL);
-        if (lr < 0)
-            return fail(r, err, MW_EPARSE, rec->offset, lr == -1 ? s->why : "line too long (not a WARC file?)");
-        if (r->line.len < 6 || strncmp(r->line.data, "WARC/", 5))
-            return fail(r, err, MW_EPARSE, rec->offset, "no WARC/ version line (not a WARC file?)");
-        r->version = strdup(r->line.data);
-        int hr = read_headers(s, &r->line, &r->whdr, NULL);
-        if (hr)
-            return fail(r, err, MW_EPARSE, rec->offset,
-                        hr == -1 ? s->why : hr == -2 ? "header block too long" : "file ends inside the header");
-        const char *wh = r->whdr.data ? r->whdr.data : "";
-        char *len = mw_warc_header(wh, "Content-Length");
-        char *e = NULL;
-        unsigned long long length = len && *len >= '0' && *len <= '9' ? strtoull(len, &e, 10) : 0;
-        int bad_len = !len || !e || *e;
-        free(len);
-        if (bad_len)
-            return fail(r, err, MW_EPARSE, rec->offset, "no valid Content-Length");
-        r->type = mw_warc_header(wh, "WARC-Type");
-        r->uri = mw_warc_header(wh, "WARC-Target-URI");
-        r->date = mw_warc_header(wh, "WARC-Date");
-        r->id = mw_warc_header(wh, "WARC-Record-ID");
-        if (!r->version || (!r->type && !(r->type = strdup(""))))
-            return fail(r, err, MW_ENOMEM, rec->offset, "out of memory");
-        if (r->uri && r->uri[0] == '<') {   /* WARC 1.1's grammar example wrote it in <>; some tools copy it */
-            size_t n = strlen(r->uri);
-            if (n >= 2 && r->uri[n - 1] == '>') {
-                memmove(r->uri, r->uri + 1, n - 2);
-                r->uri[n - 2] = '\0';
-            }
-        }
-        char *wt = mw_warc_header(wh, "WARC-Truncated");
-        char *wct = mw_warc_header(wh, "Content-Type");
-        rec->truncated = wt != NULL;
-        int http = !strcmp(r->type, "response") && (!wct || !strncasecmp(wct, "application/http", 16));
-        free(wt);
-        free(wct);
-        rec->version = r->version;
-        rec->type = r->type;
-        rec->target_uri = r->uri;
-        rec->date = r->date;
-        rec->record_id = r->id;
-        rec->warc_headers = wh;
-        rec->length = length;
-
+        int at_end = 0, http = 0;
+        int rc = skip_separators(r, err, &at_end);
+        if (rc || at_end)
+            return rc;
+        unsigned long long length = 0;
+        if ((rc = read_warc_head(r, err, &length, &http)))
+            return rc;
         unsigned long long left = length;
         int io_fail = 0, want = !r->o.html_only;
         mw_buf_reset(&r->hhdr);
         mw_buf_reset(&r->body);
         if (http) {
-            int sl = read_line(s, &r->line, &left);
-            if (sl == -1)
-                return fail(r, err, MW_EPARSE, rec->offset, s->why);
-            if (sl == 1 && !strncmp(r->line.data, "HTTP/", 5)) {
-                const char *sp = strchr(r->line.data, ' ');
-                rec->status = sp ? strtol(sp + 1, NULL, 10) : 0;
-                hr = read_headers(s, &r->line, &r->hhdr, &left);
-                if (hr == -1)
-                    return fail(r, err, MW_EPARSE, rec->offset, s->why);
-                if (hr == -2)
-                    return fail(r, err, MW_EPARSE, rec->offset, "HTTP header block too long");
-                rec->http_headers = r->hhdr.data ? r->hhdr.data : "";
-                r->ctype = mw_warc_header(rec->http_headers, "Content-Type");
-                rec->content_type = r->ctype;
-                int html = !r->ctype || is_html_type(r->ctype);
-                if (r->o.html_only)
-                    want = html && rec->status >= 200 && rec->status < 300;
-                if (want)
-                    decode_payload(r, &left, &io_fail);
-                if (want && r->o.html_only && !r->ctype && !looks_html(rec->body, rec->body_len))
-                    want = 0;
-            } else {
-                want = 0;   /* a response block that is not HTTP (dns:, or damaged): nothing to decode */
-            }
+            if ((rc = read_http_block(r, err, &left, &want, &io_fail)))
+                return rc;
         } else if (want) {
-            mw_buf_reset(&r->raw);
-            unsigned long long got = read_bytes(s, left, &r->raw, r->o.max_body, &io_fail);
-            rec->truncated |= got < left || r->raw.len < got;
-            left -= got;
-            rec->body = r->raw.data ? r->raw.data : "";
-            rec->body_len = r->raw.len;
+            read_plain_block(r, &left, &io_fail);
         }
-        if (left && !io_fail)
-            left -= read_bytes(s, left, NULL, 0, &io_fail);
-        if (io_fail == 2)
-            return fail(r, err, MW_ENOMEM, rec->offset, "out of memory");
-        if (io_fail)
-            return fail(r, err, MW_EPARSE, rec->offset, s->why);
+        if ((rc = skip_block(r, err, &left, io_fail)))
+            return rc;
         if (left) {
             /* the file ends inside the block: a partial last record is still worth yielding */
             rec->truncated = 1;
