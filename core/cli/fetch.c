@@ -149,26 +149,42 @@ static int number_opt(int c, const char *arg, struct args *a)
     char *end;
     int bad = 0;
     switch (c) {
-    case O_RETRIES: a->retries = (int)strtol(arg, &end, 10); bad = *end || a->retries < 0 || a->retries > 20;
+    case O_RETRIES: a->retries = (int)strtol(arg, &end, 10);
+        bad = end == arg || *end || a->retries < 0 || a->retries > 20;
         if (bad)
             cli_error("fetch: --retries wants a number from 0 to 20");
         break;
-    case O_MAX: a->max = strtol(arg, &end, 10); bad = *end || a->max < 0;
+    case O_MAX: a->max = strtol(arg, &end, 10); bad = end == arg || *end || a->max < 0;
         if (bad)
             cli_error("fetch: --max wants a number of pages (0 = no limit)");
         break;
     case O_HOSTFAIL: a->host_failures = (int)strtol(arg, &end, 10);
-        bad = *end || a->host_failures < 1 || a->host_failures > 1000;
+        bad = end == arg || *end || a->host_failures < 1 || a->host_failures > 1000;
         if (bad)
             cli_error("fetch: --host-failures wants a number from 1 to 1000");
         break;
     case O_CONNS: a->connections = (int)strtol(arg, &end, 10);
-        bad = *end || a->connections < 1 || a->connections > 1024;
+        bad = end == arg || *end || a->connections < 1 || a->connections > 1024;
         if (bad)
             cli_error("fetch: --connections wants a number from 1 to 1024");
         break;
     }
     return bad;
+}
+
+/* --max-size: a positive number of bytes, all of it a number (strtoull alone takes "abc" as 0 and "-5" as
+ * 2^64 - 5); 0, or EXIT_USAGE after the error. */
+static int size_opt(const char *arg, struct args *a)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (end == arg || *end || errno || strchr(arg, '-') || v == 0 || v > SIZE_MAX) {
+        cli_error("fetch: --max-size wants a number of bytes above 0 (got \"%s\")", arg);
+        return EXIT_USAGE;
+    }
+    a->max_body = (size_t)v;
+    return 0;
 }
 
 /* One option getopt_long returned: 0, -1 after --help, or EXIT_USAGE. */
@@ -197,7 +213,7 @@ static int parse_opt(int c, char *arg, struct args *a)
     case O_TIMEOUT:
     case O_CTIMEOUT:
     case O_DELAY: return duration_opt(c, arg, a);
-    case O_MAXSIZE: a->max_body = strtoull(arg, NULL, 10); break;
+    case O_MAXSIZE: return size_opt(arg, a);
     case O_RETRIES:
     case O_MAX:
     case O_HOSTFAIL:

@@ -223,17 +223,20 @@ static int fetcher_opts_check(const struct mw_fetch_opts *o, struct mw_err *err)
     return mw_fetch_opts_check(o, err);
 }
 
-/* One resolve entry onto its list: 0, or 1 out of memory. */
-static int resolve_add(struct mw_fetcher *f, const char *entry)
+int mw_fetch_is_connect_to(const char *entry)
 {
-    /* "host:port:addr" pins the address (CURLOPT_RESOLVE); "host:port:addr:port2" also moves the port
-     * (CURLOPT_CONNECT_TO), so feeds naming http://outlet.example/ can be served from a local test port */
     int colons = 0, bracket = 0;
     for (const char *p = entry; *p; p++) {
         bracket += (*p == '[') - (*p == ']');
         colons += *p == ':' && !bracket;
     }
-    struct curl_slist **list = colons >= 3 ? &f->connect_to : &f->resolve;
+    return colons >= 3;
+}
+
+/* One resolve entry onto its list: 0, or 1 out of memory. */
+static int resolve_add(struct mw_fetcher *f, const char *entry)
+{
+    struct curl_slist **list = mw_fetch_is_connect_to(entry) ? &f->connect_to : &f->resolve;
     struct curl_slist *s = curl_slist_append(*list, entry);
     if (!s)
         return 1;

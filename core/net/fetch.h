@@ -79,5 +79,9 @@ long mw_fetch_retry_after_ms(const char *headers);
 int mw_fetch_retryable_status(long status);
 /* 1 for a transport failure (a CURLcode) worth another try: connect, time-out, send/receive, HTTP/2 errors. */
 int mw_fetch_retryable_code(int curl_code);
+/* 1 when a --resolve / resolve entry is "host:port:addr:port2" (CURLOPT_CONNECT_TO: it moves the port too, so
+ * a feed naming http://outlet.example/ can be served from a local test port); 0 for "host:port:addr"
+ * (CURLOPT_RESOLVE). Colons inside [IPv6] brackets do not count. */
+int mw_fetch_is_connect_to(const char *entry);
 
 #endif

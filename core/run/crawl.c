@@ -471,13 +471,7 @@ static int setup_pool(struct mw_crawl *c, struct mw_err *err)
 static int build_resolve(struct mw_crawl *c)
 {
     for (char **r = c->cfg->resolve; r && *r; r++) {
-        /* same rule as net/fetch.c: a fourth field moves the port too (CURLOPT_CONNECT_TO) */
-        int colons = 0, bracket = 0;
-        for (const char *p = *r; *p; p++) {
-            bracket += (*p == '[') - (*p == ']');
-            colons += *p == ':' && !bracket;
-        }
-        struct curl_slist **list = colons >= 3 ? &c->connect_to : &c->resolve;
+        struct curl_slist **list = mw_fetch_is_connect_to(*r) ? &c->connect_to : &c->resolve;
         struct curl_slist *s = curl_slist_append(*list, *r);
         if (!s)
             return -1;

@@ -84,6 +84,32 @@ def test_output_dir_readable_names_and_sidecar():
         assert rec["title"] == fetched["title"] and rec["body"] == fetched["body"]
 
 
+def test_numbers_must_be_numbers():
+    for opt, val in (("--max-size", "abc"), ("--max-size", "-5"), ("--max-size", "0"), ("--max-size", "12k"),
+                     ("--retries", ""), ("--connections", "many"), ("--max", "")):
+        r = moonwire("fetch", opt, val, "http://example.test/")
+        assert r.rc == 2 and f"{opt} wants" in r.err, (opt, val, r.rc, r.err)   # before: --max-size abc ran, 0
+    with SpanServer() as srv:
+        r = moonwire("fetch", "--delay", "0", "--retries", "0", "--max-size", "1000", srv.url("/_gen/a/1.html"))
+        assert r.rc == 1 and r.records()[0]["error"], r.out   # a ~20 KB page over a 1,000-byte cap
+
+
+def test_robots_flags_and_connect_to():
+    with SpanServer() as srv:
+        page = srv.url("/_gen/a/1.html")
+        assert moonwire("fetch", "--delay", "0", "--robots", page).rc == 0
+        assert [s[3] for s in srv.spans()] == ["/robots.txt", "/_gen/a/1.html"]
+    with SpanServer() as srv:
+        page = srv.url("/_gen/a/1.html")
+        assert moonwire("fetch", "--delay", "0", "--robots", "--no-robots", page).rc == 0   # the last word wins
+        assert [s[3] for s in srv.spans()] == ["/_gen/a/1.html"]
+        # host:port:addr:port2 moves the port too (CURLOPT_CONNECT_TO): a feed's http://outlet.example/ served here
+        r = moonwire("fetch", "--delay", "0", "--resolve", f"outlet.example:80:127.0.0.1:{srv.port}",
+                     "http://outlet.example/_gen/a/2.html")
+        assert r.rc == 0 and r.records()[0]["status"] == 200, (r.err, r.out)
+        assert srv.spans()[-1][2:4] == ("outlet.example", "/_gen/a/2.html"), srv.spans()
+
+
 if __name__ == "__main__":
     main([test_forty_urls_four_hosts_concurrent_but_polite, test_stdin_and_dash, test_errors_are_records_and_status_1,
-          test_output_dir_readable_names_and_sidecar])
+          test_output_dir_readable_names_and_sidecar, test_numbers_must_be_numbers, test_robots_flags_and_connect_to])

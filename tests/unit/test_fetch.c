@@ -461,6 +461,29 @@ static void test_resolve_vhost(void **state)
     mw_fetcher_free(f);
 }
 
+/* host:port:addr:port2 moves the port too: a URL naming port 80 is served from the test server's port */
+static void test_resolve_connect_to(void **state)
+{
+    (void)state;
+    char entry[64];
+    snprintf(entry, sizeof entry, "news.example:80:127.0.0.1:%d", S.port);
+    const char *resolve[] = { entry, NULL };
+    struct mw_fetch_opts o;
+    quick_opts(&o);
+    o.resolve = resolve;
+    struct mw_err err;
+    mw_err_clear(&err);
+    struct mw_fetcher *f = mw_fetcher_new(&o, &err);
+    assert_non_null(f);
+    struct mw_response *r = NULL;
+    assert_int_equal(mw_fetch(f, "http://news.example/", &r, &err), 0);
+    assert_string_equal(r->body, VHOST_PAGE);
+    mw_response_free(r);
+    mw_fetcher_free(f);
+    assert_int_equal(mw_fetch_is_connect_to("[::1]:80:[::1]"), 0);   /* an address's own colons do not count */
+    assert_int_equal(mw_fetch_is_connect_to("h:80:[::1]:8080"), 1);
+}
+
 static void test_slow_timeout_bound(void **state)
 {
     (void)state;
@@ -562,6 +585,7 @@ int main(void)
         cmocka_unit_test(test_wrong_charset),
         cmocka_unit_test(test_conditional),
         cmocka_unit_test(test_resolve_vhost),
+        cmocka_unit_test(test_resolve_connect_to),
         cmocka_unit_test(test_slow_timeout_bound),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_server_log),
