@@ -13,83 +13,81 @@ void mw_url_clear(struct mw_url *u)
     memset(u, 0, sizeof *u);
 }
 
+/* n bytes of p as the next NUL-ended part of the copy at *w; returns where it starts */
+static const char *put_part(char **w, const char *p, size_t n)
+{
+    char *at = *w;
+    memcpy(at, p, n);
+    at[n] = '\0';
+    *w += n + 1;
+    return at;
+}
+
+/* "scheme:" at the start of p, lower-cased into the copy; returns where the rest starts */
+static const char *split_scheme(const char *p, struct mw_url *u, char **w)
+{
+    const char *c = p;
+    if (!isalpha((unsigned char)*c))
+        return p;
+    while (isalnum((unsigned char)*c) || *c == '+' || *c == '-' || *c == '.')
+        c++;
+    if (*c != ':')
+        return p;
+    u->scheme = *w;
+    for (const char *q = p; q < c; q++)
+        *(*w)++ = (char)tolower((unsigned char)*q);
+    *(*w)++ = '\0';
+    return c + 1;
+}
+
+/* "//user@host:port" (host may be an [IPv6] literal); p is past the two slashes; returns where the path starts */
+static const char *split_authority(const char *p, struct mw_url *u, char **w)
+{
+    const char *end = p + strcspn(p, "/?#");
+    const char *at = NULL;
+    for (const char *q = p; q < end; q++)
+        if (*q == '@')
+            at = q;
+    if (at) {
+        u->user = put_part(w, p, (size_t)(at - p));
+        p = at + 1;
+    }
+    const char *colon = NULL;
+    if (*p == '[') {
+        const char *rb = memchr(p, ']', (size_t)(end - p));
+        colon = rb && rb + 1 < end && rb[1] == ':' ? rb + 1 : NULL;
+    } else {
+        colon = memchr(p, ':', (size_t)(end - p));
+    }
+    u->host = put_part(w, p, (size_t)((colon ? colon : end) - p));
+    if (colon)
+        u->port = put_part(w, colon + 1, (size_t)(end - colon - 1));
+    return end;
+}
+
 /* Split into components; works for relative references too (scheme NULL). */
 static int split(const char *s, struct mw_url *u)
 {
     memset(u, 0, sizeof *u);
     size_t n = strlen(s);
     /* room for the copy plus NUL separators we insert before each part */
-    char *b = malloc(2 * n + 16);
-    if (!b)
+    char *w = malloc(2 * n + 16);
+    if (!w)
         return -1;
-    u->buf = b;
-    char *w = b;
-    const char *p = s;
-    const char *c = p;
-    if (isalpha((unsigned char)*c)) {
-        while (isalnum((unsigned char)*c) || *c == '+' || *c == '-' || *c == '.')
-            c++;
-        if (*c == ':') {
-            u->scheme = w;
-            for (const char *q = p; q < c; q++)
-                *w++ = (char)tolower((unsigned char)*q);
-            *w++ = '\0';
-            p = c + 1;
-        }
-    }
-    if (p[0] == '/' && p[1] == '/') {
-        p += 2;
-        const char *end = p + strcspn(p, "/?#");
-        const char *at = NULL;
-        for (const char *q = p; q < end; q++)
-            if (*q == '@')
-                at = q;
-        if (at) {
-            u->user = w;
-            memcpy(w, p, (size_t)(at - p));
-            w += at - p;
-            *w++ = '\0';
-            p = at + 1;
-        }
-        const char *colon = NULL;
-        if (*p == '[') {
-            const char *rb = memchr(p, ']', (size_t)(end - p));
-            colon = rb && rb + 1 < end && rb[1] == ':' ? rb + 1 : NULL;
-        } else {
-            colon = memchr(p, ':', (size_t)(end - p));
-        }
-        u->host = w;
-        const char *hend = colon ? colon : end;
-        memcpy(w, p, (size_t)(hend - p));
-        w += hend - p;
-        *w++ = '\0';
-        if (colon) {
-            u->port = w;
-            memcpy(w, colon + 1, (size_t)(end - colon - 1));
-            w += end - colon - 1;
-            *w++ = '\0';
-        }
-        p = end;
-    }
+    u->buf = w;
+    const char *p = split_scheme(s, u, &w);
+    if (p[0] == '/' && p[1] == '/')
+        p = split_authority(p + 2, u, &w);
     size_t pl = strcspn(p, "?#");
-    u->path = w;
-    memcpy(w, p, pl);
-    w += pl;
-    *w++ = '\0';
+    u->path = put_part(&w, p, pl);
     p += pl;
     if (*p == '?') {
-        p++;
-        size_t ql = strcspn(p, "#");
-        u->query = w;
-        memcpy(w, p, ql);
-        w += ql;
-        *w++ = '\0';
+        size_t ql = strcspn(++p, "#");
+        u->query = put_part(&w, p, ql);
         p += ql;
     }
-    if (*p == '#') {
-        u->fragment = w;
-        strcpy(w, p + 1);
-    }
+    if (*p == '#')
+        u->fragment = put_part(&w, p + 1, strlen(p + 1));
     return 0;
 }
 
