@@ -639,6 +639,74 @@ nomem:
     return mw_err_set(err, MW_ENOMEM, "decode", "out of memory decoding %zu bytes as %s", n, canon);
 }
 
+/* 1. A byte order mark: the bytes after it (*p, *n) under it. A body that does not decode under its own BOM
+ * falls through without the BOM: MW_OK with out->data unset. */
+static int by_bom(const char **p, size_t *n, struct scan *sc, struct mw_decoded *out, int view, struct mw_err *err)
+{
+    const unsigned char *u = (const unsigned char *)*p;
+    const char *bom = NULL;
+    size_t bom_n = 0;
+    if (*n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) { bom = "utf-8"; bom_n = 3; }
+    else if (*n >= 2 && u[0] == 0xFF && u[1] == 0xFE) { bom = "utf-16le"; bom_n = 2; }
+    else if (*n >= 2 && u[0] == 0xFE && u[1] == 0xFF) { bom = "utf-16be"; bom_n = 2; }
+    if (!bom)
+        return MW_OK;
+    *p += bom_n;
+    *n -= bom_n;
+    if (strcmp(bom, "utf-8") == 0)
+        return try_declared(bom, *p, *n, sc, "bom", out, view, err);
+    char *d = NULL;
+    size_t dl;
+    int cr = iconv_decode(bom[6] == 'l' ? "UTF-16LE" : "UTF-16BE", *p, *n, &d, &dl);
+    if (cr == CONV_NOMEM)
+        return mw_err_set(err, MW_ENOMEM, "decode", "out of memory decoding %zu bytes", *n);
+    if (cr == CONV_OK)
+        set_result(out, d, dl, bom, "bom");
+    return MW_OK;
+}
+
+/* 2–3. The charset the HTTP Content-Type declares, then a <meta> in the first bytes; out->data unset when
+ * neither names one that decodes the bytes. */
+static int by_declared(const char *p, size_t n, const char *content_type, struct scan *sc, struct mw_decoded *out,
+                       int view, struct mw_err *err)
+{
+    const char *lab;
+    size_t lab_n;
+    int rc;
+    if (content_type && charset_param(content_type, strlen(content_type), &lab, &lab_n)) {
+        const char *canon = lookup_loose(lab, lab_n);
+        if (canon && (rc = try_declared(canon, p, n, sc, "http", out, view, err)) != MW_OK)
+            return rc;
+        if (out->data)
+            return MW_OK;
+    }
+    const char *canon = sniff_meta(p, n);
+    if (canon && (rc = try_declared(canon, p, n, sc, "meta", out, view, err)) != MW_OK)
+        return rc;
+    return MW_OK;
+}
+
+/* 4. whatever UTF-8 is, it is; 5. else windows-1252, the web's default for undeclared legacy text */
+static int by_content(const char *p, size_t n, struct scan *sc, struct mw_decoded *out, int view,
+                      struct mw_err *err)
+{
+    char *d;
+    size_t dl;
+    scan_once(sc, p, n);
+    if (sc->ok && view && !sc->tail)
+        return set_view(out, p, sc->good, "utf-8", "utf8");
+    if (sc->ok) {
+        if (!(d = copy_utf8(p, sc->good, sc->tail, &dl)))
+            return mw_err_set(err, MW_ENOMEM, "decode", "out of memory copying %zu bytes", n);
+        set_result(out, d, dl, "utf-8", "utf8");
+        return MW_OK;
+    }
+    if (!(d = decode_single(p, n, 0, &dl)))
+        return mw_err_set(err, MW_ENOMEM, "decode", "out of memory decoding %zu bytes", n);
+    set_result(out, d, dl, "windows-1252", "fallback");
+    return MW_OK;
+}
+
 static int decode(const char *in, size_t len, const char *content_type, struct mw_decoded *out, int view,
                   struct mw_err *err)
 {
@@ -647,79 +715,23 @@ static int decode(const char *in, size_t len, const char *content_type, struct m
     memset(out, 0, sizeof *out);
     if (!in && len)
         return mw_err_set(err, MW_EINVAL, "decode", "NULL input of %zu bytes", len);
-    const unsigned char *u = (const unsigned char *)in;
-    const char *p = in ? in : "";
-    size_t n = len;
-    struct scan sc = {0};
-    int rc;
-    char *d;
-    size_t dl;
-
     if (len == 0) {     /* a declared charset means nothing without bytes */
-        if (!(d = copy_utf8("", 0, 0, &dl)))
+        size_t dl;
+        char *d = copy_utf8("", 0, 0, &dl);
+        if (!d)
             return mw_err_set(err, MW_ENOMEM, "decode", "out of memory");
         set_result(out, d, dl, "utf-8", "utf8");
         return MW_OK;
     }
-
-    /* 1. BOM; a body that does not decode under its own BOM falls through without the BOM */
-    const char *bom = NULL;
-    size_t bom_n = 0;
-    if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) { bom = "utf-8"; bom_n = 3; }
-    else if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE) { bom = "utf-16le"; bom_n = 2; }
-    else if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF) { bom = "utf-16be"; bom_n = 2; }
-    if (bom) {
-        p += bom_n;
-        n -= bom_n;
-        if (strcmp(bom, "utf-8") == 0) {
-            if ((rc = try_declared(bom, p, n, &sc, "bom", out, view, err)) != MW_OK || out->data)
-                return rc;
-        } else {
-            d = NULL;
-            int cr = iconv_decode(bom[6] == 'l' ? "UTF-16LE" : "UTF-16BE", p, n, &d, &dl);
-            if (cr == CONV_NOMEM)
-                return mw_err_set(err, MW_ENOMEM, "decode", "out of memory decoding %zu bytes", n);
-            if (cr == CONV_OK) {
-                set_result(out, d, dl, bom, "bom");
-                return MW_OK;
-            }
-        }
-    }
-
-    /* 2. HTTP Content-Type */
-    const char *lab;
-    size_t lab_n;
-    if (content_type && charset_param(content_type, strlen(content_type), &lab, &lab_n)) {
-        const char *canon = lookup_loose(lab, lab_n);
-        if (canon && (rc = try_declared(canon, p, n, &sc, "http", out, view, err)) != MW_OK)
-            return rc;
-        if (out->data)
-            return MW_OK;
-    }
-
-    /* 3. <meta> in the first bytes */
-    const char *canon = sniff_meta(p, n);
-    if (canon && (rc = try_declared(canon, p, n, &sc, "meta", out, view, err)) != MW_OK)
+    const char *p = in;
+    size_t n = len;
+    struct scan sc = {0};
+    int rc;
+    if ((rc = by_bom(&p, &n, &sc, out, view, err)) != MW_OK || out->data)
         return rc;
-    if (out->data)
-        return MW_OK;
-
-    /* 4. whatever UTF-8 is, it is */
-    scan_once(&sc, p, n);
-    if (sc.ok && view && !sc.tail)
-        return set_view(out, p, sc.good, "utf-8", "utf8");
-    if (sc.ok) {
-        if (!(d = copy_utf8(p, sc.good, sc.tail, &dl)))
-            return mw_err_set(err, MW_ENOMEM, "decode", "out of memory copying %zu bytes", n);
-        set_result(out, d, dl, "utf-8", "utf8");
-        return MW_OK;
-    }
-
-    /* 5. windows-1252, the web's default for undeclared legacy text */
-    if (!(d = decode_single(p, n, 0, &dl)))
-        return mw_err_set(err, MW_ENOMEM, "decode", "out of memory decoding %zu bytes", n);
-    set_result(out, d, dl, "windows-1252", "fallback");
-    return MW_OK;
+    if ((rc = by_declared(p, n, content_type, &sc, out, view, err)) != MW_OK || out->data)
+        return rc;
+    return by_content(p, n, &sc, out, view, err);
 }
 
 int mw_charset_decode(const char *in, size_t len, const char *content_type,
