@@ -38,84 +38,112 @@ static void help(FILE *f)
           "option, a --fixtures DIR that does not exist, a RULE with no saved page, an unreadable --known).\n", f);
 }
 
-int cmd_test(int argc, char **argv)
+struct test_opts {
+    const char *dirs[65];   /* --fixtures, NULL-ended */
+    int nd;
+    struct mw_fixture_opts fo;
+};
+
+/* --known FILE: the known-issues file, replacing one given before. 0, or EXIT_USAGE after the error. */
+static int known_opt(const char *path, struct test_opts *o)
+{
+    struct mw_err kerr = {0};
+    json_t *k = mw_fixtures_known_load(path, &kerr);
+    if (!k) {
+        cli_error("test: %s", kerr.msg);
+        return EXIT_USAGE;
+    }
+    json_decref((json_t *)o->fo.known);
+    o->fo.known = k;
+    return 0;
+}
+
+/* The options into o. -1 to go on, else the exit status (o->fo.known is the caller's to free either way). */
+static int parse_opts(int argc, char **argv, struct test_opts *o)
 {
     static const struct option opts[] = {{"fixtures", required_argument, 0, 'f'}, {"min-f1", required_argument, 0, 'm'},
                                          {"known", required_argument, 0, 'k'}, {"no-known", no_argument, 0, 'K'},
                                          {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *dirs[65] = {0};
-    int nd = 0, c;
-    struct mw_fixture_opts fo = {0};
-    fo.min_f1 = 0.98;
+    int c;
+    o->fo.min_f1 = 0.98;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:vh", opts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            if (nd == 64) {
+            if (o->nd == 64) {
                 cli_error("test: at most 64 --fixtures");
                 return EXIT_USAGE;
             }
-            dirs[nd++] = optarg;
+            o->dirs[o->nd++] = optarg;
             break;
-        case 'm': fo.min_f1 = atof(optarg); break;
-        case 'k': {
-            struct mw_err kerr = {0};
-            json_t *k = mw_fixtures_known_load(optarg, &kerr);
-            if (!k) {
-                cli_error("test: %s", kerr.msg);
-                json_decref((json_t *)fo.known);
+        case 'm': o->fo.min_f1 = atof(optarg); break;
+        case 'k':
+            if (known_opt(optarg, o))
                 return EXIT_USAGE;
-            }
-            json_decref((json_t *)fo.known);
-            fo.known = k;
             break;
-        }
-        case 'K': fo.no_known = 1; break;
-        case 'v': fo.verbose = 1; break;
+        case 'K': o->fo.no_known = 1; break;
+        case 'v': o->fo.verbose = 1; break;
         case 'h': help(stdout); return 0;
         default: help(stderr); return EXIT_USAGE;
         }
     }
-    if (fo.min_f1 <= 0 || fo.min_f1 > 1) {
+    if (o->fo.min_f1 <= 0 || o->fo.min_f1 > 1) {
         cli_error("test: --min-f1 must be in (0, 1]");
-        json_decref((json_t *)fo.known);
         return EXIT_USAGE;
     }
-    struct mw_runner *r = cli_runner(0, NULL, 0);
-    if (!r) {
-        json_decref((json_t *)fo.known);
-        return 1;
-    }
-    static char own[4200];   /* the project's own fixtures and known-issues files, beside scripts/ */
-    const char *known_dirs[2] = {0};
+    return -1;
+}
+
+/* Known issues are looked up in the project's own tests/rules (beside scripts/); without --fixtures the pages
+ * are those, and the shared corpus when it is there. 0, or EXIT_USAGE when there is no page to test. */
+static int default_dirs(struct test_opts *o)
+{
+    static char own[4200];
+    static const char *known_dirs[2];
     const char *sd = cli_scripts_dir();
     struct stat st;
+    known_dirs[0] = NULL;
     if (sd) {
         snprintf(own, sizeof own, "%s/../tests/rules", sd);
         if (stat(own, &st) == 0 && S_ISDIR(st.st_mode))
             known_dirs[0] = own;
     }
-    fo.known_dirs = known_dirs;
-    if (!nd) {   /* the project's own fixtures, and the shared corpus when it is there */
+    o->fo.known_dirs = known_dirs;
+    if (!o->nd) {
         if (known_dirs[0])
-            dirs[nd++] = own;
+            o->dirs[o->nd++] = own;
         if (cli_shared_outlets())
-            dirs[nd++] = cli_shared_outlets();
-        if (!nd) {
+            o->dirs[o->nd++] = cli_shared_outlets();
+        if (!o->nd) {
             cli_error("test: no fixture directory found; give --fixtures DIR");
-            mw_runner_free(r);
-            json_decref((json_t *)fo.known);
             return EXIT_USAGE;
         }
     }
-    dirs[nd] = NULL;
-    fo.dirs = dirs;
-    fo.rules = optind < argc ? (const char *const *)(argv + optind) : NULL;
+    o->dirs[o->nd] = NULL;
+    o->fo.dirs = o->dirs;
+    return 0;
+}
+
+int cmd_test(int argc, char **argv)
+{
+    struct test_opts o = {0};
+    int rc = parse_opts(argc, argv, &o);
+    struct mw_runner *r = NULL;
+    if (rc < 0 && !(r = cli_runner(0, NULL, 0)))
+        rc = 1;
+    if (rc < 0 && default_dirs(&o))
+        rc = EXIT_USAGE;
+    if (rc >= 0) {
+        mw_runner_free(r);
+        json_decref((json_t *)o.fo.known);
+        return rc;
+    }
+    o.fo.rules = optind < argc ? (const char *const *)(argv + optind) : NULL;
     struct mw_fixture_result res;
     struct mw_err err = {0};
-    int rc = mw_fixtures_check(r, &fo, stdout, &res, &err);
+    rc = mw_fixtures_check(r, &o.fo, stdout, &res, &err);
     mw_runner_free(r);
-    json_decref((json_t *)fo.known);
+    json_decref((json_t *)o.fo.known);
     if (rc) {   /* a missing directory or a RULE without pages is the caller's mistake: usage */
         cli_error("test: %s", err.msg);
         return rc == MW_ENOTFOUND ? EXIT_USAGE : 1;
