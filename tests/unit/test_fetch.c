@@ -439,12 +439,9 @@ static void test_conditional(void **state)
     mw_response_free(r);
 }
 
-static void test_resolve_vhost(void **state)
+/* The body of url fetched with one resolve entry; options are copied, so the entry is scribbled on after. */
+static void fetch_resolved(char *entry, const char *url, const char *want)
 {
-    (void)state;
-    char entry[64], url[96];
-    snprintf(entry, sizeof entry, "news.example:%d:127.0.0.1", S.port);
-    snprintf(url, sizeof url, "http://news.example:%d/", S.port);
     const char *resolve[] = { entry, NULL };
     struct mw_fetch_opts o;
     quick_opts(&o);
@@ -456,9 +453,18 @@ static void test_resolve_vhost(void **state)
     entry[0] = 'X';   /* options are copied */
     struct mw_response *r = NULL;
     assert_int_equal(mw_fetch(f, url, &r, &err), 0);
-    assert_string_equal(r->body, VHOST_PAGE);
+    assert_string_equal(r->body, want);
     mw_response_free(r);
     mw_fetcher_free(f);
+}
+
+static void test_resolve_vhost(void **state)
+{
+    (void)state;
+    char entry[64], url[96];
+    snprintf(entry, sizeof entry, "news.example:%d:127.0.0.1", S.port);
+    snprintf(url, sizeof url, "http://news.example:%d/", S.port);
+    fetch_resolved(entry, url, VHOST_PAGE);
 }
 
 /* host:port:addr:port2 moves the port too: a URL naming port 80 is served from the test server's port */
@@ -467,19 +473,7 @@ static void test_resolve_connect_to(void **state)
     (void)state;
     char entry[64];
     snprintf(entry, sizeof entry, "news.example:80:127.0.0.1:%d", S.port);
-    const char *resolve[] = { entry, NULL };
-    struct mw_fetch_opts o;
-    quick_opts(&o);
-    o.resolve = resolve;
-    struct mw_err err;
-    mw_err_clear(&err);
-    struct mw_fetcher *f = mw_fetcher_new(&o, &err);
-    assert_non_null(f);
-    struct mw_response *r = NULL;
-    assert_int_equal(mw_fetch(f, "http://news.example/", &r, &err), 0);
-    assert_string_equal(r->body, VHOST_PAGE);
-    mw_response_free(r);
-    mw_fetcher_free(f);
+    fetch_resolved(entry, "http://news.example/", VHOST_PAGE);
     assert_int_equal(mw_fetch_is_connect_to("[::1]:80:[::1]"), 0);   /* an address's own colons do not count */
     assert_int_equal(mw_fetch_is_connect_to("h:80:[::1]:8080"), 1);
 }
