@@ -5,6 +5,7 @@
 #include "meta/date.h"
 #include "meta/tzdb.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -183,6 +184,63 @@ static size_t put_cp(char *o, unsigned cp)
 /* Latin-1 letters U+00C0..U+00FF without their accents ('*' for the two signs). */
 static const char latin1_fold[] = "aaaaaaaceeeeiiiidnooooo*ouuuuytsaaaaaaaceeeeiiiidnooooo*ouuuuyty";
 
+/* Turkish letters and a few more of Latin Extended-A (in these pairs the capital is the even code point): the
+ * ASCII letter, or 0 for one not folded. */
+static unsigned fold_latin_ext(unsigned cp)
+{
+    if (cp == 0x011E || cp == 0x011F) return 'g';
+    if (cp == 0x0130 || cp == 0x0131) return 'i';
+    if (cp >= 0x015A && cp <= 0x0161) return 's';
+    if (cp == 0x0106 || cp == 0x0107 || cp == 0x010C || cp == 0x010D) return 'c';
+    if (cp <= 0x0105) return 'a';
+    if (cp >= 0x0118 && cp <= 0x011B) return 'e';
+    if (cp == 0x016E || cp == 0x016F) return 'u';
+    return 0;
+}
+
+/* One non-ASCII code point as normalize() writes it; *u set for a capital. UINT_MAX: dropped. */
+static unsigned fold_cp(unsigned cp, int *u)
+{
+    *u = 0;
+    if (cp >= 0xC0 && cp <= 0xFF) {
+        *u = cp <= 0xDE && cp != 0xD7;
+        return latin1_fold[cp - 0xC0] == '*' ? ' ' : (unsigned char)latin1_fold[cp - 0xC0];
+    }
+    if (cp == 0xAA || cp == 0xBA)
+        return 'o';                                    /* ordinal indicators: "1º de enero" */
+    if (cp == 0xA0 || cp == 0xB7 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
+        cp == 0x3000 || cp == 0xFFFD)
+        return ' ';
+    if ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || cp == 0x2060 || cp == 0xFEFF ||
+        cp == 0x061C || cp == 0x0640 || (cp >= 0x064B && cp <= 0x065F) || cp == 0x0670)
+        return UINT_MAX;                               /* direction marks, tatweel, harakat */
+    if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212)
+        return '-';
+    if (cp == 0x060C)
+        return ',';
+    if (cp == 0x066B)
+        return '.';
+    if (cp >= 0x0660 && cp <= 0x0669)
+        return '0' + (cp - 0x0660);
+    if (cp >= 0x06F0 && cp <= 0x06F9)
+        return '0' + (cp - 0x06F0);
+    if (cp >= 0x0100 && cp <= 0x0177) {
+        unsigned f = fold_latin_ext(cp);
+        *u = f && !(cp & 1);
+        return f ? f : cp;
+    }
+    if (cp >= 0x0410 && cp <= 0x042F) { *u = 1; return cp + 0x20; }
+    if (cp >= 0x0400 && cp <= 0x040F) { *u = 1; return cp + 0x50; }
+    if (cp == 0x0490) { *u = 1; return 0x0491; }
+    if (cp == 0x0622 || cp == 0x0623 || cp == 0x0625 || cp == 0x0671)
+        return 0x0627;                                 /* alef forms */
+    if (cp == 0x06CC)
+        return 0x064A;                                 /* Persian yeh, keheh as Arabic */
+    if (cp == 0x06A9)
+        return 0x0643;
+    return cp;
+}
+
 /* Lower case (Latin, Turkish I, Cyrillic), accents off Latin letters, Arabic alef forms and Persian letters
  * unified, Arabic-Indic digits to ASCII, Unicode spaces and dashes to ASCII. up[] marks bytes of capitals.
  * The output is never longer than the input. */
@@ -198,57 +256,10 @@ static size_t normalize(const char *in, size_t n, char *out, unsigned char *up, 
             o++;
             continue;
         }
-        unsigned cp = utf8_next(s, n, &i);
-        int u = 0;
-        if (cp >= 0xC0 && cp <= 0xFF) {
-            u = cp <= 0xDE && cp != 0xD7;
-            cp = latin1_fold[cp - 0xC0] == '*' ? ' ' : (unsigned char)latin1_fold[cp - 0xC0];
-        } else if (cp == 0xAA || cp == 0xBA) {
-            cp = 'o';                                  /* ordinal indicators: "1º de enero" */
-        } else if (cp == 0xA0 || cp == 0xB7 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F
-                   || cp == 0x205F || cp == 0x3000 || cp == 0xFFFD) {
-            cp = ' ';
-        } else if ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || cp == 0x2060
-                   || cp == 0xFEFF || cp == 0x061C || cp == 0x0640 || (cp >= 0x064B && cp <= 0x065F)
-                   || cp == 0x0670) {
-            continue;                                  /* direction marks, tatweel, harakat */
-        } else if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212) {
-            cp = '-';
-        } else if (cp == 0x060C) {
-            cp = ',';
-        } else if (cp == 0x066B) {
-            cp = '.';
-        } else if (cp >= 0x0660 && cp <= 0x0669) {
-            cp = '0' + (cp - 0x0660);
-        } else if (cp >= 0x06F0 && cp <= 0x06F9) {
-            cp = '0' + (cp - 0x06F0);
-        } else if (cp >= 0x0100 && cp <= 0x0177) {
-            /* Turkish letters and a few more; in these pairs the capital is the even code point */
-            unsigned f = 0;
-            if (cp == 0x011E || cp == 0x011F) f = 'g';
-            else if (cp == 0x0130 || cp == 0x0131) f = 'i';
-            else if (cp >= 0x015A && cp <= 0x0161) f = 's';
-            else if (cp == 0x0106 || cp == 0x0107 || cp == 0x010C || cp == 0x010D) f = 'c';
-            else if (cp <= 0x0105) f = 'a';
-            else if (cp >= 0x0118 && cp <= 0x011B) f = 'e';
-            else if (cp == 0x016E || cp == 0x016F) f = 'u';
-            if (f) {
-                u = !(cp & 1);
-                cp = f;
-            }
-        } else if (cp >= 0x0410 && cp <= 0x042F) {
-            cp += 0x20; u = 1;
-        } else if (cp >= 0x0400 && cp <= 0x040F) {
-            cp += 0x50; u = 1;
-        } else if (cp == 0x0490) {
-            cp = 0x0491; u = 1;
-        } else if (cp == 0x0622 || cp == 0x0623 || cp == 0x0625 || cp == 0x0671) {
-            cp = 0x0627;
-        } else if (cp == 0x06CC) {
-            cp = 0x064A;
-        } else if (cp == 0x06A9) {
-            cp = 0x0643;
-        }
+        int u;
+        unsigned cp = fold_cp(utf8_next(s, n, &i), &u);
+        if (cp == UINT_MAX)
+            continue;
         size_t k = put_cp(out + o, cp);
         memset(up + o, u, k);
         o += k;
