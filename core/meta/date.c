@@ -1541,6 +1541,64 @@ static void put_date(char *out, int64_t days)
     write_iso(out, &d, 0, 0, 0);
 }
 
+/* "n units ago" from now (t, seconds; today_n, the page's day): seconds to hours as a UTC time, days and weeks
+ * as a day, months and years as the same day that many months back, clamped to the month's length. 0, or -1
+ * when that is before year 1. */
+static int ago(int n, int unit, int64_t t, int64_t today_n, char out[MW_DATE_MAX])
+{
+    struct dt d;
+    memset(&d, 0, sizeof d);
+    if (unit == U_SEC || unit == U_MIN || unit == U_HOUR) {
+        int64_t at = t - (int64_t)n * (unit == U_SEC ? 1 : unit == U_MIN ? 60 : 3600);
+        civil_from_days(floordiv(at, 86400), &d.y, &d.mo, &d.d);
+        int64_t r = at - floordiv(at, 86400) * 86400;
+        d.h = (int)(r / 3600);
+        d.mi = (int)(r / 60 % 60);
+        d.sec = (int)(r % 60);
+        write_iso(out, &d, 1, 1, 0);
+        return 0;
+    }
+    if (unit == U_DAY || unit == U_WEEK) {
+        put_date(out, today_n - (int64_t)n * (unit == U_DAY ? 1 : 7));
+        return 0;
+    }
+    civil_from_days(today_n, &d.y, &d.mo, &d.d);
+    int back = d.y * 12 + (d.mo - 1) - n * (unit == U_YEAR ? 12 : 1);
+    int y = back / 12, m = back % 12 + 1;
+    if (y < 1)
+        return -1;
+    int day = d.d > days_in_month(y, m) ? days_in_month(y, m) : d.d;
+    put_date(out, days_from_civil(y, m, day));
+    return 0;
+}
+
+/* "yesterday, 12:05", "heute 09:30": a day named relative to now, with the time printed in the zone the text
+ * gives, else the page's (tz, when have_tz). 0, or -1 when no word names such a day. */
+static int named_day(struct cx *c, int64_t today_n, const struct zone *tz, int have_tz, char out[MW_DATE_MAX])
+{
+    for (int i = 0; i < c->n; i++) {
+        int back = word_in(c, i, yesterday) ? 1 : word_in(c, i, today) ? 0 : -1;
+        if (back < 0)
+            continue;
+        struct dt d;
+        memset(&d, 0, sizeof d);
+        civil_from_days(today_n - back, &d.y, &d.mo, &d.d);
+        for (int j = i + 1; j < c->n && j < i + 4; j++)
+            if (time_zone_at(c, j, &d, 0) > 0)
+                break;
+        if (!d.has_time)
+            write_iso(out, &d, 0, 0, 0);
+        else if (d.has_zone)
+            write_iso(out, &d, 1, 1, zone_at_wall(&d.z, local_secs(&d)));
+        else if (have_tz)
+            write_iso(out, &d, 1, 1, zone_at_wall(tz, local_secs(&d)));
+        else
+            write_iso(out, &d, 1, 0, 0);
+        return 0;
+    }
+    return -1;
+}
+
 int mw_date_relative(const char *s, const struct mw_date_opts *opts, double now, char out[MW_DATE_MAX],
                      struct mw_err *err)
 {
@@ -1560,57 +1618,10 @@ int mw_date_relative(const char *s, const struct mw_date_opts *opts, double now,
     int64_t local = t + (have_tz ? zone_at_utc(&tz, t) : 0);   /* "yesterday" is a day where the page is */
     int64_t today_n = floordiv(local, 86400);
     int n, unit;
-    if (!rel_count(&c, &n, &unit)) {
-        struct dt d;
-        memset(&d, 0, sizeof d);
-        switch (unit) {
-        case U_SEC: case U_MIN: case U_HOUR: {
-            int64_t at = t - (int64_t)n * (unit == U_SEC ? 1 : unit == U_MIN ? 60 : 3600);
-            civil_from_days(floordiv(at, 86400), &d.y, &d.mo, &d.d);
-            int64_t r = at - floordiv(at, 86400) * 86400;
-            d.h = (int)(r / 3600);
-            d.mi = (int)(r / 60 % 60);
-            d.sec = (int)(r % 60);
-            write_iso(out, &d, 1, 1, 0);
-            return 0;
-        }
-        case U_DAY: case U_WEEK:
-            put_date(out, today_n - (int64_t)n * (unit == U_DAY ? 1 : 7));
-            return 0;
-        default: {   /* months and years: the same day that many months back, clamped to the month's length */
-            civil_from_days(today_n, &d.y, &d.mo, &d.d);
-            int back = d.y * 12 + (d.mo - 1) - n * (unit == U_YEAR ? 12 : 1);
-            int y = back / 12, m = back % 12 + 1;
-            if (y < 1)
-                break;
-            int day = d.d > days_in_month(y, m) ? days_in_month(y, m) : d.d;
-            put_date(out, days_from_civil(y, m, day));
-            return 0;
-        }
-        }
-    }
-    /* "yesterday, 12:05", "heute 09:30": a day named relative to now, with the time printed */
-    for (int i = 0; i < c.n; i++) {
-        int back = word_in(&c, i, yesterday) ? 1 : word_in(&c, i, today) ? 0 : -1;
-        if (back < 0)
-            continue;
-        struct dt d;
-        memset(&d, 0, sizeof d);
-        civil_from_days(today_n - back, &d.y, &d.mo, &d.d);
-        for (int j = i + 1; j < c.n && j < i + 4; j++)
-            if (time_zone_at(&c, j, &d, 0) > 0)
-                break;
-        if (!d.has_time) {
-            write_iso(out, &d, 0, 0, 0);
-        } else if (d.has_zone) {
-            write_iso(out, &d, 1, 1, zone_at_wall(&d.z, local_secs(&d)));
-        } else if (have_tz) {
-            write_iso(out, &d, 1, 1, zone_at_wall(&tz, local_secs(&d)));
-        } else {
-            write_iso(out, &d, 1, 0, 0);
-        }
+    if (!rel_count(&c, &n, &unit) && !ago(n, unit, t, today_n, out))
         return 0;
-    }
+    if (!named_day(&c, today_n, &tz, have_tz, out))
+        return 0;
     return mw_err_set(err, MW_EPARSE, "date", "no relative date in \"%.*s\"", quote_len(s, 80), s);
 }
 
