@@ -98,6 +98,47 @@ static size_t lower_into(const unsigned char *s, const unsigned char *e, char *o
     return o;
 }
 
+struct letters {   /* letters by script; uk_only, ru_only: letters only Ukrainian or only Russian writes */
+    long latin, cyr, arabic, hangul, kana, han, uk_only, ru_only;
+};
+
+/* The rest of a word of Latin or Cyrillic letters whose first letter, cp, was read (s is past it): its letters
+ * counted; returns where the word ends. */
+static const unsigned char *read_word(const unsigned char *s, const unsigned char *end, unsigned cp,
+                                      struct letters *lt)
+{
+    const unsigned char *we = s;
+    int is_cyr = cp >= 0x400 && cp <= 0x4FF;
+    for (;;) {
+        if (is_cyr) {
+            lt->cyr++;
+            if (cp == 0x456 || cp == 0x457 || cp == 0x454 || cp == 0x491) lt->uk_only++;
+            if (cp == 0x44B || cp == 0x44D || cp == 0x44A || cp == 0x451) lt->ru_only++;
+        } else
+            lt->latin++;
+        if (we >= end)
+            return we;
+        const unsigned char *q = we;
+        unsigned c2 = next_cp(&q, end);
+        if (!is_letter(c2) || (c2 >= 0x3040))
+            return we;
+        cp = c2;
+        is_cyr = cp >= 0x400 && cp <= 0x4FF;
+        we = q;
+    }
+}
+
+/* Among the Latin-script languages, the one whose common words scored most (at least 2), else -1. */
+static int best_latin(const int *score)
+{
+    int best = -1;
+    static const int latin_langs[] = {EN, DE, FR, ES, TR, MS, ID, PT, IT};
+    for (size_t i = 0; i < sizeof latin_langs / sizeof *latin_langs; i++)
+        if (best < 0 || score[latin_langs[i]] > score[best])
+            best = latin_langs[i];
+    return best >= 0 && score[best] >= 2 ? best : -1;
+}
+
 const char *mw_lang_detect(const char *utf8, size_t n)
 {
     if (!utf8)
@@ -105,70 +146,35 @@ const char *mw_lang_detect(const char *utf8, size_t n)
     if (n > 65536)
         n = 65536;
     const unsigned char *s = (const unsigned char *)utf8, *end = s + n;
-    long latin = 0, cyr = 0, arabic = 0, hangul = 0, kana = 0, han = 0, uk_only = 0, ru_only = 0;
+    struct letters lt = {0};
     int score[NLANG] = {0};
     while (s < end) {
         const unsigned char *w0 = s;
         unsigned cp = next_cp(&s, end);
         if (!is_letter(cp))
             continue;
-        if (cp >= 0x0600 && cp <= 0x06FF) { arabic++; continue; }
-        if (cp >= 0xAC00 && cp <= 0xD7AF) { hangul++; continue; }
-        if (cp >= 0x3040 && cp <= 0x30FF) { kana++; continue; }
-        if (cp >= 0x4E00 && cp <= 0x9FFF) { han++; continue; }
-        /* a word of Latin or Cyrillic letters */
-        const unsigned char *we = s;
-        int is_cyr = cp >= 0x400 && cp <= 0x4FF;
-        for (;;) {
-            if (is_cyr) {
-                cyr++;
-                if (cp == 0x456 || cp == 0x457 || cp == 0x454 || cp == 0x491) uk_only++;
-                if (cp == 0x44B || cp == 0x44D || cp == 0x44A || cp == 0x451) ru_only++;
-            } else
-                latin++;
-            if (we >= end)
-                break;
-            const unsigned char *q = we;
-            unsigned c2 = next_cp(&q, end);
-            if (!is_letter(c2) || (c2 >= 0x3040))
-                break;
-            cp = c2;
-            is_cyr = cp >= 0x400 && cp <= 0x4FF;
-            we = q;
-        }
-        s = we;
+        if (cp >= 0x0600 && cp <= 0x06FF) { lt.arabic++; continue; }
+        if (cp >= 0xAC00 && cp <= 0xD7AF) { lt.hangul++; continue; }
+        if (cp >= 0x3040 && cp <= 0x30FF) { lt.kana++; continue; }
+        if (cp >= 0x4E00 && cp <= 0x9FFF) { lt.han++; continue; }
+        s = read_word(s, end, cp, &lt);
         char low[80];
-        if ((size_t)(we - w0) < 60) {
-            size_t ln = lower_into(w0, we, low, sizeof low);
-            count_word(low, ln, score);
-        }
+        if ((size_t)(s - w0) < 60)
+            count_word(low, lower_into(w0, s, low, sizeof low), score);
     }
-    long total = latin + cyr + arabic + hangul + kana + han;
+    long total = lt.latin + lt.cyr + lt.arabic + lt.hangul + lt.kana + lt.han;
     if (total < 12)
         return NULL;
-    if (arabic * 2 > total) return codes[AR];
-    if (hangul * 3 > total) return codes[KO];
-    if ((kana + han) * 2 > total) {
-        if (kana * 10 >= kana + han) return codes[JA];
-        return codes[ZH];
-    }
-    if (cyr * 2 > total) {
-        long ru = score[RU] + ru_only, uk = score[UK] + uk_only * 2;
+    if (lt.arabic * 2 > total) return codes[AR];
+    if (lt.hangul * 3 > total) return codes[KO];
+    if ((lt.kana + lt.han) * 2 > total)
+        return lt.kana * 10 >= lt.kana + lt.han ? codes[JA] : codes[ZH];
+    if (lt.cyr * 2 > total) {
+        long ru = score[RU] + lt.ru_only, uk = score[UK] + lt.uk_only * 2;
         return uk > ru ? codes[UK] : codes[RU];
     }
-    int best = -1, second = 0;
-    static const int latin_langs[] = {EN, DE, FR, ES, TR, MS, ID, PT, IT};
-    for (size_t i = 0; i < sizeof latin_langs / sizeof *latin_langs; i++) {
-        int l = latin_langs[i];
-        if (best < 0 || score[l] > score[best]) {
-            if (best >= 0) second = score[best];
-            best = l;
-        } else if (score[l] > second)
-            second = score[l];
-    }
-    if (best < 0 || score[best] < 2)
-        return NULL;
-    return codes[best];
+    int best = best_latin(score);
+    return best < 0 ? NULL : codes[best];
 }
 
 int mw_lang_normalize(const char *tag, char out[3])
