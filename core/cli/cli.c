@@ -20,6 +20,16 @@ void cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
+int cli_push(const char **v, int *n, int max, const char *s, const char *cmd, const char *what)
+{
+    if (*n >= max) {
+        cli_error("%s: at most %d %s", cmd, max, what);
+        return -1;
+    }
+    v[(*n)++] = s;
+    return 0;
+}
+
 static int is_dir(const char *p)
 {
     struct stat st;

@@ -80,5 +80,8 @@ struct mw_store *cli_store_open(const char *cmd, const char *store);
 
 /* Print "moonwire: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A repeatable option's value appended to v (room for max and a NULL after them): 0, or -1 after
+ * "CMD: at most MAX WHAT" when v is full. */
+int cli_push(const char **v, int *n, int max, const char *s, const char *cmd, const char *what);
 
 #endif

@@ -89,12 +89,7 @@ static int secs_or_duration(const char *s, long long *ms)
 
 static int push(const char **v, int *n, const char *s, const char *opt)
 {
-    if (*n >= MAX_LIST) {
-        cli_error("fetch: at most %d %s", MAX_LIST, opt);
-        return -1;
-    }
-    v[(*n)++] = s;
-    return 0;
+    return cli_push(v, n, MAX_LIST, s, "fetch", opt);
 }
 
 enum { O_RULE = 256, O_GENERIC, O_EXPLAIN, O_RESOLVE, O_TIMEOUT, O_CTIMEOUT, O_MAXSIZE, O_RETRIES, O_FEED,

@@ -119,11 +119,8 @@ static int parse_opts(int argc, char **argv, struct rules_opts *o)
         switch (c) {
         case 'j': o->as_json = 1; break;
         case 'f':
-            if (o->nd == 32) {
-                cli_error("rules: at most 32 --fixtures options");
+            if (cli_push(o->dirs, &o->nd, 32, optarg, "rules", "--fixtures options"))
                 return EXIT_USAGE;
-            }
-            o->dirs[o->nd++] = optarg;
             break;
         case 's': o->store = optarg; break;
         case 'h': help(stdout); return 0;

@@ -340,11 +340,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o, struct view *v)
         case 'j': v->jsonl = 1; break;
         case 's': o->store = optarg; break;
         case 'R':
-            if (o->nresolve == 64) {
-                cli_error("run: at most 64 --resolve entries");
+            if (cli_push(o->resolve, &o->nresolve, 64, optarg, "run", "--resolve entries"))
                 return EXIT_USAGE;
-            }
-            o->resolve[o->nresolve++] = optarg;
             break;
         case 'W': o->worker = 1; break;
         case 'q': v->quiet = 1; break;

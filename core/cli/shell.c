@@ -1132,14 +1132,9 @@ static int parse_opts(int argc, char **argv, struct shell *sh, struct mw_lua_lim
         case 'e': sh->echo = 1; break;
         case 'R':
         case 'H':
-            if ((c == 'R' ? nres : nhdr) == 32) {
-                cli_error("shell: at most 32 --%s options", c == 'R' ? "resolve" : "header");
+            if (c == 'R' ? cli_push(sh->resolve, &nres, 32, optarg, "shell", "--resolve options")
+                         : cli_push(sh->headers, &nhdr, 32, optarg, "shell", "--header options"))
                 return EXIT_USAGE;
-            }
-            if (c == 'R')
-                sh->resolve[nres++] = optarg;
-            else
-                sh->headers[nhdr++] = optarg;
             break;
         case 'A': sh->fo.user_agent = optarg; break;
         case 'b': sh->fo.cookie_file = optarg; break;

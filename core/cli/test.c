@@ -70,11 +70,8 @@ static int parse_opts(int argc, char **argv, struct test_opts *o)
     while ((c = getopt_long(argc, argv, "f:vh", opts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            if (o->nd == 64) {
-                cli_error("test: at most 64 --fixtures");
+            if (cli_push(o->dirs, &o->nd, 64, optarg, "test", "--fixtures"))
                 return EXIT_USAGE;
-            }
-            o->dirs[o->nd++] = optarg;
             break;
         case 'm': o->fo.min_f1 = atof(optarg); break;
         case 'k':
